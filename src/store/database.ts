@@ -1,0 +1,69 @@
+import { mkdirSync } from "node:fs";
+import { PGlite } from "@electric-sql/pglite";
+import type { Logger as DrizzleLogger } from "drizzle-orm";
+import { drizzle as drizzlePg } from "drizzle-orm/node-postgres";
+import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
+import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
+import pg from "pg";
+import type { Logger } from "../log.ts";
+import * as schema from "./schema.ts";
+
+export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
+export type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
+/** Either the database or a transaction: queries take whichever they are given. */
+export type Queryable = Db | Tx;
+
+export interface Database {
+  db: Db;
+  kind: "postgres" | "pglite";
+  /** Statements sent through drizzle since start (tests and the bench read it). */
+  queryCount(): number;
+  close(): Promise<void>;
+}
+
+export interface OpenDatabaseOptions {
+  /** postgres:// URL; without it, the embedded PGlite under dataDir. */
+  url?: string;
+  /** PGlite directory, or "memory://" for a throwaway in-memory database. */
+  dataDir?: string;
+  log: Logger;
+  poolMax?: number;
+  statementTimeoutMs?: number;
+}
+
+export async function openDatabase(options: OpenDatabaseOptions): Promise<Database> {
+  let queries = 0;
+  const logger: DrizzleLogger = {
+    logQuery: () => {
+      queries += 1;
+    },
+  };
+  if (options.url) {
+    const pool = createPool(options);
+    const db = drizzlePg({ client: pool, schema, logger }) as unknown as Db;
+    return { db, kind: "postgres", queryCount: () => queries, close: () => pool.end() };
+  }
+  const dataDir = options.dataDir ?? "./data/pglite";
+  if (!dataDir.startsWith("memory://")) mkdirSync(dataDir, { recursive: true });
+  const client = await PGlite.create(dataDir);
+  const db = drizzlePglite({ client, schema, logger }) as unknown as Db;
+  options.log.debug({ dataDir }, "embedded database opened");
+  return { db, kind: "pglite", queryCount: () => queries, close: () => client.close() };
+}
+
+/** Every wait is bounded: Discord gives an interaction 3 s, and pg's defaults wait forever. */
+function createPool(options: OpenDatabaseOptions): pg.Pool {
+  const statementTimeout = options.statementTimeoutMs ?? 5_000;
+  const pool = new pg.Pool({
+    connectionString: options.url,
+    max: options.poolMax ?? 20,
+    connectionTimeoutMillis: 2_000,
+    idleTimeoutMillis: 30_000,
+    statement_timeout: statementTimeout,
+    lock_timeout: 2_000,
+    idle_in_transaction_session_timeout: 10_000,
+    application_name: "tasklane",
+  });
+  pool.on("error", (error) => options.log.warn({ err: error }, "idle database connection failed"));
+  return pool;
+}

@@ -1,0 +1,38 @@
+import { fileURLToPath } from "node:url";
+import { drizzle as drizzlePg } from "drizzle-orm/node-postgres";
+import { migrate as migratePg } from "drizzle-orm/node-postgres/migrator";
+import type { PgliteDatabase } from "drizzle-orm/pglite";
+import { migrate as migratePglite } from "drizzle-orm/pglite/migrator";
+import pg from "pg";
+import type { Database } from "./database.ts";
+
+export const migrationsFolder = fileURLToPath(new URL("../../migrations", import.meta.url));
+
+/** Arbitrary constant: instances starting together take turns applying migrations. */
+const MIGRATION_LOCK_KEY = 7_236_120_001;
+
+/**
+ * Applies the committed SQL migrations. Applying twice is a no-op. On a Postgres server the
+ * run holds an advisory lock on its own connection, so several instances may start at once.
+ */
+export async function runMigrations(database: Database, url?: string): Promise<void> {
+  if (database.kind === "pglite") {
+    await migratePglite(database.db as unknown as PgliteDatabase, { migrationsFolder });
+    return;
+  }
+  if (!url) throw new Error("runMigrations needs the database URL for a Postgres server");
+  await migrateServer(url);
+}
+
+export async function migrateServer(url: string): Promise<void> {
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 5_000 });
+  await client.connect();
+  try {
+    await client.query("SET client_min_messages = warning");
+    await client.query("SELECT pg_advisory_lock($1)", [MIGRATION_LOCK_KEY]);
+    await migratePg(drizzlePg({ client }), { migrationsFolder });
+  } finally {
+    await client.query("SELECT pg_advisory_unlock($1)", [MIGRATION_LOCK_KEY]).catch(() => undefined);
+    await client.end();
+  }
+}

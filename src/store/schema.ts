@@ -1,0 +1,276 @@
+import { sql } from "drizzle-orm";
+import {
+  type AnyPgColumn,
+  boolean,
+  check,
+  customType,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  smallint,
+  text,
+  timestamp,
+  uniqueIndex,
+} from "drizzle-orm/pg-core";
+
+export const TASK_STATUSES = [
+  "open",
+  "in_progress",
+  "in_review",
+  "blocked",
+  "done",
+  "cancelled",
+  "failed",
+] as const;
+export type TaskStatus = (typeof TASK_STATUSES)[number];
+
+export const TERMINAL_STATUSES = ["done", "cancelled", "failed"] as const satisfies readonly TaskStatus[];
+export const LIVE_STATUSES = [
+  "open",
+  "in_progress",
+  "in_review",
+  "blocked",
+] as const satisfies readonly TaskStatus[];
+
+export const PRIORITIES = ["low", "medium", "high", "critical"] as const;
+export type Priority = (typeof PRIORITIES)[number];
+
+export const EVENT_SOURCES = ["slash", "button", "modal", "mention", "context_menu", "system"] as const;
+export type EventSource = (typeof EVENT_SOURCES)[number];
+
+export const REVIEW_VERDICTS = ["approved", "changes_requested"] as const;
+export type ReviewVerdict = (typeof REVIEW_VERDICTS)[number];
+
+export const AUTO_ASSIGN_MODES = ["off", "least_loaded"] as const;
+export type AutoAssignMode = (typeof AUTO_ASSIGN_MODES)[number];
+
+export const OUTBOX_STATES = ["pending", "sent", "dead"] as const;
+export type OutboxState = (typeof OUTBOX_STATES)[number];
+
+const tsvector = customType<{ data: string }>({ dataType: () => "tsvector" });
+
+const inList = (column: string, values: readonly string[]) =>
+  sql.raw(`${column} IN (${values.map((value) => `'${value}'`).join(", ")})`);
+
+const createdAt = () => timestamp("created_at", { withTimezone: true }).notNull().defaultNow();
+const updatedAt = () => timestamp("updated_at", { withTimezone: true }).notNull().defaultNow();
+
+/** Per-guild sequence behind the numbers users type (#12). Row-locked by the creating transaction. */
+export const guildCounters = pgTable("guild_counters", {
+  guildId: text("guild_id").primaryKey(),
+  lastNumber: integer("last_number").notNull().default(0),
+});
+
+export const tasks = pgTable(
+  "tasks",
+  {
+    id: integer("id").primaryKey().generatedAlwaysAsIdentity(),
+    guildId: text("guild_id").notNull(),
+    channelId: text("channel_id").notNull(),
+    number: integer("number").notNull(),
+    title: text("title").notNull(),
+    description: text("description").notNull().default(""),
+    status: text("status").$type<TaskStatus>().notNull().default("open"),
+    priority: text("priority").$type<Priority>().notNull().default("medium"),
+    /** 0 = critical … 3 = low: the queue orders by this, then by age. */
+    priorityRank: smallint("priority_rank")
+      .notNull()
+      .generatedAlwaysAs(
+        sql`CASE priority WHEN 'critical' THEN 0 WHEN 'high' THEN 1 WHEN 'medium' THEN 2 ELSE 3 END`,
+      ),
+    labels: text("labels").array().notNull().default(sql`'{}'::text[]`),
+    assigneeId: text("assignee_id"),
+    createdBy: text("created_by").notNull(),
+    parentId: integer("parent_id").references((): AnyPgColumn => tasks.id, { onDelete: "set null" }),
+    estimateMinutes: integer("estimate_minutes"),
+    dueAt: timestamp("due_at", { withTimezone: true }),
+    startedAt: timestamp("started_at", { withTimezone: true }),
+    submittedAt: timestamp("submitted_at", { withTimezone: true }),
+    completedAt: timestamp("completed_at", { withTimezone: true }),
+    attempts: integer("attempts").notNull().default(0),
+    nextAttemptAt: timestamp("next_attempt_at", { withTimezone: true }),
+    leaseExpiresAt: timestamp("lease_expires_at", { withTimezone: true }),
+    reworkCount: integer("rework_count").notNull().default(0),
+    version: integer("version").notNull().default(1),
+    searchVector: tsvector("search_vector").generatedAlwaysAs(
+      sql`setweight(to_tsvector('english'::regconfig, title), 'A') || setweight(to_tsvector('english'::regconfig, description), 'B') || setweight(to_tsvector('simple'::regconfig, tasklane_labels_text(labels)), 'C')`,
+    ),
+    metadata: jsonb("metadata").$type<Record<string, unknown>>().notNull().default({}),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    uniqueIndex("tasks_guild_number_key").on(t.guildId, t.number),
+    index("tasks_queue_idx").on(t.channelId, t.priorityRank, t.createdAt, t.id).where(sql`status = 'open'`),
+    index("tasks_live_by_channel_idx").on(t.channelId).where(inList("status", LIVE_STATUSES)),
+    index("tasks_guild_status_number_idx").on(t.guildId, t.status, t.number),
+    index("tasks_channel_status_number_idx").on(t.channelId, t.status, t.number),
+    index("tasks_assignee_idx").on(t.guildId, t.assigneeId, t.status),
+    index("tasks_parent_idx").on(t.parentId).where(sql`parent_id IS NOT NULL`),
+    index("tasks_lease_idx")
+      .on(t.leaseExpiresAt)
+      .where(sql`status = 'in_progress' AND lease_expires_at IS NOT NULL`),
+    index("tasks_labels_idx").using("gin", t.labels),
+    index("tasks_search_idx").using("gin", t.searchVector),
+    check("tasks_status_check", inList("status", TASK_STATUSES)),
+    check("tasks_priority_check", inList("priority", PRIORITIES)),
+    check("tasks_title_length_check", sql`char_length(title) BETWEEN 1 AND 200`),
+    check("tasks_description_length_check", sql`char_length(description) <= 4000`),
+    check("tasks_labels_count_check", sql`cardinality(labels) <= 10`),
+    check("tasks_number_positive_check", sql`number > 0`),
+    check("tasks_estimate_positive_check", sql`estimate_minutes IS NULL OR estimate_minutes > 0`),
+    check("tasks_parent_not_self_check", sql`parent_id IS NULL OR parent_id <> id`),
+  ],
+);
+
+export const taskDependencies = pgTable(
+  "task_dependencies",
+  {
+    taskId: integer("task_id")
+      .notNull()
+      .references(() => tasks.id, { onDelete: "cascade" }),
+    dependsOnId: integer("depends_on_id")
+      .notNull()
+      .references(() => tasks.id, { onDelete: "cascade" }),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.taskId, t.dependsOnId] }),
+    index("task_dependencies_depends_on_idx").on(t.dependsOnId),
+    check("task_dependencies_not_self_check", sql`task_id <> depends_on_id`),
+  ],
+);
+
+export const taskEvents = pgTable(
+  "task_events",
+  {
+    id: integer("id").primaryKey().generatedAlwaysAsIdentity(),
+    taskId: integer("task_id")
+      .notNull()
+      .references(() => tasks.id, { onDelete: "cascade" }),
+    guildId: text("guild_id").notNull(),
+    actorId: text("actor_id").notNull(),
+    kind: text("kind").notNull(),
+    fromStatus: text("from_status").$type<TaskStatus>(),
+    toStatus: text("to_status").$type<TaskStatus>(),
+    details: jsonb("details").$type<Record<string, unknown>>().notNull().default({}),
+    source: text("source").$type<EventSource>().notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    index("task_events_task_idx").on(t.taskId, t.id),
+    check("task_events_source_check", inList("source", EVENT_SOURCES)),
+  ],
+);
+
+export const taskReviews = pgTable(
+  "task_reviews",
+  {
+    id: integer("id").primaryKey().generatedAlwaysAsIdentity(),
+    taskId: integer("task_id")
+      .notNull()
+      .references(() => tasks.id, { onDelete: "cascade" }),
+    reviewerId: text("reviewer_id").notNull(),
+    verdict: text("verdict").$type<ReviewVerdict>().notNull(),
+    comment: text("comment"),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    index("task_reviews_task_idx").on(t.taskId, t.id),
+    check("task_reviews_verdict_check", inList("verdict", REVIEW_VERDICTS)),
+    check("task_reviews_comment_length_check", sql`comment IS NULL OR char_length(comment) <= 4000`),
+  ],
+);
+
+export const channelSettings = pgTable(
+  "channel_settings",
+  {
+    channelId: text("channel_id").primaryKey(),
+    guildId: text("guild_id").notNull(),
+    /** NULL = no limit. */
+    queueLimit: integer("queue_limit"),
+    reviewerRoleId: text("reviewer_role_id"),
+    requireReview: boolean("require_review").notNull().default(true),
+    allowSelfReview: boolean("allow_self_review").notNull().default(false),
+    maxAttempts: integer("max_attempts").notNull().default(3),
+    leaseMinutes: integer("lease_minutes").notNull().default(30),
+    autoAssign: text("auto_assign").$type<AutoAssignMode>().notNull().default("off"),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    index("channel_settings_guild_idx").on(t.guildId),
+    check("channel_settings_queue_limit_check", sql`queue_limit IS NULL OR queue_limit BETWEEN 1 AND 10000`),
+    check("channel_settings_max_attempts_check", sql`max_attempts BETWEEN 1 AND 20`),
+    check("channel_settings_lease_minutes_check", sql`lease_minutes BETWEEN 1 AND 10080`),
+    check("channel_settings_auto_assign_check", inList("auto_assign", AUTO_ASSIGN_MODES)),
+  ],
+);
+
+export const agents = pgTable(
+  "agents",
+  {
+    guildId: text("guild_id").notNull(),
+    userId: text("user_id").notNull(),
+    labels: text("labels").array().notNull().default(sql`'{}'::text[]`),
+    maxConcurrent: integer("max_concurrent").notNull().default(1),
+    addedBy: text("added_by").notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.guildId, t.userId] }),
+    check("agents_max_concurrent_check", sql`max_concurrent BETWEEN 1 AND 100`),
+  ],
+);
+
+export const outbox = pgTable(
+  "outbox",
+  {
+    id: integer("id").primaryKey().generatedAlwaysAsIdentity(),
+    guildId: text("guild_id").notNull(),
+    channelId: text("channel_id").notNull(),
+    taskId: integer("task_id").references(() => tasks.id, { onDelete: "cascade" }),
+    /** e.g. card_post, card_edit, assignment, announcement. */
+    kind: text("kind").notNull(),
+    payload: jsonb("payload").$type<Record<string, unknown>>().notNull().default({}),
+    /** Pending rows sharing a coalesce key collapse into the newest (card edits of one task). */
+    coalesceKey: text("coalesce_key"),
+    /** Sent as Discord's message nonce (enforce_nonce) so a retried create never posts twice. */
+    nonce: text("nonce").notNull(),
+    state: text("state").$type<OutboxState>().notNull().default("pending"),
+    attempts: integer("attempts").notNull().default(0),
+    nextAttemptAt: timestamp("next_attempt_at", { withTimezone: true }).notNull().defaultNow(),
+    lastError: text("last_error"),
+    discordMessageId: text("discord_message_id"),
+    createdAt: createdAt(),
+    sentAt: timestamp("sent_at", { withTimezone: true }),
+  },
+  (t) => [
+    index("outbox_pending_idx").on(t.nextAttemptAt, t.id).where(sql`state = 'pending'`),
+    index("outbox_coalesce_idx").on(t.coalesceKey).where(sql`state = 'pending' AND coalesce_key IS NOT NULL`),
+    index("outbox_task_idx").on(t.taskId),
+    check("outbox_state_check", inList("state", OUTBOX_STATES)),
+  ],
+);
+
+/** The live card of a task, edited on every change. */
+export const taskMessages = pgTable("task_messages", {
+  taskId: integer("task_id")
+    .primaryKey()
+    .references(() => tasks.id, { onDelete: "cascade" }),
+  channelId: text("channel_id").notNull(),
+  messageId: text("message_id").notNull(),
+  renderedVersion: integer("rendered_version").notNull().default(0),
+  updatedAt: updatedAt(),
+});
+
+export type TaskRow = typeof tasks.$inferSelect;
+export type NewTaskRow = typeof tasks.$inferInsert;
+export type TaskEventRow = typeof taskEvents.$inferSelect;
+export type TaskReviewRow = typeof taskReviews.$inferSelect;
+export type ChannelSettingsRow = typeof channelSettings.$inferSelect;
+export type AgentRow = typeof agents.$inferSelect;
+export type OutboxRow = typeof outbox.$inferSelect;
+export type TaskMessageRow = typeof taskMessages.$inferSelect;
