@@ -1,0 +1,75 @@
+/**
+ * The hot path's interface. Two implementations: Redis (production, shared by every instance) and
+ * in-process (embedded default). Service code cannot tell which it has. Redis is never the only copy
+ * of anything: every method degrades (miss / "unknown" / local bucket) instead of throwing when Redis
+ * is down or slow, and logs one warning per outage, not one per call.
+ */
+
+export interface ViewCache {
+  /** undefined on a miss, and on any cache failure. */
+  get<T>(key: string): Promise<T | undefined>;
+  set(key: string, value: unknown, ttlSeconds: number): Promise<void>;
+  /** Called AFTER the writing transaction commits, never before. */
+  del(keys: readonly string[]): Promise<void>;
+}
+
+export type GateDecision =
+  /** A live slot was reserved in the counter; the creating transaction must confirm or release it. */
+  | { kind: "reserved" }
+  /** The counter says the channel is full: refuse without touching Postgres. */
+  | { kind: "refused"; count: number; limit: number }
+  /** Counter missing or cache unavailable: Postgres decides (and the caller seeds the counter). */
+  | { kind: "unknown" };
+
+/**
+ * Live-task counters per channel (Lua in Redis). Advisory only: the Postgres check inside the creating
+ * transaction (row lock on channel_settings) is authoritative. Scripts never create a missing counter
+ * except `seed`, so a counter is either absent or was rebuilt from Postgres.
+ */
+export interface LimitGate {
+  reserve(channelId: string, limit: number): Promise<GateDecision>;
+  /** A reservation was not used (the create failed or Postgres refused) or a live task became terminal. */
+  release(channelId: string): Promise<void>;
+  /** A task became live again without a reservation (reopen, move into the channel). No-op if absent. */
+  add(channelId: string): Promise<void>;
+  /** Set the counter from Postgres's count (rebuild after a restart/flush, or repair after drift). */
+  seed(channelId: string, liveCount: number): Promise<void>;
+  /** Current counter value, or undefined when absent/unavailable (drift checks and tests). */
+  peek(channelId: string): Promise<number | undefined>;
+}
+
+export type RateDecision = { allowed: true } | { allowed: false; retryAfterMs: number };
+
+/** Token bucket per key (e.g. `${guildId}:${userId}`); falls back to a per-process bucket when Redis is down. */
+export interface RateLimiter {
+  take(key: string): Promise<RateDecision>;
+}
+
+export type Signal =
+  | { type: "task_changed"; guildId: string; taskId: number; number: number }
+  | { type: "outbox_ready" };
+
+/** Signals between instances (Redis pub/sub) or within one process (event emitter). */
+export interface Signals {
+  publish(signal: Signal): Promise<void>;
+  /** Returns an unsubscribe function. */
+  subscribe(handler: (signal: Signal) => void): () => void;
+}
+
+export interface CacheMetricsSnapshot {
+  hits: number;
+  misses: number;
+  errors: number;
+  gateRefusals: number;
+  fallbacks: number;
+}
+
+export interface Cache {
+  kind: "redis" | "memory";
+  views: ViewCache;
+  gate: LimitGate;
+  rateLimiter: RateLimiter;
+  signals: Signals;
+  metrics(): CacheMetricsSnapshot;
+  close(): Promise<void>;
+}

@@ -1,0 +1,68 @@
+/**
+ * Errors a user caused. Their message is a sentence shown to that user as it is; anything that
+ * is not a UserError is unexpected, logged with a reference id, and answered with an apology.
+ */
+export class UserError extends Error {
+  override name = "UserError";
+  readonly code: string = "user_error";
+}
+
+/** Bad input: names the field and the rule. Nothing was changed. */
+export class ValidationError extends UserError {
+  override name = "ValidationError";
+  override readonly code = "validation";
+  constructor(
+    readonly field: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export class NotFoundError extends UserError {
+  override name = "NotFoundError";
+  override readonly code = "not_found";
+}
+
+/** The actor may not do this (role, ownership, guild). */
+export class ForbiddenError extends UserError {
+  override name = "ForbiddenError";
+  override readonly code = "forbidden";
+}
+
+/** The action is not allowed from the task's current state. */
+export class InvalidTransitionError extends UserError {
+  override name = "InvalidTransitionError";
+  override readonly code = "invalid_transition";
+}
+
+/** Someone else changed the task first (stale version); the message says what happened. */
+export class ConflictError extends UserError {
+  override name = "ConflictError";
+  override readonly code = "conflict";
+  constructor(
+    message: string,
+    readonly currentVersion?: number,
+  ) {
+    super(message);
+  }
+}
+
+export class QueueLimitError extends UserError {
+  override name = "QueueLimitError";
+  override readonly code = "queue_limit";
+  constructor(
+    readonly count: number,
+    readonly limit: number,
+  ) {
+    super(`This channel's queue is full: ${count} live tasks, limit ${limit}. Finish or cancel one first.`);
+  }
+}
+
+export class RateLimitedError extends UserError {
+  override name = "RateLimitedError";
+  override readonly code = "rate_limited";
+  constructor(readonly retryAfterMs: number) {
+    super(`Slow down: try again in ${Math.max(1, Math.ceil(retryAfterMs / 1000))} s.`);
+  }
+}

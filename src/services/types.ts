@@ -1,0 +1,251 @@
+import type { Cache } from "../cache/types.ts";
+import type { Logger } from "../log.ts";
+import type { Database } from "../store/database.ts";
+import type { AutoAssignMode, EventSource, Priority, ReviewVerdict, TaskStatus } from "../store/schema.ts";
+
+/**
+ * The contract between the Discord layer (and agents) and the task engine. Plain values only:
+ * ids are snowflake strings, dates are ISO strings, nothing here knows discord.js.
+ * Every method either returns or throws a UserError subclass (src/domain/errors.ts) whose message
+ * a user can read; anything else is a bug.
+ */
+
+export type Permission = "administrator" | "manage_guild" | "manage_channels";
+
+export interface Actor {
+  userId: string;
+  roleIds: readonly string[];
+  permissions: readonly Permission[];
+  /** True for bot accounts (agents). */
+  isBot?: boolean;
+}
+
+/** Who acts, where, and through which door. Every service call carries one. */
+export interface ActionContext {
+  guildId: string;
+  /** The channel the interaction or message came from (new tasks land here). */
+  channelId: string;
+  actor: Actor;
+  source: EventSource;
+}
+
+export interface TaskRef {
+  number: number;
+  title: string;
+  status: TaskStatus;
+}
+
+export interface TaskView {
+  id: number;
+  guildId: string;
+  channelId: string;
+  number: number;
+  title: string;
+  description: string;
+  status: TaskStatus;
+  priority: Priority;
+  labels: string[];
+  assigneeId: string | null;
+  createdBy: string;
+  parent: TaskRef | null;
+  estimateMinutes: number | null;
+  dueAt: string | null;
+  startedAt: string | null;
+  submittedAt: string | null;
+  completedAt: string | null;
+  attempts: number;
+  nextAttemptAt: string | null;
+  leaseExpiresAt: string | null;
+  reworkCount: number;
+  version: number;
+  createdAt: string;
+  updatedAt: string;
+  dependencies: TaskRef[];
+  subtasks: TaskRef[];
+  /** The last change, for card footers: who and what. */
+  lastEvent: { actorId: string; kind: string; at: string } | null;
+}
+
+/** Raw user input; the service validates it (zod) and throws ValidationError naming the field. */
+export interface CreateTaskInput {
+  title: string;
+  description?: string;
+  priority?: string;
+  assigneeId?: string;
+  /** Comma-separated or an array. */
+  labels?: string | string[];
+  /** ISO date/time or relative ("3d", "2h"). */
+  due?: string;
+  /** "90m", "2h", "1d". */
+  estimate?: string;
+  parentNumber?: number;
+  dependsOn?: number[] | string;
+}
+
+export type EditTaskInput = Partial<Omit<CreateTaskInput, "assigneeId" | "dependsOn">>;
+
+export const TASK_ACTIONS = [
+  "claim",
+  "assign",
+  "unassign",
+  "start",
+  "submit",
+  "approve",
+  "request_rework",
+  "release",
+  "fail",
+  "block",
+  "unblock",
+  "cancel",
+  "reopen",
+] as const;
+export type TaskAction = (typeof TASK_ACTIONS)[number];
+
+export interface TransitionInput {
+  number: number;
+  action: TaskAction;
+  /** From a button's custom_id: the version the user saw. Absent for commands (acts on the current one). */
+  expectedVersion?: number;
+  /** Reason (rework, block, cancel, fail), note (submit), comment (approve). */
+  text?: string;
+  /** For assign. */
+  assigneeId?: string;
+}
+
+export interface TransitionResult {
+  task: TaskView;
+  /** Tasks whose status changed as a consequence (e.g. unblocked dependents), for card refreshes. */
+  alsoChanged: TaskView[];
+}
+
+export interface ListFilters {
+  status?: TaskStatus | "live" | "all";
+  assigneeId?: string;
+  priority?: Priority;
+  label?: string;
+  /** Restrict to one channel; omitted = whole guild. */
+  channelId?: string;
+}
+
+export interface Page<T> {
+  items: T[];
+  total: number;
+  /** Opaque keyset cursor for the next page; null on the last page. */
+  nextCursor: string | null;
+  prevCursor: string | null;
+}
+
+export interface PageRequest {
+  cursor?: string | null;
+  limit?: number;
+}
+
+export interface TaskEventView {
+  id: number;
+  actorId: string;
+  kind: string;
+  fromStatus: TaskStatus | null;
+  toStatus: TaskStatus | null;
+  details: Record<string, unknown>;
+  source: EventSource;
+  at: string;
+}
+
+export interface QueueView {
+  channelId: string;
+  items: TaskView[];
+  liveCount: number;
+  limit: number | null;
+}
+
+export interface ChannelSettingsView {
+  channelId: string;
+  guildId: string;
+  queueLimit: number | null;
+  reviewerRoleId: string | null;
+  requireReview: boolean;
+  allowSelfReview: boolean;
+  maxAttempts: number;
+  leaseMinutes: number;
+  autoAssign: AutoAssignMode;
+}
+
+export type ChannelSettingsPatch = Partial<Omit<ChannelSettingsView, "channelId" | "guildId">>;
+
+export interface AgentView {
+  guildId: string;
+  userId: string;
+  labels: string[];
+  maxConcurrent: number;
+  liveTasks: number;
+}
+
+export interface StatsView {
+  byStatus: Record<TaskStatus, number>;
+  byPriority: Record<Priority, number>;
+  labels: { label: string; done: number; total: number; percent: number }[];
+  assignees: {
+    userId: string;
+    live: number;
+    inProgress: number;
+    done: number;
+    avgCompletionMinutes: number | null;
+  }[];
+  estimates: { tasks: number; estimatedMinutes: number; actualMinutes: number; ratio: number | null };
+  oldestOpen: TaskRef[];
+  reviewsPending: number;
+}
+
+export interface ReviewView {
+  reviewerId: string;
+  verdict: ReviewVerdict;
+  comment: string | null;
+  at: string;
+}
+
+export interface TaskService {
+  create(ctx: ActionContext, input: CreateTaskInput): Promise<TaskView>;
+  edit(ctx: ActionContext, number: number, patch: EditTaskInput, expectedVersion?: number): Promise<TaskView>;
+  transition(ctx: ActionContext, input: TransitionInput): Promise<TransitionResult>;
+  /** Claim the next eligible open task of ctx.channelId for the actor; null when the queue is empty. */
+  next(ctx: ActionContext, options?: { labels?: string[] }): Promise<TaskView | null>;
+  comment(ctx: ActionContext, number: number, text: string): Promise<TaskView>;
+  /** The assignee reports progress: renews the lease (agents) and records the note. */
+  progress(ctx: ActionContext, number: number, note: string): Promise<TaskView>;
+  addDependency(ctx: ActionContext, number: number, onNumber: number): Promise<TaskView>;
+  removeDependency(ctx: ActionContext, number: number, onNumber: number): Promise<TaskView>;
+
+  get(guildId: string, number: number): Promise<TaskView>;
+  list(guildId: string, filters: ListFilters, page?: PageRequest): Promise<Page<TaskView>>;
+  search(guildId: string, query: string, page?: PageRequest): Promise<Page<TaskView>>;
+  history(guildId: string, number: number, page?: PageRequest): Promise<Page<TaskEventView>>;
+  reviews(guildId: string, number: number): Promise<ReviewView[]>;
+  queue(guildId: string, channelId: string, page?: PageRequest): Promise<QueueView>;
+  /** Autocomplete: number prefix or title words, live tasks first, at most `limit` (≤ 25). */
+  suggest(guildId: string, query: string, limit?: number): Promise<TaskRef[]>;
+  stats(guildId: string, channelId?: string): Promise<StatsView>;
+}
+
+export interface SettingsService {
+  get(guildId: string, channelId: string): Promise<ChannelSettingsView>;
+  /** Admin only (manage_channels / manage_guild / administrator). */
+  update(ctx: ActionContext, patch: ChannelSettingsPatch): Promise<ChannelSettingsView>;
+}
+
+export interface AgentService {
+  add(
+    ctx: ActionContext,
+    input: { userId: string; labels?: string | string[]; maxConcurrent?: number },
+  ): Promise<AgentView>;
+  remove(ctx: ActionContext, userId: string): Promise<void>;
+  list(guildId: string): Promise<AgentView[]>;
+  get(guildId: string, userId: string): Promise<AgentView | null>;
+}
+
+export interface ServiceDeps {
+  database: Database;
+  cache: Cache;
+  log: Logger;
+  /** Injected clock for leases/backoff/due dates; defaults to Date.now. */
+  now?: () => Date;
+}
