@@ -1,4 +1,5 @@
 import { mkdirSync } from "node:fs";
+import { join } from "node:path";
 import { PGlite } from "@electric-sql/pglite";
 import type { Logger as DrizzleLogger } from "drizzle-orm";
 import { drizzle as drizzlePg } from "drizzle-orm/node-postgres";
@@ -29,6 +30,11 @@ export interface OpenDatabaseOptions {
   log: Logger;
   poolMax?: number;
   statementTimeoutMs?: number;
+}
+
+/** Where the embedded database lives: `${DATA_DIR}/pglite`, or "memory://" kept as it is. */
+export function embeddedDataDir(dataDir: string): string {
+  return dataDir.startsWith("memory://") ? dataDir : join(dataDir, "pglite");
 }
 
 export async function openDatabase(options: OpenDatabaseOptions): Promise<Database> {
