@@ -62,6 +62,8 @@ export interface CacheMetricsSnapshot {
   errors: number;
   gateRefusals: number;
   fallbacks: number;
+  /** Added: false while Redis is unreachable and calls are served by the fallbacks (always true in memory). */
+  available: boolean;
 }
 
 export interface Cache {

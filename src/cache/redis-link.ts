@@ -1,0 +1,170 @@
+import type { Redis } from "ioredis";
+import type { Logger } from "../log.ts";
+import type { CacheCounters } from "./cache-metrics.ts";
+import { CircuitBreaker } from "./circuit-breaker.ts";
+import type { KeyLayout } from "./keys.ts";
+import { PendingInvalidations } from "./pending-invalidations.ts";
+
+export interface RedisLinkOptions {
+  client: Redis;
+  keys: KeyLayout;
+  log: Logger;
+  counters: CacheCounters;
+  /** Consecutive failures that open the breaker. */
+  failureThreshold: number;
+  /** How often an open breaker probes Redis. */
+  probeIntervalMs: number;
+}
+
+export interface RedisLink {
+  /**
+   * Runs a Redis command unless the breaker is open. Never throws: a failure or an open breaker
+   * answers `fallback()`. `staleOnFailure` lists keys that may hold a stale value when the command
+   * did not certainly run; they are deleted before Redis is trusted again.
+   */
+  run<T>(command: () => Promise<T>, fallback: () => T, staleOnFailure?: readonly string[]): Promise<T>;
+  available(): boolean;
+  /** Resolves true once Redis is trusted, or false after `ms`; warns once when it is not. */
+  waitUntilAvailable(ms: number): Promise<boolean>;
+  stop(): void;
+}
+
+/**
+ * One breaker per cache. It opens after a few consecutive failures, and at once when the connection
+ * closes or a write may not have landed. It closes only after a background probe has made Redis
+ * trustworthy: a server other than the one this prefix was validated against (restart, failover,
+ * restore from an old snapshot) gets the whole prefix flushed; otherwise the keys this process could
+ * not invalidate during the outage are deleted. One warning per outage, one info on recovery.
+ */
+export function createRedisLink(options: RedisLinkOptions): RedisLink {
+  const { client, keys, log, counters } = options;
+  const breaker = new CircuitBreaker(options.failureThreshold);
+  const pending = new PendingInvalidations();
+  let outage = { startedAt: Date.now(), warned: false };
+  let probing: Promise<void> | undefined;
+  let stopped = false;
+  const waiters = new Set<() => void>();
+
+  const warnOnce = (reason: string, error?: unknown) => {
+    if (outage.warned || stopped) return;
+    outage.warned = true;
+    log.warn({ reason, err: error }, "redis unavailable, serving from Postgres");
+  };
+
+  const open = (reason: string, error?: unknown) => {
+    if (!breaker.trip()) return;
+    outage = { startedAt: Date.now(), warned: false };
+    warnOnce(reason, error);
+  };
+
+  const closeWhenClean = () => {
+    if (pending.size > 0 || pending.needsFullFlush || stopped || client.status !== "ready") return;
+    breaker.close();
+    const outageMs = Date.now() - outage.startedAt;
+    if (outage.warned) log.info({ outageMs }, "redis available again, cache resumed");
+    else log.debug({ outageMs }, "redis cache connected");
+    for (const wake of waiters) wake();
+  };
+
+  const makeTrustworthy = async () => {
+    const runId = parseRunId(await client.info("server"));
+    const validatedFor = await client.get(keys.serverMarker);
+    if (validatedFor !== runId || pending.needsFullFlush) {
+      const listed = pending.snapshot();
+      const flushed = await flushPrefix(client, keys.everything);
+      await client.set(keys.serverMarker, runId, "EX", MARKER_TTL_SECONDS);
+      pending.settleFlush(listed);
+      if (validatedFor !== null)
+        log.info({ flushed }, "redis server changed or writes were lost: cache flushed");
+    }
+    for (let listed = pending.snapshot(); listed.length > 0; listed = pending.snapshot()) {
+      const batch = listed.slice(0, 500);
+      await client.unlink(...batch);
+      pending.settle(batch);
+    }
+    // No await between the last check of `pending` and closing: nothing can slip in between.
+    closeWhenClean();
+  };
+
+  const probe = () => {
+    if (probing || stopped || breaker.allows() || client.status !== "ready") return;
+    probing = makeTrustworthy()
+      .catch((error: unknown) => log.debug({ err: error }, "redis probe failed"))
+      .finally(() => {
+        probing = undefined;
+      });
+  };
+
+  client.on("ready", probe);
+  client.on("close", () => open("connection closed"));
+  client.on("error", (error: unknown) => log.debug({ err: error }, "redis connection error"));
+  const timer = setInterval(probe, options.probeIntervalMs);
+  timer.unref();
+
+  return {
+    async run(command, fallback, staleOnFailure) {
+      if (!breaker.allows()) {
+        if (staleOnFailure) pending.add(staleOnFailure);
+        counters.increment("fallbacks");
+        return fallback();
+      }
+      try {
+        const result = await command();
+        breaker.recordSuccess();
+        return result;
+      } catch (error) {
+        counters.increment("errors");
+        counters.increment("fallbacks");
+        if (staleOnFailure) {
+          pending.add(staleOnFailure);
+          open("a write may not have reached redis", error);
+        } else if (breaker.recordFailure()) {
+          outage = { startedAt: Date.now(), warned: false };
+          warnOnce("commands failing", error);
+        }
+        return fallback();
+      }
+    },
+    available: () => breaker.allows(),
+    waitUntilAvailable(ms) {
+      if (breaker.allows()) return Promise.resolve(true);
+      return new Promise((resolve) => {
+        const finish = (value: boolean) => {
+          clearTimeout(timeout);
+          waiters.delete(wake);
+          if (!value) warnOnce("not reachable");
+          resolve(value);
+        };
+        const wake = () => finish(breaker.allows());
+        const timeout = setTimeout(() => finish(false), ms);
+        waiters.add(wake);
+        probe();
+      });
+    },
+    stop() {
+      stopped = true;
+      clearInterval(timer);
+      for (const wake of waiters) wake();
+    },
+  };
+}
+
+/** An expired marker only costs one extra flush of a prefix that has been idle for a week. */
+const MARKER_TTL_SECONDS = 7 * 24 * 3600;
+
+function parseRunId(info: string): string {
+  const match = /^run_id:(\w+)/m.exec(info);
+  if (!match) throw new Error("redis INFO has no run_id");
+  return match[1]!;
+}
+
+async function flushPrefix(client: Redis, pattern: string): Promise<number> {
+  let cursor = "0";
+  let flushed = 0;
+  do {
+    const [next, found] = await client.scan(cursor, "MATCH", pattern, "COUNT", 1000);
+    if (found.length > 0) flushed += await client.unlink(...found);
+    cursor = next;
+  } while (cursor !== "0");
+  return flushed;
+}

@@ -1,0 +1,98 @@
+import type { Redis } from "ioredis";
+
+/**
+ * Gate counters: only SET (seed) creates one. A value that is not a number is deleted and reported
+ * as absent, so Postgres decides and the caller seeds it again. INCR/DECR keep the seed's TTL.
+ * Replies: reserve -> {-1} absent | {0, count} refused | {1, count} reserved;
+ * release/add -> the new count, or -1 when absent.
+ */
+const readCounter = `
+local raw = redis.call('GET', KEYS[1])
+if not raw then return nil end
+local count = tonumber(raw)
+if count == nil or count ~= math.floor(count) then
+  redis.call('DEL', KEYS[1])
+  return nil
+end
+return count
+`;
+
+const GATE_RESERVE = `
+local function counter() ${readCounter} end
+local count = counter()
+if count == nil then return {-1, 0} end
+local limit = tonumber(ARGV[1])
+if count >= limit then return {0, count} end
+return {1, redis.call('INCR', KEYS[1])}
+`;
+
+const GATE_RELEASE = `
+local function counter() ${readCounter} end
+local count = counter()
+if count == nil then return -1 end
+if count <= 0 then return 0 end
+return redis.call('DECR', KEYS[1])
+`;
+
+const GATE_ADD = `
+local function counter() ${readCounter} end
+local count = counter()
+if count == nil then return -1 end
+return redis.call('INCR', KEYS[1])
+`;
+
+/** Token bucket on the server's clock, so every instance agrees. Reply: {allowed 0|1, retryAfterMs}. */
+const RATE_TAKE = `
+local capacity = tonumber(ARGV[1])
+local perMs = tonumber(ARGV[2])
+local time = redis.call('TIME')
+local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
+local state = redis.call('HMGET', KEYS[1], 'tokens', 'at')
+local tokens = tonumber(state[1])
+local at = tonumber(state[2])
+if tokens == nil or at == nil then
+  tokens = capacity
+  at = now
+end
+tokens = math.min(capacity, tokens + math.max(0, now - at) * perMs)
+local allowed = 0
+local retryAfter = 0
+if tokens >= 1 then
+  tokens = tokens - 1
+  allowed = 1
+else
+  retryAfter = math.ceil((1 - tokens) / perMs)
+end
+redis.call('HSET', KEYS[1], 'tokens', tostring(tokens), 'at', tostring(now))
+redis.call('PEXPIRE', KEYS[1], ARGV[3])
+return {allowed, retryAfter}
+`;
+
+export interface Scripts {
+  gateReserve(key: string, limit: number): Promise<[number, number]>;
+  gateRelease(key: string): Promise<number>;
+  gateAdd(key: string): Promise<number>;
+  rateTake(key: string, capacity: number, perMs: number, ttlMs: number): Promise<[number, number]>;
+}
+
+type ScriptCall = (key: string, ...args: (string | number)[]) => Promise<unknown>;
+
+/** defineCommand sends EVALSHA and loads the script (EVAL) on NOSCRIPT, e.g. after a Redis restart. */
+export function defineScripts(redis: Redis): Scripts {
+  const define = (name: string, lua: string): ScriptCall => {
+    redis.defineCommand(name, { numberOfKeys: 1, lua });
+    const command = (redis as unknown as Record<string, ScriptCall>)[name]!;
+    return command.bind(redis);
+  };
+  const reserve = define("tasklaneGateReserve", GATE_RESERVE);
+  const release = define("tasklaneGateRelease", GATE_RELEASE);
+  const add = define("tasklaneGateAdd", GATE_ADD);
+  const take = define("tasklaneRateTake", RATE_TAKE);
+  return {
+    gateReserve: async (key, limit) => (await reserve(key, limit)) as [number, number],
+    gateRelease: async (key) => (await release(key)) as number,
+    gateAdd: async (key) => (await add(key)) as number,
+    rateTake: async (key, capacity, perMs, ttlMs) =>
+      (await take(key, capacity, perMs, Math.ceil(ttlMs))) as [number, number],
+  };
+}

@@ -1,0 +1,58 @@
+import { Counter, collectDefaultMetrics, Gauge, Registry } from "prom-client";
+import type { CacheMetricsSnapshot } from "../cache/types.ts";
+
+export interface MetricsRegistryOptions {
+  /** Process metrics (CPU, memory, event loop lag) under the `tasklane_` prefix; default true. */
+  defaultMetrics?: boolean;
+}
+
+/**
+ * The registry the metrics endpoint serves (a Registry satisfies the server's MetricsSource).
+ * Other modules add their own metrics to it with `registers: [registry]`.
+ */
+export function createMetricsRegistry(options: MetricsRegistryOptions = {}): Registry {
+  const registry = new Registry();
+  if (options.defaultMetrics !== false) collectDefaultMetrics({ register: registry, prefix: "tasklane_" });
+  return registry;
+}
+
+export interface CacheMetricsSource {
+  kind: "redis" | "memory";
+  metrics(): CacheMetricsSnapshot;
+}
+
+const CACHE_COUNTERS = {
+  hits: "Task view reads answered by the cache",
+  misses: "Task view reads the cache could not answer (including while it was unavailable)",
+  errors: "Cache commands that failed or timed out",
+  gateRefusals: "Creates refused by the queue-limit gate without touching Postgres",
+  fallbacks:
+    "Cache calls answered without Redis (miss, unknown, per-process bucket) while it was unavailable",
+} satisfies Record<Exclude<keyof CacheMetricsSnapshot, "available">, string>;
+
+const snakeCase = (name: string) => name.replace(/[A-Z]/g, (letter) => `_${letter.toLowerCase()}`);
+
+/** Reads the cache's counters at scrape time: tasklane_cache_<name>_total and tasklane_cache_available. */
+export function registerCacheMetrics(registry: Registry, cache: CacheMetricsSource): void {
+  for (const [name, help] of Object.entries(CACHE_COUNTERS) as [keyof typeof CACHE_COUNTERS, string][]) {
+    new Counter({
+      name: `tasklane_cache_${snakeCase(name)}_total`,
+      help,
+      labelNames: ["kind"],
+      registers: [registry],
+      collect() {
+        this.reset();
+        this.inc({ kind: cache.kind }, cache.metrics()[name]);
+      },
+    });
+  }
+  new Gauge({
+    name: "tasklane_cache_available",
+    help: "1 while the cache serves from its store, 0 while Redis is unavailable and fallbacks answer",
+    labelNames: ["kind"],
+    registers: [registry],
+    collect() {
+      this.set({ kind: cache.kind }, cache.metrics().available ? 1 : 0);
+    },
+  });
+}
