@@ -1,0 +1,93 @@
+import { parseArgs } from "node:util";
+import { type BenchReport, writeReport } from "./report.ts";
+import { scenarios } from "./scenarios/index.ts";
+import { describeMachine, loadAverage } from "./support/machine.ts";
+import { discoverServers } from "./support/servers.ts";
+import type { BenchContext, ScenarioResult } from "./types.ts";
+
+const USAGE = `npm run bench [-- options]
+  --quick           smoke run, under 3 minutes: smaller counts, one e2e step, 100k-task scale only
+  --only a,b        run only these scenarios (${scenarios.map((s) => s.id).join(", ")})
+  --skip a,b        run all but these
+  --out-dir dir     where results.md / results.json go (default bench/)`;
+
+const { values } = parseArgs({
+  options: {
+    quick: { type: "boolean", default: false },
+    only: { type: "string" },
+    skip: { type: "string" },
+    "out-dir": { type: "string", default: "bench" },
+    help: { type: "boolean", default: false },
+  },
+});
+
+if (values.help) {
+  console.log(USAGE);
+  process.exit(0);
+}
+
+const list = (value?: string) => (value ? value.split(",").map((id) => id.trim()) : undefined);
+const only = list(values.only);
+const skip = list(values.skip) ?? [];
+const chosen = scenarios.filter((s) => (only ? only.includes(s.id) : true) && !skip.includes(s.id));
+const unknown = [...(only ?? []), ...skip].filter((id) => !scenarios.some((s) => s.id === id));
+if (unknown.length > 0) {
+  console.error(`unknown scenario: ${unknown.join(", ")}\n\n${USAGE}`);
+  process.exit(2);
+}
+
+const started = performance.now();
+const progress = (message: string) =>
+  process.stderr.write(`[bench ${((performance.now() - started) / 1000).toFixed(1)}s] ${message}\n`);
+
+const servers = await discoverServers();
+progress(`servers from ${servers.source}`);
+const machine = await describeMachine(servers);
+const context: BenchContext = {
+  quick: values.quick,
+  servers,
+  runId: `${Date.now().toString(36)}${process.pid}`,
+  progress,
+};
+
+const results: ScenarioResult[] = [];
+try {
+  for (const scenario of chosen) {
+    progress(`scenario ${scenario.id}`);
+    const scenarioStart = performance.now();
+    try {
+      const outcome = await scenario.run(context);
+      results.push({
+        id: scenario.id,
+        title: scenario.title,
+        ...outcome,
+        durationMs: performance.now() - scenarioStart,
+      });
+    } catch (error) {
+      progress(`scenario ${scenario.id} failed: ${(error as Error).stack}`);
+      results.push({
+        id: scenario.id,
+        title: scenario.title,
+        rows: [],
+        targets: [],
+        notes: [],
+        error: (error as Error).message,
+        durationMs: performance.now() - scenarioStart,
+      });
+    }
+  }
+} finally {
+  await servers.stop();
+}
+
+machine.loadAtEnd = loadAverage();
+const report: BenchReport = {
+  mode: values.quick ? "quick" : "full",
+  startedAt: new Date(Date.now() - (performance.now() - started)).toISOString(),
+  durationMs: performance.now() - started,
+  machine,
+  scenarios: results,
+};
+const outDir = values["out-dir"];
+console.log(writeReport(report, `${outDir}/results.md`, `${outDir}/results.json`));
+process.exit(results.some((result) => result.error) ? 1 : 0);

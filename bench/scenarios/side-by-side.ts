@@ -1,0 +1,92 @@
+import { runBullmq } from "../contenders/bullmq.ts";
+import { runPgBoss } from "../contenders/pg-boss.ts";
+import { runPgFloor } from "../contenders/pg-floor.ts";
+import type { ContenderOptions, ContenderRun } from "../contenders/types.ts";
+import { summarize } from "../stats.ts";
+import { createBenchDatabase } from "../support/databases.ts";
+import type { BenchContext, ResultRow, Scenario, TargetCheck } from "../types.ts";
+
+interface Contender {
+  name: string;
+  run(options: ContenderOptions, databaseUrl: string): Promise<ContenderRun>;
+  /** Needs Tasklane's migrations in its database. */
+  migrate: boolean;
+}
+
+const CONTENDERS: Contender[] = [
+  { name: "floor: pg INSERT + SKIP LOCKED", run: runPgFloor, migrate: false },
+  { name: "pg-boss 10", run: runPgBoss, migrate: false },
+  { name: "BullMQ 5", run: (options) => runBullmq(options), migrate: false },
+];
+
+/** Tasklane's own contender joins once the task service exists (see tasklane-queue.ts). */
+export function sideBySide(extra: Contender[] = []): Scenario {
+  return {
+    id: "side-by-side",
+    title: "Side by side: claim-and-complete, 8 workers, same Postgres and Redis",
+    async run(context: BenchContext) {
+      const options: ContenderOptions = {
+        items: context.quick ? 2_000 : 20_000,
+        workers: 8,
+        producers: 8,
+        postgresUrl: context.servers.postgresUrl,
+        redisUrl: context.servers.redisUrl,
+        runId: context.runId,
+      };
+      const rows: ResultRow[] = [];
+      const notes = [
+        `${options.items} items per contender; ${options.producers} producers enqueue one item per call; ` +
+          `${options.workers} workers claim one and complete it until the queue is empty.`,
+      ];
+      const throughputs = new Map<string, number>();
+      for (const contender of [...CONTENDERS, ...extra]) {
+        context.progress(`side-by-side: ${contender.name}`);
+        const database = await createBenchDatabase(
+          context.servers.postgresUrl,
+          `bench_${context.runId}_sbs_${throughputs.size}`,
+          { migrate: contender.migrate },
+        );
+        try {
+          const result = await contender.run(options, database.url);
+          const cycleRate = (result.completed / result.cycleWallMs) * 1000;
+          throughputs.set(contender.name, cycleRate);
+          rows.push({
+            name: `${contender.name}: enqueue`,
+            latency: summarize(result.enqueueMs),
+            throughput: (options.items / result.enqueueWallMs) * 1000,
+            unit: "items/s",
+          });
+          rows.push({
+            name: `${contender.name}: claim + complete`,
+            latency: summarize(result.cycleMs),
+            throughput: cycleRate,
+            unit: "items/s",
+            note: `${result.completed}/${options.items} completed, ${result.duplicates} duplicate claims`,
+          });
+        } catch (error) {
+          notes.push(`${contender.name} failed: ${(error as Error).message}`);
+        } finally {
+          await database.drop();
+        }
+      }
+      return { rows, notes, targets: compareWithPgBoss(throughputs) };
+    },
+  };
+}
+
+function compareWithPgBoss(throughputs: Map<string, number>): TargetCheck[] {
+  const tasklane = throughputs.get("Tasklane");
+  const pgBoss = throughputs.get("pg-boss 10");
+  if (tasklane === undefined || pgBoss === undefined) {
+    return [
+      { target: "Tasklane claim+complete ≥ pg-boss fetch+complete", figure: "not measured", met: null },
+    ];
+  }
+  return [
+    {
+      target: "Tasklane claim+complete ≥ pg-boss fetch+complete (8 workers)",
+      figure: `${tasklane.toFixed(0)}/s vs ${pgBoss.toFixed(0)}/s (${(tasklane / pgBoss).toFixed(2)}×)`,
+      met: tasklane >= pgBoss,
+    },
+  ];
+}
