@@ -1,0 +1,184 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { createCache } from "../../src/cache/create-cache.ts";
+import type { Cache, Signal } from "../../src/cache/types.ts";
+import { silentLogger } from "../../src/log.ts";
+import { testRedisUrl, uniqueRedisPrefix } from "../support/test-db.ts";
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+type Options = { rateLimit?: { capacity: number; windowSeconds: number }; gateTtlSeconds?: number };
+
+const implementations: [string, (options?: Options) => Promise<Cache>][] = [
+  ["memory", (options) => createCache({ log: silentLogger, ...options })],
+  [
+    "redis",
+    (options) =>
+      createCache({
+        redisUrl: testRedisUrl(),
+        keyPrefix: uniqueRedisPrefix(),
+        log: silentLogger,
+        ...options,
+      }),
+  ],
+];
+
+describe.each(implementations)("%s cache", (kind, make) => {
+  const opened: Cache[] = [];
+  const open = async (options?: Options) => {
+    const cache = await make(options);
+    opened.push(cache);
+    return cache;
+  };
+  afterEach(async () => {
+    await Promise.all(opened.splice(0).map((cache) => cache.close()));
+  });
+
+  it("reports its kind and starts available", async () => {
+    const cache = await open();
+    expect(cache.kind).toBe(kind);
+    expect(cache.metrics().available).toBe(true);
+  });
+
+  describe("views", () => {
+    it("returns what was set, as a copy the caller can't use to change the cache", async () => {
+      const cache = await open();
+      await cache.views.set("task:1:7", { title: "Ship it", labels: ["a"] }, 60);
+      const first = await cache.views.get<{ title: string; labels: string[] }>("task:1:7");
+      expect(first).toEqual({ title: "Ship it", labels: ["a"] });
+      first!.labels.push("mutated");
+      expect(await cache.views.get("task:1:7")).toEqual({ title: "Ship it", labels: ["a"] });
+      expect(await cache.views.get("task:1:8")).toBeUndefined();
+      expect(cache.metrics()).toMatchObject({ hits: 2, misses: 1 });
+    });
+
+    it("deletes several keys at once, absent ones included", async () => {
+      const cache = await open();
+      await cache.views.set("a", 1, 60);
+      await cache.views.set("b", 2, 60);
+      await cache.views.set("c", 3, 60);
+      await cache.views.del(["a", "b", "never-set"]);
+      await cache.views.del([]);
+      expect(await cache.views.get("a")).toBeUndefined();
+      expect(await cache.views.get("b")).toBeUndefined();
+      expect(await cache.views.get("c")).toBe(3);
+    });
+
+    it("overwrites a value and forgets it after its TTL", async () => {
+      const cache = await open();
+      await cache.views.set("k", { v: 1 }, 60);
+      await cache.views.set("k", { v: 2 }, 1);
+      expect(await cache.views.get("k")).toEqual({ v: 2 });
+      await sleep(1_100);
+      expect(await cache.views.get("k")).toBeUndefined();
+    });
+  });
+
+  describe("gate", () => {
+    it("knows nothing about a channel until seeded, and reserve/release/add never create a counter", async () => {
+      const cache = await open();
+      expect(await cache.gate.reserve("ch", 10)).toEqual({ kind: "unknown" });
+      await cache.gate.release("ch");
+      await cache.gate.add("ch");
+      expect(await cache.gate.peek("ch")).toBeUndefined();
+      expect(await cache.gate.reserve("ch", 10)).toEqual({ kind: "unknown" });
+    });
+
+    it("reserves exactly up to the limit under 200 concurrent reserves", async () => {
+      const cache = await open();
+      await cache.gate.seed("ch", 0);
+      const decisions = await Promise.all(Array.from({ length: 200 }, () => cache.gate.reserve("ch", 10)));
+      expect(decisions.filter((d) => d.kind === "reserved")).toHaveLength(10);
+      const refused = decisions.filter((d) => d.kind === "refused");
+      expect(refused).toHaveLength(190);
+      expect(refused[0]).toEqual({ kind: "refused", count: 10, limit: 10 });
+      expect(await cache.gate.peek("ch")).toBe(10);
+      expect(cache.metrics().gateRefusals).toBe(190);
+    });
+
+    it("counts from the seeded value: 3 live of 10 leaves 7 slots", async () => {
+      const cache = await open();
+      await cache.gate.seed("ch", 3);
+      const decisions = await Promise.all(Array.from({ length: 20 }, () => cache.gate.reserve("ch", 10)));
+      expect(decisions.filter((d) => d.kind === "reserved")).toHaveLength(7);
+    });
+
+    it("frees a slot on release, takes one on add, and never goes below zero", async () => {
+      const cache = await open();
+      await cache.gate.seed("ch", 2);
+      expect(await cache.gate.reserve("ch", 2)).toEqual({ kind: "refused", count: 2, limit: 2 });
+      await cache.gate.release("ch");
+      expect(await cache.gate.reserve("ch", 2)).toEqual({ kind: "reserved" });
+      await cache.gate.add("ch");
+      expect(await cache.gate.peek("ch")).toBe(3);
+      await Promise.all(Array.from({ length: 50 }, () => cache.gate.release("ch")));
+      expect(await cache.gate.peek("ch")).toBe(0);
+    });
+
+    it("seed overwrites a wrong counter (repair)", async () => {
+      const cache = await open();
+      await cache.gate.seed("ch", 9);
+      await cache.gate.seed("ch", 4);
+      expect(await cache.gate.peek("ch")).toBe(4);
+    });
+
+    it("keeps channels apart", async () => {
+      const cache = await open();
+      await cache.gate.seed("full", 5);
+      await cache.gate.seed("empty", 0);
+      expect((await cache.gate.reserve("full", 5)).kind).toBe("refused");
+      expect((await cache.gate.reserve("empty", 5)).kind).toBe("reserved");
+    });
+
+    it("forgets a counter after its TTL so it is rebuilt from Postgres", async () => {
+      const cache = await open({ gateTtlSeconds: 1 });
+      await cache.gate.seed("ch", 1);
+      await cache.gate.reserve("ch", 5);
+      await sleep(1_100);
+      expect(await cache.gate.peek("ch")).toBeUndefined();
+      expect(await cache.gate.reserve("ch", 5)).toEqual({ kind: "unknown" });
+    });
+  });
+
+  describe("rate limiter", () => {
+    it("refuses the 11th write in 10 s with a retry time; another user is unaffected", async () => {
+      const cache = await open({ rateLimit: { capacity: 10, windowSeconds: 10 } });
+      const takes = [];
+      for (let i = 0; i < 11; i += 1) takes.push(await cache.rateLimiter.take("g:alice"));
+      expect(takes.slice(0, 10).every((t) => t.allowed)).toBe(true);
+      const eleventh = takes[10]!;
+      expect(eleventh.allowed).toBe(false);
+      if (!eleventh.allowed) {
+        expect(eleventh.retryAfterMs).toBeGreaterThan(0);
+        expect(eleventh.retryAfterMs).toBeLessThanOrEqual(1_000);
+      }
+      expect(await cache.rateLimiter.take("g:bob")).toEqual({ allowed: true });
+    });
+
+    it("refills with time", async () => {
+      const cache = await open({ rateLimit: { capacity: 2, windowSeconds: 1 } });
+      await cache.rateLimiter.take("k");
+      await cache.rateLimiter.take("k");
+      const refused = await cache.rateLimiter.take("k");
+      expect(refused.allowed).toBe(false);
+      await sleep(refused.allowed ? 0 : refused.retryAfterMs + 20);
+      expect(await cache.rateLimiter.take("k")).toEqual({ allowed: true });
+    });
+  });
+
+  describe("signals", () => {
+    it("delivers to every subscriber until it unsubscribes, even when one handler throws", async () => {
+      const cache = await open();
+      const seen: Signal[] = [];
+      cache.signals.subscribe(() => {
+        throw new Error("a broken handler");
+      });
+      const unsubscribe = cache.signals.subscribe((signal) => seen.push(signal));
+      const changed: Signal = { type: "task_changed", guildId: "1", taskId: 5, number: 2 };
+      await cache.signals.publish(changed);
+      unsubscribe();
+      await cache.signals.publish({ type: "outbox_ready" });
+      await sleep(50);
+      expect(seen).toEqual([changed]);
+    });
+  });
+});
