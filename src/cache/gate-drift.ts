@@ -1,0 +1,97 @@
+import { and, count, eq, inArray, isNotNull, sql } from "drizzle-orm";
+import type { Database, Queryable } from "../store/database.ts";
+import { channelSettings, LIVE_STATUSES, tasks } from "../store/schema.ts";
+import type { LimitGate } from "./types.ts";
+
+export interface GateDrift {
+  channelId: string;
+  /** What the gate holds; undefined when the counter is absent (or Redis unavailable). */
+  counter: number | undefined;
+  /** Live tasks in Postgres, the truth. */
+  live: number;
+  /** True when the counter was set to `live`. */
+  repaired: boolean;
+}
+
+export interface GateDriftOptions {
+  /** Default: every channel with a queue limit. */
+  channelIds?: readonly string[];
+  /** Seed drifting counters from Postgres (default true). */
+  repair?: boolean;
+  /** Also seed counters that are absent, rather than waiting for the next create (default false). */
+  rebuildMissing?: boolean;
+}
+
+/**
+ * Compares the gate's counters with Postgres and, unless told not to, repairs them. A repair holds
+ * the channel's settings row lock, the lock every creating transaction takes, so no create can
+ * commit between the count and the seed. Returns only the channels whose counter disagreed.
+ */
+export async function checkGateDrift(
+  database: Database,
+  gate: LimitGate,
+  options: GateDriftOptions = {},
+): Promise<GateDrift[]> {
+  const channelIds = options.channelIds ?? (await limitedChannels(database));
+  const drifts: GateDrift[] = [];
+  for (const channelId of channelIds) {
+    const counter = await gate.peek(channelId);
+    const live = await countLive(database.db, channelId);
+    const absent = counter === undefined;
+    if (counter === live || (absent && !options.rebuildMissing)) continue;
+    if (options.repair === false) {
+      drifts.push({ channelId, counter, live, repaired: false });
+      continue;
+    }
+    const repaired = await repairUnderLock(database, gate, channelId);
+    // A seed that could not reach Redis is not a repair.
+    drifts.push({
+      channelId,
+      counter,
+      live: repaired.live,
+      repaired: (await gate.peek(channelId)) !== undefined,
+    });
+  }
+  return drifts;
+}
+
+/** Sets one channel's counter from Postgres (after a flush, a restart, or a suspected drift). */
+export async function rebuildGateCounter(
+  database: Database,
+  gate: LimitGate,
+  channelId: string,
+): Promise<number> {
+  const { live } = await repairUnderLock(database, gate, channelId);
+  return live;
+}
+
+async function repairUnderLock(
+  database: Database,
+  gate: LimitGate,
+  channelId: string,
+): Promise<{ live: number }> {
+  return database.db.transaction(async (tx) => {
+    await tx.execute(
+      sql`SELECT 1 FROM ${channelSettings} WHERE ${channelSettings.channelId} = ${channelId} FOR UPDATE`,
+    );
+    const live = await countLive(tx, channelId);
+    await gate.seed(channelId, live);
+    return { live };
+  });
+}
+
+async function countLive(db: Queryable, channelId: string): Promise<number> {
+  const [row] = await db
+    .select({ live: count() })
+    .from(tasks)
+    .where(and(eq(tasks.channelId, channelId), inArray(tasks.status, [...LIVE_STATUSES])));
+  return Number(row?.live ?? 0);
+}
+
+async function limitedChannels(database: Database): Promise<string[]> {
+  const rows = await database.db
+    .select({ channelId: channelSettings.channelId })
+    .from(channelSettings)
+    .where(isNotNull(channelSettings.queueLimit));
+  return rows.map((row) => row.channelId);
+}
