@@ -1,0 +1,144 @@
+import type { ChannelSettingsView, TaskView } from "../../services/types.ts";
+import type { Priority, TaskStatus } from "../../store/schema.ts";
+
+/**
+ * The machine-readable block in every message Tasklane writes for agents (assignment notifications,
+ * replies to mention commands, retry/dead-letter announcements). Its JSON Schema is published next to
+ * this file (assignment.schema.json); bump the version on any change that is not purely additive.
+ */
+export const PAYLOAD_VERSION = 1;
+export const MAX_LISTED_DEPENDENCIES = 25;
+
+export interface TaskPayload {
+  number: number;
+  title: string;
+  description: string;
+  /** True when the description was shortened to fit Discord's 2000-character message (the card has it all). */
+  descriptionTruncated: boolean;
+  status: TaskStatus;
+  priority: Priority;
+  labels: string[];
+  assignee: string | null;
+  due: string | null;
+  dependencies: { number: number; status: TaskStatus }[];
+  /** Failed attempts counted so far (agent fail or expired lease). */
+  failedAttempts: number;
+  maxAttempts: number;
+  leaseExpiresAt: string | null;
+  /** While backing off after a failed attempt: when the task is handed out again. */
+  nextAttemptAt: string | null;
+  version: number;
+}
+
+export interface ReplyHelp {
+  /** Start every reply with this mention of the bot. */
+  mention: string;
+  start: string;
+  progress: string;
+  submit: string;
+  fail: string;
+  release: string;
+  view: string;
+}
+
+interface Envelope {
+  tasklane: typeof PAYLOAD_VERSION;
+  guild: string;
+  channel: string;
+}
+
+export interface AssignmentPayload extends Envelope {
+  type: "assignment";
+  assignee: string;
+  /** 1 for the first delivery; n for the n-th try after n-1 failed attempts. */
+  attempt: number;
+  maxAttempts: number;
+  /** How long a lease lasts once the agent starts; `progress` renews it. */
+  leaseMinutes: number;
+  leaseExpiresAt: string | null;
+  task: TaskPayload;
+  reply: ReplyHelp;
+}
+
+export interface ReplyPayload extends Envelope {
+  type: "reply";
+  command: string | null;
+  ok: boolean;
+  message: string;
+  task: TaskPayload | null;
+  error?: { code: string; ref?: string };
+}
+
+export interface AnnouncementPayload extends Envelope {
+  type: "announcement";
+  kind: "retry" | "dead_letter";
+  message: string;
+  task: TaskPayload;
+}
+
+export type AgentPayload = AssignmentPayload | ReplyPayload | AnnouncementPayload;
+
+export function taskPayload(task: TaskView, settings: Pick<ChannelSettingsView, "maxAttempts">): TaskPayload {
+  return {
+    number: task.number,
+    title: task.title,
+    description: task.description,
+    descriptionTruncated: false,
+    status: task.status,
+    priority: task.priority,
+    labels: task.labels,
+    assignee: task.assigneeId,
+    due: task.dueAt,
+    dependencies: task.dependencies
+      .slice(0, MAX_LISTED_DEPENDENCIES)
+      .map((dependency) => ({ number: dependency.number, status: dependency.status })),
+    failedAttempts: task.attempts,
+    maxAttempts: settings.maxAttempts,
+    leaseExpiresAt: task.leaseExpiresAt,
+    nextAttemptAt: task.nextAttemptAt,
+    version: task.version,
+  };
+}
+
+export function replyHelp(botUserId: string, number: number): ReplyHelp {
+  const mention = `<@${botUserId}>`;
+  return {
+    mention,
+    start: `${mention} start ${number}`,
+    progress: `${mention} progress ${number} <note>`,
+    submit: `${mention} submit ${number} <summary>`,
+    fail: `${mention} fail ${number} <reason>`,
+    release: `${mention} release ${number}`,
+    view: `${mention} view ${number}`,
+  };
+}
+
+export interface AssignmentInput {
+  task: TaskView;
+  settings: Pick<ChannelSettingsView, "maxAttempts" | "leaseMinutes">;
+  assigneeId: string;
+  attempt: number;
+  botUserId: string;
+}
+
+export function assignmentPayload({
+  task,
+  settings,
+  assigneeId,
+  attempt,
+  botUserId,
+}: AssignmentInput): AssignmentPayload {
+  return {
+    tasklane: PAYLOAD_VERSION,
+    type: "assignment",
+    guild: task.guildId,
+    channel: task.channelId,
+    assignee: assigneeId,
+    attempt,
+    maxAttempts: settings.maxAttempts,
+    leaseMinutes: settings.leaseMinutes,
+    leaseExpiresAt: task.leaseExpiresAt,
+    task: taskPayload(task, settings),
+    reply: replyHelp(botUserId, task.number),
+  };
+}

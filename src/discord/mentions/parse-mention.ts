@@ -1,0 +1,116 @@
+/**
+ * The language agents speak to Tasklane: the text of a message after the bot's mention is removed.
+ * Pure: no Discord, no I/O. Every input parses to a command or to a refusal that says what was wrong.
+ */
+
+export type MentionCommand =
+  | { name: "next"; labels: string[] }
+  | { name: "start" | "release" | "view"; number: number }
+  | { name: "progress" | "submit" | "fail"; number: number; text: string }
+  | { name: "help" };
+
+export type MentionCommandName = Exclude<MentionCommand["name"], "help">;
+
+export type ParsedMention = { ok: true; command: MentionCommand } | { ok: false; problem: string };
+
+export const MENTION_USAGE: Record<MentionCommandName, string> = {
+  next: "next [labels…]",
+  start: "start <task>",
+  progress: "progress <task> <note>",
+  submit: "submit <task> <summary>",
+  fail: "fail <task> <reason>",
+  release: "release <task>",
+  view: "view <task>",
+};
+
+const TEXT_ARGUMENT: Record<"progress" | "submit" | "fail", string> = {
+  progress: "a note",
+  submit: "a summary",
+  fail: "a reason",
+};
+
+const MAX_LABELS = 10;
+const MAX_TASK_NUMBER = 2_147_483_647;
+const MAX_TEXT = 4000;
+
+/** Removes every mention of the bot (`<@id>`, `<@!id>`, and its managed role `<@&id>`) and trims. */
+export function stripBotMention(content: string, botUserId: string, botRoleId?: string): string {
+  const ids = [botUserId, botRoleId].filter((id): id is string => Boolean(id)).join("|");
+  return content.replace(new RegExp(`<@[!&]?(?:${ids})>`, "g"), " ").trim();
+}
+
+export function parseMentionCommand(text: string): ParsedMention {
+  const trimmed = text.trim();
+  if (trimmed === "") return refuse("Say what to do.");
+  const [word = "", rest = ""] = splitFirstWord(trimmed);
+  const name = word.toLowerCase();
+  switch (name) {
+    case "help":
+    case "usage":
+      return { ok: true, command: { name: "help" } };
+    case "next":
+      return parseNext(rest);
+    case "start":
+    case "release":
+    case "view":
+      return parseNumberOnly(name, rest);
+    case "progress":
+    case "submit":
+    case "fail":
+      return parseNumberAndText(name, rest);
+    default:
+      return refuse(`I don't know the command "${word.slice(0, 32)}".`);
+  }
+}
+
+function parseNext(rest: string): ParsedMention {
+  const labels = rest
+    .split(/[\s,]+/)
+    .map((label) => label.trim())
+    .filter((label) => label !== "");
+  if (labels.length > MAX_LABELS) return refuse(`next takes at most ${MAX_LABELS} labels.`);
+  return { ok: true, command: { name: "next", labels: [...new Set(labels)] } };
+}
+
+function parseNumberOnly(name: "start" | "release" | "view", rest: string): ParsedMention {
+  const [word = "", extra = ""] = splitFirstWord(rest);
+  if (word === "") return refuse(`${name} needs a task number, like \`${name} 12\`.`);
+  const number = parseTaskNumber(word);
+  if (number === undefined) return refuse(`"${word.slice(0, 32)}" is not a task number (like 12 or #12).`);
+  if (extra !== "") return refuse(`${name} takes only a task number.`);
+  return { ok: true, command: { name, number } };
+}
+
+function parseNumberAndText(name: "progress" | "submit" | "fail", rest: string): ParsedMention {
+  const [word = "", text = ""] = splitFirstWord(rest);
+  if (word === "") return refuse(`${name} needs a task number and ${TEXT_ARGUMENT[name]}.`);
+  const number = parseTaskNumber(word);
+  if (number === undefined) return refuse(`"${word.slice(0, 32)}" is not a task number (like 12 or #12).`);
+  if (text === "") return refuse(`${name} needs ${TEXT_ARGUMENT[name]} after the task number.`);
+  if (text.length > MAX_TEXT) return refuse(`The text after ${name} is longer than ${MAX_TEXT} characters.`);
+  return { ok: true, command: { name, number, text } };
+}
+
+/** `12` or `#12`; a positive integer that fits Postgres's integer. */
+export function parseTaskNumber(word: string): number | undefined {
+  const match = /^#?(\d{1,10})$/.exec(word);
+  if (!match) return undefined;
+  const number = Number(match[1]);
+  return number >= 1 && number <= MAX_TASK_NUMBER ? number : undefined;
+}
+
+/** The first whitespace-separated word and the rest, with the rest's inner line breaks kept. */
+function splitFirstWord(text: string): [string, string] {
+  const match = /^(\S+)\s*([\s\S]*)$/.exec(text.trim());
+  return match ? [match[1]!, match[2]!.trim()] : ["", ""];
+}
+
+function refuse(problem: string): ParsedMention {
+  return { ok: false, problem };
+}
+
+/** The usage text every refusal carries; the mention renders as @Tasklane and pings nobody. */
+export function mentionUsage(botMention: string): string {
+  const lines = Object.values(MENTION_USAGE).map((usage) => `• ${botMention} \`${usage}\``);
+  return ["Mention me with one of (task = its number, like 12 or #12):", ...lines].join("\n");
+}

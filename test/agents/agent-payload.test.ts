@@ -1,0 +1,162 @@
+import { readFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import {
+  type AgentPayload,
+  assignmentPayload,
+  PAYLOAD_VERSION,
+  type ReplyPayload,
+  taskPayload,
+} from "../../src/discord/delivery/agent-payload.ts";
+import { jsonBlock, readJsonBlock } from "../../src/discord/delivery/json-block.ts";
+import type { TaskView } from "../../src/services/types.ts";
+import { validateJsonSchema } from "./json-schema-subset.ts";
+
+const schema = JSON.parse(
+  readFileSync(new URL("../../src/discord/delivery/assignment.schema.json", import.meta.url), "utf8"),
+);
+const BOT = "111111111111111111";
+const AGENT = "222222222222222222";
+
+function task(overrides: Partial<TaskView> = {}): TaskView {
+  return {
+    id: 1,
+    guildId: "333333333333333333",
+    channelId: "444444444444444444",
+    number: 12,
+    title: "Write the parser",
+    description: "Parse `things` and ```json blocks```",
+    status: "open",
+    priority: "high",
+    labels: ["backend"],
+    assigneeId: AGENT,
+    createdBy: "555555555555555555",
+    parent: null,
+    estimateMinutes: null,
+    dueAt: "2030-01-02T03:04:05.000Z",
+    startedAt: null,
+    submittedAt: null,
+    completedAt: null,
+    attempts: 0,
+    nextAttemptAt: null,
+    leaseExpiresAt: null,
+    reworkCount: 0,
+    version: 2,
+    createdAt: "2030-01-01T00:00:00.000Z",
+    updatedAt: "2030-01-01T00:00:00.000Z",
+    dependencies: [{ number: 3, title: "Schema", status: "done" }],
+    subtasks: [],
+    lastEvent: null,
+    ...overrides,
+  };
+}
+
+const settings = { maxAttempts: 3, leaseMinutes: 30 };
+
+describe("the agent json block", () => {
+  it("an assignment carries every field the issue lists and validates against the published schema", () => {
+    const payload = assignmentPayload({
+      task: task(),
+      settings,
+      assigneeId: AGENT,
+      attempt: 1,
+      botUserId: BOT,
+    });
+    const block = jsonBlock(payload, 1900);
+    const read = readJsonBlock(block) as Record<string, unknown>;
+    expect(validateJsonSchema(schema, read)).toEqual([]);
+    expect(read).toMatchObject({
+      tasklane: PAYLOAD_VERSION,
+      type: "assignment",
+      guild: "333333333333333333",
+      channel: "444444444444444444",
+      assignee: AGENT,
+      attempt: 1,
+      maxAttempts: 3,
+      leaseMinutes: 30,
+      leaseExpiresAt: null,
+      task: {
+        number: 12,
+        title: "Write the parser",
+        priority: "high",
+        labels: ["backend"],
+        due: "2030-01-02T03:04:05.000Z",
+        dependencies: [{ number: 3, status: "done" }],
+      },
+      reply: { mention: `<@${BOT}>`, start: `<@${BOT}> start 12`, fail: `<@${BOT}> fail 12 <reason>` },
+    });
+  });
+
+  it("user text with backticks can never close the fence early, and reads back unchanged", () => {
+    const payload = assignmentPayload({
+      task: task(),
+      settings,
+      assigneeId: AGENT,
+      attempt: 1,
+      botUserId: BOT,
+    });
+    const block = jsonBlock(payload, 1900);
+    expect(block.match(/```/g)).toHaveLength(2);
+    expect((readJsonBlock(block) as { task: { description: string } }).task.description).toBe(
+      "Parse `things` and ```json blocks```",
+    );
+  });
+
+  it("a long description is shortened visibly to fit the budget, and still validates", () => {
+    const long = task({ description: 'word "quoted"\n'.repeat(300).slice(0, 4000) });
+    const payload = assignmentPayload({
+      task: long,
+      settings,
+      assigneeId: AGENT,
+      attempt: 2,
+      botUserId: BOT,
+    });
+    const block = jsonBlock(payload, 1500);
+    expect(block.length).toBeLessThanOrEqual(1500);
+    const read = readJsonBlock(block) as { task: { description: string; descriptionTruncated: boolean } };
+    expect(read.task.descriptionTruncated).toBe(true);
+    expect(read.task.description.endsWith("…")).toBe(true);
+    expect(long.description.startsWith(read.task.description.slice(0, -1))).toBe(true);
+    expect(validateJsonSchema(schema, read)).toEqual([]);
+  });
+
+  it("replies and announcements validate; a payload missing a field or with a wrong type does not", () => {
+    const reply: ReplyPayload = {
+      tasklane: PAYLOAD_VERSION,
+      type: "reply",
+      guild: "333333333333333333",
+      channel: "444444444444444444",
+      command: "next",
+      ok: true,
+      message: "Queue empty.",
+      task: null,
+    };
+    const announcement: AgentPayload = {
+      tasklane: PAYLOAD_VERSION,
+      type: "announcement",
+      guild: "333333333333333333",
+      channel: "444444444444444444",
+      kind: "dead_letter",
+      message: "#12 failed after 3 attempts.",
+      task: taskPayload(task({ status: "failed", attempts: 3 }), settings),
+    };
+    expect(validateJsonSchema(schema, reply)).toEqual([]);
+    expect(
+      validateJsonSchema(schema, { ...reply, ok: false, error: { code: "usage" }, command: null }),
+    ).toEqual([]);
+    expect(validateJsonSchema(schema, announcement)).toEqual([]);
+
+    const { reply: _omitted, ...noReply } = assignmentPayload({
+      task: task(),
+      settings,
+      assigneeId: AGENT,
+      attempt: 1,
+      botUserId: BOT,
+    });
+    expect(validateJsonSchema(schema, noReply)).not.toEqual([]);
+    expect(validateJsonSchema(schema, { ...reply, tasklane: 2 })).not.toEqual([]);
+    expect(validateJsonSchema(schema, { ...reply, command: "dance" })).not.toEqual([]);
+    expect(
+      validateJsonSchema(schema, { ...announcement, task: { ...announcement.task, due: "tomorrow" } }),
+    ).not.toEqual([]);
+  });
+});
