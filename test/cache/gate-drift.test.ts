@@ -41,16 +41,14 @@ describe.each([
     ];
     for (const status of statuses) {
       numberSeq += 1;
-      await database.db
-        .insert(tasks)
-        .values({
-          guildId: GUILD,
-          channelId,
-          number: numberSeq,
-          title: `task ${numberSeq}`,
-          createdBy: "1",
-          status,
-        });
+      await database.db.insert(tasks).values({
+        guildId: GUILD,
+        channelId,
+        number: numberSeq,
+        title: `task ${numberSeq}`,
+        createdBy: "1",
+        status,
+      });
     }
     return channelId;
   };
@@ -58,15 +56,13 @@ describe.each([
   beforeAll(async () => {
     testDb = await createTestDatabase();
     database = await openDatabase({ url: testDb.url, log: silentLogger });
+    cache = await makeCache();
   });
   afterAll(async () => {
+    await cache.close();
     await database.close();
     await testDb.drop();
   });
-  beforeAll(async () => {
-    cache = await makeCache();
-  });
-  afterAll(() => cache.close());
   afterEach(async () => {
     await database.db.delete(tasks);
     await database.db.delete(channelSettings);
