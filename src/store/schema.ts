@@ -15,36 +15,36 @@ import {
   uniqueIndex,
 } from "drizzle-orm/pg-core";
 
-export const TASK_STATUSES = [
-  "open",
-  "in_progress",
-  "in_review",
-  "blocked",
-  "done",
-  "cancelled",
-  "failed",
-] as const;
-export type TaskStatus = (typeof TASK_STATUSES)[number];
+import {
+  AUTO_ASSIGN_MODES,
+  type AutoAssignMode,
+  EVENT_SOURCES,
+  type EventSource,
+  LIVE_STATUSES,
+  PRIORITIES,
+  type Priority,
+  REVIEW_VERDICTS,
+  type ReviewVerdict,
+  TASK_STATUSES,
+  type TaskStatus,
+} from "../domain/task-states.ts";
 
-export const TERMINAL_STATUSES = ["done", "cancelled", "failed"] as const satisfies readonly TaskStatus[];
-export const LIVE_STATUSES = [
-  "open",
-  "in_progress",
-  "in_review",
-  "blocked",
-] as const satisfies readonly TaskStatus[];
-
-export const PRIORITIES = ["low", "medium", "high", "critical"] as const;
-export type Priority = (typeof PRIORITIES)[number];
-
-export const EVENT_SOURCES = ["slash", "button", "modal", "mention", "context_menu", "system"] as const;
-export type EventSource = (typeof EVENT_SOURCES)[number];
-
-export const REVIEW_VERDICTS = ["approved", "changes_requested"] as const;
-export type ReviewVerdict = (typeof REVIEW_VERDICTS)[number];
-
-export const AUTO_ASSIGN_MODES = ["off", "least_loaded"] as const;
-export type AutoAssignMode = (typeof AUTO_ASSIGN_MODES)[number];
+export type {
+  AutoAssignMode,
+  EventSource,
+  Priority,
+  ReviewVerdict,
+  TaskStatus,
+} from "../domain/task-states.ts";
+export {
+  AUTO_ASSIGN_MODES,
+  EVENT_SOURCES,
+  LIVE_STATUSES,
+  PRIORITIES,
+  REVIEW_VERDICTS,
+  TASK_STATUSES,
+  TERMINAL_STATUSES,
+} from "../domain/task-states.ts";
 
 export const OUTBOX_STATES = ["pending", "sent", "dead"] as const;
 export type OutboxState = (typeof OUTBOX_STATES)[number];

@@ -1,0 +1,65 @@
+/** The vocabulary of the task engine. The store's schema re-exports these for its checks. */
+
+export const TASK_STATUSES = [
+  "open",
+  "in_progress",
+  "in_review",
+  "blocked",
+  "done",
+  "cancelled",
+  "failed",
+] as const;
+export type TaskStatus = (typeof TASK_STATUSES)[number];
+
+export const TERMINAL_STATUSES = ["done", "cancelled", "failed"] as const satisfies readonly TaskStatus[];
+export const LIVE_STATUSES = [
+  "open",
+  "in_progress",
+  "in_review",
+  "blocked",
+] as const satisfies readonly TaskStatus[];
+
+export const PRIORITIES = ["low", "medium", "high", "critical"] as const;
+export type Priority = (typeof PRIORITIES)[number];
+
+export const EVENT_SOURCES = ["slash", "button", "modal", "mention", "context_menu", "system"] as const;
+export type EventSource = (typeof EVENT_SOURCES)[number];
+
+export const REVIEW_VERDICTS = ["approved", "changes_requested"] as const;
+export type ReviewVerdict = (typeof REVIEW_VERDICTS)[number];
+
+export const AUTO_ASSIGN_MODES = ["off", "least_loaded"] as const;
+export type AutoAssignMode = (typeof AUTO_ASSIGN_MODES)[number];
+
+export function isLive(status: TaskStatus): boolean {
+  return (LIVE_STATUSES as readonly TaskStatus[]).includes(status);
+}
+
+export function isTerminal(status: TaskStatus): boolean {
+  return !isLive(status);
+}
+
+const STATUS_WORDS: Record<TaskStatus, string> = {
+  open: "open",
+  in_progress: "in progress",
+  in_review: "in review",
+  blocked: "blocked",
+  done: "done",
+  cancelled: "cancelled",
+  failed: "failed",
+};
+
+/** "in review", "in progress": how a status reads in a sentence. */
+export function statusWords(status: TaskStatus): string {
+  return STATUS_WORDS[status];
+}
+
+export interface StatusRef {
+  number: number;
+  status: TaskStatus;
+}
+
+/** "#13 (open), #14 (in progress)" */
+export function listRefs(refs: readonly StatusRef[]): string {
+  return refs.map((ref) => `#${ref.number} (${statusWords(ref.status)})`).join(", ");
+}

@@ -1,0 +1,31 @@
+import { z } from "zod";
+import { AUTO_ASSIGN_MODES } from "../task-states.ts";
+import * as field from "./fields.ts";
+
+const between = (min: number, max: number) =>
+  z
+    .number()
+    .int("must be a whole number")
+    .min(min, `must be ${min}–${max}`)
+    .max(max, `must be ${min}–${max}`);
+
+export const settingsPatchSchema = z.object({
+  /** null removes the limit. */
+  queueLimit: z.union([z.literal(null), between(1, 10_000)]).optional(),
+  reviewerRoleId: z.union([z.literal(null), field.snowflake]).optional(),
+  requireReview: z.boolean().optional(),
+  allowSelfReview: z.boolean().optional(),
+  maxAttempts: between(1, 20).optional(),
+  leaseMinutes: between(1, 10_080).optional(),
+  autoAssign: z
+    .enum(AUTO_ASSIGN_MODES, { error: `must be one of ${AUTO_ASSIGN_MODES.join(", ")}` })
+    .optional(),
+});
+export type SettingsPatchValues = z.output<typeof settingsPatchSchema>;
+
+export const agentInputSchema = z.object({
+  userId: field.snowflake,
+  labels: field.labels.default([]),
+  maxConcurrent: between(1, 100).default(1),
+});
+export type AgentInputValues = z.output<typeof agentInputSchema>;

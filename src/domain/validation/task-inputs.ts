@@ -1,0 +1,92 @@
+import { z } from "zod";
+import { EVENT_SOURCES } from "../task-states.ts";
+import { TRANSITION_ACTIONS } from "../transitions.ts";
+import * as field from "./fields.ts";
+
+const PERMISSIONS = ["administrator", "manage_guild", "manage_channels"] as const;
+
+export const actionContextSchema = z.object({
+  guildId: field.snowflake,
+  channelId: field.snowflake,
+  actor: z.object({
+    userId: field.snowflake,
+    roleIds: z.array(field.snowflake).max(250, "must list at most 250 roles"),
+    permissions: z.array(z.enum(PERMISSIONS)),
+    isBot: z.boolean().optional(),
+  }),
+  source: z.enum(EVENT_SOURCES),
+});
+
+export function createTaskSchema(now: Date) {
+  return z.object({
+    title: field.title,
+    description: field.description.default(""),
+    priority: field.priority.default("medium"),
+    assigneeId: field.snowflake.optional(),
+    labels: field.labels.default([]),
+    due: field.due(now).optional(),
+    estimate: field.estimate.optional(),
+    parentNumber: field.taskNumber.optional(),
+    dependsOn: field.taskNumbers.default([]),
+  });
+}
+export type CreateTaskValues = z.output<ReturnType<typeof createTaskSchema>>;
+
+/** "", "none" or null clear an optional value. */
+const clearable = <S extends z.ZodType>(schema: S) =>
+  z.union([
+    z.literal(null),
+    z
+      .string()
+      .trim()
+      .toLowerCase()
+      .pipe(z.enum(["", "none"]))
+      .transform(() => null),
+    schema,
+  ]);
+
+export function editTaskSchema(now: Date) {
+  return z.object({
+    title: field.title.optional(),
+    description: field.description.optional(),
+    priority: field.priority.optional(),
+    labels: field.labels.optional(),
+    due: clearable(field.due(now)).optional(),
+    estimate: clearable(field.estimate).optional(),
+    parentNumber: z.union([z.literal(null), field.taskNumber]).optional(),
+  });
+}
+export type EditTaskValues = z.output<ReturnType<typeof editTaskSchema>>;
+
+export const transitionSchema = z.object({
+  number: field.taskNumber,
+  action: z.enum(TRANSITION_ACTIONS),
+  expectedVersion: z.number().int("must be a whole number").min(1, "must be at least 1").optional(),
+  text: field.optionalText.optional(),
+  assigneeId: field.snowflake.optional(),
+});
+
+export const pageSchema = z
+  .object({
+    cursor: z.string().max(200, "is not a cursor this bot made").nullish(),
+    limit: z
+      .number()
+      .int("must be a whole number")
+      .min(1, "must be 1–100")
+      .max(100, "must be 1–100")
+      .default(25),
+  })
+  .default({ limit: 25 });
+
+export const searchQuery = z
+  .string()
+  .trim()
+  .min(1, "can't be empty")
+  .max(200, "must be at most 200 characters");
+
+export const suggestQuery = z.string().trim().max(100, "must be at most 100 characters");
+export const suggestLimit = z
+  .number()
+  .int("must be a whole number")
+  .min(1, "must be 1–25")
+  .max(25, "must be 1–25");
