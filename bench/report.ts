@@ -64,6 +64,10 @@ export function renderMarkdown(report: BenchReport): string {
       `Node ${m.node}, PostgreSQL ${m.postgres}, Redis ${m.redis} (servers: ${m.serversFrom}). ` +
       `Commit ${m.gitCommit}.`,
     "",
+    `Postgres settings: ${Object.entries(m.postgresSettings)
+      .map(([name, value]) => `${name}=${value}`)
+      .join(", ")}.`,
+    "",
     `Load average (1/5/15 min) at start: ${load(m.loadAtStart)}; at end: ${load(m.loadAtEnd)}. ` +
       `Total ${(report.durationMs / 1000).toFixed(0)} s. Latencies in ms; percentiles are nearest-rank.`,
     "",

@@ -2,6 +2,7 @@ import { execFileSync } from "node:child_process";
 import os from "node:os";
 import { Redis } from "ioredis";
 import { postgresVersion } from "./databases.ts";
+import { postgresSettings } from "./pg-settings.ts";
 
 export interface MachineInfo {
   cores: number;
@@ -10,6 +11,7 @@ export interface MachineInfo {
   os: string;
   node: string;
   postgres: string;
+  postgresSettings: Record<string, string>;
   redis: string;
   serversFrom: string;
   gitCommit: string;
@@ -51,6 +53,7 @@ export async function describeMachine(servers: {
     os: `${os.type()} ${os.release()}`,
     node: process.version,
     postgres: await postgresVersion(servers.postgresUrl),
+    postgresSettings: await postgresSettings(servers.postgresUrl),
     redis: await redisVersion(servers.redisUrl),
     serversFrom: servers.source,
     gitCommit: gitCommit(),

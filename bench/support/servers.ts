@@ -1,17 +1,23 @@
+import { providePostgres, provideRedis } from "../../test/support/servers.ts";
 import type { Servers } from "../types.ts";
 
-const DEV_POSTGRES = "postgres://tasklane@127.0.0.1:54329/postgres";
-const DEV_REDIS = "redis://127.0.0.1:63799";
-
 /**
- * The same discovery as the tests (test/support/servers.ts): env, Testcontainers, local binaries.
- * BENCH_DATABASE_URL / BENCH_REDIS_URL override it for a run against chosen servers.
+ * The same discovery as the tests (test/support/servers.ts): TEST_DATABASE_URL / TEST_REDIS_URL,
+ * else Testcontainers, else local binaries on free ports (those run with durability off; the
+ * header prints the settings). BENCH_DATABASE_URL / BENCH_REDIS_URL take precedence.
  */
 export async function discoverServers(): Promise<Servers> {
-  const database = process.env.BENCH_DATABASE_URL;
-  const redis = process.env.BENCH_REDIS_URL;
-  if (database && redis) {
-    return { postgresUrl: database, redisUrl: redis, source: "BENCH_* env", stop: async () => {} };
-  }
-  return { postgresUrl: DEV_POSTGRES, redisUrl: DEV_REDIS, source: "dev servers", stop: async () => {} };
+  const benchDatabase = process.env.BENCH_DATABASE_URL?.trim();
+  const benchRedis = process.env.BENCH_REDIS_URL?.trim();
+  if (benchDatabase) process.env.TEST_DATABASE_URL = benchDatabase;
+  if (benchRedis) process.env.TEST_REDIS_URL = benchRedis;
+  const [postgres, redis] = await Promise.all([providePostgres(), provideRedis()]);
+  return {
+    postgresUrl: postgres.url,
+    redisUrl: redis.url,
+    source: `Postgres ${postgres.source} (${postgres.address}), Redis ${redis.source} (${redis.address})`,
+    stop: async () => {
+      await Promise.allSettled([postgres.stop(), redis.stop()]);
+    },
+  };
 }
