@@ -95,7 +95,7 @@ export const tasks = pgTable(
     reworkCount: integer("rework_count").notNull().default(0),
     version: integer("version").notNull().default(1),
     searchVector: tsvector("search_vector").generatedAlwaysAs(
-      sql`setweight(to_tsvector('english'::regconfig, title), 'A') || setweight(to_tsvector('english'::regconfig, description), 'B') || setweight(to_tsvector('simple'::regconfig, tasklane_labels_text(labels)), 'C')`,
+      sql`setweight(to_tsvector('english'::regconfig, title), 'A') || setweight(to_tsvector('english'::regconfig, description), 'B') || setweight(to_tsvector('english'::regconfig, tasklane_labels_text(labels)), 'C')`,
     ),
     metadata: jsonb("metadata").$type<Record<string, unknown>>().notNull().default({}),
     createdAt: createdAt(),
