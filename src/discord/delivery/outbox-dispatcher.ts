@@ -1,0 +1,228 @@
+import type { Cache } from "../../cache/types.ts";
+import { type RetryPolicy, retryDelayMs } from "../../domain/backoff.ts";
+import type { Logger } from "../../log.ts";
+import type { Database } from "../../store/database.ts";
+import { classifyFailure, type DeliveryFailure } from "./delivery-failure.ts";
+import { createDeliveryMetrics, type DeliveryCounts, type DeliveryMetrics } from "./delivery-metrics.ts";
+import {
+  type ClaimedGroup,
+  type ClaimedRow,
+  claimDueRows,
+  markDead,
+  markSent,
+  msUntilNextDue,
+  scheduleRetry,
+} from "./outbox-queries.ts";
+
+/** What one send did: a Discord message id, or null with a note when there was nothing left to send. */
+export interface SendResult {
+  messageId: string | null;
+  note?: string;
+}
+
+/** Sends one outbox row (for a coalesced group: the group's latest state). Throws to retry. */
+export type OutboxSender = (row: ClaimedRow) => Promise<SendResult>;
+
+export interface DeliveryRetryPolicy extends RetryPolicy {
+  /** Counted failures after which a row is parked as dead. */
+  maxFailures: number;
+}
+
+/**
+ * Backoff between tries of one message: 1 s, 2 s, 4 s … capped at 10 min, 10 tries (~17 min of
+ * trying). Early retries are quick on purpose: Discord remembers a nonce for a few minutes only.
+ */
+export const DEFAULT_DELIVERY_RETRY: DeliveryRetryPolicy = {
+  baseMs: 1_000,
+  capMs: 10 * 60_000,
+  jitter: 0.2,
+  maxFailures: 10,
+};
+
+export interface OutboxDispatcherOptions {
+  database: Database;
+  cache: Pick<Cache, "signals">;
+  log: Logger;
+  senders: Record<string, OutboxSender>;
+  metrics?: DeliveryMetrics;
+  /** Rows claimed per round; their sends run concurrently. */
+  batchSize?: number;
+  /** Fallback wake-up when no signal arrives. */
+  pollMs?: number;
+  /** How long a claim hides a row from other instances; must exceed the slowest send. */
+  claimMs?: number;
+  retry?: Partial<DeliveryRetryPolicy>;
+  random?: () => number;
+}
+
+export interface OutboxDispatcher {
+  /** Claims and sends until nothing is due and no send is in flight; resolves with the groups it handled. */
+  drain(): Promise<number>;
+  /** Stops the loop and waits for sends in flight. */
+  stop(): Promise<void>;
+  counts(): DeliveryCounts;
+}
+
+export function createOutboxDispatcher(options: OutboxDispatcherOptions): OutboxDispatcher {
+  const { database, cache, log, senders } = options;
+  const batchSize = options.batchSize ?? 10;
+  const pollMs = options.pollMs ?? 1_000;
+  const claimMs = options.claimMs ?? 30_000;
+  const retry = { ...DEFAULT_DELIVERY_RETRY, ...options.retry };
+  const random = options.random ?? Math.random;
+  const metrics = options.metrics ?? createDeliveryMetrics();
+  let stopped = false;
+  let wake: (() => void) | undefined;
+  let woken = false;
+
+  const unsubscribe = cache.signals.subscribe((signal) => {
+    if (signal.type !== "outbox_ready") return;
+    woken = true;
+    wake?.();
+  });
+
+  const rounds = new Set<Promise<number>>();
+
+  function runRound(): Promise<number> {
+    const round = claimDueRows(database.db, batchSize, claimMs).then(async (groups) => {
+      await Promise.all(groups.map(deliverGroup));
+      return groups.length;
+    });
+    rounds.add(round);
+    void round.finally(() => rounds.delete(round)).catch(() => undefined);
+    return round;
+  }
+
+  async function deliverGroup({ leader, ids }: ClaimedGroup): Promise<void> {
+    const started = Date.now();
+    const context = {
+      outboxId: leader.id,
+      kind: leader.kind,
+      taskId: leader.taskId,
+      channelId: leader.channelId,
+    };
+    const sender = senders[leader.kind];
+    if (!sender) {
+      await markDead(database.db, ids, `no sender for outbox kind "${leader.kind}"`);
+      metrics.dead(leader.kind);
+      log.error(context, "outbox row of an unknown kind parked as dead");
+      return;
+    }
+    try {
+      const result = await sender(leader);
+      await markSent(database.db, ids, result.messageId, result.note ?? null);
+      if (result.messageId === null) metrics.skipped(leader.kind);
+      else metrics.sent(leader.kind);
+      if (ids.length > 1) metrics.coalesced(leader.kind, ids.length - 1);
+      log.info(
+        {
+          ...context,
+          messageId: result.messageId,
+          note: result.note,
+          coalesced: ids.length - 1,
+          ms: Date.now() - started,
+        },
+        result.messageId === null ? "outbox row skipped" : "outbox message delivered",
+      );
+    } catch (error) {
+      await handleFailure(leader, ids, classifyFailure(error), context).catch((failure: unknown) =>
+        log.warn(
+          { ...context, err: failure },
+          "outbox failure not recorded; the claim will expire and retry",
+        ),
+      );
+    }
+  }
+
+  async function handleFailure(
+    leader: ClaimedRow,
+    ids: number[],
+    failure: DeliveryFailure,
+    context: Record<string, unknown>,
+  ): Promise<void> {
+    const failures = leader.attempts + 1;
+    const counts = failure.kind === "transient" || failure.kind === "permanent";
+    if (failure.kind === "permanent" || (counts && failures >= retry.maxFailures)) {
+      await markDead(database.db, ids, failure.message);
+      metrics.dead(leader.kind);
+      log.error({ ...context, failures, error: failure.message }, "outbox message parked as dead");
+      return;
+    }
+    const delayMs = retryDelay(failure, failures);
+    await scheduleRetry(database.db, ids, delayMs, failure.message, counts);
+    metrics.retried(leader.kind, failure.kind);
+    log.warn(
+      { ...context, failures, reason: failure.kind, delayMs, error: failure.message },
+      "outbox send failed",
+    );
+  }
+
+  function retryDelay(failure: DeliveryFailure, failures: number): number {
+    switch (failure.kind) {
+      case "rate_limited":
+        // Never earlier than Discord asked; a little later at random so many rows don't return at once.
+        return Math.ceil(failure.retryAfterMs * (1 + 0.1 * random())) + 10;
+      case "not_ready":
+        return failure.retryAfterMs;
+      default:
+        return retryDelayMs(failures, retry, random);
+    }
+  }
+
+  async function sleepUntilDueOrWoken(): Promise<void> {
+    if (woken) {
+      woken = false;
+      return;
+    }
+    const untilDue = await msUntilNextDue(database.db).catch(() => null);
+    const ms = Math.min(pollMs, untilDue ?? pollMs);
+    if (ms <= 0) return;
+    await new Promise<void>((resolve) => {
+      if (woken) return resolve();
+      const timer = setTimeout(resolve, ms);
+      wake = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+    wake = undefined;
+    woken = false;
+  }
+
+  async function loop(): Promise<void> {
+    while (!stopped) {
+      try {
+        const handled = await runRound();
+        if (handled === batchSize) continue;
+      } catch (error) {
+        log.warn({ err: error }, "outbox round failed; retrying after the poll interval");
+        await new Promise((resolve) => setTimeout(resolve, pollMs));
+        continue;
+      }
+      if (!stopped) await sleepUntilDueOrWoken();
+    }
+  }
+
+  const running = loop();
+  log.debug({ batchSize, pollMs, claimMs }, "outbox dispatcher started");
+
+  return {
+    async drain() {
+      let total = 0;
+      for (;;) {
+        const handled = await runRound();
+        total += handled;
+        // Sends the loop started are part of "nothing left": wait for them before deciding.
+        await Promise.allSettled([...rounds]);
+        if (handled === 0 && rounds.size === 0) return total;
+      }
+    },
+    async stop() {
+      stopped = true;
+      unsubscribe();
+      wake?.();
+      await running;
+    },
+    counts: () => metrics.counts(),
+  };
+}

@@ -1,0 +1,250 @@
+import { sql } from "drizzle-orm";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { createCache } from "../../src/cache/create-cache.ts";
+import type { Cache } from "../../src/cache/types.ts";
+import { NotReadyError } from "../../src/discord/delivery/delivery-failure.ts";
+import {
+  createOutboxDispatcher,
+  type OutboxDispatcher,
+  type OutboxDispatcherOptions,
+} from "../../src/discord/delivery/outbox-dispatcher.ts";
+import { type ClaimedRow, rowsOf } from "../../src/discord/delivery/outbox-queries.ts";
+import { silentLogger } from "../../src/log.ts";
+import { type Database, openDatabase } from "../../src/store/database.ts";
+import {
+  createTestDatabase,
+  type TestDatabase,
+  testRedisUrl,
+  uniqueRedisPrefix,
+} from "../support/test-db.ts";
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+let testDb: TestDatabase;
+let database: Database;
+let cache: Cache;
+const started: OutboxDispatcher[] = [];
+
+beforeAll(async () => {
+  testDb = await createTestDatabase();
+  database = await openDatabase({ url: testDb.url, log: silentLogger });
+  cache = await createCache({ redisUrl: testRedisUrl(), keyPrefix: uniqueRedisPrefix(), log: silentLogger });
+});
+afterEach(async () => {
+  await Promise.all(started.splice(0).map((dispatcher) => dispatcher.stop()));
+  await database.db.execute(sql`DELETE FROM outbox`);
+});
+afterAll(async () => {
+  await cache.close();
+  await database.close();
+  await testDb.drop();
+});
+
+function start(options: Partial<OutboxDispatcherOptions> & Pick<OutboxDispatcherOptions, "senders">) {
+  const dispatcher = createOutboxDispatcher({ database, cache, log: silentLogger, pollMs: 50, ...options });
+  started.push(dispatcher);
+  return dispatcher;
+}
+
+async function enqueue(kind: string, payload: Record<string, unknown>, coalesceKey: string | null = null) {
+  const result = await database.db.execute(sql`
+    INSERT INTO outbox (guild_id, channel_id, kind, payload, coalesce_key, nonce)
+    VALUES ('1', '2', ${kind}, ${JSON.stringify(payload)}::jsonb, ${coalesceKey}, ${`n${Math.random()}`.slice(0, 25)})
+    RETURNING id`);
+  return Number(rowsOf<{ id: number }>(result)[0]!.id);
+}
+
+interface OutboxRowSeen {
+  id: number;
+  state: string;
+  attempts: number;
+  last_error: string | null;
+  discord_message_id: string | null;
+}
+
+async function rows() {
+  const result = await database.db.execute(
+    sql`SELECT id, state, attempts, last_error, discord_message_id FROM outbox ORDER BY id`,
+  );
+  return rowsOf<OutboxRowSeen>(result).map((row) => ({ ...row, id: Number(row.id) }));
+}
+
+async function until(check: () => Promise<boolean>, timeoutMs = 10_000) {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error("timed out waiting");
+    await sleep(20);
+  }
+}
+
+describe("outbox dispatcher (real Postgres, real Redis signals)", () => {
+  it("sends a row as soon as it is signalled and records the message id", async () => {
+    const sent: number[] = [];
+    start({
+      pollMs: 60_000,
+      senders: {
+        note: async (row) => {
+          sent.push(row.id);
+          return { messageId: `m${row.id}` };
+        },
+      },
+    });
+    await sleep(100);
+    const id = await enqueue("note", { text: "hi" });
+    await cache.signals.publish({ type: "outbox_ready" });
+    await until(async () => (await rows())[0]?.state === "sent");
+    expect(sent).toEqual([id]);
+    expect((await rows())[0]).toMatchObject({ id, state: "sent", discord_message_id: `m${id}`, attempts: 0 });
+  });
+
+  it("collapses pending rows of one coalesce key into one send", async () => {
+    const first = await enqueue("card", { taskId: 1 }, "card:1");
+    await enqueue("card", { taskId: 1 }, "card:1");
+    await enqueue("card", { taskId: 1 }, "card:1");
+    const other = await enqueue("card", { taskId: 2 }, "card:2");
+    const sent: number[] = [];
+    const dispatcher = start({
+      pollMs: 60_000,
+      senders: {
+        card: async (row) => {
+          sent.push(row.id);
+          return { messageId: `card-of-${row.payload.taskId}` };
+        },
+      },
+    });
+    await dispatcher.drain();
+    expect(sent.sort()).toEqual([first, other]);
+    expect((await rows()).map((row) => [row.state, row.discord_message_id])).toEqual([
+      ["sent", "card-of-1"],
+      ["sent", "card-of-1"],
+      ["sent", "card-of-1"],
+      ["sent", "card-of-2"],
+    ]);
+    expect(dispatcher.counts()).toMatchObject({ sent: 2, coalesced: 2 });
+  });
+
+  it("a row arriving while its key is being sent waits and is sent after, not alongside", async () => {
+    await enqueue("card", { taskId: 1 }, "card:1");
+    let inFlight = 0;
+    let maxInFlight = 0;
+    let calls = 0;
+    let release: () => void = () => {};
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const sender = async () => {
+      calls += 1;
+      inFlight += 1;
+      maxInFlight = Math.max(maxInFlight, inFlight);
+      if (calls === 1) await held;
+      inFlight -= 1;
+      return { messageId: `m${calls}` };
+    };
+    start({ senders: { card: sender } });
+    start({ senders: { card: sender } });
+    await until(async () => calls === 1);
+    await enqueue("card", { taskId: 1 }, "card:1");
+    await cache.signals.publish({ type: "outbox_ready" });
+    await sleep(300);
+    expect(calls).toBe(1);
+    release();
+    await until(async () => (await rows()).every((row) => row.state === "sent"));
+    expect(calls).toBe(2);
+    expect(maxInFlight).toBe(1);
+  });
+
+  it("retries a failing send with growing delays, then parks it as dead with its last error", async () => {
+    const times: number[] = [];
+    const id = await enqueue("note", {});
+    start({
+      retry: { baseMs: 100, capMs: 10_000, jitter: 0, maxFailures: 4 },
+      senders: {
+        note: async () => {
+          times.push(Date.now());
+          throw new Error(`boom ${times.length}`);
+        },
+      },
+    });
+    await until(async () => (await rows())[0]?.state === "dead");
+    expect(times).toHaveLength(4);
+    const gaps = times.slice(1).map((time, index) => time - times[index]!);
+    expect(gaps[0]).toBeGreaterThanOrEqual(100);
+    expect(gaps[1]).toBeGreaterThanOrEqual(200);
+    expect(gaps[2]).toBeGreaterThanOrEqual(400);
+    expect((await rows())[0]).toMatchObject({ id, state: "dead", attempts: 4, last_error: "Error: boom 4" });
+  });
+
+  it("waits without counting a failure when the sender is not ready, then sends", async () => {
+    let calls = 0;
+    await enqueue("note", {});
+    const dispatcher = start({
+      retry: { maxFailures: 1 },
+      senders: {
+        note: async () => {
+          calls += 1;
+          if (calls < 3) throw new NotReadyError("bot user unknown", 50);
+          return { messageId: "m" };
+        },
+      },
+    });
+    await until(async () => (await rows())[0]?.state === "sent");
+    expect((await rows())[0]).toMatchObject({ attempts: 0 });
+    expect(dispatcher.counts()).toMatchObject({ sent: 1, dead: 0 });
+  });
+
+  it("an unknown kind is parked as dead at once", async () => {
+    await enqueue("mystery", {});
+    const dispatcher = start({ pollMs: 60_000, senders: {} });
+    await dispatcher.drain();
+    expect((await rows())[0]).toMatchObject({
+      state: "dead",
+      last_error: 'no sender for outbox kind "mystery"',
+    });
+  });
+
+  it("four instances over 200 rows send each exactly once", async () => {
+    const ids: number[] = [];
+    for (let index = 0; index < 200; index += 1) ids.push(await enqueue("note", { index }));
+    const sent: number[] = [];
+    const sender = async (row: ClaimedRow) => {
+      sent.push(row.id);
+      await sleep(Math.random() * 5);
+      return { messageId: `m${row.id}` };
+    };
+    for (let index = 0; index < 4; index += 1) start({ batchSize: 5, senders: { note: sender } });
+    await until(async () => (await rows()).every((row) => row.state === "sent"), 20_000);
+    expect(sent.sort((a, b) => a - b)).toEqual(ids);
+  });
+
+  it("a claim abandoned by a dead instance comes due again after the claim time", async () => {
+    await enqueue("note", {});
+    let first = true;
+    const sent: string[] = [];
+    const hang = start({
+      claimMs: 300,
+      senders: {
+        note: async () => {
+          if (first) {
+            first = false;
+            await new Promise(() => {}); // this instance "dies" mid-send: never answers
+          }
+          return { messageId: "never" };
+        },
+      },
+    });
+    await until(async () => !first);
+    void hang;
+    started.splice(started.indexOf(hang), 1); // its loop is stuck for good; leave it behind
+    start({
+      claimMs: 300,
+      senders: {
+        note: async (row) => {
+          sent.push(row.nonce);
+          return { messageId: "m" };
+        },
+      },
+    });
+    await until(async () => (await rows())[0]?.state === "sent");
+    expect(sent).toHaveLength(1);
+  });
+});
