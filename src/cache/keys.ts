@@ -15,6 +15,9 @@ export const viewKeys = {
 export interface KeyLayout {
   prefix: string;
   view(key: string): string;
+  /** The delete stamp of a view key (see MissLedger), and the counter stamps come from. */
+  viewStamp(key: string): string;
+  viewStampCounter: string;
   gate(channelId: string): string;
   rate(key: string): string;
   signalsChannel: string;
@@ -32,6 +35,8 @@ export function createKeyLayout(
   return {
     prefix,
     view: (key) => `${prefix}v${schemaVersion}:view:${key}`,
+    viewStamp: (key) => `${prefix}v${schemaVersion}:stamp:${key}`,
+    viewStampCounter: `${prefix}v${schemaVersion}:stamps`,
     gate: (channelId) => `${prefix}gate:${channelId}`,
     rate: (key) => `${prefix}rate:${key}`,
     signalsChannel: `${prefix}signals`,

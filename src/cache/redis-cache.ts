@@ -68,7 +68,7 @@ export async function createRedisCache(options: RedisCacheOptions): Promise<Cach
 
   return {
     kind: "redis",
-    views: createRedisViews(client, link, keys, counters, log),
+    views: createRedisViews(scripts, link, keys, counters, log),
     gate: createRedisGate(
       client,
       scripts,

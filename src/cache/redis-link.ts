@@ -24,6 +24,8 @@ export interface RedisLink {
    */
   run<T>(command: () => Promise<T>, fallback: () => T, staleOnFailure?: readonly string[]): Promise<T>;
   available(): boolean;
+  /** Rises every time Redis becomes trusted again: what was learned from it before may be void. */
+  generation(): number;
   /** Resolves true once Redis is trusted, or false after `ms`; warns once when it is not. */
   waitUntilAvailable(ms: number): Promise<boolean>;
   stop(): void;
@@ -43,6 +45,7 @@ export function createRedisLink(options: RedisLinkOptions): RedisLink {
   let outage = { startedAt: Date.now(), warned: false };
   let probing: Promise<void> | undefined;
   let stopped = false;
+  let generation = 0;
   const waiters = new Set<() => void>();
 
   const warnOnce = (reason: string, error?: unknown) => {
@@ -60,6 +63,7 @@ export function createRedisLink(options: RedisLinkOptions): RedisLink {
   const closeWhenClean = () => {
     if (pending.size > 0 || pending.needsFullFlush || stopped || client.status !== "ready") return;
     breaker.close();
+    generation += 1;
     const outageMs = Date.now() - outage.startedAt;
     if (outage.warned) log.info({ outageMs }, "redis available again, cache resumed");
     else log.debug({ outageMs }, "redis cache connected");
@@ -126,6 +130,7 @@ export function createRedisLink(options: RedisLinkOptions): RedisLink {
       }
     },
     available: () => breaker.allows(),
+    generation: () => generation,
     waitUntilAvailable(ms) {
       if (breaker.allows()) return Promise.resolve(true);
       return new Promise((resolve) => {

@@ -68,7 +68,42 @@ redis.call('PEXPIRE', KEYS[1], ARGV[3])
 return {allowed, retryAfter}
 `;
 
+/** Views. get -> {1, json} | {0, stamp}; set refused (0) when the key was stamped after `seen`. */
+const VIEW_GET = `
+local json = redis.call('GET', KEYS[1])
+if json then return {1, json} end
+return {0, redis.call('GET', KEYS[2]) or '0'}
+`;
+
+const VIEW_SET = `
+local seen = tonumber(ARGV[3])
+if seen >= 0 and tonumber(redis.call('GET', KEYS[2]) or '0') > seen then return 0 end
+redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[2])
+return 1
+`;
+
+/** KEYS: the stamp counter, then (view, stamp) pairs. */
+const VIEW_DEL = `
+local stamp = redis.call('INCR', KEYS[1])
+for i = 2, #KEYS, 2 do
+  redis.call('UNLINK', KEYS[i])
+  redis.call('SET', KEYS[i + 1], stamp, 'PX', ARGV[1])
+end
+return stamp
+`;
+
 export interface Scripts {
+  /** A hit's JSON, or the key's delete stamp on a miss. */
+  viewGet(viewKey: string, stampKey: string): Promise<{ json: string } | { stamp: number }>;
+  /** `seen` -1: store unconditionally. */
+  viewSet(
+    viewKey: string,
+    stampKey: string,
+    json: string,
+    ttlSeconds: number,
+    seen: number,
+  ): Promise<boolean>;
+  viewDel(counterKey: string, pairs: readonly [string, string][], stampTtlMs: number): Promise<void>;
   gateReserve(key: string, limit: number): Promise<[number, number]>;
   gateRelease(key: string): Promise<number>;
   gateAdd(key: string): Promise<number>;
@@ -79,16 +114,32 @@ type ScriptCall = (key: string, ...args: (string | number)[]) => Promise<unknown
 
 /** defineCommand sends EVALSHA and loads the script (EVAL) on NOSCRIPT, e.g. after a Redis restart. */
 export function defineScripts(redis: Redis): Scripts {
-  const define = (name: string, lua: string): ScriptCall => {
-    redis.defineCommand(name, { numberOfKeys: 1, lua });
+  const define = (name: string, lua: string, numberOfKeys?: number): ScriptCall => {
+    redis.defineCommand(name, numberOfKeys === undefined ? { lua } : { numberOfKeys, lua });
     const command = (redis as unknown as Record<string, ScriptCall>)[name]!;
     return command.bind(redis);
   };
-  const reserve = define("tasklaneGateReserve", GATE_RESERVE);
-  const release = define("tasklaneGateRelease", GATE_RELEASE);
-  const add = define("tasklaneGateAdd", GATE_ADD);
-  const take = define("tasklaneRateTake", RATE_TAKE);
+  const reserve = define("tasklaneGateReserve", GATE_RESERVE, 1);
+  const release = define("tasklaneGateRelease", GATE_RELEASE, 1);
+  const add = define("tasklaneGateAdd", GATE_ADD, 1);
+  const take = define("tasklaneRateTake", RATE_TAKE, 1);
+  const viewGet = define("tasklaneViewGet", VIEW_GET, 2);
+  const viewSet = define("tasklaneViewSet", VIEW_SET, 2);
+  // Without numberOfKeys the first argument is the number of keys.
+  const viewDel = define("tasklaneViewDel", VIEW_DEL) as unknown as (
+    ...args: (string | number)[]
+  ) => Promise<unknown>;
   return {
+    async viewGet(viewKey, stampKey) {
+      const [hit, value] = (await viewGet(viewKey, stampKey)) as [number, string];
+      return hit === 1 ? { json: value } : { stamp: Number(value) };
+    },
+    viewSet: async (viewKey, stampKey, json, ttlSeconds, seen) =>
+      (await viewSet(viewKey, stampKey, json, ttlSeconds, seen)) === 1,
+    async viewDel(counterKey, pairs, stampTtlMs) {
+      const keys = [counterKey, ...pairs.flat()];
+      await viewDel(keys.length, ...keys, stampTtlMs);
+    },
     gateReserve: async (key, limit) => (await reserve(key, limit)) as [number, number],
     gateRelease: async (key) => (await release(key)) as number,
     gateAdd: async (key) => (await add(key)) as number,

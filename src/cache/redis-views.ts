@@ -1,47 +1,64 @@
-import type { Redis } from "ioredis";
 import type { Logger } from "../log.ts";
 import type { CacheCounters } from "./cache-metrics.ts";
 import type { KeyLayout } from "./keys.ts";
+import { MissLedger } from "./miss-ledger.ts";
 import type { RedisLink } from "./redis-link.ts";
+import type { Scripts } from "./redis-scripts.ts";
 import type { ViewCache } from "./types.ts";
+
+/** Delete stamps outlive any reader still holding an older one (see MissLedger's window). */
+const STAMP_TTL_MS = 60_000;
 
 /** Cache-aside values as JSON under versioned keys. A failure reads as a miss. */
 export function createRedisViews(
-  client: Redis,
+  scripts: Scripts,
   link: RedisLink,
   keys: KeyLayout,
   counters: CacheCounters,
   log: Logger,
 ): ViewCache {
-  const miss = () => undefined;
+  const ledger = new MissLedger();
+  const unavailable = () => undefined;
   return {
     async get<T>(key: string) {
-      const json = await link.run(() => client.get(keys.view(key)), miss);
-      if (json === undefined || json === null) {
-        counters.increment("misses");
-        return undefined;
+      const generation = link.generation();
+      const found = await link.run(() => scripts.viewGet(keys.view(key), keys.viewStamp(key)), unavailable);
+      if (found && "json" in found) {
+        try {
+          const value = JSON.parse(found.json) as T;
+          counters.increment("hits");
+          return value;
+        } catch (error) {
+          // Not ours to judge as a miss by stamp: the next set simply overwrites it.
+          log.warn({ err: error, key }, "unreadable cache entry ignored");
+          counters.increment("misses");
+          return undefined;
+        }
       }
-      try {
-        const value = JSON.parse(json) as T;
-        counters.increment("hits");
-        return value;
-      } catch (error) {
-        log.warn({ err: error, key }, "unreadable cache entry dropped");
-        counters.increment("misses");
-        await link.run(() => client.unlink(keys.view(key)), miss);
-        return undefined;
-      }
+      counters.increment("misses");
+      ledger.noteMiss(key, found && "stamp" in found ? found.stamp : undefined, generation);
+      return undefined;
     },
     async set(key, value, ttlSeconds) {
       const json = JSON.stringify(value);
       if (json === undefined) return;
+      const setCheck = ledger.claim(key, link.generation());
+      if (setCheck.check === "refuse") return;
+      const seen = setCheck.check === "stamp" ? setCheck.stamp : -1;
       const ttl = Math.max(1, Math.ceil(ttlSeconds));
-      await link.run(() => client.set(keys.view(key), json, "EX", ttl), miss);
+      await link.run(
+        () => scripts.viewSet(keys.view(key), keys.viewStamp(key), json, ttl, seen),
+        unavailable,
+      );
     },
     async del(logicalKeys) {
       if (logicalKeys.length === 0) return;
-      const redisKeys = logicalKeys.map(keys.view);
-      await link.run(() => client.unlink(...redisKeys), miss, redisKeys);
+      const pairs = logicalKeys.map((key): [string, string] => [keys.view(key), keys.viewStamp(key)]);
+      await link.run(
+        () => scripts.viewDel(keys.viewStampCounter, pairs, STAMP_TTL_MS),
+        unavailable,
+        pairs.map(([view]) => view),
+      );
     },
   };
 }

@@ -71,6 +71,35 @@ describe.each(implementations)("%s cache", (kind, make) => {
       await sleep(1_100);
       expect(await cache.views.get("k")).toBeUndefined();
     });
+    it("refuses to store a copy read before a write whose delete came after the read began", async () => {
+      const cache = await open();
+      expect(await cache.views.get("task:1:9")).toBeUndefined();
+      await cache.views.del(["task:1:9"]);
+      await cache.views.set("task:1:9", { status: "open" }, 60);
+      expect(await cache.views.get("task:1:9")).toBeUndefined();
+      await cache.views.set("task:1:9", { status: "in_progress" }, 60);
+      expect(await cache.views.get("task:1:9")).toEqual({ status: "in_progress" });
+    });
+
+    it("stays warm through write, read, write, read", async () => {
+      const cache = await open();
+      for (const status of ["open", "in_progress", "in_review", "done"]) {
+        await cache.views.del(["task:1:3"]);
+        expect(await cache.views.get("task:1:3")).toBeUndefined();
+        await cache.views.set("task:1:3", { status }, 60);
+        expect(await cache.views.get("task:1:3")).toEqual({ status });
+      }
+    });
+
+    it("lets many concurrent readers of one key store it when nothing changed", async () => {
+      const cache = await open();
+      await Promise.all(
+        Array.from({ length: 20 }, async () => {
+          if ((await cache.views.get("hot")) === undefined) await cache.views.set("hot", { n: 1 }, 60);
+        }),
+      );
+      expect(await cache.views.get("hot")).toEqual({ n: 1 });
+    });
   });
 
   describe("gate", () => {

@@ -46,6 +46,17 @@ describe("one instance losing its network to a Redis that keeps running", () => 
     expect(await b.views.get("task:1:1")).toBeUndefined();
   }, 10_000);
 
+  it("a read begun before the cut cannot store its copy after a write during the cut", async () => {
+    const { proxy, a, b } = await setUp();
+    expect(await a.views.get("task:1:4")).toBeUndefined();
+    proxy.cut();
+    await a.views.del(["task:1:4"]);
+    proxy.heal();
+    await expect.poll(() => a.metrics().available, { timeout: 5_000 }).toBe(true);
+    await a.views.set("task:1:4", { status: "before the write" }, 60);
+    expect(await b.views.get("task:1:4")).toBeUndefined();
+  }, 10_000);
+
   it("drops a gate counter it may have missed an update to, so it is rebuilt from Postgres", async () => {
     const { proxy, a, b } = await setUp();
     await b.gate.seed("ch", 5);

@@ -36,6 +36,14 @@ describe("two instances sharing one Redis", () => {
     expect(await a.views.get("task:1:1")).toBeUndefined();
   });
 
+  it("a reader on one instance cannot store a copy made stale by a write on the other", async () => {
+    const [reader, writer] = await pair();
+    expect(await reader.views.get("task:1:2")).toBeUndefined();
+    await writer.views.del(["task:1:2"]);
+    await reader.views.set("task:1:2", { status: "open" }, 60);
+    expect(await writer.views.get("task:1:2")).toBeUndefined();
+  });
+
   it("never read entries of another schema version, stored under versioned keys", async () => {
     const prefix = uniqueRedisPrefix();
     const v1 = await open(prefix, { schemaVersion: 1 });
