@@ -1,6 +1,6 @@
 import { existsSync } from "node:fs";
-import { request } from "node:http";
-import { connect } from "node:net";
+import { request as httpRequest } from "node:http";
+import { request as httpsRequest } from "node:https";
 import { homedir } from "node:os";
 import { join } from "node:path";
 
@@ -24,24 +24,21 @@ function candidateEndpoints(): Endpoint[] {
     .map((socketPath) => ({ socketPath }));
 }
 
-/** A unix socket must answer GET /_ping; a TCP engine (maybe TLS) must accept a connection. */
+/** The engine must answer GET /_ping with 200 (a bare TCP accept proves nothing: proxies accept too). */
 function answers(endpoint: Endpoint, timeoutMs: number): Promise<boolean> {
   return new Promise((resolve) => {
-    if ("host" in endpoint) {
-      const socket = connect(endpoint);
-      socket.setTimeout(timeoutMs, () => socket.destroy());
-      socket.once("connect", () => resolve(true));
-      socket.once("close", () => resolve(false));
-      socket.once("error", () => resolve(false));
-      return;
-    }
-    const ping = request(
-      { socketPath: endpoint.socketPath, path: "/_ping", timeout: timeoutMs },
+    const tls = "host" in endpoint && (!!process.env.DOCKER_TLS_VERIFY || endpoint.port === 2376);
+    // only asks whether something answers; Testcontainers does the verified TLS itself
+    const send = tls ? httpsRequest : httpRequest;
+    const ping = send(
+      { ...endpoint, path: "/_ping", timeout: timeoutMs, rejectUnauthorized: false },
       (response) => {
         response.resume();
         resolve(response.statusCode === 200);
       },
     );
+    const timer = setTimeout(() => ping.destroy(), timeoutMs);
+    ping.once("close", () => clearTimeout(timer));
     ping.once("timeout", () => ping.destroy());
     ping.once("error", () => resolve(false));
     ping.end();

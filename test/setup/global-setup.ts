@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import type { TestProject } from "vitest/node";
 import { type ProvidedServer, providePostgres, provideRedis } from "../support/servers.ts";
 import { withAdminClient } from "./admin-sql.ts";
+import { NoServersError } from "./install-packages.ts";
 import { buildTemplateDatabase, dropRunDatabases, templateDatabaseName } from "./template-database.ts";
 
 function describe(name: string, server: ProvidedServer, detail = ""): string {
@@ -13,10 +14,13 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const startedAt = Date.now();
   const results = await Promise.allSettled([providePostgres(), provideRedis()]);
   const servers = results.flatMap((result) => (result.status === "fulfilled" ? [result.value] : []));
-  const failure = results.find((result) => result.status === "rejected");
-  if (failure) {
+  const failures = results.flatMap((result) => (result.status === "rejected" ? [result.reason] : []));
+  if (failures.length > 0) {
     await Promise.all(servers.map((server) => server.stop()));
-    throw failure.reason;
+    if (failures.length === 2 && failures.every((failure) => failure instanceof NoServersError)) {
+      throw new NoServersError(failures.map((failure: NoServersError) => failure.reason).join("; "));
+    }
+    throw failures[0];
   }
   const [postgres, redis] = servers as [ProvidedServer, ProvidedServer];
   const databasePrefix = `t_${randomBytes(3).toString("hex")}_`;

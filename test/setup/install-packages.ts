@@ -15,7 +15,7 @@ export const threeWays = [
 ].join("\n");
 
 export class NoServersError extends Error {
-  constructor(reason: string) {
+  constructor(readonly reason: string) {
     super(`${reason}.\n${threeWays}`);
     this.name = "NoServersError";
   }

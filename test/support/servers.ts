@@ -1,3 +1,5 @@
+import { Redis } from "ioredis";
+import pg from "pg";
 import { type ContainerServer, startPostgresContainer, startRedisContainer } from "../setup/containers.ts";
 import { dockerEngineAnswers } from "../setup/docker-engine.ts";
 import { startLocalPostgres } from "../setup/local-postgres.ts";
@@ -20,6 +22,8 @@ export interface ProvidedServer {
 
 interface Kind {
   envVar: "TEST_DATABASE_URL" | "TEST_REDIS_URL";
+  /** Rejects with the driver's reason when nothing usable answers at the URL. */
+  check(url: string): Promise<void>;
   image: string;
   startContainer(): Promise<ContainerServer>;
   startLocal(): Promise<LocalServer>;
@@ -27,6 +31,7 @@ interface Kind {
 
 const postgres: Kind = {
   envVar: "TEST_DATABASE_URL",
+  check: checkPostgres,
   image: "postgres:15",
   startContainer: startPostgresContainer,
   startLocal: () => startLocalPostgres(),
@@ -34,10 +39,42 @@ const postgres: Kind = {
 
 const redis: Kind = {
   envVar: "TEST_REDIS_URL",
+  check: checkRedis,
   image: "redis:7",
   startContainer: startRedisContainer,
   startLocal: () => startLocalRedis(),
 };
+
+async function checkPostgres(url: string): Promise<void> {
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 5_000 });
+  try {
+    await client.connect();
+    await client.query("SELECT 1");
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
+async function checkRedis(url: string): Promise<void> {
+  const client = new Redis(url, {
+    lazyConnect: true,
+    connectTimeout: 5_000,
+    maxRetriesPerRequest: 0,
+    retryStrategy: () => null,
+  });
+  let lastError: Error | undefined;
+  client.on("error", (error) => {
+    lastError = error;
+  });
+  try {
+    await client.connect();
+    await client.ping();
+  } catch (error) {
+    throw lastError ?? error;
+  } finally {
+    client.disconnect();
+  }
+}
 
 function addressOf(url: string): string {
   const parsed = new URL(url);
@@ -50,7 +87,14 @@ function addressOf(url: string): string {
  */
 async function provide(kind: Kind): Promise<ProvidedServer> {
   const fromEnv = process.env[kind.envVar]?.trim();
-  if (fromEnv) return { url: fromEnv, source: "env", address: addressOf(fromEnv), stop: async () => {} };
+  if (fromEnv) {
+    await kind.check(fromEnv).catch((error) => {
+      throw new Error(
+        `${kind.envVar} is set but ${addressOf(fromEnv)} does not answer: ${error.message ?? error}`,
+      );
+    });
+    return { url: fromEnv, source: "env", address: addressOf(fromEnv), stop: async () => {} };
+  }
   if (process.env.TEST_SERVERS !== "local" && (await dockerEngineAnswers())) {
     try {
       const container = await kind.startContainer();
