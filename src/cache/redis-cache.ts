@@ -49,7 +49,8 @@ export async function createRedisCache(options: RedisCacheOptions): Promise<Cach
   );
   const counters = createCacheCounters();
   const client = createRedisClient(options.url, timeouts);
-  const subscriber = client.duplicate();
+  // Its only command is SUBSCRIBE, answered once per connection: no reason to be as impatient.
+  const subscriber = client.duplicate({ commandTimeout: 2_000 });
   const link = createRedisLink({
     client,
     keys,

@@ -20,11 +20,14 @@ export function createRedisSignals(
   const origin = randomUUID();
   const hub = createLocalSignalHub(log);
 
-  subscriber.on("ready", () => {
-    subscriber
-      .subscribe(channel)
-      .catch((error: unknown) => log.debug({ err: error }, "signal subscribe failed"));
-  });
+  const subscribe = () => {
+    if (subscriber.status !== "ready") return;
+    subscriber.subscribe(channel).catch((error: unknown) => {
+      log.debug({ err: error }, "signal subscribe failed, retrying");
+      setTimeout(subscribe, 1_000).unref();
+    });
+  };
+  subscriber.on("ready", subscribe);
   subscriber.on("error", (error: unknown) => log.debug({ err: error }, "signal connection error"));
   subscriber.on("message", (from: string, message: string) => {
     if (from !== channel) return;
