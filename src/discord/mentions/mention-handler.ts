@@ -1,0 +1,185 @@
+import { randomBytes } from "node:crypto";
+import { type Client, Events, type Message, PermissionFlagsBits } from "discord.js";
+import { RateLimitedError, UserError } from "../../domain/errors.ts";
+import type { ActionContext, Actor, Permission, TaskView } from "../../services/types.ts";
+import { PAYLOAD_VERSION, type ReplyPayload, taskPayload } from "../delivery/agent-payload.ts";
+import { jsonBlock } from "../delivery/json-block.ts";
+import type { DiscordDeps } from "../handler-types.ts";
+import { LIMITS, truncate } from "../render/limits.ts";
+import { type MentionCommand, mentionUsage, parseMentionCommand, stripBotMention } from "./parse-mention.ts";
+import { isWrite, runMentionCommand } from "./run-mention-command.ts";
+
+export interface MentionHandler {
+  handle(message: Message): Promise<void>;
+  /** Waits (bounded) for commands in flight; new mentions are ignored from now on. */
+  drain(timeoutMs?: number): Promise<void>;
+}
+
+interface Answer {
+  command: MentionCommand["name"] | null;
+  ok: boolean;
+  message: string;
+  task: TaskView | null;
+  error?: { code: string; ref?: string };
+  usage?: boolean;
+}
+
+const PERMISSION_FLAGS: [bigint, Permission][] = [
+  [PermissionFlagsBits.Administrator, "administrator"],
+  [PermissionFlagsBits.ManageGuild, "manage_guild"],
+  [PermissionFlagsBits.ManageChannels, "manage_channels"],
+];
+
+/**
+ * Agents (and people) speak to Tasklane by mentioning it: `@Tasklane start 12`. Only messages in a
+ * server that mention the bot itself are read (no privileged intent needed); every one gets a reply,
+ * with a human line and the agent json block, never silence.
+ */
+export function createMentionHandler(deps: DiscordDeps & { client: Client }): MentionHandler {
+  const { client, log, services, cache } = deps;
+  const running = new Set<Promise<void>>();
+  let draining = false;
+
+  async function answer(message: Message<true>, text: string, actor: Actor): Promise<Answer> {
+    const parsed = parseMentionCommand(text);
+    if (!parsed.ok) {
+      return {
+        command: null,
+        ok: false,
+        message: parsed.problem,
+        task: null,
+        error: { code: "usage" },
+        usage: true,
+      };
+    }
+    const { command } = parsed;
+    if (command.name === "help")
+      return { command: "help", ok: true, message: "Here is what I understand.", task: null, usage: true };
+    const ctx: ActionContext = {
+      guildId: message.guildId,
+      channelId: message.channelId,
+      actor,
+      source: "mention",
+    };
+    try {
+      if (isWrite(command)) {
+        const decision = await cache.rateLimiter.take(`${ctx.guildId}:${actor.userId}`);
+        if (!decision.allowed) throw new RateLimitedError(decision.retryAfterMs);
+      }
+      const outcome = await runMentionCommand(services.tasks, ctx, command);
+      return { command: command.name, ok: true, ...outcome };
+    } catch (error) {
+      if (error instanceof UserError) {
+        return {
+          command: command.name,
+          ok: false,
+          message: error.message,
+          task: null,
+          error: { code: error.code },
+        };
+      }
+      const ref = randomBytes(4).toString("hex").toUpperCase();
+      log.error({ ref, err: error, messageId: message.id, command: command.name }, "mention command failed");
+      return {
+        command: command.name,
+        ok: false,
+        message: `Sorry, something went wrong on our side (ref ${ref}).`,
+        task: null,
+        error: { code: "internal", ref },
+      };
+    }
+  }
+
+  async function replyWith(message: Message<true>, result: Answer, botMention: string): Promise<void> {
+    const settings = result.task
+      ? await services.settings.get(result.task.guildId, result.task.channelId)
+      : null;
+    const payload: ReplyPayload = {
+      tasklane: PAYLOAD_VERSION,
+      type: "reply",
+      guild: message.guildId,
+      channel: message.channelId,
+      command: result.command,
+      ok: result.ok,
+      message: result.message,
+      task: result.task && settings ? taskPayload(result.task, settings) : null,
+      ...(result.error ? { error: result.error } : {}),
+    };
+    const usage = result.usage ? `\n${mentionUsage(botMention)}` : "";
+    const head = truncate(result.message + usage, 900);
+    const content = `${head}\n${jsonBlock(payload, LIMITS.content - head.length - 1)}`;
+    await message.reply({
+      content,
+      allowedMentions: { parse: [], repliedUser: false },
+      failIfNotExists: false,
+    });
+  }
+
+  async function handle(message: Message): Promise<void> {
+    const botUser = client.user;
+    if (draining || !botUser || message.author.id === botUser.id || message.webhookId) return;
+    if (!message.inGuild()) return;
+    const botRoleId = message.guild.members.me?.roles.botRole?.id;
+    const text = stripBotMention(message.content, botUser.id, botRoleId);
+    if (text === message.content.trim()) return; // not addressed to us
+    const started = performance.now();
+    const actor = actorOfMessage(message);
+    const result = await answer(message, text, actor);
+    try {
+      await replyWith(message, result, `<@${botUser.id}>`);
+    } catch (error) {
+      log.warn({ err: error, messageId: message.id }, "could not reply to a mention");
+    }
+    log.info(
+      {
+        messageId: message.id,
+        guildId: message.guildId,
+        userId: actor.userId,
+        isBot: actor.isBot,
+        command: result.command ?? "unknown",
+        outcome: result.ok ? "ok" : `refused:${result.error?.code}`,
+        ms: Math.round(performance.now() - started),
+      },
+      "mention",
+    );
+  }
+
+  return {
+    handle(message) {
+      const work = handle(message).catch((error: unknown) =>
+        log.error({ err: error, messageId: message.id }, "mention handling failed"),
+      );
+      running.add(work);
+      void work.finally(() => running.delete(work));
+      return work;
+    },
+    async drain(timeoutMs = 10_000) {
+      draining = true;
+      let timer: NodeJS.Timeout | undefined;
+      const timeout = new Promise<void>((resolve) => {
+        timer = setTimeout(resolve, timeoutMs);
+      });
+      await Promise.race([Promise.allSettled([...running]), timeout]);
+      clearTimeout(timer);
+    },
+  };
+}
+
+/** Listens on messageCreate; returns the function that stops listening. */
+export function registerMentionCommands(client: Client, handler: MentionHandler): () => void {
+  const listener = (message: Message) => void handler.handle(message);
+  client.on(Events.MessageCreate, listener);
+  return () => client.off(Events.MessageCreate, listener);
+}
+
+/** The author as the services see them; permissions as they hold in this channel. */
+function actorOfMessage(message: Message<true>): Actor {
+  const member = message.member;
+  const granted = member ? message.channel.permissionsFor(member) : null;
+  return {
+    userId: message.author.id,
+    roleIds: member ? [...member.roles.cache.keys()] : [],
+    permissions: PERMISSION_FLAGS.filter(([flag]) => granted?.has(flag) ?? false).map(([, name]) => name),
+    isBot: message.author.bot,
+  };
+}

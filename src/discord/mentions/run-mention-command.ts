@@ -1,0 +1,93 @@
+import type { ActionContext, TaskService, TaskView } from "../../services/types.ts";
+import { discordTime } from "../render/format.ts";
+import { STATUS_LABELS } from "../render/status-style.ts";
+import type { MentionCommand } from "./parse-mention.ts";
+
+/** What a command did: one human sentence and the task it concerns (null: none, e.g. queue empty). */
+export interface MentionOutcome {
+  message: string;
+  task: TaskView | null;
+}
+
+/** Commands that change something: rate limited like slash writes. */
+export function isWrite(command: MentionCommand): boolean {
+  return command.name !== "view" && command.name !== "help";
+}
+
+/**
+ * Runs a parsed command through the same services as the slash commands (same permissions, same
+ * state table). Throws what the services throw; the caller turns UserErrors into their sentence.
+ */
+export async function runMentionCommand(
+  tasks: TaskService,
+  ctx: ActionContext,
+  command: Exclude<MentionCommand, { name: "help" }>,
+): Promise<MentionOutcome> {
+  switch (command.name) {
+    case "next": {
+      const task = await tasks.next(ctx, { labels: command.labels });
+      if (!task) return { message: queueEmpty(command.labels), task: null };
+      return {
+        message: `Claimed **#${task.number}** · ${task.title}. Start it with \`start ${task.number}\`.`,
+        task,
+      };
+    }
+    case "view": {
+      const task = await tasks.get(ctx.guildId, command.number);
+      return { message: describeTask(task), task };
+    }
+    case "progress": {
+      const task = await tasks.progress(ctx, command.number, command.text);
+      return { message: `Progress noted on **#${task.number}**.${leaseLine(task)}`, task };
+    }
+    case "start": {
+      const { task } = await tasks.transition(ctx, { number: command.number, action: "start" });
+      return { message: `Started **#${task.number}** · ${task.title}.${leaseLine(task)}`, task };
+    }
+    case "submit": {
+      const { task } = await tasks.transition(ctx, {
+        number: command.number,
+        action: "submit",
+        text: command.text,
+      });
+      const result = task.status === "done" ? "marked done" : "submitted for review";
+      return { message: `**#${task.number}** ${result}.`, task };
+    }
+    case "fail": {
+      const { task } = await tasks.transition(ctx, {
+        number: command.number,
+        action: "fail",
+        text: command.text,
+      });
+      return { message: failLine(task), task };
+    }
+    case "release": {
+      const { task } = await tasks.transition(ctx, { number: command.number, action: "release" });
+      return { message: `Released **#${task.number}**; it is back in the queue.`, task };
+    }
+  }
+}
+
+function queueEmpty(labels: string[]): string {
+  const filter = labels.length ? ` with labels ${labels.join(", ")}` : "";
+  return `Queue empty: no task in this channel${filter} is ready for you right now.`;
+}
+
+function leaseLine(task: TaskView): string {
+  return task.leaseExpiresAt
+    ? ` Lease until ${discordTime(task.leaseExpiresAt)}; \`progress\` renews it.`
+    : "";
+}
+
+function failLine(task: TaskView): string {
+  if (task.status === "failed") {
+    return `**#${task.number}** failed after ${task.attempts} attempts; it is now in the failed list (reopen to retry).`;
+  }
+  const retry = task.nextAttemptAt ? ` It comes back ${discordTime(task.nextAttemptAt, "R")}.` : "";
+  return `Failed attempt ${task.attempts} recorded on **#${task.number}**.${retry}`;
+}
+
+function describeTask(task: TaskView): string {
+  const who = task.assigneeId ? `assigned to <@${task.assigneeId}>` : "unassigned";
+  return `**#${task.number}** · ${task.title} — ${STATUS_LABELS[task.status]}, ${who}.`;
+}
