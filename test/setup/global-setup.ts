@@ -5,7 +5,7 @@ import { withAdminClient } from "./admin-sql.ts";
 import { NoServersError } from "./install-packages.ts";
 import { buildTemplateDatabase, dropRunDatabases, templateDatabaseName } from "./template-database.ts";
 
-function describe(name: string, server: ProvidedServer, detail = ""): string {
+function whereFrom(name: string, server: ProvidedServer, detail = ""): string {
   return `${name} ${detail}from ${server.source} at ${server.address}`;
 }
 
@@ -41,7 +41,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
     project.provide("databasePrefix", databasePrefix);
     const seconds = ((Date.now() - startedAt) / 1000).toFixed(1);
     console.log(
-      `[test servers] ${describe("Postgres", postgres, `${version.split(" ")[0]} `)}, ${describe("Redis", redis)}; migrated template ready in ${seconds} s`,
+      `[test servers] ${whereFrom("Postgres", postgres, `${version.split(" ")[0]} `)}, ${whereFrom("Redis", redis)}; migrated template ready in ${seconds} s`,
     );
   } catch (error) {
     await stopAll();
