@@ -1,0 +1,128 @@
+import { type APIMessage, type Client, type REST, Routes } from "discord.js";
+import { isTerminal } from "../../domain/task-states.ts";
+import type { Logger } from "../../log.ts";
+import type { SettingsService, TaskView } from "../../services/types.ts";
+import type { Database } from "../../store/database.ts";
+import { selectTaskViewsByIds } from "../../store/task-views.ts";
+import { findCard } from "../card-store.ts";
+import { type CardDeps, refreshCard, renderCardFor } from "../cards.ts";
+import { LIMITS, truncate } from "../render/limits.ts";
+import {
+  type AnnouncementPayload,
+  assignmentPayload,
+  PAYLOAD_VERSION,
+  taskPayload,
+} from "./agent-payload.ts";
+import { NotReadyError } from "./delivery-failure.ts";
+import { jsonBlock } from "./json-block.ts";
+import type { OutboxSender, SendResult } from "./outbox-dispatcher.ts";
+import type { ClaimedRow } from "./outbox-queries.ts";
+
+export interface DiscordSenderDeps {
+  client: Client;
+  /** The REST the sends go through (see delivery-rest.ts: no retries of its own). */
+  rest: () => REST;
+  database: Database;
+  settings: SettingsService;
+  log: Logger;
+}
+
+/** The three kinds the task engine writes (src/store/outbox.ts). */
+export function createDiscordSenders(deps: DiscordSenderDeps): Record<string, OutboxSender> {
+  return {
+    card: (row) => sendCard(deps, row),
+    assignment: (row) => sendAssignment(deps, row),
+    announcement: (row) => sendAnnouncement(deps, row),
+  };
+}
+
+/** Read from Postgres, never the view cache: a row is only visible after its change commits. */
+async function loadTask(deps: DiscordSenderDeps, row: ClaimedRow): Promise<TaskView | null> {
+  const taskId = Number(row.payload.taskId ?? row.taskId);
+  const [view] = await selectTaskViewsByIds(deps.database.db, [taskId]);
+  return view ?? null;
+}
+
+function readyClient(deps: DiscordSenderDeps): Client<true> {
+  if (!deps.client.isReady()) throw new NotReadyError("the Discord client is not ready yet");
+  return deps.client;
+}
+
+async function sendCard(deps: DiscordSenderDeps, row: ClaimedRow): Promise<SendResult> {
+  const client = readyClient(deps);
+  const view = await loadTask(deps, row);
+  if (!view) return { messageId: null, note: "task no longer exists" };
+  const cardDeps: CardDeps & { rest: REST } = {
+    client,
+    rest: deps.rest(),
+    database: deps.database,
+    settings: deps.settings,
+    log: deps.log,
+  };
+  const outcome = await refreshCard(cardDeps, view);
+  if (outcome === "pending") throw new NotReadyError("another poster is posting this card", 1_000);
+  if (outcome === "gone") return { messageId: null, note: "the channel no longer exists" };
+  const card = await findCard(deps.database.db, view.id);
+  return {
+    messageId: card?.messageId ?? null,
+    note: outcome === "current" ? "card already current" : undefined,
+  };
+}
+
+async function sendAssignment(deps: DiscordSenderDeps, row: ClaimedRow): Promise<SendResult> {
+  const client = readyClient(deps);
+  const assigneeId = String(row.payload.assigneeId);
+  const attempt = Number(row.payload.attempt ?? 1);
+  const view = await loadTask(deps, row);
+  if (!view) return { messageId: null, note: "task no longer exists" };
+  if (view.assigneeId !== assigneeId)
+    return { messageId: null, note: "superseded: the task has another assignee" };
+  if (isTerminal(view.status)) return { messageId: null, note: `superseded: the task is ${view.status}` };
+  const settings = await deps.settings.get(view.guildId, view.channelId);
+  const card = await renderCardFor({ ...deps, client }, view, { withButtons: false });
+  const payload = assignmentPayload({ task: view, settings, assigneeId, attempt, botUserId: client.user.id });
+  const line = truncate(
+    `<@${assigneeId}> you are assigned **#${view.number}** · ${view.title} (attempt ${attempt} of ${settings.maxAttempts}).`,
+    400,
+  );
+  const content = `${line}\n${jsonBlock(payload, LIMITS.content - line.length - 1)}`;
+  return post(deps, view.channelId, row.nonce, {
+    content,
+    embeds: card.embeds,
+    // The one message that pings: its assignee, nobody else, whatever the title says.
+    allowed_mentions: { parse: [], users: [assigneeId] },
+  });
+}
+
+async function sendAnnouncement(deps: DiscordSenderDeps, row: ClaimedRow): Promise<SendResult> {
+  readyClient(deps);
+  const view = await loadTask(deps, row);
+  if (!view) return { messageId: null, note: "task no longer exists" };
+  const settings = await deps.settings.get(view.guildId, view.channelId);
+  const kind = row.payload.kind === "dead_letter" ? "dead_letter" : "retry";
+  const text = truncate(String(row.payload.text ?? ""), 600);
+  const payload: AnnouncementPayload = {
+    tasklane: PAYLOAD_VERSION,
+    type: "announcement",
+    guild: view.guildId,
+    channel: view.channelId,
+    kind,
+    message: text,
+    task: taskPayload(view, settings),
+  };
+  const content = `${text}\n${jsonBlock(payload, LIMITS.content - text.length - 1)}`;
+  return post(deps, view.channelId, row.nonce, { content, allowed_mentions: { parse: [] } });
+}
+
+/** Creates carry the row's nonce with enforce_nonce: a retry of a create Discord already made returns it. */
+async function post(
+  deps: DiscordSenderDeps,
+  channelId: string,
+  nonce: string,
+  body: Record<string, unknown>,
+): Promise<SendResult> {
+  const message = (await deps.rest().post(Routes.channelMessages(channelId), {
+    body: { ...body, nonce, enforce_nonce: true },
+  })) as APIMessage;
+  return { messageId: message.id };
+}

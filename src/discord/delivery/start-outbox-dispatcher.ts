@@ -1,0 +1,62 @@
+import type { Client, REST } from "discord.js";
+import type { Registry } from "prom-client";
+import type { Cache } from "../../cache/types.ts";
+import type { Logger } from "../../log.ts";
+import type { SettingsService } from "../../services/types.ts";
+import type { Database } from "../../store/database.ts";
+import { createDeliveryMetrics } from "./delivery-metrics.ts";
+import { createDeliveryRest } from "./delivery-rest.ts";
+import { createDiscordSenders } from "./discord-senders.ts";
+import {
+  createOutboxDispatcher,
+  type DeliveryRetryPolicy,
+  type OutboxDispatcher,
+} from "./outbox-dispatcher.ts";
+
+export interface StartOutboxDispatcherOptions {
+  database: Database;
+  cache: Cache;
+  log: Logger;
+  /** Its token and REST settings are reused; sends wait until it is ready (the bot's own id is in them). */
+  client: Client;
+  services: { settings: SettingsService };
+  /** Counters go here when given (src/http/metrics.ts). */
+  registry?: Registry;
+  /** Default: a REST built from the client's options with retries off (delivery-rest.ts). */
+  rest?: REST;
+  /** Per request; the claim lasts three times as long (a card edit may become a post). Default 10 s. */
+  requestTimeoutMs?: number;
+  batchSize?: number;
+  pollMs?: number;
+  retry?: Partial<DeliveryRetryPolicy>;
+}
+
+/**
+ * Delivers the outbox to Discord: started with the bot, woken by `outbox_ready` signals (from any
+ * instance), polling as a fallback. Safe to run on every instance.
+ */
+export function startOutboxDispatcher(options: StartOutboxDispatcherOptions): OutboxDispatcher {
+  const requestTimeoutMs = options.requestTimeoutMs ?? 10_000;
+  let rest = options.rest;
+  const senders = createDiscordSenders({
+    client: options.client,
+    rest: () => {
+      rest ??= createDeliveryRest(options.client, requestTimeoutMs);
+      return rest;
+    },
+    database: options.database,
+    settings: options.services.settings,
+    log: options.log,
+  });
+  return createOutboxDispatcher({
+    database: options.database,
+    cache: options.cache,
+    log: options.log.child({ component: "outbox" }),
+    senders,
+    metrics: createDeliveryMetrics(options.registry),
+    claimMs: requestTimeoutMs * 3,
+    batchSize: options.batchSize,
+    pollMs: options.pollMs,
+    retry: options.retry,
+  });
+}
