@@ -90,6 +90,16 @@ describe("createTestDatabase", () => {
     expect(inSecond?.found).toBeNull();
   });
 
+  test("an empty one has no tables until migrations run", async () => {
+    const database = await createTestDatabase({ empty: true });
+    created.push(database);
+    const [row] = await query<{ tables: number }>(
+      database.url,
+      "SELECT count(*)::int AS tables FROM information_schema.tables WHERE table_schema = 'public'",
+    );
+    expect(row?.tables).toBe(0);
+  });
+
   test("drop removes the database, even with a session still open, and may be called twice", async () => {
     const database = await createTestDatabase();
     const lingering = new pg.Client({ connectionString: database.url });

@@ -21,13 +21,21 @@ function provided<K extends "databaseUrl" | "redisUrl" | "templateDatabase" | "d
   return value;
 }
 
-/** A fresh, fully migrated database copied from the run's template: one per test file, so files run in parallel. */
-export async function createTestDatabase(): Promise<TestDatabase> {
+export interface TestDatabaseOptions {
+  /** true: an empty database with no migrations applied (for tests of the migrations themselves). */
+  empty?: boolean;
+}
+
+/**
+ * A fresh database of its own, copied from the run's migrated template (or empty): one per test
+ * file, so files run in parallel.
+ */
+export async function createTestDatabase(options: TestDatabaseOptions = {}): Promise<TestDatabase> {
   const serverUrl = provided("databaseUrl");
   const name = `${provided("databasePrefix")}${randomBytes(5).toString("hex")}`;
-  const template = quoteIdentifier(provided("templateDatabase"));
+  const template = options.empty ? "" : ` TEMPLATE ${quoteIdentifier(provided("templateDatabase"))}`;
   await withAdminClient(serverUrl, (client) =>
-    client.query(`CREATE DATABASE ${quoteIdentifier(name)} TEMPLATE ${template}`),
+    client.query(`CREATE DATABASE ${quoteIdentifier(name)}${template}`),
   );
   return {
     name,
