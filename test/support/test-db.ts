@@ -4,7 +4,7 @@ import { quoteIdentifier, urlForDatabase, withAdminClient } from "../setup/admin
 
 export interface TestDatabase {
   name: string;
-  /** URL of a database of its own, migrated, owned by the run's superuser. */
+  /** URL of a database of its own (migrated unless created empty), owned by the run's superuser. */
   url: string;
   /** Drops it, closing any sessions still open on it. Safe to call twice. */
   drop(): Promise<void>;
