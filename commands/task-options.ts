@@ -1,0 +1,61 @@
+import {
+  type APIApplicationCommandBasicOption,
+  ApplicationCommandOptionType,
+  InteractionContextType,
+} from "discord.js";
+
+/** Pieces shared by the command definitions. Option names are public interface: keep them stable. */
+
+export const GUILD_ONLY = { contexts: [InteractionContextType.Guild] };
+
+export const taskNumberOption = (name: "task" | "parent" | "on", description: string, required = true) =>
+  ({
+    type: ApplicationCommandOptionType.Integer,
+    name,
+    description,
+    required,
+    autocomplete: true,
+    min_value: 1,
+  }) satisfies APIApplicationCommandBasicOption;
+
+export const TASK_OPTION = taskNumberOption("task", "The task: its number (#12) or words of its title");
+
+export const PRIORITY_CHOICES = [
+  { name: "low", value: "low" },
+  { name: "medium", value: "medium" },
+  { name: "high", value: "high" },
+  { name: "critical", value: "critical" },
+];
+
+export const textOption = (name: string, description: string, required: boolean, maxLength = 1000) =>
+  ({
+    type: ApplicationCommandOptionType.String,
+    name,
+    description,
+    required,
+    max_length: maxLength,
+  }) satisfies APIApplicationCommandBasicOption;
+
+/** Every field of `/task create` (title required there, optional in `/task edit`). */
+export const taskFieldOptions = (titleRequired: boolean) =>
+  [
+    textOption("title", "What needs doing (1–200 characters)", titleRequired, 200),
+    textOption("description", "Details, links, acceptance criteria (up to 4000 characters)", false, 4000),
+    {
+      type: ApplicationCommandOptionType.String,
+      name: "priority",
+      description: "How urgent it is (default medium)",
+      choices: [...PRIORITY_CHOICES],
+    },
+    { type: ApplicationCommandOptionType.User, name: "assignee", description: "Who does it" },
+    textOption("labels", "Comma-separated labels, e.g. backend, bug", false, 400),
+    textOption("due", "When it is due: 2025-07-01, 2025-07-01 17:00 (UTC) or from now: 3d, 2h", false, 100),
+    textOption("estimate", "How long it should take: 90m, 2h, 1d", false, 50),
+    taskNumberOption("parent", "Make it a subtask of this task", false),
+    textOption(
+      "depends-on",
+      "Comma-separated numbers of tasks that must be done first, e.g. 3, 7",
+      false,
+      200,
+    ),
+  ] satisfies APIApplicationCommandBasicOption[];

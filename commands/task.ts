@@ -1,0 +1,168 @@
+import {
+  ApplicationCommandOptionType,
+  type RESTPostAPIChatInputApplicationCommandsJSONBody,
+} from "discord.js";
+import type { ComponentRoutes, SlashCommandModule } from "../src/discord/handler-types.ts";
+import { autocompleteTaskNumber } from "./task/autocomplete-task-number.ts";
+import { claimTask } from "./task/claim-task.ts";
+import { clickCardButton } from "./task/click-card-button.ts";
+import { commentOnTask } from "./task/comment-on-task.ts";
+import { createTask } from "./task/create-task.ts";
+import { addDependency, removeDependency } from "./task/depend-task.ts";
+import { editTask } from "./task/edit-task.ts";
+import { showTaskHistory } from "./task/show-task-history.ts";
+import { submitReworkReason } from "./task/submit-rework-reason.ts";
+import { transitionTask } from "./task/transition-task.ts";
+import { viewTask } from "./task/view-task.ts";
+import { GUILD_ONLY, TASK_OPTION, taskFieldOptions, taskNumberOption, textOption } from "./task-options.ts";
+
+export const taskCommandDefinition = {
+  name: "task",
+  description: "Create and work on one task",
+  ...GUILD_ONLY,
+  options: [
+    {
+      type: ApplicationCommandOptionType.Subcommand,
+      name: "create",
+      description: "Create a task in this channel",
+      options: taskFieldOptions(true),
+    },
+    {
+      type: ApplicationCommandOptionType.Subcommand,
+      name: "view",
+      description: "Show a task",
+      options: [TASK_OPTION],
+    },
+    {
+      type: ApplicationCommandOptionType.Subcommand,
+      name: "edit",
+      description: "Change a task's fields",
+      options: [TASK_OPTION, ...taskFieldOptions(false)],
+    },
+    {
+      type: ApplicationCommandOptionType.Subcommand,
+      name: "assign",
+      description: "Give a task to someone",
+      options: [
+        TASK_OPTION,
+        {
+          type: ApplicationCommandOptionType.User,
+          name: "assignee",
+          description: "Who does it",
+          required: true,
+        },
+      ],
+    },
+    {
+      type: ApplicationCommandOptionType.Subcommand,
+      name: "claim",
+      description: "Take a task yourself; without a task, the next one in this channel's queue",
+      options: [
+        taskNumberOption("task", "The task; leave empty for the next one in this channel's queue", false),
+      ],
+    },
+    {
+      type: ApplicationCommandOptionType.Subcommand,
+      name: "start",
+      description: "Start working on your task",
+      options: [TASK_OPTION],
+    },
+    {
+      type: ApplicationCommandOptionType.Subcommand,
+      name: "submit",
+      description: "Hand your work in for review",
+      options: [TASK_OPTION, textOption("note", "What you did, where to look", false)],
+    },
+    {
+      type: ApplicationCommandOptionType.Subcommand,
+      name: "approve",
+      description: "Approve a task in review (reviewers)",
+      options: [TASK_OPTION, textOption("comment", "A word for the assignee", false)],
+    },
+    {
+      type: ApplicationCommandOptionType.Subcommand,
+      name: "rework",
+      description: "Send a task in review back for changes (reviewers)",
+      options: [TASK_OPTION, textOption("reason", "What needs to change", true)],
+    },
+    {
+      type: ApplicationCommandOptionType.Subcommand,
+      name: "block",
+      description: "Mark a task as blocked",
+      options: [TASK_OPTION, textOption("reason", "What it is waiting for", true)],
+    },
+    {
+      type: ApplicationCommandOptionType.Subcommand,
+      name: "unblock",
+      description: "Mark a blocked task as open again",
+      options: [TASK_OPTION],
+    },
+    {
+      type: ApplicationCommandOptionType.Subcommand,
+      name: "cancel",
+      description: "Cancel a task",
+      options: [TASK_OPTION, textOption("reason", "Why it is no longer needed", false)],
+    },
+    {
+      type: ApplicationCommandOptionType.Subcommand,
+      name: "reopen",
+      description: "Reopen a done, cancelled or failed task",
+      options: [TASK_OPTION],
+    },
+    {
+      type: ApplicationCommandOptionType.Subcommand,
+      name: "depend",
+      description: "Make a task wait for another one",
+      options: [TASK_OPTION, taskNumberOption("on", "The task that must be done first")],
+    },
+    {
+      type: ApplicationCommandOptionType.Subcommand,
+      name: "undepend",
+      description: "Remove a dependency",
+      options: [TASK_OPTION, taskNumberOption("on", "The task it no longer waits for")],
+    },
+    {
+      type: ApplicationCommandOptionType.Subcommand,
+      name: "comment",
+      description: "Add a comment to a task's history",
+      options: [TASK_OPTION, textOption("text", "Your comment", true)],
+    },
+    {
+      type: ApplicationCommandOptionType.Subcommand,
+      name: "history",
+      description: "Every change to a task",
+      options: [TASK_OPTION],
+    },
+  ],
+} satisfies RESTPostAPIChatInputApplicationCommandsJSONBody;
+
+export const taskCommand = {
+  kind: "slash",
+  definition: taskCommandDefinition,
+  subcommands: {
+    create: { write: true, run: createTask },
+    view: { write: false, run: viewTask },
+    edit: { write: true, run: editTask },
+    assign: { write: true, run: transitionTask("assign") },
+    claim: { write: true, run: claimTask },
+    start: { write: true, run: transitionTask("start") },
+    submit: { write: true, run: transitionTask("submit", "note") },
+    approve: { write: true, run: transitionTask("approve", "comment") },
+    rework: { write: true, run: transitionTask("request_rework", "reason") },
+    block: { write: true, run: transitionTask("block", "reason") },
+    unblock: { write: true, run: transitionTask("unblock") },
+    cancel: { write: true, run: transitionTask("cancel", "reason") },
+    reopen: { write: true, run: transitionTask("reopen") },
+    depend: { write: true, run: addDependency },
+    undepend: { write: true, run: removeDependency },
+    comment: { write: true, run: commentOnTask },
+    history: { write: false, defer: true, run: showTaskHistory },
+  },
+  autocomplete: autocompleteTaskNumber,
+} as const satisfies SlashCommandModule;
+
+/** The card's buttons and the Request rework modal belong to /task. */
+export const taskComponents = {
+  card: { write: true, run: clickCardButton },
+  rework_modal: { write: true, run: submitReworkReason },
+} as const satisfies Partial<ComponentRoutes>;

@@ -1,0 +1,90 @@
+import { type ButtonInteraction, MessageFlags, type ModalMessageModalSubmitInteraction } from "discord.js";
+import { cardDepsOf } from "../../src/discord/card-deps.ts";
+import { markCardRendered } from "../../src/discord/card-store.ts";
+import { renderCardFor } from "../../src/discord/cards.ts";
+import type { HandlerContext } from "../../src/discord/handler-types.ts";
+import { discordTime, userMention } from "../../src/discord/render/format.ts";
+import { STATUS_LABELS } from "../../src/discord/render/status-style.ts";
+import { deferComponentUpdate, messageBody } from "../../src/discord/respond.ts";
+import { findTaskHeader, type TaskHeader } from "../../src/discord/task-lookup.ts";
+import { ConflictError, ForbiddenError, NotFoundError, UserError } from "../../src/domain/errors.ts";
+import type { TaskView } from "../../src/services/types.ts";
+
+/** A click on a card: a button, or the Request rework form opened from one. */
+export type CardInteraction = ButtonInteraction | ModalMessageModalSubmitInteraction;
+
+/** The task a custom_id names, refused unless it belongs to the server the click came from. */
+export async function resolveClickedTask(ctx: HandlerContext, taskId: number): Promise<TaskHeader> {
+  const header = await findTaskHeader(ctx.database.db, taskId);
+  if (!header) throw new NotFoundError("That task no longer exists.");
+  if (header.guildId !== ctx.action.guildId) {
+    ctx.log.warn(
+      { taskId, taskGuildId: header.guildId, guildId: ctx.action.guildId },
+      "card click from another server",
+    );
+    throw new ForbiddenError("That button belongs to a task of another server; nothing was changed.");
+  }
+  return header;
+}
+
+/**
+ * Runs the click's change against the version the card showed. The card is then updated in place;
+ * if someone else changed the task first, it is refreshed and the actor told what happened.
+ */
+export async function applyCardChange(
+  interaction: CardInteraction,
+  ctx: HandlerContext,
+  header: TaskHeader,
+  shownVersion: number,
+  change: () => Promise<{ task: TaskView; alsoChanged: TaskView[] }>,
+): Promise<void> {
+  await deferComponentUpdate(interaction);
+  try {
+    const result = await change();
+    await showCard(interaction, ctx, result.task);
+    await ctx.refreshCards(result.alsoChanged);
+  } catch (error) {
+    if (error instanceof ConflictError) return refreshStaleCard(interaction, ctx, header, error.message);
+    // Refused because someone else got there first (e.g. already approved): the card is stale too.
+    if (
+      error instanceof UserError &&
+      (await findTaskHeader(ctx.database.db, header.id))?.version !== shownVersion
+    )
+      return refreshStaleCard(interaction, ctx, header, error.message);
+    throw error;
+  }
+}
+
+/** The clicked message shows `task`; if it is not the live card (e.g. a /task view copy), that one is refreshed too. */
+async function showCard(interaction: CardInteraction, ctx: HandlerContext, task: TaskView): Promise<void> {
+  const card = await renderCardFor(cardDepsOf(ctx), task);
+  await interaction.editReply(messageBody(card));
+  const messageId = interaction.message.id;
+  if (!(await markCardRendered(ctx.database.db, task.id, messageId, task.version)))
+    await ctx.refreshCards([task]);
+}
+
+/** The card was out of date: show the current state and say what changed since. */
+export async function refreshStaleCard(
+  interaction: CardInteraction,
+  ctx: HandlerContext,
+  header: TaskHeader,
+  reason?: string,
+): Promise<void> {
+  if (!interaction.deferred && !interaction.replied) await deferComponentUpdate(interaction);
+  const task = await ctx.services.tasks.get(header.guildId, header.number);
+  await showCard(interaction, ctx, task);
+  await interaction.followUp({
+    ...messageBody({ content: staleNotice(task, reason) }),
+    flags: MessageFlags.Ephemeral,
+  });
+}
+
+function staleNotice(task: TaskView, reason?: string): string {
+  const last = task.lastEvent;
+  const what = last
+    ? `${last.kind.replaceAll("_", " ")} by ${userMention(last.actorId)} ${discordTime(last.at, "R")}`
+    : "it was changed";
+  const head = reason ?? `**#${task.number}** changed since this card was shown (${what}).`;
+  return `${head} It is now **${STATUS_LABELS[task.status]}**; the card is up to date. Nothing else was changed.`;
+}

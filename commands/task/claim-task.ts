@@ -1,0 +1,25 @@
+import type { ChatInputCommandInteraction } from "discord.js";
+import type { HandlerContext } from "../../src/discord/handler-types.ts";
+import { answerEphemeral } from "../../src/discord/respond.ts";
+import { confirmation } from "./confirmations.ts";
+
+/** `/task claim [task]`: that task, or the next one in this channel's queue. */
+export async function claimTask(
+  interaction: ChatInputCommandInteraction,
+  ctx: HandlerContext,
+): Promise<void> {
+  const number = interaction.options.getInteger("task");
+  if (number !== null) {
+    const result = await ctx.services.tasks.transition(ctx.action, { number, action: "claim" });
+    await answerEphemeral(interaction, confirmation("claim", result.task));
+    await ctx.refreshCards([result.task, ...result.alsoChanged]);
+    return;
+  }
+  const task = await ctx.services.tasks.next(ctx.action);
+  if (!task) {
+    await answerEphemeral(interaction, "This channel's queue has no task you can claim right now.");
+    return;
+  }
+  await answerEphemeral(interaction, confirmation("claim", task));
+  await ctx.refreshCards([task]);
+}

@@ -1,0 +1,22 @@
+import { userMention } from "../../src/discord/render/format.ts";
+import { STATUS_LABELS } from "../../src/discord/render/status-style.ts";
+import type { TaskAction, TaskView } from "../../src/services/types.ts";
+
+/** The ephemeral line that tells the actor what their command did. */
+export function confirmation(action: TaskAction, task: TaskView): string {
+  const ref = `**#${task.number}** · ${task.title}`;
+  switch (action) {
+    case "claim":
+      return `You claimed ${ref}.`;
+    case "assign":
+      return task.assigneeId
+        ? `${ref} is now assigned to ${userMention(task.assigneeId)}.`
+        : `${ref} is unassigned.`;
+    case "approve":
+      return `You approved ${ref}; it is now ${STATUS_LABELS[task.status]}.`;
+    case "request_rework":
+      return `You sent ${ref} back for rework.`;
+    default:
+      return `${ref} is now ${STATUS_LABELS[task.status]}.`;
+  }
+}

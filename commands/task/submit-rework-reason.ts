@@ -1,0 +1,26 @@
+import type { ModalSubmitInteraction } from "discord.js";
+import type { CustomId } from "../../src/discord/custom-id.ts";
+import type { HandlerContext } from "../../src/discord/handler-types.ts";
+import { UserError } from "../../src/domain/errors.ts";
+import { applyCardChange, refreshStaleCard, resolveClickedTask } from "./card-clicks.ts";
+import { REWORK_REASON_FIELD } from "./click-card-button.ts";
+
+/** The Request rework form: sends the task back with the reason, against the version the card showed. */
+export async function submitReworkReason(
+  interaction: ModalSubmitInteraction,
+  id: Extract<CustomId, { kind: "rework_modal" }>,
+  ctx: HandlerContext,
+): Promise<void> {
+  if (!interaction.isFromMessage()) throw new UserError("That form must be opened from a task card.");
+  const header = await resolveClickedTask(ctx, id.taskId);
+  if (header.version !== id.version) return refreshStaleCard(interaction, ctx, header);
+  const reason = interaction.fields.getTextInputValue(REWORK_REASON_FIELD);
+  await applyCardChange(interaction, ctx, header, id.version, () =>
+    ctx.services.tasks.transition(ctx.action, {
+      number: header.number,
+      action: "request_rework",
+      expectedVersion: id.version,
+      text: reason,
+    }),
+  );
+}

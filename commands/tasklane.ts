@@ -1,0 +1,136 @@
+import {
+  ApplicationCommandOptionType,
+  PermissionFlagsBits,
+  type RESTPostAPIChatInputApplicationCommandsJSONBody,
+} from "discord.js";
+import type { SlashCommandModule } from "../src/discord/handler-types.ts";
+import { GUILD_ONLY } from "./task-options.ts";
+import { addAgent } from "./tasklane/add-agent.ts";
+import { configureChannel } from "./tasklane/configure-channel.ts";
+import { listAgents } from "./tasklane/list-agents.ts";
+import { removeAgent } from "./tasklane/remove-agent.ts";
+import { requireManageChannels } from "./tasklane/require-manage-channels.ts";
+
+export const tasklaneCommandDefinition = {
+  name: "tasklane",
+  description: "Channel settings and agents (Manage Channels)",
+  ...GUILD_ONLY,
+  // Hidden from members without Manage Channels; still checked on every call (server admins can change this).
+  default_member_permissions: String(PermissionFlagsBits.ManageChannels),
+  options: [
+    {
+      type: ApplicationCommandOptionType.Subcommand,
+      name: "config",
+      description: "This channel's settings; with no option, shows them",
+      options: [
+        {
+          type: ApplicationCommandOptionType.Integer,
+          name: "queue-limit",
+          description: "Most live tasks this channel may hold (0 = no limit)",
+          min_value: 0,
+          max_value: 10_000,
+        },
+        {
+          type: ApplicationCommandOptionType.Role,
+          name: "reviewer-role",
+          description: "Who may approve or request rework",
+        },
+        {
+          type: ApplicationCommandOptionType.Boolean,
+          name: "require-review",
+          description: "Submitted work waits for a reviewer (default yes)",
+        },
+        {
+          type: ApplicationCommandOptionType.Boolean,
+          name: "allow-self-review",
+          description: "A reviewer may approve their own task (default no)",
+        },
+        {
+          type: ApplicationCommandOptionType.Integer,
+          name: "max-attempts",
+          description: "Agent attempts before a task fails (1–20, default 3)",
+          min_value: 1,
+          max_value: 20,
+        },
+        {
+          type: ApplicationCommandOptionType.Integer,
+          name: "lease-minutes",
+          description: "How long an agent holds a started task without progress (1–10080, default 30)",
+          min_value: 1,
+          max_value: 10_080,
+        },
+        {
+          type: ApplicationCommandOptionType.String,
+          name: "auto-assign",
+          description: "Hand new tasks to the least-loaded agent that fits",
+          choices: [
+            { name: "off", value: "off" },
+            { name: "least-loaded", value: "least_loaded" },
+          ],
+        },
+      ],
+    },
+    {
+      type: ApplicationCommandOptionType.SubcommandGroup,
+      name: "agent",
+      description: "Bot agents that take tasks from this server's channels",
+      options: [
+        {
+          type: ApplicationCommandOptionType.Subcommand,
+          name: "add",
+          description: "Register (or update) an agent",
+          options: [
+            {
+              type: ApplicationCommandOptionType.User,
+              name: "user",
+              description: "The agent's account",
+              required: true,
+            },
+            {
+              type: ApplicationCommandOptionType.String,
+              name: "labels",
+              description: "Comma-separated labels it handles (empty: any task)",
+              max_length: 400,
+            },
+            {
+              type: ApplicationCommandOptionType.Integer,
+              name: "max-concurrent",
+              description: "Most tasks it works on at once (1–100, default 1)",
+              min_value: 1,
+              max_value: 100,
+            },
+          ],
+        },
+        {
+          type: ApplicationCommandOptionType.Subcommand,
+          name: "remove",
+          description: "Unregister an agent",
+          options: [
+            {
+              type: ApplicationCommandOptionType.User,
+              name: "user",
+              description: "The agent's account",
+              required: true,
+            },
+          ],
+        },
+        {
+          type: ApplicationCommandOptionType.Subcommand,
+          name: "list",
+          description: "Registered agents and their load",
+        },
+      ],
+    },
+  ],
+} satisfies RESTPostAPIChatInputApplicationCommandsJSONBody;
+
+export const tasklaneCommand = {
+  kind: "slash",
+  definition: tasklaneCommandDefinition,
+  subcommands: {
+    config: { write: true, run: requireManageChannels(configureChannel) },
+    "agent add": { write: true, run: requireManageChannels(addAgent) },
+    "agent remove": { write: true, run: requireManageChannels(removeAgent) },
+    "agent list": { write: false, run: requireManageChannels(listAgents) },
+  },
+} as const satisfies SlashCommandModule;

@@ -1,0 +1,117 @@
+import {
+  type APIApplicationCommandBasicOption,
+  ApplicationCommandOptionType,
+  type RESTPostAPIChatInputApplicationCommandsJSONBody,
+} from "discord.js";
+import type { ComponentRoutes, SlashCommandModule } from "../src/discord/handler-types.ts";
+import { GUILD_ONLY, PRIORITY_CHOICES } from "./task-options.ts";
+import { listMyTasks } from "./tasks/list-my-tasks.ts";
+import { listTasks } from "./tasks/list-tasks.ts";
+import { searchTasks } from "./tasks/search-tasks.ts";
+import { showQueue } from "./tasks/show-queue.ts";
+import { showStats } from "./tasks/show-stats.ts";
+import { turnPage } from "./tasks/turn-page.ts";
+
+export const STATUS_FILTERS = [
+  "live",
+  "open",
+  "in_progress",
+  "in_review",
+  "blocked",
+  "done",
+  "cancelled",
+  "failed",
+  "all",
+] as const;
+
+const SCOPE_OPTION: APIApplicationCommandBasicOption = {
+  type: ApplicationCommandOptionType.String,
+  name: "scope",
+  description: "This channel (default) or the whole server",
+  choices: [
+    { name: "channel", value: "channel" },
+    { name: "server", value: "server" },
+  ],
+};
+
+export const tasksCommandDefinition = {
+  name: "tasks",
+  description: "Lists, queue, search and stats",
+  ...GUILD_ONLY,
+  options: [
+    {
+      type: ApplicationCommandOptionType.Subcommand,
+      name: "list",
+      description: "Tasks matching filters",
+      options: [
+        {
+          type: ApplicationCommandOptionType.String,
+          name: "status",
+          description: "Which tasks (default live: not done, cancelled or failed)",
+          choices: STATUS_FILTERS.map((status) => ({ name: status, value: status })),
+        },
+        { type: ApplicationCommandOptionType.User, name: "assignee", description: "Assigned to this person" },
+        {
+          type: ApplicationCommandOptionType.String,
+          name: "priority",
+          description: "Of this priority",
+          choices: [...PRIORITY_CHOICES],
+        },
+        {
+          type: ApplicationCommandOptionType.String,
+          name: "label",
+          description: "Carrying this label",
+          max_length: 32,
+        },
+        SCOPE_OPTION,
+      ],
+    },
+    {
+      type: ApplicationCommandOptionType.Subcommand,
+      name: "queue",
+      description: "This channel's queue, next first, with count / limit",
+    },
+    {
+      type: ApplicationCommandOptionType.Subcommand,
+      name: "mine",
+      description: "Your live tasks in this server",
+    },
+    {
+      type: ApplicationCommandOptionType.Subcommand,
+      name: "search",
+      description: "Full-text search in titles, descriptions and labels",
+      options: [
+        {
+          type: ApplicationCommandOptionType.String,
+          name: "query",
+          description: "Words to look for",
+          required: true,
+          max_length: 200,
+        },
+      ],
+    },
+    {
+      type: ApplicationCommandOptionType.Subcommand,
+      name: "stats",
+      description: "Counts by status, priority, label and assignee",
+      options: [SCOPE_OPTION],
+    },
+  ],
+} satisfies RESTPostAPIChatInputApplicationCommandsJSONBody;
+
+export const tasksCommand = {
+  kind: "slash",
+  definition: tasksCommandDefinition,
+  subcommands: {
+    list: { write: false, defer: true, run: listTasks },
+    queue: { write: false, defer: true, run: showQueue },
+    mine: { write: false, defer: true, run: listMyTasks },
+    search: { write: false, defer: true, run: searchTasks },
+    stats: { write: false, defer: true, run: showStats },
+  },
+} as const satisfies SlashCommandModule;
+
+/** Previous/Next on every list (including /task history) belong to /tasks. */
+export const tasksComponents = {
+  page: { write: false, run: turnPage },
+} as const satisfies Partial<ComponentRoutes>;

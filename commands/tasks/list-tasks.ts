@@ -1,0 +1,36 @@
+import type { ChatInputCommandInteraction } from "discord.js";
+import type { HandlerContext } from "../../src/discord/handler-types.ts";
+import { userMention } from "../../src/discord/render/format.ts";
+import type { ListFilters } from "../../src/services/types.ts";
+import type { Priority } from "../../src/store/schema.ts";
+import type { STATUS_FILTERS } from "../tasks.ts";
+import { showFirstPage } from "./first-page.ts";
+
+/** `/tasks list`: live tasks of this channel unless told otherwise. */
+export async function listTasks(
+  interaction: ChatInputCommandInteraction,
+  ctx: HandlerContext,
+): Promise<void> {
+  const { options } = interaction;
+  const status = (options.getString("status") ?? "live") as (typeof STATUS_FILTERS)[number];
+  const assignee = options.getUser("assignee");
+  const priority = options.getString("priority") as Priority | null;
+  const label = options.getString("label");
+  const wholeServer = options.getString("scope") === "server";
+  const filters: ListFilters = { status };
+  if (assignee) filters.assigneeId = assignee.id;
+  if (priority) filters.priority = priority;
+  if (label) filters.label = label;
+  if (!wholeServer) filters.channelId = ctx.action.channelId;
+
+  const described = [status.replaceAll("_", " "), priority, label && `label ${label}`]
+    .filter(Boolean)
+    .join(", ");
+  const title = `Tasks (${described}) in ${wholeServer ? "this server" : "this channel"}`;
+  await showFirstPage(interaction, ctx, {
+    kind: "tasks",
+    title: assignee ? `${title} · assigned to ${assignee.username}` : title,
+    filters,
+    empty: assignee ? `No such task assigned to ${userMention(assignee.id)}.` : "No task matches.",
+  });
+}

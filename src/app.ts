@@ -1,0 +1,134 @@
+import { type Client, Events } from "discord.js";
+import { commands, componentRoutes } from "../commands/index.ts";
+import { createCache } from "./cache/create-cache.ts";
+import type { Cache } from "./cache/types.ts";
+import type { Config } from "./config.ts";
+import { createDiscordClient } from "./discord/client.ts";
+import type { Services } from "./discord/handler-types.ts";
+import { registerInteractionMetrics } from "./discord/interaction-metrics.ts";
+import { createInteractionRouter, type InteractionRouter } from "./discord/router.ts";
+import { createMetricsRegistry, registerCacheMetrics } from "./http/metrics.ts";
+import { type HealthReport, type HttpServer, startHttpServer } from "./http/server.ts";
+import type { Logger } from "./log.ts";
+import { createAgentService, createSettingsService, createTaskService } from "./services/index.ts";
+import type { ServiceDeps } from "./services/types.ts";
+import { type Database, embeddedDataDir, openDatabase } from "./store/database.ts";
+import { runMigrations } from "./store/migrate.ts";
+
+export interface AppOptions {
+  config: Config;
+  log: Logger;
+  /** Use this database instead of opening one from config; the app then leaves it open on stop(). */
+  database?: Database;
+  /** Use this cache instead of creating one from config; the app then leaves it open on stop(). */
+  cache?: Cache;
+  /** The health/metrics server; false to run without it (tests). Default: HTTP_PORT / HTTP_HOST. */
+  http?: false | { port: number; host?: string };
+  /** Engine knobs (clock, retry policy, randomness) passed through to the services. */
+  engine?: Omit<ServiceDeps, "database" | "cache" | "log">;
+  /** Skip applying migrations at build (the database is known to be migrated, e.g. a test template). */
+  skipMigrations?: boolean;
+}
+
+export interface App {
+  client: Client;
+  services: Services;
+  database: Database;
+  cache: Cache;
+  router: InteractionRouter;
+  /** The health/metrics server's port once started (0 = any free port was asked for). */
+  httpPort(): number | undefined;
+  /** Serves health and metrics, logs in to the gateway and resolves when the client is ready. */
+  start(): Promise<void>;
+  /** Stops taking interactions, lets in-flight ones finish, then closes client, http, cache, database. */
+  stop(): Promise<void>;
+}
+
+/** Builds the whole bot from config, with every dependency explicit. Nothing connects to Discord until start(). */
+export async function createApp(options: AppOptions): Promise<App> {
+  const { config, log } = options;
+  const database =
+    options.database ??
+    (await openDatabase({ url: config.DATABASE_URL, dataDir: embeddedDataDir(config.DATA_DIR), log }));
+  if (!options.database && !options.skipMigrations) await runMigrations(database, config.DATABASE_URL);
+  const cache =
+    options.cache ??
+    (await createCache({
+      redisUrl: config.REDIS_URL,
+      log,
+      rateLimit: { capacity: config.RATE_LIMIT_WRITES, windowSeconds: config.RATE_LIMIT_WINDOW_SECONDS },
+    }));
+  const serviceDeps: ServiceDeps = { ...options.engine, database, cache, log };
+  const services: Services = {
+    tasks: createTaskService(serviceDeps),
+    settings: createSettingsService(serviceDeps),
+    agents: createAgentService(serviceDeps),
+  };
+
+  const registry = createMetricsRegistry();
+  registerCacheMetrics(registry, cache);
+  const client = createDiscordClient({ apiUrl: config.DISCORD_API_URL, log });
+  const router = createInteractionRouter({
+    client,
+    services,
+    cache,
+    database,
+    log,
+    commands,
+    components: componentRoutes,
+    onAnswered: registerInteractionMetrics(registry),
+  });
+  client.on(Events.InteractionCreate, (interaction) => void router.handle(interaction));
+
+  let http: HttpServer | undefined;
+  const health = async (): Promise<HealthReport> => {
+    const databaseOk = await database.db
+      .execute("select 1")
+      .then(() => true)
+      .catch(() => false);
+    const cacheOk = cache.metrics().available;
+    return {
+      ok: databaseOk && cacheOk,
+      checks: {
+        database: { ok: databaseOk, detail: database.kind },
+        cache: { ok: cacheOk, detail: cache.kind },
+        // Informational: restarting the bot does not bring Discord back.
+        discord: { ok: true, detail: client.isReady() ? "gateway ready" : "gateway not ready" },
+      },
+    };
+  };
+
+  return {
+    client,
+    services,
+    database,
+    cache,
+    router,
+    httpPort: () => http?.port,
+    async start() {
+      const httpOptions = options.http ?? { port: config.HTTP_PORT, host: config.HTTP_HOST };
+      if (httpOptions) http = await startHttpServer({ ...httpOptions, log, health, metrics: registry });
+      if (!config.DISCORD_TOKEN) throw new Error("DISCORD_TOKEN is required to connect to Discord");
+      const ready = new Promise<void>((resolve) => client.once(Events.ClientReady, () => resolve()));
+      await client.login(config.DISCORD_TOKEN);
+      await ready;
+      log.info(
+        {
+          user: client.user?.tag,
+          guilds: client.guilds.cache.size,
+          database: database.kind,
+          cache: cache.kind,
+        },
+        "tasklane ready",
+      );
+    },
+    async stop() {
+      await router.drain();
+      await client.destroy();
+      await http?.close();
+      if (!options.cache) await cache.close();
+      if (!options.database) await database.close();
+      log.info("tasklane stopped");
+    },
+  };
+}

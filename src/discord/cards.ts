@@ -1,0 +1,151 @@
+import {
+  type APIMessage,
+  type Client,
+  DiscordAPIError,
+  RESTJSONErrorCodes,
+  type RepliableInteraction,
+  Routes,
+} from "discord.js";
+import type { Logger } from "../log.ts";
+import type { SettingsService, TaskView } from "../services/types.ts";
+import type { Database } from "../store/database.ts";
+import {
+  claimCardPosting,
+  claimCardVersion,
+  findCard,
+  forgetCard,
+  PENDING_MESSAGE_ID,
+  recordCardMessage,
+  releaseCardClaim,
+  restoreCardVersion,
+} from "./card-store.ts";
+import { type RenderedCard, renderTaskCard } from "./render/task-card.ts";
+import { answerEphemeral, messageBody } from "./respond.ts";
+
+export interface CardDeps {
+  client: Client;
+  database: Database;
+  settings: SettingsService;
+  log: Logger;
+}
+
+/**
+ * edited/posted: the card now shows the view. current: it already showed this version or a newer one.
+ * pending: another poster holds the claim; retry later. gone: the channel no longer exists.
+ */
+export type RefreshOutcome = "edited" | "posted" | "current" | "pending" | "gone";
+
+/** The card as the channel's settings want it (Submit for review vs Mark done), names from the client's cache. */
+export async function renderCardFor(
+  deps: CardDeps,
+  view: TaskView,
+  options: { withButtons?: boolean } = {},
+): Promise<RenderedCard> {
+  const settings = await deps.settings.get(view.guildId, view.channelId);
+  return renderTaskCard(view, {
+    requireReview: settings.requireReview,
+    nameOf: nameResolver(deps.client, view.guildId),
+    ...options,
+  });
+}
+
+export function nameResolver(client: Client, guildId: string): (userId: string) => string {
+  return (userId) =>
+    client.guilds.cache.get(guildId)?.members.cache.get(userId)?.displayName ??
+    client.users.cache.get(userId)?.displayName ??
+    `user ${userId}`;
+}
+
+/**
+ * Makes the task's live card show `view`: edits the recorded message, or posts one when there is none
+ * (or it was deleted). The one path every card change goes through outside a click's own update; the
+ * outbox dispatcher calls it too. Idempotent: an older view never overwrites a newer card.
+ */
+export async function refreshCard(deps: CardDeps, view: TaskView): Promise<RefreshOutcome> {
+  const { db } = deps.database;
+  const card = await findCard(db, view.id);
+  if (!card) return postCard(deps, view);
+  if (card.messageId === PENDING_MESSAGE_ID) return "pending";
+  if (card.renderedVersion >= view.version) return "current";
+  const claimed = await claimCardVersion(db, view.id, view.version);
+  if (!claimed) return "current";
+  try {
+    const body = toRestBody(await renderCardFor(deps, view));
+    await deps.client.rest.patch(Routes.channelMessage(claimed.channelId, claimed.messageId), { body });
+    return "edited";
+  } catch (error) {
+    if (isDiscordError(error, RESTJSONErrorCodes.UnknownMessage)) {
+      await forgetCard(db, view.id, claimed.messageId);
+      return postCard(deps, view);
+    }
+    await restoreCardVersion(db, view.id, view.version, card.renderedVersion);
+    if (isDiscordError(error, RESTJSONErrorCodes.UnknownChannel)) return "gone";
+    throw error;
+  }
+}
+
+async function postCard(deps: CardDeps, view: TaskView): Promise<RefreshOutcome> {
+  const { db } = deps.database;
+  if (!(await claimCardPosting(db, view.id, view.channelId))) return "pending";
+  try {
+    const body = {
+      ...toRestBody(await renderCardFor(deps, view)),
+      // A retried post after a timeout must not make a second card.
+      nonce: `c${view.id}v${view.version}`.slice(0, 25),
+      enforce_nonce: true,
+    };
+    const message = (await deps.client.rest.post(Routes.channelMessages(view.channelId), {
+      body,
+    })) as APIMessage;
+    await recordCardMessage(db, {
+      taskId: view.id,
+      channelId: view.channelId,
+      messageId: message.id,
+      renderedVersion: view.version,
+    });
+    return "posted";
+  } catch (error) {
+    await releaseCardClaim(db, view.id);
+    if (isDiscordError(error, RESTJSONErrorCodes.UnknownChannel)) return "gone";
+    throw error;
+  }
+}
+
+/**
+ * A new task's card is the interaction's own public reply. If a card is already being posted (the
+ * dispatcher won the race), the actor gets an ephemeral confirmation instead of a second card.
+ */
+export async function replyWithNewCard(
+  interaction: RepliableInteraction,
+  view: TaskView,
+  deps: CardDeps,
+): Promise<void> {
+  const { db } = deps.database;
+  if (!(await claimCardPosting(db, view.id, view.channelId))) {
+    await answerEphemeral(interaction, `Created **#${view.number}**; its card is on its way to the channel.`);
+    return;
+  }
+  try {
+    const rendered = await renderCardFor(deps, view);
+    const response = await interaction.reply({ ...messageBody(rendered), withResponse: true });
+    const messageId = response.resource?.message?.id ?? (await interaction.fetchReply()).id;
+    await recordCardMessage(db, {
+      taskId: view.id,
+      channelId: view.channelId,
+      messageId,
+      renderedVersion: view.version,
+    });
+  } catch (error) {
+    await releaseCardClaim(db, view.id);
+    throw error;
+  }
+}
+
+function toRestBody(card: RenderedCard) {
+  const { allowedMentions, ...rest } = messageBody(card);
+  return { ...rest, allowed_mentions: allowedMentions };
+}
+
+export function isDiscordError(error: unknown, code: number): boolean {
+  return error instanceof DiscordAPIError && error.code === code;
+}

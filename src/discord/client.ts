@@ -1,0 +1,30 @@
+import { Client, GatewayIntentBits, Options } from "discord.js";
+import type { Logger } from "../log.ts";
+import { NO_PINGS } from "./respond.ts";
+
+export interface DiscordClientOptions {
+  /** Base of the REST API (a proxy, or the local stand-in); gateway discovery follows it. */
+  apiUrl?: string;
+  log: Logger;
+}
+
+/**
+ * Guilds (channels, roles, interactions) and GuildMessages (mentions of the bot carry their content
+ * without the privileged Message Content intent). Nothing the bot sends pings by default.
+ */
+export function createDiscordClient({ apiUrl, log }: DiscordClientOptions): Client {
+  const client = new Client({
+    intents: [GatewayIntentBits.Guilds, GatewayIntentBits.GuildMessages],
+    allowedMentions: NO_PINGS,
+    ...(apiUrl ? { rest: { api: apiUrl } } : {}),
+    makeCache: Options.cacheWithLimits({ ...Options.DefaultMakeCacheSettings, MessageManager: 50 }),
+  });
+  client.on("warn", (message) => log.warn({ discord: message }, "discord.js warning"));
+  client.on("error", (error) => log.error({ err: error }, "discord client error"));
+  client.on("shardDisconnect", (event, shardId) =>
+    log.warn({ shardId, code: event.code }, "gateway disconnected"),
+  );
+  client.on("shardReconnecting", (shardId) => log.info({ shardId }, "gateway reconnecting"));
+  client.on("shardResume", (shardId) => log.info({ shardId }, "gateway resumed"));
+  return client;
+}

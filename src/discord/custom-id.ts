@@ -1,0 +1,84 @@
+/**
+ * The one codec for every custom_id Tasklane puts on a button or modal. A custom_id comes back from
+ * the client, so it is input like any other: parseCustomId accepts only what encodeCustomId can
+ * produce and returns null for anything forged, garbled or oversized.
+ *
+ *   t1:<action>:<taskId>:<version>   a card button (taskId is the internal id, never the #number)
+ *   t1:rework-reason:<taskId>:<version>   the Request rework modal
+ *   t1:create-task                   the Create task from message modal
+ *   t1:page:<token>                  a list's Previous/Next button (token names stored list state)
+ */
+
+export const CUSTOM_ID_MAX_LENGTH = 100;
+const PREFIX = "t1";
+
+export const CARD_ACTIONS = [
+  "claim",
+  "start",
+  "submit",
+  "release",
+  "approve",
+  "rework",
+  "unblock",
+  "reopen",
+] as const;
+export type CardAction = (typeof CARD_ACTIONS)[number];
+
+export type CustomId =
+  | { kind: "card"; action: CardAction; taskId: number; version: number }
+  | { kind: "rework_modal"; taskId: number; version: number }
+  | { kind: "create_modal" }
+  | { kind: "page"; token: string };
+
+/** Postgres `integer`: anything larger cannot name a row. */
+const MAX_INT = 2_147_483_647;
+const POSITIVE_INT = /^[1-9]\d{0,9}$/;
+const PAGE_TOKEN = /^[A-Za-z0-9_-]{1,40}$/;
+
+export function encodeCustomId(id: CustomId): string {
+  const raw = encode(id);
+  if (raw.length > CUSTOM_ID_MAX_LENGTH)
+    throw new Error(`custom_id longer than ${CUSTOM_ID_MAX_LENGTH}: ${raw}`);
+  return raw;
+}
+
+function encode(id: CustomId): string {
+  switch (id.kind) {
+    case "card":
+      return `${PREFIX}:${id.action}:${id.taskId}:${id.version}`;
+    case "rework_modal":
+      return `${PREFIX}:rework-reason:${id.taskId}:${id.version}`;
+    case "create_modal":
+      return `${PREFIX}:create-task`;
+    case "page":
+      if (!PAGE_TOKEN.test(id.token)) throw new Error(`invalid page token: ${id.token}`);
+      return `${PREFIX}:page:${id.token}`;
+  }
+}
+
+export function parseCustomId(raw: unknown): CustomId | null {
+  if (typeof raw !== "string" || raw.length === 0 || raw.length > CUSTOM_ID_MAX_LENGTH) return null;
+  const parts = raw.split(":");
+  if (parts[0] !== PREFIX) return null;
+  const [, action, first, second] = parts;
+  if (parts.length === 2 && action === "create-task") return { kind: "create_modal" };
+  if (parts.length === 3 && action === "page" && PAGE_TOKEN.test(first!))
+    return { kind: "page", token: first! };
+  if (parts.length !== 4) return null;
+  const taskId = positiveInt(first!);
+  const version = positiveInt(second!);
+  if (taskId === null || version === null) return null;
+  if (action === "rework-reason") return { kind: "rework_modal", taskId, version };
+  if (isCardAction(action!)) return { kind: "card", action, taskId, version };
+  return null;
+}
+
+function isCardAction(value: string): value is CardAction {
+  return (CARD_ACTIONS as readonly string[]).includes(value);
+}
+
+function positiveInt(text: string): number | null {
+  if (!POSITIVE_INT.test(text)) return null;
+  const value = Number(text);
+  return value <= MAX_INT ? value : null;
+}

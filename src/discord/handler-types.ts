@@ -1,0 +1,88 @@
+import type {
+  AutocompleteInteraction,
+  ButtonInteraction,
+  ChatInputCommandInteraction,
+  Client,
+  MessageContextMenuCommandInteraction,
+  ModalSubmitInteraction,
+  RESTPostAPIChatInputApplicationCommandsJSONBody,
+  RESTPostAPIContextMenuApplicationCommandsJSONBody,
+} from "discord.js";
+import type { Cache } from "../cache/types.ts";
+import type { Logger } from "../log.ts";
+import type {
+  ActionContext,
+  AgentService,
+  SettingsService,
+  TaskService,
+  TaskView,
+} from "../services/types.ts";
+import type { Database } from "../store/database.ts";
+import type { CustomId } from "./custom-id.ts";
+
+export interface Services {
+  tasks: TaskService;
+  settings: SettingsService;
+  agents: AgentService;
+}
+
+/** What the Discord layer is built from (app.ts passes these). */
+export interface DiscordDeps {
+  services: Services;
+  cache: Cache;
+  database: Database;
+  log: Logger;
+}
+
+/** What every handler gets: the deps, the client, and who acts where. */
+export interface HandlerContext extends DiscordDeps {
+  client: Client;
+  action: ActionContext;
+  /** Edits (or posts) these tasks' cards; best effort, failures are logged, never thrown. */
+  refreshCards(views: readonly TaskView[]): Promise<void>;
+}
+
+export interface Subcommand {
+  /** Writes are rate limited per user and server. */
+  write: boolean;
+  /** May take longer than Discord's 3 s: the router defers an ephemeral reply first. */
+  defer?: boolean;
+  run(interaction: ChatInputCommandInteraction, ctx: HandlerContext): Promise<void>;
+}
+
+export interface SlashCommandModule {
+  kind: "slash";
+  definition: RESTPostAPIChatInputApplicationCommandsJSONBody;
+  /** Keyed by "create", or "agent add" for a subcommand in a group. */
+  subcommands: Record<string, Subcommand>;
+  autocomplete?(interaction: AutocompleteInteraction, ctx: HandlerContext): Promise<void>;
+}
+
+export interface MessageCommandModule {
+  kind: "message";
+  definition: RESTPostAPIContextMenuApplicationCommandsJSONBody;
+  write: boolean;
+  run(interaction: MessageContextMenuCommandInteraction, ctx: HandlerContext): Promise<void>;
+}
+
+export type CommandModule = SlashCommandModule | MessageCommandModule;
+
+type IdOf<K extends CustomId["kind"]> = Extract<CustomId, { kind: K }>;
+
+export interface ButtonRoute<K extends CustomId["kind"]> {
+  write: boolean;
+  run(interaction: ButtonInteraction, id: IdOf<K>, ctx: HandlerContext): Promise<void>;
+}
+
+export interface ModalRoute<K extends CustomId["kind"]> {
+  write: boolean;
+  run(interaction: ModalSubmitInteraction, id: IdOf<K>, ctx: HandlerContext): Promise<void>;
+}
+
+/** Every custom_id kind has exactly one owner; commands/index.ts assembles them. */
+export interface ComponentRoutes {
+  card: ButtonRoute<"card">;
+  page: ButtonRoute<"page">;
+  rework_modal: ModalRoute<"rework_modal">;
+  create_modal: ModalRoute<"create_modal">;
+}

@@ -1,0 +1,31 @@
+import type { TaskRef } from "../../services/types.ts";
+import { STATUS_LABELS } from "./status-style.ts";
+
+/** Renders as a mention in Discord; every message sets allowedMentions, so it never pings by itself. */
+export const userMention = (userId: string) => `<@${userId}>`;
+export const roleMention = (roleId: string) => `<@&${roleId}>`;
+export const channelMention = (channelId: string) => `<#${channelId}>`;
+
+/** Discord timestamp markup: shown in each reader's own time zone. */
+export function discordTime(iso: string, style: "f" | "R" | "d" | "t" = "f"): string {
+  return `<t:${Math.floor(Date.parse(iso) / 1000)}:${style}>`;
+}
+
+export function taskRefLine(ref: TaskRef): string {
+  return `#${ref.number} ${ref.title} (${STATUS_LABELS[ref.status]})`;
+}
+
+export function minutesText(minutes: number): string {
+  if (minutes % 1440 === 0) return `${minutes / 1440}d`;
+  if (minutes % 60 === 0) return `${minutes / 60}h`;
+  return minutes > 60 ? `${Math.floor(minutes / 60)}h ${minutes % 60}m` : `${minutes}m`;
+}
+
+/** Backticks in user text would break inline code spans. */
+export function inlineCode(text: string): string {
+  return `\`${text.replaceAll("`", "ˋ")}\``;
+}
+
+export function messageUrl(guildId: string, channelId: string, messageId: string): string {
+  return `https://discord.com/channels/${guildId}/${channelId}/${messageId}`;
+}

@@ -1,0 +1,31 @@
+import type { APIEmbed } from "discord.js";
+import type { ChannelSettingsView } from "../../services/types.ts";
+import { channelMention, roleMention } from "./format.ts";
+import { fitEmbed } from "./limits.ts";
+
+export function renderSettings(settings: ChannelSettingsView, heading: string): APIEmbed {
+  const yesNo = (value: boolean) => (value ? "yes" : "no");
+  return fitEmbed({
+    title: heading,
+    description: `Settings of ${channelMention(settings.channelId)}`,
+    fields: [
+      {
+        name: "queue-limit",
+        value: settings.queueLimit === null ? "no limit" : String(settings.queueLimit),
+        inline: true,
+      },
+      {
+        name: "reviewer-role",
+        value: settings.reviewerRoleId
+          ? roleMention(settings.reviewerRoleId)
+          : "none (Manage Channels / Manage Server)",
+        inline: true,
+      },
+      { name: "require-review", value: yesNo(settings.requireReview), inline: true },
+      { name: "allow-self-review", value: yesNo(settings.allowSelfReview), inline: true },
+      { name: "max-attempts", value: String(settings.maxAttempts), inline: true },
+      { name: "lease-minutes", value: String(settings.leaseMinutes), inline: true },
+      { name: "auto-assign", value: settings.autoAssign.replaceAll("_", "-"), inline: true },
+    ],
+  });
+}

@@ -1,0 +1,81 @@
+import type { APIActionRowComponent, APIButtonComponent, APIEmbed, APIEmbedField } from "discord.js";
+import type { TaskRef, TaskView } from "../../services/types.ts";
+import { discordTime, inlineCode, minutesText, taskRefLine, userMention } from "./format.ts";
+import { fitButtonRows, fitEmbed } from "./limits.ts";
+import { PRIORITY_LABELS, STATUS_COLOURS, STATUS_LABELS } from "./status-style.ts";
+import { taskButtons } from "./task-buttons.ts";
+
+export interface CardOptions {
+  /** The channel's setting: decides between "Submit for review" and "Mark done". */
+  requireReview: boolean;
+  /** Footers cannot render mentions, so they show names; default: the raw id. */
+  nameOf?: (userId: string) => string;
+  /** Ephemeral copies (e.g. /task view) may leave the buttons off. */
+  withButtons?: boolean;
+}
+
+export interface RenderedCard {
+  embeds: APIEmbed[];
+  components: APIActionRowComponent<APIButtonComponent>[];
+}
+
+const NONE = "—";
+
+export function renderTaskCard(task: TaskView, options: CardOptions): RenderedCard {
+  const embed = fitEmbed({
+    title: `#${task.number} · ${task.title}`,
+    description: describe(task),
+    color: STATUS_COLOURS[task.status],
+    fields: cardFields(task),
+    footer: { text: footerText(task, options.nameOf ?? ((id) => id)) },
+    timestamp: task.lastEvent?.at ?? task.updatedAt,
+  });
+  const buttons = options.withButtons === false ? [] : taskButtons(task, options.requireReview);
+  return { embeds: [embed], components: fitButtonRows(buttons) };
+}
+
+function cardFields(task: TaskView): APIEmbedField[] {
+  return [
+    { name: "Status", value: statusText(task), inline: true },
+    { name: "Priority", value: PRIORITY_LABELS[task.priority], inline: true },
+    { name: "Assignee", value: task.assigneeId ? userMention(task.assigneeId) : "Unassigned", inline: true },
+    {
+      name: "Labels",
+      value: task.labels.length ? task.labels.map(inlineCode).join(" ") : NONE,
+      inline: true,
+    },
+    {
+      name: "Due",
+      value: task.dueAt ? `${discordTime(task.dueAt)} (${discordTime(task.dueAt, "R")})` : NONE,
+      inline: true,
+    },
+    { name: "Depends on", value: refList(task.dependencies) },
+    { name: "Subtasks", value: refList(task.subtasks) },
+  ];
+}
+
+function statusText(task: TaskView): string {
+  const status = STATUS_LABELS[task.status];
+  if (task.status === "open" && task.nextAttemptAt && Date.parse(task.nextAttemptAt) > Date.now())
+    return `${status} (retry ${discordTime(task.nextAttemptAt, "R")})`;
+  return task.reworkCount > 0 ? `${status} (rework ${task.reworkCount})` : status;
+}
+
+function describe(task: TaskView): string | undefined {
+  const extras: string[] = [];
+  if (task.parent) extras.push(`Subtask of ${taskRefLine(task.parent)}`);
+  if (task.estimateMinutes) extras.push(`Estimate ${minutesText(task.estimateMinutes)}`);
+  if (task.attempts > 0) extras.push(`Attempt ${task.attempts}`);
+  const parts = [task.description.trim(), extras.join(" · ")].filter((part) => part.length > 0);
+  return parts.length ? parts.join("\n\n") : undefined;
+}
+
+function refList(refs: TaskRef[]): string {
+  return refs.length ? refs.map(taskRefLine).join("\n") : NONE;
+}
+
+function footerText(task: TaskView, nameOf: (userId: string) => string): string {
+  const created = `Created by ${nameOf(task.createdBy)}`;
+  if (!task.lastEvent || task.lastEvent.kind === "created") return created;
+  return `${created} · last: ${task.lastEvent.kind.replaceAll("_", " ")} by ${nameOf(task.lastEvent.actorId)}`;
+}

@@ -1,0 +1,39 @@
+import type { APIEmbed } from "discord.js";
+import type { TaskEventView, TaskView } from "../../services/types.ts";
+import { discordTime, userMention } from "./format.ts";
+import { fitEmbed, truncate } from "./limits.ts";
+import { STATUS_LABELS } from "./status-style.ts";
+
+export function historyLine(event: TaskEventView): string {
+  const change =
+    event.fromStatus && event.toStatus && event.fromStatus !== event.toStatus
+      ? ` (${STATUS_LABELS[event.fromStatus]} → ${STATUS_LABELS[event.toStatus]})`
+      : event.toStatus && !event.fromStatus
+        ? ` (${STATUS_LABELS[event.toStatus]})`
+        : "";
+  const note = noteOf(event.details);
+  return `${discordTime(event.at, "f")} · ${userMention(event.actorId)} · **${event.kind.replaceAll("_", " ")}**${change} · ${event.source}${note ? ` — ${truncate(note, 200)}` : ""}`;
+}
+
+function noteOf(details: Record<string, unknown>): string | null {
+  for (const key of ["text", "reason", "note", "comment", "summary"]) {
+    const value = details[key];
+    if (typeof value === "string" && value.trim()) return value.trim().replace(/\s+/g, " ");
+  }
+  return null;
+}
+
+export function renderHistory(
+  task: Pick<TaskView, "number" | "title">,
+  events: TaskEventView[],
+  total: number,
+  pageNumber: number,
+  pageSize: number,
+): APIEmbed {
+  const pages = Math.max(1, Math.ceil(total / pageSize));
+  return fitEmbed({
+    title: `History of #${task.number} · ${task.title}`,
+    description: events.length ? events.map(historyLine).join("\n") : "No events yet.",
+    footer: { text: `${total} events · page ${pageNumber} of ${pages}` },
+  });
+}

@@ -1,0 +1,43 @@
+import type { APIEmbed } from "discord.js";
+import type { TaskView } from "../../services/types.ts";
+import { discordTime, userMention } from "./format.ts";
+import { fitEmbed } from "./limits.ts";
+import { PRIORITY_LABELS, STATUS_LABELS } from "./status-style.ts";
+
+export interface TaskListPage {
+  title: string;
+  items: TaskView[];
+  /** How many matched in all; unknown for the queue (its summary says the count). */
+  total?: number;
+  /** 1-based. */
+  pageNumber: number;
+  pageSize: number;
+  /** A line above the items, e.g. the queue's count / limit. */
+  summary?: string;
+  empty?: string;
+}
+
+export function taskLine(task: TaskView): string {
+  const parts = [
+    `**#${task.number}** ${task.title}`,
+    STATUS_LABELS[task.status],
+    PRIORITY_LABELS[task.priority],
+  ];
+  if (task.assigneeId) parts.push(userMention(task.assigneeId));
+  if (task.dueAt) parts.push(`due ${discordTime(task.dueAt, "R")}`);
+  return parts.join(" · ");
+}
+
+export function renderTaskList(page: TaskListPage): APIEmbed {
+  const lines = page.items.map(taskLine);
+  const body = lines.length ? lines.join("\n") : (page.empty ?? "Nothing matched.");
+  const footer =
+    page.total === undefined
+      ? `page ${page.pageNumber}`
+      : `${page.total} matched · page ${page.pageNumber} of ${Math.max(1, Math.ceil(page.total / page.pageSize))}`;
+  return fitEmbed({
+    title: page.title,
+    description: page.summary ? `${page.summary}\n\n${body}` : body,
+    footer: { text: footer },
+  });
+}

@@ -1,0 +1,247 @@
+import { randomBytes } from "node:crypto";
+import type {
+  AutocompleteInteraction,
+  ButtonInteraction,
+  ChatInputCommandInteraction,
+  Client,
+  Interaction,
+  MessageContextMenuCommandInteraction,
+  ModalSubmitInteraction,
+} from "discord.js";
+import { RateLimitedError, UserError } from "../domain/errors.ts";
+import type { TaskView } from "../services/types.ts";
+import type { EventSource } from "../store/schema.ts";
+import { actorOf } from "./actor.ts";
+import { refreshCard } from "./cards.ts";
+import { type CustomId, parseCustomId } from "./custom-id.ts";
+import type {
+  CommandModule,
+  ComponentRoutes,
+  DiscordDeps,
+  HandlerContext,
+  MessageCommandModule,
+  SlashCommandModule,
+} from "./handler-types.ts";
+import type { InteractionOutcome } from "./interaction-metrics.ts";
+import { answerEphemeral, deferEphemeral } from "./respond.ts";
+
+export interface RouterOptions extends DiscordDeps {
+  client: Client;
+  commands: readonly CommandModule[];
+  components: ComponentRoutes;
+  /** Called once per interaction after it was answered (metrics). */
+  onAnswered?: (event: InteractionOutcome) => void;
+}
+
+export interface InteractionRouter {
+  handle(interaction: Interaction): Promise<void>;
+  /** Stops taking interactions (new ones get a short "restarting" answer) and waits for those in flight. */
+  drain(timeoutMs?: number): Promise<void>;
+  inFlight(): number;
+}
+
+const GARBLED =
+  "That button or form is not one Tasklane recognises (it may be from an old version). Run the command again.";
+const RESTARTING = "Tasklane is restarting; try again in a few seconds.";
+
+/** One entry point and one try/catch for every interaction: slash, button, modal, autocomplete, context menu. */
+export function createInteractionRouter(options: RouterOptions): InteractionRouter {
+  const { log, client } = options;
+  const slash = new Map<string, SlashCommandModule>();
+  const message = new Map<string, MessageCommandModule>();
+  for (const module of options.commands) {
+    if (module.kind === "slash") slash.set(module.definition.name, module);
+    else message.set(module.definition.name, module);
+  }
+  const running = new Set<Promise<void>>();
+  let draining = false;
+
+  async function refreshCards(views: readonly TaskView[]): Promise<void> {
+    const deps = { client, database: options.database, settings: options.services.settings, log };
+    for (const view of views) {
+      try {
+        const outcome = await refreshCard(deps, view);
+        log.debug({ taskId: view.id, number: view.number, version: view.version, outcome }, "card refreshed");
+      } catch (error) {
+        log.warn({ err: error, taskId: view.id, number: view.number }, "card refresh failed");
+      }
+    }
+  }
+
+  function contextFor(interaction: Interaction & { guildId: string }, source: EventSource): HandlerContext {
+    if (!interaction.channelId) throw new UserError("Tasklane can only act inside a channel.");
+    return {
+      ...options,
+      client,
+      refreshCards,
+      action: {
+        guildId: interaction.guildId,
+        channelId: interaction.channelId,
+        actor: actorOf(interaction),
+        source,
+      },
+    };
+  }
+
+  async function limitWrites(ctx: HandlerContext): Promise<void> {
+    const decision = await options.cache.rateLimiter.take(`${ctx.action.guildId}:${ctx.action.actor.userId}`);
+    if (!decision.allowed) throw new RateLimitedError(decision.retryAfterMs);
+  }
+
+  async function dispatch(interaction: Interaction): Promise<void> {
+    if (!interaction.inGuild())
+      throw new UserError("Tasklane works inside a server, not in direct messages.");
+    if (interaction.isAutocomplete()) return autocomplete(interaction);
+    if (interaction.isChatInputCommand()) return chatInput(interaction);
+    if (interaction.isMessageContextMenuCommand()) return contextMenu(interaction);
+    if (interaction.isButton()) return button(interaction);
+    if (interaction.isModalSubmit()) return modal(interaction);
+    throw new UserError(GARBLED);
+  }
+
+  async function autocomplete(interaction: AutocompleteInteraction & { guildId: string }): Promise<void> {
+    const module = slash.get(interaction.commandName);
+    if (!module?.autocomplete) return interaction.respond([]);
+    await module.autocomplete(interaction, contextFor(interaction, "slash"));
+  }
+
+  async function chatInput(interaction: ChatInputCommandInteraction & { guildId: string }): Promise<void> {
+    const module = slash.get(interaction.commandName);
+    const handler = module?.subcommands[subcommandKey(interaction)];
+    if (!handler)
+      throw new UserError("That command is not one Tasklane knows. Its commands may need redeploying.");
+    const ctx = contextFor(interaction, "slash");
+    if (handler.write) await limitWrites(ctx);
+    if (handler.defer) await deferEphemeral(interaction);
+    await handler.run(interaction, ctx);
+  }
+
+  async function contextMenu(interaction: MessageContextMenuCommandInteraction & { guildId: string }) {
+    const module = message.get(interaction.commandName);
+    if (!module)
+      throw new UserError("That command is not one Tasklane knows. Its commands may need redeploying.");
+    const ctx = contextFor(interaction, "context_menu");
+    if (module.write) await limitWrites(ctx);
+    await module.run(interaction, ctx);
+  }
+
+  async function button(interaction: ButtonInteraction & { guildId: string }): Promise<void> {
+    const id = parseCustomId(interaction.customId);
+    if (id?.kind === "card") return runRoute(options.components.card, interaction, id, "button");
+    if (id?.kind === "page") return runRoute(options.components.page, interaction, id, "button");
+    throw new UserError(GARBLED);
+  }
+
+  async function modal(interaction: ModalSubmitInteraction & { guildId: string }): Promise<void> {
+    const id = parseCustomId(interaction.customId);
+    if (id?.kind === "rework_modal")
+      return runRoute(options.components.rework_modal, interaction, id, "modal");
+    if (id?.kind === "create_modal")
+      return runRoute(options.components.create_modal, interaction, id, "context_menu");
+    throw new UserError(GARBLED);
+  }
+
+  async function runRoute<I extends ButtonInteraction | ModalSubmitInteraction, K extends CustomId>(
+    route: { write: boolean; run(interaction: I, id: K, ctx: HandlerContext): Promise<void> },
+    interaction: I & { guildId: string },
+    id: K,
+    source: EventSource,
+  ): Promise<void> {
+    const ctx = contextFor(interaction, source);
+    if (route.write) await limitWrites(ctx);
+    await route.run(interaction, id, ctx);
+  }
+
+  async function answerFailure(interaction: Interaction, error: unknown, fields: object): Promise<string> {
+    const expected = error instanceof UserError;
+    const ref = expected ? null : randomBytes(4).toString("hex").toUpperCase();
+    if (ref) log.error({ ...fields, ref, err: error }, "interaction failed");
+    try {
+      if (interaction.isAutocomplete()) {
+        if (!interaction.responded) await interaction.respond([]);
+      } else if (interaction.isRepliable()) {
+        await answerEphemeral(
+          interaction,
+          expected ? error.message : `Sorry, something went wrong on our side (ref \`${ref}\`).`,
+        );
+      }
+    } catch (answerError) {
+      log.warn({ ...fields, ref, err: answerError }, "could not tell the user about a failure");
+    }
+    return expected ? `refused:${error.code}` : "error";
+  }
+
+  async function handle(interaction: Interaction): Promise<void> {
+    const started = performance.now();
+    const fields = {
+      interactionId: interaction.id,
+      guildId: interaction.guildId,
+      userId: interaction.user.id,
+      command: describe(interaction),
+    };
+    let outcome = "ok";
+    try {
+      if (draining) throw new UserError(RESTARTING);
+      await dispatch(interaction);
+    } catch (error) {
+      outcome = await answerFailure(interaction, error, fields);
+    } finally {
+      const ms = Math.round(performance.now() - started);
+      log.info({ ...fields, outcome, ms }, "interaction");
+      options.onAnswered?.({ kind: kindOf(interaction), outcome, ms });
+    }
+  }
+
+  return {
+    handle(interaction) {
+      const work = handle(interaction);
+      running.add(work);
+      void work.finally(() => running.delete(work));
+      return work;
+    },
+    async drain(timeoutMs = 10_000) {
+      draining = true;
+      let timer: NodeJS.Timeout | undefined;
+      const timeout = new Promise<void>((resolve) => {
+        timer = setTimeout(resolve, timeoutMs);
+      });
+      await Promise.race([Promise.allSettled([...running]), timeout]);
+      clearTimeout(timer);
+      if (running.size)
+        log.warn({ inFlight: running.size }, "stopped waiting for interactions still in flight");
+    },
+    inFlight: () => running.size,
+  };
+}
+
+function kindOf(interaction: Interaction): InteractionOutcome["kind"] {
+  if (interaction.isAutocomplete()) return "autocomplete";
+  if (interaction.isChatInputCommand()) return "slash";
+  if (interaction.isContextMenuCommand()) return "context_menu";
+  if (interaction.isButton()) return "button";
+  if (interaction.isModalSubmit()) return "modal";
+  return "other";
+}
+
+function subcommandKey(interaction: ChatInputCommandInteraction | AutocompleteInteraction): string {
+  const group = interaction.options.getSubcommandGroup(false);
+  const sub = interaction.options.getSubcommand(false) ?? "";
+  return group ? `${group} ${sub}` : sub;
+}
+
+/** The command label in logs: "task create", "button approve", "modal rework-reason". */
+export function describe(interaction: Interaction): string {
+  const type: number = interaction.type;
+  if (interaction.isChatInputCommand() || interaction.isAutocomplete()) {
+    const label = `${interaction.commandName} ${subcommandKey(interaction)}`.trim();
+    return interaction.isAutocomplete() ? `autocomplete ${label}` : label;
+  }
+  if (interaction.isCommand()) return interaction.commandName;
+  if (interaction.isMessageComponent() || interaction.isModalSubmit()) {
+    const id = parseCustomId(interaction.customId);
+    const kind = interaction.isModalSubmit() ? "modal" : "button";
+    if (!id) return `${kind} (unrecognised)`;
+    return `${kind} ${id.kind === "card" ? id.action : id.kind}`;
+  }
+  return `interaction type ${type}`;
+}

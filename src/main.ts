@@ -1,0 +1,65 @@
+import { DiscordjsErrorCodes } from "discord.js";
+import { createApp } from "./app.ts";
+import { type Config, ConfigError, loadConfig } from "./config.ts";
+import { loadEnvFile } from "./load-env-file.ts";
+import { createLogger } from "./log.ts";
+
+const NO_TOKEN =
+  "DISCORD_TOKEN is not set. Get one at https://discord.com/developers/applications → your application → Bot → Reset Token, and put it in .env. To try Tasklane offline without a token: npm run sandbox";
+
+function configOrExit(): Config {
+  try {
+    loadEnvFile();
+    return loadConfig();
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    console.error(error.message);
+    process.exit(1);
+  }
+}
+
+/** `npm start`: config, build, start, and a graceful stop on SIGINT/SIGTERM. */
+async function main(): Promise<void> {
+  const config = configOrExit();
+  if (!config.DISCORD_TOKEN) {
+    console.error(NO_TOKEN);
+    process.exit(1);
+  }
+  const log = createLogger({ level: config.LOG_LEVEL, format: config.LOG_FORMAT });
+  const app = await createApp({ config, log });
+
+  let stopping = false;
+  const shutdown = (signal: NodeJS.Signals) => {
+    if (stopping) {
+      log.warn({ signal }, "second signal: exiting without waiting");
+      process.exit(1);
+    }
+    stopping = true;
+    log.info({ signal }, "shutting down: finishing interactions in flight");
+    app.stop().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        log.error({ err: error }, "shutdown failed");
+        process.exit(1);
+      },
+    );
+  };
+  process.on("SIGINT", shutdown);
+  process.on("SIGTERM", shutdown);
+
+  try {
+    await app.start();
+  } catch (error) {
+    if ((error as { code?: string }).code === DiscordjsErrorCodes.TokenInvalid) {
+      console.error(
+        "Discord refused DISCORD_TOKEN. Reset it in the developer portal (Bot → Reset Token) and update .env.",
+      );
+    } else {
+      log.fatal({ err: error }, "start-up failed");
+    }
+    await app.stop().catch(() => undefined);
+    process.exit(1);
+  }
+}
+
+await main();
