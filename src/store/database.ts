@@ -1,7 +1,7 @@
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { PGlite } from "@electric-sql/pglite";
-import type { Logger as DrizzleLogger } from "drizzle-orm";
+import type { Assume, Logger as DrizzleLogger } from "drizzle-orm";
 import { drizzle as drizzlePg } from "drizzle-orm/node-postgres";
 import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
 import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
@@ -9,7 +9,16 @@ import pg from "pg";
 import type { Logger } from "../log.ts";
 import * as schema from "./schema.ts";
 
-export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
+/** What both drivers' raw `execute` results have in common: the rows. */
+export interface RowsResult<Row> {
+  rows: Row[];
+}
+
+export interface RowsResultHKT extends PgQueryResultHKT {
+  type: RowsResult<Assume<this["row"], Record<string, unknown>>>;
+}
+
+export type Db = PgDatabase<RowsResultHKT, typeof schema>;
 export type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
 /** Either the database or a transaction: queries take whichever they are given. */
 export type Queryable = Db | Tx;

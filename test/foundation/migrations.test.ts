@@ -1,10 +1,9 @@
-import { randomBytes } from "node:crypto";
 import { sql } from "drizzle-orm";
-import { afterAll, describe, expect, inject, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { silentLogger } from "../../src/log.ts";
 import { type Database, openDatabase } from "../../src/store/database.ts";
 import { runMigrations } from "../../src/store/migrate.ts";
-import { quoteIdentifier, urlForDatabase, withAdminClient } from "../setup/admin-sql.ts";
+import { createTestDatabase } from "../support/test-db.ts";
 
 const expectedTables = [
   "agents",
@@ -17,19 +16,6 @@ const expectedTables = [
   "task_reviews",
   "tasks",
 ];
-
-async function blankServerDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
-  const serverUrl = inject("databaseUrl");
-  const name = `${inject("databasePrefix")}blank_${randomBytes(4).toString("hex")}`;
-  await withAdminClient(serverUrl, (client) => client.query(`CREATE DATABASE ${quoteIdentifier(name)}`));
-  return {
-    url: urlForDatabase(serverUrl, name),
-    drop: () =>
-      withAdminClient(serverUrl, (client) =>
-        client.query(`DROP DATABASE IF EXISTS ${quoteIdentifier(name)} WITH (FORCE)`),
-      ),
-  };
-}
 
 async function publicTables(database: Database): Promise<string[]> {
   const result = await database.db.execute<{ table_name: string }>(
@@ -58,7 +44,7 @@ describe.each([
   {
     driver: "postgres server",
     open: async () => {
-      const blank = await blankServerDatabase();
+      const blank = await createTestDatabase({ empty: true });
       const database = await openDatabase({ url: blank.url, log: silentLogger });
       cleanups.push(blank.drop, () => database.close());
       return { database, url: blank.url };
