@@ -36,13 +36,12 @@ export interface DecisionExtra {
 /** `state`: not possible from here (InvalidTransitionError); `forbidden`: not by this actor (ForbiddenError). */
 export type Decision =
   | { ok: true; to: TaskStatus }
-  | { ok: false; reason: string; kind: "state" | "forbidden" | "invalid" };
+  | { ok: false; reason: string; kind: "state" | "forbidden" }
+  /** Something the action needs is missing; `field` names the input. */
+  | { ok: false; reason: string; kind: "invalid"; field: string };
 
-const refuse = (kind: "state" | "forbidden" | "invalid", reason: string): Decision => ({
-  ok: false,
-  kind,
-  reason,
-});
+const refuse = (kind: "state" | "forbidden", reason: string): Decision => ({ ok: false, kind, reason });
+const invalid = (field: string, reason: string): Decision => ({ ok: false, kind: "invalid", field, reason });
 
 /** The one function that owns DESIGN.md's state table. Pure: same inputs, same answer. */
 export function decide(
@@ -77,7 +76,7 @@ export function decide(
     return refuse("forbidden", `${ref} is ${statusWords(task.status)}; only ${words} can ${rule.verb} it.`);
   }
   if (rule.needsText && !extra.text?.trim()) {
-    return refuse("invalid", `A reason is required to ${rule.verb} ${ref}.`);
+    return invalid("text", `A reason is required to ${rule.verb} ${ref}.`);
   }
   return ruleChecks(task, action, actor, settings, extra);
 }
@@ -101,7 +100,7 @@ function assigneeChecks(
       if (current !== null) return refuse("state", `${ref} is already assigned to <@${current}>.`);
       return null;
     case "assign":
-      if (!extra.assigneeId) return refuse("invalid", `Say who should be assigned to ${ref}.`);
+      if (!extra.assigneeId) return invalid("assigneeId", `Say who should be assigned to ${ref}.`);
       if (extra.assigneeId === current)
         return refuse("state", `${ref} is already assigned to <@${current}>.`);
       return null;

@@ -66,3 +66,17 @@ export class RateLimitedError extends UserError {
     super(`Slow down: try again in ${Math.max(1, Math.ceil(retryAfterMs / 1000))} s.`);
   }
 }
+
+/** An agent asked for more work than its max concurrent tasks allow. */
+export class AgentAtCapacityError extends UserError {
+  override name = "AgentAtCapacityError";
+  override readonly code = "agent_at_capacity";
+  constructor(
+    readonly inProgress: number,
+    readonly maxConcurrent: number,
+  ) {
+    super(
+      `You already have ${inProgress} task${inProgress === 1 ? "" : "s"} in progress, your limit is ${maxConcurrent}. Submit or release one first.`,
+    );
+  }
+}

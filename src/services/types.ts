@@ -156,6 +156,8 @@ export interface QueueView {
   items: TaskView[];
   liveCount: number;
   limit: number | null;
+  /** Added: keyset cursor for the next page of the queue (pass as page.cursor); null on the last page. */
+  nextCursor?: string | null;
 }
 
 export interface ChannelSettingsView {
@@ -248,4 +250,10 @@ export interface ServiceDeps {
   log: Logger;
   /** Injected clock for leases/backoff/due dates; defaults to Date.now. */
   now?: () => Date;
+  /** Added: agent retry backoff (base·2^(n−1) ± jitter, capped); default base 30 s, cap 1 h, jitter 0.2. */
+  retry?: { baseMs?: number; capMs?: number; jitter?: number };
+  /** Added: randomness for the backoff jitter; defaults to Math.random. */
+  random?: () => number;
+  /** Added: how long cached task views and channel settings live; default 60 s. */
+  viewTtlSeconds?: number;
 }

@@ -58,10 +58,16 @@ export function editTaskSchema(now: Date) {
 }
 export type EditTaskValues = z.output<ReturnType<typeof editTaskSchema>>;
 
+export const expectedVersionSchema = z
+  .number()
+  .int("must be a whole number")
+  .min(1, "must be at least 1")
+  .optional();
+
 export const transitionSchema = z.object({
   number: field.taskNumber,
   action: z.enum(TRANSITION_ACTIONS),
-  expectedVersion: z.number().int("must be a whole number").min(1, "must be at least 1").optional(),
+  expectedVersion: expectedVersionSchema,
   text: field.optionalText.optional(),
   assigneeId: field.snowflake.optional(),
 });

@@ -1,0 +1,79 @@
+import { ForbiddenError, NotFoundError } from "../../domain/errors.ts";
+import { canConfigure } from "../../domain/roles.ts";
+import { agentInputSchema } from "../../domain/validation/config-inputs.ts";
+import { snowflake } from "../../domain/validation/fields.ts";
+import { parseInput } from "../../domain/validation/parse.ts";
+import { actionContextSchema } from "../../domain/validation/task-inputs.ts";
+import { deleteAgent, listAgentsWithLoad, upsertAgent } from "../../store/agents.ts";
+import { inTransaction } from "../../store/transaction.ts";
+import { createEngine, type Engine } from "../engine.ts";
+import type { ActionContext, AgentService, AgentView, ServiceDeps } from "../types.ts";
+
+/** Agents: Discord users (usually bots) that get tasks through `next`, with labels and a concurrency cap. */
+export function createAgentService(deps: ServiceDeps): AgentService {
+  const engine = createEngine(deps);
+  return {
+    add: (ctx, input) => addAgent(engine, ctx, input),
+    remove: (ctx, userId) => removeAgent(engine, ctx, userId),
+    list: async (guildId) => {
+      parseInput(snowflake, guildId, "guildId");
+      return (await listAgentsWithLoad(engine.db, guildId)).map(toAgentView);
+    },
+    get: async (guildId, userId) => {
+      parseInput(snowflake, guildId, "guildId");
+      parseInput(snowflake, userId, "userId");
+      const [agent] = await listAgentsWithLoad(engine.db, guildId, userId);
+      return agent ? toAgentView(agent) : null;
+    },
+  };
+}
+
+function requireConfigurer(ctx: ActionContext): void {
+  if (!canConfigure(ctx.actor)) {
+    throw new ForbiddenError("Only members who can manage channels or the server can register agents.");
+  }
+}
+
+async function addAgent(
+  engine: Engine,
+  rawCtx: ActionContext,
+  raw: { userId: string; labels?: string | string[]; maxConcurrent?: number },
+): Promise<AgentView> {
+  const ctx = parseInput(actionContextSchema, rawCtx);
+  const input = parseInput(agentInputSchema, raw);
+  requireConfigurer(ctx);
+  await inTransaction(engine.db, (tx) =>
+    upsertAgent(tx, { guildId: ctx.guildId, ...input, addedBy: ctx.actor.userId }, engine.now()),
+  );
+  engine.log.info(
+    { guildId: ctx.guildId, agentId: input.userId, actorId: ctx.actor.userId },
+    "agent registered",
+  );
+  const [agent] = await listAgentsWithLoad(engine.db, ctx.guildId, input.userId);
+  return toAgentView(agent!);
+}
+
+async function removeAgent(engine: Engine, rawCtx: ActionContext, rawUserId: string): Promise<void> {
+  const ctx = parseInput(actionContextSchema, rawCtx);
+  const userId = parseInput(snowflake, rawUserId, "userId");
+  requireConfigurer(ctx);
+  const removed = await inTransaction(engine.db, (tx) => deleteAgent(tx, ctx.guildId, userId));
+  if (!removed) throw new NotFoundError(`<@${userId}> is not a registered agent in this server.`);
+  engine.log.info({ guildId: ctx.guildId, agentId: userId, actorId: ctx.actor.userId }, "agent removed");
+}
+
+function toAgentView(agent: {
+  guildId: string;
+  userId: string;
+  labels: string[];
+  maxConcurrent: number;
+  liveTasks: number;
+}): AgentView {
+  return {
+    guildId: agent.guildId,
+    userId: agent.userId,
+    labels: agent.labels,
+    maxConcurrent: agent.maxConcurrent,
+    liveTasks: agent.liveTasks,
+  };
+}

@@ -1,0 +1,54 @@
+import { viewKeys } from "../cache/keys.ts";
+import type { Engine } from "./engine.ts";
+
+/**
+ * What a committed transaction must tell the cache and the other instances. Collected while the
+ * transaction runs and applied only after it commits (never before: a reader could cache the old row).
+ */
+export class Effects {
+  readonly viewKeys = new Set<string>();
+  readonly changed = new Map<number, number>();
+  readonly gateRelease: string[] = [];
+  readonly gateAdd: string[] = [];
+  outbox = false;
+
+  constructor(readonly guildId: string) {}
+
+  /** A task changed: its view, its channel's queue summary, and a signal. */
+  task(task: { id: number; number: number; channelId: string }): void {
+    this.changed.set(task.id, task.number);
+    this.viewKeys.add(viewKeys.task(this.guildId, task.number));
+    this.viewKeys.add(viewKeys.queue(this.guildId, task.channelId));
+  }
+
+  /** Tasks whose views show a changed one (parent, subtasks, dependents). */
+  numbers(numbers: Iterable<number>): void {
+    for (const number of numbers) this.viewKeys.add(viewKeys.task(this.guildId, number));
+  }
+
+  key(key: string): void {
+    this.viewKeys.add(key);
+  }
+}
+
+/** Best effort: the cache is never the only copy, so a failure here is logged, not thrown. */
+export async function applyEffects(engine: Engine, effects: Effects): Promise<void> {
+  const { cache, log } = engine;
+  const attempt = async (what: string, run: () => Promise<void>) => {
+    try {
+      await run();
+    } catch (error) {
+      log.warn({ err: error, what }, "post-commit cache step failed");
+    }
+  };
+  if (effects.viewKeys.size > 0) await attempt("views.del", () => cache.views.del([...effects.viewKeys]));
+  for (const channelId of effects.gateRelease)
+    await attempt("gate.release", () => cache.gate.release(channelId));
+  for (const channelId of effects.gateAdd) await attempt("gate.add", () => cache.gate.add(channelId));
+  for (const [taskId, number] of effects.changed) {
+    await attempt("signal", () =>
+      cache.signals.publish({ type: "task_changed", guildId: effects.guildId, taskId, number }),
+    );
+  }
+  if (effects.outbox) await attempt("signal", () => cache.signals.publish({ type: "outbox_ready" }));
+}

@@ -1,0 +1,30 @@
+import type { Cache } from "../cache/types.ts";
+import { DEFAULT_RETRY_POLICY, type RetryPolicy } from "../domain/backoff.ts";
+import type { Logger } from "../log.ts";
+import type { Database, Db } from "../store/database.ts";
+import type { ServiceDeps } from "./types.ts";
+
+/** ServiceDeps with every default filled in: what each use case receives. */
+export interface Engine {
+  database: Database;
+  db: Db;
+  cache: Cache;
+  log: Logger;
+  now(): Date;
+  retry: RetryPolicy;
+  random(): number;
+  viewTtlSeconds: number;
+}
+
+export function createEngine(deps: ServiceDeps): Engine {
+  return {
+    database: deps.database,
+    db: deps.database.db,
+    cache: deps.cache,
+    log: deps.log,
+    now: deps.now ?? (() => new Date()),
+    retry: { ...DEFAULT_RETRY_POLICY, ...deps.retry },
+    random: deps.random ?? Math.random,
+    viewTtlSeconds: deps.viewTtlSeconds ?? 60,
+  };
+}

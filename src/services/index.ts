@@ -1,0 +1,4 @@
+export { createAgentService } from "./agents/index.ts";
+export { createSettingsService } from "./settings/index.ts";
+export { createTaskService } from "./tasks/index.ts";
+export type * from "./types.ts";

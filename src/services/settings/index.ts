@@ -1,0 +1,61 @@
+import { viewKeys } from "../../cache/keys.ts";
+import { ForbiddenError } from "../../domain/errors.ts";
+import { canConfigure } from "../../domain/roles.ts";
+import { settingsPatchSchema } from "../../domain/validation/config-inputs.ts";
+import { snowflake } from "../../domain/validation/fields.ts";
+import { parseInput } from "../../domain/validation/parse.ts";
+import { actionContextSchema } from "../../domain/validation/task-inputs.ts";
+import { upsertChannelSettings } from "../../store/channel-settings.ts";
+import { inTransaction } from "../../store/transaction.ts";
+import { createEngine, type Engine } from "../engine.ts";
+import type {
+  ActionContext,
+  ChannelSettingsPatch,
+  ChannelSettingsView,
+  ServiceDeps,
+  SettingsService,
+} from "../types.ts";
+import { readChannelSettings, settingsKey, toSettingsView } from "./settings-view.ts";
+
+export function createSettingsService(deps: ServiceDeps): SettingsService {
+  const engine = createEngine(deps);
+  return {
+    get: (guildId, channelId) => {
+      parseInput(snowflake, guildId, "guildId");
+      parseInput(snowflake, channelId, "channelId");
+      return readChannelSettings(engine, guildId, channelId);
+    },
+    update: (ctx, patch) => updateSettings(engine, ctx, patch),
+  };
+}
+
+/** Admins only. The cached copy (and the queue summary showing the limit) is dropped after the commit. */
+async function updateSettings(
+  engine: Engine,
+  rawCtx: ActionContext,
+  rawPatch: ChannelSettingsPatch,
+): Promise<ChannelSettingsView> {
+  const ctx = parseInput(actionContextSchema, rawCtx);
+  const patch = parseInput(settingsPatchSchema, rawPatch ?? {});
+  if (!canConfigure(ctx.actor)) {
+    throw new ForbiddenError(
+      "Only members who can manage this channel or the server can change its Tasklane settings.",
+    );
+  }
+  const row = await inTransaction(engine.db, (tx) =>
+    upsertChannelSettings(tx, ctx.guildId, ctx.channelId, patch, engine.now()),
+  );
+  try {
+    await engine.cache.views.del([
+      settingsKey(ctx.guildId, ctx.channelId),
+      viewKeys.queue(ctx.guildId, ctx.channelId),
+    ]);
+  } catch (error) {
+    engine.log.warn({ err: error }, "settings cache delete failed");
+  }
+  engine.log.info(
+    { guildId: ctx.guildId, channelId: ctx.channelId, actorId: ctx.actor.userId, patch },
+    "channel settings changed",
+  );
+  return toSettingsView(row, ctx.guildId, ctx.channelId);
+}

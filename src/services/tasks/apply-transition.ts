@@ -1,0 +1,213 @@
+import { retryDelayMs } from "../../domain/backoff.ts";
+import { AgentAtCapacityError, ConflictError, QueueLimitError } from "../../domain/errors.ts";
+import { isLive, type TaskStatus } from "../../domain/task-states.ts";
+import { TRANSITIONS } from "../../domain/transitions.ts";
+import { countInProgress, findAgent, lockAgent } from "../../store/agents.ts";
+import { lockChannelSettings } from "../../store/channel-settings.ts";
+import type { Tx } from "../../store/database.ts";
+import { enqueueOutbox } from "../../store/outbox.ts";
+import { insertReview } from "../../store/reviews.ts";
+import type { TaskRow } from "../../store/schema.ts";
+import { countLiveTasks, type TaskPatch, updateTask } from "../../store/tasks.ts";
+import type { Effects } from "../effects.ts";
+import type { Engine } from "../engine.ts";
+import { recordChange, target } from "./record-change.ts";
+import type { Decided } from "./transition-task.ts";
+import { unblockDependents } from "./unblock-dependents.ts";
+
+interface Plan {
+  patch: TaskPatch;
+  details?: Record<string, unknown>;
+  /** Rows that go with the change (reviews, outbox), written after the task row. */
+  after?: (updated: TaskRow) => Promise<void>;
+}
+
+const minutesFrom = (now: Date, minutes: number) => new Date(now.getTime() + minutes * 60_000);
+
+/** Writes an allowed transition: the row (version-checked), its event, its rows, and its consequences. */
+export async function applyTransition(
+  tx: Tx,
+  engine: Engine,
+  effects: Effects,
+  d: Decided,
+  to: TaskStatus,
+): Promise<{ id: number; alsoChanged: number[] }> {
+  const { task, ctx, now } = d;
+  const plan = await planFor(tx, engine, effects, d, to);
+  const updated = await updateTask(tx, task, { ...plan.patch, status: to }, now);
+  if (!updated) throw new ConflictError(`#${task.number} changed while you acted; look again.`);
+  await recordChange(
+    tx,
+    effects,
+    {
+      task: updated,
+      actorId: ctx.actor.userId,
+      source: ctx.source,
+      kind: TRANSITIONS[d.action].eventKind,
+      from: task.status,
+      to,
+      details: plan.details,
+      relatives: to !== task.status,
+    },
+    now,
+  );
+  await plan.after?.(updated);
+  if (isLive(task.status) && !isLive(to)) effects.gateRelease.push(task.channelId);
+  if (!isLive(task.status) && isLive(to)) effects.gateAdd.push(task.channelId);
+  const alsoChanged = to === "done" ? await unblockDependents(tx, effects, ctx, updated, now) : [];
+  return { id: updated.id, alsoChanged };
+}
+
+async function planFor(tx: Tx, engine: Engine, effects: Effects, d: Decided, to: TaskStatus): Promise<Plan> {
+  const { task, ctx, now, text, settings } = d;
+  const actorId = ctx.actor.userId;
+  const notify = async (updated: TaskRow, assigneeId: string, notBefore?: Date) => {
+    const payload = { taskId: updated.id, assigneeId, attempt: updated.attempts + 1 };
+    await enqueueOutbox(tx, target(updated), { kind: "assignment", payload }, now, notBefore);
+    effects.outbox = true;
+  };
+  const agentLease = async (userId: string | null) =>
+    userId !== null && (await findAgent(tx, task.guildId, userId))
+      ? minutesFrom(now, settings.leaseMinutes)
+      : null;
+
+  switch (d.action) {
+    case "claim":
+      return { patch: { assigneeId: actorId }, details: { assigneeId: actorId } };
+    case "assign": {
+      const assigneeId = d.assigneeId!;
+      return {
+        patch: { assigneeId },
+        details: { assigneeId, previousAssigneeId: task.assigneeId },
+        after: async (updated) => (assigneeId === actorId ? undefined : notify(updated, assigneeId)),
+      };
+    }
+    case "unassign":
+      return { patch: { assigneeId: null }, details: { previousAssigneeId: task.assigneeId } };
+    case "start": {
+      const agent = await lockAgent(tx, task.guildId, actorId);
+      if (agent) {
+        const busy = await countInProgress(tx, task.guildId, actorId);
+        if (busy >= agent.maxConcurrent) throw new AgentAtCapacityError(busy, agent.maxConcurrent);
+      }
+      const leaseExpiresAt = agent ? minutesFrom(now, settings.leaseMinutes) : null;
+      return {
+        patch: { startedAt: task.startedAt ?? now, nextAttemptAt: null, leaseExpiresAt },
+        details: { attempt: task.attempts + 1 },
+      };
+    }
+    case "submit":
+      return {
+        patch: { submittedAt: now, leaseExpiresAt: null, completedAt: to === "done" ? now : null },
+        details: { note: text, reviewSkipped: to === "done" ? true : undefined },
+      };
+    case "approve":
+      return {
+        patch: { completedAt: now },
+        details: { comment: text },
+        after: (updated) =>
+          insertReview(
+            tx,
+            { taskId: updated.id, reviewerId: actorId, verdict: "approved", comment: text || null },
+            now,
+          ),
+      };
+    case "request_rework":
+      return {
+        patch: { reworkCount: task.reworkCount + 1, leaseExpiresAt: await agentLease(task.assigneeId) },
+        details: { reason: text },
+        after: (updated) =>
+          insertReview(
+            tx,
+            { taskId: updated.id, reviewerId: actorId, verdict: "changes_requested", comment: text! },
+            now,
+          ),
+      };
+    case "release":
+      return {
+        patch: { assigneeId: null, leaseExpiresAt: null },
+        details: { note: text, previousAssigneeId: task.assigneeId },
+      };
+    case "fail":
+      return planFailure(tx, engine, effects, d, to, notify);
+    case "block":
+      return {
+        patch: { metadata: { ...task.metadata, blockReason: text }, leaseExpiresAt: null },
+        details: { reason: text },
+      };
+    case "unblock": {
+      const { blockReason: _, ...metadata } = task.metadata;
+      return { patch: { metadata }, details: { reason: text } };
+    }
+    case "cancel":
+      return { patch: { leaseExpiresAt: null, nextAttemptAt: null }, details: { reason: text } };
+    case "reopen": {
+      await checkQueueLimit(tx, task);
+      return {
+        patch: {
+          completedAt: null,
+          submittedAt: null,
+          startedAt: null,
+          attempts: 0,
+          nextAttemptAt: null,
+          leaseExpiresAt: null,
+        },
+        details: { reason: text },
+        after: async (updated) =>
+          updated.assigneeId && updated.assigneeId !== actorId
+            ? notify(updated, updated.assigneeId)
+            : undefined,
+      };
+    }
+    default:
+      throw new Error(`transition() does not handle ${d.action}`);
+  }
+}
+
+/** An attempt failed: count it; retry after a backoff with the same assignee, or dead-letter. */
+function planFailure(
+  tx: Tx,
+  engine: Engine,
+  effects: Effects,
+  d: Decided,
+  to: TaskStatus,
+  notify: (updated: TaskRow, assigneeId: string, notBefore?: Date) => Promise<void>,
+): Plan {
+  const { task, now, text, settings } = d;
+  const failures = task.attempts + 1;
+  const retryAt =
+    to === "open" ? new Date(now.getTime() + retryDelayMs(failures, engine.retry, engine.random)) : null;
+  const why = text ? `: ${text}` : ".";
+  const announcement =
+    retryAt !== null
+      ? `Attempt ${failures} of ${settings.maxAttempts} on #${task.number} failed${why} Retrying <t:${Math.ceil(retryAt.getTime() / 1000)}:R>.`
+      : `#${task.number} failed ${failures} of ${settings.maxAttempts} attempts${why} It is now in the dead-letter state; a reviewer can reopen it.`;
+  return {
+    patch: { attempts: failures, leaseExpiresAt: null, nextAttemptAt: retryAt },
+    details: {
+      reason: text,
+      attempt: failures,
+      maxAttempts: settings.maxAttempts,
+      retryAt: retryAt?.toISOString(),
+    },
+    after: async (updated) => {
+      const kind = retryAt !== null ? "retry" : "dead_letter";
+      await enqueueOutbox(
+        tx,
+        target(updated),
+        { kind: "announcement", payload: { taskId: updated.id, kind, text: announcement } },
+        now,
+      );
+      effects.outbox = true;
+      if (retryAt !== null && updated.assigneeId) await notify(updated, updated.assigneeId, retryAt);
+    },
+  };
+}
+
+/** Reopening makes a task live again: the channel's limit holds, under the same lock creates take. */
+async function checkQueueLimit(tx: Tx, task: TaskRow): Promise<void> {
+  const settings = await lockChannelSettings(tx, task.guildId, task.channelId);
+  if (settings.queueLimit === null) return;
+  const live = await countLiveTasks(tx, task.channelId);
+  if (live >= settings.queueLimit) throw new QueueLimitError(live, settings.queueLimit);
+}

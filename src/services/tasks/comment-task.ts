@@ -1,0 +1,75 @@
+import { decide } from "../../domain/decide.ts";
+import { text as textSchema } from "../../domain/validation/fields.ts";
+import { parseInput } from "../../domain/validation/parse.ts";
+import { actionContextSchema } from "../../domain/validation/task-inputs.ts";
+import { findAgent } from "../../store/agents.ts";
+import { findChannelSettings } from "../../store/channel-settings.ts";
+import { updateTask } from "../../store/tasks.ts";
+import { inTransaction } from "../../store/transaction.ts";
+import { applyEffects, Effects } from "../effects.ts";
+import type { Engine } from "../engine.ts";
+import { toSettingsView } from "../settings/settings-view.ts";
+import type { ActionContext, TaskView } from "../types.ts";
+import { refusalError } from "./explain-refusal.ts";
+import { requireTask, requireView } from "./load-task.ts";
+import { recordChange } from "./record-change.ts";
+import { decisionSettings } from "./transition-task.ts";
+
+/** A comment is an event of its own; the task row (and its version) stays as it is. */
+export async function commentTask(
+  engine: Engine,
+  rawCtx: ActionContext,
+  number: number,
+  raw: string,
+): Promise<TaskView> {
+  const ctx = parseInput(actionContextSchema, rawCtx);
+  const text = parseInput(textSchema, raw, "text");
+  const effects = new Effects(ctx.guildId);
+  const view = await inTransaction(engine.db, async (tx) => {
+    const now = engine.now();
+    const task = await requireTask(tx, ctx.guildId, number, "share");
+    const change = { task, actorId: ctx.actor.userId, source: ctx.source, kind: "commented" };
+    await recordChange(tx, effects, { ...change, details: { text } }, now);
+    return requireView(tx, ctx.guildId, number);
+  });
+  await applyEffects(engine, effects);
+  return view;
+}
+
+/** The assignee reports progress: the note is recorded and an agent's lease is renewed. */
+export async function reportProgress(
+  engine: Engine,
+  rawCtx: ActionContext,
+  number: number,
+  raw: string,
+): Promise<TaskView> {
+  const ctx = parseInput(actionContextSchema, rawCtx);
+  const note = parseInput(textSchema, raw, "note");
+  const effects = new Effects(ctx.guildId);
+  const view = await inTransaction(engine.db, async (tx) => {
+    const now = engine.now();
+    const task = await requireTask(tx, ctx.guildId, number);
+    const settings = toSettingsView(
+      await findChannelSettings(tx, task.channelId),
+      task.guildId,
+      task.channelId,
+    );
+    const decision = decide(task, "progress", ctx.actor, decisionSettings(settings), { now });
+    if (!decision.ok) throw await refusalError(tx, task, "progress", decision);
+    const isAgent = (await findAgent(tx, task.guildId, ctx.actor.userId)) !== undefined;
+    const leaseExpiresAt = isAgent
+      ? new Date(now.getTime() + settings.leaseMinutes * 60_000)
+      : task.leaseExpiresAt;
+    const updated = (await updateTask(tx, task, { leaseExpiresAt }, now)) ?? task;
+    const change = { task: updated, actorId: ctx.actor.userId, source: ctx.source, kind: "progress" };
+    await recordChange(
+      tx,
+      effects,
+      { ...change, details: { note, leaseExpiresAt: leaseExpiresAt?.toISOString() } },
+      now,
+    );
+    return requireView(tx, ctx.guildId, number);
+  });
+  await applyEffects(engine, effects);
+  return view;
+}

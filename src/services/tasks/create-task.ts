@@ -1,0 +1,139 @@
+import { rebuildGateCounter } from "../../cache/gate-drift.ts";
+import { InvalidTransitionError, QueueLimitError } from "../../domain/errors.ts";
+import { isLive, statusWords } from "../../domain/task-states.ts";
+import { parseInput } from "../../domain/validation/parse.ts";
+import {
+  actionContextSchema,
+  type CreateTaskValues,
+  createTaskSchema,
+} from "../../domain/validation/task-inputs.ts";
+import { lockChannelSettings } from "../../store/channel-settings.ts";
+import { nextTaskNumber } from "../../store/counters.ts";
+import type { Tx } from "../../store/database.ts";
+import { insertDependencies } from "../../store/dependencies.ts";
+import { enqueueOutbox } from "../../store/outbox.ts";
+import type { TaskRow } from "../../store/schema.ts";
+import { countLiveTasks, insertTask } from "../../store/tasks.ts";
+import { inTransaction } from "../../store/transaction.ts";
+import { applyEffects, Effects } from "../effects.ts";
+import type { Engine } from "../engine.ts";
+import { readChannelSettings } from "../settings/settings-view.ts";
+import type { ActionContext, CreateTaskInput, TaskView } from "../types.ts";
+import { requireTask, requireView } from "./load-task.ts";
+import { recordChange, target } from "./record-change.ts";
+
+/**
+ * Creates a task in ctx.channelId. The cache's limit gate answers the obvious "full" first (no query);
+ * Postgres decides under the channel's settings row lock; the guild counter hands out the number.
+ */
+export async function createTask(
+  engine: Engine,
+  rawCtx: ActionContext,
+  raw: CreateTaskInput,
+): Promise<TaskView> {
+  const ctx = parseInput(actionContextSchema, rawCtx);
+  const input = parseInput(createTaskSchema(engine.now()), raw);
+  const { gate } = engine.cache;
+  const settings = await readChannelSettings(engine, ctx.guildId, ctx.channelId);
+  const limit = settings.queueLimit;
+  const gateDecision = limit === null ? null : await gate.reserve(ctx.channelId, limit);
+  if (gateDecision?.kind === "refused") throw new QueueLimitError(gateDecision.count, gateDecision.limit);
+
+  const effects = new Effects(ctx.guildId);
+  let view: TaskView;
+  try {
+    view = await inTransaction(engine.db, (tx) => insertNewTask(tx, effects, ctx, input, engine.now()));
+  } catch (error) {
+    if (gateDecision?.kind === "reserved") await gate.release(ctx.channelId).catch(() => undefined);
+    if (gateDecision?.kind === "unknown") await seedGate(engine, ctx.channelId);
+    throw error;
+  }
+  if (gateDecision === null) effects.gateAdd.push(ctx.channelId);
+  await applyEffects(engine, effects);
+  if (gateDecision?.kind === "unknown") await seedGate(engine, ctx.channelId);
+  engine.log.debug({ guildId: ctx.guildId, number: view.number }, "task created");
+  return view;
+}
+
+async function insertNewTask(
+  tx: Tx,
+  effects: Effects,
+  ctx: ActionContext,
+  input: CreateTaskValues,
+  now: Date,
+): Promise<TaskView> {
+  const settings = await lockChannelSettings(tx, ctx.guildId, ctx.channelId);
+  if (settings.queueLimit !== null) {
+    const live = await countLiveTasks(tx, ctx.channelId);
+    if (live >= settings.queueLimit) throw new QueueLimitError(live, settings.queueLimit);
+  }
+  const parent =
+    input.parentNumber === undefined ? null : await requireTask(tx, ctx.guildId, input.parentNumber, "share");
+  if (parent && !isLive(parent.status)) {
+    throw new InvalidTransitionError(
+      `#${parent.number} is ${statusWords(parent.status)}; reopen it before adding subtasks.`,
+    );
+  }
+  // Share locks: a dependency can't become done between this check and the commit without seeing the edge.
+  const dependencies: TaskRow[] = [];
+  for (const number of input.dependsOn)
+    dependencies.push(await requireTask(tx, ctx.guildId, number, "share"));
+  const waiting = dependencies.some((dependency) => dependency.status !== "done");
+
+  const task = await insertTask(tx, {
+    guildId: ctx.guildId,
+    channelId: ctx.channelId,
+    number: await nextTaskNumber(tx, ctx.guildId),
+    title: input.title,
+    description: input.description,
+    status: waiting ? "blocked" : "open",
+    priority: input.priority,
+    labels: input.labels,
+    assigneeId: input.assigneeId ?? null,
+    createdBy: ctx.actor.userId,
+    parentId: parent?.id ?? null,
+    estimateMinutes: input.estimate ?? null,
+    dueAt: input.due ?? null,
+    createdAt: now,
+    updatedAt: now,
+  });
+  await insertDependencies(
+    tx,
+    task.id,
+    dependencies.map((dependency) => dependency.id),
+    now,
+  );
+  await recordChange(
+    tx,
+    effects,
+    {
+      task,
+      actorId: ctx.actor.userId,
+      source: ctx.source,
+      kind: "created",
+      to: task.status,
+      details: {
+        title: task.title,
+        assigneeId: task.assigneeId,
+        parent: parent?.number,
+        dependsOn: input.dependsOn.length > 0 ? input.dependsOn : undefined,
+      },
+      relatives: true,
+    },
+    now,
+  );
+  if (task.assigneeId && task.assigneeId !== ctx.actor.userId) {
+    const payload = { taskId: task.id, assigneeId: task.assigneeId, attempt: 1 };
+    await enqueueOutbox(tx, target(task), { kind: "assignment", payload }, now);
+  }
+  return requireView(tx, ctx.guildId, task.number);
+}
+
+/** The gate had no counter for the channel: rebuild it from Postgres, under the channel lock (best effort). */
+async function seedGate(engine: Engine, channelId: string): Promise<void> {
+  try {
+    await rebuildGateCounter(engine.database, engine.cache.gate, channelId);
+  } catch (error) {
+    engine.log.warn({ err: error, channelId }, "could not seed the queue gate");
+  }
+}

@@ -1,0 +1,123 @@
+import { decide } from "../../domain/decide.ts";
+import { InvalidTransitionError, ValidationError } from "../../domain/errors.ts";
+import type { DomainAction } from "../../domain/transitions.ts";
+import { taskNumber } from "../../domain/validation/fields.ts";
+import { parseInput } from "../../domain/validation/parse.ts";
+import { actionContextSchema } from "../../domain/validation/task-inputs.ts";
+import { findChannelSettings } from "../../store/channel-settings.ts";
+import type { Tx } from "../../store/database.ts";
+import {
+  deleteDependency,
+  dependencyPath,
+  hasDependency,
+  insertDependencies,
+  lockDependencyGraph,
+  openDependencies,
+} from "../../store/dependencies.ts";
+import type { TaskRow } from "../../store/schema.ts";
+import { type TaskPatch, updateTask } from "../../store/tasks.ts";
+import { inTransaction } from "../../store/transaction.ts";
+import { applyEffects, Effects } from "../effects.ts";
+import type { Engine } from "../engine.ts";
+import { toSettingsView } from "../settings/settings-view.ts";
+import type { ActionContext, TaskView } from "../types.ts";
+import { refusalError } from "./explain-refusal.ts";
+import { requireTask, requireView } from "./load-task.ts";
+import { recordChange } from "./record-change.ts";
+import { decisionSettings } from "./transition-task.ts";
+
+type Edit = (tx: Tx, task: TaskRow, on: TaskRow, now: Date) => Promise<TaskPatch>;
+
+/** #number depends on #onNumber from now on; refused when that closes a cycle (which it names). */
+export function addDependency(
+  engine: Engine,
+  ctx: ActionContext,
+  number: number,
+  onNumber: number,
+): Promise<TaskView> {
+  return editGraph(engine, ctx, number, onNumber, "add_dependency", async (tx, task, on, now) => {
+    if (await hasDependency(tx, task.id, on.id)) {
+      throw new InvalidTransitionError(`#${task.number} already depends on #${on.number}.`);
+    }
+    const path = await dependencyPath(tx, on.id, task.id);
+    if (path)
+      throw new InvalidTransitionError(`That would close a dependency cycle: ${describeCycle(path)}.`);
+    await insertDependencies(tx, task.id, [on.id], now);
+    const blocks = on.status !== "done" && (task.status === "open" || task.status === "in_progress");
+    return blocks ? { status: "blocked", leaseExpiresAt: null } : {};
+  });
+}
+
+/** #number no longer depends on #onNumber; a task blocked only by its dependencies opens when none is left. */
+export function removeDependency(
+  engine: Engine,
+  ctx: ActionContext,
+  number: number,
+  onNumber: number,
+): Promise<TaskView> {
+  return editGraph(engine, ctx, number, onNumber, "remove_dependency", async (tx, task, on) => {
+    if (!(await deleteDependency(tx, task.id, on.id))) {
+      throw new InvalidTransitionError(`#${task.number} doesn't depend on #${on.number}.`);
+    }
+    const stillWaiting = (await openDependencies(tx, task.id)).length > 0;
+    const reopens = task.status === "blocked" && !task.metadata.blockReason && !stillWaiting;
+    return reopens ? { status: "open" } : {};
+  });
+}
+
+async function editGraph(
+  engine: Engine,
+  rawCtx: ActionContext,
+  number: number,
+  onNumber: number,
+  action: Extract<DomainAction, "add_dependency" | "remove_dependency">,
+  edit: Edit,
+): Promise<TaskView> {
+  const ctx = parseInput(actionContextSchema, rawCtx);
+  parseInput(taskNumber, number, "number");
+  parseInput(taskNumber, onNumber, "onNumber");
+  if (number === onNumber) throw new ValidationError("onNumber", "dependency can't be the task itself");
+  const effects = new Effects(ctx.guildId);
+  const view = await inTransaction(engine.db, async (tx) => {
+    const now = engine.now();
+    await lockDependencyGraph(tx, ctx.guildId);
+    // Both numbers resolve inside ctx's guild only: an edge can never cross guilds.
+    const on = await requireTask(tx, ctx.guildId, onNumber, "share");
+    const task = await requireTask(tx, ctx.guildId, number);
+    const settings = toSettingsView(
+      await findChannelSettings(tx, task.channelId),
+      task.guildId,
+      task.channelId,
+    );
+    const decision = decide(task, action, ctx.actor, decisionSettings(settings), { now });
+    if (!decision.ok) throw await refusalError(tx, task, action, decision);
+    const patch = await edit(tx, task, on, now);
+    const updated = (await updateTask(tx, task, patch, now)) ?? task;
+    const kind = action === "add_dependency" ? "dependency_added" : "dependency_removed";
+    await recordChange(
+      tx,
+      effects,
+      {
+        task: updated,
+        actorId: ctx.actor.userId,
+        source: ctx.source,
+        kind,
+        from: patch.status ? task.status : null,
+        to: patch.status ?? null,
+        details: { dependsOn: on.number },
+        relatives: patch.status !== undefined,
+      },
+      now,
+    );
+    return requireView(tx, ctx.guildId, number);
+  });
+  await applyEffects(engine, effects);
+  return view;
+}
+
+/** #3 → #1 → #2 → #3, started at the lowest number so the same cycle always reads the same. */
+function describeCycle(path: number[]): string {
+  const start = path.indexOf(Math.min(...path));
+  const rotated = [...path.slice(start), ...path.slice(0, start)];
+  return [...rotated, rotated[0]].map((n) => `#${n}`).join(" → ");
+}

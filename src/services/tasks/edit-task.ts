@@ -1,0 +1,123 @@
+import { decide } from "../../domain/decide.ts";
+import { InvalidTransitionError, ValidationError } from "../../domain/errors.ts";
+import { isLive, statusWords } from "../../domain/task-states.ts";
+import { parseInput } from "../../domain/validation/parse.ts";
+import {
+  actionContextSchema,
+  type EditTaskValues,
+  editTaskSchema,
+  expectedVersionSchema,
+} from "../../domain/validation/task-inputs.ts";
+import { findChannelSettings } from "../../store/channel-settings.ts";
+import type { Tx } from "../../store/database.ts";
+import { ancestorIds } from "../../store/hierarchy.ts";
+import type { TaskRow } from "../../store/schema.ts";
+import { findTaskRef, type TaskPatch, updateTask } from "../../store/tasks.ts";
+import { inTransaction } from "../../store/transaction.ts";
+import { applyEffects, Effects } from "../effects.ts";
+import type { Engine } from "../engine.ts";
+import { toSettingsView } from "../settings/settings-view.ts";
+import type { ActionContext, EditTaskInput, TaskView } from "../types.ts";
+import { refusalError, staleVersion } from "./explain-refusal.ts";
+import { requireTask, requireView } from "./load-task.ts";
+import { recordChange } from "./record-change.ts";
+import { decisionSettings } from "./transition-task.ts";
+
+/** Edits title, description, priority, labels, due, estimate or parent; an edit that changes nothing writes nothing. */
+export async function editTask(
+  engine: Engine,
+  rawCtx: ActionContext,
+  number: number,
+  raw: EditTaskInput,
+  expectedVersion?: number,
+): Promise<TaskView> {
+  const ctx = parseInput(actionContextSchema, rawCtx);
+  const values = parseInput(editTaskSchema(engine.now()), raw);
+  const version = parseInput(expectedVersionSchema, expectedVersion, "expectedVersion");
+  const effects = new Effects(ctx.guildId);
+  const view = await inTransaction(engine.db, async (tx) => {
+    const now = engine.now();
+    const task = await requireTask(tx, ctx.guildId, number);
+    if (version !== undefined && version !== task.version) throw await staleVersion(tx, task, "edit");
+    const settings = toSettingsView(
+      await findChannelSettings(tx, task.channelId),
+      task.guildId,
+      task.channelId,
+    );
+    const decision = decide(task, "edit", ctx.actor, decisionSettings(settings), { now });
+    if (!decision.ok) throw await refusalError(tx, task, "edit", decision);
+    const { patch, changes } = await diff(tx, task, values);
+    if (Object.keys(changes).length === 0) return requireView(tx, ctx.guildId, number);
+    const updated = await updateTask(tx, task, patch, now);
+    if (!updated) throw new InvalidTransitionError(`#${number} changed while you edited it; look again.`);
+    const relatives = "title" in changes || "parent" in changes;
+    const change = {
+      task: updated,
+      actorId: ctx.actor.userId,
+      source: ctx.source,
+      kind: "edited",
+      relatives,
+    };
+    await recordChange(tx, effects, { ...change, details: { changes } }, now);
+    if (task.parentId !== null && task.parentId !== updated.parentId) {
+      const old = await findTaskRef(tx, task.parentId);
+      if (old) effects.numbers([old.number]);
+    }
+    return requireView(tx, ctx.guildId, number);
+  });
+  await applyEffects(engine, effects);
+  return view;
+}
+
+type Changes = Record<string, { from: unknown; to: unknown }>;
+
+async function diff(
+  tx: Tx,
+  task: TaskRow,
+  values: EditTaskValues,
+): Promise<{ patch: TaskPatch; changes: Changes }> {
+  const patch: TaskPatch = {};
+  const changes: Changes = {};
+  const plain = (value: unknown) => (value instanceof Date ? value.toISOString() : value);
+  const set = <K extends keyof TaskPatch>(key: K, name: string, to: TaskPatch[K], from: unknown) => {
+    if (JSON.stringify(plain(from)) === JSON.stringify(plain(to))) return;
+    patch[key] = to;
+    changes[name] = { from: plain(from), to: plain(to) };
+  };
+  if (values.title !== undefined) set("title", "title", values.title, task.title);
+  if (values.description !== undefined)
+    set("description", "description", values.description, task.description);
+  if (values.priority !== undefined) set("priority", "priority", values.priority, task.priority);
+  if (values.labels !== undefined) set("labels", "labels", values.labels, task.labels);
+  if (values.due !== undefined) set("dueAt", "due", values.due, task.dueAt);
+  if (values.estimate !== undefined)
+    set("estimateMinutes", "estimate", values.estimate, task.estimateMinutes);
+  if (values.parentNumber !== undefined) {
+    const parent = values.parentNumber === null ? null : await checkParent(tx, task, values.parentNumber);
+    const from = task.parentId === null ? null : ((await findTaskRef(tx, task.parentId))?.number ?? null);
+    const to = parent?.number ?? null;
+    if (from !== to) {
+      patch.parentId = parent?.id ?? null;
+      changes.parent = { from, to };
+    }
+  }
+  return { patch, changes };
+}
+
+/** A new parent: same guild, live (while the task is), and not the task itself or one of its subtasks. */
+async function checkParent(tx: Tx, task: TaskRow, parentNumber: number): Promise<TaskRow> {
+  if (parentNumber === task.number)
+    throw new ValidationError("parentNumber", "parent can't be the task itself");
+  const parent = await requireTask(tx, task.guildId, parentNumber, "share");
+  if (isLive(task.status) && !isLive(parent.status)) {
+    throw new InvalidTransitionError(
+      `#${parent.number} is ${statusWords(parent.status)}; reopen it before adding subtasks.`,
+    );
+  }
+  if ((await ancestorIds(tx, parent.id)).includes(task.id)) {
+    throw new InvalidTransitionError(
+      `#${parent.number} is a subtask of #${task.number}; it can't also be its parent.`,
+    );
+  }
+  return parent;
+}

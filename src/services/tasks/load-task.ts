@@ -1,0 +1,28 @@
+import { NotFoundError } from "../../domain/errors.ts";
+import type { Queryable, Tx } from "../../store/database.ts";
+import type { TaskRow } from "../../store/schema.ts";
+import { selectTaskView } from "../../store/task-views.ts";
+import { lockTaskByNumber } from "../../store/tasks.ts";
+import type { TaskView } from "../types.ts";
+
+export function noSuchTask(number: number): NotFoundError {
+  return new NotFoundError(`There is no task #${number} in this server.`);
+}
+
+/** The task's row, locked until the transaction ends; NotFoundError when the guild has no such number. */
+export async function requireTask(
+  tx: Tx,
+  guildId: string,
+  number: number,
+  mode: "update" | "share" = "update",
+): Promise<TaskRow> {
+  const task = await lockTaskByNumber(tx, guildId, number, mode);
+  if (!task) throw noSuchTask(number);
+  return task;
+}
+
+export async function requireView(q: Queryable, guildId: string, number: number): Promise<TaskView> {
+  const view = await selectTaskView(q, guildId, number);
+  if (!view) throw noSuchTask(number);
+  return view;
+}

@@ -1,0 +1,56 @@
+import type { EventSource, TaskStatus } from "../../domain/task-states.ts";
+import type { Tx } from "../../store/database.ts";
+import { insertEvent } from "../../store/events.ts";
+import { enqueueOutbox } from "../../store/outbox.ts";
+import type { TaskRow } from "../../store/schema.ts";
+import { relativeNumbers } from "../../store/tasks.ts";
+import type { Effects } from "../effects.ts";
+
+export interface Change {
+  task: TaskRow;
+  actorId: string;
+  source: EventSource;
+  kind: string;
+  from?: TaskStatus | null;
+  to?: TaskStatus | null;
+  details?: Record<string, unknown>;
+  /** The status or title changed, so the views of its parent, subtasks and dependents are stale too. */
+  relatives?: boolean;
+  /** false when another change in the same transaction already refreshes the card. */
+  card?: boolean;
+}
+
+/** Every change writes its event and refreshes its card, in the changing transaction. */
+export async function recordChange(tx: Tx, effects: Effects, change: Change, now: Date): Promise<void> {
+  const { task } = change;
+  await insertEvent(
+    tx,
+    {
+      taskId: task.id,
+      guildId: task.guildId,
+      actorId: change.actorId,
+      kind: change.kind,
+      fromStatus: change.from ?? null,
+      toStatus: change.to ?? null,
+      details: withoutEmpty(change.details ?? {}),
+      source: change.source,
+    },
+    now,
+  );
+  if (change.card !== false) {
+    await enqueueOutbox(tx, target(task), { kind: "card", payload: { taskId: task.id } }, now);
+    effects.outbox = true;
+  }
+  effects.task(task);
+  if (change.relatives) effects.numbers(await relativeNumbers(tx, task));
+}
+
+export function target(task: TaskRow) {
+  return { guildId: task.guildId, channelId: task.channelId, taskId: task.id };
+}
+
+function withoutEmpty(details: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(
+    Object.entries(details).filter(([, value]) => value !== undefined && value !== null && value !== ""),
+  );
+}

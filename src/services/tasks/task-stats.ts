@@ -1,0 +1,79 @@
+import {
+  isLive,
+  PRIORITIES,
+  type Priority,
+  TASK_STATUSES,
+  type TaskStatus,
+} from "../../domain/task-states.ts";
+import { snowflake } from "../../domain/validation/fields.ts";
+import { parseInput } from "../../domain/validation/parse.ts";
+import { suggestLimit, suggestQuery } from "../../domain/validation/task-inputs.ts";
+import { suggestTasks } from "../../store/search.ts";
+import {
+  assigneeWorkload,
+  countByStatusAndPriority,
+  estimateAccuracy,
+  labelProgress,
+  oldestOpen,
+} from "../../store/stats.ts";
+import type { Engine } from "../engine.ts";
+import type { StatsView, TaskRef } from "../types.ts";
+
+/** Per guild or channel. byPriority counts live tasks (the work still ahead). */
+export async function taskStats(engine: Engine, guildId: string, channelId?: string): Promise<StatsView> {
+  parseInput(snowflake, guildId, "guildId");
+  if (channelId !== undefined) parseInput(snowflake, channelId, "channelId");
+  const scope = { guildId, channelId };
+  const [counts, labels, assignees, estimates, oldest] = await Promise.all([
+    countByStatusAndPriority(engine.db, scope),
+    labelProgress(engine.db, scope),
+    assigneeWorkload(engine.db, scope),
+    estimateAccuracy(engine.db, scope),
+    oldestOpen(engine.db, scope),
+  ]);
+  const byStatus = Object.fromEntries(TASK_STATUSES.map((status) => [status, 0])) as Record<
+    TaskStatus,
+    number
+  >;
+  const byPriority = Object.fromEntries(PRIORITIES.map((priority) => [priority, 0])) as Record<
+    Priority,
+    number
+  >;
+  for (const { status, priority, n } of counts) {
+    byStatus[status] += n;
+    if (isLive(status)) byPriority[priority] += n;
+  }
+  return {
+    byStatus,
+    byPriority,
+    labels: labels.map((label) => ({ ...label, percent: Math.round((label.done * 100) / label.total) })),
+    assignees,
+    estimates: {
+      ...estimates,
+      ratio:
+        estimates.estimatedMinutes > 0
+          ? Math.round((estimates.actualMinutes / estimates.estimatedMinutes) * 100) / 100
+          : null,
+    },
+    oldestOpen: oldest,
+    reviewsPending: byStatus.in_review,
+  };
+}
+
+/** Autocomplete choices: live tasks first, at most `limit` (≤ 25). */
+export async function suggest(
+  engine: Engine,
+  guildId: string,
+  rawQuery: string,
+  rawLimit = 25,
+): Promise<TaskRef[]> {
+  parseInput(snowflake, guildId, "guildId");
+  const text = parseInput(suggestQuery, rawQuery ?? "", "query");
+  const limit = parseInput(suggestLimit, rawLimit, "limit");
+  const rows = await suggestTasks(engine.db, guildId, text, limit);
+  return rows.map((row) => ({
+    number: Number(row.number),
+    title: row.title,
+    status: row.status as TaskStatus,
+  }));
+}

@@ -1,0 +1,92 @@
+import { and, eq, sql } from "drizzle-orm";
+import type { Queryable, Tx } from "./database.ts";
+import { queryRows } from "./raw.ts";
+import { type AgentRow, agents } from "./schema.ts";
+
+export interface AgentWithLoad extends AgentRow {
+  liveTasks: number;
+}
+
+export async function findAgent(
+  q: Queryable,
+  guildId: string,
+  userId: string,
+): Promise<AgentRow | undefined> {
+  const [row] = await q
+    .select()
+    .from(agents)
+    .where(and(eq(agents.guildId, guildId), eq(agents.userId, userId)));
+  return row;
+}
+
+/** Locks the agent's row: concurrent `next`/`start` calls by one agent take turns on its concurrency cap. */
+export async function lockAgent(tx: Tx, guildId: string, userId: string): Promise<AgentRow | undefined> {
+  const [row] = await tx
+    .select()
+    .from(agents)
+    .where(and(eq(agents.guildId, guildId), eq(agents.userId, userId)))
+    .for("update");
+  return row;
+}
+
+export async function upsertAgent(
+  tx: Tx,
+  agent: { guildId: string; userId: string; labels: string[]; maxConcurrent: number; addedBy: string },
+  now: Date,
+): Promise<AgentRow> {
+  const [row] = await tx
+    .insert(agents)
+    .values({ ...agent, createdAt: now })
+    .onConflictDoUpdate({
+      target: [agents.guildId, agents.userId],
+      set: { labels: agent.labels, maxConcurrent: agent.maxConcurrent },
+    })
+    .returning();
+  return row!;
+}
+
+export async function deleteAgent(tx: Tx, guildId: string, userId: string): Promise<boolean> {
+  const deleted = await tx
+    .delete(agents)
+    .where(and(eq(agents.guildId, guildId), eq(agents.userId, userId)))
+    .returning({ userId: agents.userId });
+  return deleted.length > 0;
+}
+
+/** Tasks the user is working on right now (in progress) in the guild: what an agent's cap counts. */
+export async function countInProgress(q: Queryable, guildId: string, userId: string): Promise<number> {
+  const rows = await queryRows<{ n: number }>(
+    q,
+    sql`
+    SELECT count(*)::int AS n FROM tasks
+    WHERE guild_id = ${guildId} AND assignee_id = ${userId} AND status = 'in_progress'`,
+  );
+  return Number(rows[0]?.n ?? 0);
+}
+
+export async function listAgentsWithLoad(
+  q: Queryable,
+  guildId: string,
+  userId?: string,
+): Promise<AgentWithLoad[]> {
+  const rows = await queryRows(
+    q,
+    sql`
+    SELECT a.guild_id, a.user_id, a.labels, a.max_concurrent, a.added_by, a.created_at,
+      (SELECT count(*)::int FROM tasks t
+        WHERE t.guild_id = a.guild_id AND t.assignee_id = a.user_id
+          AND t.status IN ('open', 'in_progress', 'in_review', 'blocked')) AS live_tasks
+    FROM agents a
+    WHERE a.guild_id = ${guildId} ${userId === undefined ? sql`` : sql`AND a.user_id = ${userId}`}
+    ORDER BY a.created_at, a.user_id`,
+  );
+  return rows.map((row) => ({
+    guildId: String(row.guild_id),
+    userId: String(row.user_id),
+    labels: row.labels as string[],
+    maxConcurrent: Number(row.max_concurrent),
+    addedBy: String(row.added_by),
+    createdAt: new Date(String(row.created_at)),
+    liveTasks: Number(row.live_tasks),
+  }));
+}

@@ -1,0 +1,60 @@
+import { eq, sql } from "drizzle-orm";
+import type { Queryable, Tx } from "./database.ts";
+import { type ChannelSettingsRow, channelSettings } from "./schema.ts";
+
+export type SettingsValues = Partial<
+  Pick<
+    ChannelSettingsRow,
+    | "queueLimit"
+    | "reviewerRoleId"
+    | "requireReview"
+    | "allowSelfReview"
+    | "maxAttempts"
+    | "leaseMinutes"
+    | "autoAssign"
+  >
+>;
+
+export async function findChannelSettings(
+  q: Queryable,
+  channelId: string,
+): Promise<ChannelSettingsRow | undefined> {
+  const [row] = await q.select().from(channelSettings).where(eq(channelSettings.channelId, channelId));
+  return row;
+}
+
+/**
+ * The channel's settings row, created with defaults if missing, locked FOR UPDATE until the transaction
+ * ends. Every transaction that makes a task live in the channel takes this lock first: that is what makes
+ * the queue limit exact.
+ */
+export async function lockChannelSettings(
+  tx: Tx,
+  guildId: string,
+  channelId: string,
+): Promise<ChannelSettingsRow> {
+  await tx.execute(sql`
+    INSERT INTO channel_settings (channel_id, guild_id) VALUES (${channelId}, ${guildId})
+    ON CONFLICT (channel_id) DO NOTHING`);
+  const [row] = await tx
+    .select()
+    .from(channelSettings)
+    .where(eq(channelSettings.channelId, channelId))
+    .for("update");
+  return row!;
+}
+
+export async function upsertChannelSettings(
+  tx: Tx,
+  guildId: string,
+  channelId: string,
+  values: SettingsValues,
+  now: Date,
+): Promise<ChannelSettingsRow> {
+  const [row] = await tx
+    .insert(channelSettings)
+    .values({ channelId, guildId, ...values, createdAt: now, updatedAt: now })
+    .onConflictDoUpdate({ target: channelSettings.channelId, set: { ...values, updatedAt: now } })
+    .returning();
+  return row!;
+}

@@ -1,0 +1,47 @@
+import { randomBytes } from "node:crypto";
+import type { Tx } from "./database.ts";
+import { outbox } from "./schema.ts";
+
+/**
+ * What the task engine asks the delivery dispatcher to send. Rows are written in the same transaction
+ * as the change they announce; the dispatcher (src/discord/delivery) renders from the latest state.
+ *  - card:         { taskId }, coalesce_key `card:<taskId>` — the task's live card, on every change
+ *  - assignment:   { taskId, assigneeId, attempt } — a task got an assignee to notify (agents parse it)
+ *  - announcement: { taskId, kind: "retry" | "dead_letter", text } — an agent attempt failed
+ */
+export type OutboxMessage =
+  | { kind: "card"; payload: { taskId: number } }
+  | { kind: "assignment"; payload: { taskId: number; assigneeId: string; attempt: number } }
+  | { kind: "announcement"; payload: { taskId: number; kind: "retry" | "dead_letter"; text: string } };
+
+export interface OutboxTarget {
+  guildId: string;
+  channelId: string;
+  taskId: number;
+}
+
+/** Discord accepts nonces of at most 25 characters; 16 base64url characters carry 96 random bits. */
+export function newNonce(): string {
+  return randomBytes(12).toString("base64url");
+}
+
+/** `notBefore`: hold the message until then (a retry's assignment waits out the backoff). */
+export async function enqueueOutbox(
+  tx: Tx,
+  target: OutboxTarget,
+  message: OutboxMessage,
+  now: Date,
+  notBefore?: Date,
+): Promise<void> {
+  await tx.insert(outbox).values({
+    guildId: target.guildId,
+    channelId: target.channelId,
+    taskId: target.taskId,
+    kind: message.kind,
+    payload: message.payload,
+    coalesceKey: message.kind === "card" ? `card:${target.taskId}` : null,
+    nonce: newNonce(),
+    nextAttemptAt: notBefore ?? now,
+    createdAt: now,
+  });
+}

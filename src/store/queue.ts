@@ -1,0 +1,86 @@
+import { and, asc, eq, sql } from "drizzle-orm";
+import type { Queryable, Tx } from "./database.ts";
+import { queryRows, toIso } from "./raw.ts";
+import { type TaskRow, tasks } from "./schema.ts";
+import { selectTaskViews, type TaskViewRecord } from "./task-views.ts";
+
+export interface EligibleQuery {
+  guildId: string;
+  channelId: string;
+  userId: string;
+  /** A registered agent's labels: the task's labels must all be among them. Empty = any task. */
+  agentLabels: string[];
+  /** The caller's own filter: the task carries at least one of these. Empty = any. */
+  wantLabels: string[];
+  now: Date;
+}
+
+/**
+ * The first eligible open task of the channel's queue (priority, then age), locked for this
+ * transaction. SKIP LOCKED: concurrent callers each get a different task, or none.
+ */
+export async function lockNextEligible(tx: Tx, query: EligibleQuery): Promise<TaskRow | undefined> {
+  const [row] = await tx
+    .select()
+    .from(tasks)
+    .where(
+      and(
+        eq(tasks.channelId, query.channelId),
+        eq(tasks.guildId, query.guildId),
+        eq(tasks.status, "open"),
+        sql`(${tasks.assigneeId} IS NULL OR ${tasks.assigneeId} = ${query.userId})`,
+        sql`(${tasks.nextAttemptAt} IS NULL OR ${tasks.nextAttemptAt} <= ${query.now.toISOString()}::timestamptz)`,
+        query.agentLabels.length > 0
+          ? sql`${tasks.labels} <@ ${sql.param(query.agentLabels)}::text[]`
+          : undefined,
+        query.wantLabels.length > 0
+          ? sql`${tasks.labels} && ${sql.param(query.wantLabels)}::text[]`
+          : undefined,
+        sql`NOT EXISTS (SELECT 1 FROM task_dependencies d JOIN tasks dt ON dt.id = d.depends_on_id
+              WHERE d.task_id = ${tasks.id} AND dt.status <> 'done')`,
+      ),
+    )
+    .orderBy(asc(tasks.priorityRank), asc(tasks.createdAt), asc(tasks.id))
+    .limit(1)
+    .for("update", { skipLocked: true });
+  return row;
+}
+
+export interface QueuePosition {
+  rank: number;
+  createdAt: string;
+  id: number;
+}
+
+/** The channel's open tasks in queue order (index tasks_queue_idx), after `position` when given. */
+export async function pageQueue(
+  q: Queryable,
+  guildId: string,
+  channelId: string,
+  position: QueuePosition | null,
+  limit: number,
+): Promise<{ items: TaskViewRecord[]; last: QueuePosition | null; more: boolean }> {
+  const after = position
+    ? sql` AND (t.priority_rank, t.created_at, t.id) > (${position.rank}, ${position.createdAt}::timestamptz, ${position.id})`
+    : sql``;
+  const rows = await queryRows<{ id: number; priority_rank: number; created_at: string }>(
+    q,
+    sql`SELECT t.id, t.priority_rank, t.created_at FROM tasks t
+      WHERE t.channel_id = ${channelId} AND t.guild_id = ${guildId} AND t.status = 'open'${after}
+      ORDER BY t.priority_rank, t.created_at, t.id LIMIT ${limit + 1}`,
+  );
+  const page = rows.slice(0, limit);
+  const views = await selectTaskViews(
+    q,
+    sql`t.id = ANY(${sql.param(page.map((row) => Number(row.id)))}::int[])`,
+  );
+  const byId = new Map(views.map((view) => [view.id, view]));
+  const lastRow = page.at(-1);
+  return {
+    items: page.map((row) => byId.get(Number(row.id))!),
+    last: lastRow
+      ? { rank: Number(lastRow.priority_rank), createdAt: toIso(lastRow.created_at)!, id: Number(lastRow.id) }
+      : null,
+    more: rows.length > limit,
+  };
+}

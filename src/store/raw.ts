@@ -1,0 +1,30 @@
+import type { SQL } from "drizzle-orm";
+import type { Queryable } from "./database.ts";
+
+/**
+ * Raw query results (db.execute) come back with Postgres's text for timestamps ("2030-01-01 12:00:00+00")
+ * and, depending on the driver, json as text or parsed. These read them the same way on pg and PGlite.
+ */
+export function toIso(value: unknown): string | null {
+  if (value === null || value === undefined) return null;
+  if (value instanceof Date) return value.toISOString();
+  const text = String(value)
+    .replace(" ", "T")
+    .replace(/([+-]\d{2})$/, "$1:00");
+  return new Date(text).toISOString();
+}
+
+export function toDate(value: unknown): Date | null {
+  const iso = toIso(value);
+  return iso === null ? null : new Date(iso);
+}
+
+export function fromJson<T>(value: unknown): T {
+  return (typeof value === "string" ? JSON.parse(value) : value) as T;
+}
+
+/** Rows of a raw statement (both drivers answer `{ rows }`; the Db type leaves the shape open). */
+export async function queryRows<T extends Record<string, unknown>>(q: Queryable, query: SQL): Promise<T[]> {
+  const result = (await q.execute(query)) as unknown as { rows: T[] };
+  return result.rows;
+}

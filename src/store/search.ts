@@ -1,0 +1,80 @@
+import { type SQL, sql } from "drizzle-orm";
+import { LIVE_STATUSES } from "../domain/task-states.ts";
+import type { Queryable } from "./database.ts";
+import { queryRows } from "./raw.ts";
+import { selectTaskViews, type TaskViewRecord } from "./task-views.ts";
+
+/** English stems for title/description, plain words for labels (indexed with the 'simple' config). */
+const tsQuery = (text: string) =>
+  sql`(websearch_to_tsquery('english', ${text}) || websearch_to_tsquery('simple', ${text}))`;
+
+const LIVE = sql.raw(`(${LIVE_STATUSES.map((status) => `'${status}'`).join(", ")})`);
+
+export async function countSearch(q: Queryable, guildId: string, text: string): Promise<number> {
+  const rows = await queryRows<{ n: number }>(
+    q,
+    sql`SELECT count(*)::int AS n FROM tasks t WHERE t.guild_id = ${guildId} AND t.search_vector @@ ${tsQuery(text)}`,
+  );
+  return Number(rows[0]?.n ?? 0);
+}
+
+/** Ranked by ts_rank over the generated search_vector (GIN index), newest first among equals. */
+export async function searchTasks(
+  q: Queryable,
+  guildId: string,
+  text: string,
+  offset: number,
+  limit: number,
+): Promise<TaskViewRecord[]> {
+  const query = tsQuery(text);
+  return selectTaskViews(q, sql`t.guild_id = ${guildId} AND t.search_vector @@ ${query}`, {
+    order: sql`ts_rank(t.search_vector, ${query}) DESC, t.number DESC`,
+    limit,
+    offset,
+  });
+}
+
+export interface SuggestRow extends Record<string, unknown> {
+  number: number;
+  title: string;
+  status: string;
+}
+
+const suggestOrder = (rank: SQL) => sql`(t.status IN ${LIVE}) DESC, ${rank}, t.number DESC`;
+
+/** Autocomplete: "#12"/"12" matches numbers starting 12 (as index ranges), words match title prefixes. */
+export async function suggestTasks(
+  q: Queryable,
+  guildId: string,
+  text: string,
+  limit: number,
+): Promise<SuggestRow[]> {
+  const digits = /^#?(\d{1,10})$/.exec(text)?.[1];
+  const words = text.match(/[\p{L}\p{N}]+/gu)?.slice(0, 5) ?? [];
+  let where = sql`t.guild_id = ${guildId}`;
+  let order = suggestOrder(sql`t.number DESC`);
+  if (digits !== undefined) {
+    where = sql`${where} AND (${sql.join(prefixRanges(Number(digits)), sql` OR `)})`;
+    order = suggestOrder(sql`t.number ASC`);
+  } else if (words.length > 0) {
+    const prefix = sql`to_tsquery('simple', ${words.map((word) => `${word.toLowerCase()}:*`).join(" & ")})`;
+    where = sql`${where} AND t.search_vector @@ ${prefix}`;
+    order = suggestOrder(sql`ts_rank(t.search_vector, ${prefix}) DESC`);
+  }
+  return queryRows<SuggestRow>(
+    q,
+    sql`SELECT t.number, t.title, t.status FROM tasks t WHERE ${where} ORDER BY ${order} LIMIT ${limit}`,
+  );
+}
+
+/** 12 -> number = 12 OR 120..129 OR 1200..1299 …, up to the largest task number. */
+function prefixRanges(prefix: number): SQL[] {
+  const ranges: SQL[] = [];
+  for (let scale = 1; prefix * scale <= 2_147_483_647; scale *= 10) {
+    const low = prefix * scale;
+    const high = Math.min((prefix + 1) * scale - 1, 2_147_483_647);
+    ranges.push(scale === 1 ? sql`t.number = ${low}` : sql`t.number BETWEEN ${low} AND ${high}`);
+    if (prefix === 0) break;
+  }
+  return ranges;
+}

@@ -1,0 +1,62 @@
+import { type SQL, sql } from "drizzle-orm";
+import { LIVE_STATUSES, type Priority, type TaskStatus } from "../domain/task-states.ts";
+import type { Queryable } from "./database.ts";
+import { queryRows } from "./raw.ts";
+import { selectTaskViews, type TaskViewRecord } from "./task-views.ts";
+
+export interface ListQuery {
+  guildId: string;
+  status: TaskStatus | "live" | "all";
+  assigneeId?: string;
+  priority?: Priority;
+  label?: string;
+  channelId?: string;
+}
+
+/** Keyset position: `after` = older than this number (next page), `before` = newer (previous page). */
+export type ListPosition = { after: number } | { before: number } | null;
+
+const LIVE = sql.raw(`(${LIVE_STATUSES.map((status) => `'${status}'`).join(", ")})`);
+
+/** Each filter maps onto an index: (guild|channel, status, number), (guild, assignee, status), GIN labels. */
+function listWhere(query: ListQuery): SQL {
+  const conditions = [sql`t.guild_id = ${query.guildId}`];
+  if (query.channelId) conditions.push(sql`t.channel_id = ${query.channelId}`);
+  if (query.status === "live") conditions.push(sql`t.status IN ${LIVE}`);
+  else if (query.status !== "all") conditions.push(sql`t.status = ${query.status}`);
+  if (query.assigneeId) conditions.push(sql`t.assignee_id = ${query.assigneeId}`);
+  if (query.priority) conditions.push(sql`t.priority = ${query.priority}`);
+  if (query.label) conditions.push(sql`t.labels @> ${sql.param([query.label])}::text[]`);
+  return sql.join(conditions, sql` AND `);
+}
+
+export async function countTasks(q: Queryable, query: ListQuery): Promise<number> {
+  const rows = await queryRows<{ n: number }>(
+    q,
+    sql`SELECT count(*)::int AS n FROM tasks t WHERE ${listWhere(query)}`,
+  );
+  return Number(rows[0]?.n ?? 0);
+}
+
+/** Newest first. Fetches limit + 1 to know whether another page exists in the direction travelled. */
+export async function pageTasks(
+  q: Queryable,
+  query: ListQuery,
+  position: ListPosition,
+  limit: number,
+): Promise<{ items: TaskViewRecord[]; more: boolean }> {
+  const where = listWhere(query);
+  if (position && "before" in position) {
+    const rows = await selectTaskViews(q, sql`${where} AND t.number > ${position.before}`, {
+      order: sql`t.number ASC`,
+      limit: limit + 1,
+    });
+    return { items: rows.slice(0, limit).reverse(), more: rows.length > limit };
+  }
+  const after = position ? sql` AND t.number < ${position.after}` : sql``;
+  const rows = await selectTaskViews(q, sql`${where}${after}`, {
+    order: sql`t.number DESC`,
+    limit: limit + 1,
+  });
+  return { items: rows.slice(0, limit), more: rows.length > limit };
+}

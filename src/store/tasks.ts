@@ -1,0 +1,104 @@
+import { and, eq, inArray, sql } from "drizzle-orm";
+import type { StatusRef } from "../domain/task-states.ts";
+import type { Queryable, Tx } from "./database.ts";
+import { queryRows } from "./raw.ts";
+import { LIVE_STATUSES, type NewTaskRow, type TaskRow, tasks } from "./schema.ts";
+
+export type TaskPatch = Partial<
+  Omit<NewTaskRow, "id" | "guildId" | "number" | "version" | "createdAt" | "searchVector" | "priorityRank">
+>;
+
+/** The row of #number in a guild, locked for the rest of the transaction. */
+export async function lockTaskByNumber(
+  tx: Tx,
+  guildId: string,
+  number: number,
+  mode: "update" | "share" = "update",
+): Promise<TaskRow | undefined> {
+  const [row] = await tx
+    .select()
+    .from(tasks)
+    .where(and(eq(tasks.guildId, guildId), eq(tasks.number, number)))
+    .for(mode);
+  return row;
+}
+
+export async function lockTaskById(
+  tx: Tx,
+  id: number,
+  mode: "update" | "share" = "update",
+): Promise<TaskRow | undefined> {
+  const [row] = await tx.select().from(tasks).where(eq(tasks.id, id)).for(mode);
+  return row;
+}
+
+export async function findTaskByNumber(
+  q: Queryable,
+  guildId: string,
+  number: number,
+): Promise<TaskRow | undefined> {
+  const [row] = await q
+    .select()
+    .from(tasks)
+    .where(and(eq(tasks.guildId, guildId), eq(tasks.number, number)));
+  return row;
+}
+
+export async function insertTask(tx: Tx, values: NewTaskRow): Promise<TaskRow> {
+  const [row] = await tx.insert(tasks).values(values).returning();
+  return row!;
+}
+
+/** Compare-and-set on `version`: undefined when someone else changed the row first. */
+export async function updateTask(
+  tx: Tx,
+  task: Pick<TaskRow, "id" | "version">,
+  patch: TaskPatch,
+  now: Date,
+): Promise<TaskRow | undefined> {
+  const [row] = await tx
+    .update(tasks)
+    .set({ ...patch, version: task.version + 1, updatedAt: now })
+    .where(and(eq(tasks.id, task.id), eq(tasks.version, task.version)))
+    .returning();
+  return row;
+}
+
+export async function countLiveTasks(q: Queryable, channelId: string): Promise<number> {
+  const [row] = await q
+    .select({ live: sql<number>`count(*)::int` })
+    .from(tasks)
+    .where(and(eq(tasks.channelId, channelId), inArray(tasks.status, [...LIVE_STATUSES])));
+  return row?.live ?? 0;
+}
+
+export async function liveSubtasks(q: Queryable, parentId: number): Promise<StatusRef[]> {
+  return q
+    .select({ number: tasks.number, status: tasks.status })
+    .from(tasks)
+    .where(and(eq(tasks.parentId, parentId), inArray(tasks.status, [...LIVE_STATUSES])))
+    .orderBy(tasks.number);
+}
+
+export async function findTaskRef(q: Queryable, id: number): Promise<StatusRef | undefined> {
+  const [row] = await q
+    .select({ number: tasks.number, status: tasks.status })
+    .from(tasks)
+    .where(eq(tasks.id, id));
+  return row;
+}
+
+/** Numbers of the tasks whose views show this one: its parent, its subtasks, the tasks depending on it. */
+export async function relativeNumbers(
+  q: Queryable,
+  task: Pick<TaskRow, "id" | "parentId">,
+): Promise<number[]> {
+  const rows = await queryRows<{ number: number }>(
+    q,
+    sql`
+    SELECT number FROM tasks WHERE id = ${task.parentId ?? -1}
+    UNION SELECT number FROM tasks WHERE parent_id = ${task.id}
+    UNION SELECT t.number FROM task_dependencies d JOIN tasks t ON t.id = d.task_id WHERE d.depends_on_id = ${task.id}`,
+  );
+  return rows.map((row) => Number(row.number));
+}
