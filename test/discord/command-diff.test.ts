@@ -23,7 +23,7 @@ function asRegistered(definition: object, index: number) {
     integration_types: [0],
     description_localizations: null,
     ...(strip(definition) as object),
-  } as { name: string; type?: number } & Record<string, unknown>;
+  } as unknown as { name: string; type?: number } & Record<string, unknown>;
 }
 
 describe("commands:deploy diff", () => {
@@ -41,7 +41,7 @@ describe("commands:deploy diff", () => {
 
   it("reports a changed option as updated and an unknown registered command as removed", () => {
     const registered = commandDefinitions.map(asRegistered);
-    const tasks = registered[1] as { options: { description: string }[] };
+    const tasks = registered[1] as unknown as { options: { description: string }[] };
     tasks.options[0]!.description = "an older description";
     registered.push({ name: "old-command", type: 1, description: "gone" });
     const diff = diffCommands(commandDefinitions, registered);

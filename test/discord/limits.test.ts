@@ -1,4 +1,4 @@
-import type { APIButtonComponent, APIEmbed } from "discord.js";
+import type { APIButtonComponentWithCustomId, APIEmbed } from "discord.js";
 import { describe, expect, it } from "vitest";
 import {
   embedLength,
@@ -12,7 +12,7 @@ import {
   truncate,
 } from "../../src/discord/render/limits.ts";
 
-const button = (index: number): APIButtonComponent => ({
+const button = (index: number): APIButtonComponentWithCustomId => ({
   type: 2,
   style: 1,
   label: `Button ${index}`,
