@@ -2,6 +2,7 @@ import {
   type APIMessage,
   type Client,
   DiscordAPIError,
+  type REST,
   RESTJSONErrorCodes,
   type RepliableInteraction,
   Routes,
@@ -24,6 +25,8 @@ import { answerEphemeral, messageBody } from "./respond.ts";
 
 export interface CardDeps {
   client: Client;
+  /** Added: send through this REST instead of the client's (the outbox passes its no-retry REST). */
+  rest?: REST;
   database: Database;
   settings: SettingsService;
   log: Logger;
@@ -71,7 +74,9 @@ export async function refreshCard(deps: CardDeps, view: TaskView): Promise<Refre
   if (!claimed) return "current";
   try {
     const body = toRestBody(await renderCardFor(deps, view));
-    await deps.client.rest.patch(Routes.channelMessage(claimed.channelId, claimed.messageId), { body });
+    await (deps.rest ?? deps.client.rest).patch(Routes.channelMessage(claimed.channelId, claimed.messageId), {
+      body,
+    });
     return "edited";
   } catch (error) {
     if (isDiscordError(error, RESTJSONErrorCodes.UnknownMessage)) {
@@ -94,7 +99,7 @@ async function postCard(deps: CardDeps, view: TaskView): Promise<RefreshOutcome>
       nonce: `c${view.id}v${view.version}`.slice(0, 25),
       enforce_nonce: true,
     };
-    const message = (await deps.client.rest.post(Routes.channelMessages(view.channelId), {
+    const message = (await (deps.rest ?? deps.client.rest).post(Routes.channelMessages(view.channelId), {
       body,
     })) as APIMessage;
     await recordCardMessage(db, {
