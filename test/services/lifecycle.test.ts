@@ -1,5 +1,7 @@
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { TaskAction } from "../../src/services/types.ts";
+import type { EventSource } from "../../src/store/schema.ts";
 import { DRIVERS, type Harness, openHarness } from "./support/harness.ts";
 import { newScene } from "./support/scene.ts";
 
@@ -36,10 +38,10 @@ describe.each(DRIVERS)("task lifecycle (%s)", (driver) => {
 
     const step = (
       actor: typeof s.member,
-      action: string,
+      action: TaskAction,
       extra: Record<string, unknown> = {},
-      source = "slash" as const,
-    ) => h.tasks.transition(s.ctx(actor, source), { number: 1, action: action as never, ...extra });
+      source: EventSource = "slash",
+    ) => h.tasks.transition(s.ctx(actor, source), { number: 1, action, ...extra });
     await step(s.member, "claim");
     await step(s.member, "start");
     await step(s.member, "submit", { text: "first try" });
@@ -187,7 +189,7 @@ describe.each(DRIVERS)("task lifecycle (%s)", (driver) => {
       field: "text",
     });
     expect(await h.snapshot()).toEqual(inReview);
-    expect(inReview.task_events).toBe(before.task_events + 2);
+    expect(inReview.task_events).toBe(before.task_events! + 2);
   });
 
   it("lets the assignee approve their own work only where the channel allows it", async () => {

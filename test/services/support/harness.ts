@@ -59,7 +59,12 @@ export async function openHarness(driver: Driver, options: HarnessOptions = {}):
     cache = createMemoryCache({ log: silentLogger });
   }
   let offset = 0;
-  const clock: Clock = { now: () => new Date(Date.now() + offset), advance: (ms) => void (offset += ms) };
+  const clock: Clock = {
+    now: () => new Date(Date.now() + offset),
+    advance: (ms) => {
+      offset += ms;
+    },
+  };
   const deps: ServiceDeps = {
     database,
     cache,
