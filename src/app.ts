@@ -4,11 +4,18 @@ import { createCache } from "./cache/create-cache.ts";
 import type { Cache } from "./cache/types.ts";
 import type { Config } from "./config.ts";
 import { createDiscordClient } from "./discord/client.ts";
+import type { OutboxDispatcher } from "./discord/delivery/outbox-dispatcher.ts";
+import {
+  type StartOutboxDispatcherOptions,
+  startOutboxDispatcher,
+} from "./discord/delivery/start-outbox-dispatcher.ts";
 import type { Services } from "./discord/handler-types.ts";
 import { registerInteractionMetrics } from "./discord/interaction-metrics.ts";
+import { createMentionHandler, registerMentionCommands } from "./discord/mentions/mention-handler.ts";
 import { createInteractionRouter, type InteractionRouter } from "./discord/router.ts";
 import { createMetricsRegistry, registerCacheMetrics } from "./http/metrics.ts";
 import { type HealthReport, type HttpServer, startHttpServer } from "./http/server.ts";
+import { type Jobs, type JobsOptions, startJobs } from "./jobs/start-jobs.ts";
 import type { Logger } from "./log.ts";
 import { createAgentService, createSettingsService, createTaskService } from "./services/index.ts";
 import type { ServiceDeps } from "./services/types.ts";
@@ -28,6 +35,10 @@ export interface AppOptions {
   engine?: Omit<ServiceDeps, "database" | "cache" | "log">;
   /** Skip applying migrations at build (the database is known to be migrated, e.g. a test template). */
   skipMigrations?: boolean;
+  /** Outbox dispatcher knobs (tests use small delays). */
+  delivery?: Pick<StartOutboxDispatcherOptions, "pollMs" | "retry" | "requestTimeoutMs" | "batchSize">;
+  /** Background job knobs (lease expiry interval). */
+  jobs?: Pick<JobsOptions, "intervalMs" | "leaseClaimMs">;
 }
 
 export interface App {
@@ -36,6 +47,10 @@ export interface App {
   database: Database;
   cache: Cache;
   router: InteractionRouter;
+  /** The outbox dispatcher, once start() has run. */
+  outbox(): OutboxDispatcher | undefined;
+  /** The background jobs, once start() has run. */
+  jobs(): Jobs | undefined;
   /** The health/metrics server's port once started (0 = any free port was asked for). */
   httpPort(): number | undefined;
   /** Serves health and metrics, logs in to the gateway and resolves when the client is ready. */
@@ -79,6 +94,10 @@ export async function createApp(options: AppOptions): Promise<App> {
     onAnswered: registerInteractionMetrics(registry),
   });
   client.on(Events.InteractionCreate, (interaction) => void router.handle(interaction));
+  const mentions = createMentionHandler({ client, services, cache, database, log });
+  registerMentionCommands(client, mentions);
+  let outbox: OutboxDispatcher | undefined;
+  let jobs: Jobs | undefined;
 
   let http: HttpServer | undefined;
   const health = async (): Promise<HealthReport> => {
@@ -105,6 +124,8 @@ export async function createApp(options: AppOptions): Promise<App> {
     cache,
     router,
     httpPort: () => http?.port,
+    outbox: () => outbox,
+    jobs: () => jobs,
     async start() {
       const httpOptions = options.http ?? { port: config.HTTP_PORT, host: config.HTTP_HOST };
       if (httpOptions) http = await startHttpServer({ ...httpOptions, log, health, metrics: registry });
@@ -112,6 +133,22 @@ export async function createApp(options: AppOptions): Promise<App> {
       const ready = new Promise<void>((resolve) => client.once(Events.ClientReady, () => resolve()));
       await client.login(config.DISCORD_TOKEN);
       await ready;
+      outbox = startOutboxDispatcher({
+        database,
+        cache,
+        log,
+        client,
+        services,
+        registry,
+        ...options.delivery,
+      });
+      jobs = startJobs({
+        database,
+        tasks: services.tasks,
+        log,
+        systemUserId: () => client.user?.id,
+        ...options.jobs,
+      });
       log.info(
         {
           user: client.user?.tag,
@@ -124,6 +161,9 @@ export async function createApp(options: AppOptions): Promise<App> {
     },
     async stop() {
       await router.drain();
+      await mentions.drain();
+      await jobs?.stop();
+      await outbox?.stop();
       await client.destroy();
       await http?.close();
       if (!options.cache) await cache.close();
