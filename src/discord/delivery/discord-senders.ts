@@ -43,6 +43,10 @@ async function loadTask(deps: DiscordSenderDeps, row: ClaimedRow): Promise<TaskV
   return view ?? null;
 }
 
+function cardDepsOf(deps: DiscordSenderDeps, client: Client<true>): CardDeps {
+  return { client, rest: deps.rest(), database: deps.database, settings: deps.settings, log: deps.log };
+}
+
 function readyClient(deps: DiscordSenderDeps): Client<true> {
   if (!deps.client.isReady()) throw new NotReadyError("the Discord client is not ready yet");
   return deps.client;
@@ -52,14 +56,7 @@ async function sendCard(deps: DiscordSenderDeps, row: ClaimedRow): Promise<SendR
   const client = readyClient(deps);
   const view = await loadTask(deps, row);
   if (!view) return { messageId: null, note: "task no longer exists" };
-  const cardDeps: CardDeps & { rest: REST } = {
-    client,
-    rest: deps.rest(),
-    database: deps.database,
-    settings: deps.settings,
-    log: deps.log,
-  };
-  const outcome = await refreshCard(cardDeps, view);
+  const outcome = await refreshCard(cardDepsOf(deps, client), view);
   if (outcome === "pending") throw new NotReadyError("another poster is posting this card", 1_000);
   if (outcome === "gone") return { messageId: null, note: "the channel no longer exists" };
   const card = await findCard(deps.database.db, view.id);
@@ -79,7 +76,7 @@ async function sendAssignment(deps: DiscordSenderDeps, row: ClaimedRow): Promise
     return { messageId: null, note: "superseded: the task has another assignee" };
   if (isTerminal(view.status)) return { messageId: null, note: `superseded: the task is ${view.status}` };
   const settings = await deps.settings.get(view.guildId, view.channelId);
-  const card = await renderCardFor({ ...deps, client }, view, { withButtons: false });
+  const card = await renderCardFor(cardDepsOf(deps, client), view, { withButtons: false });
   const payload = assignmentPayload({ task: view, settings, assigneeId, attempt, botUserId: client.user.id });
   const line = truncate(
     `<@${assigneeId}> you are assigned **#${view.number}** · ${view.title} (attempt ${attempt} of ${settings.maxAttempts}).`,

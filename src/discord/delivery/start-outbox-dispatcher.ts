@@ -24,7 +24,7 @@ export interface StartOutboxDispatcherOptions {
   registry?: Registry;
   /** Default: a REST built from the client's options with retries off (delivery-rest.ts). */
   rest?: REST;
-  /** Per request; the claim lasts three times as long (a card edit may become a post). Default 10 s. */
+  /** Per request; the claim lasts three times as long (a card edit may become a post). Default 5 s. */
   requestTimeoutMs?: number;
   batchSize?: number;
   pollMs?: number;
@@ -36,7 +36,7 @@ export interface StartOutboxDispatcherOptions {
  * instance), polling as a fallback. Safe to run on every instance.
  */
 export function startOutboxDispatcher(options: StartOutboxDispatcherOptions): OutboxDispatcher {
-  const requestTimeoutMs = options.requestTimeoutMs ?? 10_000;
+  const requestTimeoutMs = options.requestTimeoutMs ?? 5_000;
   let rest = options.rest;
   const senders = createDiscordSenders({
     client: options.client,
