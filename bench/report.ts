@@ -41,6 +41,12 @@ function scenarioSection(scenario: ScenarioResult): string[] {
     }
     lines.push("");
   }
+  for (const table of scenario.tables ?? []) {
+    lines.push(`**${table.title}**`, "", `| ${table.header.join(" | ")} |`);
+    lines.push(`| ${table.header.map(() => "---").join(" | ")} |`);
+    for (const row of table.rows) lines.push(`| ${row.join(" | ")} |`);
+    lines.push("");
+  }
   for (const note of scenario.notes) lines.push(`- ${note}`);
   if (scenario.notes.length > 0) lines.push("");
   lines.push(`_${(scenario.durationMs / 1000).toFixed(1)} s_`, "");

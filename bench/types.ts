@@ -24,6 +24,8 @@ export interface ScenarioResult {
   targets: TargetCheck[];
   /** Free text lines printed under the scenario's table (setup, sizes, caveats). */
   notes: string[];
+  /** Extra tables printed under the main one (e.g. index sizes). */
+  tables?: { title: string; header: string[]; rows: string[][] }[];
   /** Anything machine-readable worth keeping in results.json (e.g. index sizes). */
   data?: Record<string, unknown>;
   durationMs: number;

@@ -1,3 +1,5 @@
+import { runPool } from "../support/pool.ts";
+
 /**
  * One queue under test in the side-by-side scenario. Every contender gets the same item count and
  * the same number of workers; a worker loops "claim one, complete it" until the queue is empty.
@@ -14,6 +16,13 @@ export interface ContenderRun {
   completed: number;
 }
 
+export interface Contender {
+  name: string;
+  run(options: ContenderOptions, databaseUrl: string): Promise<ContenderRun>;
+  /** Needs Tasklane's migrations in its database. */
+  migrate: boolean;
+}
+
 export interface ContenderOptions {
   items: number;
   workers: number;
@@ -24,26 +33,14 @@ export interface ContenderOptions {
   runId: string;
 }
 
-/** Runs `producers` loops that together call `enqueue(i)` for i in [0, items). */
-export async function enqueueAll(
+/** Calls `enqueue(i)` for i in [0, items) from `producers` concurrent loops. */
+export function enqueueAll(
   items: number,
   producers: number,
   enqueue: (index: number) => Promise<void>,
   samples: number[],
 ): Promise<number> {
-  let next = 0;
-  const started = performance.now();
-  await Promise.all(
-    Array.from({ length: producers }, async () => {
-      while (next < items) {
-        const index = next++;
-        const start = performance.now();
-        await enqueue(index);
-        samples.push(performance.now() - start);
-      }
-    }),
-  );
-  return performance.now() - started;
+  return runPool(producers, items, enqueue, samples);
 }
 
 /** Counts ids seen more than once: a claimed item handed to a second worker. */

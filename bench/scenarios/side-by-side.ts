@@ -1,17 +1,10 @@
 import { runBullmq } from "../contenders/bullmq.ts";
 import { runPgBoss } from "../contenders/pg-boss.ts";
 import { runPgFloor } from "../contenders/pg-floor.ts";
-import type { ContenderOptions, ContenderRun } from "../contenders/types.ts";
+import type { Contender, ContenderOptions } from "../contenders/types.ts";
 import { summarize } from "../stats.ts";
 import { createBenchDatabase } from "../support/databases.ts";
 import type { BenchContext, ResultRow, Scenario, TargetCheck } from "../types.ts";
-
-interface Contender {
-  name: string;
-  run(options: ContenderOptions, databaseUrl: string): Promise<ContenderRun>;
-  /** Needs Tasklane's migrations in its database. */
-  migrate: boolean;
-}
 
 const CONTENDERS: Contender[] = [
   { name: "floor: pg INSERT + SKIP LOCKED", run: runPgFloor, migrate: false },
@@ -19,7 +12,7 @@ const CONTENDERS: Contender[] = [
   { name: "BullMQ 5", run: (options) => runBullmq(options), migrate: false },
 ];
 
-/** Tasklane's own contender joins once the task service exists (see tasklane-queue.ts). */
+/** The peers and the floor, then `extra` (Tasklane itself), each on a database of its own. */
 export function sideBySide(extra: Contender[] = []): Scenario {
   return {
     id: "side-by-side",

@@ -1,17 +1,13 @@
 import pg from "pg";
 import { LABELS, WORDS } from "./vocabulary.ts";
 
+export { channelIdOf, guildIdOf, userIdOf } from "./ids.ts";
+
 export interface SeedShape {
   tasks: number;
   guilds: number;
   channelsPerGuild: number;
 }
-
-/** Ids as Discord would have them: 18-digit snowflakes, derived from small indexes. */
-export const guildIdOf = (guild: number) => String(100_000_000_000_000_000n + BigInt(guild));
-export const channelIdOf = (guild: number, channel: number) =>
-  String(200_000_000_000_000_000n + BigInt(guild * 1_000 + channel));
-export const userIdOf = (user: number) => String(300_000_000_000_000_000n + BigInt(user));
 
 /** Half of all tasks live in guild 0 (the busy server the queries target); the rest spread evenly. */
 export function tasksInGuild(shape: SeedShape, guild: number): number {

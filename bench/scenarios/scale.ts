@@ -1,0 +1,108 @@
+import { summarize } from "../stats.ts";
+import { createBenchDatabase } from "../support/databases.ts";
+import { seedTasks, tasksInGuild } from "../support/seed-tasks.ts";
+import { openServiceHarness } from "../support/service-harness.ts";
+import type { BenchContext, ResultRow, Scenario, ScenarioResult, TargetCheck } from "../types.ts";
+import { megabytes, relationSizes } from "./scale/index-sizes.ts";
+import { scaleQueries } from "./scale/scale-queries.ts";
+
+const GUILDS = 20;
+const CHANNELS_PER_GUILD = 20;
+const TARGET_MS = 20;
+
+type Outcome = Omit<ScenarioResult, "id" | "title" | "durationMs">;
+
+/** Seeds `size` tasks, then times each query shape through the real service functions, one at a time. */
+async function measureSize(context: BenchContext, size: number, outcome: Outcome): Promise<void> {
+  const label = size >= 1_000_000 ? `${size / 1_000_000}M` : `${size / 1_000}k`;
+  context.progress(`scale: seeding ${label} tasks`);
+  const database = await createBenchDatabase(
+    context.servers.postgresUrl,
+    `bench_${context.runId}_scale_${label}`,
+    {
+      migrate: true,
+    },
+  );
+  const shape = { tasks: size, guilds: GUILDS, channelsPerGuild: CHANNELS_PER_GUILD };
+  const seedStarted = performance.now();
+  const phases = await seedTasks(database.url, shape);
+  const seedSeconds = (performance.now() - seedStarted) / 1000;
+  const harness = await openServiceHarness(context, `scale_${label}`, { database });
+  try {
+    const busy = tasksInGuild(shape, 0);
+    const repetitions = context.quick ? 60 : size >= 1_000_000 ? 300 : 200;
+    const queries = scaleQueries(
+      harness.service,
+      harness.cache,
+      { tasksInBusyGuild: busy, channelsPerGuild: CHANNELS_PER_GUILD },
+      repetitions,
+    );
+    context.progress(`scale ${label}: ${queries.length} queries × ${repetitions}`);
+    for (const query of queries) {
+      await query.prepare?.(-1);
+      await query.call(-1); // one untimed call: plans and connections warm, as in a running bot
+      const samples: number[] = [];
+      for (let i = 0; i < query.repetitions; i++) {
+        await query.prepare?.(i);
+        const start = performance.now();
+        await query.call(i);
+        samples.push(performance.now() - start);
+      }
+      const latency = summarize(samples);
+      const row: ResultRow = {
+        name: `${label}: ${query.name}`,
+        latency,
+        throughput: (samples.length / samples.reduce((sum, value) => sum + value, 0)) * 1000,
+        unit: "queries/s (serial)",
+      };
+      outcome.rows.push(row);
+      if (query.targeted && size >= 1_000_000) {
+        const target: TargetCheck = {
+          target: `1M tasks: ${query.name} p99 < ${TARGET_MS} ms`,
+          figure: `${latency.p99.toFixed(1)} ms`,
+          met: latency.p99 < TARGET_MS,
+        };
+        outcome.targets.push(target);
+      }
+    }
+    const sizes = await relationSizes(database.url, ["tasks", "task_events"]);
+    outcome.tables!.push({
+      title: `${label} tasks: relation sizes (pg_relation_size)`,
+      header: ["table", "relation", "kind", "size"],
+      rows: sizes.map((s) => [s.table, s.relation, s.kind, megabytes(s.bytes)]),
+    });
+    outcome.notes.push(
+      `${label}: seeded in ${seedSeconds.toFixed(1)} s (${Object.entries(phases)
+        .map(([phase, seconds]) => `${phase} ${seconds} s`)
+        .join(
+          ", ",
+        )}); ${GUILDS} guilds × ${CHANNELS_PER_GUILD} channels, ${busy.toLocaleString("en-US")} tasks in the queried guild.`,
+    );
+    (outcome.data as Record<string, unknown>)[label] = { phases, seedSeconds, sizes };
+  } finally {
+    await harness.close();
+  }
+}
+
+export const scale: Scenario = {
+  id: "scale",
+  title: "Scale: queries on a large database, through the service functions",
+  async run(context) {
+    const sizes = context.quick ? [100_000] : [100_000, 1_000_000];
+    const outcome: Outcome = { rows: [], targets: [], notes: [], tables: [], data: {} };
+    for (const size of sizes) await measureSize(context, size, outcome);
+    outcome.notes.push(
+      "Status mix: 60% done, 5% cancelled, 2% failed, 15% open, 10% in progress, 5% in review, 3% blocked; " +
+        "titles and descriptions from a 400-word vocabulary with skewed frequencies; 0–3 labels; ~4 events per task. " +
+        "Each query runs one at a time (latency, not load); after ANALYZE and one untimed warm-up call.",
+    );
+    if (!sizes.includes(1_000_000)) {
+      outcome.targets.push({
+        target: "1M tasks: list, queue, search p99 < 20 ms",
+        figure: "quick run: 100k only",
+        met: null,
+      });
+    }
+    return outcome;
+  },
+};

@@ -1,0 +1,105 @@
+import { viewKeys } from "../../../src/cache/keys.ts";
+import type { Cache } from "../../../src/cache/types.ts";
+import type { TaskService } from "../../../src/services/types.ts";
+import { channelIdOf, guildIdOf, userIdOf } from "../../support/ids.ts";
+import { LABELS, WORDS } from "../../support/vocabulary.ts";
+import { seededRandom } from "../../support/zipf.ts";
+
+/** One query shape against the busy guild; `prepare` runs untimed before each timed call. */
+export interface ScaleQuery {
+  name: string;
+  /** Which issue-7 target applies (list, queue and search: p99 < 20 ms at 1M). */
+  targeted: boolean;
+  repetitions: number;
+  call(iteration: number): Promise<unknown>;
+  prepare?(iteration: number): Promise<void>;
+}
+
+export function scaleQueries(
+  service: TaskService,
+  cache: Cache,
+  shape: { tasksInBusyGuild: number; channelsPerGuild: number },
+  repetitions: number,
+): ScaleQuery[] {
+  const guildId = guildIdOf(0);
+  const random = seededRandom(99);
+  const pickNumber = () => 1 + Math.floor(random() * shape.tasksInBusyGuild);
+  const pickChannel = () => channelIdOf(0, Math.floor(random() * shape.channelsPerGuild));
+  // Mid-frequency words: neither in every task nor in none.
+  const pickWord = () => WORDS[20 + Math.floor(random() * 120)]!;
+  const cursors: (string | null)[] = [];
+  const channels: string[] = [];
+  return [
+    {
+      name: "list: live tasks, page 1",
+      targeted: true,
+      repetitions,
+      call: () => service.list(guildId, { status: "live" }),
+    },
+    {
+      name: "list: one channel, all statuses, page 1 → 2",
+      targeted: true,
+      repetitions,
+      prepare: async (i) => {
+        channels[i] = pickChannel();
+        const first = await service.list(guildId, { status: "all", channelId: channels[i] });
+        cursors[i] = first.nextCursor;
+      },
+      call: (i) =>
+        service.list(guildId, { status: "all", channelId: channels[i]! }, { cursor: cursors[i] ?? null }),
+    },
+    {
+      name: "list: by assignee",
+      targeted: true,
+      repetitions,
+      call: () => service.list(guildId, { status: "live", assigneeId: userIdOf(Math.floor(random() * 500)) }),
+    },
+    {
+      name: "list: by label",
+      targeted: true,
+      repetitions,
+      call: () =>
+        service.list(guildId, { status: "live", label: LABELS[Math.floor(random() * LABELS.length)]! }),
+    },
+    {
+      name: "channel queue (cache key deleted first)",
+      targeted: true,
+      repetitions,
+      prepare: async (i) => {
+        channels[i] = pickChannel();
+        await cache.views.del([viewKeys.queue(guildId, channels[i]!)]);
+      },
+      call: (i) => service.queue(guildId, channels[i]!),
+    },
+    {
+      name: "full-text search, two words",
+      targeted: true,
+      repetitions,
+      call: () => service.search(guildId, `${pickWord()} ${pickWord()}`),
+    },
+    {
+      name: "full-text search, one common word",
+      targeted: true,
+      repetitions,
+      call: () => service.search(guildId, WORDS[Math.floor(random() * 5)]!),
+    },
+    {
+      name: "per-task history",
+      targeted: false,
+      repetitions,
+      call: () => service.history(guildId, pickNumber()),
+    },
+    {
+      name: "stats, one channel",
+      targeted: false,
+      repetitions: Math.max(5, Math.floor(repetitions / 10)),
+      call: () => service.stats(guildId, pickChannel()),
+    },
+    {
+      name: "stats, whole guild",
+      targeted: false,
+      repetitions: Math.max(5, Math.floor(repetitions / 10)),
+      call: () => service.stats(guildId),
+    },
+  ];
+}
