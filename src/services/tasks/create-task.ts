@@ -44,7 +44,11 @@ export async function createTask(
   try {
     view = await inTransaction(engine.db, (tx) => insertNewTask(tx, effects, ctx, input, engine.now()));
   } catch (error) {
-    if (gateDecision?.kind === "reserved") await gate.release(ctx.channelId).catch(() => undefined);
+    // Postgres refusing what the gate let through means the counter was low: rebuild it, don't release.
+    if (gateDecision?.kind === "reserved")
+      await (error instanceof QueueLimitError
+        ? seedGate(engine, ctx.channelId)
+        : gate.release(ctx.channelId).catch(() => undefined));
     if (gateDecision?.kind === "unknown") await seedGate(engine, ctx.channelId);
     throw error;
   }
