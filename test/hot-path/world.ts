@@ -1,0 +1,82 @@
+import { createCache } from "../../src/cache/create-cache.ts";
+import type { Cache } from "../../src/cache/types.ts";
+import { type Logger, silentLogger } from "../../src/log.ts";
+import { createSettingsService, createTaskService } from "../../src/services/index.ts";
+import type { ActionContext, SettingsService, TaskService } from "../../src/services/types.ts";
+import { type Database, openDatabase } from "../../src/store/database.ts";
+import { createTestDatabase, type TestDatabase, uniqueRedisPrefix } from "../support/test-db.ts";
+
+export const GUILD = "100000000000000001";
+export const ADMIN = "300000000000000001";
+let channelSeq = 0;
+
+/** A fresh channel id, so tests in one file never share a queue. */
+export function newChannel(): string {
+  channelSeq += 1;
+  return `2000000000000${String(channelSeq).padStart(5, "0")}`;
+}
+
+export function userId(n: number): string {
+  return `4000000000000${String(n).padStart(5, "0")}`;
+}
+
+export function ctxFor(channelId: string, user = ADMIN, admin = user === ADMIN): ActionContext {
+  return {
+    guildId: GUILD,
+    channelId,
+    actor: { userId: user, roleIds: [], permissions: admin ? ["manage_guild"] : [] },
+    source: "slash",
+  };
+}
+
+/** One bot instance: its own pool, its own cache connection, its own services. */
+export interface Instance {
+  database: Database;
+  cache: Cache;
+  tasks: TaskService;
+  settings: SettingsService;
+}
+
+export interface World {
+  testDb: TestDatabase;
+  instances: Instance[];
+  /** Redis key prefix all instances share. */
+  prefix: string;
+  close(): Promise<void>;
+}
+
+/** `count` instances sharing one Postgres database and one Redis (or each its own memory cache). */
+export async function openWorld(options: {
+  redisUrl?: string;
+  count?: number;
+  log?: Logger;
+  viewTtlSeconds?: number;
+}): Promise<World> {
+  const testDb = await createTestDatabase();
+  const prefix = uniqueRedisPrefix();
+  const instances: Instance[] = [];
+  for (let i = 0; i < (options.count ?? 2); i += 1) {
+    const log = options.log ?? silentLogger;
+    const database = await openDatabase({ url: testDb.url, log, poolMax: 30 });
+    const cache = await createCache({ redisUrl: options.redisUrl, keyPrefix: prefix, log });
+    const deps = { database, cache, log, viewTtlSeconds: options.viewTtlSeconds };
+    instances.push({
+      database,
+      cache,
+      tasks: createTaskService(deps),
+      settings: createSettingsService(deps),
+    });
+  }
+  return {
+    testDb,
+    instances,
+    prefix,
+    async close() {
+      for (const instance of instances) {
+        await instance.cache.close();
+        await instance.database.close();
+      }
+      await testDb.drop();
+    },
+  };
+}
