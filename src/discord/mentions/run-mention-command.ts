@@ -28,7 +28,7 @@ export async function runMentionCommand(
       const task = await tasks.next(ctx, { labels: command.labels });
       if (!task) return { message: queueEmpty(command.labels), task: null };
       return {
-        message: `Claimed **#${task.number}** · ${task.title}. Start it with \`start ${task.number}\`.`,
+        message: `**#${task.number}** · ${task.title} is yours and started.${leaseLine(task)}`,
         task,
       };
     }
