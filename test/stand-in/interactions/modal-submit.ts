@@ -75,11 +75,11 @@ export function submitModal(core: Core, input: ModalSubmitInput): InteractionRec
 function answerModal(modal: ApiModal, fields: Record<string, string>): JsonObject[] {
   const known = new Set<string>();
   let nextId = 1;
-  const answer = (input: JsonObject): JsonObject => {
+  const answer = (input: JsonObject, labelText?: unknown): JsonObject => {
     const customId = String(input.custom_id);
     known.add(customId);
     const value = fields[customId] ?? (typeof input.value === "string" ? input.value : "");
-    const label = String(input.label ?? customId);
+    const label = String(labelText ?? input.label ?? customId);
     if (input.required !== false && value.length === 0)
       throw new StandInUsageError(`modal ${modal.custom_id}: "${label}" is required`);
     if (typeof input.min_length === "number" && value.length > 0 && value.length < input.min_length) {
@@ -94,8 +94,9 @@ function answerModal(modal: ApiModal, fields: Record<string, string>): JsonObjec
   };
   const components = modal.components.map((c): JsonObject => {
     const id = typeof c.id === "number" ? c.id : nextId++;
-    if (c.type === 1) return { type: 1, id, components: ((c.components ?? []) as JsonObject[]).map(answer) };
-    if (c.type === 18) return { type: 18, id, component: answer(c.component as JsonObject) };
+    if (c.type === 1)
+      return { type: 1, id, components: ((c.components ?? []) as JsonObject[]).map((i) => answer(i)) };
+    if (c.type === 18) return { type: 18, id, component: answer(c.component as JsonObject, c.label) };
     return { type: c.type ?? 10, id };
   });
   const unknown = Object.keys(fields).filter((k) => !known.has(k));
