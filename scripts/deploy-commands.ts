@@ -1,19 +1,19 @@
 import { REST, Routes } from "discord.js";
-import { commandDefinitions } from "../commands/index.ts";
 import { ConfigError, loadConfig } from "../src/config.ts";
-import { type CommandDiff, diffCommands } from "../src/discord/command-diff.ts";
+import type { CommandDiff } from "../src/discord/command-diff.ts";
+import { deployCommands } from "../src/discord/deploy-commands.ts";
 import { loadEnvFile } from "../src/load-env-file.ts";
 
 /**
- * `npm run commands:deploy`: registers commands/index.ts's list with Discord, to DISCORD_GUILD_ID (at
- * once) or globally (Discord may take up to an hour), and prints what changed. Honours DISCORD_API_URL.
+ * `npm run commands:deploy`: registers the commands to DISCORD_GUILD_ID (at once) or globally (Discord
+ * may take up to an hour), and prints what changed. Honours DISCORD_API_URL.
  */
 try {
   loadEnvFile();
   const config = loadConfig();
   if (!config.DISCORD_TOKEN) {
     console.error(
-      "DISCORD_TOKEN is not set: the commands are registered with the bot's token (Bot → Reset Token).",
+      "DISCORD_TOKEN is not set: commands are registered with the bot's token (developer portal → Bot → Reset Token).",
     );
     process.exit(1);
   }
@@ -22,20 +22,15 @@ try {
   );
   const applicationId =
     config.DISCORD_APP_ID ?? ((await rest.get(Routes.currentApplication())) as { id: string }).id;
-  const route = config.DISCORD_GUILD_ID
-    ? Routes.applicationGuildCommands(applicationId, config.DISCORD_GUILD_ID)
-    : Routes.applicationCommands(applicationId);
-  const where = config.DISCORD_GUILD_ID ? `server ${config.DISCORD_GUILD_ID}` : "all servers (global)";
-
-  const registered = (await rest.get(route)) as Parameters<typeof diffCommands>[1];
-  const diff = diffCommands(commandDefinitions, registered);
+  const guildId = config.DISCORD_GUILD_ID;
+  const where = guildId ? `server ${guildId}` : "all servers (global)";
+  const diff = await deployCommands({ rest, applicationId, guildId });
   if (diff.added.length + diff.updated.length + diff.removed.length === 0) {
     console.log(`Commands for ${where} are up to date (${diff.unchanged.length} commands).`);
   } else {
-    await rest.put(route, { body: commandDefinitions });
-    console.log(`Deployed ${commandDefinitions.length} commands to ${where}:`);
+    console.log(`Deployed commands to ${where}:`);
     printDiff(diff);
-    if (!config.DISCORD_GUILD_ID) console.log("Global commands may take up to an hour to appear everywhere.");
+    if (!guildId) console.log("Global commands may take up to an hour to appear everywhere.");
   }
 } catch (error) {
   if (error instanceof ConfigError) {

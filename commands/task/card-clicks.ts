@@ -42,7 +42,6 @@ export async function applyCardChange(
   try {
     const result = await change();
     await showCard(interaction, ctx, result.task);
-    await ctx.refreshCards(result.alsoChanged);
   } catch (error) {
     if (error instanceof ConflictError) return refreshStaleCard(interaction, ctx, header, error.message);
     // Refused because someone else got there first (e.g. already approved): the card is stale too.
@@ -55,13 +54,15 @@ export async function applyCardChange(
   }
 }
 
-/** The clicked message shows `task`; if it is not the live card (e.g. a /task view copy), that one is refreshed too. */
+/**
+ * The clicked message shows `task` at once. When it is the live card its version is recorded, so the
+ * outbox dispatcher's edit for the same change finds the card current; other copies (a /task view)
+ * leave the live card to the dispatcher.
+ */
 async function showCard(interaction: CardInteraction, ctx: HandlerContext, task: TaskView): Promise<void> {
   const card = await renderCardFor(cardDepsOf(ctx), task);
   await interaction.editReply(messageBody(card));
-  const messageId = interaction.message.id;
-  if (!(await markCardRendered(ctx.database.db, task.id, messageId, task.version)))
-    await ctx.refreshCards([task]);
+  await markCardRendered(ctx.database.db, task.id, interaction.message.id, task.version);
 }
 
 /** The card was out of date: show the current state and say what changed since. */

@@ -12,7 +12,6 @@ export async function claimTask(
   if (number !== null) {
     const result = await ctx.services.tasks.transition(ctx.action, { number, action: "claim" });
     await answerEphemeral(interaction, confirmation("claim", result.task));
-    await ctx.refreshCards([result.task, ...result.alsoChanged]);
     return;
   }
   const task = await ctx.services.tasks.next(ctx.action);
@@ -21,5 +20,4 @@ export async function claimTask(
     return;
   }
   await answerEphemeral(interaction, confirmation("claim", task));
-  await ctx.refreshCards([task]);
 }

@@ -14,5 +14,4 @@ export async function commentOnTask(
     interaction.options.getString("text", true),
   );
   await answerEphemeral(interaction, `Comment added to **#${task.number}**.`);
-  await ctx.refreshCards([task]);
 }

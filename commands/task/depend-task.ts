@@ -15,7 +15,6 @@ export async function addDependency(
     interaction,
     `**#${number}** now waits for **#${on}**; it is ${STATUS_LABELS[task.status]}.`,
   );
-  await ctx.refreshCards([task]);
 }
 
 /** `/task undepend task on`. */
@@ -30,5 +29,4 @@ export async function removeDependency(
     interaction,
     `**#${number}** no longer waits for **#${on}**; it is ${STATUS_LABELS[task.status]}.`,
   );
-  await ctx.refreshCards([task]);
 }

@@ -2,7 +2,6 @@ import type { ChatInputCommandInteraction } from "discord.js";
 import type { HandlerContext } from "../../src/discord/handler-types.ts";
 import { answerEphemeral } from "../../src/discord/respond.ts";
 import { UserError, ValidationError } from "../../src/domain/errors.ts";
-import type { TaskView } from "../../src/services/types.ts";
 import { readTaskFields } from "../read-task-fields.ts";
 
 /**
@@ -18,50 +17,33 @@ export async function editTask(interaction: ChatInputCommandInteraction, ctx: Ha
   }
   const { tasks } = ctx.services;
   const changed: string[] = [];
-  const touched: TaskView[] = [];
   try {
     if (Object.keys(patch).length > 0) {
-      touched.push(await tasks.edit(ctx.action, number, patch));
+      await tasks.edit(ctx.action, number, patch);
       changed.push(...Object.keys(patch).map(optionName));
     }
     if (assigneeId) {
-      const result = await tasks.transition(ctx.action, { number, action: "assign", assigneeId });
-      touched.push(result.task, ...result.alsoChanged);
+      await tasks.transition(ctx.action, { number, action: "assign", assigneeId });
       changed.push("assignee");
     }
     if (dependencies) {
-      touched.push(await setDependencies(ctx, number, dependencies));
+      await setDependencies(ctx, number, dependencies);
       changed.push("depends-on");
     }
   } catch (error) {
-    await ctx.refreshCards(latestOf(touched));
     if (error instanceof UserError && changed.length > 0) {
       throw new UserError(`Saved ${changed.join(", ")} of #${number}, but then: ${error.message}`);
     }
     throw error;
   }
   await answerEphemeral(interaction, `Updated **#${number}**: ${changed.join(", ")}.`);
-  await ctx.refreshCards(latestOf(touched));
 }
 
-async function setDependencies(ctx: HandlerContext, number: number, wanted: number[]): Promise<TaskView> {
+async function setDependencies(ctx: HandlerContext, number: number, wanted: number[]): Promise<void> {
   const { tasks } = ctx.services;
-  let task = await tasks.get(ctx.action.guildId, number);
-  const current = new Set(task.dependencies.map((ref) => ref.number));
-  for (const on of wanted) if (!current.has(on)) task = await tasks.addDependency(ctx.action, number, on);
-  for (const on of current)
-    if (!wanted.includes(on)) task = await tasks.removeDependency(ctx.action, number, on);
-  return task;
+  const current = (await tasks.get(ctx.action.guildId, number)).dependencies.map((ref) => ref.number);
+  for (const on of wanted) if (!current.includes(on)) await tasks.addDependency(ctx.action, number, on);
+  for (const on of current) if (!wanted.includes(on)) await tasks.removeDependency(ctx.action, number, on);
 }
 
 const optionName = (key: string) => (key === "parentNumber" ? "parent" : key);
-
-/** One view per task: the newest version of each. */
-function latestOf(views: TaskView[]): TaskView[] {
-  const byId = new Map<number, TaskView>();
-  for (const view of views) {
-    const seen = byId.get(view.id);
-    if (!seen || seen.version < view.version) byId.set(view.id, view);
-  }
-  return [...byId.values()];
-}

@@ -12,6 +12,5 @@ export function transitionTask(action: TaskAction, textOption?: "note" | "commen
     const assigneeId = action === "assign" ? interaction.options.getUser("assignee", true).id : undefined;
     const result = await ctx.services.tasks.transition(ctx.action, { number, action, text, assigneeId });
     await answerEphemeral(interaction, confirmation(action, result.task));
-    await ctx.refreshCards([result.task, ...result.alsoChanged]);
   };
 }

@@ -10,13 +10,7 @@ import type {
 } from "discord.js";
 import type { Cache } from "../cache/types.ts";
 import type { Logger } from "../log.ts";
-import type {
-  ActionContext,
-  AgentService,
-  SettingsService,
-  TaskService,
-  TaskView,
-} from "../services/types.ts";
+import type { ActionContext, AgentService, SettingsService, TaskService } from "../services/types.ts";
 import type { Database } from "../store/database.ts";
 import type { CustomId } from "./custom-id.ts";
 
@@ -34,12 +28,14 @@ export interface DiscordDeps {
   log: Logger;
 }
 
-/** What every handler gets: the deps, the client, and who acts where. */
+/**
+ * What every handler gets: the deps, the client, and who acts where. Handlers do not edit cards after
+ * a change: the engine writes a `card` outbox row in the changing transaction and the dispatcher
+ * (src/discord/delivery) edits the card through refreshCard — one path for every cause of a change.
+ */
 export interface HandlerContext extends DiscordDeps {
   client: Client;
   action: ActionContext;
-  /** Edits (or posts) these tasks' cards; best effort, failures are logged, never thrown. */
-  refreshCards(views: readonly TaskView[]): Promise<void>;
 }
 
 export interface Subcommand {

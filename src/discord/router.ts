@@ -9,10 +9,8 @@ import type {
   ModalSubmitInteraction,
 } from "discord.js";
 import { RateLimitedError, UserError } from "../domain/errors.ts";
-import type { TaskView } from "../services/types.ts";
 import type { EventSource } from "../store/schema.ts";
 import { actorOf } from "./actor.ts";
-import { refreshCard } from "./cards.ts";
 import { type CustomId, parseCustomId } from "./custom-id.ts";
 import type {
   CommandModule,
@@ -56,24 +54,11 @@ export function createInteractionRouter(options: RouterOptions): InteractionRout
   const running = new Set<Promise<void>>();
   let draining = false;
 
-  async function refreshCards(views: readonly TaskView[]): Promise<void> {
-    const deps = { client, database: options.database, settings: options.services.settings, log };
-    for (const view of views) {
-      try {
-        const outcome = await refreshCard(deps, view);
-        log.debug({ taskId: view.id, number: view.number, version: view.version, outcome }, "card refreshed");
-      } catch (error) {
-        log.warn({ err: error, taskId: view.id, number: view.number }, "card refresh failed");
-      }
-    }
-  }
-
   function contextFor(interaction: Interaction & { guildId: string }, source: EventSource): HandlerContext {
     if (!interaction.channelId) throw new UserError("Tasklane can only act inside a channel.");
     return {
       ...options,
       client,
-      refreshCards,
       action: {
         guildId: interaction.guildId,
         channelId: interaction.channelId,

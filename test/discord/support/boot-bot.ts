@@ -1,0 +1,99 @@
+import { Writable } from "node:stream";
+import { REST } from "discord.js";
+import { pino } from "pino";
+import { type App, createApp } from "../../../src/app.ts";
+import { createCache } from "../../../src/cache/create-cache.ts";
+import type { Cache } from "../../../src/cache/types.ts";
+import { loadConfig } from "../../../src/config.ts";
+import { deployCommands } from "../../../src/discord/deploy-commands.ts";
+import type { Logger } from "../../../src/log.ts";
+import { DiscordStandIn, type StandInOptions } from "../../stand-in/index.ts";
+import {
+  createTestDatabase,
+  type TestDatabase,
+  testRedisUrl,
+  uniqueRedisPrefix,
+} from "../../support/test-db.ts";
+
+export const BOT_TOKEN = "stand-in-bot-token";
+
+export interface BootOptions {
+  /** The pretend Discord: guilds, channels, roles, members. */
+  world?: Pick<StandInOptions, "guilds" | "application">;
+  /** "postgres" (default): a fresh migrated database of the run's server; "pglite": embedded, in memory. */
+  database?: "postgres" | "pglite";
+  /** "redis" (default with postgres): the run's Redis under a unique prefix; "memory": in-process. */
+  cache?: "redis" | "memory";
+  /** Writes per user per window (default high enough not to matter). */
+  rateLimitWrites?: number;
+}
+
+export interface LogLine {
+  level: number;
+  msg: string;
+  [field: string]: unknown;
+}
+
+export interface BotUnderTest {
+  discord: DiscordStandIn;
+  app: App;
+  /** Every line the bot logged, parsed. */
+  logs: LogLine[];
+  stop(): Promise<void>;
+}
+
+/**
+ * The real bot (src/app.ts, the same build as `npm start`) against the Discord stand-in: commands
+ * deployed the way `npm run commands:deploy` does, then logged in through DISCORD_API_URL.
+ */
+export async function bootBot(options: BootOptions = {}): Promise<BotUnderTest> {
+  const discord = await DiscordStandIn.start({ token: BOT_TOKEN, ...options.world });
+  const rest = new REST({ api: discord.apiUrl }).setToken(BOT_TOKEN);
+  for (const guild of discord.world.guilds.values()) {
+    await deployCommands({ rest, applicationId: discord.applicationId, guildId: guild.id });
+  }
+
+  const logs: LogLine[] = [];
+  const log = captureLogger(logs);
+  const kind = options.database ?? "postgres";
+  const testDatabase: TestDatabase | null = kind === "postgres" ? await createTestDatabase() : null;
+  const rateLimit = { capacity: options.rateLimitWrites ?? 1000, windowSeconds: 10 };
+  const cache: Cache | undefined =
+    (options.cache ?? (kind === "postgres" ? "redis" : "memory")) === "redis"
+      ? await createCache({ redisUrl: testRedisUrl(), keyPrefix: uniqueRedisPrefix(), log, rateLimit })
+      : undefined;
+  const config = loadConfig({
+    DISCORD_TOKEN: BOT_TOKEN,
+    DISCORD_API_URL: discord.apiUrl,
+    DATABASE_URL: testDatabase?.url ?? "",
+    DATA_DIR: "memory://",
+    LOG_LEVEL: "debug",
+    RATE_LIMIT_WRITES: String(rateLimit.capacity),
+    RATE_LIMIT_WINDOW_SECONDS: String(rateLimit.windowSeconds),
+  });
+  const app = await createApp({ config, log, http: false, ...(cache ? { cache } : {}) });
+  await app.start();
+  await discord.waitForBot();
+
+  return {
+    discord,
+    app,
+    logs,
+    async stop() {
+      await app.stop();
+      await discord.stop();
+      await cache?.close();
+      await testDatabase?.drop();
+    },
+  };
+}
+
+function captureLogger(lines: LogLine[]): Logger {
+  const sink = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      for (const line of chunk.toString("utf8").split("\n")) if (line.trim()) lines.push(JSON.parse(line));
+      done();
+    },
+  });
+  return pino({ level: process.env.BOT_LOG_LEVEL ?? "debug", base: { service: "tasklane" } }, sink);
+}
