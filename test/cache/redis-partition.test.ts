@@ -81,9 +81,11 @@ describe("one instance losing its network to a Redis that keeps running", () => 
       expect(await a.views.get("task:1:1")).toBeUndefined();
       timings.push(performance.now() - started);
     }
+    // The first three wait for the 100 ms command timeout; then the breaker is open and none waits.
     expect(Math.max(...timings)).toBeLessThan(200);
-    expect(timings.filter((ms) => ms >= 50)).toHaveLength(3);
-    expect(Math.max(...timings.slice(3))).toBeLessThan(5);
+    expect(Math.min(...timings.slice(0, 3))).toBeGreaterThanOrEqual(90);
+    expect(Math.max(...timings.slice(3))).toBeLessThan(90);
+    expect(timings.slice(3).sort((x, y) => x - y)[8]).toBeLessThan(2);
     expect(messages("warn")).toEqual([UNAVAILABLE]);
     expect(a.metrics()).toMatchObject({ available: false, errors: 3 });
 

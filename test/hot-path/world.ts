@@ -49,14 +49,15 @@ export interface World {
 export async function openWorld(options: {
   redisUrl?: string;
   count?: number;
-  log?: Logger;
+  /** One logger per instance (else silent). */
+  logs?: Logger[];
   viewTtlSeconds?: number;
 }): Promise<World> {
   const testDb = await createTestDatabase();
   const prefix = uniqueRedisPrefix();
   const instances: Instance[] = [];
   for (let i = 0; i < (options.count ?? 2); i += 1) {
-    const log = options.log ?? silentLogger;
+    const log = options.logs?.[i] ?? silentLogger;
     const database = await openDatabase({ url: testDb.url, log, poolMax: 30 });
     const cache = await createCache({ redisUrl: options.redisUrl, keyPrefix: prefix, log });
     const deps = { database, cache, log, viewTtlSeconds: options.viewTtlSeconds };
