@@ -19,7 +19,7 @@ describe("bot agents in the channel (stand-in, real Postgres and Redis)", () => 
     const { discord } = world;
     const agent = world.id("agent-0");
     await world.slash("alice", "task", "create", {
-      title: "Port the parser @everyone <@&" + discord.role("Reviewer").id + ">",
+      title: `Port the parser @everyone <@&${discord.role("Reviewer").id}>`,
       description: "Make it ```fast```",
       priority: "high",
       labels: "backend",
@@ -34,7 +34,7 @@ describe("bot agents in the channel (stand-in, real Postgres and Redis)", () => 
     expect(assignment.mention_roles).toEqual([]);
     expect(assignment.mention_everyone).toBe(false);
     expect(discord.storedMessage(assignment.id)?.allowedMentions).toEqual({ parse: [], users: [agent] });
-    expect(assignment.embeds[0]?.title).toContain("#1");
+    expect(titleOf(assignment)).toContain("#1");
 
     const payload = jsonOf<AssignmentPayload>(assignment);
     expect(validateJsonSchema(agentSchema, payload)).toEqual([]);
@@ -99,7 +99,7 @@ describe("bot agents in the channel (stand-in, real Postgres and Redis)", () => 
         .channelMessages("lane")
         .find(
           (message) =>
-            message.embeds[0]?.title?.startsWith("#1 ") &&
+            titleOf(message).startsWith("#1 ") &&
             message.components.length > 0 &&
             fieldOf(message, "Status") === "Done",
         );
@@ -118,6 +118,10 @@ describe("bot agents in the channel (stand-in, real Postgres and Redis)", () => 
     expect(JSON.stringify(slashHistory)).toMatch(/mention/);
   });
 });
+
+function titleOf(message: { embeds: Record<string, unknown>[] }): string {
+  return String(message.embeds[0]?.title ?? "");
+}
 
 function fieldOf(message: { embeds: Record<string, unknown>[] }, name: string): string | undefined {
   const fields = (message.embeds[0]?.fields ?? []) as { name: string; value: string }[];
