@@ -17,7 +17,7 @@ describe("a real discord.js client against the stand-in", () => {
     const guild = client.guilds.cache.get(discord.guild("Tasklane HQ").id)!;
     expect(guild.name).toBe("Tasklane HQ");
     expect(guild.ownerId).toBe(discord.user("olivia").id);
-    expect(guild.channels.cache.map((c) => c.name).sort()).toEqual(["backend", "general"]);
+    expect(guild.channels.cache.map((c) => c.name).sort()).toEqual(["announcements", "backend", "general"]);
     expect(guild.roles.cache.map((r) => r.name).sort()).toEqual([
       "@everyone",
       "Admin",

@@ -12,7 +12,11 @@ export const TEST_WORLD: StandInOptions = {
         { name: "Admin", permissions: ["Administrator"] },
         { name: "Reviewer", permissions: ["ManageMessages"], mentionable: true },
       ],
-      channels: ["general", "backend"],
+      channels: [
+        "general",
+        "backend",
+        { name: "announcements", overwrites: [{ role: "@everyone", deny: ["SendMessages"] }] },
+      ],
       members: [
         "olivia",
         { username: "alice", roles: ["Admin"] },
