@@ -1,8 +1,9 @@
 import { tasklaneContender } from "../contenders/tasklane.ts";
 import type { Scenario } from "../types.ts";
+import { endToEnd } from "./e2e.ts";
 import { scale } from "./scale.ts";
 import { serviceThroughput } from "./service-throughput.ts";
 import { sideBySide } from "./side-by-side.ts";
 
 /** In run order: the cheap, self-contained ones first. */
-export const scenarios: Scenario[] = [serviceThroughput, sideBySide([tasklaneContender]), scale];
+export const scenarios: Scenario[] = [serviceThroughput, sideBySide([tasklaneContender]), scale, endToEnd];
