@@ -1,6 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { createCache } from "../../src/cache/create-cache.ts";
 import { checkGateDrift, rebuildGateCounter } from "../../src/cache/gate-drift.ts";
+import { startGateDriftCheck } from "../../src/cache/gate-drift-job.ts";
 import type { Cache } from "../../src/cache/types.ts";
 import { silentLogger } from "../../src/log.ts";
 import { type Database, openDatabase } from "../../src/store/database.ts";
@@ -11,6 +12,7 @@ import {
   testRedisUrl,
   uniqueRedisPrefix,
 } from "../support/test-db.ts";
+import { captureLog } from "./captured-log.ts";
 
 const GUILD = "100000000000000001";
 let channelSeq = 0;
@@ -111,5 +113,20 @@ describe.each([
     expect(await rebuildGateCounter(database, cache.gate, channelId)).toBe(6);
     expect(await cache.gate.reserve(channelId, 7)).toEqual({ kind: "reserved" });
     expect(await cache.gate.reserve(channelId, 7)).toEqual({ kind: "refused", count: 7, limit: 7 });
+  });
+
+  it("a background check repairs a drifted counter by itself and says so once", async () => {
+    const channelId = await channelWith(3, 1);
+    await cache.gate.seed(channelId, 9);
+    const { log, lines } = captureLog();
+    const job = startGateDriftCheck({ database, gate: cache.gate, log, intervalMs: 50 });
+    try {
+      await expect.poll(() => cache.gate.peek(channelId)).toBe(3);
+    } finally {
+      await job.stop();
+    }
+    expect(
+      lines.filter((line) => line.level === 40).map((line) => [line.msg, line.channelId, line.counter]),
+    ).toEqual([["queue gate counter disagreed with Postgres; repaired", channelId, 9]]);
   });
 });
