@@ -133,7 +133,7 @@ describe("buttons, modals and context menus through the stand-in", () => {
               ),
           );
         await interaction.showModal(modal);
-      } else if (interaction.isModalSubmit()) {
+      } else if (interaction.isModalSubmit() && interaction.isFromMessage()) {
         reason = interaction.fields.getTextInputValue("reason");
         await interaction.update({ content: `#4 · rework: ${reason}`, components: [] });
       }
