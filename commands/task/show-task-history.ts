@@ -3,7 +3,7 @@ import type { HandlerContext } from "../../src/discord/handler-types.ts";
 import { renderListPage } from "../../src/discord/lists.ts";
 import { answerEphemeral } from "../../src/discord/respond.ts";
 
-/** `/task history`: every change, oldest first, paged. */
+/** `/task history`: every change, newest first, paged. */
 export async function showTaskHistory(
   interaction: ChatInputCommandInteraction,
   ctx: HandlerContext,

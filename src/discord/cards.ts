@@ -38,6 +38,9 @@ export interface CardDeps {
  */
 export type RefreshOutcome = "edited" | "posted" | "current" | "pending" | "gone";
 
+/** How long a new task's card is left to the creating interaction (it must answer within 3 s). */
+export const NEW_CARD_REPLY_GRACE_MS = 10_000;
+
 /** The card as the channel's settings want it (Submit for review vs Mark done), names from the client's cache. */
 export async function renderCardFor(
   deps: CardDeps,
@@ -64,9 +67,12 @@ export function nameResolver(client: Client, guildId: string): (userId: string) 
  * (or it was deleted). The one path every card change goes through outside a click's own update; the
  * outbox dispatcher calls it too. Idempotent: an older view never overwrites a newer card.
  */
-export async function refreshCard(deps: CardDeps, view: TaskView): Promise<RefreshOutcome> {
+export async function refreshCard(deps: CardDeps, view: TaskView, now = Date.now()): Promise<RefreshOutcome> {
   const { db } = deps.database;
   const card = await findCard(db, view.id);
+  // A task created moments ago gets its card as the creating interaction's reply (replyWithNewCard);
+  // its outbox row must not race that reply into a second card. Past the grace, the reply failed.
+  if (!card && now - Date.parse(view.createdAt) < NEW_CARD_REPLY_GRACE_MS) return "pending";
   if (!card) return postCard(deps, view);
   if (card.messageId === PENDING_MESSAGE_ID) return "pending";
   if (card.renderedVersion >= view.version) return "current";

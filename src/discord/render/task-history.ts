@@ -34,6 +34,6 @@ export function renderHistory(
   return fitEmbed({
     title: `History of #${task.number} · ${task.title}`,
     description: events.length ? events.map(historyLine).join("\n") : "No events yet.",
-    footer: { text: `${total} events · page ${pageNumber} of ${pages}` },
+    footer: { text: `${total} events, newest first · page ${pageNumber} of ${pages}` },
   });
 }

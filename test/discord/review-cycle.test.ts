@@ -1,0 +1,128 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  buttonLabels,
+  createTask,
+  currentMessage,
+  embedOf,
+  fieldOf,
+  isEphemeral,
+  slash,
+  waitForCardStatus,
+} from "./support/act.ts";
+import { type BotUnderTest, bootBot } from "./support/boot-bot.ts";
+import { TEAM_WORLD } from "./support/world.ts";
+
+let bot: BotUnderTest;
+beforeAll(async () => {
+  bot = await bootBot({ world: TEAM_WORLD });
+  const config = await slash(bot, { userId: "olivia" }, "tasklane config", {
+    "reviewer-role": "Reviewer",
+  }).reply();
+  expect(embedOf(config).title).toBe("Settings updated");
+});
+afterAll(async () => {
+  await bot?.stop();
+});
+
+describe("a task's review cycle, through the card's buttons", () => {
+  it("create → Claim → Start → Submit → Request rework → Submit → Approve, the card edited at every step", async () => {
+    const card = await createTask(
+      bot,
+      { userId: "alice" },
+      { title: "Fix login redirect", priority: "high" },
+    );
+    expect(isEphemeral(card)).toBe(false);
+    expect(embedOf(card).title).toBe("#1 · Fix login redirect");
+    expect(fieldOf(card, "Status")).toBe("Open");
+    expect(buttonLabels(card)).toEqual(["Claim", "Start"]);
+
+    const click = async (userId: string, label: string) => {
+      const reply = await bot.discord.clickButton({ message: card.id, userId, label }).reply();
+      expect(reply.id, `${label}: the card itself is updated`).toBe(card.id);
+      return reply;
+    };
+
+    const claimed = await click("alice", "Claim");
+    expect(fieldOf(claimed, "Assignee")).toBe(`<@${bot.discord.user("alice").id}>`);
+    expect(buttonLabels(claimed)).toEqual(["Claim", "Start"]);
+
+    const started = await click("alice", "Start");
+    expect(fieldOf(started, "Status")).toBe("In progress");
+    expect(buttonLabels(started)).toEqual(["Submit for review", "Release"]);
+
+    const submitted = await click("alice", "Submit for review");
+    expect(fieldOf(submitted, "Status")).toBe("In review");
+    expect(buttonLabels(submitted)).toEqual(["Approve", "Request rework"]);
+
+    const form = await bot.discord
+      .clickButton({ message: card.id, userId: "rita", label: "Request rework" })
+      .modal();
+    expect(form.title).toBe("Request rework on #1");
+    const reworked = await bot.discord
+      .submitModal({ userId: "rita", fields: { reason: "Needs a test for the redirect" } })
+      .reply();
+    expect(reworked.id).toBe(card.id);
+    expect(fieldOf(reworked, "Status")).toBe("In progress (rework 1)");
+    expect(buttonLabels(reworked)).toEqual(["Submit for review", "Release"]);
+
+    const resubmitted = await click("alice", "Submit for review");
+    expect(fieldOf(resubmitted, "Status")).toMatch(/^In review/);
+
+    const approved = await click("rita", "Approve");
+    expect(fieldOf(approved, "Status")).toMatch(/^Done/);
+    expect(buttonLabels(approved)).toEqual(["Reopen"]);
+    expect(embedOf(approved).footer?.text).toMatch(/^Created by Alice · last: approved by Rita/);
+
+    // Exactly one card in the channel, edited in place.
+    const cards = bot.discord
+      .channelMessages("general", "HQ")
+      .filter((m) => embedOf(m)?.title?.startsWith("#1 "));
+    expect(cards.map((m) => m.id)).toEqual([card.id]);
+
+    const history = await slash(bot, { userId: "bob" }, "task history", { task: 1 }).reply();
+    expect(isEphemeral(history)).toBe(true);
+    const lines = embedOf(history).description!.split("\n").reverse();
+    expect(lines.map((line) => line.split(" · ")[2])).toEqual([
+      "**created** (Open)",
+      "**claimed**",
+      "**started** (Open → In progress)",
+      "**submitted** (In progress → In review)",
+      "**rework requested** (In review → In progress)",
+      "**submitted** (In progress → In review)",
+      "**approved** (In review → Done)",
+    ]);
+    expect(lines[4]).toContain("Needs a test for the redirect");
+    expect(embedOf(history).footer?.text).toBe("7 events, newest first · page 1 of 1");
+  });
+
+  it("slash commands edit the same card (through the outbox)", async () => {
+    const card = await createTask(bot, { userId: "bob" }, { title: "Write the changelog" });
+    const number = Number(embedOf(card).title!.match(/^#(\d+)/)![1]);
+
+    const claim = await slash(bot, { userId: "bob" }, "task claim", { task: number }).reply();
+    expect(isEphemeral(claim)).toBe(true);
+    expect(claim.content).toBe(`You claimed **#${number}** · Write the changelog.`);
+    const start = await slash(bot, { userId: "bob" }, "task start", { task: number }).reply();
+    expect(start.content).toBe(`**#${number}** · Write the changelog is now In progress.`);
+
+    const edited = await waitForCardStatus(bot, card.id, "In progress");
+    expect(buttonLabels(edited)).toEqual(["Submit for review", "Release"]);
+    expect(fieldOf(currentMessage(bot, card.id), "Assignee")).toBe(`<@${bot.discord.user("bob").id}>`);
+  });
+
+  it("Mark done replaces Submit for review where review is not required", async () => {
+    await slash(bot, { userId: "olivia", channelId: "backend" }, "tasklane config", {
+      "require-review": false,
+    }).reply();
+    const card = await createTask(bot, { userId: "bob", channelId: "backend" }, { title: "Bump deps" });
+    await bot.discord.clickButton({ message: card.id, userId: "bob", label: "Claim" }).reply();
+    const started = await bot.discord
+      .clickButton({ message: card.id, userId: "bob", label: "Start" })
+      .reply();
+    expect(buttonLabels(started)).toEqual(["Mark done", "Release"]);
+    const done = await bot.discord
+      .clickButton({ message: card.id, userId: "bob", label: "Mark done" })
+      .reply();
+    expect(fieldOf(done, "Status")).toBe("Done");
+  });
+});

@@ -1,0 +1,88 @@
+import type { ApiMessage } from "../../stand-in/index.ts";
+import type { BotUnderTest } from "./boot-bot.ts";
+
+type OptionValue = string | number | boolean;
+
+export interface Where {
+  userId: string;
+  channelId?: string;
+  guildId?: string;
+}
+
+/** `/task create` as `alice` in #general of HQ: `slash(bot, { userId: "alice" }, "task create", { title })`. */
+export function slash(
+  bot: BotUnderTest,
+  where: Where,
+  command: string,
+  options: Record<string, OptionValue> = {},
+) {
+  const [name, ...rest] = command.split(" ");
+  const [group, subcommand] = rest.length === 2 ? rest : [undefined, rest[0]];
+  return bot.discord.sendSlashCommand({
+    guildId: where.guildId ?? "HQ",
+    channelId: where.channelId ?? "general",
+    userId: where.userId,
+    name: name!,
+    ...(group ? { group } : {}),
+    ...(subcommand ? { subcommand } : {}),
+    options,
+  });
+}
+
+/** Creates a task and answers its public card (the interaction's reply). */
+export async function createTask(
+  bot: BotUnderTest,
+  where: Where,
+  options: Record<string, OptionValue>,
+): Promise<ApiMessage> {
+  const card = await slash(bot, where, "task create", options).reply();
+  if (card.flags & 64) throw new Error(`task create was refused: ${card.content}`);
+  return card;
+}
+
+export const buttonLabels = (message: ApiMessage): string[] =>
+  message.components.flatMap((row) =>
+    ((row.components ?? []) as { label?: string }[]).map((button) => button.label ?? ""),
+  );
+
+export const customIds = (message: ApiMessage): string[] =>
+  message.components.flatMap((row) =>
+    ((row.components ?? []) as { custom_id?: string }[]).map((button) => button.custom_id ?? ""),
+  );
+
+export const embedOf = (message: ApiMessage) =>
+  message.embeds[0] as {
+    title?: string;
+    description?: string;
+    footer?: { text: string };
+    fields?: { name: string; value: string }[];
+  };
+
+export const fieldOf = (message: ApiMessage, name: string): string | undefined =>
+  embedOf(message)?.fields?.find((field) => field.name === name)?.value;
+
+export const isEphemeral = (message: ApiMessage): boolean => (message.flags & 64) !== 0;
+
+/** The card message as it is now in the channel. */
+export function currentMessage(bot: BotUnderTest, id: string): ApiMessage {
+  const message = bot.discord.message(id);
+  if (!message) throw new Error(`no message ${id}`);
+  return message;
+}
+
+/** Waits until the card shows `status` (edited by a click or by the outbox dispatcher). */
+export async function waitForCardStatus(
+  bot: BotUnderTest,
+  cardId: string,
+  status: string,
+): Promise<ApiMessage> {
+  const now = bot.discord.message(cardId);
+  if (now && fieldOf(now, "Status")?.startsWith(status)) return now;
+  return bot.discord.waitForMessage(
+    {
+      kind: "update",
+      where: (message) => message.id === cardId && (fieldOf(message, "Status") ?? "").startsWith(status),
+    },
+    { timeoutMs: 10_000 },
+  );
+}
