@@ -4,9 +4,8 @@ import type { Queryable } from "./database.ts";
 import { queryRows } from "./raw.ts";
 import { selectTaskViews, type TaskViewRecord } from "./task-views.ts";
 
-/** English stems for title/description, plain words for labels (indexed with the 'simple' config). */
-const tsQuery = (text: string) =>
-  sql`(websearch_to_tsquery('english', ${text}) || websearch_to_tsquery('simple', ${text}))`;
+/** Title, description and labels are all indexed with the english config (migration 0002). */
+const tsQuery = (text: string) => sql`websearch_to_tsquery('english', ${text})`;
 
 const LIVE = sql.raw(`(${LIVE_STATUSES.map((status) => `'${status}'`).join(", ")})`);
 

@@ -177,7 +177,7 @@ function planFailure(
   const failures = task.attempts + 1;
   const retryAt =
     to === "open" ? new Date(now.getTime() + retryDelayMs(failures, engine.retry, engine.random)) : null;
-  const why = text ? `: ${text}` : ".";
+  const why = text ? `: ${text.replace(/[.!?]+$/, "")}.` : ".";
   const announcement =
     retryAt !== null
       ? `Attempt ${failures} of ${settings.maxAttempts} on #${task.number} failed${why} Retrying <t:${Math.ceil(retryAt.getTime() / 1000)}:R>.`
