@@ -22,7 +22,7 @@ export async function resolveClickedTask(ctx: HandlerContext, taskId: number): P
       { taskId, taskGuildId: header.guildId, guildId: ctx.action.guildId },
       "card click from another server",
     );
-    throw new ForbiddenError("That button belongs to a task of another server; nothing was changed.");
+    throw new ForbiddenError("That button or form belongs to a task of another server; nothing was changed.");
   }
   return header;
 }

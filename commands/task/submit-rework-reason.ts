@@ -11,8 +11,8 @@ export async function submitReworkReason(
   id: Extract<CustomId, { kind: "rework_modal" }>,
   ctx: HandlerContext,
 ): Promise<void> {
-  if (!interaction.isFromMessage()) throw new UserError("That form must be opened from a task card.");
   const header = await resolveClickedTask(ctx, id.taskId);
+  if (!interaction.isFromMessage()) throw new UserError("That form must be opened from a task card.");
   if (header.version !== id.version) return refreshStaleCard(interaction, ctx, header);
   const reason = interaction.fields.getTextInputValue(REWORK_REASON_FIELD);
   await applyCardChange(interaction, ctx, header, id.version, () =>

@@ -1,0 +1,150 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { ApiMessage } from "../stand-in/index.ts";
+import { buttonLabels, createTask, customIds, embedOf, fieldOf, isEphemeral, slash } from "./support/act.ts";
+import { type BotUnderTest, bootBot } from "./support/boot-bot.ts";
+import { TEAM_WORLD } from "./support/world.ts";
+
+let bot: BotUnderTest;
+let hq: string;
+beforeAll(async () => {
+  bot = await bootBot({ world: TEAM_WORLD });
+  hq = bot.discord.guild("HQ").id;
+  await slash(bot, { userId: "olivia" }, "tasklane config", { "reviewer-role": "Reviewer" }).reply();
+});
+afterAll(async () => {
+  await bot?.stop();
+});
+
+const numberOf = (card: ApiMessage) => Number(embedOf(card).title!.match(/^#(\d+)/)![1]);
+const click = (card: ApiMessage, userId: string, label: string) =>
+  bot.discord.clickButton({ message: card.id, userId, label });
+
+/** A task of alice's, in review, its card showing Approve / Request rework. */
+async function taskInReview(title: string): Promise<ApiMessage> {
+  const card = await createTask(bot, { userId: "alice" }, { title });
+  await click(card, "alice", "Claim").reply();
+  await click(card, "alice", "Start").reply();
+  const inReview = await click(card, "alice", "Submit for review").reply();
+  expect(buttonLabels(inReview)).toEqual(["Approve", "Request rework"]);
+  return inReview;
+}
+
+async function snapshot(guildId: string, number: number) {
+  const task = await bot.app.services.tasks.get(guildId, number);
+  const history = await bot.app.services.tasks.history(guildId, number);
+  return { status: task.status, version: task.version, assigneeId: task.assigneeId, events: history.total };
+}
+
+describe("clicks are checked like commands", () => {
+  it("a member without the reviewer role clicking Approve is refused and nothing changes", async () => {
+    const card = await taskInReview("Rotate the keys");
+    const before = await snapshot(hq, numberOf(card));
+    const answer = await click(card, "mallory", "Approve").reply();
+    expect(isEphemeral(answer)).toBe(true);
+    expect(answer.content).toMatch(/reviewer/i);
+    expect(await snapshot(hq, numberOf(card))).toEqual(before);
+    const now = bot.discord.message(card.id)!;
+    expect(fieldOf(now, "Status")).toBe("In review");
+    expect(buttonLabels(now)).toEqual(["Approve", "Request rework"]);
+    expect(customIds(now)).toEqual(customIds(card));
+  });
+
+  it("two reviewers clicking Approve at once: one decision, the other is told", async () => {
+    const card = await taskInReview("Ship 2.0");
+    const first = click(card, "rita", "Approve");
+    const second = click(card, "ray", "Approve");
+    await Promise.all([first.reply(), second.reply()]);
+
+    const number = numberOf(card);
+    const reviews = await bot.app.services.tasks.reviews(hq, number);
+    expect(reviews.filter((review) => review.verdict === "approved")).toHaveLength(1);
+    const history = await bot.app.services.tasks.history(hq, number);
+    expect(history.items.filter((event) => event.kind === "approved")).toHaveLength(1);
+    expect((await bot.app.services.tasks.get(hq, number)).status).toBe("done");
+
+    const winner = reviews[0]!.reviewerId === bot.discord.user("rita").id ? first : second;
+    const loser = winner === first ? second : first;
+    const notice = await loser.followUp(0);
+    expect(isEphemeral(notice)).toBe(true);
+    expect(notice.content).toMatch(/Done/);
+    expect(winner.record.followUpIds).toEqual([]);
+    expect(fieldOf(bot.discord.message(card.id)!, "Status")).toBe("Done");
+  });
+
+  it("a stale card is refreshed and the user told what changed", async () => {
+    const card = await createTask(bot, { userId: "alice" }, { title: "Tidy the README" });
+    const shown = customIds(card);
+    await slash(bot, { userId: "bob" }, "task claim", { task: numberOf(card) }).reply();
+    const stale = bot.discord.clickButton({
+      message: card.id,
+      userId: "alice",
+      customId: shown[0]!,
+      unchecked: true,
+    });
+    const refreshed = await stale.reply();
+    expect(refreshed.id).toBe(card.id);
+    expect(fieldOf(refreshed, "Assignee")).toBe(`<@${bot.discord.user("bob").id}>`);
+    const notice = await stale.followUp(0);
+    expect(isEphemeral(notice)).toBe(true);
+    expect(notice.content).toContain("changed since this card was shown");
+    expect(notice.content).toContain(`<@${bot.discord.user("bob").id}>`);
+    const task = await bot.app.services.tasks.get(hq, numberOf(card));
+    expect(task.assigneeId).toBe(bot.discord.user("bob").id);
+  });
+});
+
+describe("custom_ids are input", () => {
+  it("a button naming a task of another server is refused without touching that task", async () => {
+    const elsewhere = bot.discord.guild("Elsewhere").id;
+    const foreign = await createTask(
+      bot,
+      { guildId: "Elsewhere", channelId: "general", userId: "eve" },
+      { title: "Theirs" },
+    );
+    const before = await snapshot(elsewhere, numberOf(foreign));
+    const local = await createTask(bot, { userId: "mallory" }, { title: "Decoy" });
+    const [claimTheirs] = customIds(foreign);
+    const answer = await bot.discord
+      .clickButton({ message: local.id, userId: "mallory", customId: claimTheirs!, unchecked: true })
+      .reply();
+    expect(isEphemeral(answer)).toBe(true);
+    expect(answer.content).toBe(
+      "That button or form belongs to a task of another server; nothing was changed.",
+    );
+    expect(await snapshot(elsewhere, numberOf(foreign))).toEqual(before);
+    expect(bot.discord.message(local.id)!.components).toEqual(local.components);
+
+    const reworkTheirs = claimTheirs!.replace("t1:claim:", "t1:rework-reason:");
+    const form = await bot.discord
+      .submitModal({
+        userId: "mallory",
+        customId: reworkTheirs,
+        channelId: "general",
+        guildId: "HQ",
+        fields: { reason: "x" },
+        unchecked: true,
+      })
+      .reply();
+    expect(form.content).toBe(
+      "That button or form belongs to a task of another server; nothing was changed.",
+    );
+    expect(await snapshot(elsewhere, numberOf(foreign))).toEqual(before);
+  });
+
+  it.each([
+    ["garbled", "not-a-tasklane-id"],
+    ["forged action", "t1:delete:1:1"],
+    ["non-numeric id", "t1:approve:one:1"],
+    ["oversized number", "t1:approve:99999999999:1"],
+    ["unknown task", "t1:approve:999999:1"],
+  ])("a %s custom_id is refused with a clear sentence", async (_what, customId) => {
+    const card = await createTask(bot, { userId: "alice" }, { title: `Target of ${customId}` });
+    const before = await snapshot(hq, numberOf(card));
+    const answer = await bot.discord
+      .clickButton({ message: card.id, userId: "alice", customId, unchecked: true })
+      .reply();
+    expect(isEphemeral(answer)).toBe(true);
+    expect(answer.content).toMatch(/not one Tasklane recognises|no longer exists/);
+    expect(await snapshot(hq, numberOf(card))).toEqual(before);
+  });
+});
