@@ -9,7 +9,9 @@ const USAGE = `npm run bench [-- options]
   --quick           smoke run, under 3 minutes: smaller counts, one e2e step, 100k-task scale only
   --only a,b        run only these scenarios (${scenarios.map((s) => s.id).join(", ")})
   --skip a,b        run all but these
-  --out-dir dir     where results.md / results.json go (default bench/)`;
+  --out-dir dir     where results.md / results.json go (default bench/)
+  --profile         e2e: run the bot under node --cpu-prof (profiles in bench/.tmp/profile-e2e/);
+                    other scenarios: run the bench itself with node --cpu-prof --import tsx bench/run.ts`;
 
 const { values } = parseArgs({
   options: {
@@ -17,6 +19,7 @@ const { values } = parseArgs({
     only: { type: "string" },
     skip: { type: "string" },
     "out-dir": { type: "string", default: "bench" },
+    profile: { type: "boolean", default: false },
     help: { type: "boolean", default: false },
   },
 });
@@ -45,6 +48,7 @@ progress(`servers from ${servers.source}`);
 const machine = await describeMachine(servers);
 const context: BenchContext = {
   quick: values.quick,
+  profile: values.profile,
   servers,
   runId: `${Date.now().toString(36)}${process.pid}`,
   progress,

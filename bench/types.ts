@@ -43,6 +43,8 @@ export interface Servers {
 
 export interface BenchContext {
   quick: boolean;
+  /** Profile what the scenario drives (e2e: the bot process) with --cpu-prof. */
+  profile: boolean;
   servers: Servers;
   /** A run-unique token for database names and Redis prefixes. */
   runId: string;

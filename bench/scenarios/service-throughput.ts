@@ -12,7 +12,7 @@ export const serviceThroughput: Scenario = {
   title: "Service throughput: the task engine on Postgres + Redis (no Discord)",
   async run(context) {
     const n = context.quick
-      ? { creates: 800, claims: 800, views: 300, mix: 4_000 }
+      ? { creates: 500, claims: 600, views: 300, mix: 4_000 }
       : { creates: 4_000, claims: 4_000, views: 1_000, mix: 20_000 };
     const harness = await openServiceHarness(context, "service");
     const outcome: Outcome = { rows: [], targets: [], notes: [] };
@@ -55,9 +55,7 @@ export const serviceThroughput: Scenario = {
       const coldWarm = await measureColdWarm(harness, viewLane, viewed.numbers);
       outcome.rows.push(...coldWarm.rows);
       outcome.targets.push(...coldWarm.targets);
-      const mix = await measureViewMix(harness, viewLane, viewed.numbers, n.mix);
-      outcome.rows.push(mix.row);
-      outcome.targets.push(...mix.targets);
+      outcome.rows.push(await measureViewMix(harness, viewLane, viewed.numbers, n.mix));
       outcome.notes.push(
         `${n.creates} creates then their ${n.creates * 4} transitions; ${n.claims} open tasks per next step ` +
           "(callers are bot users not registered as agents, so no per-agent cap; next = claim + start in one transaction); " +

@@ -19,7 +19,7 @@ export function sideBySide(extra: Contender[] = []): Scenario {
     title: "Side by side: claim-and-complete, 8 workers, same Postgres and Redis",
     async run(context: BenchContext) {
       const options: ContenderOptions = {
-        items: context.quick ? 2_000 : 20_000,
+        items: context.quick ? 600 : 10_000,
         workers: 8,
         producers: 8,
         postgresUrl: context.servers.postgresUrl,

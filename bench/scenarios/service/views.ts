@@ -76,7 +76,7 @@ export async function measureViewMix(
   lane: Lane,
   numbers: number[],
   operations: number,
-): Promise<{ row: ResultRow; targets: TargetCheck[] }> {
+): Promise<ResultRow> {
   const pick = createZipf(numbers.length, 1.0, 11);
   const random = seededRandom(13);
   let writes = 0;
@@ -99,13 +99,10 @@ export async function measureViewMix(
   const ratio = hitRatio(before, harness.cache.metrics());
   const percent = `${(ratio * 100).toFixed(1)}%`;
   return {
-    row: {
-      name: "realistic mix: 95% views, 5% comments, Zipf popularity, 8 concurrent",
-      latency: summarize(samples),
-      throughput: perSecond(operations, wallMs),
-      unit: "ops/s",
-      note: `cache hit ratio ${percent} over ${numbers.length} tasks (${writes} writes), after a warm-up pass`,
-    },
-    targets: [{ target: "cache hit ratio > 95% on the realistic mix", figure: percent, met: ratio > 0.95 }],
+    name: "view mix: 95% views, 5% comments, Zipf popularity, 8 concurrent",
+    latency: summarize(samples),
+    throughput: perSecond(operations, wallMs),
+    unit: "ops/s",
+    note: `cache hit ratio ${percent} over ${numbers.length} tasks (${writes} writes), after a warm-up pass`,
   };
 }
