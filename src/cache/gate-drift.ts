@@ -1,6 +1,7 @@
 import { and, count, eq, inArray, isNotNull, sql } from "drizzle-orm";
 import type { Database, Queryable } from "../store/database.ts";
 import { channelSettings, LIVE_STATUSES, tasks } from "../store/schema.ts";
+import { createRunCoalescer } from "./coalesce-runs.ts";
 import type { LimitGate } from "./types.ts";
 
 export interface GateDrift {
@@ -55,14 +56,20 @@ export async function checkGateDrift(
   return drifts;
 }
 
-/** Sets one channel's counter from Postgres (after a flush, a restart, or a suspected drift). */
-export async function rebuildGateCounter(
-  database: Database,
-  gate: LimitGate,
-  channelId: string,
-): Promise<number> {
-  const { live } = await repairUnderLock(database, gate, channelId);
-  return live;
+const rebuilds = new WeakMap<LimitGate, ReturnType<typeof createRunCoalescer<number>>>();
+
+/**
+ * Sets one channel's counter from Postgres (after a flush, a restart, or a suspected drift). A burst of
+ * callers for one channel (every create of a herd that found no counter) shares at most two rebuilds,
+ * each starting after the caller asked, so none is answered with a count from before its commit.
+ */
+export function rebuildGateCounter(database: Database, gate: LimitGate, channelId: string): Promise<number> {
+  let coalesce = rebuilds.get(gate);
+  if (!coalesce) {
+    coalesce = createRunCoalescer<number>();
+    rebuilds.set(gate, coalesce);
+  }
+  return coalesce(channelId, async () => (await repairUnderLock(database, gate, channelId)).live);
 }
 
 async function repairUnderLock(

@@ -129,4 +129,21 @@ describe.each([
       lines.filter((line) => line.level === 40).map((line) => [line.msg, line.channelId, line.counter]),
     ).toEqual([["queue gate counter disagreed with Postgres; repaired", channelId, 9]]);
   });
+
+  it("a herd of rebuilds for one channel costs at most two, and each sees the tasks committed before it asked", async () => {
+    const channelId = await channelWith(2, 0);
+    const before = database.queryCount();
+    await rebuildGateCounter(database, cache.gate, channelId);
+    const perRebuild = database.queryCount() - before;
+
+    const herd = Array.from({ length: 50 }, () => rebuildGateCounter(database, cache.gate, channelId));
+    await database.db
+      .insert(tasks)
+      .values({ guildId: GUILD, channelId, number: 9_999, title: "late", createdBy: "1" });
+    const late = rebuildGateCounter(database, cache.gate, channelId);
+    const counts = await Promise.all([...herd, late]);
+    expect(counts.at(-1)).toBe(3);
+    expect(database.queryCount() - before - perRebuild).toBeLessThanOrEqual(2 * perRebuild + 1);
+    expect(await cache.gate.peek(channelId)).toBe(3);
+  });
 });
