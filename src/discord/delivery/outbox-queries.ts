@@ -126,10 +126,11 @@ export async function markDead(db: Queryable, ids: number[], error: string): Pro
 /** Milliseconds until the next pending row comes due (0 if one is due now); null when none is pending. */
 export async function msUntilNextDue(db: Queryable): Promise<number | null> {
   const result = await db.execute(sql`
-    SELECT GREATEST(0, EXTRACT(EPOCH FROM (min(next_attempt_at) - now())) * 1000)::float8 AS ms
+    SELECT (EXTRACT(EPOCH FROM (min(next_attempt_at) - now())) * 1000)::float8 AS ms
     FROM outbox WHERE state = 'pending'`);
+  // Not GREATEST(0, …) in SQL: GREATEST ignores NULL, so an empty outbox would read as "due now" and spin.
   const ms = rowsOf<{ ms: number | null }>(result)[0]?.ms;
-  return ms === null || ms === undefined ? null : Number(ms);
+  return ms === null || ms === undefined ? null : Math.max(0, Number(ms));
 }
 
 /** node-postgres and PGlite both answer raw SQL with `{ rows }`. */
