@@ -7,6 +7,8 @@ export interface Where {
   userId: string;
   channelId?: string;
   guildId?: string;
+  /** Send even what Discord's client would not show this member (e.g. a command hidden by permissions). */
+  unchecked?: boolean;
 }
 
 /** `/task create` as `alice` in #general of HQ: `slash(bot, { userId: "alice" }, "task create", { title })`. */
@@ -26,6 +28,7 @@ export function slash(
     ...(group ? { group } : {}),
     ...(subcommand ? { subcommand } : {}),
     options,
+    ...(where.unchecked ? { unchecked: true } : {}),
   });
 }
 

@@ -97,3 +97,18 @@ function captureLogger(lines: LogLine[]): Logger {
   });
   return pino({ level: process.env.BOT_LOG_LEVEL ?? "debug", base: { service: "tasklane" } }, sink);
 }
+
+/** The first log line matching `match`, waiting briefly: the bot logs an interaction after answering it. */
+export async function waitForLog(
+  bot: BotUnderTest,
+  match: (line: LogLine) => boolean,
+  timeoutMs = 5_000,
+): Promise<LogLine> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const line = bot.logs.find(match);
+    if (line) return line;
+    if (Date.now() > deadline) throw new Error("timed out waiting for a log line");
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
