@@ -13,6 +13,8 @@ export interface ExpireLeasesDeps {
   batchSize?: number;
   /** How long a claimed expired lease stays hidden from other instances while it is being failed. */
   claimMs?: number;
+  /** The engine's clock, which wrote the leases. Default: Date. */
+  now?: () => Date;
 }
 
 interface ExpiredLease extends Record<string, unknown> {
@@ -36,11 +38,12 @@ export async function expireLeases(deps: ExpireLeasesDeps): Promise<number> {
   const userId = deps.systemUserId();
   if (!userId) return 0;
   const claimSeconds = (deps.claimMs ?? 60_000) / 1000;
+  const now = deps.now ? sql`${deps.now().toISOString()}::timestamptz` : sql`now()`;
   const result = await deps.database.db.execute(sql`
-    UPDATE tasks SET lease_expires_at = now() + make_interval(secs => ${claimSeconds})
+    UPDATE tasks SET lease_expires_at = ${now} + make_interval(secs => ${claimSeconds})
     WHERE id IN (
       SELECT id FROM tasks
-      WHERE status = 'in_progress' AND lease_expires_at <= now()
+      WHERE status = 'in_progress' AND lease_expires_at <= ${now}
       ORDER BY lease_expires_at
       LIMIT ${deps.batchSize ?? 20}
       FOR UPDATE SKIP LOCKED)

@@ -11,6 +11,8 @@ export interface JobsOptions {
   /** How often each job looks for work (± 20 % so instances drift apart). Default 5 s. */
   intervalMs?: number;
   leaseClaimMs?: number;
+  /** The engine's clock (ServiceDeps.now). */
+  now?: () => Date;
 }
 
 export interface Jobs {
@@ -38,6 +40,7 @@ export function startJobs(options: JobsOptions): Jobs {
       log,
       systemUserId: options.systemUserId,
       claimMs: options.leaseClaimMs,
+      now: options.now,
     });
     return { expiredLeases };
   }

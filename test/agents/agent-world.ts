@@ -6,7 +6,7 @@ import type { Cache } from "../../src/cache/types.ts";
 import { loadConfig } from "../../src/config.ts";
 import { readJsonBlock } from "../../src/discord/delivery/json-block.ts";
 import { deployCommands } from "../../src/discord/deploy-commands.ts";
-import { silentLogger } from "../../src/log.ts";
+import { createLogger, silentLogger } from "../../src/log.ts";
 import { type ApiMessage, DiscordStandIn, type StandInOptions } from "../stand-in/index.ts";
 import {
   createTestDatabase,
@@ -93,7 +93,9 @@ export async function startAgentWorld(options: AgentWorldOptions = {}): Promise<
   await deployCommands({ rest, applicationId: discord.applicationId, guildId: discord.guild("HQ").id });
   const app = await createApp({
     config,
-    log: silentLogger,
+    log: process.env.AGENT_TEST_LOG
+      ? createLogger({ level: process.env.AGENT_TEST_LOG, format: "json" })
+      : silentLogger,
     cache,
     http: false,
     skipMigrations: true,

@@ -57,7 +57,7 @@ async function sendCard(deps: DiscordSenderDeps, row: ClaimedRow): Promise<SendR
   const view = await loadTask(deps, row);
   if (!view) return { messageId: null, note: "task no longer exists" };
   const outcome = await refreshCard(cardDepsOf(deps, client), view);
-  if (outcome === "pending") throw new NotReadyError("another poster is posting this card", 1_000);
+  if (outcome === "pending") throw new NotReadyError("another poster is posting this card", 250);
   if (outcome === "gone") return { messageId: null, note: "the channel no longer exists" };
   const card = await findCard(deps.database.db, view.id);
   return {

@@ -53,6 +53,11 @@ export interface OutboxDispatcherOptions {
   claimMs?: number;
   retry?: Partial<DeliveryRetryPolicy>;
   random?: () => number;
+  /**
+   * The clock rows are due by; the same one the engine writes next_attempt_at with (a retried
+   * assignment is due when the engine's backoff ends). Default: Date.
+   */
+  now?: () => Date;
 }
 
 export interface OutboxDispatcher {
@@ -70,6 +75,8 @@ export function createOutboxDispatcher(options: OutboxDispatcherOptions): Outbox
   const claimMs = options.claimMs ?? 30_000;
   const retry = { ...DEFAULT_DELIVERY_RETRY, ...options.retry };
   const random = options.random ?? Math.random;
+  const clock = options.now;
+  const now = () => clock?.() ?? new Date();
   const metrics = options.metrics ?? createDeliveryMetrics();
   let stopped = false;
   let wake: (() => void) | undefined;
@@ -84,7 +91,7 @@ export function createOutboxDispatcher(options: OutboxDispatcherOptions): Outbox
   const rounds = new Set<Promise<number>>();
 
   function runRound(): Promise<number> {
-    const round = claimDueRows(database.db, batchSize, claimMs).then(async (groups) => {
+    const round = claimDueRows(database.db, batchSize, claimMs, clock?.()).then(async (groups) => {
       await Promise.all(groups.map(deliverGroup));
       return groups.length;
     });
@@ -149,7 +156,7 @@ export function createOutboxDispatcher(options: OutboxDispatcherOptions): Outbox
       return;
     }
     const delayMs = retryDelay(failure, failures);
-    await scheduleRetry(database.db, ids, delayMs, failure.message, counts);
+    await scheduleRetry(database.db, ids, new Date(now().getTime() + delayMs), failure.message, counts);
     metrics.retried(leader.kind, failure.kind);
     log.warn(
       { ...context, failures, reason: failure.kind, delayMs, error: failure.message },
@@ -174,7 +181,7 @@ export function createOutboxDispatcher(options: OutboxDispatcherOptions): Outbox
       woken = false;
       return;
     }
-    const untilDue = await msUntilNextDue(database.db).catch(() => null);
+    const untilDue = await msUntilNextDue(database.db, clock?.()).catch(() => null);
     const ms = Math.min(pollMs, untilDue ?? pollMs);
     if (ms <= 0) return;
     await new Promise<void>((resolve) => {

@@ -1,4 +1,4 @@
-import { sql } from "drizzle-orm";
+import { type SQL, sql } from "drizzle-orm";
 import type { Queryable } from "../../store/database.ts";
 
 export interface ClaimedRow {
@@ -40,11 +40,17 @@ interface RawRow extends Record<string, unknown> {
  * instance holds a key (its leader's next_attempt_at lies in the future) no other instance sends for it,
  * and rows that arrive meanwhile wait and join the next send. The leader's followers are claimed with it.
  */
-export async function claimDueRows(db: Queryable, batch: number, claimMs: number): Promise<ClaimedGroup[]> {
+export async function claimDueRows(
+  db: Queryable,
+  batch: number,
+  claimMs: number,
+  now?: Date,
+): Promise<ClaimedGroup[]> {
+  const at = clock(now);
   const result = await db.execute(sql`
     WITH leaders AS (
       SELECT o.id FROM outbox o
-      WHERE o.state = 'pending' AND o.next_attempt_at <= now()
+      WHERE o.state = 'pending' AND o.next_attempt_at <= ${at}
         AND (o.coalesce_key IS NULL OR o.id = (
           SELECT min(b.id) FROM outbox b WHERE b.state = 'pending' AND b.coalesce_key = o.coalesce_key))
       ORDER BY o.next_attempt_at, o.id
@@ -58,7 +64,7 @@ export async function claimDueRows(db: Queryable, batch: number, claimMs: number
         AND f.id NOT IN (SELECT id FROM leaders)
       FOR UPDATE SKIP LOCKED
     )
-    UPDATE outbox SET next_attempt_at = now() + make_interval(secs => ${claimMs / 1000})
+    UPDATE outbox SET next_attempt_at = ${at} + make_interval(secs => ${claimMs / 1000})
     WHERE id IN (SELECT id FROM leaders UNION ALL SELECT id FROM followers)
     RETURNING id, guild_id, channel_id, task_id, kind, payload, coalesce_key, nonce, attempts`);
   return groupRows(rowsOf<RawRow>(result).map(toClaimedRow));
@@ -105,13 +111,13 @@ export async function markSent(
 export async function scheduleRetry(
   db: Queryable,
   ids: number[],
-  delayMs: number,
+  retryAt: Date,
   error: string,
   countsAsFailure: boolean,
 ): Promise<void> {
   await db.execute(sql`
     UPDATE outbox SET
-      next_attempt_at = now() + make_interval(secs => ${delayMs / 1000}),
+      next_attempt_at = ${retryAt.toISOString()}::timestamptz,
       attempts = attempts + ${countsAsFailure ? 1 : 0},
       last_error = ${error}
     WHERE id IN (${sql.join(ids, sql`, `)}) AND state = 'pending'`);
@@ -124,13 +130,18 @@ export async function markDead(db: Queryable, ids: number[], error: string): Pro
 }
 
 /** Milliseconds until the next pending row comes due (0 if one is due now); null when none is pending. */
-export async function msUntilNextDue(db: Queryable): Promise<number | null> {
+export async function msUntilNextDue(db: Queryable, now?: Date): Promise<number | null> {
   const result = await db.execute(sql`
-    SELECT (EXTRACT(EPOCH FROM (min(next_attempt_at) - now())) * 1000)::float8 AS ms
+    SELECT (EXTRACT(EPOCH FROM (min(next_attempt_at) - ${clock(now)})) * 1000)::float8 AS ms
     FROM outbox WHERE state = 'pending'`);
   // Not GREATEST(0, …) in SQL: GREATEST ignores NULL, so an empty outbox would read as "due now" and spin.
   const ms = rowsOf<{ ms: number | null }>(result)[0]?.ms;
   return ms === null || ms === undefined ? null : Math.max(0, Number(ms));
+}
+
+/** An injected clock's time, else the database's (no sub-millisecond gap with rows it stamped). */
+function clock(now: Date | undefined): SQL {
+  return now ? sql`${now.toISOString()}::timestamptz` : sql`now()`;
 }
 
 /** node-postgres and PGlite both answer raw SQL with `{ rows }`. */

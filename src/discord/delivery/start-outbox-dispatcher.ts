@@ -29,6 +29,8 @@ export interface StartOutboxDispatcherOptions {
   batchSize?: number;
   pollMs?: number;
   retry?: Partial<DeliveryRetryPolicy>;
+  /** The engine's clock (ServiceDeps.now): rows are due by the clock that wrote them. */
+  now?: () => Date;
 }
 
 /**
@@ -58,5 +60,6 @@ export function startOutboxDispatcher(options: StartOutboxDispatcherOptions): Ou
     batchSize: options.batchSize,
     pollMs: options.pollMs,
     retry: options.retry,
+    now: options.now,
   });
 }
