@@ -140,6 +140,7 @@ export async function createApp(options: AppOptions): Promise<App> {
         client,
         services,
         registry,
+        now: options.engine?.now,
         ...options.delivery,
       });
       jobs = startJobs({
@@ -147,6 +148,7 @@ export async function createApp(options: AppOptions): Promise<App> {
         tasks: services.tasks,
         log,
         systemUserId: () => client.user?.id,
+        now: options.engine?.now,
         ...options.jobs,
       });
       log.info(
