@@ -134,6 +134,25 @@ describe("channel messages through the stand-in", () => {
     ).rejects.toMatchObject({ code: 10008 });
   });
 
+  it("accepts multipart bodies (payload_json plus files) and stores the attachments", async () => {
+    const { discord } = connected;
+    const sent = await channel("general").send({
+      content: "the report",
+      files: [{ attachment: Buffer.from("a,b\n1,2\n"), name: "report.csv", description: "weekly" }],
+    });
+    const request = await discord.waitForRequest({
+      method: "POST",
+      route: "/channels/:channelId/messages",
+      where: (r) => (r.body as { content?: string })?.content === "the report",
+    });
+    expect(request.encoding).toBe("multipart");
+    expect(request.files).toMatchObject([{ field: "files[0]", filename: "report.csv", size: 8 }]);
+    expect(discord.message(sent.id)!.attachments).toMatchObject([
+      { filename: "report.csv", size: 8, description: "weekly" },
+    ]);
+    expect(sent.attachments.first()!.name).toBe("report.csv");
+  });
+
   it("refuses to post where the bot may not send messages", async () => {
     await expect(channel("announcements").send("hello")).rejects.toMatchObject({ status: 403, code: 50013 });
   });

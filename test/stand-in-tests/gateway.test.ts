@@ -42,6 +42,47 @@ describe("a discord.js client that loses its gateway connection", () => {
   });
 });
 
+describe("shards", () => {
+  it("sends each guild's events to the shard that owns it, and a guild added later to its shard", async () => {
+    // (guild_id >> 22) % 2 decides the shard: these ids land on shards 0 and 1
+    const onShard = (ms: number) => (BigInt(ms) << 22n).toString();
+    const connected = await connectClient(
+      {
+        shards: 2,
+        maxConcurrency: 2,
+        guilds: [
+          { id: onShard(1_000_000_000_000), name: "Even", channels: ["general"], members: ["olivia"] },
+          { id: onShard(1_000_000_000_001), name: "Odd", channels: ["general"], members: ["olivia"] },
+        ],
+      },
+      { shards: "auto" },
+    );
+    try {
+      const { client, discord } = connected;
+      expect(discord.gateway.sessions().map((s) => s.shard)).toEqual([
+        [0, 2],
+        [1, 2],
+      ]);
+      expect(client.guilds.cache.map((g) => [g.name, g.shardId]).sort()).toEqual([
+        ["Even", 0],
+        ["Odd", 1],
+      ]);
+      const joined = once(client, Events.GuildCreate);
+      const third = discord.addGuild({
+        id: onShard(1_000_000_000_003),
+        name: "Third",
+        channels: ["lobby"],
+        members: ["olivia"],
+      });
+      const [guild] = (await joined) as [{ id: string; shardId: number }];
+      expect(guild.id).toBe(third.id);
+      expect(guild.shardId).toBe(1);
+    } finally {
+      await connected.close();
+    }
+  });
+});
+
 describe("the gateway protocol, spoken by hand", () => {
   let discord: DiscordStandIn;
   beforeAll(async () => {

@@ -24,6 +24,8 @@ export interface StandInOptions extends WorldSpec {
   rateLimits?: RateLimitMode;
   /** the invoking user's locale in interactions (default en-US) */
   locale?: string;
+  /** keep request and response bodies in the request log (default true); false saves memory in long benchmarks */
+  keepRequestBodies?: boolean;
   /** default: pino at STANDIN_LOG_LEVEL or "warn" */
   logger?: Logger;
   /** default 0: a free port on 127.0.0.1 */

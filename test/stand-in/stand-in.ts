@@ -4,7 +4,7 @@ import type { AddressInfo } from "node:net";
 import { pino } from "pino";
 import type { Core, InteractionEventName } from "./core.ts";
 import { Gateway } from "./gateway/gateway.ts";
-import { PRIVILEGED_INTENT_NAMES, PRIVILEGED_INTENTS } from "./gateway/intents.ts";
+import { Intent, PRIVILEGED_INTENT_NAMES, PRIVILEGED_INTENTS } from "./gateway/intents.ts";
 import {
   type AutocompleteInput,
   autocomplete,
@@ -20,6 +20,7 @@ import { type ModalSubmitInput, submitModal } from "./interactions/modal-submit.
 import type { InteractionRecord } from "./interactions/record.ts";
 import { InteractionRegistry } from "./interactions/registry.ts";
 import { DEFAULTS, type StandInOptions } from "./options.ts";
+import { gatewayGuild } from "./payloads/guild.ts";
 import { type Fault, FaultInjector, type FaultSpec } from "./rest/faults.ts";
 import { RateLimiter } from "./rest/rate-limits.ts";
 import { type LoggedRequest, RequestLog, type RequestMatch } from "./rest/request-log.ts";
@@ -31,12 +32,13 @@ import { guildRoutes } from "./rest/routes/guilds.ts";
 import { interactionRoutes } from "./rest/routes/interactions.ts";
 import { reactionRoutes } from "./rest/routes/reactions.ts";
 import { handleRestRequest } from "./rest/server.ts";
-import { buildWorld, DEFAULT_WORLD } from "./state/build-world.ts";
+import { addGuildFromSpec, buildWorld, DEFAULT_WORLD } from "./state/build-world.ts";
 import { CommandStore } from "./state/commands.ts";
 import { MessageLog, type MessageMatch } from "./state/message-log.ts";
 import { MessageStore, type StoredMessage } from "./state/messages.ts";
 import { type MessageEvent, Messaging } from "./state/messaging.ts";
 import type { GuildState, World } from "./state/world.ts";
+import type { GuildSpec } from "./state/world-spec.ts";
 import { type InteractionLatency, type LatencySummary, latencies, summarize } from "./stats.ts";
 import type { ApiChannel, ApiCommand, ApiMessage, ApiRole, ApiUser } from "./types.ts";
 import type { WaitOptions } from "./wait.ts";
@@ -149,6 +151,7 @@ export class DiscordStandIn extends EventEmitter<StandInEvents> {
       rateLimits: new RateLimiter(options.rateLimits ?? "generous"),
       logger: core.logger,
       token: options.token,
+      keepBodies: options.keepRequestBodies ?? true,
       onRequest: (entry: LoggedRequest) => this.emit("request", entry),
     };
     this.server = createServer((req, res) => {
@@ -221,6 +224,15 @@ export class DiscordStandIn extends EventEmitter<StandInEvents> {
   /** Guild-wide permission bits of a member (owner and Administrator: all). */
   permissionsOf(user: string, guild?: string): bigint {
     return this.world.basePermissions(this.world.guild(guild).id, this.world.user(user).id);
+  }
+
+  /** Adds a guild while running (the bot joins it): GUILD_CREATE goes to the session of its shard. */
+  addGuild(spec: GuildSpec): GuildState {
+    const guild = addGuildFromSpec(this.world, spec);
+    this.core.gateway.dispatchToGuild(guild.id, "GUILD_CREATE", (session) =>
+      session.has(Intent.Guilds) ? gatewayGuild(this.world, guild, session.has(Intent.GuildPresences)) : null,
+    );
+    return guild;
   }
 
   /** Commands a member of this guild can pick from: the guild's own, then global ones. */

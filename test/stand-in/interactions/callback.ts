@@ -1,6 +1,7 @@
 import type { Core } from "../core.ts";
 import { apiErrors, DiscordApiError, FormErrors } from "../errors.ts";
 import { MessageType } from "../payloads/message.ts";
+import type { UploadedFile } from "../rest/read-body.ts";
 import type { RouteAnswer } from "../rest/router.ts";
 import type { ApiChoice, ApiInteractionMetadata, ApiModal, Json, JsonObject } from "../types.ts";
 import { isEmptyMessage, MessageFlag, validateMessageBody } from "../validate/message-body.ts";
@@ -15,14 +16,16 @@ const ALLOWED: Record<number, number[]> = {
 };
 
 /** POST /interactions/{id}/{token}/callback: Discord's 3-second window, one acknowledgement, and its effects. */
-export function handleCallback(
-  core: Core,
-  id: string,
-  token: string,
-  body: Json | undefined,
-  withResponse: boolean,
-  receivedAt: number,
-): RouteAnswer {
+export interface CallbackRequest {
+  body: Json | undefined;
+  files: UploadedFile[];
+  withResponse: boolean;
+  /** performance.now() when the request arrived */
+  receivedAt: number;
+}
+
+export function handleCallback(core: Core, id: string, token: string, request: CallbackRequest): RouteAnswer {
+  const { body, files, withResponse, receivedAt } = request;
   const record = core.interactions.get(id);
   if (!record || record.token !== token) throw apiErrors.unknownInteraction();
   const type = ((body ?? {}) as JsonObject).type as number | undefined;
@@ -32,7 +35,7 @@ export function handleCallback(
       throw apiErrors.unknownInteraction();
     const data = ((body ?? {}) as JsonObject).data as Json | undefined;
     checkType(record, type);
-    const answer = apply(core, record, type!, data);
+    const answer = apply(core, record, type!, data, files);
     record.callback = { type: type!, data, at: Date.now(), latencyMs: receivedAt - record.dispatchedHr };
     record.record({ kind: "callback", callbackType: type! });
     core.interactionEvent("callback", record);
@@ -68,19 +71,25 @@ function checkType(record: InteractionRecord, type: number | undefined): void {
 }
 
 /** Applies the callback; answers the message it created or updated, if any. */
-function apply(core: Core, record: InteractionRecord, type: number, data: Json | undefined) {
+function apply(
+  core: Core,
+  record: InteractionRecord,
+  type: number,
+  data: Json | undefined,
+  files: UploadedFile[],
+) {
   const errors = new FormErrors();
   const obj = (data ?? {}) as JsonObject;
   switch (type) {
     case CallbackType.ChannelMessage: {
       validateMessageBody(obj, errors, ["data"]);
       errors.throwIfAny();
-      if (isEmptyMessage(obj, 0)) throw apiErrors.emptyMessage();
-      return respond(core, record, obj, 0);
+      if (isEmptyMessage(obj, files.length)) throw apiErrors.emptyMessage();
+      return respond(core, record, obj, 0, files);
     }
     case CallbackType.DeferredChannelMessage: {
       const flags = typeof obj.flags === "number" ? obj.flags & MessageFlag.Ephemeral : 0;
-      const stored = respond(core, record, { content: "", flags }, MessageFlag.Loading);
+      const stored = respond(core, record, { content: "", flags }, MessageFlag.Loading, []);
       record.originalLoading = true;
       return stored;
     }
@@ -93,7 +102,7 @@ function apply(core: Core, record: InteractionRecord, type: number, data: Json |
       const source = core.messages.get(record.sourceMessageId!);
       if (!source || source.deleted) throw apiErrors.unknownMessage();
       record.originalMessageId = source.message.id;
-      return core.messaging.edit(source, obj);
+      return core.messaging.edit(source, obj, files);
     }
     case CallbackType.AutocompleteResult:
       validateChoices(data, errors, ["data"]);
@@ -111,7 +120,13 @@ function apply(core: Core, record: InteractionRecord, type: number, data: Json |
   }
 }
 
-function respond(core: Core, record: InteractionRecord, body: JsonObject, extraFlags: number) {
+function respond(
+  core: Core,
+  record: InteractionRecord,
+  body: JsonObject,
+  extraFlags: number,
+  files: UploadedFile[],
+) {
   const ephemeral = typeof body.flags === "number" && (body.flags & MessageFlag.Ephemeral) !== 0;
   const stored = core.messaging.createBotMessage({
     channelId: record.payload.channel_id,
@@ -123,6 +138,7 @@ function respond(core: Core, record: InteractionRecord, body: JsonObject, extraF
     interactionMetadata: interactionMetadata(record),
     viaWebhook: true,
     extraFlags,
+    files,
   });
   record.originalMessageId = stored.message.id;
   return stored;

@@ -1,5 +1,6 @@
 import type { Core } from "../core.ts";
 import { apiErrors, FormErrors } from "../errors.ts";
+import type { UploadedFile } from "../rest/read-body.ts";
 import type { StoredMessage } from "../state/messages.ts";
 import type { Json, JsonObject } from "../types.ts";
 import { isEmptyMessage, MessageFlag, validateMessageBody } from "../validate/message-body.ts";
@@ -24,7 +25,7 @@ export function createFollowUp(
   core: Core,
   record: InteractionRecord,
   body: Json | undefined,
-  files: number,
+  files: UploadedFile[],
 ): StoredMessage {
   const cb = record.callback?.type;
   if (cb === undefined || cb === CallbackType.Modal || cb === CallbackType.AutocompleteResult)
@@ -33,12 +34,12 @@ export function createFollowUp(
   const errors = new FormErrors();
   validateMessageBody(obj, errors, []);
   errors.throwIfAny();
-  if (isEmptyMessage(obj, files)) throw apiErrors.emptyMessage();
+  if (isEmptyMessage(obj, files.length)) throw apiErrors.emptyMessage();
   if (record.originalLoading && record.originalMessageId) {
     const original = core.messages.get(record.originalMessageId)!;
     const { flags: _ignored, ...rest } = obj;
     record.originalLoading = false;
-    core.messaging.edit(original, rest);
+    core.messaging.edit(original, rest, files);
     record.record({ kind: "original-edited", messageId: original.message.id });
     return original;
   }
@@ -55,6 +56,7 @@ export function createFollowUp(
       ...(record.originalMessageId ? { original_response_message_id: record.originalMessageId } : {}),
     },
     viaWebhook: true,
+    files,
   });
   record.followUpIds.push(stored.message.id);
   record.record({ kind: "followup", messageId: stored.message.id });
@@ -75,7 +77,7 @@ export function editWebhookMessage(
   record: InteractionRecord,
   ref: string,
   body: Json | undefined,
-  files: number,
+  files: UploadedFile[],
 ) {
   const stored = webhookMessage(core, record, ref);
   const obj = (body ?? {}) as JsonObject;
@@ -84,10 +86,10 @@ export function editWebhookMessage(
   errors.throwIfAny();
   const merged = { ...(stored.message as unknown as JsonObject), ...obj };
   const wasLoading = record.originalLoading && stored.message.id === record.originalMessageId;
-  if (isEmptyMessage(merged, files) && !wasLoading) throw apiErrors.emptyMessage();
-  if (wasLoading && isEmptyMessage(obj, files)) throw apiErrors.emptyMessage();
+  if (isEmptyMessage(merged, files.length) && !wasLoading) throw apiErrors.emptyMessage();
+  if (wasLoading && isEmptyMessage(obj, files.length)) throw apiErrors.emptyMessage();
   if (wasLoading) record.originalLoading = false;
-  core.messaging.edit(stored, obj);
+  core.messaging.edit(stored, obj, files);
   const original = stored.message.id === record.originalMessageId;
   record.record({ kind: original ? "original-edited" : "message-edited", messageId: stored.message.id });
   return stored;

@@ -10,6 +10,7 @@ import type {
 } from "../types.ts";
 import { walk } from "../validate/components.ts";
 import { MessageFlag } from "../validate/message-body.ts";
+import { keptAttachments } from "./attachments.ts";
 import type { MentionFields } from "./mentions.ts";
 import { discordTimestamp } from "./timestamps.ts";
 
@@ -35,6 +36,7 @@ export interface NewMessage {
   type: number;
   mentions: MentionFields;
   extraFlags?: number;
+  attachments?: JsonObject[];
   webhookId?: Snowflake;
   applicationId?: Snowflake;
   interactionMetadata?: ApiInteractionMetadata;
@@ -54,7 +56,7 @@ export function buildMessage(input: NewMessage): ApiMessage {
     edited_timestamp: null,
     tts: body.tts === true,
     ...input.mentions,
-    attachments: [],
+    attachments: input.attachments ?? [],
     embeds: normalizeEmbeds(body.embeds),
     components: withComponentIds(body.components),
     pinned: false,
@@ -72,12 +74,17 @@ export function buildMessage(input: NewMessage): ApiMessage {
 }
 
 /** PATCH semantics: fields present replace, absent stay; `null` clears. */
-export function applyEdit(current: ApiMessage, body: JsonObject, mentions: MentionFields | null): ApiMessage {
+export function applyEdit(
+  current: ApiMessage,
+  body: JsonObject,
+  mentions: MentionFields | null,
+  uploaded: JsonObject[] = [],
+): ApiMessage {
   const next: ApiMessage = { ...current, edited_timestamp: discordTimestamp() };
   if ("content" in body) next.content = typeof body.content === "string" ? body.content : "";
   if ("embeds" in body) next.embeds = normalizeEmbeds(body.embeds);
   if ("components" in body) next.components = withComponentIds(body.components);
-  if ("attachments" in body) next.attachments = [];
+  next.attachments = [...keptAttachments(current.attachments, body), ...uploaded];
   if (typeof body.flags === "number") {
     const keep = current.flags & ~(MessageFlag.SuppressEmbeds | MessageFlag.IsComponentsV2);
     next.flags = keep | (body.flags & (MessageFlag.SuppressEmbeds | MessageFlag.IsComponentsV2));

@@ -18,6 +18,7 @@ export interface RestServerDeps {
   logger: Logger;
   /** the token the bot must present; undefined accepts any */
   token: string | undefined;
+  keepBodies: boolean;
   onRequest(entry: LoggedRequest): void;
 }
 
@@ -78,7 +79,7 @@ export async function handleRestRequest(deps: RestServerDeps, req: IncomingMessa
     path,
     route,
     query: Object.fromEntries(url.searchParams),
-    body: body.json,
+    body: deps.keepBodies ? body.json : undefined,
     files: body.files,
     encoding: body.encoding,
     headers: {
@@ -89,7 +90,7 @@ export async function handleRestRequest(deps: RestServerDeps, req: IncomingMessa
         : {}),
     },
     status: answer.reset ? 0 : answer.status,
-    response: answer.body,
+    response: deps.keepBodies ? answer.body : undefined,
     at,
     durationMs: performance.now() - receivedAt,
     ...(fault ? { fault: fault.id } : {}),

@@ -1,8 +1,10 @@
 import type { Gateway } from "../gateway/gateway.ts";
 import { Intent } from "../gateway/intents.ts";
 import type { GatewaySession } from "../gateway/session.ts";
+import { uploadedAttachments } from "../payloads/attachments.ts";
 import { resolveMentions } from "../payloads/mentions.ts";
 import { applyEdit, buildMessage, gatewayMessage, type NewMessage } from "../payloads/message.ts";
+import type { UploadedFile } from "../rest/read-body.ts";
 import type {
   ApiAllowedMentions,
   ApiInteractionMetadata,
@@ -32,6 +34,8 @@ export interface BotMessageInput {
   viaWebhook?: boolean;
   extraFlags?: number;
   reference?: ApiMessageReference;
+  /** files uploaded with a multipart body */
+  files?: UploadedFile[];
 }
 
 /** Creating, editing and deleting messages: mentions computed, state stored, gateway events dispatched. */
@@ -58,8 +62,12 @@ export class Messaging {
       ...(allowedMentions ? { allowedMentions } : {}),
       ...(referenced ? { repliedUserId: referenced.message.author.id } : {}),
     });
+    const files = input.files ?? [];
     const spec: NewMessage = {
       id: this.world.ids.next(),
+      ...(files.length > 0
+        ? { attachments: uploadedAttachments(this.world, channel.id, files, input.body) }
+        : {}),
       channelId: channel.id,
       author: bot,
       body: input.body,
@@ -127,7 +135,7 @@ export class Messaging {
     });
   }
 
-  edit(stored: StoredMessage, body: JsonObject): StoredMessage {
+  edit(stored: StoredMessage, body: JsonObject, files: UploadedFile[] = []): StoredMessage {
     const mentionsChanged = "content" in body || "allowed_mentions" in body;
     const allowedMentions =
       (body.allowed_mentions as ApiAllowedMentions | undefined) ?? stored.allowedMentions;
@@ -142,7 +150,8 @@ export class Messaging {
           ...(allowedMentions ? { allowedMentions } : {}),
         })
       : null;
-    this.messages.replace(stored.message.id, applyEdit(stored.message, body, mentions));
+    const uploaded = uploadedAttachments(this.world, stored.message.channel_id, files, body);
+    this.messages.replace(stored.message.id, applyEdit(stored.message, body, mentions, uploaded));
     if (allowedMentions) stored.allowedMentions = allowedMentions;
     if (!stored.ephemeral) {
       this.dispatch(stored, "MESSAGE_UPDATE", (session) => this.visibleMessage(stored, session));

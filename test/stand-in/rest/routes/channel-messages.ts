@@ -69,7 +69,7 @@ export function channelMessageRoutes(core: Core): RouteDef[] {
         if (isEmptyMessage({ ...(stored.message as unknown as JsonObject), ...body }, ctx.files.length)) {
           throw apiErrors.emptyMessage();
         }
-        return ok(core.messaging.edit(stored, body).message as unknown as Json);
+        return ok(core.messaging.edit(stored, body, ctx.files).message as unknown as Json);
       },
     },
     {
@@ -113,6 +113,7 @@ function createChannelMessage(core: Core, channel: ApiChannel, ctx: RouteContext
     body,
     type: reference ? MessageType.Reply : MessageType.Default,
     ...(reference ? { reference } : {}),
+    files: ctx.files,
   });
   if (nonce !== undefined && nonce !== null) core.messages.rememberNonce(botId, nonce, stored.message.id);
   return stored;

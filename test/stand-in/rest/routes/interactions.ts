@@ -20,22 +20,20 @@ export function interactionRoutes(core: Core): RouteDef[] {
       method: "POST",
       route: "/interactions/:interactionId/:token/callback",
       auth: false,
-      handle: ({ params, body, query, receivedAt }) =>
-        handleCallback(
-          core,
-          params.interactionId!,
-          params.token!,
+      handle: ({ params, body, files, query, receivedAt }) =>
+        handleCallback(core, params.interactionId!, params.token!, {
           body,
-          query.get("with_response") === "true",
+          files,
+          withResponse: query.get("with_response") === "true",
           receivedAt,
-        ),
+        }),
     },
     {
       method: "POST",
       route: "/webhooks/:applicationId/:token",
       auth: false,
       handle: (ctx) => {
-        const stored = createFollowUp(core, record(ctx), ctx.body, ctx.files.length);
+        const stored = createFollowUp(core, record(ctx), ctx.body, ctx.files);
         return ctx.query.get("wait") === "true" ? ok(stored.message as unknown as Json) : noContent();
       },
     },
@@ -52,7 +50,7 @@ export function interactionRoutes(core: Core): RouteDef[] {
       auth: false,
       handle: (ctx) =>
         ok(
-          editWebhookMessage(core, record(ctx), ctx.params.messageId!, ctx.body, ctx.files.length)
+          editWebhookMessage(core, record(ctx), ctx.params.messageId!, ctx.body, ctx.files)
             .message as unknown as Json,
         ),
     },

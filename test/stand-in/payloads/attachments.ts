@@ -1,0 +1,39 @@
+import type { UploadedFile } from "../rest/read-body.ts";
+import type { World } from "../state/world.ts";
+import type { JsonObject, Snowflake } from "../types.ts";
+
+/**
+ * Attachment objects for the files uploaded with a multipart body (`files[n]`), with the
+ * description the JSON part gave attachment `n`, as Discord returns them after upload.
+ */
+export function uploadedAttachments(
+  world: World,
+  channelId: Snowflake,
+  files: UploadedFile[],
+  body: JsonObject,
+): JsonObject[] {
+  const described = Array.isArray(body.attachments) ? (body.attachments as JsonObject[]) : [];
+  return files.map((file, index) => {
+    const id = world.ids.next();
+    const slot = /\[(\d+)\]$/.exec(file.field)?.[1];
+    const meta = described.find((a) => String(a.id) === (slot ?? String(index)));
+    const url = `https://cdn.discordapp.com/attachments/${channelId}/${id}/${encodeURIComponent(file.filename)}`;
+    const attachment: JsonObject = {
+      id,
+      filename: file.filename,
+      size: file.size,
+      url,
+      proxy_url: url.replace("cdn.discordapp.com", "media.discordapp.net"),
+    };
+    if (file.contentType) attachment.content_type = file.contentType;
+    if (typeof meta?.description === "string") attachment.description = meta.description;
+    return attachment;
+  });
+}
+
+/** On edit, `attachments` lists the existing ones to keep (by id); new uploads are added. */
+export function keptAttachments(current: JsonObject[], body: JsonObject): JsonObject[] {
+  if (!Array.isArray(body.attachments)) return current;
+  const keep = new Set((body.attachments as JsonObject[]).map((a) => String(a.id)));
+  return current.filter((a) => keep.has(String(a.id)));
+}
