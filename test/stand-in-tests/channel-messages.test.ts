@@ -174,6 +174,14 @@ describe("channel messages through the stand-in", () => {
     expect(message.guildId).toBe(discord.guild().id);
   });
 
+  it("turns typed @names and #channels into mentions, as Discord's client does", () => {
+    const { discord } = connected;
+    const text = discord.expandMentions("@Tasklane next in #backend, cc @rita @Reviewer @everyone @nobody");
+    expect(text).toBe(
+      `<@${discord.botUser.id}> next in <#${discord.channel("backend").id}>, cc <@${discord.user("rita").id}> <@&${discord.role("Reviewer").id}> @everyone @nobody`,
+    );
+  });
+
   it("hides the content of messages that do not mention the bot unless it has MESSAGE_CONTENT", async () => {
     const { discord, client } = connected;
     const received = once(client, Events.MessageCreate) as Promise<[Message]>;

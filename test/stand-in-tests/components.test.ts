@@ -113,6 +113,19 @@ describe("buttons, modals and context menus through the stand-in", () => {
     expect(edited.components).toEqual([]);
   });
 
+  it("counts an edit through the channel route as the answer to a deferred update", async () => {
+    const { discord } = connected;
+    const card = await postCard("#6 · Outbox");
+    handler = async (interaction) => {
+      if (!interaction.isButton()) return;
+      await interaction.deferUpdate();
+      await interaction.message.edit({ content: "#6 · started (edited by the outbox)" });
+    };
+    const answer = await discord.clickButton({ message: card, label: "Start", userId: "rita" }).reply();
+    expect(answer.id).toBe(card.id);
+    expect(answer.content).toBe("#6 · started (edited by the outbox)");
+  });
+
   it("opens a modal from a button and delivers its submit with the typed fields", async () => {
     const { discord } = connected;
     const card = await postCard("#4 · In review");

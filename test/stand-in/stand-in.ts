@@ -20,6 +20,7 @@ import { type ModalSubmitInput, submitModal } from "./interactions/modal-submit.
 import type { InteractionRecord } from "./interactions/record.ts";
 import { InteractionRegistry } from "./interactions/registry.ts";
 import { DEFAULTS, type StandInOptions } from "./options.ts";
+import { expandMentions } from "./payloads/expand-mentions.ts";
 import { gatewayGuild } from "./payloads/guild.ts";
 import { type Fault, FaultInjector, type FaultSpec } from "./rest/faults.ts";
 import { RateLimiter } from "./rest/rate-limits.ts";
@@ -99,6 +100,7 @@ export class DiscordStandIn extends EventEmitter<StandInEvents> {
       world,
       messages,
       messaging: new Messaging(world, messages, gateway, (event) => {
+        if (event.kind === "update") this.core.interactions.sourceEdited(event.stored.message.id);
         this.messageLog.add(event);
         this.emit("message", event);
       }),
@@ -219,6 +221,11 @@ export class DiscordStandIn extends EventEmitter<StandInEvents> {
   /** `<@id>` for a user (or the bot: `mention(standIn.botUser.id)`) */
   mention(user: string): string {
     return `<@${this.world.user(user).id}>`;
+  }
+
+  /** `@alice next in #backend` -> `<@id> next in <#id>`, as Discord's client turns typed names into mentions. */
+  expandMentions(text: string, guild?: string): string {
+    return expandMentions(this.world, this.world.guild(guild).id, text);
   }
 
   /** Guild-wide permission bits of a member (owner and Administrator: all). */

@@ -1,5 +1,5 @@
 export interface WaitOptions {
-  /** default 2000 ms */
+  /** default 5000 ms */
   timeoutMs?: number;
 }
 
@@ -17,7 +17,7 @@ export class Waiters {
   wait<T>(probe: () => T | undefined, describe: () => string, options: WaitOptions = {}): Promise<T> {
     const first = probe();
     if (first !== undefined) return Promise.resolve(first);
-    const timeoutMs = options.timeoutMs ?? 2000;
+    const timeoutMs = options.timeoutMs ?? 5000;
     return new Promise<T>((resolve, reject) => {
       const entry: Pending = {
         probe: () => {

@@ -95,6 +95,8 @@ function apply(
     }
     case CallbackType.DeferredUpdateMessage:
       record.originalMessageId = record.sourceMessageId;
+      record.sourceVersionsAtCallback = core.messages.get(record.sourceMessageId!)?.versions.length ?? 0;
+      core.interactions.watchSource(record.sourceMessageId!, record);
       return undefined;
     case CallbackType.UpdateMessage: {
       validateMessageBody(obj, errors, ["data"]);

@@ -40,7 +40,8 @@ export class InteractionHandle {
   /**
    * The message the user ends up seeing as the answer: the reply (4); a deferred reply once it is
    * filled in (5, by an edit of @original or the first follow-up); the updated message (7); after a
-   * deferred update (6), the next edit of the message or a follow-up, whichever comes first.
+   * deferred update (6), the next edit of the message (by webhook or channel route) or a follow-up,
+   * whichever comes first.
    */
   async reply(options?: WaitOptions): Promise<ApiMessage> {
     const cb = await this.callback(options);
@@ -54,7 +55,12 @@ export class InteractionHandle {
         if (cb.type === CallbackType.DeferredChannelMessage && r.originalLoading) return undefined;
         if (cb.type === CallbackType.DeferredUpdateMessage) {
           const after = r.events.find((e) => e.kind === "original-edited" || e.kind === "followup");
-          return after?.messageId ? this.current(after.messageId) : undefined;
+          if (after?.messageId) return this.current(after.messageId);
+          // the bot may also edit the message through the channel route instead of the webhook
+          const source = r.sourceMessageId ? this.store.get(r.sourceMessageId) : undefined;
+          return source && source.versions.length > (r.sourceVersionsAtCallback ?? 0)
+            ? source.message
+            : undefined;
         }
         return r.originalMessageId ? this.current(r.originalMessageId) : undefined;
       },

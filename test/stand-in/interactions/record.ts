@@ -68,6 +68,8 @@ export class InteractionRecord {
   originalMessageId?: Snowflake;
   /** a deferred (type 5) response that nothing has filled in yet */
   originalLoading = false;
+  /** after a deferred update (6): how many versions the component's message had then */
+  sourceVersionsAtCallback?: number;
   readonly followUpIds: Snowflake[] = [];
   modal?: ApiModal;
   choices?: ApiChoice[];

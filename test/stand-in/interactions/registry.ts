@@ -11,6 +11,8 @@ export class InteractionRegistry {
   private readonly byId = new Map<Snowflake, InteractionRecord>();
   private readonly byToken = new Map<string, InteractionRecord>();
   private readonly modals = new Map<Snowflake, OpenModal[]>();
+  /** deferred updates (6) waiting for their component's message to change */
+  private readonly watchingSource = new Map<Snowflake, Set<InteractionRecord>>();
 
   add(record: InteractionRecord): void {
     this.byId.set(record.id, record);
@@ -27,6 +29,20 @@ export class InteractionRegistry {
 
   all(): InteractionRecord[] {
     return [...this.byId.values()];
+  }
+
+  watchSource(messageId: Snowflake, record: InteractionRecord): void {
+    const set = this.watchingSource.get(messageId) ?? new Set();
+    set.add(record);
+    this.watchingSource.set(messageId, set);
+  }
+
+  /** A message changed: interactions that deferred an update of it may now have their answer. */
+  sourceEdited(messageId: Snowflake): void {
+    const set = this.watchingSource.get(messageId);
+    if (!set) return;
+    this.watchingSource.delete(messageId);
+    for (const record of set) record.waiters.notify();
   }
 
   openModal(record: InteractionRecord): void {
