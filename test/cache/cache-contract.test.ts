@@ -3,6 +3,7 @@ import { createCache } from "../../src/cache/create-cache.ts";
 import type { Cache, Signal } from "../../src/cache/types.ts";
 import { silentLogger } from "../../src/log.ts";
 import { testRedisUrl, uniqueRedisPrefix } from "../support/test-db.ts";
+import { PATIENT_TIMEOUTS } from "./patient-timeouts.ts";
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -16,6 +17,7 @@ const implementations: [string, (options?: Options) => Promise<Cache>][] = [
       createCache({
         redisUrl: testRedisUrl(),
         keyPrefix: uniqueRedisPrefix(),
+        timeouts: PATIENT_TIMEOUTS,
         log: silentLogger,
         ...options,
       }),

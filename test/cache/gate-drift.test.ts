@@ -13,6 +13,7 @@ import {
   uniqueRedisPrefix,
 } from "../support/test-db.ts";
 import { captureLog } from "./captured-log.ts";
+import { PATIENT_TIMEOUTS } from "./patient-timeouts.ts";
 
 const GUILD = "100000000000000001";
 let channelSeq = 0;
@@ -22,7 +23,13 @@ describe.each([
   ["memory", () => createCache({ log: silentLogger })],
   [
     "redis",
-    () => createCache({ redisUrl: testRedisUrl(), keyPrefix: uniqueRedisPrefix(), log: silentLogger }),
+    () =>
+      createCache({
+        redisUrl: testRedisUrl(),
+        keyPrefix: uniqueRedisPrefix(),
+        log: silentLogger,
+        timeouts: PATIENT_TIMEOUTS,
+      }),
   ],
 ])("gate drift check (%s)", (_kind, makeCache) => {
   let testDb: TestDatabase;

@@ -6,6 +6,7 @@ import { silentLogger } from "../../src/log.ts";
 import { type LocalServer, startLocalRedis } from "../support/servers.ts";
 import { uniqueRedisPrefix } from "../support/test-db.ts";
 import { captureLog } from "./captured-log.ts";
+import { PATIENT_TIMEOUTS } from "./patient-timeouts.ts";
 
 const UNAVAILABLE = "redis unavailable, serving from Postgres";
 const RECOVERED = "redis available again, cache resumed";
@@ -45,7 +46,12 @@ describe("Redis going away", () => {
   };
   const opened: Cache[] = [];
   const open = async (options: Partial<RedisCacheOptions> & { keyPrefix: string }) => {
-    const cache = await createRedisCache({ url: server.url, log: silentLogger, ...options });
+    const cache = await createRedisCache({
+      url: server.url,
+      log: silentLogger,
+      timeouts: PATIENT_TIMEOUTS,
+      ...options,
+    });
     opened.push(cache);
     return cache;
   };

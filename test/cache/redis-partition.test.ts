@@ -1,9 +1,11 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { createRedisCache, type RedisCacheOptions } from "../../src/cache/redis-cache.ts";
+import { DEFAULT_REDIS_TIMEOUTS } from "../../src/cache/redis-client.ts";
 import type { Cache } from "../../src/cache/types.ts";
 import { silentLogger } from "../../src/log.ts";
 import { testRedisUrl, uniqueRedisPrefix } from "../support/test-db.ts";
 import { captureLog } from "./captured-log.ts";
+import { PATIENT_TIMEOUTS } from "./patient-timeouts.ts";
 import { startTcpProxy, type TcpProxy } from "./tcp-proxy.ts";
 
 const UNAVAILABLE = "redis unavailable, serving from Postgres";
@@ -22,8 +24,8 @@ describe("one instance losing its network to a Redis that keeps running", () => 
     const proxy = await startTcpProxy(target.hostname, Number(target.port));
     proxies.push(proxy);
     const keyPrefix = uniqueRedisPrefix();
-    const a = await open({ url: proxy.url, keyPrefix, ...options });
-    const b = await open({ url: testRedisUrl(), keyPrefix });
+    const a = await open({ url: proxy.url, keyPrefix, timeouts: PATIENT_TIMEOUTS, ...options });
+    const b = await open({ url: testRedisUrl(), keyPrefix, timeouts: PATIENT_TIMEOUTS });
     return { proxy, a, b };
   };
   afterEach(async () => {
@@ -71,7 +73,8 @@ describe("one instance losing its network to a Redis that keeps running", () => 
 
   it("a stalled Redis costs at most the command timeout, and nothing once the breaker opens", async () => {
     const { log, messages } = captureLog();
-    const { proxy, a, b } = await setUp({ log });
+    // The production timeouts: this test is about them.
+    const { proxy, a, b } = await setUp({ log, timeouts: DEFAULT_REDIS_TIMEOUTS });
     await b.views.set("task:1:1", { status: "open" }, 600);
 
     proxy.stall();

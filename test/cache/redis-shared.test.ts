@@ -4,6 +4,7 @@ import { createRedisCache, type RedisCacheOptions } from "../../src/cache/redis-
 import type { Cache, Signal } from "../../src/cache/types.ts";
 import { silentLogger } from "../../src/log.ts";
 import { testRedisUrl, uniqueRedisPrefix } from "../support/test-db.ts";
+import { PATIENT_TIMEOUTS } from "./patient-timeouts.ts";
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -11,7 +12,13 @@ describe("two instances sharing one Redis", () => {
   let admin: Redis;
   const opened: Cache[] = [];
   const open = async (keyPrefix: string, options: Partial<RedisCacheOptions> = {}) => {
-    const cache = await createRedisCache({ url: testRedisUrl(), keyPrefix, log: silentLogger, ...options });
+    const cache = await createRedisCache({
+      url: testRedisUrl(),
+      keyPrefix,
+      log: silentLogger,
+      timeouts: PATIENT_TIMEOUTS,
+      ...options,
+    });
     opened.push(cache);
     return cache;
   };

@@ -4,6 +4,7 @@ import { type Logger, silentLogger } from "../../src/log.ts";
 import { createSettingsService, createTaskService } from "../../src/services/index.ts";
 import type { ActionContext, SettingsService, TaskService } from "../../src/services/types.ts";
 import { type Database, openDatabase } from "../../src/store/database.ts";
+import { PATIENT_TIMEOUTS } from "../cache/patient-timeouts.ts";
 import { createTestDatabase, type TestDatabase, uniqueRedisPrefix } from "../support/test-db.ts";
 
 export const GUILD = "100000000000000001";
@@ -59,7 +60,12 @@ export async function openWorld(options: {
   for (let i = 0; i < (options.count ?? 2); i += 1) {
     const log = options.logs?.[i] ?? silentLogger;
     const database = await openDatabase({ url: testDb.url, log, poolMax: 30 });
-    const cache = await createCache({ redisUrl: options.redisUrl, keyPrefix: prefix, log });
+    const cache = await createCache({
+      redisUrl: options.redisUrl,
+      keyPrefix: prefix,
+      log,
+      timeouts: PATIENT_TIMEOUTS,
+    });
     const deps = { database, cache, log, viewTtlSeconds: options.viewTtlSeconds };
     instances.push({
       database,
