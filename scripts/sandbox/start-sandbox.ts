@@ -1,0 +1,80 @@
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { REST } from "discord.js";
+import { pino } from "pino";
+import { type App, createApp } from "../../src/app.ts";
+import { loadConfig } from "../../src/config.ts";
+import { deployCommands } from "../../src/discord/deploy-commands.ts";
+import { DiscordStandIn } from "../../test/stand-in/index.ts";
+import { SANDBOX_WORLD } from "./world.ts";
+
+/** The stand-in accepts any token; this one only has to look like something a person would not paste. */
+const SANDBOX_TOKEN = "sandbox-token-not-a-real-discord-token";
+
+export interface Sandbox {
+  standIn: DiscordStandIn;
+  app: App;
+  /** the bot's and the stand-in's logs (JSON lines) */
+  logFile: string;
+  stop(): Promise<void>;
+}
+
+export interface StartSandboxOptions {
+  /** default: a new temporary directory's sandbox.log */
+  logFile?: string;
+  logLevel?: string;
+  /** "starting the local Discord…" and the like, as each step begins */
+  onStep?: (step: string) => void;
+}
+
+/**
+ * The local Discord with the pretend server, the commands deployed to it as `npm run commands:deploy`
+ * does, and the real bot built by the same `createApp` as `npm start`, pointed at it with
+ * DISCORD_API_URL: embedded database in memory, in-process cache, health server on a free port.
+ */
+export async function startSandbox(options: StartSandboxOptions = {}): Promise<Sandbox> {
+  const step = options.onStep ?? (() => undefined);
+  const logFile = options.logFile ?? join(mkdtempSync(join(tmpdir(), "tasklane-sandbox-")), "sandbox.log");
+  const destination = pino.destination({ dest: logFile, sync: false, mkdir: true });
+  const level = options.logLevel ?? "info";
+  const log = pino({ level, base: { service: "tasklane" } }, destination);
+
+  step("starting the local Discord");
+  const standIn = await DiscordStandIn.start({
+    ...SANDBOX_WORLD,
+    logger: log.child({ service: "discord-stand-in" }),
+  });
+  const guildId = standIn.guild().id;
+  try {
+    step("deploying the commands");
+    const rest = new REST({ api: standIn.apiUrl }).setToken(SANDBOX_TOKEN);
+    await deployCommands({ rest, applicationId: standIn.applicationId, guildId });
+
+    step("starting Tasklane (embedded database, in-process cache)");
+    const config = loadConfig({
+      DISCORD_TOKEN: SANDBOX_TOKEN,
+      DISCORD_API_URL: standIn.apiUrl,
+      DISCORD_GUILD_ID: guildId,
+      DATA_DIR: "memory://",
+      LOG_LEVEL: level,
+      HTTP_PORT: "0",
+      HTTP_HOST: "127.0.0.1",
+    });
+    const app = await createApp({ config, log });
+    await app.start();
+    return {
+      standIn,
+      app,
+      logFile,
+      async stop() {
+        await app.stop();
+        await standIn.stop();
+        await new Promise<void>((resolve) => destination.flush(() => resolve()));
+      },
+    };
+  } catch (error) {
+    await standIn.stop();
+    throw error;
+  }
+}
