@@ -113,17 +113,27 @@ describe("Redis killed in the middle of a run of mixed operations on two instanc
     let running = true;
     const workers = Array.from({ length: 8 }, (_, i) => worker(i, () => running, tally));
 
-    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    // Each phase lasts until it has done enough to judge (a loaded machine is slow), at least `minMs`.
+    const settle = async (at: Phase, minMs: number) => {
+      const started = Date.now();
+      while (Date.now() - started < 30_000) {
+        if (Date.now() - started >= minMs && tally.ops[at] >= 40 && tally.limitRefusals[at] >= 1) return;
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    };
+    await settle("up", 1_000);
     phase = "down";
     await server.kill();
-    await new Promise((resolve) => setTimeout(resolve, 2_500));
+    await settle("down", 2_000);
     expect(world.instances.map((instance) => instance.cache.metrics().available)).toEqual([false, false]);
     await server.restart();
     await expect
-      .poll(() => world.instances.every((instance) => instance.cache.metrics().available), { timeout: 5_000 })
+      .poll(() => world.instances.every((instance) => instance.cache.metrics().available), {
+        timeout: 10_000,
+      })
       .toBe(true);
     phase = "back";
-    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    await settle("back", 1_000);
     running = false;
     await Promise.all(workers);
 
@@ -131,8 +141,8 @@ describe("Redis killed in the middle of a run of mixed operations on two instanc
     expect(tally.failures).toEqual([]);
     expect(tally.overLimit).toEqual([]);
     for (const at of ["up", "down", "back"] as const) {
-      expect(tally.ops[at]).toBeGreaterThan(20);
-      expect(tally.limitRefusals[at]).toBeGreaterThan(0);
+      expect(tally.ops[at]).toBeGreaterThanOrEqual(40);
+      expect(tally.limitRefusals[at]).toBeGreaterThanOrEqual(1);
     }
     for (const channel of channels) expect(await liveInPostgres(channel)).toBeLessThanOrEqual(LIMIT);
 
@@ -167,5 +177,5 @@ describe("Redis killed in the middle of a run of mixed operations on two instanc
       expect(instance.database.queryCount()).toBe(queries);
       expect(instance.cache.metrics().hits).toBe(hits + 1);
     }
-  }, 60_000);
+  }, 150_000);
 });
