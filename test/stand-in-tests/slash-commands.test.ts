@@ -182,6 +182,28 @@ describe("slash commands through the stand-in", () => {
     );
   });
 
+  it("sends values Discord's client would refuse when asked to, so the bot's own checks can be tested", async () => {
+    const { discord } = connected;
+    const title = new Promise<string | null>((resolve) => {
+      handler = async (interaction) => {
+        if (!interaction.isChatInputCommand()) return;
+        resolve(interaction.options.getString("title"));
+        await interaction.reply({ content: "Title is too long (max 200).", flags: MessageFlags.Ephemeral });
+      };
+    });
+    const long = "x".repeat(201);
+    const ix = discord.sendSlashCommand({
+      channelId: "general",
+      userId: "bob",
+      name: "task",
+      subcommand: "create",
+      options: { title: long },
+      unchecked: true,
+    });
+    expect(await title).toBe(long);
+    expect((await ix.reply()).content).toBe("Title is too long (max 200).");
+  });
+
   it("hides a command from members without its default permissions, unless sent unchecked", async () => {
     const { discord } = connected;
     expect(() =>

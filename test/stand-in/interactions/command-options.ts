@@ -21,6 +21,8 @@ const SUB_COMMAND_GROUP = 2;
  * definition the way Discord's client checks what a person types: known names, required options,
  * types, choices, ranges, lengths, channel types. With `focused` (autocomplete) that option is
  * sent as typed text with `focused: true`, required options may be missing, and nothing is resolved.
+ * `unchecked` sends what Discord would refuse (missing required options, values outside lengths,
+ * ranges or choices) so a bot's own checks can be tested; names and types are still checked.
  */
 export function buildCommandOptions(
   core: Core,
@@ -28,6 +30,7 @@ export function buildCommandOptions(
   command: ApiCommand,
   input: CommandInput,
   focused?: string,
+  unchecked = false,
 ): { options: JsonObject[]; resolved?: JsonObject } {
   const where = `/${[command.name, input.group, input.subcommand].filter(Boolean).join(" ")}`;
   const top = command.options ?? [];
@@ -73,7 +76,7 @@ export function buildCommandOptions(
   for (const def of leafDefs) {
     const raw = given[def.name];
     if (raw === undefined) {
-      if (def.required && focused === undefined)
+      if (def.required && focused === undefined && !unchecked)
         throw new StandInUsageError(`${where}: option "${def.name}" is required`);
       continue;
     }
@@ -88,6 +91,7 @@ export function buildCommandOptions(
       raw,
       where,
       focused === undefined ? resolved : undefined,
+      !unchecked,
     );
     leaf.push({ name: def.name, type: def.type, value });
   }

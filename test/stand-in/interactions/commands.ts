@@ -24,7 +24,7 @@ export function slashCommand(core: Core, input: SlashCommandInput): InteractionR
   const actor = resolveActor(core, input);
   const command = registeredCommand(core, actor, input.name, 1);
   if (!input.unchecked) checkCanUse(core, actor, command);
-  const { options, resolved } = buildCommandOptions(core, actor, command, input);
+  const { options, resolved } = buildCommandOptions(core, actor, command, input, undefined, input.unchecked);
   const data: JsonObject = { id: command.id, name: command.name, type: 1 };
   if (options.length > 0) data.options = options;
   if (resolved) data.resolved = resolved;

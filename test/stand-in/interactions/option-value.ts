@@ -24,9 +24,14 @@ export function resolveOptionValue(
   raw: string | number | boolean,
   where: string,
   resolved: Resolved | undefined,
+  /** false: skip lengths, ranges, choices and channel types (an unchecked send) */
+  limits = true,
 ): Json {
-  const fail = (why: string): never => {
+  const typeFail = (why: string): never => {
     throw new StandInUsageError(`${where}: option "${def.name}" ${why} (got ${JSON.stringify(raw)})`);
+  };
+  const fail = (why: string): void => {
+    if (limits) typeFail(why);
   };
   switch (def.type) {
     case OptionType.String: {
@@ -43,7 +48,7 @@ export function resolveOptionValue(
     case OptionType.Number: {
       const value = typeof raw === "number" ? raw : Number(String(raw).trim());
       if (!Number.isFinite(value) || (def.type === OptionType.Integer && !Number.isInteger(value))) {
-        fail(def.type === OptionType.Integer ? "must be an integer" : "must be a number");
+        typeFail(def.type === OptionType.Integer ? "must be an integer" : "must be a number");
       }
       if (def.min_value !== undefined && value < def.min_value) fail(`must be at least ${def.min_value}`);
       if (def.max_value !== undefined && value > def.max_value) fail(`must be at most ${def.max_value}`);
@@ -53,19 +58,19 @@ export function resolveOptionValue(
     case OptionType.Boolean: {
       if (raw === true || raw === "true") return true;
       if (raw === false || raw === "false") return false;
-      return fail("must be true or false");
+      return typeFail("must be true or false");
     }
     case OptionType.User:
-      return addUser(core, actor, ref(raw, /^<@!?(\d+)>$/), resolved, fail);
+      return addUser(core, actor, ref(raw, /^<@!?(\d+)>$/), resolved, typeFail);
     case OptionType.Role:
-      return addRole(core, actor, ref(raw, /^<@&(\d+)>$/), resolved, fail);
+      return addRole(core, actor, ref(raw, /^<@&(\d+)>$/), resolved, typeFail);
     case OptionType.Mentionable: {
       const text = String(raw);
-      if (/^<@&\d+>$/.test(text)) return addRole(core, actor, ref(raw, /^<@&(\d+)>$/), resolved, fail);
+      if (/^<@&\d+>$/.test(text)) return addRole(core, actor, ref(raw, /^<@&(\d+)>$/), resolved, typeFail);
       try {
-        return addUser(core, actor, ref(raw, /^<@!?(\d+)>$/), resolved, fail);
+        return addUser(core, actor, ref(raw, /^<@!?(\d+)>$/), resolved, typeFail);
       } catch {
-        return addRole(core, actor, text, resolved, fail);
+        return addRole(core, actor, text, resolved, typeFail);
       }
     }
     case OptionType.Channel: {
@@ -73,7 +78,7 @@ export function resolveOptionValue(
       try {
         channel = core.world.channel(ref(raw, /^<#(\d+)>$/), actor.guildId);
       } catch {
-        return fail("must be a channel of this server");
+        return typeFail("must be a channel of this server");
       }
       if (def.channel_types && !def.channel_types.includes(channel.type))
         fail(`must be a channel of type ${def.channel_types.join("/")}`);
@@ -95,7 +100,7 @@ export function resolveOptionValue(
       return channel.id;
     }
     default:
-      return fail(`has type ${def.type}, which the stand-in cannot send (attachments are not supported)`);
+      return typeFail(`has type ${def.type}, which the stand-in cannot send (attachments are not supported)`);
   }
 }
 
@@ -104,7 +109,7 @@ function ref(raw: string | number | boolean, mention: RegExp): string {
   return mention.exec(text)?.[1] ?? text;
 }
 
-function checkChoice(def: ApiCommandOption, value: string | number, fail: (why: string) => never): void {
+function checkChoice(def: ApiCommandOption, value: string | number, fail: (why: string) => void): void {
   if (def.choices && def.choices.length > 0 && !def.choices.some((c) => c.value === value)) {
     fail(`must be one of ${def.choices.map((c) => c.value).join(", ")}`);
   }
