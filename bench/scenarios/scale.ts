@@ -16,15 +16,18 @@ const MIN_SAMPLES = 10;
 async function timeQuery(
   query: ScaleQuery,
   budgetMs: number,
-): Promise<{ samples: number[]; errors: string[] }> {
+): Promise<{ samples: number[]; errors: string[]; totals: number[] }> {
   const samples: number[] = [];
   const errors: string[] = [];
+  const totals: number[] = [];
   const attempt = async (i: number, timed: boolean) => {
     try {
       await query.prepare?.(i);
       const start = performance.now();
-      await query.call(i);
+      const result = await query.call(i);
       if (timed) samples.push(performance.now() - start);
+      const total = (result as { total?: unknown } | undefined)?.total;
+      if (timed && typeof total === "number") totals.push(total);
     } catch (error) {
       errors.push((error as Error).message.split("\n")[0]!.slice(0, 120));
     }
@@ -34,7 +37,7 @@ async function timeQuery(
   for (let i = 0; i < query.repetitions && (i < MIN_SAMPLES || performance.now() < deadline); i++) {
     await attempt(i, true);
   }
-  return { samples, errors };
+  return { samples, errors, totals };
 }
 
 type Outcome = Omit<ScenarioResult, "id" | "title" | "durationMs">;
@@ -67,14 +70,22 @@ async function measureSize(context: BenchContext, size: number, outcome: Outcome
     );
     context.progress(`scale ${label}: ${queries.length} queries × ${repetitions}`);
     for (const query of queries) {
-      const { samples, errors } = await timeQuery(query, budgetMs);
+      const { samples, errors, totals } = await timeQuery(query, budgetMs);
+      const notes = [
+        ...(totals.length > 0
+          ? [
+              `matches ${Math.round(totals.reduce((a, b) => a + b, 0) / totals.length).toLocaleString("en-US")} on average (page total)`,
+            ]
+          : []),
+        ...(errors.length > 0 ? [`${errors.length} failed: ${errors[0]}`] : []),
+      ];
       const latency = summarize(samples);
       outcome.rows.push({
         name: `${label}: ${query.name}`,
         latency,
         throughput: (samples.length / samples.reduce((sum, value) => sum + value, 0)) * 1000,
         unit: "queries/s (serial)",
-        ...(errors.length > 0 ? { note: `${errors.length} failed: ${errors[0]}` } : {}),
+        note: notes.join("; "),
       });
       if (query.targeted && size >= 1_000_000) {
         outcome.targets.push({
