@@ -1,6 +1,7 @@
 import { sql } from "drizzle-orm";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { createCache } from "../../src/cache/create-cache.ts";
+import { createMemoryCache } from "../../src/cache/memory-cache.ts";
 import type { Cache } from "../../src/cache/types.ts";
 import { NotReadyError } from "../../src/discord/delivery/delivery-failure.ts";
 import {
@@ -11,6 +12,7 @@ import {
 import { type ClaimedRow, rowsOf } from "../../src/discord/delivery/outbox-queries.ts";
 import { silentLogger } from "../../src/log.ts";
 import { type Database, openDatabase } from "../../src/store/database.ts";
+import { runMigrations } from "../../src/store/migrate.ts";
 import {
   createTestDatabase,
   type TestDatabase,
@@ -247,4 +249,55 @@ describe("outbox dispatcher (real Postgres, real Redis signals)", () => {
     await until(async () => (await rows())[0]?.state === "sent");
     expect(sent).toHaveLength(1);
   });
+});
+
+describe("outbox dispatcher on the embedded default (PGlite, in-process cache)", () => {
+  it("claims, coalesces, retries and sends with the same SQL", async () => {
+    const embedded = await openDatabase({ dataDir: "memory://", log: silentLogger });
+    await runMigrations(embedded);
+    const memory = createMemoryCache({ log: silentLogger });
+    try {
+      const insert = (kind: string, key: string | null) =>
+        embedded.db.execute(sql`
+          INSERT INTO outbox (guild_id, channel_id, kind, payload, coalesce_key, nonce)
+          VALUES ('1', '2', ${kind}, '{}'::jsonb, ${key}, ${`n${Math.random()}`.slice(0, 25)})`);
+      await insert("card", "card:1");
+      await insert("card", "card:1");
+      await insert("note", null);
+      let failedOnce = false;
+      const sent: string[] = [];
+      const dispatcher = createOutboxDispatcher({
+        database: embedded,
+        cache: memory,
+        log: silentLogger,
+        pollMs: 20,
+        retry: { baseMs: 20, jitter: 0 },
+        senders: {
+          card: async (row) => {
+            sent.push(`card ${row.id}`);
+            return { messageId: "c" };
+          },
+          note: async (row) => {
+            if (!failedOnce) {
+              failedOnce = true;
+              throw new Error("flaky");
+            }
+            sent.push(`note ${row.id}`);
+            return { messageId: "n" };
+          },
+        },
+      });
+      await until(async () => {
+        const result = await embedded.db.execute(
+          sql`SELECT count(*)::int AS n FROM outbox WHERE state = 'sent'`,
+        );
+        return rowsOf<{ n: number }>(result)[0]?.n === 3;
+      });
+      await dispatcher.stop();
+      expect(sent).toEqual(["card 1", "note 3"]);
+    } finally {
+      await memory.close();
+      await embedded.close();
+    }
+  }, 60_000);
 });
