@@ -1,10 +1,9 @@
 import { EventEmitter } from "node:events";
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
-import { pino } from "pino";
+import type { Server } from "node:http";
+import { assembleCore } from "./assemble-core.ts";
 import type { Core, InteractionEventName } from "./core.ts";
-import { Gateway } from "./gateway/gateway.ts";
-import { Intent, PRIVILEGED_INTENT_NAMES, PRIVILEGED_INTENTS } from "./gateway/intents.ts";
+import { Intent } from "./gateway/intents.ts";
+import { listenOn } from "./http-server.ts";
 import {
   type AutocompleteInput,
   autocomplete,
@@ -18,26 +17,15 @@ import { type ButtonInput, type ComponentInput, clickButton, selectMenu } from "
 import { InteractionHandle } from "./interactions/handle.ts";
 import { type ModalSubmitInput, submitModal } from "./interactions/modal-submit.ts";
 import type { InteractionRecord } from "./interactions/record.ts";
-import { InteractionRegistry } from "./interactions/registry.ts";
-import { DEFAULTS, type StandInOptions } from "./options.ts";
+import type { StandInOptions } from "./options.ts";
 import { expandMentions } from "./payloads/expand-mentions.ts";
 import { gatewayGuild } from "./payloads/guild.ts";
 import { type Fault, FaultInjector, type FaultSpec } from "./rest/faults.ts";
-import { RateLimiter } from "./rest/rate-limits.ts";
 import { type LoggedRequest, RequestLog, type RequestMatch } from "./rest/request-log.ts";
-import { Router } from "./rest/router.ts";
-import { applicationRoutes } from "./rest/routes/application.ts";
-import { channelMessageRoutes } from "./rest/routes/channel-messages.ts";
-import { commandRoutes } from "./rest/routes/commands.ts";
-import { guildRoutes } from "./rest/routes/guilds.ts";
-import { interactionRoutes } from "./rest/routes/interactions.ts";
-import { reactionRoutes } from "./rest/routes/reactions.ts";
-import { handleRestRequest } from "./rest/server.ts";
 import { addGuildFromSpec, buildWorld, DEFAULT_WORLD } from "./state/build-world.ts";
-import { CommandStore } from "./state/commands.ts";
 import { MessageLog, type MessageMatch } from "./state/message-log.ts";
-import { MessageStore, type StoredMessage } from "./state/messages.ts";
-import { type MessageEvent, Messaging } from "./state/messaging.ts";
+import type { StoredMessage } from "./state/messages.ts";
+import type { MessageEvent } from "./state/messaging.ts";
 import type { GuildState, World } from "./state/world.ts";
 import type { GuildSpec } from "./state/world-spec.ts";
 import { type InteractionLatency, type LatencySummary, latencies, summarize } from "./stats.ts";
@@ -64,111 +52,44 @@ export class DiscordStandIn extends EventEmitter<StandInEvents> {
   private readonly faults = new FaultInjector();
   private readonly messageLog: MessageLog;
   private readonly core: Core;
+  private readonly gatewayWaiters = new Set<() => void>();
   private server!: Server;
   private port = 0;
 
   private constructor(
     readonly world: World,
-    private readonly options: StandInOptions,
+    readonly options: StandInOptions,
   ) {
     super();
-    const logger =
-      options.logger ??
-      pino({ level: process.env.STANDIN_LOG_LEVEL ?? "warn", base: { component: "discord-stand-in" } });
-    const messages = new MessageStore();
-    this.messageLog = new MessageLog(messages);
-    const privileged = (
-      options.privilegedIntents ??
-      (Object.keys(PRIVILEGED_INTENT_NAMES) as (keyof typeof PRIVILEGED_INTENT_NAMES)[])
-    )
-      .map((name) => PRIVILEGED_INTENT_NAMES[name])
-      .reduce((all, bit) => all | bit, 0);
-    const gateway = new Gateway(
-      world,
-      {
-        heartbeatIntervalMs: options.heartbeatIntervalMs ?? DEFAULTS.heartbeatIntervalMs,
-        token: options.token,
-        allowedPrivilegedIntents: privileged & PRIVILEGED_INTENTS,
-        url: () => this.gatewayUrl,
-      },
-      logger,
-      () => {
+    this.core = assembleCore(world, options, {
+      gatewayUrl: () => this.gatewayUrl,
+      gatewayChanged: () => {
         for (const waiter of this.gatewayWaiters) waiter();
       },
-    );
-    this.core = {
-      world,
-      messages,
-      messaging: new Messaging(world, messages, gateway, (event) => {
-        if (event.kind === "update") this.core.interactions.sourceEdited(event.stored.message.id);
+      message: (event) => {
         this.messageLog.add(event);
         this.emit("message", event);
-      }),
-      commands: new CommandStore(world.application.id, world.ids),
-      interactions: new InteractionRegistry(),
-      gateway,
-      settings: {
-        interactionTimeoutMs: options.interactionTimeoutMs ?? DEFAULTS.interactionTimeoutMs,
-        followUpWindowMs: options.followUpWindowMs ?? DEFAULTS.followUpWindowMs,
-        nonceWindowMs: options.nonceWindowMs ?? DEFAULTS.nonceWindowMs,
-        locale: options.locale ?? DEFAULTS.locale,
       },
-      logger,
-      interactionEvent: (name, record) => this.emit("interaction", name, record),
-    };
-    this.privileged = privileged;
+      interaction: (name, record) => this.emit("interaction", name, record),
+    });
+    this.messageLog = new MessageLog(this.core.messages);
   }
-
-  private readonly privileged: number;
-  private readonly gatewayWaiters = new Set<() => void>();
 
   /** Listens on 127.0.0.1 (a free port unless `port` is given) with the world described by `options`. */
   static async start(options: StandInOptions = {}): Promise<DiscordStandIn> {
     const spec = options.guilds ? options : { ...options, guilds: DEFAULT_WORLD.guilds };
     const standIn = new DiscordStandIn(buildWorld(spec), options);
-    await standIn.listen(options.port ?? 0);
+    const { server, port } = await listenOn(options.port ?? 0, {
+      core: standIn.core,
+      options,
+      requests: standIn.requests,
+      faults: standIn.faults,
+      gatewayUrl: () => standIn.gatewayUrl,
+      onRequest: (entry) => standIn.emit("request", entry),
+    });
+    standIn.server = server;
+    standIn.port = port;
     return standIn;
-  }
-
-  private async listen(port: number): Promise<void> {
-    const router = new Router();
-    const { core, options } = this;
-    router.add(
-      ...applicationRoutes(
-        core,
-        () => this.gatewayUrl,
-        () => options.shards ?? DEFAULTS.shards,
-        options.maxConcurrency ?? DEFAULTS.maxConcurrency,
-      ),
-      ...commandRoutes(core),
-      ...interactionRoutes(core),
-      ...channelMessageRoutes(core),
-      ...reactionRoutes(core),
-      ...guildRoutes(core, () => (this.privileged & PRIVILEGED_INTENT_NAMES.GuildMembers) !== 0),
-    );
-    const deps = {
-      router,
-      log: this.requests,
-      faults: this.faults,
-      rateLimits: new RateLimiter(options.rateLimits ?? "generous"),
-      logger: core.logger,
-      token: options.token,
-      keepBodies: options.keepRequestBodies ?? true,
-      onRequest: (entry: LoggedRequest) => this.emit("request", entry),
-    };
-    this.server = createServer((req, res) => {
-      handleRestRequest(deps, req, res).catch((error: unknown) => {
-        core.logger.error({ err: error }, "stand-in: request failed");
-        if (!res.headersSent) res.writeHead(500).end();
-      });
-    });
-    this.server.keepAliveTimeout = 60_000;
-    this.server.on("upgrade", (req, socket, head) => core.gateway.handleUpgrade(req, socket, head));
-    await new Promise<void>((resolve, reject) => {
-      this.server.once("error", reject);
-      this.server.listen(port, "127.0.0.1", () => resolve());
-    });
-    this.port = (this.server.address() as AddressInfo).port;
   }
 
   /** Stops REST and the gateway; open connections are cut. */
