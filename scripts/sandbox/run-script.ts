@@ -22,16 +22,20 @@ export async function runScript(
   style: Style,
 ): Promise<ScriptSummary> {
   const summary: ScriptSummary = { lines: 0, failures: [], refused: 0, unknown: [] };
-  let narrating = false;
+  // A comment starts a new paragraph after a blank line or a command, as in the file.
+  let paragraph = true;
   for (const raw of text.split(/\r?\n/)) {
     const line = raw.trim();
-    if (line === "") continue;
-    if (line.startsWith("#")) {
-      print(style.dim(narrating ? line : `\n${line}`));
-      narrating = true;
+    if (line === "") {
+      paragraph = true;
       continue;
     }
-    narrating = false;
+    if (line.startsWith("#")) {
+      print(style.dim(paragraph ? `\n${line}` : line));
+      paragraph = false;
+      continue;
+    }
+    paragraph = true;
     const { user, channel } = session.who;
     print(`${style.bold(style.cyan(user))} ${style.dim(`#${channel}`)} › ${line}`);
     summary.lines += 1;

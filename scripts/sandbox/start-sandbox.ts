@@ -1,3 +1,4 @@
+import { once } from "node:events";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -37,6 +38,8 @@ export async function startSandbox(options: StartSandboxOptions = {}): Promise<S
   const step = options.onStep ?? (() => undefined);
   const logFile = options.logFile ?? join(mkdtempSync(join(tmpdir(), "tasklane-sandbox-")), "sandbox.log");
   const destination = pino.destination({ dest: logFile, sync: false, mkdir: true });
+  // pino flushes on exit, which throws if the file is not open yet (a start-up that fails at once).
+  await once(destination, "ready");
   const level = options.logLevel ?? "info";
   const log = pino({ level, base: { service: "tasklane" } }, destination);
 
@@ -46,6 +49,7 @@ export async function startSandbox(options: StartSandboxOptions = {}): Promise<S
     logger: log.child({ service: "discord-stand-in" }),
   });
   const guildId = standIn.guild().id;
+  let app: App | undefined;
   try {
     step("deploying the commands");
     const rest = new REST({ api: standIn.apiUrl }).setToken(SANDBOX_TOKEN);
@@ -61,19 +65,21 @@ export async function startSandbox(options: StartSandboxOptions = {}): Promise<S
       HTTP_PORT: "0",
       HTTP_HOST: "127.0.0.1",
     });
-    const app = await createApp({ config, log });
+    app = await createApp({ config, log });
     await app.start();
+    const started = app;
     return {
       standIn,
-      app,
+      app: started,
       logFile,
       async stop() {
-        await app.stop();
+        await started.stop();
         await standIn.stop();
         await new Promise<void>((resolve) => destination.flush(() => resolve()));
       },
     };
   } catch (error) {
+    await app?.stop().catch(() => undefined);
     await standIn.stop();
     throw error;
   }
