@@ -26,6 +26,7 @@ async function runTasklane(options: ContenderOptions, databaseUrl: string) {
   });
   const service = createTaskService({ database, cache, log: silentLogger });
   try {
+    const statementsAtStart = database.queryCount();
     const enqueueMs: number[] = [];
     const enqueueWallMs = await enqueueAll(
       options.items,
@@ -36,6 +37,7 @@ async function runTasklane(options: ContenderOptions, databaseUrl: string) {
       },
       enqueueMs,
     );
+    const statementsAfterEnqueue = database.queryCount();
     const cycleMs: number[] = [];
     const ledger = createClaimLedger();
     const contexts = agentIds.map((id) => actionContext(guildId, channelId, agent(id), "mention"));
@@ -51,6 +53,8 @@ async function runTasklane(options: ContenderOptions, databaseUrl: string) {
       cycleMs,
       ledger,
     );
+    const perItem = (from: number, to: number) => ((to - from) / options.items).toFixed(1);
+    const note = `SQL statements per item: create ${perItem(statementsAtStart, statementsAfterEnqueue)}, next + submit ${perItem(statementsAfterEnqueue, database.queryCount())}`;
     const done = await service.list(guildId, { status: "done", channelId }, { limit: 1 });
     return {
       enqueueMs,
@@ -59,6 +63,7 @@ async function runTasklane(options: ContenderOptions, databaseUrl: string) {
       cycleWallMs,
       duplicates: ledger.duplicates,
       completed: done.total,
+      note,
     };
   } finally {
     await cache.close();

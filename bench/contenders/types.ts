@@ -14,6 +14,8 @@ export interface ContenderRun {
   /** Items handed to more than one worker (must be 0). */
   duplicates: number;
   completed: number;
+  /** Extra facts for the claim row's note (e.g. statements per item). */
+  note?: string;
 }
 
 export interface Contender {

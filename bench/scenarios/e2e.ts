@@ -11,6 +11,7 @@ import { createMix, MIX } from "../e2e/interaction-mix.ts";
 import { runOpenLoop, waitForAnswers } from "../e2e/open-loop.ts";
 import { BENCH_WORLD } from "../e2e/world.ts";
 import { createBenchDatabase } from "../support/databases.ts";
+import { describeWaits, startWaitSampler } from "../support/wait-sampler.ts";
 import type { Scenario, ScenarioResult } from "../types.ts";
 
 const BOT_TOKEN = "bench-bot-token";
@@ -80,11 +81,16 @@ export const endToEnd: Scenario = {
       for (const step of steps) {
         context.progress(`e2e: ${step.rate}/s for ${step.seconds} s`);
         const countsBefore = await scrapeCacheCounts(httpPort);
+        const sampler = startWaitSampler(database.url);
         const sent = await runOpenLoop(step.rate, step.seconds * 1_000, send);
+        const waits = await sampler.stop();
         await waitForAnswers(sent, 4_000);
         const hitRatio = hitRatioBetween(countsBefore, await scrapeCacheCounts(httpPort));
         const figures = stepFigures(`${step.rate}/s`, step.rate, step.seconds * 1_000, sent);
         figures.rows[0]!.note += `; bot cache hit ratio ${(hitRatio * 100).toFixed(1)}%`;
+        outcome.notes.push(
+          `${step.rate}/s: busy Postgres backends on average (sampled every 20 ms): ${describeWaits(waits)}.`,
+        );
         outcome.rows.push(...figures.rows);
         if (step.rate === 200) {
           outcome.targets.push({

@@ -1,3 +1,4 @@
+import { withCost } from "../support/cost.ts";
 import { channelIdOf, guildIdOf } from "../support/ids.ts";
 import { openServiceHarness } from "../support/service-harness.ts";
 import type { Scenario, ScenarioResult } from "../types.ts";
@@ -22,17 +23,30 @@ export const serviceThroughput: Scenario = {
         channelIds: Array.from({ length: 8 }, (_, i) => channelIdOf(0, i)),
       };
       context.progress(`service: ${n.creates} creates`);
-      const created = await measureCreates(harness, lane, n.creates, 8);
-      outcome.rows.push(created.row);
+      let numbers: number[] = [];
+      outcome.rows.push(
+        await withCost(harness.database, async () => {
+          const created = await measureCreates(harness, lane, n.creates, 8);
+          numbers = created.numbers;
+          return created.row;
+        }),
+      );
       context.progress("service: transitions");
-      outcome.rows.push(await measureTransitions(harness, lane, created.numbers, 8));
+      outcome.rows.push(
+        await withCost(harness.database, () => measureTransitions(harness, lane, numbers, 8)),
+      );
 
       let duplicates = 0;
       let missing = 0;
       for (const [step, agents] of [1, 8, 32].entries()) {
         context.progress(`service: next with ${agents} agents`);
-        const claims = await measureClaims(harness, lane.guildId, agents, n.claims, step);
-        outcome.rows.push(claims.row);
+        let claims!: Awaited<ReturnType<typeof measureClaims>>;
+        outcome.rows.push(
+          await withCost(harness.database, async () => {
+            claims = await measureClaims(harness, lane.guildId, agents, n.claims, step);
+            return claims.row;
+          }),
+        );
         duplicates += claims.duplicates;
         missing += claims.missing;
         if (agents === 8) {
@@ -55,7 +69,9 @@ export const serviceThroughput: Scenario = {
       const coldWarm = await measureColdWarm(harness, viewLane, viewed.numbers);
       outcome.rows.push(...coldWarm.rows);
       outcome.targets.push(...coldWarm.targets);
-      outcome.rows.push(await measureViewMix(harness, viewLane, viewed.numbers, n.mix));
+      outcome.rows.push(
+        await withCost(harness.database, () => measureViewMix(harness, viewLane, viewed.numbers, n.mix)),
+      );
       outcome.notes.push(
         `${n.creates} creates then their ${n.creates * 4} transitions; ${n.claims} open tasks per next step ` +
           "(callers are bot users not registered as agents, so no per-agent cap; next = claim + start in one transaction); " +

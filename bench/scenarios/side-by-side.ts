@@ -4,6 +4,7 @@ import { runPgFloor } from "../contenders/pg-floor.ts";
 import type { Contender, ContenderOptions } from "../contenders/types.ts";
 import { summarize } from "../stats.ts";
 import { createBenchDatabase } from "../support/databases.ts";
+import { describeWaits, startWaitSampler } from "../support/wait-sampler.ts";
 import type { BenchContext, ResultRow, Scenario, TargetCheck } from "../types.ts";
 
 const CONTENDERS: Contender[] = [
@@ -39,8 +40,12 @@ export function sideBySide(extra: Contender[] = []): Scenario {
           `bench_${context.runId}_sbs_${throughputs.size}`,
           { migrate: contender.migrate },
         );
+        const sampler = startWaitSampler(database.url);
         try {
           const result = await contender.run(options, database.url);
+          const waits = await sampler.stop();
+          if (waits.length > 0)
+            notes.push(`${contender.name}: busy Postgres backends on average: ${describeWaits(waits, 4)}.`);
           const cycleRate = (result.completed / result.cycleWallMs) * 1000;
           throughputs.set(contender.name, cycleRate);
           rows.push({
@@ -54,11 +59,12 @@ export function sideBySide(extra: Contender[] = []): Scenario {
             latency: summarize(result.cycleMs),
             throughput: cycleRate,
             unit: "items/s",
-            note: `${result.completed}/${options.items} completed, ${result.duplicates} duplicate claims`,
+            note: `${result.completed}/${options.items} completed, ${result.duplicates} duplicate claims${result.note ? `; ${result.note}` : ""}`,
           });
         } catch (error) {
           notes.push(`${contender.name} failed: ${(error as Error).message}`);
         } finally {
+          await sampler.stop();
           await database.drop();
         }
       }
