@@ -49,7 +49,8 @@ function scenarioSection(scenario: ScenarioResult): string[] {
   }
   for (const note of scenario.notes) lines.push(`- ${note}`);
   if (scenario.notes.length > 0) lines.push("");
-  lines.push(`_${(scenario.durationMs / 1000).toFixed(1)} s_`, "");
+  const load = scenario.load ? `; 1-min load average ${scenario.load[0]} → ${scenario.load[1]}` : "";
+  lines.push(`_${(scenario.durationMs / 1000).toFixed(1)} s${load}_`, "");
   return lines;
 }
 

@@ -59,6 +59,7 @@ try {
   for (const scenario of chosen) {
     progress(`scenario ${scenario.id}`);
     const scenarioStart = performance.now();
+    const loadBefore = loadAverage()[0]!;
     try {
       const outcome = await scenario.run(context);
       results.push({
@@ -77,6 +78,7 @@ try {
         notes: [],
         error: (error as Error).message,
         durationMs: performance.now() - scenarioStart,
+        load: [loadBefore, loadAverage()[0]!],
       });
     }
   }

@@ -29,6 +29,8 @@ export interface ScenarioResult {
   /** Anything machine-readable worth keeping in results.json (e.g. index sizes). */
   data?: Record<string, unknown>;
   durationMs: number;
+  /** 1-minute load average when the scenario started and ended (this machine is shared). */
+  load?: [number, number];
   error?: string;
 }
 
