@@ -50,13 +50,18 @@ export function stepFigures(label: string, rate: number, durationMs: number, sen
   for (const kind of kinds) {
     const ofKind = sent.filter((s) => s.kind === kind);
     const latencies = ofKind.filter((s) => s.record.callback).map((s) => s.record.callback!.latencyMs);
-    const types = [...new Set(ofKind.filter((s) => s.record.callback).map((s) => s.record.callback!.type))];
+    const typeCounts = new Map<number, number>();
+    for (const s of ofKind) {
+      if (s.record.callback)
+        typeCounts.set(s.record.callback.type, (typeCounts.get(s.record.callback.type) ?? 0) + 1);
+    }
+    const types = [...typeCounts.entries()].map(([type, count]) => `${type}×${count}`);
     rows.push({
       name: `${label}: ${kind}`,
       latency: summarize(latencies),
       throughput: (latencies.length / durationMs) * 1000,
       unit: "answered/s",
-      note: `first callback type ${types.join("/")}; full answer p99 ${summarize(ofKind.map(fullAnswerMs).filter((ms): ms is number => ms !== undefined)).p99.toFixed(1)} ms`,
+      note: `first callbacks by type ${types.join(", ")}; full answer p99 ${summarize(ofKind.map(fullAnswerMs).filter((ms): ms is number => ms !== undefined)).p99.toFixed(1)} ms`,
     });
   }
   return { rows, p99: all.p99, pastDeadline, sent: sent.length };
