@@ -2,6 +2,7 @@ import type { Cache } from "../cache/types.ts";
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from "../domain/backoff.ts";
 import type { Logger } from "../log.ts";
 import type { Database, Db } from "../store/database.ts";
+import { KeyedQueue } from "./keyed-queue.ts";
 import type { ServiceDeps } from "./types.ts";
 
 /** ServiceDeps with every default filled in: what each use case receives. */
@@ -14,6 +15,10 @@ export interface Engine {
   retry: RetryPolicy;
   random(): number;
   viewTtlSeconds: number;
+  /** Gate counters being rebuilt by this instance, per channel: a burst waits for one rebuild. */
+  gateSeeds: Map<string, Promise<void>>;
+  /** Per-guild turns for creates (they serialise on the guild's counter row anyway). */
+  creates: KeyedQueue;
 }
 
 export function createEngine(deps: ServiceDeps): Engine {
@@ -26,5 +31,7 @@ export function createEngine(deps: ServiceDeps): Engine {
     retry: { ...DEFAULT_RETRY_POLICY, ...deps.retry },
     random: deps.random ?? Math.random,
     viewTtlSeconds: deps.viewTtlSeconds ?? 60,
+    gateSeeds: new Map(),
+    creates: new KeyedQueue(),
   };
 }

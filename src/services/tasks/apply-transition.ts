@@ -1,5 +1,5 @@
 import { retryDelayMs } from "../../domain/backoff.ts";
-import { AgentAtCapacityError, ConflictError, QueueLimitError } from "../../domain/errors.ts";
+import { AgentAtCapacityError, QueueLimitError } from "../../domain/errors.ts";
 import { isLive, type TaskStatus } from "../../domain/task-states.ts";
 import { TRANSITIONS } from "../../domain/transitions.ts";
 import { countInProgress, findAgent, lockAgent } from "../../store/agents.ts";
@@ -22,6 +22,13 @@ interface Plan {
   after?: (updated: TaskRow) => Promise<void>;
 }
 
+/** The row changed between the read and the version-checked write (or a recheck under its lock failed). */
+export class RowChanged extends Error {
+  constructor() {
+    super("the task changed during the transition");
+  }
+}
+
 const minutesFrom = (now: Date, minutes: number) => new Date(now.getTime() + minutes * 60_000);
 
 /** Writes an allowed transition: the row (version-checked), its event, its rows, and its consequences. */
@@ -35,7 +42,8 @@ export async function applyTransition(
   const { task, ctx, now } = d;
   const plan = await planFor(tx, engine, effects, d, to);
   const updated = await updateTask(tx, task, { ...plan.patch, status: to }, now);
-  if (!updated) throw new ConflictError(`#${task.number} changed while you acted; look again.`);
+  if (!updated) throw new RowChanged();
+  await d.recheck(tx);
   await recordChange(
     tx,
     effects,

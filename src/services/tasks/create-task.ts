@@ -1,4 +1,5 @@
 import { rebuildGateCounter } from "../../cache/gate-drift.ts";
+import type { GateDecision } from "../../cache/types.ts";
 import { InvalidTransitionError, QueueLimitError } from "../../domain/errors.ts";
 import { isLive, statusWords } from "../../domain/task-states.ts";
 import { parseInput } from "../../domain/validation/parse.ts";
@@ -19,12 +20,14 @@ import { applyEffects, Effects } from "../effects.ts";
 import type { Engine } from "../engine.ts";
 import { readChannelSettings } from "../settings/settings-view.ts";
 import type { ActionContext, CreateTaskInput, TaskView } from "../types.ts";
-import { requireTask, requireView } from "./load-task.ts";
+import { requireTask } from "./load-task.ts";
+import { newTaskView } from "./new-task-view.ts";
 import { recordChange, target } from "./record-change.ts";
 
 /**
  * Creates a task in ctx.channelId. The cache's limit gate answers the obvious "full" first (no query);
- * Postgres decides under the channel's settings row lock; the guild counter hands out the number.
+ * a plain count refuses a full channel without queueing on its lock; Postgres decides under the
+ * channel's settings row lock; the guild counter hands out the number.
  */
 export async function createTask(
   engine: Engine,
@@ -36,29 +39,36 @@ export async function createTask(
   const { gate } = engine.cache;
   const settings = await readChannelSettings(engine, ctx.guildId, ctx.channelId);
   const limit = settings.queueLimit;
-  const gateDecision = limit === null ? null : await gate.reserve(ctx.channelId, limit);
+  const gateDecision = limit === null ? null : await reserveSlot(engine, ctx.channelId, limit);
   if (gateDecision?.kind === "refused") throw new QueueLimitError(gateDecision.count, gateDecision.limit);
 
   const effects = new Effects(ctx.guildId);
   let view: TaskView;
   try {
-    view = await inTransaction(engine.db, (tx) => insertNewTask(tx, effects, ctx, input, engine.now()));
+    if (limit !== null && gateDecision?.kind === "unknown") {
+      // Without the gate: full at this snapshot is a true answer (the limit held then) and costs no lock.
+      const live = await countLiveTasks(engine.db, ctx.channelId);
+      if (live >= limit) throw new QueueLimitError(live, limit);
+    }
+    view = await engine.creates.run(ctx.guildId, () =>
+      inTransaction(engine.db, (tx) => insertNewTask(tx, effects, ctx, input, engine.now())),
+    );
   } catch (error) {
     // Postgres refusing what the gate let through means the counter was low: rebuild it, don't release.
-    if (gateDecision?.kind === "reserved")
+    if (gateDecision?.kind === "reserved") {
       await (error instanceof QueueLimitError
         ? seedGate(engine, ctx.channelId)
         : gate.release(ctx.channelId).catch(() => undefined));
-    if (gateDecision?.kind === "unknown") await seedGate(engine, ctx.channelId);
+    }
     throw error;
   }
   if (gateDecision === null) effects.gateAdd.push(ctx.channelId);
   await applyEffects(engine, effects);
-  if (gateDecision?.kind === "unknown") await seedGate(engine, ctx.channelId);
   engine.log.debug({ guildId: ctx.guildId, number: view.number }, "task created");
   return view;
 }
 
+/** Relatives are looked up (and share-locked) before the channel lock, so the lock is held briefly. */
 async function insertNewTask(
   tx: Tx,
   effects: Effects,
@@ -66,11 +76,6 @@ async function insertNewTask(
   input: CreateTaskValues,
   now: Date,
 ): Promise<TaskView> {
-  const settings = await lockChannelSettings(tx, ctx.guildId, ctx.channelId);
-  if (settings.queueLimit !== null) {
-    const live = await countLiveTasks(tx, ctx.channelId);
-    if (live >= settings.queueLimit) throw new QueueLimitError(live, settings.queueLimit);
-  }
   const parent =
     input.parentNumber === undefined ? null : await requireTask(tx, ctx.guildId, input.parentNumber, "share");
   if (parent && !isLive(parent.status)) {
@@ -84,6 +89,11 @@ async function insertNewTask(
     dependencies.push(await requireTask(tx, ctx.guildId, number, "share"));
   const waiting = dependencies.some((dependency) => dependency.status !== "done");
 
+  const settings = await lockChannelSettings(tx, ctx.guildId, ctx.channelId);
+  if (settings.queueLimit !== null) {
+    const live = await countLiveTasks(tx, ctx.channelId);
+    if (live >= settings.queueLimit) throw new QueueLimitError(live, settings.queueLimit);
+  }
   const task = await insertTask(tx, {
     guildId: ctx.guildId,
     channelId: ctx.channelId,
@@ -107,33 +117,41 @@ async function insertNewTask(
     dependencies.map((dependency) => dependency.id),
     now,
   );
-  await recordChange(
-    tx,
-    effects,
-    {
-      task,
-      actorId: ctx.actor.userId,
-      source: ctx.source,
-      kind: "created",
-      to: task.status,
-      details: {
-        title: task.title,
-        assigneeId: task.assigneeId,
-        parent: parent?.number,
-        dependsOn: input.dependsOn.length > 0 ? input.dependsOn : undefined,
-      },
-      relatives: true,
-    },
-    now,
-  );
+  const details = {
+    title: task.title,
+    assigneeId: task.assigneeId,
+    parent: parent?.number,
+    dependsOn: input.dependsOn.length > 0 ? input.dependsOn : undefined,
+  };
+  const change = { task, actorId: ctx.actor.userId, source: ctx.source, kind: "created", to: task.status };
+  await recordChange(tx, effects, { ...change, details }, now);
+  // A new task shows up in its parent's view; its dependencies' views don't list dependents.
+  if (parent) effects.numbers([parent.number]);
   if (task.assigneeId && task.assigneeId !== ctx.actor.userId) {
     const payload = { taskId: task.id, assigneeId: task.assigneeId, attempt: 1 };
     await enqueueOutbox(tx, target(task), { kind: "assignment", payload }, now);
   }
-  return requireView(tx, ctx.guildId, task.number);
+  return newTaskView(task, parent, dependencies);
 }
 
-/** The gate had no counter for the channel: rebuild it from Postgres, under the channel lock (best effort). */
+/**
+ * A slot from the gate. A missing counter is rebuilt from Postgres first (once per burst in this
+ * instance), so a cold channel's burst of creates is refused by the gate, not queued on the lock.
+ * With the cache unavailable the answer stays "unknown" and Postgres alone decides.
+ */
+async function reserveSlot(engine: Engine, channelId: string, limit: number): Promise<GateDecision> {
+  const decision = await engine.cache.gate.reserve(channelId, limit);
+  if (decision.kind !== "unknown" || !engine.cache.metrics().available) return decision;
+  let seeding = engine.gateSeeds.get(channelId);
+  if (!seeding) {
+    seeding = seedGate(engine, channelId).finally(() => engine.gateSeeds.delete(channelId));
+    engine.gateSeeds.set(channelId, seeding);
+  }
+  await seeding;
+  return engine.cache.gate.reserve(channelId, limit);
+}
+
+/** Rebuilds the channel's counter from Postgres under the channel lock (best effort). */
 async function seedGate(engine: Engine, channelId: string): Promise<void> {
   try {
     await rebuildGateCounter(engine.database, engine.cache.gate, channelId);

@@ -3,19 +3,19 @@ import type { DomainAction } from "../../domain/transitions.ts";
 import { parseInput } from "../../domain/validation/parse.ts";
 import { actionContextSchema, transitionSchema } from "../../domain/validation/task-inputs.ts";
 import { findChannelSettings } from "../../store/channel-settings.ts";
-import type { Tx } from "../../store/database.ts";
+import type { Queryable, Tx } from "../../store/database.ts";
 import { openDependencies } from "../../store/dependencies.ts";
 import type { TaskRow } from "../../store/schema.ts";
 import { selectTaskViewsByIds } from "../../store/task-views.ts";
-import { liveSubtasks, lockTaskById } from "../../store/tasks.ts";
+import { findTaskByNumber, liveSubtasks, lockTaskById } from "../../store/tasks.ts";
 import { inTransaction } from "../../store/transaction.ts";
 import { applyEffects, Effects } from "../effects.ts";
 import type { Engine } from "../engine.ts";
 import { toSettingsView } from "../settings/settings-view.ts";
 import type { ActionContext, ChannelSettingsView, TransitionInput, TransitionResult } from "../types.ts";
-import { applyTransition } from "./apply-transition.ts";
+import { applyTransition, RowChanged } from "./apply-transition.ts";
 import { refusalError, staleVersion } from "./explain-refusal.ts";
-import { requireTask } from "./load-task.ts";
+import { noSuchTask } from "./load-task.ts";
 
 export interface Decided {
   ctx: ActionContext;
@@ -25,11 +25,18 @@ export interface Decided {
   text: string | undefined;
   assigneeId: string | undefined;
   now: Date;
+  /** Runs under the row lock, right after the version-checked update: the checks that read other rows. */
+  recheck(tx: Tx): Promise<void>;
 }
 
+type Input = ReturnType<typeof transitionSchema.parse>;
+const MAX_ATTEMPTS = 5;
+
 /**
- * Locks the task, asks decide(), and applies the change with its event, review and outbox rows in
- * one transaction. A stale expectedVersion or a lost race is refused with what happened instead.
+ * Decides on the row as read, then writes it with `UPDATE … WHERE version = seen`: concurrent clicks
+ * all wait on the first writer and then find the version moved. A caller who saw a version (a card's
+ * button) is told what happened; a command simply runs again on the new state (and is then refused
+ * with what happened, if it no longer applies). One transaction per attempt.
  */
 export async function transitionTask(
   engine: Engine,
@@ -38,42 +45,73 @@ export async function transitionTask(
 ): Promise<TransitionResult> {
   const ctx = parseInput(actionContextSchema, rawCtx);
   const input = parseInput(transitionSchema, raw);
-  const effects = new Effects(ctx.guildId);
-  const ids = await inTransaction(engine.db, async (tx) => {
-    const now = engine.now();
-    const task = await requireTask(tx, ctx.guildId, input.number);
-    if (input.expectedVersion !== undefined && input.expectedVersion !== task.version) {
-      throw await staleVersion(tx, task, input.action);
+  for (let attempt = 1; ; attempt += 1) {
+    const effects = new Effects(ctx.guildId);
+    try {
+      const result = await inTransaction(engine.db, (tx) =>
+        attemptTransition(tx, engine, effects, ctx, input),
+      );
+      await applyEffects(engine, effects);
+      return result;
+    } catch (error) {
+      if (!(error instanceof RowChanged)) throw error;
+      if (input.expectedVersion === undefined && attempt < MAX_ATTEMPTS) continue;
+      const fresh = await findTaskByNumber(engine.db, ctx.guildId, input.number);
+      if (!fresh) throw noSuchTask(input.number);
+      throw await staleVersion(engine.db, fresh, input.action);
     }
-    const settings = toSettingsView(
-      await findChannelSettings(tx, task.channelId),
-      task.guildId,
-      task.channelId,
-    );
-    const extra = await loadExtra(tx, task, input.action, now);
+  }
+}
+
+async function attemptTransition(
+  tx: Tx,
+  engine: Engine,
+  effects: Effects,
+  ctx: ActionContext,
+  input: Input,
+): Promise<TransitionResult> {
+  const now = engine.now();
+  const task = await findTaskByNumber(tx, ctx.guildId, input.number);
+  if (!task) throw noSuchTask(input.number);
+  if (input.expectedVersion !== undefined && input.expectedVersion !== task.version) {
+    throw await staleVersion(tx, task, input.action);
+  }
+  const settings = toSettingsView(
+    await findChannelSettings(tx, task.channelId),
+    task.guildId,
+    task.channelId,
+  );
+  const decideNow = async (q: Queryable) => {
+    const extra = await loadExtra(q, task, input.action, now);
     const decision = decide(task, input.action, ctx.actor, decisionSettings(settings), {
       ...extra,
       system: ctx.source === "system",
       assigneeId: input.assigneeId,
       text: input.text,
     });
-    if (!decision.ok) throw await refusalError(tx, task, input.action, decision);
-    const decided = {
-      ctx,
-      task,
-      settings,
-      action: input.action,
-      text: input.text,
-      assigneeId: input.assigneeId,
-      now,
-    };
-    const changed = await applyTransition(tx, engine, effects, decided, decision.to);
-    const views = await selectTaskViewsByIds(tx, [changed.id, ...changed.alsoChanged]);
-    return { views, id: changed.id, alsoChanged: changed.alsoChanged };
-  });
-  await applyEffects(engine, effects);
-  const task = ids.views.find((view) => view.id === ids.id)!;
-  return { task, alsoChanged: ids.views.filter((view) => view.id !== ids.id) };
+    if (!decision.ok) throw await refusalError(q, task, input.action, decision);
+    return decision.to;
+  };
+  const to = await decideNow(tx);
+  const needsRecheck = ["approve", "submit", "unblock", "reopen"].includes(input.action);
+  const decided: Decided = {
+    ctx,
+    task,
+    settings,
+    action: input.action,
+    text: input.text,
+    assigneeId: input.assigneeId,
+    now,
+    recheck: async (locked) => {
+      if (needsRecheck && (await decideNow(locked)) !== to) throw new RowChanged();
+    },
+  };
+  const changed = await applyTransition(tx, engine, effects, decided, to);
+  const views = await selectTaskViewsByIds(tx, [changed.id, ...changed.alsoChanged]);
+  return {
+    task: views.find((view) => view.id === changed.id)!,
+    alsoChanged: views.filter((view) => view.id !== changed.id),
+  };
 }
 
 export function decisionSettings(settings: ChannelSettingsView): DecisionSettings {
@@ -85,15 +123,20 @@ export function decisionSettings(settings: ChannelSettingsView): DecisionSetting
   };
 }
 
-/** What the rules need beyond the row, read after the row lock so it can't change underneath. */
-async function loadExtra(tx: Tx, task: TaskRow, action: DomainAction, now: Date): Promise<DecisionExtra> {
+/** What the rules need beyond the row. */
+async function loadExtra(
+  q: Queryable,
+  task: TaskRow,
+  action: DomainAction,
+  now: Date,
+): Promise<DecisionExtra> {
   const extra: DecisionExtra = { now };
-  if (action === "approve" || action === "submit") extra.liveSubtasks = await liveSubtasks(tx, task.id);
+  if (action === "approve" || action === "submit") extra.liveSubtasks = await liveSubtasks(q, task.id);
   if (action === "unblock" || action === "reopen")
-    extra.openDependencies = await openDependencies(tx, task.id);
+    extra.openDependencies = await openDependencies(q, task.id);
   if (action === "reopen" && task.parentId !== null) {
     // A share lock: a concurrent approval of the parent waits for this reopen and then sees it live.
-    const parent = await lockTaskById(tx, task.parentId, "share");
+    const parent = await lockTaskById(q as Tx, task.parentId, "share");
     extra.parent = parent ? { number: parent.number, status: parent.status } : null;
   }
   return extra;

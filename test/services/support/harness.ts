@@ -103,3 +103,8 @@ export async function openHarness(driver: Driver, options: HarnessOptions = {}):
     },
   };
 }
+
+/** Opens `connections` pool connections up front, as a running bot's pool would have them. */
+export async function warmPool(h: Harness, connections: number): Promise<void> {
+  await Promise.all(Array.from({ length: connections }, () => h.rows(sql`SELECT pg_sleep(0.05)`)));
+}
