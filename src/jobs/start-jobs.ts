@@ -1,6 +1,8 @@
+import type { Signals } from "../cache/types.ts";
 import type { Logger } from "../log.ts";
 import type { TaskService } from "../services/types.ts";
 import type { Database } from "../store/database.ts";
+import { autoAssign } from "./auto-assign.ts";
 import { expireLeases } from "./expire-leases.ts";
 
 export interface JobsOptions {
@@ -8,61 +10,90 @@ export interface JobsOptions {
   tasks: TaskService;
   log: Logger;
   systemUserId: () => string | undefined;
-  /** How often each job looks for work (± 20 % so instances drift apart). Default 5 s. */
+  /** With them, a task change (from any instance) starts a pass at once: new tasks are auto-assigned promptly. */
+  signals?: Signals;
+  /** How often the jobs look for work (± 20 % so instances drift apart). Default 5 s. */
   intervalMs?: number;
   leaseClaimMs?: number;
   /** The engine's clock (ServiceDeps.now). */
   now?: () => Date;
 }
 
+/** Bursts of changes make one pass, not one each. */
+const SIGNAL_DEBOUNCE_MS = 100;
+
 export interface Jobs {
   /** One pass of every job now (tests, and start-up). */
-  runOnce(): Promise<{ expiredLeases: number }>;
+  runOnce(): Promise<{ expiredLeases: number; autoAssigned: number }>;
   stop(): Promise<void>;
 }
 
 /**
- * Background jobs, safe on every instance: each claims its rows with SKIP LOCKED. Retried assignments
- * need no job: the engine writes their outbox row due at the end of the backoff, and the outbox
- * dispatcher sends it then, once.
+ * Background jobs, safe on every instance: lease expiry claims with SKIP LOCKED, auto-assignment
+ * takes a per-guild advisory lock, and both act through the engine at the version they saw.
+ * Retried assignments need no job: the engine writes their outbox row due at the end of the
+ * backoff, and the outbox dispatcher sends it then, once.
  */
 export function startJobs(options: JobsOptions): Jobs {
   const log = options.log.child({ component: "jobs" });
   const intervalMs = options.intervalMs ?? 5_000;
+  const deps = { ...options, log };
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
-  let current: Promise<unknown> = Promise.resolve();
+  let running: Promise<unknown> = Promise.resolve();
+  let inPass = false;
+  let again = false;
 
   async function runOnce() {
-    const expiredLeases = await expireLeases({
-      database: options.database,
-      tasks: options.tasks,
-      log,
-      systemUserId: options.systemUserId,
-      claimMs: options.leaseClaimMs,
-      now: options.now,
-    });
-    return { expiredLeases };
+    const expiredLeases = await expireLeases({ ...deps, claimMs: options.leaseClaimMs });
+    const autoAssigned = await autoAssign(deps);
+    return { expiredLeases, autoAssigned };
+  }
+
+  /** One pass at a time; asked for during a pass, one more runs right after it. */
+  function pass(): void {
+    if (stopped) return;
+    if (inPass) {
+      again = true;
+      return;
+    }
+    inPass = true;
+    clearTimeout(timer);
+    running = runOnce()
+      .catch((error: unknown) => log.warn({ err: error }, "background jobs pass failed"))
+      .finally(() => {
+        inPass = false;
+        if (stopped) return;
+        if (again) {
+          again = false;
+          timer = setTimeout(pass, SIGNAL_DEBOUNCE_MS);
+        } else schedule();
+      });
   }
 
   function schedule(): void {
     if (stopped) return;
-    timer = setTimeout(tick, intervalMs * (0.8 + Math.random() * 0.4));
+    clearTimeout(timer);
+    timer = setTimeout(pass, intervalMs * (0.8 + Math.random() * 0.4));
   }
 
-  function tick(): void {
-    current = runOnce()
-      .catch((error: unknown) => log.warn({ err: error }, "background jobs pass failed"))
-      .finally(schedule);
-  }
+  const unsubscribe = options.signals?.subscribe((signal) => {
+    if (signal.type !== "task_changed" || stopped) return;
+    if (inPass) again = true;
+    else {
+      clearTimeout(timer);
+      timer = setTimeout(pass, SIGNAL_DEBOUNCE_MS);
+    }
+  });
 
   schedule();
   return {
     runOnce,
     async stop() {
       stopped = true;
+      unsubscribe?.();
       clearTimeout(timer);
-      await current;
+      await running;
     },
   };
 }

@@ -1,0 +1,91 @@
+import { sql } from "drizzle-orm";
+import { afterEach, describe, expect, it } from "vitest";
+import { autoAssign } from "../../src/jobs/auto-assign.ts";
+import { silentLogger } from "../../src/log.ts";
+import type { ActionContext } from "../../src/services/types.ts";
+import { DRIVERS, type Harness, openHarness } from "../services/support/harness.ts";
+
+const GUILD = "200000000000000001";
+const LANE = "200000000000000002";
+const ADMIN = "200000000000000003";
+const A = "200000000000000010";
+const B = "200000000000000011";
+const C = "200000000000000012";
+const BOT = "200000000000000099";
+
+const as = (userId: string): ActionContext => ({
+  guildId: GUILD,
+  channelId: LANE,
+  actor: { userId, roleIds: [], permissions: ["manage_channels"] },
+  source: "slash",
+});
+
+let harness: Harness | undefined;
+afterEach(async () => {
+  await harness?.close();
+  harness = undefined;
+});
+
+const pass = (h: Harness) =>
+  autoAssign({
+    database: h.database,
+    tasks: h.tasks,
+    log: silentLogger,
+    systemUserId: () => BOT,
+    now: h.clock.now,
+  });
+
+async function assignees(h: Harness, numbers: number[]): Promise<(string | null)[]> {
+  return Promise.all(numbers.map(async (number) => (await h.tasks.get(GUILD, number)).assigneeId));
+}
+
+describe.each(DRIVERS)("auto-assign least-loaded (%s)", (driver) => {
+  it("hands new tasks to the least-loaded agent that covers their labels, within each agent's cap, once", async () => {
+    const h = (harness = await openHarness(driver));
+    await h.settings.update(as(ADMIN), { autoAssign: "least_loaded" });
+    // B is registered first (wins ties) but only covers docs; an agent without labels takes anything.
+    await h.agents.add(as(ADMIN), { userId: B, labels: ["docs"], maxConcurrent: 3 });
+    await h.agents.add(as(ADMIN), { userId: A, maxConcurrent: 3 });
+    await h.agents.add(as(ADMIN), { userId: C, maxConcurrent: 1 });
+    const labels = [["backend"], ["docs"], [], [], ["docs"], [], [], ["backend"]];
+    const numbers: number[] = [];
+    for (const [index, taskLabels] of labels.entries()) {
+      numbers.push(
+        (await h.tasks.create(as(ADMIN), { title: `Task ${index + 1}`, labels: taskLabels })).number,
+      );
+    }
+
+    const passes =
+      driver === "postgres" ? await Promise.all([pass(h), pass(h), pass(h), pass(h)]) : [await pass(h)];
+    expect(passes.reduce((sum, n) => sum + n, 0)).toBe(7);
+    expect(await pass(h)).toBe(0);
+    expect(await assignees(h, numbers)).toEqual([A, B, C, B, A, B, A, null]);
+
+    const [counts] = await h.rows<{ assigned: number; notified: number }>(sql`
+      SELECT (SELECT count(*)::int FROM task_events WHERE kind = 'assigned' AND source = 'system' AND actor_id = ${BOT}) AS assigned,
+             (SELECT count(*)::int FROM outbox WHERE kind = 'assignment') AS notified`);
+    expect(counts).toEqual({ assigned: 7, notified: 7 });
+  }, 60_000);
+
+  it("leaves released and claimed tasks to the queue, and hands out a reopened one again", async () => {
+    const h = (harness = await openHarness(driver));
+    await h.agents.add(as(ADMIN), { userId: A, maxConcurrent: 5 });
+    const claimed = await h.tasks.create(as(ADMIN), { title: "Claimed by a person" });
+    await h.tasks.transition(as(ADMIN), { number: claimed.number, action: "claim" });
+    await h.tasks.transition(as(ADMIN), { number: claimed.number, action: "unassign" });
+    const done = await h.tasks.create(as(ADMIN), { title: "Cancelled then reopened" });
+    await h.tasks.transition(as(ADMIN), { number: done.number, action: "cancel", text: "not now" });
+    await h.settings.update(as(ADMIN), { autoAssign: "least_loaded" });
+    expect(await pass(h)).toBe(0);
+    await h.tasks.transition(as(ADMIN), { number: done.number, action: "reopen" });
+    expect(await pass(h)).toBe(1);
+    expect(await assignees(h, [claimed.number, done.number])).toEqual([null, A]);
+  }, 60_000);
+
+  it("does nothing in channels without the setting", async () => {
+    const h = (harness = await openHarness(driver));
+    await h.agents.add(as(ADMIN), { userId: A });
+    await h.tasks.create(as(ADMIN), { title: "Manual lane" });
+    expect(await pass(h)).toBe(0);
+  }, 60_000);
+});
