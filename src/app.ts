@@ -148,6 +148,7 @@ export async function createApp(options: AppOptions): Promise<App> {
         tasks: services.tasks,
         log,
         systemUserId: () => client.user?.id,
+        signals: cache.signals,
         now: options.engine?.now,
         ...options.jobs,
       });
