@@ -1,5 +1,7 @@
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { createRedisCache } from "../../src/cache/redis-cache.ts";
+import { silentLogger } from "../../src/log.ts";
 import { type Harness, openHarness, warmPool } from "./support/harness.ts";
 import { newScene, user } from "./support/scene.ts";
 
@@ -24,8 +26,12 @@ describe("concurrency with many real connections (postgres)", () => {
 
   it("200 racing creates into a channel limited to 10 admit exactly 10", async () => {
     const s = await newScene(h, { queueLimit: 10 });
+    // 20 bot instances (each queues its own creates per guild) racing on one database.
+    const instances = h.instances(20);
     const results = await settle(
-      Array.from({ length: 200 }, (_, i) => h.tasks.create(s.ctx(user()), { title: `Racer ${i}` })),
+      Array.from({ length: 200 }, (_, i) =>
+        instances[i % 20]!.create(s.ctx(user()), { title: `Racer ${i}` }),
+      ),
     );
     const refusals = rejected(results);
     expect(results.filter((result) => result.status === "fulfilled")).toHaveLength(10);
@@ -43,13 +49,41 @@ describe("concurrency with many real connections (postgres)", () => {
     if (h.cache.metrics().available && counter !== undefined) expect(counter).toBe(10);
   });
 
+  it("with Redis unreachable, Postgres alone admits exactly 10 of 200 racing creates", async () => {
+    const s = await newScene(h, { queueLimit: 10 });
+    const deadRedis = await createRedisCache({
+      url: "redis://127.0.0.1:1",
+      log: silentLogger,
+      startupWaitMs: 50,
+      probeIntervalMs: 60_000,
+    });
+    try {
+      const instances = h.instances(20, deadRedis);
+      const results = await settle(
+        Array.from({ length: 200 }, (_, i) =>
+          instances[i % 20]!.create(s.ctx(user()), { title: `Racer ${i}` }),
+        ),
+      );
+      expect(results.filter((result) => result.status === "fulfilled")).toHaveLength(10);
+      for (const error of rejected(results))
+        expect(error).toMatchObject({ name: "QueueLimitError", limit: 10 });
+      expect((await h.tasks.list(s.guildId, {})).total).toBe(10);
+    } finally {
+      await deadRedis.close();
+    }
+  });
+
   it("100 racing creates in one guild get the numbers 1..100, no gap, no duplicate", async () => {
     const s = await newScene(h);
+    const instances = h.instances(25);
     const results = await Promise.all(
       Array.from({ length: 100 }, (_, i) =>
-        h.tasks.create(s.ctx(user(), "slash", i % 2 === 0 ? s.channelId : `${s.channelId.slice(0, -1)}9`), {
-          title: `Numbered ${i}`,
-        }),
+        instances[i % 25]!.create(
+          s.ctx(user(), "slash", i % 2 === 0 ? s.channelId : `${s.channelId.slice(0, -1)}9`),
+          {
+            title: `Numbered ${i}`,
+          },
+        ),
       ),
     );
     expect(results.map((task) => task.number).sort((a, b) => a - b)).toEqual(

@@ -23,6 +23,8 @@ export interface Harness {
   agents: AgentService;
   clock: Clock;
   rows<T extends Record<string, unknown>>(query: SQL): Promise<T[]>;
+  /** `count` more task services over the same database (and cache, unless given): separate bot instances. */
+  instances(count: number, cache?: Cache): TaskService[];
   /** Row counts of every table a service writes: "nothing written" is an unchanged snapshot. */
   snapshot(): Promise<Record<string, number>>;
   close(): Promise<void>;
@@ -79,6 +81,8 @@ export async function openHarness(driver: Driver, options: HarnessOptions = {}):
     database,
     cache,
     tasks: createTaskService(deps),
+    instances: (count, other) =>
+      Array.from({ length: count }, () => createTaskService({ ...deps, cache: other ?? cache })),
     settings: createSettingsService(deps),
     agents: createAgentService(deps),
     clock,
