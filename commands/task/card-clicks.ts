@@ -1,6 +1,6 @@
 import { type ButtonInteraction, MessageFlags, type ModalMessageModalSubmitInteraction } from "discord.js";
 import { cardDepsOf } from "../../src/discord/card-deps.ts";
-import { markCardRendered } from "../../src/discord/card-store.ts";
+import { markCardRendered, supersededWhileSending } from "../../src/discord/card-store.ts";
 import { renderCardFor } from "../../src/discord/cards.ts";
 import type { HandlerContext } from "../../src/discord/handler-types.ts";
 import { discordTime, userMention } from "../../src/discord/render/format.ts";
@@ -55,14 +55,24 @@ export async function applyCardChange(
 }
 
 /**
- * The clicked message shows `task` at once. When it is the live card its version is recorded, so the
- * outbox dispatcher's edit for the same change finds the card current; other copies (a /task view)
- * leave the live card to the dispatcher.
+ * The clicked message shows `task` at once. On the live card the version is recorded before the edit
+ * (so the dispatcher's edit for the same change finds the card current) and checked after it: if a
+ * newer version was recorded meanwhile, this edit may have landed last, so the newest is shown again.
  */
 async function showCard(interaction: CardInteraction, ctx: HandlerContext, task: TaskView): Promise<void> {
-  const card = await renderCardFor(cardDepsOf(ctx), task);
-  await interaction.editReply(messageBody(card));
-  await markCardRendered(ctx.database.db, task.id, interaction.message.id, task.version);
+  const { db } = ctx.database;
+  const messageId = interaction.message.id;
+  let shown = task;
+  for (let attempt = 0; attempt < 3; attempt += 1) {
+    const recorded = await markCardRendered(db, shown.id, messageId, shown.version);
+    if (recorded === "newer") {
+      shown = await ctx.services.tasks.get(shown.guildId, shown.number);
+      continue;
+    }
+    await interaction.editReply(messageBody(await renderCardFor(cardDepsOf(ctx), shown)));
+    if (recorded === "not_live" || !(await supersededWhileSending(db, shown.id, shown.version))) return;
+    shown = await ctx.services.tasks.get(shown.guildId, shown.number);
+  }
 }
 
 /** The card was out of date: show the current state and say what changed since. */

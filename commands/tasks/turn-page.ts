@@ -1,7 +1,6 @@
 import type { ButtonInteraction } from "discord.js";
 import type { CustomId } from "../../src/discord/custom-id.ts";
 import type { HandlerContext } from "../../src/discord/handler-types.ts";
-import { loadPage } from "../../src/discord/list-pages.ts";
 import { renderListPage } from "../../src/discord/lists.ts";
 import { deferComponentUpdate, messageBody } from "../../src/discord/respond.ts";
 import { ForbiddenError, UserError } from "../../src/domain/errors.ts";
@@ -12,7 +11,7 @@ export async function turnPage(
   id: Extract<CustomId, { kind: "page" }>,
   ctx: HandlerContext,
 ): Promise<void> {
-  const page = await loadPage(ctx.cache, id.token);
+  const page = await ctx.pages.load(id.token);
   if (!page) throw new UserError("This list has expired; run the command again.");
   if (page.guildId !== ctx.action.guildId || page.userId !== ctx.action.actor.userId)
     throw new ForbiddenError("This list belongs to someone else; run the command yourself.");

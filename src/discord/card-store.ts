@@ -1,4 +1,4 @@
-import { and, eq, lt, ne, sql } from "drizzle-orm";
+import { and, eq, gt, lt, lte, ne, sql } from "drizzle-orm";
 import type { Queryable } from "../store/database.ts";
 import { taskMessages } from "../store/schema.ts";
 
@@ -6,6 +6,11 @@ import { taskMessages } from "../store/schema.ts";
  * Where each task's live card is (task_messages). Posting is claimed first with a placeholder row, so
  * two posters (a slash command and the outbox dispatcher, or two instances) never post two cards: the
  * loser sees `pending` and retries later. A placeholder older than a minute is a poster that died.
+ *
+ * rendered_version is the version the card shows. Edits race (a click's in-place update, the
+ * dispatcher's PATCH), and Discord keeps whichever lands last, so every editor records its version
+ * and, if it finds a newer one recorded while its own edit was in flight, assumes it may have
+ * clobbered that newer card and renders again (see refreshCard and the card click handlers).
  */
 export const PENDING_MESSAGE_ID = "pending";
 const STALE_CLAIM = sql`now() - interval '60 seconds'`;
@@ -111,20 +116,49 @@ export async function restoreCardVersion(
     .where(and(eq(taskMessages.taskId, taskId), eq(taskMessages.renderedVersion, claimed)));
 }
 
-/** A click updated `messageId` in place: true when that message is the live card (its version recorded). */
+export type MarkOutcome = "marked" | "newer" | "not_live";
+
+/**
+ * A click is about to update `messageId` in place to `version`. marked: it is the live card, now
+ * recorded at that version. newer: a newer version is already recorded (show that one instead).
+ * not_live: another message (e.g. a /task view copy); nothing recorded.
+ */
 export async function markCardRendered(
   db: Queryable,
   taskId: number,
   messageId: string,
   version: number,
+): Promise<MarkOutcome> {
+  const rows = await db
+    .update(taskMessages)
+    .set({ renderedVersion: version, updatedAt: sql`now()` })
+    .where(
+      and(
+        eq(taskMessages.taskId, taskId),
+        eq(taskMessages.messageId, messageId),
+        lte(taskMessages.renderedVersion, version),
+      ),
+    )
+    .returning({ taskId: taskMessages.taskId });
+  if (rows.length > 0) return "marked";
+  const card = await findCard(db, taskId);
+  return card?.messageId === messageId ? "newer" : "not_live";
+}
+
+/**
+ * After an edit to `version` landed: if someone recorded a newer version while it was in flight, ours
+ * may have landed last. Records `version` again (what the card may now show) and answers true, so the
+ * caller renders the newest view once more.
+ */
+export async function supersededWhileSending(
+  db: Queryable,
+  taskId: number,
+  version: number,
 ): Promise<boolean> {
   const rows = await db
     .update(taskMessages)
-    .set({
-      renderedVersion: sql`greatest(${taskMessages.renderedVersion}, ${version})`,
-      updatedAt: sql`now()`,
-    })
-    .where(and(eq(taskMessages.taskId, taskId), eq(taskMessages.messageId, messageId)))
+    .set({ renderedVersion: version })
+    .where(and(eq(taskMessages.taskId, taskId), gt(taskMessages.renderedVersion, version)))
     .returning({ taskId: taskMessages.taskId });
   return rows.length > 0;
 }

@@ -19,6 +19,7 @@ import {
   recordCardMessage,
   releaseCardClaim,
   restoreCardVersion,
+  supersededWhileSending,
 } from "./card-store.ts";
 import { type RenderedCard, renderTaskCard } from "./render/task-card.ts";
 import { answerEphemeral, messageBody } from "./respond.ts";
@@ -34,7 +35,8 @@ export interface CardDeps {
 
 /**
  * edited/posted: the card now shows the view. current: it already showed this version or a newer one.
- * pending: another poster holds the claim; retry later. gone: the channel no longer exists.
+ * pending: another poster holds the claim, or a newer edit raced ours; retry later with a fresh view.
+ * gone: the channel no longer exists.
  */
 export type RefreshOutcome = "edited" | "posted" | "current" | "pending" | "gone";
 
@@ -83,6 +85,8 @@ export async function refreshCard(deps: CardDeps, view: TaskView, now = Date.now
     await (deps.rest ?? deps.client.rest).patch(Routes.channelMessage(claimed.channelId, claimed.messageId), {
       body,
     });
+    // A newer version was rendered while ours was in flight: ours may have landed last. Retry with a fresh view.
+    if (await supersededWhileSending(db, view.id, view.version)) return "pending";
     return "edited";
   } catch (error) {
     if (isDiscordError(error, RESTJSONErrorCodes.UnknownMessage)) {

@@ -13,6 +13,7 @@ import type { Logger } from "../log.ts";
 import type { ActionContext, AgentService, SettingsService, TaskService } from "../services/types.ts";
 import type { Database } from "../store/database.ts";
 import type { CustomId } from "./custom-id.ts";
+import type { PageStore } from "./list-pages.ts";
 
 export interface Services {
   tasks: TaskService;
@@ -36,6 +37,8 @@ export interface DiscordDeps {
 export interface HandlerContext extends DiscordDeps {
   client: Client;
   action: ActionContext;
+  /** Where list pages wait for their Previous/Next clicks. */
+  pages: PageStore;
 }
 
 export interface Subcommand {

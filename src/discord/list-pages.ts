@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import { LruTtlMap } from "../cache/lru-ttl-map.ts";
 import type { Cache } from "../cache/types.ts";
 import type { ListFilters } from "../services/types.ts";
 
@@ -25,17 +26,29 @@ export interface ListPage {
 const PAGE_TTL_SECONDS = 30 * 60;
 const key = (token: string) => `discord:list-page:${token}`;
 
-/**
- * Stores one reachable page and returns the token its button carries. The token is a digest of the page,
- * so saving the same page twice yields the same button.
- */
-export async function savePage(cache: Cache, page: ListPage): Promise<string> {
-  const token = createHash("sha256").update(JSON.stringify(page)).digest("base64url").slice(0, 22);
-  await cache.views.set(key(token), page, PAGE_TTL_SECONDS);
-  return token;
+export interface PageStore {
+  /** Stores one reachable page and returns the token its button carries. */
+  save(page: ListPage): Promise<string>;
+  /** undefined when expired or evicted everywhere. */
+  load(token: string): Promise<ListPage | undefined>;
 }
 
-/** undefined when expired, evicted, or the cache is unavailable. */
-export async function loadPage(cache: Cache, token: string): Promise<ListPage | undefined> {
-  return cache.views.get<ListPage>(key(token));
+/**
+ * Pages live in this process (a guild's interactions reach the same shard, so usually the same
+ * instance) and in the shared cache (any instance); either answers. Losing both only expires a list.
+ * The token is a digest of the page, so saving the same page twice yields the same button.
+ */
+export function createPageStore(cache: Cache, now: () => number = Date.now): PageStore {
+  const local = new LruTtlMap<ListPage>(10_000, now);
+  return {
+    async save(page) {
+      const token = createHash("sha256").update(JSON.stringify(page)).digest("base64url").slice(0, 22);
+      local.set(token, page, PAGE_TTL_SECONDS * 1000);
+      await cache.views.set(key(token), page, PAGE_TTL_SECONDS);
+      return token;
+    },
+    async load(token) {
+      return local.get(token) ?? (await cache.views.get<ListPage>(key(token)));
+    },
+  };
 }

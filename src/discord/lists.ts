@@ -1,7 +1,7 @@
 import type { APIEmbed } from "discord.js";
 import type { Page, TaskView } from "../services/types.ts";
 import type { HandlerContext } from "./handler-types.ts";
-import { type ListPage, savePage } from "./list-pages.ts";
+import type { ListPage } from "./list-pages.ts";
 import { channelMention } from "./render/format.ts";
 import { fitButtonRows } from "./render/limits.ts";
 import { pagingButtons } from "./render/paging.ts";
@@ -29,8 +29,8 @@ export async function renderListPage(
   const fetched = await fetchPage(ctx, page);
   let next: string | null = null;
   if (fetched.nextCursor) {
-    const own = token ?? (await savePage(ctx.cache, page));
-    next = await savePage(ctx.cache, {
+    const own = token ?? (await ctx.pages.save(page));
+    next = await ctx.pages.save({
       ...page,
       cursor: fetched.nextCursor,
       pageNumber: page.pageNumber + 1,

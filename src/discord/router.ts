@@ -21,6 +21,7 @@ import type {
   SlashCommandModule,
 } from "./handler-types.ts";
 import type { InteractionOutcome } from "./interaction-metrics.ts";
+import { createPageStore } from "./list-pages.ts";
 import { answerEphemeral, deferEphemeral } from "./respond.ts";
 
 export interface RouterOptions extends DiscordDeps {
@@ -51,6 +52,7 @@ export function createInteractionRouter(options: RouterOptions): InteractionRout
     if (module.kind === "slash") slash.set(module.definition.name, module);
     else message.set(module.definition.name, module);
   }
+  const pages = createPageStore(options.cache);
   const running = new Set<Promise<void>>();
   let draining = false;
 
@@ -59,6 +61,7 @@ export function createInteractionRouter(options: RouterOptions): InteractionRout
     return {
       ...options,
       client,
+      pages,
       action: {
         guildId: interaction.guildId,
         channelId: interaction.channelId,

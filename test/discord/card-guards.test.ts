@@ -1,6 +1,17 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ApiMessage } from "../stand-in/index.ts";
-import { buttonLabels, createTask, customIds, embedOf, fieldOf, isEphemeral, slash } from "./support/act.ts";
+import {
+  buttonLabels,
+  createTask,
+  customIds,
+  embedOf,
+  fieldOf,
+  inOrder,
+  isEphemeral,
+  slash,
+  waitForCard,
+  waitForCardStatus,
+} from "./support/act.ts";
 import { type BotUnderTest, bootBot } from "./support/boot-bot.ts";
 import { TEAM_WORLD } from "./support/world.ts";
 
@@ -23,8 +34,11 @@ const click = (card: ApiMessage, userId: string, label: string) =>
 async function taskInReview(title: string): Promise<ApiMessage> {
   const card = await createTask(bot, { userId: "alice" }, { title });
   await click(card, "alice", "Claim").reply();
+  await waitForCard(bot, card.id, (message) => fieldOf(message, "Assignee") !== "Unassigned");
   await click(card, "alice", "Start").reply();
-  const inReview = await click(card, "alice", "Submit for review").reply();
+  await waitForCardStatus(bot, card.id, "In progress");
+  await click(card, "alice", "Submit for review").reply();
+  const inReview = await waitForCardStatus(bot, card.id, "In review");
   expect(buttonLabels(inReview)).toEqual(["Approve", "Request rework"]);
   return inReview;
 }
@@ -146,5 +160,42 @@ describe("custom_ids are input", () => {
     expect(isEphemeral(answer)).toBe(true);
     expect(answer.content).toMatch(/not one Tasklane recognises|no longer exists/);
     expect(await snapshot(hq, numberOf(card))).toEqual(before);
+  });
+});
+
+describe("card edits that race", () => {
+  it("an older edit landing after a newer click never leaves the card stale", async () => {
+    const card = await createTask(bot, { userId: "alice" }, { title: "Race the card" });
+    const [claimId] = customIds(card);
+    const taskId = Number(claimId!.split(":")[2]);
+    // The outbox's edit for the claim (version 2) will take 800 ms to land.
+    const slowEdit = bot.discord.injectFault({
+      method: "PATCH",
+      route: "/channels/:channelId/messages/:messageId",
+      where: (request) => request.path.endsWith(`/${card.id}`),
+      delayMs: 800,
+      times: 1,
+    });
+    await slash(bot, { userId: "alice" }, "task claim", { task: numberOf(card) }).reply();
+    while (slowEdit.hits === 0) await new Promise((resolve) => setTimeout(resolve, 10));
+
+    // Meanwhile alice starts it from the card (version 2 → 3); her update lands first.
+    const started = bot.discord.clickButton({
+      message: card.id,
+      userId: "alice",
+      customId: `t1:start:${taskId}:2`,
+      unchecked: true,
+    });
+    await started.reply();
+    // Then the old edit lands ("Open"), is noticed, and the card is rendered again at the newest version.
+    await new Promise((resolve) => setTimeout(resolve, 900));
+    const healed = await waitForCardStatus(bot, card.id, "In progress");
+    expect(buttonLabels(healed)).toEqual(["Submit for review", "Release"]);
+    const statuses = [...bot.discord.storedMessage(card.id)!.versions, healed].map((m) =>
+      fieldOf(m, "Status"),
+    );
+    // The race really happened: newer, then the late older one, then newer again.
+    expect(inOrder(statuses, ["In progress", "Open", "In progress"]), statuses.join(" → ")).toBe(true);
+    expect(statuses.at(-1)).toBe("In progress");
   });
 });

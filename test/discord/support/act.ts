@@ -73,19 +73,26 @@ export function currentMessage(bot: BotUnderTest, id: string): ApiMessage {
   return message;
 }
 
-/** Waits until the card shows `status` (edited by a click or by the outbox dispatcher). */
-export async function waitForCardStatus(
+/** Waits until the card satisfies `ready` (edited by a click or by the outbox dispatcher). */
+export async function waitForCard(
   bot: BotUnderTest,
   cardId: string,
-  status: string,
+  ready: (message: ApiMessage) => boolean,
 ): Promise<ApiMessage> {
   const now = bot.discord.message(cardId);
-  if (now && fieldOf(now, "Status")?.startsWith(status)) return now;
+  if (now && ready(now)) return now;
   return bot.discord.waitForMessage(
-    {
-      kind: "update",
-      where: (message) => message.id === cardId && (fieldOf(message, "Status") ?? "").startsWith(status),
-    },
+    { kind: "update", where: (message) => message.id === cardId && ready(message) },
     { timeoutMs: 10_000 },
   );
+}
+
+export const waitForCardStatus = (bot: BotUnderTest, cardId: string, status: string) =>
+  waitForCard(bot, cardId, (message) => (fieldOf(message, "Status") ?? "").startsWith(status));
+
+/** True when `expected` appears in `actual` in order (other items may come between). */
+export function inOrder<T>(actual: readonly T[], expected: readonly T[]): boolean {
+  let next = 0;
+  for (const item of actual) if (next < expected.length && item === expected[next]) next += 1;
+  return next === expected.length;
 }

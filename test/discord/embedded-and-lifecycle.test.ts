@@ -1,0 +1,129 @@
+import { spawn } from "node:child_process";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { DiscordStandIn } from "../stand-in/index.ts";
+import { buttonLabels, createTask, fieldOf, isEphemeral, slash } from "./support/act.ts";
+import { BOT_TOKEN, type BotUnderTest, bootBot } from "./support/boot-bot.ts";
+
+describe("the embedded default (PGlite, in-process cache)", () => {
+  let bot: BotUnderTest;
+  beforeAll(async () => {
+    bot = await bootBot({
+      database: "pglite",
+      rateLimitWrites: 4,
+      world: { guilds: [{ name: "Home", channels: ["general"], members: ["ann", "ben"] }] },
+    });
+  });
+  afterAll(async () => {
+    await bot?.stop();
+  });
+
+  it("runs the same commands and cards", async () => {
+    expect(bot.app.database.kind).toBe("pglite");
+    expect(bot.app.cache.kind).toBe("memory");
+    const card = await createTask(bot, { userId: "ann", guildId: "Home" }, { title: "Water the plants" });
+    const claimed = await bot.discord
+      .clickButton({ message: card.id, userId: "ann", label: "Claim" })
+      .reply();
+    expect(fieldOf(claimed, "Assignee")).toBe(`<@${bot.discord.user("ann").id}>`);
+    expect(buttonLabels(claimed)).toEqual(["Claim", "Start"]);
+  });
+
+  it("rate limits writes per user and server, with a clear sentence, and never reads", async () => {
+    const answers: string[] = [];
+    for (let i = 0; i < 5; i += 1) {
+      const reply = await slash(bot, { userId: "ben", guildId: "Home" }, "task comment", {
+        task: 1,
+        text: `note ${i}`,
+      }).reply();
+      answers.push(reply.content);
+    }
+    expect(answers.at(-1)).toMatch(/^Slow down: try again in \d+ s\.$/);
+    expect(answers.slice(0, 2).every((answer) => answer.startsWith("Comment added"))).toBe(true);
+    const read = await slash(bot, { userId: "ben", guildId: "Home" }, "task view", { task: 1 }).reply();
+    expect(isEphemeral(read)).toBe(true);
+    expect(read.embeds).toHaveLength(1);
+    const other = await slash(bot, { userId: "ann", guildId: "Home" }, "task comment", {
+      task: 1,
+      text: "mine",
+    }).reply();
+    expect(other.content).toBe("Comment added to **#1**.");
+  });
+
+  it("stops gracefully: an interaction in flight is answered before the client closes", async () => {
+    const inFlight = slash(bot, { userId: "ann", guildId: "Home" }, "tasks list");
+    expect((await inFlight.callback()).type).toBe(5); // deferred: the bot is now working on it
+    const stopping = bot.app.stop();
+    const answer = await inFlight.reply();
+    expect(answer.embeds.length + answer.content.length).toBeGreaterThan(0);
+    await stopping;
+    expect(bot.app.router.inFlight()).toBe(0);
+    expect(bot.app.client.isReady()).toBe(false);
+    bot.app.stop = async () => {}; // already stopped; afterAll's stop() must not stop it twice
+  });
+});
+
+/** Runs a repo script as a user would, with only the given environment. */
+function run(
+  script: string,
+  env: Record<string, string>,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ["--import", "tsx", script], {
+      env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", NODE_ENV: "production", ...env },
+      cwd: process.cwd(),
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (chunk) => (stdout += chunk));
+    child.stderr.on("data", (chunk) => (stderr += chunk));
+    child.on("close", (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+describe("npm start and npm run commands:deploy", () => {
+  it("without DISCORD_TOKEN, start exits 1 with one line saying how to get one and how to try offline", async () => {
+    const { code, stderr } = await run("src/main.ts", { DATA_DIR: "memory://" });
+    expect(code).toBe(1);
+    const lines = stderr.trim().split("\n");
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toContain("Bot → Reset Token");
+    expect(lines[0]).toContain("npm run sandbox");
+  });
+
+  it("a bad setting stops start-up with one line naming the variable", async () => {
+    const { code, stderr } = await run("src/main.ts", { DISCORD_TOKEN: "x", HTTP_PORT: "eighty" });
+    expect(code).toBe(1);
+    expect(stderr.trim().split("\n")).toEqual([expect.stringMatching(/^Invalid HTTP_PORT/)]);
+  });
+
+  it("deploys to one server and prints what changed, then that nothing did", async () => {
+    const discord = await DiscordStandIn.start({
+      token: BOT_TOKEN,
+      guilds: [{ name: "Deploy", channels: ["general"], members: ["ops"] }],
+    });
+    try {
+      const env = {
+        DISCORD_TOKEN: BOT_TOKEN,
+        DISCORD_API_URL: discord.apiUrl,
+        DISCORD_GUILD_ID: discord.guild("Deploy").id,
+      };
+      const first = await run("scripts/deploy-commands.ts", env);
+      expect(first.code, first.stderr).toBe(0);
+      expect(first.stdout).toContain(`Deployed commands to server ${discord.guild("Deploy").id}:`);
+      expect(first.stdout).toContain("+ added    /task");
+      expect(first.stdout).toContain('+ added    "Create task from message" (message menu)');
+      expect(
+        discord
+          .commandsIn("Deploy")
+          .map((command) => command.name)
+          .sort(),
+      ).toEqual(["Create task from message", "task", "tasklane", "tasks"]);
+      const second = await run("scripts/deploy-commands.ts", env);
+      expect(second.stdout.trim()).toBe(
+        `Commands for server ${discord.guild("Deploy").id} are up to date (4 commands).`,
+      );
+    } finally {
+      await discord.stop();
+    }
+  });
+});
