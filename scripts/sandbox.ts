@@ -16,7 +16,7 @@ const USAGE = `Usage: npm run sandbox [-- options]
 
   --script <file>   run the file's lines (# comments), print the transcript, exit 1 if the bot failed
   --json            show the agents' json blocks whole (default: one summary line)
-  --width <n>       columns for messages (default: the terminal's, at most 100; 80 when not a terminal)
+  --width <n>       columns for messages (default: 80, or the terminal's if narrower)
   --bare            skip the admin's set-up (reviewer role, robo registered as an agent)
   --log-file <f>    where the bot's logs go (default: a temporary directory)
   -h, --help        this text`;
@@ -40,7 +40,7 @@ if (values.help) {
 
 const style = styleFor(process.stdout);
 const width =
-  Number(values.width) || (process.stdout.isTTY ? Math.min(process.stdout.columns || 80, 100) : 80);
+  Number(values.width) || (process.stdout.isTTY ? Math.min(process.stdout.columns || 80, 80) : 80);
 const print = (text: string) => process.stdout.write(`${text}\n`);
 const script = values.script === undefined ? undefined : readScript(values.script);
 
@@ -100,7 +100,7 @@ function readScript(path: string): string {
 function banner(sandbox: Sandbox, bare: boolean): string {
   const { standIn, app } = sandbox;
   const channels = [...standIn.guild().channels.values()].map((c) => `#${c.name}`).join(", ");
-  const people = PEOPLE.map((p) => `${style.cyan(p.name)} (${p.about.split(" (")[0]})`).join(", ");
+  const people = PEOPLE.map((p) => `${style.cyan(p.name)} (${p.role})`).join(", ");
   const port = app.httpPort();
   return [
     "",

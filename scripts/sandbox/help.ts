@@ -1,21 +1,27 @@
 import type { ApiCommandOption, DiscordStandIn } from "../../test/stand-in/index.ts";
-import type { Style } from "./style.ts";
+import { type Style, wrapText } from "./style.ts";
 import { PEOPLE } from "./world.ts";
 
 /** `help`: what to type, who is here, and the commands deployed (with their subcommands). */
 export function helpText(standIn: DiscordStandIn, style: Style): string {
+  const usage: [string, string][] = [
+    ["as alice", "be someone else (people below)"],
+    ["in #backend", "go to another channel"],
+    ['/task create title:"Fix login"', "a slash command (Tab completes)"],
+    ["click Approve on #3", "a button on task #3's card"],
+    ["click Next", "a button on the newest message showing it"],
+    ['submit modal reason:"needs tests"', "fill in the form the bot opened for you"],
+    ["say @Tasklane next", "a message; @names become mentions"],
+    ["wait 2s", "let time pass (retries, deliveries)"],
+    ["json on | json off", "agents' json blocks whole / as one line"],
+    ["help | quit", ""],
+  ];
+  const column = Math.max(...usage.map(([example]) => example.length)) + 2;
   const lines = [
     style.bold("Type what you would type in Discord, as whoever you like:"),
-    `  ${style.cyan("as alice")}                          be someone else (people below)`,
-    `  ${style.cyan("in #backend")}                       go to another channel`,
-    `  ${style.cyan('/task create title:"Fix login" priority:high')}`,
-    `                                    a slash command; Tab completes names and options`,
-    `  ${style.cyan("click Approve on #3")}               a button on task #3's card (${style.cyan("click Next")}: the newest message showing it)`,
-    `  ${style.cyan('submit modal reason:"needs tests"')}  fill in and send the form the bot opened for you`,
-    `  ${style.cyan("say @Tasklane next")}                a message; @names become real mentions`,
-    `  ${style.cyan("wait 2s")}                           let time pass (retries, background deliveries)`,
-    `  ${style.cyan("json on")} / ${style.cyan("json off")}                 show agents' json blocks whole / as one line`,
-    `  ${style.cyan("help")}, ${style.cyan("quit")}`,
+    ...usage.map(([example, what]) =>
+      `  ${style.cyan(example)}${" ".repeat(column - example.length)}${what}`.trimEnd(),
+    ),
     "",
     style.bold("People:"),
     ...PEOPLE.map((p) => `  ${style.cyan(p.name.padEnd(8))}${p.about}`),
@@ -27,7 +33,11 @@ export function helpText(standIn: DiscordStandIn, style: Style): string {
     ...standIn
       .commandsIn()
       .filter((c) => c.type === 1)
-      .map((c) => `  ${style.cyan(`/${c.name}`)} ${subcommandNames(c.options ?? []).join(", ")}`),
+      .flatMap((c) => {
+        const name = `/${c.name}`.padEnd(11);
+        const [first = "", ...more] = wrapText(subcommandNames(c.options ?? []).join(", "), 64);
+        return [`  ${style.cyan(name)}${first}`, ...more.map((line) => `  ${" ".repeat(11)}${line}`)];
+      }),
   ];
   return lines.join("\n");
 }

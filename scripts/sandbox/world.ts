@@ -24,12 +24,12 @@ export const SANDBOX_WORLD: Pick<StandInOptions, "application" | "guilds"> = {
 };
 
 /** Who is who, for the banner and `help`. */
-export const PEOPLE: { name: string; about: string }[] = [
-  { name: "admin", about: "owns the server (may run /tasklane)" },
-  { name: "alice", about: "member" },
-  { name: "bob", about: "member" },
-  { name: "rita", about: "reviewer (@Reviewer role)" },
-  { name: "robo", about: "bot agent: speaks by mention, e.g. say @Tasklane next" },
+export const PEOPLE: { name: string; role: string; about: string }[] = [
+  { name: "admin", role: "owner", about: "owns the server (may run /tasklane)" },
+  { name: "alice", role: "member", about: "member" },
+  { name: "bob", role: "member", about: "member" },
+  { name: "rita", role: "reviewer", about: "reviewer (@Reviewer role)" },
+  { name: "robo", role: "bot agent", about: "bot agent: speaks by mention, e.g. say @Tasklane next" },
 ];
 
 export const FIRST_USER = "alice";
