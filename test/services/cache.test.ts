@@ -1,0 +1,116 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Signal } from "../../src/cache/types.ts";
+import { DRIVERS, type Harness, openHarness } from "./support/harness.ts";
+import { newScene } from "./support/scene.ts";
+
+describe.each(DRIVERS)("the hot path: gate, cached views, signals (%s)", (driver) => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await openHarness(driver);
+  });
+  afterAll(async () => {
+    await h?.close();
+  });
+
+  it("refuses a create into a full channel from the gate, without a single database query", async () => {
+    const s = await newScene(h, { queueLimit: 2 });
+    await h.tasks.create(s.ctx(s.creator), { title: "One" });
+    await h.tasks.create(s.ctx(s.creator), { title: "Two" });
+    expect(await h.cache.gate.peek(s.channelId)).toBe(2);
+    const queries = h.database.queryCount();
+    await expect(h.tasks.create(s.ctx(s.creator), { title: "Three" })).rejects.toMatchObject({
+      name: "QueueLimitError",
+      count: 2,
+      limit: 2,
+      message: "This channel's queue is full: 2 live tasks, limit 2. Finish or cancel one first.",
+    });
+    expect(h.database.queryCount()).toBe(queries);
+  });
+
+  it("gives a slot back when a task becomes terminal and takes it again on reopen, which respects the limit", async () => {
+    const s = await newScene(h, { queueLimit: 1 });
+    await h.tasks.create(s.ctx(s.creator), { title: "Only one" });
+    await h.tasks.transition(s.ctx(s.creator), { number: 1, action: "cancel", text: "not needed" });
+    expect(await h.cache.gate.peek(s.channelId)).toBe(0);
+    await h.tasks.create(s.ctx(s.creator), { title: "Replacement" });
+    const before = await h.snapshot();
+    await expect(h.tasks.transition(s.ctx(s.creator), { number: 1, action: "reopen" })).rejects.toMatchObject(
+      {
+        name: "QueueLimitError",
+        count: 1,
+        limit: 1,
+      },
+    );
+    expect(await h.snapshot()).toEqual(before);
+    await h.tasks.transition(s.ctx(s.creator), { number: 2, action: "cancel" });
+    await h.tasks.transition(s.ctx(s.creator), { number: 1, action: "reopen" });
+    expect(await h.cache.gate.peek(s.channelId)).toBe(1);
+  });
+
+  it("serves get() from the cache and never shows a change undone after it commits", async () => {
+    const s = await newScene(h);
+    await h.tasks.create(s.ctx(s.creator), { title: "Cached" });
+    await h.tasks.get(s.guildId, 1);
+    const queries = h.database.queryCount();
+    expect((await h.tasks.get(s.guildId, 1)).title).toBe("Cached");
+    expect(h.database.queryCount()).toBe(queries);
+    await h.tasks.transition(s.ctx(s.member), { number: 1, action: "claim" });
+    expect(await h.tasks.get(s.guildId, 1)).toMatchObject({ assigneeId: s.member.userId, version: 2 });
+    await h.tasks.comment(s.ctx(s.member), 1, "on it");
+    expect((await h.tasks.get(s.guildId, 1)).lastEvent).toMatchObject({ kind: "commented" });
+  });
+
+  it("drops the cached views of relatives: parent, subtasks and dependents", async () => {
+    const s = await newScene(h, { requireReview: false });
+    await h.tasks.create(s.ctx(s.creator), { title: "Parent" });
+    await h.tasks.create(s.ctx(s.creator), { title: "Child", parentNumber: 1 });
+    await h.tasks.create(s.ctx(s.creator), { title: "Dependent", dependsOn: [2] });
+    for (const number of [1, 2, 3]) await h.tasks.get(s.guildId, number);
+    await h.tasks.edit(s.ctx(s.creator), 2, { title: "Renamed child" });
+    expect((await h.tasks.get(s.guildId, 1)).subtasks).toMatchObject([{ number: 2, title: "Renamed child" }]);
+    expect((await h.tasks.get(s.guildId, 3)).dependencies).toMatchObject([
+      { number: 2, title: "Renamed child" },
+    ]);
+    await h.tasks.transition(s.ctx(s.member), { number: 2, action: "claim" });
+    await h.tasks.transition(s.ctx(s.member), { number: 2, action: "start" });
+    await h.tasks.transition(s.ctx(s.member), { number: 2, action: "submit" });
+    expect((await h.tasks.get(s.guildId, 1)).subtasks).toMatchObject([{ number: 2, status: "done" }]);
+    expect(await h.tasks.get(s.guildId, 3)).toMatchObject({
+      status: "open",
+      dependencies: [{ status: "done" }],
+    });
+  });
+
+  it("reads channel settings through the cache and drops them when an admin changes them", async () => {
+    const s = await newScene(h, { queueLimit: 5 });
+    expect((await h.settings.get(s.guildId, s.channelId)).queueLimit).toBe(5);
+    const queries = h.database.queryCount();
+    await h.settings.get(s.guildId, s.channelId);
+    expect(h.database.queryCount()).toBe(queries);
+    await h.settings.update(s.ctx(s.admin), { queueLimit: null, requireReview: false });
+    expect(await h.settings.get(s.guildId, s.channelId)).toMatchObject({
+      queueLimit: null,
+      requireReview: false,
+    });
+    expect((await h.tasks.queue(s.guildId, s.channelId)).limit).toBeNull();
+  });
+
+  it("signals task changes and waiting outbox rows after the commit", async () => {
+    const s = await newScene(h);
+    const signals: Signal[] = [];
+    const stop = h.cache.signals.subscribe((signal) => signals.push(signal));
+    try {
+      const task = await h.tasks.create(s.ctx(s.creator), { title: "Signalled" });
+      await expect.poll(() => signals.length).toBeGreaterThanOrEqual(2);
+      expect(signals).toContainEqual({
+        type: "task_changed",
+        guildId: s.guildId,
+        taskId: task.id,
+        number: 1,
+      });
+      expect(signals).toContainEqual({ type: "outbox_ready" });
+    } finally {
+      stop();
+    }
+  });
+});
