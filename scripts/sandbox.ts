@@ -1,4 +1,5 @@
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { runRepl } from "./sandbox/repl.ts";
 import { runScript } from "./sandbox/run-script.ts";
@@ -15,6 +16,7 @@ import { FIRST_CHANNEL, FIRST_USER, PEOPLE, SETUP_LINES } from "./sandbox/world.
 const USAGE = `Usage: npm run sandbox [-- options]
 
   --script <file>   run the file's lines (# comments), print the transcript, exit 1 if the bot failed
+                    (examples/tour.txt: the tour shipped in scripts/sandbox/examples/)
   --json            show the agents' json blocks whole (default: one summary line)
   --width <n>       columns for messages (default: 80, or the terminal's if narrower)
   --bare            skip the admin's set-up (reviewer role, robo registered as an agent)
@@ -86,15 +88,16 @@ try {
 // Undici's keep-alive sockets and PGlite's worker would hold the process open a little longer.
 process.exit(exitCode);
 
+/** The file as given, else one of the sandbox's own (`--script examples/tour.txt`). */
 function readScript(path: string): string {
-  try {
-    return readFileSync(path, "utf8");
-  } catch (error) {
-    console.error(
-      `Cannot read the script ${path}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`,
-    );
-    process.exit(2);
+  const candidates = [path, fileURLToPath(new URL(`./sandbox/${path}`, import.meta.url))];
+  for (const candidate of candidates) {
+    if (existsSync(candidate)) return readFileSync(candidate, "utf8");
   }
+  console.error(
+    `Cannot read the script ${path}: no such file (the tour is scripts/sandbox/examples/tour.txt)`,
+  );
+  process.exit(2);
 }
 
 function banner(sandbox: Sandbox, bare: boolean): string {
