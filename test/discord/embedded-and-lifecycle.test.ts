@@ -10,6 +10,7 @@ describe("the embedded default (PGlite, in-process cache)", () => {
     bot = await bootBot({
       database: "pglite",
       rateLimitWrites: 4,
+      http: true,
       world: { guilds: [{ name: "Home", channels: ["general"], members: ["ann", "ben"] }] },
     });
   });
@@ -47,6 +48,24 @@ describe("the embedded default (PGlite, in-process cache)", () => {
       text: "mine",
     }).reply();
     expect(other.content).toBe("Comment added to **#1**.");
+  });
+
+  it("serves /healthz and /metrics", async () => {
+    const base = `http://127.0.0.1:${bot.app.httpPort()}`;
+    const health = await fetch(`${base}/healthz`);
+    expect(health.status).toBe(200);
+    expect(await health.json()).toEqual({
+      ok: true,
+      checks: {
+        database: { ok: true, detail: "pglite" },
+        cache: { ok: true, detail: "memory" },
+        discord: { ok: true, detail: "gateway ready" },
+      },
+    });
+    const metrics = await (await fetch(`${base}/metrics`)).text();
+    expect(metrics).toMatch(/tasklane_interactions_total\{kind="slash",outcome="ok"\} \d+/);
+    expect(metrics).toMatch(/tasklane_interactions_total\{kind="slash",outcome="refused:rate_limited"\} 1/);
+    expect(metrics).toContain("tasklane_interaction_seconds_bucket");
   });
 
   it("stops gracefully: an interaction in flight is answered before the client closes", async () => {

@@ -123,6 +123,36 @@ describe("a task's review cycle, through the card's buttons", () => {
     expect(fieldOf(currentMessage(bot, card.id), "Assignee")).toBe(`<@${bot.discord.user("bob").id}>`);
   });
 
+  it("/task edit changes fields, assignee and dependencies, and the card follows", async () => {
+    const card = await createTask(bot, { userId: "alice" }, { title: "Draft the plan" });
+    const number = Number(embedOf(card).title!.match(/^#(\d+)/)![1]);
+    const answer = await slash(bot, { userId: "alice" }, "task edit", {
+      task: number,
+      title: "Draft the Q3 plan",
+      priority: "critical",
+      labels: "planning",
+      assignee: "bob",
+      "depends-on": "1",
+    }).reply();
+    expect(isEphemeral(answer)).toBe(true);
+    expect(answer.content).toBe(`Updated **#${number}**: title, priority, labels, assignee, depends-on.`);
+    const edited = await waitForCard(
+      bot,
+      card.id,
+      (message) => embedOf(message).title === `#${number} · Draft the Q3 plan`,
+    );
+    await waitForCard(
+      bot,
+      card.id,
+      (message) => fieldOf(message, "Depends on") === "#1 Fix login redirect (Done)",
+    );
+    const now = currentMessage(bot, card.id);
+    expect(fieldOf(now, "Priority")).toBe("Critical");
+    expect(fieldOf(now, "Labels")).toBe("`planning`");
+    expect(fieldOf(now, "Assignee")).toBe(`<@${bot.discord.user("bob").id}>`);
+    expect(edited.id).toBe(card.id);
+  });
+
   it("Mark done replaces Submit for review where review is not required", async () => {
     await slash(bot, { userId: "olivia", channelId: "backend" }, "tasklane config", {
       "require-review": false,

@@ -26,6 +26,8 @@ export interface BootOptions {
   cache?: "redis" | "memory";
   /** Writes per user per window (default high enough not to matter). */
   rateLimitWrites?: number;
+  /** Serve /healthz and /metrics on a free loopback port (default off). */
+  http?: boolean;
 }
 
 export interface LogLine {
@@ -71,7 +73,8 @@ export async function bootBot(options: BootOptions = {}): Promise<BotUnderTest> 
     RATE_LIMIT_WRITES: String(rateLimit.capacity),
     RATE_LIMIT_WINDOW_SECONDS: String(rateLimit.windowSeconds),
   });
-  const app = await createApp({ config, log, http: false, ...(cache ? { cache } : {}) });
+  const http = options.http ? { port: 0, host: "127.0.0.1" } : false;
+  const app = await createApp({ config, log, http, ...(cache ? { cache } : {}) });
   await app.start();
   await discord.waitForBot();
 
