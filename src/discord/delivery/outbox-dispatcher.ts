@@ -182,10 +182,15 @@ export function createOutboxDispatcher(options: OutboxDispatcherOptions): Outbox
       return;
     }
     const untilDue = await msUntilNextDue(database.db, clock?.()).catch(() => null);
-    const ms = Math.min(pollMs, untilDue ?? pollMs);
+    await pause(Math.min(pollMs, untilDue ?? pollMs));
+    woken = false;
+  }
+
+  /** Sleeps `ms`, or less when a signal or stop() wakes it. */
+  async function pause(ms: number): Promise<void> {
     if (ms <= 0) return;
     await new Promise<void>((resolve) => {
-      if (woken) return resolve();
+      if (woken || stopped) return resolve();
       const timer = setTimeout(resolve, ms);
       wake = () => {
         clearTimeout(timer);
@@ -193,7 +198,6 @@ export function createOutboxDispatcher(options: OutboxDispatcherOptions): Outbox
       };
     });
     wake = undefined;
-    woken = false;
   }
 
   async function loop(): Promise<void> {
@@ -203,7 +207,7 @@ export function createOutboxDispatcher(options: OutboxDispatcherOptions): Outbox
         if (handled === batchSize) continue;
       } catch (error) {
         log.warn({ err: error }, "outbox round failed; retrying after the poll interval");
-        await new Promise((resolve) => setTimeout(resolve, pollMs));
+        await pause(pollMs);
         continue;
       }
       if (!stopped) await sleepUntilDueOrWoken();
@@ -227,6 +231,7 @@ export function createOutboxDispatcher(options: OutboxDispatcherOptions): Outbox
     async stop() {
       stopped = true;
       unsubscribe();
+      // Wakes a sleeping loop now; a loop between its query and its sleep sees `stopped` before sleeping.
       wake?.();
       await running;
     },
