@@ -28,7 +28,10 @@ describe("auto-assign least-loaded in a channel (stand-in, real Postgres and Red
       5_000,
     );
     const numbers = (agent: string) =>
-      world.assignmentsFor(agent).map((message) => jsonOf<AssignmentPayload>(message).task.number);
+      world
+        .assignmentsFor(agent)
+        .map((message) => jsonOf<AssignmentPayload>(message).task.number)
+        .sort((a, b) => a - b);
     expect(numbers(first)).toEqual([1, 3]);
     expect(numbers(second)).toEqual([2]);
     for (const message of [...world.assignmentsFor(first), ...world.assignmentsFor(second)]) {
