@@ -1,4 +1,5 @@
 import { viewKeys } from "../cache/keys.ts";
+import { engineKeys } from "./cache-keys.ts";
 import type { Engine } from "./engine.ts";
 
 /**
@@ -19,6 +20,8 @@ export class Effects {
     this.changed.set(task.id, task.number);
     this.viewKeys.add(viewKeys.task(this.guildId, task.number));
     this.viewKeys.add(viewKeys.queue(this.guildId, task.channelId));
+    this.viewKeys.add(engineKeys.stats(this.guildId, task.channelId));
+    this.viewKeys.add(engineKeys.stats(this.guildId));
   }
 
   /** Tasks whose views show a changed one (parent, subtasks, dependents). */

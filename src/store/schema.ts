@@ -114,6 +114,8 @@ export const tasks = pgTable(
       .where(sql`status = 'in_progress' AND lease_expires_at IS NOT NULL`),
     index("tasks_labels_idx").using("gin", t.labels),
     index("tasks_search_idx").using("gin", t.searchVector),
+    // Also tasks_stats_idx (guild_id, channel_id) INCLUDE (…): hand-written in migration 0003, as
+    // drizzle's index builder has no INCLUDE. It serves the stats aggregates as index-only scans.
     check("tasks_status_check", inList("status", TASK_STATUSES)),
     check("tasks_priority_check", inList("priority", PRIORITIES)),
     check("tasks_title_length_check", sql`char_length(title) BETWEEN 1 AND 200`),

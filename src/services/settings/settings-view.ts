@@ -1,9 +1,10 @@
 import { findChannelSettings } from "../../store/channel-settings.ts";
 import type { ChannelSettingsRow } from "../../store/schema.ts";
+import { engineKeys } from "../cache-keys.ts";
 import type { Engine } from "../engine.ts";
 import type { ChannelSettingsView } from "../types.ts";
 
-export const settingsKey = (guildId: string, channelId: string) => `settings:${guildId}:${channelId}`;
+export const settingsKey = engineKeys.settings;
 
 /** A channel nobody configured has these (the table's defaults). */
 export function toSettingsView(

@@ -15,15 +15,28 @@ import {
   estimateAccuracy,
   labelProgress,
   oldestOpen,
+  type StatsScope,
 } from "../../store/stats.ts";
+import { engineKeys } from "../cache-keys.ts";
 import type { Engine } from "../engine.ts";
 import type { StatsView, TaskRef } from "../types.ts";
 
-/** Per guild or channel. byPriority counts live tasks (the work still ahead). */
+/**
+ * Per guild or channel. byPriority counts live tasks (the work still ahead). Cached until a task of
+ * the scope changes (or the view TTL passes): the aggregates read the whole scope.
+ */
 export async function taskStats(engine: Engine, guildId: string, channelId?: string): Promise<StatsView> {
   parseInput(snowflake, guildId, "guildId");
   if (channelId !== undefined) parseInput(snowflake, channelId, "channelId");
-  const scope = { guildId, channelId };
+  const key = engineKeys.stats(guildId, channelId);
+  const cached = await engine.cache.views.get<StatsView>(key);
+  if (cached) return cached;
+  const stats = await computeStats(engine, { guildId, channelId });
+  await engine.cache.views.set(key, stats, engine.viewTtlSeconds);
+  return stats;
+}
+
+async function computeStats(engine: Engine, scope: StatsScope): Promise<StatsView> {
   const [counts, labels, assignees, estimates, oldest] = await Promise.all([
     countByStatusAndPriority(engine.db, scope),
     labelProgress(engine.db, scope),
