@@ -26,6 +26,12 @@ afterEach(async () => {
   harness = undefined;
 });
 
+/** Opens the test's harness and remembers it for closing. */
+async function open(...args: Parameters<typeof openHarness>): Promise<Harness> {
+  harness = await openHarness(...args);
+  return harness;
+}
+
 const pass = (h: Harness) =>
   autoAssign({
     database: h.database,
@@ -41,7 +47,7 @@ async function assignees(h: Harness, numbers: number[]): Promise<(string | null)
 
 describe.each(DRIVERS)("auto-assign least-loaded (%s)", (driver) => {
   it("hands new tasks to the least-loaded agent that covers their labels, within each agent's cap, once", async () => {
-    const h = (harness = await openHarness(driver));
+    const h = await open(driver);
     await h.settings.update(as(ADMIN), { autoAssign: "least_loaded" });
     // B is registered first (wins ties) but only covers docs; an agent without labels takes anything.
     await h.agents.add(as(ADMIN), { userId: B, labels: ["docs"], maxConcurrent: 3 });
@@ -68,7 +74,7 @@ describe.each(DRIVERS)("auto-assign least-loaded (%s)", (driver) => {
   }, 60_000);
 
   it("leaves released and claimed tasks to the queue, and hands out a reopened one again", async () => {
-    const h = (harness = await openHarness(driver));
+    const h = await open(driver);
     await h.agents.add(as(ADMIN), { userId: A, maxConcurrent: 5 });
     const claimed = await h.tasks.create(as(ADMIN), { title: "Claimed by a person" });
     await h.tasks.transition(as(ADMIN), { number: claimed.number, action: "claim" });
@@ -83,7 +89,7 @@ describe.each(DRIVERS)("auto-assign least-loaded (%s)", (driver) => {
   }, 60_000);
 
   it("does nothing in channels without the setting", async () => {
-    const h = (harness = await openHarness(driver));
+    const h = await open(driver);
     await h.agents.add(as(ADMIN), { userId: A });
     await h.tasks.create(as(ADMIN), { title: "Manual lane" });
     expect(await pass(h)).toBe(0);

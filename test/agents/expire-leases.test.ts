@@ -24,6 +24,12 @@ afterEach(async () => {
   harness = undefined;
 });
 
+/** Opens the test's harness and remembers it for closing. */
+async function open(...args: Parameters<typeof openHarness>): Promise<Harness> {
+  harness = await openHarness(...args);
+  return harness;
+}
+
 async function startedTasks(h: Harness, count: number): Promise<number[]> {
   await h.settings.update(as(ADMIN), { maxAttempts: 3, leaseMinutes: 30 });
   await h.agents.add(as(ADMIN), { userId: AGENT, maxConcurrent: 50 });
@@ -48,7 +54,7 @@ const run = (h: Harness) =>
 
 describe.each(DRIVERS)("lease expiry job (%s)", (driver) => {
   it("does nothing before the lease ends; after it, counts one failed attempt per task even with several instances at once", async () => {
-    const h = (harness = await openHarness(driver, { retry: { baseMs: 1_000, jitter: 0 } }));
+    const h = await open(driver, { retry: { baseMs: 1_000, jitter: 0 } });
     // PGlite is one slow connection: fewer tasks there, the same race.
     const count = driver === "postgres" ? 12 : 4;
     const numbers = await startedTasks(h, count);
@@ -76,7 +82,7 @@ describe.each(DRIVERS)("lease expiry job (%s)", (driver) => {
   }, 60_000);
 
   it("progress renews the lease, so a live agent is not failed", async () => {
-    const h = (harness = await openHarness(driver));
+    const h = await open(driver);
     const [number] = await startedTasks(h, 1);
     h.clock.advance(20 * 60_000);
     await h.tasks.progress(as(AGENT, true), number!, "still crawling");
@@ -88,7 +94,7 @@ describe.each(DRIVERS)("lease expiry job (%s)", (driver) => {
   }, 60_000);
 
   it("the last attempt's expiry dead-letters the task", async () => {
-    const h = (harness = await openHarness(driver, { retry: { baseMs: 1_000, jitter: 0 } }));
+    const h = await open(driver, { retry: { baseMs: 1_000, jitter: 0 } });
     const [number] = await startedTasks(h, 1);
     for (let attempt = 1; attempt <= 3; attempt += 1) {
       if (attempt > 1) {
