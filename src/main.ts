@@ -26,7 +26,10 @@ async function main(): Promise<void> {
     process.exit(1);
   }
   const log = createLogger({ level: config.LOG_LEVEL, format: config.LOG_FORMAT });
-  const app = await createApp({ config, log });
+  const app = await createApp({ config, log }).catch((error: unknown) => {
+    log.fatal({ err: error }, "could not build the bot (database, migrations or cache)");
+    process.exit(1);
+  });
 
   let stopping = false;
   const shutdown = (signal: NodeJS.Signals) => {
