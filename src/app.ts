@@ -13,8 +13,9 @@ import type { Services } from "./discord/handler-types.ts";
 import { registerInteractionMetrics } from "./discord/interaction-metrics.ts";
 import { createMentionHandler, registerMentionCommands } from "./discord/mentions/mention-handler.ts";
 import { createInteractionRouter, type InteractionRouter } from "./discord/router.ts";
+import { checkHealth } from "./http/health.ts";
 import { createMetricsRegistry, registerCacheMetrics } from "./http/metrics.ts";
-import { type HealthReport, type HttpServer, startHttpServer } from "./http/server.ts";
+import { type HttpServer, startHttpServer } from "./http/server.ts";
 import { type Jobs, type JobsOptions, startJobs } from "./jobs/start-jobs.ts";
 import type { Logger } from "./log.ts";
 import { createAgentService, createSettingsService, createTaskService } from "./services/index.ts";
@@ -100,22 +101,7 @@ export async function createApp(options: AppOptions): Promise<App> {
   let jobs: Jobs | undefined;
 
   let http: HttpServer | undefined;
-  const health = async (): Promise<HealthReport> => {
-    const databaseOk = await database.db
-      .execute("select 1")
-      .then(() => true)
-      .catch(() => false);
-    const cacheOk = cache.metrics().available;
-    return {
-      ok: databaseOk && cacheOk,
-      checks: {
-        database: { ok: databaseOk, detail: database.kind },
-        cache: { ok: cacheOk, detail: cache.kind },
-        // Informational: restarting the bot does not bring Discord back.
-        discord: { ok: true, detail: client.isReady() ? "gateway ready" : "gateway not ready" },
-      },
-    };
-  };
+  const health = () => checkHealth({ database, cache, gatewayReady: () => client.isReady() });
 
   return {
     client,
