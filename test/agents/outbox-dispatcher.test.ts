@@ -99,6 +99,17 @@ describe("outbox dispatcher (real Postgres, real Redis signals)", () => {
     expect((await rows())[0]).toMatchObject({ id, state: "sent", discord_message_id: `m${id}`, attempts: 0 });
   });
 
+  it("an empty outbox is polled at the poll interval, not in a busy loop", async () => {
+    start({ pollMs: 200, senders: {} });
+    await sleep(100);
+    const before = database.queryCount();
+    await sleep(1_000);
+    // About five rounds of (claim + due-time query) in a second; a spinning loop would make thousands.
+    const queries = database.queryCount() - before;
+    expect(queries).toBeGreaterThan(2);
+    expect(queries).toBeLessThan(30);
+  });
+
   it("collapses pending rows of one coalesce key into one send", async () => {
     const first = await enqueue("card", { taskId: 1 }, "card:1");
     await enqueue("card", { taskId: 1 }, "card:1");
