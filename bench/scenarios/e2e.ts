@@ -5,7 +5,7 @@ import { findFreePort } from "../../test/setup/free-port.ts";
 import { DiscordStandIn } from "../../test/stand-in/index.ts";
 import { stepFigures } from "../e2e/answers.ts";
 import { hitRatioBetween, scrapeCacheCounts } from "../e2e/bot-metrics.ts";
-import { startBot } from "../e2e/bot-process.ts";
+import { cpuSeconds, startBot } from "../e2e/bot-process.ts";
 import { CardTracker } from "../e2e/card-tracker.ts";
 import { createMix, MIX } from "../e2e/interaction-mix.ts";
 import { runOpenLoop, waitForAnswers } from "../e2e/open-loop.ts";
@@ -82,7 +82,9 @@ export const endToEnd: Scenario = {
         context.progress(`e2e: ${step.rate}/s for ${step.seconds} s`);
         const countsBefore = await scrapeCacheCounts(httpPort);
         const sampler = startWaitSampler(database.url);
+        const cpuBefore = cpuSeconds(bot.botPid());
         const sent = await runOpenLoop(step.rate, step.seconds * 1_000, send);
+        const botCpu = (cpuSeconds(bot.botPid()) - cpuBefore) / step.seconds;
         const waits = await sampler.stop();
         await waitForAnswers(sent, 4_000);
         const hitRatio = hitRatioBetween(countsBefore, await scrapeCacheCounts(httpPort));

@@ -1,5 +1,6 @@
 import { viewKeys } from "../../../src/cache/keys.ts";
 import type { Cache } from "../../../src/cache/types.ts";
+import { engineKeys } from "../../../src/services/cache-keys.ts";
 import type { TaskService } from "../../../src/services/types.ts";
 import { channelIdOf, guildIdOf, userIdOf } from "../../support/ids.ts";
 import { LABELS, WORDS } from "../../support/vocabulary.ts";
@@ -90,15 +91,20 @@ export function scaleQueries(
       call: () => service.history(guildId, pickNumber()),
     },
     {
-      name: "stats, one channel",
+      name: "stats, one channel (cache key deleted first)",
       targeted: false,
       repetitions: Math.max(5, Math.floor(repetitions / 10)),
-      call: () => service.stats(guildId, pickChannel()),
+      prepare: async (i) => {
+        channels[i] = pickChannel();
+        await cache.views.del([engineKeys.stats(guildId, channels[i])]);
+      },
+      call: (i) => service.stats(guildId, channels[i]),
     },
     {
-      name: "stats, whole guild",
+      name: "stats, whole guild (cache key deleted first)",
       targeted: false,
       repetitions: Math.max(5, Math.floor(repetitions / 10)),
+      prepare: () => cache.views.del([engineKeys.stats(guildId)]),
       call: () => service.stats(guildId),
     },
   ];
