@@ -69,7 +69,7 @@ export function decide(
   const selfAssign = action === "assign" && extra.assigneeId === actor.userId;
   const who: readonly Role[] = selfAssign ? ["anyone"] : rule.who;
   if (!who.some((role) => roles.has(role))) {
-    const words = roleWords(visibleRoles(who)).replace(
+    const words = roleWords(visibleRoles(who, task.assigneeId !== null)).replace(
       "the assignee",
       `the assignee (<@${task.assigneeId}>)`,
     );
@@ -81,9 +81,14 @@ export function decide(
   return ruleChecks(task, action, actor, settings, extra);
 }
 
-/** Users never read about the system role, and admin is implied by reviewer. */
-function visibleRoles(who: readonly Role[]): Role[] {
-  return who.filter((role) => role !== "system" && !(role === "admin" && who.includes("reviewer")));
+/** Users never read about the system role, admin is implied by reviewer, and nobody is "the assignee" of an unassigned task. */
+function visibleRoles(who: readonly Role[], assigned: boolean): Role[] {
+  return who.filter(
+    (role) =>
+      role !== "system" &&
+      !(role === "admin" && who.includes("reviewer")) &&
+      (role !== "assignee" || assigned),
+  );
 }
 
 function assigneeChecks(

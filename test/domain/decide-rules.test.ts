@@ -42,6 +42,12 @@ describe("decide(): the reasons a user reads", () => {
     });
   });
 
+  it("does not name an assignee an unassigned task doesn't have", () => {
+    expect(decide(task({ assigneeId: null }), "edit", member(OTHER), settings)).toMatchObject({
+      reason: "#12 is open; only the creator or a reviewer can edit it.",
+    });
+  });
+
   it("says which states allow the action", () => {
     expect(decide(task({ status: "open" }), "approve", reviewer(OTHER), settings)).toMatchObject({
       ok: false,

@@ -6,7 +6,7 @@ import {
   type UserError,
   ValidationError,
 } from "../../domain/errors.ts";
-import { type DomainAction, TRANSITIONS } from "../../domain/transitions.ts";
+import { type DomainAction, TRANSITION_ACTIONS, TRANSITIONS } from "../../domain/transitions.ts";
 import type { Queryable } from "../../store/database.ts";
 import { latestEvent } from "../../store/events.ts";
 import type { TaskRow } from "../../store/schema.ts";
@@ -32,13 +32,17 @@ const PAST: Record<string, string> = {
   dependency_removed: "freed of a dependency",
 };
 
+/** "Already" fits a status or assignment change, not an edit or a comment. */
+const isTransition = (action: DomainAction) => (TRANSITION_ACTIONS as readonly string[]).includes(action);
+
 /** "#12 was already approved by <@id>." or "#12 changed since you saw it: it was claimed by <@id>." */
 async function whatHappened(q: Queryable, task: TaskRow, action: DomainAction): Promise<string | null> {
   const event = await latestEvent(q, task.id);
   if (!event || !(event.kind in PAST)) return null;
   const by = `by <@${event.actorId}>`;
-  if (event.kind === TRANSITIONS[action].eventKind)
+  if (event.kind === TRANSITIONS[action].eventKind && isTransition(action)) {
     return `#${task.number} was already ${PAST[event.kind]} ${by}.`;
+  }
   return `#${task.number} changed since you saw it: it was ${PAST[event.kind]} ${by}.`;
 }
 
@@ -63,7 +67,7 @@ export async function refusalError(
   if (decision.kind === "invalid") return new ValidationError(decision.field, decision.reason);
   if (decision.kind === "forbidden") return new ForbiddenError(decision.reason);
   const event = await latestEvent(q, task.id);
-  if (event && event.kind === TRANSITIONS[action].eventKind && event.kind in PAST) {
+  if (event && event.kind === TRANSITIONS[action].eventKind && event.kind in PAST && isTransition(action)) {
     return new ConflictError(
       `#${task.number} was already ${PAST[event.kind]} by <@${event.actorId}>.`,
       task.version,
