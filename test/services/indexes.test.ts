@@ -60,9 +60,9 @@ describe("every list query uses an index (postgres, 10 000 tasks)", () => {
     for (const { query, params } of statements) {
       if (!/^\s*(select|with)/i.test(query)) continue;
       const result = await pool.query(`EXPLAIN (FORMAT JSON) ${query}`, params);
-      const plan = result.rows[0]["QUERY PLAN"][0].Plan;
+      const plan: PlanNode = result.rows[0]["QUERY PLAN"][0].Plan;
       for (const node of walk(plan)) {
-        if (node["Node Type"] === "Seq Scan" && TRACKED.includes(node["Relation Name"])) {
+        if (node["Node Type"] === "Seq Scan" && TRACKED.includes(node["Relation Name"] ?? "")) {
           scans.push(`${node["Relation Name"]} in: ${query.replace(/\s+/g, " ").slice(0, 160)}`);
         }
       }
@@ -113,7 +113,13 @@ describe("every list query uses an index (postgres, 10 000 tasks)", () => {
   });
 });
 
-function* walk(node: Record<string, any>): Generator<Record<string, any>> {
+interface PlanNode {
+  "Node Type": string;
+  "Relation Name"?: string;
+  Plans?: PlanNode[];
+}
+
+function* walk(node: PlanNode): Generator<PlanNode> {
   yield node;
   for (const child of node.Plans ?? []) yield* walk(child);
 }
