@@ -5,9 +5,8 @@ import { actionContextSchema } from "../../domain/validation/task-inputs.ts";
 import { findAgent } from "../../store/agents.ts";
 import { findChannelSettings } from "../../store/channel-settings.ts";
 import { updateTask } from "../../store/tasks.ts";
-import { inTransaction } from "../../store/transaction.ts";
-import { applyEffects, Effects } from "../effects.ts";
 import type { Engine } from "../engine.ts";
+import { mutate } from "../mutate.ts";
 import { toSettingsView } from "../settings/settings-view.ts";
 import type { ActionContext, TaskView } from "../types.ts";
 import { refusalError } from "./explain-refusal.ts";
@@ -24,15 +23,13 @@ export async function commentTask(
 ): Promise<TaskView> {
   const ctx = parseInput(actionContextSchema, rawCtx);
   const text = parseInput(textSchema, raw, "text");
-  const effects = new Effects(ctx.guildId);
-  const view = await inTransaction(engine.db, async (tx) => {
+  const view = await mutate(engine, ctx.guildId, async (tx, effects) => {
     const now = engine.now();
     const task = await requireTask(tx, ctx.guildId, number, "share");
     const change = { task, actorId: ctx.actor.userId, source: ctx.source, kind: "commented" };
     await recordChange(tx, effects, { ...change, details: { text } }, now);
     return requireView(tx, ctx.guildId, number);
   });
-  await applyEffects(engine, effects);
   return view;
 }
 
@@ -45,8 +42,7 @@ export async function reportProgress(
 ): Promise<TaskView> {
   const ctx = parseInput(actionContextSchema, rawCtx);
   const note = parseInput(textSchema, raw, "note");
-  const effects = new Effects(ctx.guildId);
-  const view = await inTransaction(engine.db, async (tx) => {
+  const view = await mutate(engine, ctx.guildId, async (tx, effects) => {
     const now = engine.now();
     const task = await requireTask(tx, ctx.guildId, number);
     const settings = toSettingsView(
@@ -70,6 +66,5 @@ export async function reportProgress(
     );
     return requireView(tx, ctx.guildId, number);
   });
-  await applyEffects(engine, effects);
   return view;
 }

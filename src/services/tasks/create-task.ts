@@ -15,9 +15,9 @@ import { insertDependencies } from "../../store/dependencies.ts";
 import { enqueueOutbox } from "../../store/outbox.ts";
 import type { TaskRow } from "../../store/schema.ts";
 import { countLiveTasks, insertTask } from "../../store/tasks.ts";
-import { inTransaction } from "../../store/transaction.ts";
-import { applyEffects, Effects } from "../effects.ts";
+import type { Effects } from "../effects.ts";
 import type { Engine } from "../engine.ts";
+import { mutate } from "../mutate.ts";
 import { readChannelSettings } from "../settings/settings-view.ts";
 import type { ActionContext, CreateTaskInput, TaskView } from "../types.ts";
 import { requireTask } from "./load-task.ts";
@@ -42,7 +42,6 @@ export async function createTask(
   const gateDecision = limit === null ? null : await reserveSlot(engine, ctx.channelId, limit);
   if (gateDecision?.kind === "refused") throw new QueueLimitError(gateDecision.count, gateDecision.limit);
 
-  const effects = new Effects(ctx.guildId);
   let view: TaskView;
   try {
     if (limit !== null && gateDecision?.kind === "unknown") {
@@ -51,7 +50,11 @@ export async function createTask(
       if (live >= limit) throw new QueueLimitError(live, limit);
     }
     view = await engine.creates.run(ctx.guildId, () =>
-      inTransaction(engine.db, (tx) => insertNewTask(tx, effects, ctx, input, engine.now())),
+      mutate(engine, ctx.guildId, (tx, effects) => {
+        // No limit, no reservation: the counter (if any) still follows the channel's live tasks.
+        if (gateDecision === null) effects.gateAdd.push(ctx.channelId);
+        return insertNewTask(tx, effects, ctx, input, engine.now());
+      }),
     );
   } catch (error) {
     // Postgres refusing what the gate let through means the counter was low: rebuild it, don't release.
@@ -62,8 +65,6 @@ export async function createTask(
     }
     throw error;
   }
-  if (gateDecision === null) effects.gateAdd.push(ctx.channelId);
-  await applyEffects(engine, effects);
   engine.log.debug({ guildId: ctx.guildId, number: view.number }, "task created");
   return view;
 }

@@ -16,9 +16,8 @@ import {
 } from "../../store/dependencies.ts";
 import type { TaskRow } from "../../store/schema.ts";
 import { type TaskPatch, updateTask } from "../../store/tasks.ts";
-import { inTransaction } from "../../store/transaction.ts";
-import { applyEffects, Effects } from "../effects.ts";
 import type { Engine } from "../engine.ts";
+import { mutate } from "../mutate.ts";
 import { toSettingsView } from "../settings/settings-view.ts";
 import type { ActionContext, TaskView } from "../types.ts";
 import { refusalError } from "./explain-refusal.ts";
@@ -77,8 +76,7 @@ async function editGraph(
   parseInput(taskNumber, number, "number");
   parseInput(taskNumber, onNumber, "onNumber");
   if (number === onNumber) throw new ValidationError("onNumber", "dependency can't be the task itself");
-  const effects = new Effects(ctx.guildId);
-  const view = await inTransaction(engine.db, async (tx) => {
+  const view = await mutate(engine, ctx.guildId, async (tx, effects) => {
     const now = engine.now();
     await lockDependencyGraph(tx, ctx.guildId);
     // Both numbers resolve inside ctx's guild only: an edge can never cross guilds.
@@ -111,7 +109,6 @@ async function editGraph(
     );
     return requireView(tx, ctx.guildId, number);
   });
-  await applyEffects(engine, effects);
   return view;
 }
 

@@ -13,9 +13,8 @@ import type { Tx } from "../../store/database.ts";
 import { ancestorIds } from "../../store/hierarchy.ts";
 import type { TaskRow } from "../../store/schema.ts";
 import { findTaskRef, type TaskPatch, updateTask } from "../../store/tasks.ts";
-import { inTransaction } from "../../store/transaction.ts";
-import { applyEffects, Effects } from "../effects.ts";
 import type { Engine } from "../engine.ts";
+import { mutate } from "../mutate.ts";
 import { toSettingsView } from "../settings/settings-view.ts";
 import type { ActionContext, EditTaskInput, TaskView } from "../types.ts";
 import { refusalError, staleVersion } from "./explain-refusal.ts";
@@ -34,8 +33,7 @@ export async function editTask(
   const ctx = parseInput(actionContextSchema, rawCtx);
   const values = parseInput(editTaskSchema(engine.now()), raw);
   const version = parseInput(expectedVersionSchema, expectedVersion, "expectedVersion");
-  const effects = new Effects(ctx.guildId);
-  const view = await inTransaction(engine.db, async (tx) => {
+  const view = await mutate(engine, ctx.guildId, async (tx, effects) => {
     const now = engine.now();
     const task = await requireTask(tx, ctx.guildId, number);
     if (version !== undefined && version !== task.version) throw await staleVersion(tx, task, "edit");
@@ -65,7 +63,6 @@ export async function editTask(
     }
     return requireView(tx, ctx.guildId, number);
   });
-  await applyEffects(engine, effects);
   return view;
 }
 

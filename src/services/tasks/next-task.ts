@@ -6,9 +6,8 @@ import { countInProgress, lockAgent } from "../../store/agents.ts";
 import { findChannelSettings } from "../../store/channel-settings.ts";
 import { lockNextEligible } from "../../store/queue.ts";
 import { updateTask } from "../../store/tasks.ts";
-import { inTransaction } from "../../store/transaction.ts";
-import { applyEffects, Effects } from "../effects.ts";
 import type { Engine } from "../engine.ts";
+import { mutate } from "../mutate.ts";
 import { toSettingsView } from "../settings/settings-view.ts";
 import type { ActionContext, TaskView } from "../types.ts";
 import { requireView } from "./load-task.ts";
@@ -27,8 +26,7 @@ export async function nextTask(
   const ctx = parseInput(actionContextSchema, rawCtx);
   const wantLabels = parseInput(labelsSchema.optional(), options.labels, "labels") ?? [];
   const userId = ctx.actor.userId;
-  const effects = new Effects(ctx.guildId);
-  const view = await inTransaction(engine.db, async (tx) => {
+  const view = await mutate(engine, ctx.guildId, async (tx, effects) => {
     const now = engine.now();
     const agent = await lockAgent(tx, ctx.guildId, userId);
     if (agent) {
@@ -94,6 +92,5 @@ export async function nextTask(
     );
     return requireView(tx, ctx.guildId, task.number);
   });
-  await applyEffects(engine, effects);
   return view;
 }

@@ -8,9 +8,9 @@ import { openDependencies } from "../../store/dependencies.ts";
 import type { TaskRow } from "../../store/schema.ts";
 import { selectTaskViewsByIds } from "../../store/task-views.ts";
 import { findTaskByNumber, liveSubtasks, lockTaskById } from "../../store/tasks.ts";
-import { inTransaction } from "../../store/transaction.ts";
-import { applyEffects, Effects } from "../effects.ts";
+import type { Effects } from "../effects.ts";
 import type { Engine } from "../engine.ts";
+import { mutate } from "../mutate.ts";
 import { toSettingsView } from "../settings/settings-view.ts";
 import type { ActionContext, ChannelSettingsView, TransitionInput, TransitionResult } from "../types.ts";
 import { applyTransition, RowChanged } from "./apply-transition.ts";
@@ -46,13 +46,10 @@ export async function transitionTask(
   const ctx = parseInput(actionContextSchema, rawCtx);
   const input = parseInput(transitionSchema, raw);
   for (let attempt = 1; ; attempt += 1) {
-    const effects = new Effects(ctx.guildId);
     try {
-      const result = await inTransaction(engine.db, (tx) =>
+      return await mutate(engine, ctx.guildId, (tx, effects) =>
         attemptTransition(tx, engine, effects, ctx, input),
       );
-      await applyEffects(engine, effects);
-      return result;
     } catch (error) {
       if (!(error instanceof RowChanged)) throw error;
       if (input.expectedVersion === undefined && attempt < MAX_ATTEMPTS) continue;
