@@ -91,7 +91,8 @@ export const endToEnd: Scenario = {
         const figures = stepFigures(`${step.rate}/s`, step.rate, step.seconds * 1_000, sent);
         figures.rows[0]!.note += `; bot cache hit ratio ${(hitRatio * 100).toFixed(1)}%`;
         outcome.notes.push(
-          `${step.rate}/s: bot process CPU ${(botCpu * 100).toFixed(0)}% of one core, ` +
+          `${step.rate}/s: bot process CPU ${(botCpu * 100).toFixed(0)}% of one core ` +
+            `(${((botCpu * 1000) / step.rate).toFixed(1)} ms per offered interaction), ` +
             `RSS ${bot.memory().bot?.rssMb.toFixed(0) ?? "?"} MB at the end of the step (peak so far ${bot.memory().bot?.peakRssMb.toFixed(0) ?? "?"} MB); ` +
             `busy Postgres backends on average (sampled every 20 ms): ${describeWaits(waits)}.`,
         );
