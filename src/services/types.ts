@@ -119,6 +119,7 @@ export interface TransitionResult {
 }
 
 export interface ListFilters {
+  /** Default "live". Lists are newest first (by number). */
   status?: TaskStatus | "live" | "all";
   assigneeId?: string;
   priority?: Priority;
@@ -184,7 +185,9 @@ export interface AgentView {
 
 export interface StatsView {
   byStatus: Record<TaskStatus, number>;
+  /** Live tasks only: the work still ahead. */
   byPriority: Record<Priority, number>;
+  /** The 25 biggest labels; `total` leaves cancelled tasks out. */
   labels: { label: string; done: number; total: number; percent: number }[];
   assignees: {
     userId: string;
@@ -209,7 +212,10 @@ export interface TaskService {
   create(ctx: ActionContext, input: CreateTaskInput): Promise<TaskView>;
   edit(ctx: ActionContext, number: number, patch: EditTaskInput, expectedVersion?: number): Promise<TaskView>;
   transition(ctx: ActionContext, input: TransitionInput): Promise<TransitionResult>;
-  /** Claim the next eligible open task of ctx.channelId for the actor; null when the queue is empty. */
+  /**
+   * Claim the next eligible open task of ctx.channelId for the actor and start it (open -> in_progress,
+   * with a lease for registered agents); null when nothing is eligible. `labels`: any of them.
+   */
   next(ctx: ActionContext, options?: { labels?: string[] }): Promise<TaskView | null>;
   comment(ctx: ActionContext, number: number, text: string): Promise<TaskView>;
   /** The assignee reports progress: renews the lease (agents) and records the note. */
