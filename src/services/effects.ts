@@ -1,3 +1,4 @@
+import { rebuildGateCounter } from "../cache/gate-drift.ts";
 import { viewKeys } from "../cache/keys.ts";
 import { engineKeys } from "./cache-keys.ts";
 import type { Engine } from "./engine.ts";
@@ -45,9 +46,13 @@ export async function applyEffects(engine: Engine, effects: Effects): Promise<vo
     }
   };
   if (effects.viewKeys.size > 0) await attempt("views.del", () => cache.views.del([...effects.viewKeys]));
-  for (const channelId of effects.gateRelease)
-    await attempt("gate.release", () => cache.gate.release(channelId));
-  for (const channelId of effects.gateAdd) await attempt("gate.add", () => cache.gate.add(channelId));
+  // Recount rather than adjust: a relative step applied after a rebuild that already counted this
+  // commit would leave the counter one too high, refusing creates Postgres would admit.
+  for (const channelId of new Set([...effects.gateRelease, ...effects.gateAdd])) {
+    await attempt("gate.rebuild", async () => {
+      await rebuildGateCounter(engine.database, cache.gate, channelId);
+    });
+  }
   for (const [taskId, number] of effects.changed) {
     await attempt("signal", () =>
       cache.signals.publish({ type: "task_changed", guildId: effects.guildId, taskId, number }),
