@@ -56,7 +56,12 @@ export async function suggestTasks(
     where = sql`${where} AND (${sql.join(prefixRanges(Number(digits)), sql` OR `)})`;
     order = suggestOrder(sql`t.number ASC`);
   } else if (words.length > 0) {
-    const prefix = sql`to_tsquery('simple', ${words.map((word) => `${word.toLowerCase()}:*`).join(" & ")})`;
+    // Titles are indexed stemmed ("existing" as "exist"): a word matches as typed or as its stem.
+    const perWord = words.map((word) => {
+      const term = `${word.toLowerCase()}:*`;
+      return sql`(to_tsquery('simple', ${term}) || to_tsquery('english', ${term}))`;
+    });
+    const prefix = sql`(${sql.join(perWord, sql` && `)})`;
     where = sql`${where} AND t.search_vector @@ ${prefix}`;
     order = suggestOrder(sql`ts_rank(t.search_vector, ${prefix}) DESC`);
   }

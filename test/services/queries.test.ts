@@ -81,6 +81,9 @@ describe.each(DRIVERS)("reading tasks: list, search, history, queue, suggest, st
     expect((await h.tasks.suggest(s.guildId, "#12")).map((task) => task.number)).toEqual([12]);
     const words = await h.tasks.suggest(s.guildId, "logi");
     expect(words.map((task) => task.number).sort()).toEqual([1, 3, 5]);
+    // whole words, as typed, find titles indexed by their stem ("onboarding" is stored as "onboard")
+    expect((await h.tasks.suggest(s.guildId, "onboarding")).map((task) => task.number)).toEqual([2]);
+    expect((await h.tasks.suggest(s.guildId, "Rotate keys")).map((task) => task.number)).toEqual([4]);
     expect((await h.tasks.suggest(s.guildId, "", 3)).map((task) => task.number)).toEqual([12, 11, 10]);
   });
 
