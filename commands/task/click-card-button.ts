@@ -25,7 +25,15 @@ export async function clickCardButton(
 ): Promise<void> {
   const header = await resolveClickedTask(ctx, id.taskId);
   if (header.version !== id.version) return refreshStaleCard(interaction, ctx, header);
-  if (id.action === "rework") return openReworkForm(interaction, header.number, id);
+  if (id.action === "rework") {
+    // Refuse a non-reviewer before asking for a reason, not after they typed one.
+    await ctx.services.tasks.checkTransition(ctx.action, {
+      number: header.number,
+      action: "request_rework",
+      expectedVersion: id.version,
+    });
+    return openReworkForm(interaction, header.number, id);
+  }
   const action = SERVICE_ACTION[id.action];
   await applyCardChange(interaction, ctx, header, id.version, () =>
     ctx.services.tasks.transition(ctx.action, { number: header.number, action, expectedVersion: id.version }),

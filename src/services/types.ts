@@ -212,6 +212,8 @@ export interface TaskService {
   create(ctx: ActionContext, input: CreateTaskInput): Promise<TaskView>;
   edit(ctx: ActionContext, number: number, patch: EditTaskInput, expectedVersion?: number): Promise<TaskView>;
   transition(ctx: ActionContext, input: TransitionInput): Promise<TransitionResult>;
+  /** Dry run: throws the refusal `transition` would give now (inputs still to be asked for aside); writes nothing. */
+  checkTransition(ctx: ActionContext, input: TransitionInput): Promise<void>;
   /**
    * Claim the next eligible open task of ctx.channelId for the actor and start it (open -> in_progress,
    * with a lease for registered agents); null when nothing is eligible. `labels`: any of them.

@@ -63,6 +63,18 @@ describe("clicks are checked like commands", () => {
     expect(customIds(now)).toEqual(customIds(card));
   });
 
+  it("a member without the reviewer role clicking Request rework is refused before any form opens", async () => {
+    const card = await taskInReview("Prune old logs");
+    const before = await snapshot(hq, numberOf(card));
+    const handle = click(card, "mallory", "Request rework");
+    const callback = await handle.callback();
+    expect(callback.type).not.toBe(9); // 9 = MODAL: no form is shown
+    const answer = await handle.reply();
+    expect(isEphemeral(answer)).toBe(true);
+    expect(answer.content).toMatch(/reviewer/i);
+    expect(await snapshot(hq, numberOf(card))).toEqual(before);
+  });
+
   it("two reviewers clicking Approve at once: one decision, the other is told", async () => {
     const card = await taskInReview("Ship 2.0");
     const first = click(card, "rita", "Approve");

@@ -1,5 +1,6 @@
 import { createEngine } from "../engine.ts";
 import type { ServiceDeps, TaskService } from "../types.ts";
+import { checkTransition } from "./check-transition.ts";
 import { commentTask, reportProgress } from "./comment-task.ts";
 import { createTask } from "./create-task.ts";
 import { addDependency, removeDependency } from "./dependencies.ts";
@@ -19,6 +20,7 @@ export function createTaskService(deps: ServiceDeps): TaskService {
     create: (ctx, input) => createTask(engine, ctx, input),
     edit: (ctx, number, patch, expectedVersion) => editTask(engine, ctx, number, patch, expectedVersion),
     transition: (ctx, input) => transitionTask(engine, ctx, input),
+    checkTransition: (ctx, input) => checkTransition(engine, ctx, input),
     next: (ctx, options) => nextTask(engine, ctx, options),
     comment: (ctx, number, text) => commentTask(engine, ctx, number, text),
     progress: (ctx, number, note) => reportProgress(engine, ctx, number, note),

@@ -1,0 +1,44 @@
+import { decide } from "../../domain/decide.ts";
+import { parseInput } from "../../domain/validation/parse.ts";
+import { actionContextSchema, transitionSchema } from "../../domain/validation/task-inputs.ts";
+import { findChannelSettings } from "../../store/channel-settings.ts";
+import { findTaskByNumber } from "../../store/tasks.ts";
+import type { Engine } from "../engine.ts";
+import { toSettingsView } from "../settings/settings-view.ts";
+import type { ActionContext, TransitionInput } from "../types.ts";
+import { refusalError, staleVersion } from "./explain-refusal.ts";
+import { noSuchTask } from "./load-task.ts";
+import { decisionSettings } from "./transition-task.ts";
+
+/**
+ * Would the actor be allowed this transition now? Throws the refusal the transition would give, and
+ * writes nothing. Inputs still to be asked for (a rework reason) are not held against the actor: this
+ * runs before a form asks for them. The transition itself decides again, under its row lock.
+ */
+export async function checkTransition(
+  engine: Engine,
+  rawCtx: ActionContext,
+  raw: TransitionInput,
+): Promise<void> {
+  const ctx = parseInput(actionContextSchema, rawCtx);
+  const input = parseInput(transitionSchema, raw);
+  const task = await findTaskByNumber(engine.db, ctx.guildId, input.number);
+  if (!task) throw noSuchTask(input.number);
+  if (input.expectedVersion !== undefined && input.expectedVersion !== task.version) {
+    throw await staleVersion(engine.db, task, input.action);
+  }
+  const settings = toSettingsView(
+    await findChannelSettings(engine.db, task.channelId),
+    task.guildId,
+    task.channelId,
+  );
+  const decision = decide(task, input.action, ctx.actor, decisionSettings(settings), {
+    now: engine.now(),
+    system: ctx.source === "system",
+    assigneeId: input.assigneeId,
+    text: input.text,
+  });
+  if (!decision.ok && decision.kind !== "invalid") {
+    throw await refusalError(engine.db, task, input.action, decision);
+  }
+}
