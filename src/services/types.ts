@@ -1,4 +1,6 @@
 import type { Cache } from "../cache/types.ts";
+import type { TaskRef, TaskView } from "../domain/task-view.ts";
+import type { TRANSITION_ACTIONS } from "../domain/transitions.ts";
 import type { Logger } from "../log.ts";
 import type { Database } from "../store/database.ts";
 import type { AutoAssignMode, EventSource, Priority, ReviewVerdict, TaskStatus } from "../store/schema.ts";
@@ -29,42 +31,7 @@ export interface ActionContext {
   source: EventSource;
 }
 
-export interface TaskRef {
-  number: number;
-  title: string;
-  status: TaskStatus;
-}
-
-export interface TaskView {
-  id: number;
-  guildId: string;
-  channelId: string;
-  number: number;
-  title: string;
-  description: string;
-  status: TaskStatus;
-  priority: Priority;
-  labels: string[];
-  assigneeId: string | null;
-  createdBy: string;
-  parent: TaskRef | null;
-  estimateMinutes: number | null;
-  dueAt: string | null;
-  startedAt: string | null;
-  submittedAt: string | null;
-  completedAt: string | null;
-  attempts: number;
-  nextAttemptAt: string | null;
-  leaseExpiresAt: string | null;
-  reworkCount: number;
-  version: number;
-  createdAt: string;
-  updatedAt: string;
-  dependencies: TaskRef[];
-  subtasks: TaskRef[];
-  /** The last change, for card footers: who and what. */
-  lastEvent: { actorId: string; kind: string; at: string } | null;
-}
+export type { TaskRef, TaskView } from "../domain/task-view.ts";
 
 /** Raw user input; the service validates it (zod) and throws ValidationError naming the field. */
 export interface CreateTaskInput {
@@ -84,22 +51,8 @@ export interface CreateTaskInput {
 
 export type EditTaskInput = Partial<Omit<CreateTaskInput, "assigneeId" | "dependsOn">>;
 
-export const TASK_ACTIONS = [
-  "claim",
-  "assign",
-  "unassign",
-  "start",
-  "submit",
-  "approve",
-  "request_rework",
-  "release",
-  "fail",
-  "block",
-  "unblock",
-  "cancel",
-  "reopen",
-] as const;
-export type TaskAction = (typeof TASK_ACTIONS)[number];
+/** The actions a user asks for through `transition` (edits, comments and dependencies have their own methods). */
+export type TaskAction = (typeof TRANSITION_ACTIONS)[number];
 
 export interface TransitionInput {
   number: number;

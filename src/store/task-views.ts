@@ -1,44 +1,12 @@
 import { type SQL, sql } from "drizzle-orm";
 import type { Priority, TaskStatus } from "../domain/task-states.ts";
+import type { TaskRef, TaskView } from "../domain/task-view.ts";
 import type { Queryable } from "./database.ts";
 import { fromJson, queryRows, toIso } from "./raw.ts";
 
-export interface RefRecord {
-  number: number;
-  title: string;
-  status: TaskStatus;
-}
-
-/** A task with everything its card shows: relatives and the last change. Dates are ISO strings. */
-export interface TaskViewRecord {
-  id: number;
-  guildId: string;
-  channelId: string;
-  number: number;
-  title: string;
-  description: string;
-  status: TaskStatus;
-  priority: Priority;
-  labels: string[];
-  assigneeId: string | null;
-  createdBy: string;
-  parent: RefRecord | null;
-  estimateMinutes: number | null;
-  dueAt: string | null;
-  startedAt: string | null;
-  submittedAt: string | null;
-  completedAt: string | null;
-  attempts: number;
-  nextAttemptAt: string | null;
-  leaseExpiresAt: string | null;
-  reworkCount: number;
-  version: number;
-  createdAt: string;
-  updatedAt: string;
-  dependencies: RefRecord[];
-  subtasks: RefRecord[];
-  lastEvent: { actorId: string; kind: string; at: string } | null;
-}
+/** Rows as the services hand them out: the store builds TaskViews directly. */
+export type RefRecord = TaskRef;
+export type TaskViewRecord = TaskView;
 
 const ref = (alias: string) =>
   sql.raw(`json_build_object('number', ${alias}.number, 'title', ${alias}.title, 'status', ${alias}.status)`);
