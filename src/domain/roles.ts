@@ -39,6 +39,26 @@ export function canConfigure(actor: DomainActor): boolean {
   return actor.permissions.some((permission) => REVIEWER_PERMISSIONS.includes(permission));
 }
 
+/** Permissions that channel overwrites can grant or deny; the others hold server-wide. */
+const CHANNEL_SCOPED_PERMISSIONS: readonly Permission[] = ["manage_channels"];
+
+/**
+ * The actor as seen from the task's channel. Discord computed the permissions in the channel the
+ * interaction came from; Manage Channels there says nothing about the task's channel, so it only
+ * counts when the two are the same. (Administrator and Manage Server hold server-wide.)
+ */
+export function actorForTaskChannel<A extends DomainActor>(
+  actor: A,
+  actorChannelId: string,
+  taskChannelId: string,
+): A {
+  if (actorChannelId === taskChannelId) return actor;
+  return {
+    ...actor,
+    permissions: actor.permissions.filter((permission) => !CHANNEL_SCOPED_PERMISSIONS.includes(permission)),
+  };
+}
+
 /** `system` is granted by the caller (background jobs), never derived from a Discord user. */
 export function rolesOf(
   actor: DomainActor,

@@ -1,4 +1,5 @@
 import { decide } from "../../domain/decide.ts";
+import { actorForTaskChannel } from "../../domain/roles.ts";
 import { parseInput } from "../../domain/validation/parse.ts";
 import { actionContextSchema, transitionSchema } from "../../domain/validation/task-inputs.ts";
 import { findChannelSettings } from "../../store/channel-settings.ts";
@@ -32,12 +33,18 @@ export async function checkTransition(
     task.guildId,
     task.channelId,
   );
-  const decision = decide(task, input.action, ctx.actor, decisionSettings(settings), {
-    now: engine.now(),
-    system: ctx.source === "system",
-    assigneeId: input.assigneeId,
-    text: input.text,
-  });
+  const decision = decide(
+    task,
+    input.action,
+    actorForTaskChannel(ctx.actor, ctx.channelId, task.channelId),
+    decisionSettings(settings),
+    {
+      now: engine.now(),
+      system: ctx.source === "system",
+      assigneeId: input.assigneeId,
+      text: input.text,
+    },
+  );
   if (!decision.ok && decision.kind !== "invalid") {
     throw await refusalError(engine.db, task, input.action, decision);
   }

@@ -1,4 +1,5 @@
 import { decide } from "../../domain/decide.ts";
+import { actorForTaskChannel } from "../../domain/roles.ts";
 import { text as textSchema } from "../../domain/validation/fields.ts";
 import { parseInput } from "../../domain/validation/parse.ts";
 import { actionContextSchema } from "../../domain/validation/task-inputs.ts";
@@ -50,7 +51,13 @@ export async function reportProgress(
       task.guildId,
       task.channelId,
     );
-    const decision = decide(task, "progress", ctx.actor, decisionSettings(settings), { now });
+    const decision = decide(
+      task,
+      "progress",
+      actorForTaskChannel(ctx.actor, ctx.channelId, task.channelId),
+      decisionSettings(settings),
+      { now },
+    );
     if (!decision.ok) throw await refusalError(tx, task, "progress", decision);
     const isAgent = (await findAgent(tx, task.guildId, ctx.actor.userId)) !== undefined;
     const leaseExpiresAt = isAgent

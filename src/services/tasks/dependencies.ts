@@ -1,5 +1,6 @@
 import { decide } from "../../domain/decide.ts";
 import { InvalidTransitionError, ValidationError } from "../../domain/errors.ts";
+import { actorForTaskChannel } from "../../domain/roles.ts";
 import type { DomainAction } from "../../domain/transitions.ts";
 import { taskNumber } from "../../domain/validation/fields.ts";
 import { parseInput } from "../../domain/validation/parse.ts";
@@ -87,7 +88,13 @@ async function editGraph(
       task.guildId,
       task.channelId,
     );
-    const decision = decide(task, action, ctx.actor, decisionSettings(settings), { now });
+    const decision = decide(
+      task,
+      action,
+      actorForTaskChannel(ctx.actor, ctx.channelId, task.channelId),
+      decisionSettings(settings),
+      { now },
+    );
     if (!decision.ok) throw await refusalError(tx, task, action, decision);
     const patch = await edit(tx, task, on, now);
     const updated = (await updateTask(tx, task, patch, now)) ?? task;

@@ -1,5 +1,6 @@
 import { decide } from "../../domain/decide.ts";
 import { InvalidTransitionError, ValidationError } from "../../domain/errors.ts";
+import { actorForTaskChannel } from "../../domain/roles.ts";
 import { isLive, statusWords } from "../../domain/task-states.ts";
 import { parseInput } from "../../domain/validation/parse.ts";
 import {
@@ -42,7 +43,13 @@ export async function editTask(
       task.guildId,
       task.channelId,
     );
-    const decision = decide(task, "edit", ctx.actor, decisionSettings(settings), { now });
+    const decision = decide(
+      task,
+      "edit",
+      actorForTaskChannel(ctx.actor, ctx.channelId, task.channelId),
+      decisionSettings(settings),
+      { now },
+    );
     if (!decision.ok) throw await refusalError(tx, task, "edit", decision);
     const { patch, changes } = await diff(tx, task, values);
     if (Object.keys(changes).length === 0) return requireView(tx, ctx.guildId, number);

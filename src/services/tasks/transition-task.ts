@@ -1,4 +1,5 @@
 import { type DecisionExtra, type DecisionSettings, decide } from "../../domain/decide.ts";
+import { actorForTaskChannel } from "../../domain/roles.ts";
 import type { DomainAction } from "../../domain/transitions.ts";
 import { parseInput } from "../../domain/validation/parse.ts";
 import { actionContextSchema, transitionSchema } from "../../domain/validation/task-inputs.ts";
@@ -80,12 +81,18 @@ async function attemptTransition(
   );
   const decideNow = async (q: Queryable) => {
     const extra = await loadExtra(q, task, input.action, now);
-    const decision = decide(task, input.action, ctx.actor, decisionSettings(settings), {
-      ...extra,
-      system: ctx.source === "system",
-      assigneeId: input.assigneeId,
-      text: input.text,
-    });
+    const decision = decide(
+      task,
+      input.action,
+      actorForTaskChannel(ctx.actor, ctx.channelId, task.channelId),
+      decisionSettings(settings),
+      {
+        ...extra,
+        system: ctx.source === "system",
+        assigneeId: input.assigneeId,
+        text: input.text,
+      },
+    );
     if (!decision.ok) throw await refusalError(q, task, input.action, decision);
     return decision.to;
   };
