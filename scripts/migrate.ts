@@ -1,10 +1,12 @@
 import { ConfigError, loadConfig } from "../src/config.ts";
+import { loadEnvFile } from "../src/load-env-file.ts";
 import { createLogger } from "../src/log.ts";
 import { embeddedDataDir, openDatabase } from "../src/store/database.ts";
 import { runMigrations } from "../src/store/migrate.ts";
 
 /** `npm run db:migrate`: applies the committed migrations to DATABASE_URL, or to PGlite under DATA_DIR. */
 try {
+  loadEnvFile();
   const config = loadConfig();
   const log = createLogger({ level: config.LOG_LEVEL, format: config.LOG_FORMAT });
   const database = await openDatabase({

@@ -7,6 +7,7 @@ import { pino } from "pino";
 import { type App, createApp } from "../../src/app.ts";
 import { loadConfig } from "../../src/config.ts";
 import { deployCommands } from "../../src/discord/deploy-commands.ts";
+import { createLogger } from "../../src/log.ts";
 import { DiscordStandIn } from "../../test/stand-in/index.ts";
 import { SANDBOX_WORLD } from "./world.ts";
 
@@ -41,7 +42,7 @@ export async function startSandbox(options: StartSandboxOptions = {}): Promise<S
   // pino flushes on exit, which throws if the file is not open yet (a start-up that fails at once).
   await once(destination, "ready");
   const level = options.logLevel ?? "info";
-  const log = pino({ level, base: { service: "tasklane" } }, destination);
+  const log = createLogger({ level, destination });
 
   step("starting the local Discord");
   const standIn = await DiscordStandIn.start({

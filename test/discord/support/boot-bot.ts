@@ -1,12 +1,11 @@
 import { Writable } from "node:stream";
 import { REST } from "discord.js";
-import { pino } from "pino";
 import { type App, createApp } from "../../../src/app.ts";
 import { createCache } from "../../../src/cache/create-cache.ts";
 import type { Cache } from "../../../src/cache/types.ts";
 import { loadConfig } from "../../../src/config.ts";
 import { deployCommands } from "../../../src/discord/deploy-commands.ts";
-import type { Logger } from "../../../src/log.ts";
+import { createLogger, type Logger } from "../../../src/log.ts";
 import { DiscordStandIn, type StandInOptions } from "../../stand-in/index.ts";
 import {
   createTestDatabase,
@@ -98,7 +97,7 @@ function captureLogger(lines: LogLine[]): Logger {
       done();
     },
   });
-  return pino({ level: process.env.BOT_LOG_LEVEL ?? "debug", base: { service: "tasklane" } }, sink);
+  return createLogger({ level: process.env.BOT_LOG_LEVEL ?? "debug", destination: sink });
 }
 
 /** The first log line matching `match`, waiting briefly: the bot logs an interaction after answering it. */
