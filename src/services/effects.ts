@@ -10,8 +10,8 @@ import type { Engine } from "./engine.ts";
 export class Effects {
   readonly viewKeys = new Set<string>();
   readonly changed = new Map<number, number>();
-  readonly gateRelease: string[] = [];
-  readonly gateAdd: string[] = [];
+  /** Channels whose live-task count changed: their gate counter is recounted after the commit. */
+  readonly gateRecount = new Set<string>();
   outbox = false;
 
   constructor(readonly guildId: string) {}
@@ -48,7 +48,7 @@ export async function applyEffects(engine: Engine, effects: Effects): Promise<vo
   if (effects.viewKeys.size > 0) await attempt("views.del", () => cache.views.del([...effects.viewKeys]));
   // Recount rather than adjust: a relative step applied after a rebuild that already counted this
   // commit would leave the counter one too high, refusing creates Postgres would admit.
-  for (const channelId of new Set([...effects.gateRelease, ...effects.gateAdd])) {
+  for (const channelId of effects.gateRecount) {
     await attempt("gate.rebuild", async () => {
       await rebuildGateCounter(engine.database, cache.gate, channelId);
     });

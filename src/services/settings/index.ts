@@ -1,3 +1,4 @@
+import { rebuildGateCounter } from "../../cache/gate-drift.ts";
 import { viewKeys } from "../../cache/keys.ts";
 import { ForbiddenError } from "../../domain/errors.ts";
 import { canConfigure } from "../../domain/roles.ts";
@@ -50,8 +51,12 @@ async function updateSettings(
       settingsKey(ctx.guildId, ctx.channelId),
       viewKeys.queue(ctx.guildId, ctx.channelId),
     ]);
+    // The counter of live tasks is kept only while a limit is set: recount it when one is (re)set.
+    if (patch.queueLimit !== undefined && row.queueLimit !== null) {
+      await rebuildGateCounter(engine.database, engine.cache.gate, ctx.channelId);
+    }
   } catch (error) {
-    engine.log.warn({ err: error }, "settings cache delete failed");
+    engine.log.warn({ err: error }, "settings cache update failed");
   }
   engine.log.info(
     { guildId: ctx.guildId, channelId: ctx.channelId, actorId: ctx.actor.userId, patch },

@@ -60,8 +60,9 @@ export async function applyTransition(
     now,
   );
   await plan.after?.(updated);
-  if (isLive(task.status) && !isLive(to)) effects.gateRelease.push(task.channelId);
-  if (!isLive(task.status) && isLive(to)) effects.gateAdd.push(task.channelId);
+  // Only a channel with a limit keeps a counter of its live tasks.
+  if (d.settings.queueLimit !== null && isLive(task.status) !== isLive(to))
+    effects.gateRecount.add(task.channelId);
   const alsoChanged = to === "done" ? await unblockDependents(tx, effects, ctx, updated, now) : [];
   return { id: updated.id, alsoChanged };
 }

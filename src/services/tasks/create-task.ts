@@ -50,11 +50,7 @@ export async function createTask(
       if (live >= limit) throw new QueueLimitError(live, limit);
     }
     view = await engine.creates.run(ctx.guildId, () =>
-      mutate(engine, ctx.guildId, (tx, effects) => {
-        // No limit, no reservation: the counter (if any) still follows the channel's live tasks.
-        if (gateDecision === null) effects.gateAdd.push(ctx.channelId);
-        return insertNewTask(tx, effects, ctx, input, engine.now());
-      }),
+      mutate(engine, ctx.guildId, (tx, effects) => insertNewTask(tx, effects, ctx, input, engine.now())),
     );
   } catch (error) {
     // Postgres refusing what the gate let through means the counter was low: rebuild it, don't release.
