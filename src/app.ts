@@ -1,6 +1,7 @@
 import { type Client, Events } from "discord.js";
 import { commands, componentRoutes } from "../commands/index.ts";
 import { createCache } from "./cache/create-cache.ts";
+import { type GateDriftJob, startGateDriftCheck } from "./cache/gate-drift-job.ts";
 import type { Cache } from "./cache/types.ts";
 import type { Config } from "./config.ts";
 import { createDiscordClient } from "./discord/client.ts";
@@ -99,6 +100,7 @@ export async function createApp(options: AppOptions): Promise<App> {
   registerMentionCommands(client, mentions);
   let outbox: OutboxDispatcher | undefined;
   let jobs: Jobs | undefined;
+  let gateDrift: GateDriftJob | undefined;
 
   let http: HttpServer | undefined;
   const health = () => checkHealth({ database, cache, gatewayReady: () => client.isReady() });
@@ -138,6 +140,7 @@ export async function createApp(options: AppOptions): Promise<App> {
         now: options.engine?.now,
         ...options.jobs,
       });
+      gateDrift = startGateDriftCheck({ database, gate: cache.gate, log });
       log.info(
         {
           user: client.user?.tag,
@@ -152,6 +155,7 @@ export async function createApp(options: AppOptions): Promise<App> {
       await router.drain();
       await mentions.drain();
       await jobs?.stop();
+      await gateDrift?.stop();
       await outbox?.stop();
       await client.destroy();
       await http?.close();

@@ -1,9 +1,10 @@
 import type { ChatInputCommandInteraction } from "discord.js";
 import type { HandlerContext } from "../../src/discord/handler-types.ts";
+import { STATUS_LABELS } from "../../src/discord/render/status-style.ts";
 import { answerEphemeral } from "../../src/discord/respond.ts";
 import { confirmation } from "./confirmations.ts";
 
-/** `/task claim [task]`: that task, or the next one in this channel's queue. */
+/** `/task claim [task]`: that task, or the next one in this channel's queue (claimed and started). */
 export async function claimTask(
   interaction: ChatInputCommandInteraction,
   ctx: HandlerContext,
@@ -19,5 +20,9 @@ export async function claimTask(
     await answerEphemeral(interaction, "This channel's queue has no task you can claim right now.");
     return;
   }
-  await answerEphemeral(interaction, confirmation("claim", task));
+  // Taking the next task from the queue claims and starts it, as an agent's `next` does.
+  await answerEphemeral(
+    interaction,
+    `You took **#${task.number}** · ${task.title} from the queue; it is now ${STATUS_LABELS[task.status]}.`,
+  );
 }

@@ -123,6 +123,20 @@ describe("a task's review cycle, through the card's buttons", () => {
     expect(fieldOf(currentMessage(bot, card.id), "Assignee")).toBe(`<@${bot.discord.user("bob").id}>`);
   });
 
+  it("/task claim without a task takes the next one of the queue, and says it is started", async () => {
+    const card = await createTask(
+      bot,
+      { userId: "bob" },
+      { title: "Triage the inbox", priority: "critical" },
+    );
+    const number = Number(embedOf(card).title!.match(/^#(\d+)/)![1]);
+    const claim = await slash(bot, { userId: "bob" }, "task claim").reply();
+    expect(claim.content).toBe(
+      `You took **#${number}** · Triage the inbox from the queue; it is now In progress.`,
+    );
+    await waitForCardStatus(bot, card.id, "In progress");
+  });
+
   it("/task edit changes fields, assignee and dependencies, and the card follows", async () => {
     const card = await createTask(bot, { userId: "alice" }, { title: "Draft the plan" });
     const number = Number(embedOf(card).title!.match(/^#(\d+)/)![1]);
