@@ -68,7 +68,8 @@ export const endToEnd: Scenario = {
         }),
       ]);
       outcome.notes.push(
-        `bot ready ${((performance.now() - started) / 1000).toFixed(1)} s after spawn (tsx start-up and migrations included).`,
+        `bot ready ${((performance.now() - started) / 1000).toFixed(1)} s after spawn (tsx start-up and migrations included), ` +
+          `RSS at ready ${bot.memory().bot?.rssMb.toFixed(0) ?? "?"} MB.`,
       );
       const cards = new CardTracker(standIn);
       const send = createMix(standIn, cards);
