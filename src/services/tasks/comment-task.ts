@@ -28,7 +28,8 @@ export async function commentTask(
     const now = engine.now();
     const task = await requireTask(tx, ctx.guildId, number, "share");
     const change = { task, actorId: ctx.actor.userId, source: ctx.source, kind: "commented" };
-    await recordChange(tx, effects, { ...change, details: { text } }, now);
+    // The card shows the task, not its comments: its version is unchanged, so no card edit is due.
+    await recordChange(tx, effects, { ...change, details: { text }, card: false }, now);
     return requireView(tx, ctx.guildId, number);
   });
   return view;
