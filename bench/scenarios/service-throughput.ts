@@ -3,7 +3,12 @@ import { channelIdOf, guildIdOf } from "../support/ids.ts";
 import { openServiceHarness } from "../support/service-harness.ts";
 import type { Scenario, ScenarioResult } from "../types.ts";
 import { measureClaims } from "./service/claims.ts";
-import { type Lane, measureCreates, measureTransitions } from "./service/creates-and-transitions.ts";
+import {
+  type CreatedTask,
+  type Lane,
+  measureCreates,
+  measureTransitions,
+} from "./service/creates-and-transitions.ts";
 import { measureColdWarm, measureViewMix } from "./service/views.ts";
 
 type Outcome = Omit<ScenarioResult, "id" | "title" | "durationMs">;
@@ -23,17 +28,17 @@ export const serviceThroughput: Scenario = {
         channelIds: Array.from({ length: 8 }, (_, i) => channelIdOf(0, i)),
       };
       context.progress(`service: ${n.creates} creates`);
-      let numbers: number[] = [];
+      let created: CreatedTask[] = [];
       outcome.rows.push(
         await withCost(harness.database, async () => {
-          const created = await measureCreates(harness, lane, n.creates, 8);
-          numbers = created.numbers;
-          return created.row;
+          const measured = await measureCreates(harness, lane, n.creates, 8);
+          created = measured.tasks;
+          return measured.row;
         }),
       );
       context.progress("service: transitions");
       outcome.rows.push(
-        await withCost(harness.database, () => measureTransitions(harness, lane, numbers, 8)),
+        await withCost(harness.database, () => measureTransitions(harness, lane, created, 8)),
       );
 
       let duplicates = 0;
@@ -66,11 +71,11 @@ export const serviceThroughput: Scenario = {
       context.progress("service: views");
       const viewLane: Lane = { guildId: guildIdOf(1), channelIds: [channelIdOf(1, 0), channelIdOf(1, 1)] };
       const viewed = await measureCreates(harness, viewLane, n.views, 8);
-      const coldWarm = await measureColdWarm(harness, viewLane, viewed.numbers);
+      const coldWarm = await measureColdWarm(harness, viewLane, viewed.tasks);
       outcome.rows.push(...coldWarm.rows);
       outcome.targets.push(...coldWarm.targets);
       outcome.rows.push(
-        await withCost(harness.database, () => measureViewMix(harness, viewLane, viewed.numbers, n.mix)),
+        await withCost(harness.database, () => measureViewMix(harness, viewLane, viewed.tasks, n.mix)),
       );
       outcome.notes.push(
         `${n.creates} creates then their ${n.creates * 4} transitions; ${n.claims} open tasks per next step ` +

@@ -5,6 +5,12 @@ import { actionContext, member, reviewer, type ServiceHarness } from "../../supp
 import type { ResultRow } from "../../types.ts";
 import { createInputs } from "./task-inputs.ts";
 
+/** Where a created task lives: actions on it are taken in its own channel, as Discord users would. */
+export interface CreatedTask {
+  number: number;
+  channelId: string;
+}
+
 export interface Lane {
   guildId: string;
   channelIds: string[];
@@ -16,9 +22,9 @@ export async function measureCreates(
   lane: Lane,
   count: number,
   concurrency: number,
-): Promise<{ row: ResultRow; numbers: number[] }> {
+): Promise<{ row: ResultRow; tasks: CreatedTask[] }> {
   const input = createInputs();
-  const numbers: number[] = [];
+  const tasks: CreatedTask[] = [];
   const samples: number[] = [];
   const wallMs = await runPool(
     concurrency,
@@ -27,7 +33,7 @@ export async function measureCreates(
       const channelId = lane.channelIds[index % lane.channelIds.length]!;
       const ctx = actionContext(lane.guildId, channelId, member(userIdOf(1_000 + (index % 50))));
       const task = await harness.service.create(ctx, input(index));
-      numbers.push(task.number);
+      tasks.push({ number: task.number, channelId });
     },
     samples,
   );
@@ -38,7 +44,7 @@ export async function measureCreates(
       throughput: perSecond(count, wallMs),
       unit: "creates/s",
     },
-    numbers,
+    tasks,
   };
 }
 
@@ -49,7 +55,7 @@ export async function measureCreates(
 export async function measureTransitions(
   harness: ServiceHarness,
   lane: Lane,
-  numbers: number[],
+  tasks: CreatedTask[],
   concurrency: number,
 ): Promise<ResultRow> {
   const samples: number[] = [];
@@ -57,10 +63,9 @@ export async function measureTransitions(
   const started = performance.now();
   await runPool(
     concurrency,
-    numbers.length,
+    tasks.length,
     async (index) => {
-      const number = numbers[index]!;
-      const channelId = lane.channelIds[0]!;
+      const { number, channelId } = tasks[index]!;
       const worker = member(userIdOf(2_000 + (index % 50)));
       const ctx = actionContext(lane.guildId, channelId, worker, "button");
       for (const action of ["claim", "start", "submit"] as const) {

@@ -5,7 +5,7 @@ import { perSecond, runPool } from "../../support/pool.ts";
 import { actionContext, member, type ServiceHarness } from "../../support/service-harness.ts";
 import { createZipf, seededRandom } from "../../support/zipf.ts";
 import type { ResultRow, TargetCheck } from "../../types.ts";
-import type { Lane } from "./creates-and-transitions.ts";
+import type { CreatedTask, Lane } from "./creates-and-transitions.ts";
 
 const hitRatio = (before: CacheMetricsSnapshot, after: CacheMetricsSnapshot) => {
   const hits = after.hits - before.hits;
@@ -20,8 +20,9 @@ const hitRatio = (before: CacheMetricsSnapshot, after: CacheMetricsSnapshot) => 
 export async function measureColdWarm(
   harness: ServiceHarness,
   lane: Lane,
-  numbers: number[],
+  tasks: CreatedTask[],
 ): Promise<{ rows: ResultRow[]; targets: TargetCheck[] }> {
+  const numbers = tasks.map((task) => task.number);
   const cold: number[] = [];
   const warm: number[] = [];
   const coldWall = await runPool(
@@ -66,7 +67,7 @@ export async function measureColdWarm(
 }
 
 /**
- * A busy server's mix: `operations` calls from 8 members at once over `numbers`, task popularity
+ * A busy server's mix: `operations` calls from 8 members at once over `tasks`, task popularity
  * Zipf(1.0); 95% views, 5% comments (a write: the card's cache key is deleted after commit).
  * Measured after an untimed warm-up pass of the same mix. The whole run is shorter than the 60 s
  * view TTL, so expiry never causes a miss here; over hours, a task viewed less than once a minute would.
@@ -74,17 +75,17 @@ export async function measureColdWarm(
 export async function measureViewMix(
   harness: ServiceHarness,
   lane: Lane,
-  numbers: number[],
+  tasks: CreatedTask[],
   operations: number,
 ): Promise<ResultRow> {
-  const pick = createZipf(numbers.length, 1.0, 11);
+  const pick = createZipf(tasks.length, 1.0, 11);
   const random = seededRandom(13);
   let writes = 0;
   const operation = async (index: number) => {
-    const number = numbers[pick()]!;
+    const { number, channelId } = tasks[pick()]!;
     if (random() < 0.05) {
       writes += 1;
-      const ctx = actionContext(lane.guildId, lane.channelIds[0]!, member(userIdOf(3_000 + (index % 40))));
+      const ctx = actionContext(lane.guildId, channelId, member(userIdOf(3_000 + (index % 40))));
       await harness.service.comment(ctx, number, `progress note ${index}`);
     } else {
       await harness.service.get(lane.guildId, number);
@@ -103,6 +104,6 @@ export async function measureViewMix(
     latency: summarize(samples),
     throughput: perSecond(operations, wallMs),
     unit: "ops/s",
-    note: `cache hit ratio ${percent} over ${numbers.length} tasks (${writes} writes), after a warm-up pass`,
+    note: `cache hit ratio ${percent} over ${tasks.length} tasks (${writes} writes), after a warm-up pass`,
   };
 }
