@@ -67,6 +67,7 @@ try {
         title: scenario.title,
         ...outcome,
         durationMs: performance.now() - scenarioStart,
+        load: [loadBefore, loadAverage()[0]!],
       });
     } catch (error) {
       progress(`scenario ${scenario.id} failed: ${(error as Error).stack}`);
