@@ -158,7 +158,9 @@ export function createOutboxDispatcher(options: OutboxDispatcherOptions): Outbox
     const delayMs = retryDelay(failure, failures);
     await scheduleRetry(database.db, ids, new Date(now().getTime() + delayMs), failure.message, counts);
     metrics.retried(leader.kind, failure.kind);
-    log.warn(
+    // Waiting for a card the creating interaction is still posting is routine, not a failure.
+    const level = failure.kind === "not_ready" ? "debug" : "warn";
+    log[level](
       { ...context, failures, reason: failure.kind, delayMs, error: failure.message },
       "outbox send failed",
     );
