@@ -20,6 +20,7 @@ import type {
   MessageCommandModule,
   SlashCommandModule,
 } from "./handler-types.ts";
+import { createInFlight } from "./in-flight.ts";
 import type { InteractionOutcome } from "./interaction-metrics.ts";
 import { createPageStore } from "./list-pages.ts";
 import { answerEphemeral, deferEphemeral } from "./respond.ts";
@@ -53,8 +54,7 @@ export function createInteractionRouter(options: RouterOptions): InteractionRout
     else message.set(module.definition.name, module);
   }
   const pages = createPageStore(options.cache);
-  const running = new Set<Promise<void>>();
-  let draining = false;
+  const inFlight = createInFlight();
 
   function contextFor(interaction: Interaction & { guildId: string }, source: EventSource): HandlerContext {
     if (!interaction.channelId) throw new UserError("Tasklane can only act inside a channel.");
@@ -169,7 +169,7 @@ export function createInteractionRouter(options: RouterOptions): InteractionRout
     };
     let outcome = "ok";
     try {
-      if (draining) throw new UserError(RESTARTING);
+      if (inFlight.draining) throw new UserError(RESTARTING);
       await dispatch(interaction);
     } catch (error) {
       outcome = await answerFailure(interaction, error, fields);
@@ -182,23 +182,14 @@ export function createInteractionRouter(options: RouterOptions): InteractionRout
 
   return {
     handle(interaction) {
-      const work = handle(interaction);
-      running.add(work);
-      void work.finally(() => running.delete(work));
-      return work;
+      return inFlight.track(handle(interaction));
     },
     async drain(timeoutMs = 10_000) {
-      draining = true;
-      let timer: NodeJS.Timeout | undefined;
-      const timeout = new Promise<void>((resolve) => {
-        timer = setTimeout(resolve, timeoutMs);
-      });
-      await Promise.race([Promise.allSettled([...running]), timeout]);
-      clearTimeout(timer);
-      if (running.size)
-        log.warn({ inFlight: running.size }, "stopped waiting for interactions still in flight");
+      await inFlight.drain(timeoutMs);
+      if (inFlight.size)
+        log.warn({ inFlight: inFlight.size }, "stopped waiting for interactions still in flight");
     },
-    inFlight: () => running.size,
+    inFlight: () => inFlight.size,
   };
 }
 

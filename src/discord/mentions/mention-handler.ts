@@ -5,6 +5,7 @@ import type { ActionContext, Actor, Permission, TaskView } from "../../services/
 import { PAYLOAD_VERSION, type ReplyPayload, taskPayload } from "../delivery/agent-payload.ts";
 import { jsonBlock } from "../delivery/json-block.ts";
 import type { DiscordDeps } from "../handler-types.ts";
+import { createInFlight } from "../in-flight.ts";
 import { LIMITS, truncate } from "../render/limits.ts";
 import { type MentionCommand, mentionUsage, parseMentionCommand, stripBotMention } from "./parse-mention.ts";
 import { isWrite, runMentionCommand } from "./run-mention-command.ts";
@@ -37,8 +38,7 @@ const PERMISSION_FLAGS: [bigint, Permission][] = [
  */
 export function createMentionHandler(deps: DiscordDeps & { client: Client }): MentionHandler {
   const { client, log, services, cache } = deps;
-  const running = new Set<Promise<void>>();
-  let draining = false;
+  const inFlight = createInFlight();
 
   async function answer(message: Message<true>, text: string, actor: Actor): Promise<Answer> {
     const parsed = parseMentionCommand(text);
@@ -117,7 +117,7 @@ export function createMentionHandler(deps: DiscordDeps & { client: Client }): Me
 
   async function handle(message: Message): Promise<void> {
     const botUser = client.user;
-    if (draining || !botUser || message.author.id === botUser.id || message.webhookId) return;
+    if (inFlight.draining || !botUser || message.author.id === botUser.id || message.webhookId) return;
     if (!message.inGuild()) return;
     const botRoleId = message.guild.members.me?.roles.botRole?.id;
     const text = stripBotMention(message.content, botUser.id, botRoleId);
@@ -146,21 +146,14 @@ export function createMentionHandler(deps: DiscordDeps & { client: Client }): Me
 
   return {
     handle(message) {
-      const work = handle(message).catch((error: unknown) =>
-        log.error({ err: error, messageId: message.id }, "mention handling failed"),
+      return inFlight.track(
+        handle(message).catch((error: unknown) =>
+          log.error({ err: error, messageId: message.id }, "mention handling failed"),
+        ),
       );
-      running.add(work);
-      void work.finally(() => running.delete(work));
-      return work;
     },
     async drain(timeoutMs = 10_000) {
-      draining = true;
-      let timer: NodeJS.Timeout | undefined;
-      const timeout = new Promise<void>((resolve) => {
-        timer = setTimeout(resolve, timeoutMs);
-      });
-      await Promise.race([Promise.allSettled([...running]), timeout]);
-      clearTimeout(timer);
+      await inFlight.drain(timeoutMs);
     },
   };
 }
