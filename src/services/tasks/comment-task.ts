@@ -1,19 +1,14 @@
-import { decide } from "../../domain/decide.ts";
-import { actorForTaskChannel } from "../../domain/roles.ts";
 import { text as textSchema } from "../../domain/validation/fields.ts";
 import { parseInput } from "../../domain/validation/parse.ts";
 import { actionContextSchema } from "../../domain/validation/task-inputs.ts";
 import { findAgent } from "../../store/agents.ts";
-import { findChannelSettings } from "../../store/channel-settings.ts";
 import { updateTask } from "../../store/tasks.ts";
 import type { Engine } from "../engine.ts";
 import { mutate } from "../mutate.ts";
-import { toSettingsView } from "../settings/settings-view.ts";
 import type { ActionContext, TaskView } from "../types.ts";
-import { refusalError } from "./explain-refusal.ts";
 import { requireTask, requireView } from "./load-task.ts";
 import { recordChange } from "./record-change.ts";
-import { decisionSettings } from "./transition-task.ts";
+import { requireAllowed } from "./require-allowed.ts";
 
 /** A comment is an event of its own; the task row (and its version) stays as it is. */
 export async function commentTask(
@@ -47,19 +42,7 @@ export async function reportProgress(
   const view = await mutate(engine, ctx.guildId, async (tx, effects) => {
     const now = engine.now();
     const task = await requireTask(tx, ctx.guildId, number);
-    const settings = toSettingsView(
-      await findChannelSettings(tx, task.channelId),
-      task.guildId,
-      task.channelId,
-    );
-    const decision = decide(
-      task,
-      "progress",
-      actorForTaskChannel(ctx.actor, ctx.channelId, task.channelId),
-      decisionSettings(settings),
-      { now },
-    );
-    if (!decision.ok) throw await refusalError(tx, task, "progress", decision);
+    const settings = await requireAllowed(tx, ctx, task, "progress", now);
     const isAgent = (await findAgent(tx, task.guildId, ctx.actor.userId)) !== undefined;
     const leaseExpiresAt = isAgent
       ? new Date(now.getTime() + settings.leaseMinutes * 60_000)

@@ -1,11 +1,8 @@
-import { decide } from "../../domain/decide.ts";
 import { InvalidTransitionError, ValidationError } from "../../domain/errors.ts";
-import { actorForTaskChannel } from "../../domain/roles.ts";
 import type { DomainAction } from "../../domain/transitions.ts";
 import { taskNumber } from "../../domain/validation/fields.ts";
 import { parseInput } from "../../domain/validation/parse.ts";
 import { actionContextSchema } from "../../domain/validation/task-inputs.ts";
-import { findChannelSettings } from "../../store/channel-settings.ts";
 import type { Tx } from "../../store/database.ts";
 import {
   deleteDependency,
@@ -19,12 +16,10 @@ import type { TaskRow } from "../../store/schema.ts";
 import { type TaskPatch, updateTask } from "../../store/tasks.ts";
 import type { Engine } from "../engine.ts";
 import { mutate } from "../mutate.ts";
-import { toSettingsView } from "../settings/settings-view.ts";
 import type { ActionContext, TaskView } from "../types.ts";
-import { refusalError } from "./explain-refusal.ts";
 import { requireTask, requireView } from "./load-task.ts";
 import { recordChange } from "./record-change.ts";
-import { decisionSettings } from "./transition-task.ts";
+import { requireAllowed } from "./require-allowed.ts";
 
 type Edit = (tx: Tx, task: TaskRow, on: TaskRow, now: Date) => Promise<TaskPatch>;
 
@@ -83,19 +78,7 @@ async function editGraph(
     // Both numbers resolve inside ctx's guild only: an edge can never cross guilds.
     const on = await requireTask(tx, ctx.guildId, onNumber, "share");
     const task = await requireTask(tx, ctx.guildId, number);
-    const settings = toSettingsView(
-      await findChannelSettings(tx, task.channelId),
-      task.guildId,
-      task.channelId,
-    );
-    const decision = decide(
-      task,
-      action,
-      actorForTaskChannel(ctx.actor, ctx.channelId, task.channelId),
-      decisionSettings(settings),
-      { now },
-    );
-    if (!decision.ok) throw await refusalError(tx, task, action, decision);
+    await requireAllowed(tx, ctx, task, action, now);
     const patch = await edit(tx, task, on, now);
     const updated = (await updateTask(tx, task, patch, now)) ?? task;
     const kind = action === "add_dependency" ? "dependency_added" : "dependency_removed";

@@ -1,6 +1,4 @@
-import { decide } from "../../domain/decide.ts";
 import { InvalidTransitionError, ValidationError } from "../../domain/errors.ts";
-import { actorForTaskChannel } from "../../domain/roles.ts";
 import { isLive, statusWords } from "../../domain/task-states.ts";
 import { parseInput } from "../../domain/validation/parse.ts";
 import {
@@ -9,19 +7,17 @@ import {
   editTaskSchema,
   expectedVersionSchema,
 } from "../../domain/validation/task-inputs.ts";
-import { findChannelSettings } from "../../store/channel-settings.ts";
 import type { Tx } from "../../store/database.ts";
 import { ancestorIds } from "../../store/hierarchy.ts";
 import type { TaskRow } from "../../store/schema.ts";
 import { findTaskRef, type TaskPatch, updateTask } from "../../store/tasks.ts";
 import type { Engine } from "../engine.ts";
 import { mutate } from "../mutate.ts";
-import { toSettingsView } from "../settings/settings-view.ts";
 import type { ActionContext, EditTaskInput, TaskView } from "../types.ts";
-import { refusalError, staleVersion } from "./explain-refusal.ts";
+import { staleVersion } from "./explain-refusal.ts";
 import { requireTask, requireView } from "./load-task.ts";
 import { recordChange } from "./record-change.ts";
-import { decisionSettings } from "./transition-task.ts";
+import { requireAllowed } from "./require-allowed.ts";
 
 /** Edits title, description, priority, labels, due, estimate or parent; an edit that changes nothing writes nothing. */
 export async function editTask(
@@ -38,19 +34,7 @@ export async function editTask(
     const now = engine.now();
     const task = await requireTask(tx, ctx.guildId, number);
     if (version !== undefined && version !== task.version) throw await staleVersion(tx, task, "edit");
-    const settings = toSettingsView(
-      await findChannelSettings(tx, task.channelId),
-      task.guildId,
-      task.channelId,
-    );
-    const decision = decide(
-      task,
-      "edit",
-      actorForTaskChannel(ctx.actor, ctx.channelId, task.channelId),
-      decisionSettings(settings),
-      { now },
-    );
-    if (!decision.ok) throw await refusalError(tx, task, "edit", decision);
+    await requireAllowed(tx, ctx, task, "edit", now);
     const { patch, changes } = await diff(tx, task, values);
     if (Object.keys(changes).length === 0) return requireView(tx, ctx.guildId, number);
     const updated = await updateTask(tx, task, patch, now);
