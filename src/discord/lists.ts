@@ -2,7 +2,7 @@ import type { APIEmbed } from "discord.js";
 import type { Page, TaskView } from "../services/types.ts";
 import type { HandlerContext } from "./handler-types.ts";
 import type { ListPage } from "./list-pages.ts";
-import { channelMention } from "./render/format.ts";
+import { channelMention, titleText } from "./render/format.ts";
 import { fitButtonRows } from "./render/limits.ts";
 import { pagingButtons } from "./render/paging.ts";
 import { renderHistory } from "./render/task-history.ts";
@@ -51,7 +51,11 @@ async function fetchPage(ctx: HandlerContext, page: ListPage): Promise<Fetched> 
     }
     case "search": {
       const result = await tasks.search(guildId, query.query, request);
-      return listed(result, { title: `Search: ${query.query}`, empty: "No task matches.", pageNumber });
+      return listed(result, {
+        title: `Search: ${titleText(query.query)}`,
+        empty: "No task matches.",
+        pageNumber,
+      });
     }
     case "queue": {
       const queue = await tasks.queue(guildId, query.channelId, request);

@@ -23,6 +23,7 @@ import type {
 import { createInFlight } from "./in-flight.ts";
 import type { InteractionOutcome } from "./interaction-metrics.ts";
 import { createPageStore } from "./list-pages.ts";
+import { refusalText } from "./render/format.ts";
 import { answerEphemeral, deferEphemeral } from "./respond.ts";
 
 export interface RouterOptions extends DiscordDeps {
@@ -150,7 +151,7 @@ export function createInteractionRouter(options: RouterOptions): InteractionRout
       } else if (interaction.isRepliable()) {
         await answerEphemeral(
           interaction,
-          expected ? error.message : `Sorry, something went wrong on our side (ref \`${ref}\`).`,
+          expected ? refusalText(error.message) : `Sorry, something went wrong on our side (ref \`${ref}\`).`,
         );
       }
     } catch (answerError) {

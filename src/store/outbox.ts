@@ -7,12 +7,25 @@ import { outbox } from "./schema.ts";
  * as the change they announce; the dispatcher (src/discord/delivery) renders from the latest state.
  *  - card:         { taskId }, coalesce_key `card:<taskId>` — the task's live card, on every change
  *  - assignment:   { taskId, assigneeId, attempt } — a task got an assignee to notify (agents parse it)
- *  - announcement: { taskId, kind: "retry" | "dead_letter", text } — an agent attempt failed
+ *  - announcement: { taskId, kind: "retry" | "dead_letter", text, attempt, maxAttempts, retryAt, reason }
+ *                  — an agent attempt failed; `text` says it all, the rest lets a renderer keep the
+ *                  reason (user text) apart from the bot's words
  */
 export type OutboxMessage =
   | { kind: "card"; payload: { taskId: number } }
   | { kind: "assignment"; payload: { taskId: number; assigneeId: string; attempt: number } }
-  | { kind: "announcement"; payload: { taskId: number; kind: "retry" | "dead_letter"; text: string } };
+  | { kind: "announcement"; payload: AnnouncementRow };
+
+export type AnnouncementRow = {
+  taskId: number;
+  kind: "retry" | "dead_letter";
+  text: string;
+  attempt: number;
+  maxAttempts: number;
+  /** ISO time of the retry; null for a dead letter. */
+  retryAt: string | null;
+  reason: string | null;
+};
 
 export interface OutboxTarget {
   guildId: string;

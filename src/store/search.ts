@@ -53,7 +53,10 @@ export async function suggestTasks(
   let where = sql`t.guild_id = ${guildId}`;
   let order = suggestOrder(sql`t.number DESC`);
   if (digits !== undefined) {
-    where = sql`${where} AND (${sql.join(prefixRanges(Number(digits)), sql` OR `)})`;
+    const ranges = prefixRanges(Number(digits));
+    // Digits past the largest task number (9999999999) match no task.
+    if (ranges.length === 0) return [];
+    where = sql`${where} AND (${sql.join(ranges, sql` OR `)})`;
     order = suggestOrder(sql`t.number ASC`);
   } else if (words.length > 0) {
     // Titles are indexed stemmed ("existing" as "exist"): a word matches as typed or as its stem.

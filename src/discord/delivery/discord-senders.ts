@@ -6,7 +6,9 @@ import type { Database } from "../../store/database.ts";
 import { selectTaskViewsByIds } from "../../store/task-views.ts";
 import { findCard } from "../card-store.ts";
 import { type CardDeps, refreshCard, renderCardFor } from "../cards.ts";
-import { LIMITS, truncate } from "../render/limits.ts";
+import { discordTime, escapeText, oneLine, titleText } from "../render/format.ts";
+import { truncate } from "../render/limits.ts";
+import { type AgentMessage, agentMessage } from "./agent-message.ts";
 import {
   type AnnouncementPayload,
   assignmentPayload,
@@ -14,7 +16,6 @@ import {
   taskPayload,
 } from "./agent-payload.ts";
 import { NotReadyError } from "./delivery-failure.ts";
-import { jsonBlock } from "./json-block.ts";
 import type { OutboxSender, SendResult } from "./outbox-dispatcher.ts";
 import type { ClaimedRow } from "./outbox-queries.ts";
 
@@ -78,13 +79,13 @@ async function sendAssignment(deps: DiscordSenderDeps, row: ClaimedRow): Promise
   const settings = await deps.settings.get(view.guildId, view.channelId);
   const card = await renderCardFor(cardDepsOf(deps, client), view, { withButtons: false });
   const payload = assignmentPayload({ task: view, settings, assigneeId, attempt, botUserId: client.user.id });
-  const line = truncate(
-    `<@${assigneeId}> you are assigned **#${view.number}** · ${view.title} (attempt ${attempt} of ${settings.maxAttempts}).`,
-    400,
-  );
-  const content = `${line}\n${jsonBlock(payload, LIMITS.content - line.length - 1)}`;
-  return post(deps, view.channelId, row.nonce, {
-    content,
+  const message = agentMessage({
+    lead: `<@${assigneeId}> you are assigned **#${view.number}** (attempt ${attempt} of ${settings.maxAttempts}).`,
+    payload,
+    detail: `**#${view.number}** · ${titleText(view.title)}`,
+    fileName: `task-${view.number}.json`,
+  });
+  return post(deps, view.channelId, row.nonce, message, {
     embeds: card.embeds,
     // The one message that pings: its assignee, nobody else, whatever the title says.
     allowed_mentions: { parse: [], users: [assigneeId] },
@@ -97,7 +98,7 @@ async function sendAnnouncement(deps: DiscordSenderDeps, row: ClaimedRow): Promi
   if (!view) return { messageId: null, note: "task no longer exists" };
   const settings = await deps.settings.get(view.guildId, view.channelId);
   const kind = row.payload.kind === "dead_letter" ? "dead_letter" : "retry";
-  const text = truncate(String(row.payload.text ?? ""), 600);
+  const text = String(row.payload.text ?? "");
   const payload: AnnouncementPayload = {
     tasklane: PAYLOAD_VERSION,
     type: "announcement",
@@ -107,8 +108,25 @@ async function sendAnnouncement(deps: DiscordSenderDeps, row: ClaimedRow): Promi
     message: text,
     task: taskPayload(view, settings),
   };
-  const content = `${text}\n${jsonBlock(payload, LIMITS.content - text.length - 1)}`;
-  return post(deps, view.channelId, row.nonce, { content, allowed_mentions: { parse: [] } });
+  const message = agentMessage({
+    ...announcementLines(view.number, row.payload),
+    payload,
+    fileName: `task-${view.number}.json`,
+  });
+  return post(deps, view.channelId, row.nonce, message, { allowed_mentions: { parse: [] } });
+}
+
+/** The bot's sentence first; the reason, user text, after the json block. */
+function announcementLines(number: number, row: Record<string, unknown>): { lead: string; detail?: string } {
+  if (typeof row.attempt !== "number") return { lead: "", detail: escapeText(String(row.text ?? "")) };
+  const reason = typeof row.reason === "string" && row.reason.trim() ? row.reason : null;
+  const detail = reason ? `Reason: ${escapeText(truncate(oneLine(reason), 600))}` : undefined;
+  const of = `${row.attempt} of ${row.maxAttempts}`;
+  const lead =
+    typeof row.retryAt === "string"
+      ? `Attempt ${of} on **#${number}** failed. Retrying ${discordTime(row.retryAt, "R")}.`
+      : `**#${number}** failed ${of} attempts. It is now in the dead-letter state; a reviewer can reopen it.`;
+  return detail ? { lead, detail } : { lead };
 }
 
 /** Creates carry the row's nonce with enforce_nonce: a retry of a create Discord already made returns it. */
@@ -116,10 +134,13 @@ async function post(
   deps: DiscordSenderDeps,
   channelId: string,
   nonce: string,
+  { content, file }: AgentMessage,
   body: Record<string, unknown>,
 ): Promise<SendResult> {
+  const attachment = file ? { attachments: [{ id: 0, filename: file.name }] } : {};
   const message = (await deps.rest().post(Routes.channelMessages(channelId), {
-    body: { ...body, nonce, enforce_nonce: true },
+    body: { content, ...body, ...attachment, nonce, enforce_nonce: true },
+    ...(file ? { files: [{ name: file.name, data: file.data, contentType: "application/json" }] } : {}),
   })) as APIMessage;
   return { messageId: message.id };
 }

@@ -2,11 +2,11 @@ import { randomBytes } from "node:crypto";
 import { type Client, Events, type Message, PermissionFlagsBits } from "discord.js";
 import { RateLimitedError, UserError } from "../../domain/errors.ts";
 import type { ActionContext, Actor, Permission, TaskView } from "../../services/types.ts";
+import { agentMessage } from "../delivery/agent-message.ts";
 import { PAYLOAD_VERSION, type ReplyPayload, taskPayload } from "../delivery/agent-payload.ts";
-import { jsonBlock } from "../delivery/json-block.ts";
 import type { DiscordDeps } from "../handler-types.ts";
 import { createInFlight } from "../in-flight.ts";
-import { LIMITS, truncate } from "../render/limits.ts";
+import { refusalText, titleText } from "../render/format.ts";
 import { type MentionCommand, mentionUsage, parseMentionCommand, stripBotMention } from "./parse-mention.ts";
 import { isWrite, runMentionCommand } from "./run-mention-command.ts";
 
@@ -46,7 +46,7 @@ export function createMentionHandler(deps: DiscordDeps & { client: Client }): Me
       return {
         command: null,
         ok: false,
-        message: parsed.problem,
+        message: refusalText(parsed.problem),
         task: null,
         error: { code: "usage" },
         usage: true,
@@ -73,7 +73,7 @@ export function createMentionHandler(deps: DiscordDeps & { client: Client }): Me
         return {
           command: command.name,
           ok: false,
-          message: error.message,
+          message: refusalText(error.message),
           task: null,
           error: { code: error.code },
         };
@@ -106,10 +106,16 @@ export function createMentionHandler(deps: DiscordDeps & { client: Client }): Me
       ...(result.error ? { error: result.error } : {}),
     };
     const usage = result.usage ? `\n${mentionUsage(botMention)}` : "";
-    const head = truncate(result.message + usage, 900);
-    const content = `${head}\n${jsonBlock(payload, LIMITS.content - head.length - 1)}`;
+    const task = result.task;
+    const { content, file } = agentMessage({
+      lead: result.message + usage,
+      payload,
+      ...(task ? { detail: `**#${task.number}** · ${titleText(task.title)}` } : {}),
+      fileName: task ? `task-${task.number}.json` : "tasklane.json",
+    });
     await message.reply({
       content,
+      ...(file ? { files: [{ attachment: file.data, name: file.name }] } : {}),
       allowedMentions: { parse: [], repliedUser: false },
       failIfNotExists: false,
     });

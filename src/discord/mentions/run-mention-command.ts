@@ -1,9 +1,12 @@
 import type { ActionContext, TaskService, TaskView } from "../../services/types.ts";
-import { discordTime } from "../render/format.ts";
+import { discordTime, inlineCode } from "../render/format.ts";
 import { STATUS_LABELS } from "../render/status-style.ts";
 import type { MentionCommand } from "./parse-mention.ts";
 
-/** What a command did: one human sentence and the task it concerns (null: none, e.g. queue empty). */
+/**
+ * What a command did: one human sentence in the bot's words only (the reply adds the task's title after
+ * its json block) and the task it concerns (null: none, e.g. queue empty).
+ */
 export interface MentionOutcome {
   message: string;
   task: TaskView | null;
@@ -28,7 +31,7 @@ export async function runMentionCommand(
       const task = await tasks.next(ctx, { labels: command.labels });
       if (!task) return { message: queueEmpty(command.labels), task: null };
       return {
-        message: `**#${task.number}** · ${task.title} is yours and started.${leaseLine(task)}`,
+        message: `**#${task.number}** is yours and started.${leaseLine(task)}`,
         task,
       };
     }
@@ -42,7 +45,7 @@ export async function runMentionCommand(
     }
     case "start": {
       const { task } = await tasks.transition(ctx, { number: command.number, action: "start" });
-      return { message: `Started **#${task.number}** · ${task.title}.${leaseLine(task)}`, task };
+      return { message: `Started **#${task.number}**.${leaseLine(task)}`, task };
     }
     case "submit": {
       const { task } = await tasks.transition(ctx, {
@@ -69,7 +72,7 @@ export async function runMentionCommand(
 }
 
 function queueEmpty(labels: string[]): string {
-  const filter = labels.length ? ` with labels ${labels.join(", ")}` : "";
+  const filter = labels.length ? ` with labels ${labels.map(inlineCode).join(", ")}` : "";
   return `Queue empty: no task in this channel${filter} is ready for you right now.`;
 }
 
@@ -89,5 +92,5 @@ function failLine(task: TaskView): string {
 
 function describeTask(task: TaskView): string {
   const who = task.assigneeId ? `assigned to <@${task.assigneeId}>` : "unassigned";
-  return `**#${task.number}** · ${task.title} — ${STATUS_LABELS[task.status]}, ${who}.`;
+  return `**#${task.number}** — ${STATUS_LABELS[task.status]}, ${who}.`;
 }

@@ -1,6 +1,14 @@
 import type { APIActionRowComponent, APIButtonComponent, APIEmbed, APIEmbedField } from "discord.js";
 import type { TaskRef, TaskView } from "../../services/types.ts";
-import { discordTime, inlineCode, minutesText, taskRefLine, userMention } from "./format.ts";
+import {
+  discordTime,
+  escapeText,
+  inlineCode,
+  minutesText,
+  taskRefLine,
+  titleText,
+  userMention,
+} from "./format.ts";
 import { fitButtonRows, fitEmbed } from "./limits.ts";
 import { PRIORITY_LABELS, STATUS_COLOURS, STATUS_LABELS } from "./status-style.ts";
 import { taskButtons } from "./task-buttons.ts";
@@ -23,7 +31,7 @@ const NONE = "—";
 
 export function renderTaskCard(task: TaskView, options: CardOptions): RenderedCard {
   const embed = fitEmbed({
-    title: `#${task.number} · ${task.title}`,
+    title: `#${task.number} · ${titleText(task.title)}`,
     description: describe(task),
     color: STATUS_COLOURS[task.status],
     fields: cardFields(task),
@@ -66,7 +74,7 @@ function describe(task: TaskView): string | undefined {
   if (task.parent) extras.push(`Subtask of ${taskRefLine(task.parent)}`);
   if (task.estimateMinutes) extras.push(`Estimate ${minutesText(task.estimateMinutes)}`);
   if (task.attempts > 0) extras.push(`Attempt ${task.attempts}`);
-  const parts = [task.description.trim(), extras.join(" · ")].filter((part) => part.length > 0);
+  const parts = [escapeText(task.description.trim()), extras.join(" · ")].filter((part) => part.length > 0);
   return parts.length ? parts.join("\n\n") : undefined;
 }
 

@@ -1,6 +1,6 @@
 import type { APIEmbed } from "discord.js";
 import type { TaskView } from "../../services/types.ts";
-import { discordTime, userMention } from "./format.ts";
+import { discordTime, titleText, userMention } from "./format.ts";
 import { fitEmbed } from "./limits.ts";
 import { PRIORITY_LABELS, STATUS_LABELS } from "./status-style.ts";
 
@@ -19,7 +19,7 @@ export interface TaskListPage {
 
 export function taskLine(task: TaskView): string {
   const parts = [
-    `**#${task.number}** ${task.title}`,
+    `**#${task.number}** ${titleText(task.title)}`,
     STATUS_LABELS[task.status],
     PRIORITY_LABELS[task.priority],
   ];

@@ -204,7 +204,18 @@ function planFailure(
       await enqueueOutbox(
         tx,
         target(updated),
-        { kind: "announcement", payload: { taskId: updated.id, kind, text: announcement } },
+        {
+          kind: "announcement",
+          payload: {
+            taskId: updated.id,
+            kind,
+            text: announcement,
+            attempt: failures,
+            maxAttempts: settings.maxAttempts,
+            retryAt: retryAt?.toISOString() ?? null,
+            reason: text ?? null,
+          },
+        },
         now,
       );
       effects.outbox = true;
