@@ -74,6 +74,7 @@ export async function createApp(options: AppOptions): Promise<App> {
       redisUrl: config.REDIS_URL,
       log,
       rateLimit: { capacity: config.RATE_LIMIT_WRITES, windowSeconds: config.RATE_LIMIT_WINDOW_SECONDS },
+      readRateLimit: { capacity: config.RATE_LIMIT_READS, windowSeconds: config.RATE_LIMIT_WINDOW_SECONDS },
     }));
   const serviceDeps: ServiceDeps = { ...options.engine, database, cache, log };
   const services: Services = {

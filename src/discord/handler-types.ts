@@ -42,7 +42,7 @@ export interface HandlerContext extends DiscordDeps {
 }
 
 export interface Subcommand {
-  /** Writes are rate limited per user and server. */
+  /** Rate limited per user and server: writes in one bucket, reads in another, more generous one. */
   write: boolean;
   /** May take longer than Discord's 3 s: the router defers an ephemeral reply first. */
   defer?: boolean;

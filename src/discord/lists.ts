@@ -86,6 +86,7 @@ function listed(result: Page<TaskView>, view: { title: string; empty: string; pa
     title: view.title,
     items: result.items,
     total: result.total,
+    totalCapped: result.totalCapped ?? false,
     pageNumber: view.pageNumber,
     pageSize: PAGE_SIZE,
     empty: view.empty,

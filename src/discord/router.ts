@@ -72,8 +72,10 @@ export function createInteractionRouter(options: RouterOptions): InteractionRout
     };
   }
 
-  async function limitWrites(ctx: HandlerContext): Promise<void> {
-    const decision = await options.cache.rateLimiter.take(`${ctx.action.guildId}:${ctx.action.actor.userId}`);
+  /** Writes and reads have buckets of their own per user and server; reads are the more generous. */
+  async function limit(ctx: HandlerContext, write: boolean): Promise<void> {
+    const limiter = write ? options.cache.rateLimiter : options.cache.readRateLimiter;
+    const decision = await limiter.take(`${ctx.action.guildId}:${ctx.action.actor.userId}`);
     if (!decision.allowed) throw new RateLimitedError(decision.retryAfterMs);
   }
 
@@ -91,7 +93,10 @@ export function createInteractionRouter(options: RouterOptions): InteractionRout
   async function autocomplete(interaction: AutocompleteInteraction & { guildId: string }): Promise<void> {
     const module = slash.get(interaction.commandName);
     if (!module?.autocomplete) return interaction.respond([]);
-    await module.autocomplete(interaction, contextFor(interaction, "slash"));
+    const ctx = contextFor(interaction, "slash");
+    // Limited, it answers no suggestions (answerFailure), never an error.
+    await limit(ctx, false);
+    await module.autocomplete(interaction, ctx);
   }
 
   async function chatInput(interaction: ChatInputCommandInteraction & { guildId: string }): Promise<void> {
@@ -100,7 +105,7 @@ export function createInteractionRouter(options: RouterOptions): InteractionRout
     if (!handler)
       throw new UserError("That command is not one Tasklane knows. Its commands may need redeploying.");
     const ctx = contextFor(interaction, "slash");
-    if (handler.write) await limitWrites(ctx);
+    await limit(ctx, handler.write);
     if (handler.defer) await deferEphemeral(interaction);
     await handler.run(interaction, ctx);
   }
@@ -110,7 +115,7 @@ export function createInteractionRouter(options: RouterOptions): InteractionRout
     if (!module)
       throw new UserError("That command is not one Tasklane knows. Its commands may need redeploying.");
     const ctx = contextFor(interaction, "context_menu");
-    if (module.write) await limitWrites(ctx);
+    await limit(ctx, module.write);
     await module.run(interaction, ctx);
   }
 
@@ -137,7 +142,7 @@ export function createInteractionRouter(options: RouterOptions): InteractionRout
     source: EventSource,
   ): Promise<void> {
     const ctx = contextFor(interaction, source);
-    if (route.write) await limitWrites(ctx);
+    await limit(ctx, route.write);
     await route.run(interaction, id, ctx);
   }
 

@@ -9,10 +9,16 @@ const tsQuery = (text: string) => sql`websearch_to_tsquery('english', ${text})`;
 
 const LIVE = sql.raw(`(${LIVE_STATUSES.map((status) => `'${status}'`).join(", ")})`);
 
-export async function countSearch(q: Queryable, guildId: string, text: string): Promise<number> {
+/** Counts at most `upTo` matches. */
+export async function countSearch(
+  q: Queryable,
+  guildId: string,
+  text: string,
+  upTo: number,
+): Promise<number> {
   const rows = await queryRows<{ n: number }>(
     q,
-    sql`SELECT count(*)::int AS n FROM tasks t WHERE t.guild_id = ${guildId} AND t.search_vector @@ ${tsQuery(text)}`,
+    sql`SELECT count(*)::int AS n FROM (SELECT 1 FROM tasks t WHERE t.guild_id = ${guildId} AND t.search_vector @@ ${tsQuery(text)} LIMIT ${upTo}) capped`,
   );
   return Number(rows[0]?.n ?? 0);
 }

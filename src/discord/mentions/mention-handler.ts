@@ -62,10 +62,9 @@ export function createMentionHandler(deps: DiscordDeps & { client: Client }): Me
       source: "mention",
     };
     try {
-      if (isWrite(command)) {
-        const decision = await cache.rateLimiter.take(`${ctx.guildId}:${actor.userId}`);
-        if (!decision.allowed) throw new RateLimitedError(decision.retryAfterMs);
-      }
+      const limiter = isWrite(command) ? cache.rateLimiter : cache.readRateLimiter;
+      const decision = await limiter.take(`${ctx.guildId}:${actor.userId}`);
+      if (!decision.allowed) throw new RateLimitedError(decision.retryAfterMs);
       const outcome = await runMentionCommand(services.tasks, ctx, command);
       return { command: command.name, ok: true, ...outcome };
     } catch (error) {

@@ -25,6 +25,8 @@ export interface BootOptions {
   cache?: "redis" | "memory";
   /** Writes per user per window (default high enough not to matter). */
   rateLimitWrites?: number;
+  /** Reads per user per window (default high enough not to matter). */
+  rateLimitReads?: number;
   /** Serve /healthz and /metrics on a free loopback port (default off). */
   http?: boolean;
 }
@@ -59,9 +61,16 @@ export async function bootBot(options: BootOptions = {}): Promise<BotUnderTest> 
   const kind = options.database ?? "postgres";
   const testDatabase: TestDatabase | null = kind === "postgres" ? await createTestDatabase() : null;
   const rateLimit = { capacity: options.rateLimitWrites ?? 1000, windowSeconds: 10 };
+  const readRateLimit = { capacity: options.rateLimitReads ?? 1000, windowSeconds: 10 };
   const cache: Cache | undefined =
     (options.cache ?? (kind === "postgres" ? "redis" : "memory")) === "redis"
-      ? await createCache({ redisUrl: testRedisUrl(), keyPrefix: uniqueRedisPrefix(), log, rateLimit })
+      ? await createCache({
+          redisUrl: testRedisUrl(),
+          keyPrefix: uniqueRedisPrefix(),
+          log,
+          rateLimit,
+          readRateLimit,
+        })
       : undefined;
   const config = loadConfig({
     DISCORD_TOKEN: BOT_TOKEN,
@@ -70,6 +79,7 @@ export async function bootBot(options: BootOptions = {}): Promise<BotUnderTest> 
     DATA_DIR: "memory://",
     LOG_LEVEL: "debug",
     RATE_LIMIT_WRITES: String(rateLimit.capacity),
+    RATE_LIMIT_READS: String(readRateLimit.capacity),
     RATE_LIMIT_WINDOW_SECONDS: String(rateLimit.windowSeconds),
   });
   const http = options.http ? { port: 0, host: "127.0.0.1" } : false;
