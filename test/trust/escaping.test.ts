@@ -148,3 +148,42 @@ describe("user text is text (golden, through the stand-in)", () => {
     expect(refused.content).toBe("title must be 1–200 characters after trimming");
   });
 });
+
+describe("every message fits Discord's limits; a json block that would not fit goes as task-N.json", () => {
+  const LONG = "Step: run the migration, then check `psql` output. ".repeat(80).slice(0, 3990);
+
+  it("an assignment of a task with a 4,000-character description: the json attached, the message says so", async () => {
+    const card = await world.slash("alice", "task", "create", { title: "Big one", description: LONG });
+    const number = Number(/#(\d+)/.exec(String((card.embeds[0] as { title: string }).title))?.[1]);
+    await world.slash("alice", "task", "assign", { task: number, assignee: agent });
+    const message = await until(() =>
+      world.discord
+        .channelMessages("lane")
+        .find((m) => m.content.startsWith(`<@${agent}> you are assigned **#${number}**`)),
+    );
+    expect(message.content).toBe(
+      `<@${agent}> you are assigned **#${number}** (attempt 1 of 3).\nThe json is attached as task-${number}.json (too long for a message).\n**#${number}** · Big one`,
+    );
+    const attachments = message.attachments as { filename: string; content_type?: string }[];
+    expect(attachments.map((a) => a.filename)).toEqual([`task-${number}.json`]);
+    const upload = world.discord.requests.entries.find(
+      (request) =>
+        request.method === "POST" && request.files.some((f) => f.filename === `task-${number}.json`),
+    );
+    const payload = JSON.parse(upload!.files[0]!.data.toString("utf8")) as {
+      type: string;
+      task: { description: string; descriptionTruncated: boolean };
+    };
+    expect(payload.type).toBe("assignment");
+    expect(payload.task.description).toBe(LONG.trim());
+    expect(message.content.length).toBeLessThanOrEqual(2000);
+    const embed = message.embeds[0] as { description: string };
+    expect(embed.description.length).toBeLessThanOrEqual(4096);
+
+    const reply = await world.mention("bob", `view ${number}`);
+    expect(reply.content).toContain(`The json is attached as task-${number}.json`);
+    expect((reply.attachments as { filename: string }[]).map((a) => a.filename)).toEqual([
+      `task-${number}.json`,
+    ]);
+  });
+});

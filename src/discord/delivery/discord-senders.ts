@@ -1,4 +1,4 @@
-import { type APIMessage, type Client, type REST, Routes } from "discord.js";
+import { type APIEmbed, type APIMessage, type Client, type REST, Routes } from "discord.js";
 import { isTerminal } from "../../domain/task-states.ts";
 import type { Logger } from "../../log.ts";
 import type { SettingsService, TaskView } from "../../services/types.ts";
@@ -7,7 +7,7 @@ import { selectTaskViewsByIds } from "../../store/task-views.ts";
 import { findCard } from "../card-store.ts";
 import { type CardDeps, refreshCard, renderCardFor } from "../cards.ts";
 import { discordTime, escapeText, oneLine, titleText } from "../render/format.ts";
-import { truncate } from "../render/limits.ts";
+import { fitContent, fitEmbeds, truncate } from "../render/limits.ts";
 import { type AgentMessage, agentMessage } from "./agent-message.ts";
 import {
   type AnnouncementPayload,
@@ -138,8 +138,9 @@ async function post(
   body: Record<string, unknown>,
 ): Promise<SendResult> {
   const attachment = file ? { attachments: [{ id: 0, filename: file.name }] } : {};
+  const embeds = Array.isArray(body.embeds) ? { embeds: fitEmbeds(body.embeds as APIEmbed[]) } : {};
   const message = (await deps.rest().post(Routes.channelMessages(channelId), {
-    body: { content, ...body, ...attachment, nonce, enforce_nonce: true },
+    body: { ...body, content: fitContent(content), ...embeds, ...attachment, nonce, enforce_nonce: true },
     ...(file ? { files: [{ name: file.name, data: file.data, contentType: "application/json" }] } : {}),
   })) as APIMessage;
   return { messageId: message.id };

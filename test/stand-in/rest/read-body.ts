@@ -7,6 +7,8 @@ export interface UploadedFile {
   filename: string;
   contentType: string | null;
   size: number;
+  /** The uploaded bytes, so a test can read an attachment as the client that downloads it would. */
+  data: Buffer;
 }
 
 export interface RequestBody {
@@ -43,6 +45,7 @@ function fromMultipart(raw: Buffer, type: string): RequestBody {
         filename: part.filename,
         contentType: part.contentType ?? null,
         size: part.data.length,
+        data: part.data,
       });
     } else if (part.name === "payload_json") {
       try {
