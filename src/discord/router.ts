@@ -21,6 +21,7 @@ import type {
   SlashCommandModule,
 } from "./handler-types.ts";
 import { createInFlight } from "./in-flight.ts";
+import { asIncompleteInput } from "./incomplete-input.ts";
 import type { InteractionOutcome } from "./interaction-metrics.ts";
 import { createPageStore } from "./list-pages.ts";
 import { refusalText } from "./render/format.ts";
@@ -146,7 +147,8 @@ export function createInteractionRouter(options: RouterOptions): InteractionRout
     await route.run(interaction, id, ctx);
   }
 
-  async function answerFailure(interaction: Interaction, error: unknown, fields: object): Promise<string> {
+  async function answerFailure(interaction: Interaction, thrown: unknown, fields: object): Promise<string> {
+    const error = asIncompleteInput(thrown);
     const expected = error instanceof UserError;
     const ref = expected ? null : randomBytes(4).toString("hex").toUpperCase();
     if (ref) log.error({ ...fields, ref, err: error }, "interaction failed");

@@ -34,7 +34,13 @@ export const title = z
       .max(200, "must be 1–200 characters after trimming"),
   );
 
-export const description = z.string().trim().max(4000, "must be at most 4000 characters");
+// biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point
+const TEXT_CONTROLS = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
+
+/** Text with its control characters (but tab and line break) and bidi overrides dropped: Postgres refuses NUL. */
+export const plainText = z.string().transform((value) => value.replace(TEXT_CONTROLS, ""));
+
+export const description = plainText.pipe(z.string().trim().max(4000, "must be at most 4000 characters"));
 
 export const priority = z
   .string()
@@ -43,13 +49,13 @@ export const priority = z
   .pipe(z.enum(PRIORITIES, { error: "must be one of low, medium, high, critical" }));
 
 /** A reason, note or comment: required (non-empty after trimming), at most 1000 characters. */
-export const text = z
-  .string()
-  .trim()
-  .min(1, "can't be empty")
-  .max(MAX_TEXT, `must be at most ${MAX_TEXT} characters`);
+export const text = plainText.pipe(
+  z.string().trim().min(1, "can't be empty").max(MAX_TEXT, `must be at most ${MAX_TEXT} characters`),
+);
 
-export const optionalText = z.string().trim().max(MAX_TEXT, `must be at most ${MAX_TEXT} characters`);
+export const optionalText = plainText.pipe(
+  z.string().trim().max(MAX_TEXT, `must be at most ${MAX_TEXT} characters`),
+);
 
 const LABEL = /^[\p{L}\p{N}][\p{L}\p{N}_.\-/:+#]*$/u;
 
