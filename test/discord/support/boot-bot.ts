@@ -27,6 +27,8 @@ export interface BootOptions {
   rateLimitWrites?: number;
   /** Reads per user per window (default high enough not to matter). */
   rateLimitReads?: number;
+  /** What the bot logs into `logs` (default BOT_LOG_LEVEL, else debug); long runs keep it at info. */
+  logLevel?: string;
   /** Serve /healthz and /metrics on a free loopback port (default off). */
   http?: boolean;
 }
@@ -57,7 +59,7 @@ export async function bootBot(options: BootOptions = {}): Promise<BotUnderTest> 
   }
 
   const logs: LogLine[] = [];
-  const log = captureLogger(logs);
+  const log = captureLogger(logs, options.logLevel);
   const kind = options.database ?? "postgres";
   const testDatabase: TestDatabase | null = kind === "postgres" ? await createTestDatabase() : null;
   const rateLimit = { capacity: options.rateLimitWrites ?? 1000, windowSeconds: 10 };
@@ -100,14 +102,14 @@ export async function bootBot(options: BootOptions = {}): Promise<BotUnderTest> 
   };
 }
 
-function captureLogger(lines: LogLine[]): Logger {
+function captureLogger(lines: LogLine[], level?: string): Logger {
   const sink = new Writable({
     write(chunk: Buffer, _encoding, done) {
       for (const line of chunk.toString("utf8").split("\n")) if (line.trim()) lines.push(JSON.parse(line));
       done();
     },
   });
-  return createLogger({ level: process.env.BOT_LOG_LEVEL ?? "debug", destination: sink });
+  return createLogger({ level: level ?? process.env.BOT_LOG_LEVEL ?? "debug", destination: sink });
 }
 
 /** The first log line matching `match`, waiting briefly: the bot logs an interaction after answering it. */
