@@ -46,7 +46,7 @@ const noApology = () =>
     [],
   );
 
-const TOO_BIG = "task must be a task number from 1 to 2,147,483,647";
+const TOO_BIG = "number must be a task number from 1 to 2,147,483,647";
 
 describe("bad input: a clear sentence naming what was wrong, and nothing written", () => {
   it.each([

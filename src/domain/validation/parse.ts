@@ -20,7 +20,6 @@ const FIELD_WORDS: Record<string, string> = {
   channelId: "channel id",
   roleIds: "roles",
   onNumber: "dependency",
-  number: "task",
 };
 
 function ruleText(issue: z.core.$ZodIssue, input: unknown): string {
