@@ -1,14 +1,14 @@
 import { type ButtonInteraction, MessageFlags, type ModalMessageModalSubmitInteraction } from "discord.js";
 import { cardDepsOf } from "../../src/discord/card-deps.ts";
-import { markCardRendered, supersededWhileSending } from "../../src/discord/card-store.ts";
 import { renderCardFor } from "../../src/discord/cards.ts";
 import type { HandlerContext } from "../../src/discord/handler-types.ts";
 import { discordTime, userMention } from "../../src/discord/render/format.ts";
 import { STATUS_LABELS } from "../../src/discord/render/status-style.ts";
 import { deferComponentUpdate, messageBody } from "../../src/discord/respond.ts";
-import { findTaskHeader, type TaskHeader } from "../../src/discord/task-lookup.ts";
 import { ConflictError, ForbiddenError, NotFoundError, UserError } from "../../src/domain/errors.ts";
 import type { TaskView } from "../../src/services/types.ts";
+import { findTaskHeader, type TaskHeader } from "../../src/store/task-headers.ts";
+import { markCardRendered, supersededWhileSending } from "../../src/store/task-messages.ts";
 
 /** A click on a card: a button, or the Request rework form opened from one. */
 export type CardInteraction = ButtonInteraction | ModalMessageModalSubmitInteraction;

@@ -1,10 +1,10 @@
 import type { ChatInputCommandInteraction } from "discord.js";
 import { cardDepsOf } from "../../src/discord/card-deps.ts";
-import { findCard, PENDING_MESSAGE_ID } from "../../src/discord/card-store.ts";
 import { renderCardFor } from "../../src/discord/cards.ts";
 import type { HandlerContext } from "../../src/discord/handler-types.ts";
 import { messageUrl } from "../../src/discord/render/format.ts";
 import { answerEphemeral } from "../../src/discord/respond.ts";
+import { findCard, PENDING_MESSAGE_ID } from "../../src/store/task-messages.ts";
 
 /** `/task view`: the card, for the actor only, with a link to the live one. */
 export async function viewTask(interaction: ChatInputCommandInteraction, ctx: HandlerContext): Promise<void> {

@@ -1,6 +1,6 @@
 import type { Logger } from "../log.ts";
+import { checkGateDrift, type GateDrift } from "../services/gate/gate-drift.ts";
 import type { Database } from "../store/database.ts";
-import { checkGateDrift, type GateDrift } from "./gate-drift.ts";
 import type { LimitGate } from "./types.ts";
 
 export interface GateDriftJobOptions {

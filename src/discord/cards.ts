@@ -20,7 +20,7 @@ import {
   releaseCardClaim,
   restoreCardVersion,
   supersededWhileSending,
-} from "./card-store.ts";
+} from "../store/task-messages.ts";
 import { type RenderedCard, renderTaskCard } from "./render/task-card.ts";
 import { answerEphemeral, messageBody } from "./respond.ts";
 

@@ -1,9 +1,9 @@
 import type { Signals } from "../cache/types.ts";
 import type { Logger } from "../log.ts";
+import { autoAssign } from "../services/jobs/auto-assign.ts";
+import { expireLeases } from "../services/jobs/expire-leases.ts";
 import type { TaskService } from "../services/types.ts";
 import type { Database } from "../store/database.ts";
-import { autoAssign } from "./auto-assign.ts";
-import { expireLeases } from "./expire-leases.ts";
 
 export interface JobsOptions {
   database: Database;

@@ -9,10 +9,10 @@ import {
   type OutboxDispatcher,
   type OutboxDispatcherOptions,
 } from "../../src/discord/delivery/outbox-dispatcher.ts";
-import { type ClaimedRow, rowsOf } from "../../src/discord/delivery/outbox-queries.ts";
 import { silentLogger } from "../../src/log.ts";
 import { type Database, openDatabase } from "../../src/store/database.ts";
 import { runMigrations } from "../../src/store/migrate.ts";
+import { type ClaimedRow, rowsOf } from "../../src/store/outbox-delivery.ts";
 import {
   createTestDatabase,
   type TestDatabase,

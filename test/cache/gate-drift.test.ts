@@ -1,9 +1,9 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { createCache } from "../../src/cache/create-cache.ts";
-import { checkGateDrift, rebuildGateCounter } from "../../src/cache/gate-drift.ts";
 import { startGateDriftCheck } from "../../src/cache/gate-drift-job.ts";
 import type { Cache } from "../../src/cache/types.ts";
 import { silentLogger } from "../../src/log.ts";
+import { checkGateDrift, rebuildGateCounter } from "../../src/services/gate/gate-drift.ts";
 import { type Database, openDatabase } from "../../src/store/database.ts";
 import { channelSettings, tasks } from "../../src/store/schema.ts";
 import {

@@ -3,8 +3,9 @@ import { isTerminal } from "../../domain/task-states.ts";
 import type { Logger } from "../../log.ts";
 import type { SettingsService, TaskView } from "../../services/types.ts";
 import type { Database } from "../../store/database.ts";
+import type { ClaimedRow } from "../../store/outbox-delivery.ts";
+import { findCard } from "../../store/task-messages.ts";
 import { selectTaskViewsByIds } from "../../store/task-views.ts";
-import { findCard } from "../card-store.ts";
 import { type CardDeps, refreshCard, renderCardFor } from "../cards.ts";
 import { LIMITS, truncate } from "../render/limits.ts";
 import {
@@ -16,7 +17,6 @@ import {
 import { NotReadyError } from "./delivery-failure.ts";
 import { jsonBlock } from "./json-block.ts";
 import type { OutboxSender, SendResult } from "./outbox-dispatcher.ts";
-import type { ClaimedRow } from "./outbox-queries.ts";
 
 export interface DiscordSenderDeps {
   client: Client;

@@ -2,8 +2,6 @@ import type { Cache } from "../../cache/types.ts";
 import { type RetryPolicy, retryDelayMs } from "../../domain/backoff.ts";
 import type { Logger } from "../../log.ts";
 import type { Database } from "../../store/database.ts";
-import { classifyFailure, type DeliveryFailure } from "./delivery-failure.ts";
-import { createDeliveryMetrics, type DeliveryCounts, type DeliveryMetrics } from "./delivery-metrics.ts";
 import {
   type ClaimedGroup,
   type ClaimedRow,
@@ -12,7 +10,9 @@ import {
   markSent,
   msUntilNextDue,
   scheduleRetry,
-} from "./outbox-queries.ts";
+} from "../../store/outbox-delivery.ts";
+import { classifyFailure, type DeliveryFailure } from "./delivery-failure.ts";
+import { createDeliveryMetrics, type DeliveryCounts, type DeliveryMetrics } from "./delivery-metrics.ts";
 
 /** What one send did: a Discord message id, or null with a note when there was nothing left to send. */
 export interface SendResult {

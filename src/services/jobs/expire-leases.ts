@@ -1,8 +1,8 @@
 import { sql } from "drizzle-orm";
-import { ConflictError, UserError } from "../domain/errors.ts";
-import type { Logger } from "../log.ts";
-import type { TaskService } from "../services/types.ts";
-import type { Database } from "../store/database.ts";
+import { ConflictError, UserError } from "../../domain/errors.ts";
+import type { Logger } from "../../log.ts";
+import type { Database } from "../../store/database.ts";
+import type { TaskService } from "../types.ts";
 
 export interface ExpireLeasesDeps {
   database: Database;

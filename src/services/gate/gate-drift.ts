@@ -1,8 +1,8 @@
 import { and, count, eq, inArray, isNotNull, sql } from "drizzle-orm";
-import type { Database, Queryable } from "../store/database.ts";
-import { channelSettings, LIVE_STATUSES, tasks } from "../store/schema.ts";
-import { createRunCoalescer } from "./coalesce-runs.ts";
-import type { LimitGate } from "./types.ts";
+import { createRunCoalescer } from "../../cache/coalesce-runs.ts";
+import type { LimitGate } from "../../cache/types.ts";
+import type { Database, Queryable } from "../../store/database.ts";
+import { channelSettings, LIVE_STATUSES, tasks } from "../../store/schema.ts";
 
 export interface GateDrift {
   channelId: string;

@@ -1,9 +1,9 @@
 import { sql } from "drizzle-orm";
-import { UserError } from "../domain/errors.ts";
-import type { Logger } from "../log.ts";
-import type { TaskService } from "../services/types.ts";
-import type { Database } from "../store/database.ts";
-import { queryRows } from "../store/raw.ts";
+import { UserError } from "../../domain/errors.ts";
+import type { Logger } from "../../log.ts";
+import type { Database } from "../../store/database.ts";
+import { queryRows } from "../../store/raw.ts";
+import type { TaskService } from "../types.ts";
 
 export interface AutoAssignDeps {
   database: Database;
