@@ -1,9 +1,15 @@
 import type { Cache } from "../cache/types.ts";
+import type {
+  AutoAssignMode,
+  EventSource,
+  Priority,
+  ReviewVerdict,
+  TaskStatus,
+} from "../domain/task-states.ts";
 import type { TaskRef, TaskView } from "../domain/task-view.ts";
 import type { TRANSITION_ACTIONS } from "../domain/transitions.ts";
 import type { Logger } from "../log.ts";
 import type { Database } from "../store/database.ts";
-import type { AutoAssignMode, EventSource, Priority, ReviewVerdict, TaskStatus } from "../store/schema.ts";
 
 /**
  * The contract between the Discord layer (and agents) and the task engine. Plain values only:

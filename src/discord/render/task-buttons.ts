@@ -1,6 +1,6 @@
 import { type APIButtonComponent, ButtonStyle, ComponentType } from "discord.js";
+import type { TaskStatus } from "../../domain/task-states.ts";
 import type { TaskView } from "../../services/types.ts";
-import type { TaskStatus } from "../../store/schema.ts";
 import { type CardAction, encodeCustomId } from "../custom-id.ts";
 
 interface ButtonSpec {
