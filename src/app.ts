@@ -1,7 +1,6 @@
 import { type Client, Events } from "discord.js";
 import { commands, componentRoutes } from "../commands/index.ts";
 import { createCache } from "./cache/create-cache.ts";
-import { type GateDriftJob, startGateDriftCheck } from "./cache/gate-drift-job.ts";
 import type { Cache } from "./cache/types.ts";
 import type { Config } from "./config.ts";
 import { createDiscordClient } from "./discord/client.ts";
@@ -17,6 +16,7 @@ import { createInteractionRouter, type InteractionRouter } from "./discord/route
 import { checkHealth } from "./http/health.ts";
 import { createMetricsRegistry, registerCacheMetrics } from "./http/metrics.ts";
 import { type HttpServer, startHttpServer } from "./http/server.ts";
+import { type GateDriftJob, startGateDriftCheck } from "./jobs/gate-drift-job.ts";
 import { type Jobs, type JobsOptions, startJobs } from "./jobs/start-jobs.ts";
 import type { Logger } from "./log.ts";
 import { createAgentService, createSettingsService, createTaskService } from "./services/index.ts";

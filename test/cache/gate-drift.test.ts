@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { createCache } from "../../src/cache/create-cache.ts";
-import { startGateDriftCheck } from "../../src/cache/gate-drift-job.ts";
 import type { Cache } from "../../src/cache/types.ts";
+import { startGateDriftCheck } from "../../src/jobs/gate-drift-job.ts";
 import { silentLogger } from "../../src/log.ts";
 import { checkGateDrift, rebuildGateCounter } from "../../src/services/gate/gate-drift.ts";
 import { type Database, openDatabase } from "../../src/store/database.ts";

@@ -1,7 +1,7 @@
+import type { LimitGate } from "../cache/types.ts";
 import type { Logger } from "../log.ts";
 import { checkGateDrift, type GateDrift } from "../services/gate/gate-drift.ts";
 import type { Database } from "../store/database.ts";
-import type { LimitGate } from "./types.ts";
 
 export interface GateDriftJobOptions {
   database: Database;
