@@ -4,14 +4,14 @@ import { renderCardFor } from "../../src/discord/cards.ts";
 import type { HandlerContext } from "../../src/discord/handler-types.ts";
 import { messageUrl } from "../../src/discord/render/format.ts";
 import { answerEphemeral } from "../../src/discord/respond.ts";
-import { findCard, PENDING_MESSAGE_ID } from "../../src/store/task-messages.ts";
+import { PENDING_MESSAGE_ID } from "../../src/services/cards/index.ts";
 
 /** `/task view`: the card, for the actor only, with a link to the live one. */
 export async function viewTask(interaction: ChatInputCommandInteraction, ctx: HandlerContext): Promise<void> {
   const task = await ctx.services.tasks.get(ctx.action.guildId, interaction.options.getInteger("task", true));
   const [card, live] = await Promise.all([
     renderCardFor(cardDepsOf(ctx), task),
-    findCard(ctx.database.db, task.id),
+    ctx.services.cards.find(task.id),
   ]);
   const content =
     live && live.messageId !== PENDING_MESSAGE_ID
