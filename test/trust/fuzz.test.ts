@@ -197,7 +197,12 @@ function slashCommand(rng: Rng, number: () => number): { command: string; option
     () => ({ command: "task history", options: task() }),
     () => ({
       command: "tasks list",
-      options: rng.chance(0.5) ? { scope: rng.pick(["channel", "server"]) } : {},
+      options: {
+        ...(rng.chance(0.5) ? { scope: rng.pick(["channel", "server"]) } : {}),
+        ...(rng.chance(0.3) ? { label: text(rng, 32) || "bug" } : {}),
+        ...(rng.chance(0.2) ? { assignee: rng.pick(HQ_MEMBERS) } : {}),
+        ...(rng.chance(0.2) ? { status: rng.pick(["live", "open", "done", "failed"]) } : {}),
+      },
     }),
     () => ({ command: "tasks queue", options: {} }),
     () => ({ command: "tasks mine", options: {} }),
@@ -605,6 +610,25 @@ describe(`fuzz: ${TOTAL} generated interactions and mentions (seed ${SEED})`, ()
     const messages = allBotMessages();
     for (const message of messages) {
       expect(message.content).not.toMatch(/something went wrong/);
+      // User text stays text: outside the bot's own json block, no masked link, fence or mass ping renders.
+      const embeds = message.embeds as {
+        title?: string;
+        description?: string;
+        fields?: { value: string }[];
+      }[];
+      const texts = [
+        message.content.replace(/```json\n[\s\S]*?\n```/, ""),
+        ...embeds.flatMap((e) => [
+          e.title ?? "",
+          e.description ?? "",
+          ...(e.fields ?? []).map((f) => f.value),
+        ]),
+      ];
+      for (const shown of texts) {
+        expect(shown, "a masked link").not.toMatch(/(?<!\\)\[[^\]\n]*(?<!\\)\]\(/);
+        expect(shown, "a code fence").not.toContain("```");
+        expect(shown, "a mass ping").not.toMatch(/@(everyone|here)/);
+      }
       expect(message.content.length).toBeLessThanOrEqual(2000);
       expect(message.mention_everyone, message.content).toBe(false);
       expect(message.mention_roles, message.content).toEqual([]);
