@@ -151,6 +151,21 @@ describe("channel messages through the stand-in", () => {
       { filename: "report.csv", size: 8, description: "weekly" },
     ]);
     expect(sent.attachments.first()!.name).toBe("report.csv");
+    expect(request.files[0]!.data.toString("utf8")).toBe("a,b\n1,2\n");
+  });
+
+  it("refuses more than 10 files in a message, and a file over 10 MiB, as Discord does", async () => {
+    const files = Array.from({ length: 11 }, (_, i) => ({ attachment: Buffer.from("x"), name: `f${i}.txt` }));
+    await expect(channel("general").send({ content: "too many", files })).rejects.toMatchObject({
+      status: 400,
+      code: 50035,
+    });
+    const huge = { attachment: Buffer.alloc(10 * 1024 * 1024 + 1), name: "huge.bin" };
+    await expect(channel("general").send({ content: "too big", files: [huge] })).rejects.toMatchObject({
+      status: 413,
+      code: 40005,
+    });
+    expect(connected.discord.channelMessages("general").map((m) => m.content)).not.toContain("too many");
   });
 
   it("refuses to post where the bot may not send messages", async () => {
