@@ -4,6 +4,7 @@ import type {
   EventSource,
   Priority,
   ReviewVerdict,
+  StatusFilter,
   TaskStatus,
 } from "../domain/task-states.ts";
 import type { TaskRef, TaskView } from "../domain/task-view.ts";
@@ -79,7 +80,7 @@ export interface TransitionResult {
 
 export interface ListFilters {
   /** Default "live". Lists are newest first (by number). */
-  status?: TaskStatus | "live" | "all";
+  status?: StatusFilter;
   assigneeId?: string;
   priority?: Priority;
   label?: string;
