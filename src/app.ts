@@ -19,7 +19,12 @@ import { createMetricsRegistry, registerCacheMetrics } from "./http/metrics.ts";
 import { type HttpServer, startHttpServer } from "./http/server.ts";
 import { type Jobs, type JobsOptions, startJobs } from "./jobs/start-jobs.ts";
 import type { Logger } from "./log.ts";
-import { createAgentService, createSettingsService, createTaskService } from "./services/index.ts";
+import {
+  createAgentService,
+  createEventService,
+  createSettingsService,
+  createTaskService,
+} from "./services/index.ts";
 import type { ServiceDeps } from "./services/types.ts";
 import { type Database, embeddedDataDir, openDatabase } from "./store/database.ts";
 import { runMigrations } from "./store/migrate.ts";
@@ -80,6 +85,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     tasks: createTaskService(serviceDeps),
     settings: createSettingsService(serviceDeps),
     agents: createAgentService(serviceDeps),
+    events: createEventService(serviceDeps),
   };
 
   const registry = createMetricsRegistry();

@@ -43,6 +43,11 @@ export interface InteractionRouter {
 const GARBLED =
   "That button or form is not one Tasklane recognises (it may be from an old version). Run the command again.";
 const RESTARTING = "Tasklane is restarting; try again in a few seconds.";
+/**
+ * While stopping, an instance claims late: another instance on the same shard (a rolling deploy)
+ * takes the interaction and answers it properly; alone, this one still tells the user to retry.
+ */
+const DRAINING_CLAIM_DELAY_MS = 1_000;
 
 /** One entry point and one try/catch for every interaction: slash, button, modal, autocomplete, context menu. */
 export function createInteractionRouter(options: RouterOptions): InteractionRouter {
@@ -67,6 +72,7 @@ export function createInteractionRouter(options: RouterOptions): InteractionRout
         channelId: interaction.channelId,
         actor: actorOf(interaction),
         source,
+        eventId: interaction.id,
       },
     };
   }
@@ -159,6 +165,12 @@ export function createInteractionRouter(options: RouterOptions): InteractionRout
     return expected ? `refused:${error.code}` : "error";
   }
 
+  /** Every interaction is claimed before any work: the loser (another instance has it) does nothing. */
+  async function claim(interaction: Interaction): Promise<boolean> {
+    if (inFlight.draining) await new Promise((resolve) => setTimeout(resolve, DRAINING_CLAIM_DELAY_MS));
+    return options.services.events.claim(interaction.id);
+  }
+
   async function handle(interaction: Interaction): Promise<void> {
     const started = performance.now();
     const fields = {
@@ -169,15 +181,18 @@ export function createInteractionRouter(options: RouterOptions): InteractionRout
     };
     let outcome = "ok";
     try {
+      if (!(await claim(interaction))) {
+        log.debug(fields, "interaction claimed by another instance");
+        return;
+      }
       if (inFlight.draining) throw new UserError(RESTARTING);
       await dispatch(interaction);
     } catch (error) {
       outcome = await answerFailure(interaction, error, fields);
-    } finally {
-      const ms = Math.round(performance.now() - started);
-      log.info({ ...fields, outcome, ms }, "interaction");
-      options.onAnswered?.({ kind: kindOf(interaction), outcome, ms });
     }
+    const ms = Math.round(performance.now() - started);
+    log.info({ ...fields, outcome, ms }, "interaction");
+    options.onAnswered?.({ kind: kindOf(interaction), outcome, ms });
   }
 
   return {

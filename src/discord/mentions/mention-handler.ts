@@ -115,6 +115,19 @@ export function createMentionHandler(deps: DiscordDeps & { client: Client }): Me
     });
   }
 
+  /**
+   * Every mention is claimed before any work; "elsewhere": another instance (or an earlier delivery)
+   * has it. An answer when the claim itself failed for a reason the user can read.
+   */
+  async function claimMessage(message: Message<true>): Promise<"elsewhere" | Answer | null> {
+    try {
+      return (await services.events.claim(message.id)) ? null : "elsewhere";
+    } catch (error) {
+      if (!(error instanceof UserError)) throw error;
+      return { command: null, ok: false, message: error.message, task: null, error: { code: error.code } };
+    }
+  }
+
   async function handle(message: Message): Promise<void> {
     const botUser = client.user;
     if (inFlight.draining || !botUser || message.author.id === botUser.id || message.webhookId) return;
@@ -124,7 +137,9 @@ export function createMentionHandler(deps: DiscordDeps & { client: Client }): Me
     if (text === message.content.trim()) return; // not addressed to us
     const started = performance.now();
     const actor = actorOfMessage(message);
-    const result = await answer(message, text, actor);
+    const claim = await claimMessage(message);
+    if (claim === "elsewhere") return;
+    const result = claim ?? (await answer(message, text, actor));
     try {
       await replyWith(message, result, `<@${botUser.id}>`);
     } catch (error) {
