@@ -6,17 +6,25 @@ export interface DiscordClientOptions {
   /** Base of the REST API (a proxy, or the local stand-in); gateway discovery follows it. */
   apiUrl?: string;
   log: Logger;
+  /** The bot's total shards and the ones this process runs (default: all, or Discord's one shard). */
+  shards?: { count: number; ids?: readonly number[] };
 }
 
 /**
  * Guilds (channels, roles, interactions) and GuildMessages (mentions of the bot carry their content
  * without the privileged Message Content intent). Nothing the bot sends pings by default.
  */
-export function createDiscordClient({ apiUrl, log }: DiscordClientOptions): Client {
+export function createDiscordClient({ apiUrl, log, shards }: DiscordClientOptions): Client {
   const client = new Client({
     intents: [GatewayIntentBits.Guilds, GatewayIntentBits.GuildMessages],
     allowedMentions: NO_PINGS,
     ...(apiUrl ? { rest: { api: apiUrl } } : {}),
+    ...(shards
+      ? {
+          shardCount: shards.count,
+          shards: [...(shards.ids ?? Array.from({ length: shards.count }, (_, id) => id))],
+        }
+      : {}),
     makeCache: Options.cacheWithLimits({ ...Options.DefaultMakeCacheSettings, MessageManager: 50 }),
   });
   client.on("warn", (message) => log.warn({ discord: message }, "discord.js warning"));
