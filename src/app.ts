@@ -85,6 +85,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     options.cache ??
     (await createCache({
       redisUrl: config.REDIS_URL,
+      keyPrefix: config.REDIS_KEY_PREFIX,
       log,
       rateLimit: { capacity: config.RATE_LIMIT_WRITES, windowSeconds: config.RATE_LIMIT_WINDOW_SECONDS },
     }));

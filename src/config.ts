@@ -47,6 +47,8 @@ export const configSchema = z
     DISCORD_API_URL: z.preprocess(emptyAsUndefined, url(["http:", "https:"]).optional()),
     DATABASE_URL: z.preprocess(emptyAsUndefined, url(["postgres:", "postgresql:"]).optional()),
     REDIS_URL: z.preprocess(emptyAsUndefined, url(["redis:", "rediss:"]).optional()),
+    /** Every Redis key starts with it: one Redis can serve several deployments. */
+    REDIS_KEY_PREFIX: z.preprocess(emptyAsUndefined, z.string().max(64).default("tl:")),
     DATA_DIR: z.preprocess(emptyAsUndefined, z.string().default("./data")),
     LOG_LEVEL: z.preprocess(
       emptyAsUndefined,

@@ -11,20 +11,23 @@ export async function insertHandledEvent(q: Queryable, eventId: string): Promise
   return rows.length > 0;
 }
 
-export async function deleteHandledEventsBefore(q: Queryable, before: Date): Promise<number> {
+/** One batch; the caller repeats while whole batches go. */
+export async function deleteHandledEventsBefore(q: Queryable, before: Date, batch: number): Promise<number> {
   const rows = await queryRows(
     q,
-    sql`DELETE FROM handled_events WHERE handled_at < ${before.toISOString()}::timestamptz RETURNING 1 AS gone`,
+    sql`DELETE FROM handled_events WHERE event_id IN (
+      SELECT event_id FROM handled_events WHERE handled_at < ${before.toISOString()}::timestamptz LIMIT ${batch})
+      RETURNING 1 AS gone`,
   );
   return rows.length;
 }
 
 /** Delivered outbox rows are history only once Discord has them; keep a week of it. */
-export async function deleteOutboxSentBefore(q: Queryable, before: Date): Promise<number> {
+export async function deleteOutboxSentBefore(q: Queryable, before: Date, batch: number): Promise<number> {
   const rows = await queryRows(
     q,
     sql`DELETE FROM outbox WHERE id IN (
-      SELECT id FROM outbox WHERE state = 'sent' AND sent_at < ${before.toISOString()}::timestamptz LIMIT 5000)
+      SELECT id FROM outbox WHERE state = 'sent' AND sent_at < ${before.toISOString()}::timestamptz LIMIT ${batch})
       RETURNING 1 AS gone`,
   );
   return rows.length;

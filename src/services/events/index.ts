@@ -22,24 +22,36 @@ export function createEventService(deps: ServiceDeps): EventService {
     claim: (eventId) => claimEvent(engine, eventId),
     async prune() {
       const now = engine.now().getTime();
+      const claimsBefore = new Date(now - HANDLED_EVENTS_KEEP_MS);
+      const sentBefore = new Date(now - SENT_OUTBOX_KEEP_MS);
       return {
-        handledEvents: await deleteHandledEventsBefore(engine.db, new Date(now - HANDLED_EVENTS_KEEP_MS)),
-        sentOutbox: await deleteOutboxSentBefore(engine.db, new Date(now - SENT_OUTBOX_KEEP_MS)),
+        handledEvents: await inBatches((batch) => deleteHandledEventsBefore(engine.db, claimsBefore, batch)),
+        sentOutbox: await inBatches((batch) => deleteOutboxSentBefore(engine.db, sentBefore, batch)),
       };
     },
   });
 }
 
+const PRUNE_BATCH = 5_000;
+
+/** Short statements, so pruning never holds many row locks or a long transaction. */
+async function inBatches(deleteBatch: (batch: number) => Promise<number>): Promise<number> {
+  let total = 0;
+  for (let deleted = PRUNE_BATCH; deleted === PRUNE_BATCH; total += deleted)
+    deleted = await deleteBatch(PRUNE_BATCH);
+  return total;
+}
+
 /**
- * Redis decides when it can; when it cannot (down, breaker open) Postgres does, with a unique insert.
- * An in-process cache in front of a Postgres server may be one of several instances, so there
- * Postgres always decides; only the embedded database (one process) trusts the in-process map.
+ * Redis filters: a key already set means another instance (or an earlier delivery) has the event, and
+ * the loser is done without touching Postgres. A win in Redis is not proof, though: an instance whose
+ * Redis calls are timing out (its breaker open) claims in Postgres while the others still see Redis,
+ * so the winner's unique insert in Postgres is what decides. Only the embedded database (one process,
+ * in-process cache) trusts the in-process map alone.
  */
 async function claimEvent(engine: Engine, eventId: string): Promise<boolean> {
-  const shared = engine.cache.kind === "redis" || engine.database.kind === "pglite";
-  if (shared) {
-    const answer = await engine.cache.claims.claim(eventId, CLAIM_TTL_SECONDS);
-    if (answer !== "unknown") return answer === "won";
-  }
+  const answer = await engine.cache.claims.claim(eventId, CLAIM_TTL_SECONDS);
+  if (answer === "lost") return false;
+  if (engine.database.kind === "pglite" && engine.cache.kind === "memory") return answer === "won";
   return insertHandledEvent(engine.db, eventId);
 }
