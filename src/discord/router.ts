@@ -9,6 +9,7 @@ import type {
   ModalSubmitInteraction,
 } from "discord.js";
 import { RateLimitedError, UserError } from "../domain/errors.ts";
+import { databaseFaultOf } from "../services/database-faults.ts";
 import type { EventSource } from "../store/schema.ts";
 import { actorOf } from "./actor.ts";
 import { type CustomId, parseCustomId } from "./custom-id.ts";
@@ -146,7 +147,11 @@ export function createInteractionRouter(options: RouterOptions): InteractionRout
     await route.run(interaction, id, ctx);
   }
 
-  async function answerFailure(interaction: Interaction, error: unknown, fields: object): Promise<string> {
+  async function answerFailure(interaction: Interaction, thrown: unknown, fields: object): Promise<string> {
+    // A database fault outside a service call (the card store) reads the same as inside one.
+    const fault = databaseFaultOf(thrown);
+    if (fault) log.warn({ ...fields, err: thrown }, "database fault outside a service; asked to try again");
+    const error = fault ?? thrown;
     const expected = error instanceof UserError;
     const ref = expected ? null : randomBytes(4).toString("hex").toUpperCase();
     if (ref) log.error({ ...fields, ref, err: error }, "interaction failed");

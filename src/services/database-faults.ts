@@ -1,4 +1,4 @@
-import { BusyError, UnavailableError } from "../domain/errors.ts";
+import { BusyError, UnavailableError, UserError } from "../domain/errors.ts";
 import { classifyDatabaseFault } from "../store/transaction.ts";
 
 /**
@@ -24,8 +24,14 @@ export function withDatabaseFaults<S extends object>(service: S): S {
 }
 
 function translate(error: unknown): unknown {
+  return databaseFaultOf(error) ?? error;
+}
+
+/** The sentence for a passing database fault (busy / try again), or null for anything else. */
+export function databaseFaultOf(error: unknown): UserError | null {
+  if (error instanceof UserError) return null;
   const fault = classifyDatabaseFault(error);
   if (fault === "busy") return new BusyError();
   if (fault === "unavailable") return new UnavailableError();
-  return error;
+  return null;
 }

@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { type Client, Events, type Message, PermissionFlagsBits } from "discord.js";
 import { RateLimitedError, UserError } from "../../domain/errors.ts";
+import { databaseFaultOf } from "../../services/database-faults.ts";
 import type { ActionContext, Actor, Permission, TaskView } from "../../services/types.ts";
 import { PAYLOAD_VERSION, type ReplyPayload, taskPayload } from "../delivery/agent-payload.ts";
 import { jsonBlock } from "../delivery/json-block.ts";
@@ -68,7 +69,8 @@ export function createMentionHandler(deps: DiscordDeps & { client: Client }): Me
       }
       const outcome = await runMentionCommand(services.tasks, ctx, command);
       return { command: command.name, ok: true, ...outcome };
-    } catch (error) {
+    } catch (thrown) {
+      const error = databaseFaultOf(thrown) ?? thrown;
       if (error instanceof UserError) {
         return {
           command: command.name,
