@@ -49,6 +49,8 @@ export function spawnBot(name: string, env: Record<string, string>): BotProcess 
     markReady = resolve;
     failReady = reject;
   });
+  // A test that expects the process to exit early awaits `exited`, not `ready`.
+  ready.catch(() => undefined);
   let buffered = "";
   child.stdout!.setEncoding("utf8").on("data", (chunk: string) => {
     buffered += chunk;
