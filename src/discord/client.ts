@@ -12,7 +12,9 @@ export interface DiscordClientOptions {
 
 /**
  * Guilds (channels, roles, interactions) and GuildMessages (mentions of the bot carry their content
- * without the privileged Message Content intent). Nothing the bot sends pings by default.
+ * without the privileged Message Content intent). Nothing the bot sends pings by default. Caches hold
+ * what permissions need (guilds, channels, roles, the bot's own member) and are bounded otherwise, so
+ * memory stays flat however many members and messages pass through.
  */
 export function createDiscordClient({ apiUrl, log, shards }: DiscordClientOptions): Client {
   const client = new Client({
@@ -25,7 +27,24 @@ export function createDiscordClient({ apiUrl, log, shards }: DiscordClientOption
           shards: [...(shards.ids ?? Array.from({ length: shards.count }, (_, id) => id))],
         }
       : {}),
-    makeCache: Options.cacheWithLimits({ ...Options.DefaultMakeCacheSettings, MessageManager: 50 }),
+    makeCache: Options.cacheWithLimits({
+      ...Options.DefaultMakeCacheSettings,
+      // Mentions are answered from the event's own message; cards are edited by id over REST.
+      MessageManager: 0,
+      PresenceManager: 0,
+      ReactionManager: 0,
+      VoiceStateManager: 0,
+      GuildEmojiManager: 0,
+      GuildStickerManager: 0,
+      // Interactions and messages carry their member; the cache only saves a lookup for card names.
+      GuildMemberManager: { maxSize: 200, keepOverLimit: (member) => member.id === member.client.user.id },
+      UserManager: { maxSize: 2_000, keepOverLimit: (user) => user.id === user.client.user.id },
+    }),
+    sweepers: {
+      ...Options.DefaultSweeperSettings,
+      users: { interval: 600, filter: () => (user) => user.id !== user.client.user.id },
+      guildMembers: { interval: 600, filter: () => (member) => member.id !== member.client.user.id },
+    },
   });
   client.on("warn", (message) => log.warn({ discord: message }, "discord.js warning"));
   client.on("error", (error) => log.error({ err: error }, "discord client error"));
