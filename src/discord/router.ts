@@ -9,8 +9,8 @@ import type {
   ModalSubmitInteraction,
 } from "discord.js";
 import { RateLimitedError, UserError } from "../domain/errors.ts";
+import type { EventSource } from "../domain/task-states.ts";
 import { databaseFaultOf } from "../services/database-faults.ts";
-import type { EventSource } from "../store/schema.ts";
 import { actorOf } from "./actor.ts";
 import { type CustomId, parseCustomId } from "./custom-id.ts";
 import type {

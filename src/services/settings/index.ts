@@ -1,4 +1,3 @@
-import { rebuildGateCounter } from "../../cache/gate-drift.ts";
 import { viewKeys } from "../../cache/keys.ts";
 import { ForbiddenError } from "../../domain/errors.ts";
 import { canConfigure } from "../../domain/roles.ts";
@@ -10,6 +9,7 @@ import { upsertChannelSettings } from "../../store/channel-settings.ts";
 import { inTransaction } from "../../store/transaction.ts";
 import { withDatabaseFaults } from "../database-faults.ts";
 import { createEngine, type Engine } from "../engine.ts";
+import { rebuildGateCounter } from "../gate/gate-drift.ts";
 import type {
   ActionContext,
   ChannelSettingsPatch,
