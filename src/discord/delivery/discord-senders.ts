@@ -115,7 +115,9 @@ async function sendAnnouncement(deps: DiscordSenderDeps, row: ClaimedRow): Promi
 
 /** The bot's sentence first; the reason, user text, after the json block. */
 function announcementLines(number: number, row: Record<string, unknown>): { lead: string; detail?: string } {
-  if (typeof row.attempt !== "number") return { lead: "", detail: escapeText(String(row.text ?? "")) };
+  // A row written before announcements carried their parts: its sentence mixes ours and the reason.
+  if (typeof row.attempt !== "number")
+    return { lead: `**#${number}**: an attempt failed.`, detail: escapeText(String(row.text ?? "")) };
   const reason = typeof row.reason === "string" && row.reason.trim() ? row.reason : null;
   const detail = reason ? `Reason: ${escapeText(truncate(oneLine(reason), 600))}` : undefined;
   const of = `${row.attempt} of ${row.maxAttempts}`;

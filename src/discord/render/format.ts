@@ -40,7 +40,7 @@ export function escapeText(text: string): string {
 }
 
 const QUOTED = /"([^"\n]*)"/g;
-const MASKED_LINK = /\[([^\]\n]*)\]\(/g;
+const MASKED_LINK = /(?<!\\)\[([^\]\n]*?)(?<!\\)\]\(/g;
 
 /**
  * A refusal's sentence: the bot's words keep their markup (**#12**, <@id>), the user's values, which
