@@ -14,7 +14,7 @@ import { type ApiMessage, type InteractionHandle, StandInUsageError } from "../s
 const SEED = Number(process.env.FUZZ_SEED ?? 20_261_201);
 const TOTAL = Number(process.env.FUZZ_TOTAL ?? 10_000);
 const FORBIDDEN_SHARE = 0.3;
-const IN_FLIGHT = Number(process.env.FUZZ_IN_FLIGHT ?? 8);
+const IN_FLIGHT = Number(process.env.FUZZ_IN_FLIGHT ?? 4);
 
 const WORLD = {
   guilds: [
