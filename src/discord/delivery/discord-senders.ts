@@ -3,7 +3,8 @@ import { isTerminal } from "../../domain/task-states.ts";
 import type { Logger } from "../../log.ts";
 import type { CardService, ClaimedRow, DeliveryService } from "../../services/services.ts";
 import type { SettingsService, TaskView } from "../../services/types.ts";
-import { type CardDeps, refreshCard, renderCardFor } from "../cards/refresh.ts";
+import { type CardDeps, renderCardFor } from "../cards/card-deps.ts";
+import { refresh } from "../cards/refresh.ts";
 import { LIMITS, truncate } from "../render/limits.ts";
 import {
   type AnnouncementPayload,
@@ -53,14 +54,10 @@ async function sendCard(deps: DiscordSenderDeps, row: ClaimedRow): Promise<SendR
   const client = readyClient(deps);
   const view = await loadTask(deps, row);
   if (!view) return { messageId: null, note: "task no longer exists" };
-  const outcome = await refreshCard(cardDepsOf(deps, client), view);
+  const { outcome, messageId } = await refresh(cardDepsOf(deps, client), view);
   if (outcome === "pending") throw new NotReadyError("another poster is posting this card", 250);
   if (outcome === "gone") return { messageId: null, note: "the channel no longer exists" };
-  const card = await deps.cards.find(view.id);
-  return {
-    messageId: card?.messageId ?? null,
-    note: outcome === "current" ? "card already current" : undefined,
-  };
+  return { messageId, note: outcome === "current" ? "card already current" : undefined };
 }
 
 async function sendAssignment(deps: DiscordSenderDeps, row: ClaimedRow): Promise<SendResult> {

@@ -38,7 +38,12 @@ export async function recordChange(tx: Tx, effects: Effects, change: Change, now
     now,
   );
   if (change.card !== false) {
-    await enqueueOutbox(tx, target(task), { kind: "card", payload: { taskId: task.id } }, now);
+    await enqueueOutbox(
+      tx,
+      target(task),
+      { kind: "card", payload: { taskId: task.id, version: task.version } },
+      now,
+    );
     effects.outbox = true;
   }
   effects.task(task);
