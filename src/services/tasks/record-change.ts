@@ -1,7 +1,6 @@
 import type { EventSource, TaskStatus } from "../../domain/task-states.ts";
 import type { Tx } from "../../store/database.ts";
-import { insertEvent } from "../../store/events.ts";
-import { enqueueOutbox } from "../../store/outbox.ts";
+import { insertEvent, insertEventWithCard } from "../../store/events.ts";
 import type { TaskRow } from "../../store/schema.ts";
 import { relativeNumbers } from "../../store/tasks.ts";
 import type { Effects } from "../effects.ts";
@@ -23,27 +22,19 @@ export interface Change {
 /** Every change writes its event and refreshes its card, in the changing transaction. */
 export async function recordChange(tx: Tx, effects: Effects, change: Change, now: Date): Promise<void> {
   const { task } = change;
-  await insertEvent(
-    tx,
-    {
-      taskId: task.id,
-      guildId: task.guildId,
-      actorId: change.actorId,
-      kind: change.kind,
-      fromStatus: change.from ?? null,
-      toStatus: change.to ?? null,
-      details: withoutEmpty(change.details ?? {}),
-      source: change.source,
-    },
-    now,
-  );
-  if (change.card !== false) {
-    await enqueueOutbox(
-      tx,
-      target(task),
-      { kind: "card", payload: { taskId: task.id, version: task.version } },
-      now,
-    );
+  const event = {
+    taskId: task.id,
+    guildId: task.guildId,
+    actorId: change.actorId,
+    kind: change.kind,
+    fromStatus: change.from ?? null,
+    toStatus: change.to ?? null,
+    details: withoutEmpty(change.details ?? {}),
+    source: change.source,
+  };
+  if (change.card === false) await insertEvent(tx, event, now);
+  else {
+    await insertEventWithCard(tx, event, { target: target(task), version: task.version }, now);
     effects.outbox = true;
   }
   effects.task(task);
