@@ -10,6 +10,7 @@ import type {
 } from "discord.js";
 import { RateLimitedError, UserError } from "../domain/errors.ts";
 import type { EventSource } from "../domain/task-states.ts";
+import { databaseFaultOf } from "../services/database-faults.ts";
 import { actorOf } from "./actor.ts";
 import { parseCustomId } from "./custom-id.ts";
 import type {
@@ -45,6 +46,11 @@ export interface InteractionRouter {
 const GARBLED =
   "That button or form is not one Tasklane recognises (it may be from an old version). Run the command again.";
 const RESTARTING = "Tasklane is restarting; try again in a few seconds.";
+/**
+ * While stopping, an instance claims late: another instance on the same shard (a rolling deploy)
+ * takes the interaction and answers it properly; alone, this one still tells the user to retry.
+ */
+const DRAINING_CLAIM_DELAY_MS = 1_000;
 
 /** Which interaction may carry each custom_id kind, and the source its changes are recorded with. */
 const CARRIERS: Record<CustomIdKind, { surface: "button" | "modal"; source: EventSource }> = {
@@ -77,6 +83,7 @@ export function createInteractionRouter(options: RouterOptions): InteractionRout
         channelId: interaction.channelId,
         actor: actorOf(interaction),
         source,
+        eventId: interaction.id,
       },
     };
   }
@@ -137,7 +144,11 @@ export function createInteractionRouter(options: RouterOptions): InteractionRout
     await route.run(interaction as never, id as never, ctx);
   }
 
-  async function answerFailure(interaction: Interaction, error: unknown, fields: object): Promise<string> {
+  async function answerFailure(interaction: Interaction, thrown: unknown, fields: object): Promise<string> {
+    // A database fault outside a service call (the card store) reads the same as inside one.
+    const fault = databaseFaultOf(thrown);
+    if (fault) log.warn({ ...fields, err: thrown }, "database fault outside a service; asked to try again");
+    const error = fault ?? thrown;
     const expected = error instanceof UserError;
     const ref = expected ? null : randomBytes(4).toString("hex").toUpperCase();
     if (ref) log.error({ ...fields, ref, err: error }, "interaction failed");
@@ -156,6 +167,12 @@ export function createInteractionRouter(options: RouterOptions): InteractionRout
     return expected ? `refused:${error.code}` : "error";
   }
 
+  /** Every interaction is claimed before any work: the loser (another instance has it) does nothing. */
+  async function claim(interaction: Interaction): Promise<boolean> {
+    if (inFlight.draining) await new Promise((resolve) => setTimeout(resolve, DRAINING_CLAIM_DELAY_MS));
+    return options.services.events.claim(interaction.id);
+  }
+
   async function handle(interaction: Interaction): Promise<void> {
     const started = performance.now();
     const fields = {
@@ -166,15 +183,18 @@ export function createInteractionRouter(options: RouterOptions): InteractionRout
     };
     let outcome = "ok";
     try {
+      if (!(await claim(interaction))) {
+        log.debug(fields, "interaction claimed by another instance");
+        return;
+      }
       if (inFlight.draining) throw new UserError(RESTARTING);
       await dispatch(interaction);
     } catch (error) {
       outcome = await answerFailure(interaction, error, fields);
-    } finally {
-      const ms = Math.round(performance.now() - started);
-      log.info({ ...fields, outcome, ms }, "interaction");
-      options.onAnswered?.({ kind: kindOf(interaction), outcome, ms });
     }
+    const ms = Math.round(performance.now() - started);
+    log.info({ ...fields, outcome, ms }, "interaction");
+    options.onAnswered?.({ kind: kindOf(interaction), outcome, ms });
   }
 
   return {

@@ -4,13 +4,21 @@ import type { CardRecord, MarkOutcome } from "../store/task-messages.ts";
 import { createAgentService } from "./agents/index.ts";
 import { createCardService } from "./cards/index.ts";
 import { createDeliveryService } from "./delivery/index.ts";
+import { createEventService } from "./events/index.ts";
 import type { GateDrift, GateDriftOptions } from "./gate/gate-drift.ts";
 import { createGateService } from "./gate/index.ts";
 import { createHealthService } from "./health.ts";
 import { createJobService } from "./jobs/index.ts";
 import { createSettingsService } from "./settings/index.ts";
 import { createTaskService } from "./tasks/index.ts";
-import type { AgentService, ServiceDeps, SettingsService, TaskService, TaskView } from "./types.ts";
+import type {
+  AgentService,
+  EventService,
+  ServiceDeps,
+  SettingsService,
+  TaskService,
+  TaskView,
+} from "./types.ts";
 
 export type { ClaimedGroup, ClaimedRow } from "../store/outbox-delivery.ts";
 export type { TaskHeader } from "../store/task-headers.ts";
@@ -30,6 +38,7 @@ export interface Services {
   gate: GateService;
   jobs: JobService;
   health: HealthService;
+  events: EventService;
 }
 
 export function createServices(deps: ServiceDeps): Services {
@@ -43,6 +52,7 @@ export function createServices(deps: ServiceDeps): Services {
     gate: createGateService(deps),
     jobs: createJobService({ ...deps, tasks }),
     health: createHealthService(deps),
+    events: createEventService(deps),
   };
 }
 

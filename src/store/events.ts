@@ -32,10 +32,11 @@ export async function insertEvent(tx: Tx, event: NewEvent, now: Date): Promise<v
 export async function insertEventWithCard(
   tx: Tx,
   event: NewEvent,
-  card: { target: OutboxTarget; version: number },
+  card: { target: OutboxTarget; version: number; dueAt: Date },
   now: Date,
 ): Promise<void> {
   const at = sql`${now.toISOString()}::timestamptz`;
+  const due = sql`${card.dueAt.toISOString()}::timestamptz`;
   const payload = JSON.stringify({ taskId: card.target.taskId, version: card.version });
   await tx.execute(sql`
     WITH event AS (
@@ -45,7 +46,7 @@ export async function insertEventWithCard(
       RETURNING id)
     INSERT INTO outbox (guild_id, channel_id, task_id, kind, payload, coalesce_key, nonce, next_attempt_at, created_at)
     VALUES (${card.target.guildId}, ${card.target.channelId}, ${card.target.taskId}, 'card', ${payload}::jsonb,
-      ${`card:${card.target.taskId}`}, ${newNonce()}, ${at}, ${at})`);
+      ${`card:${card.target.taskId}`}, ${newNonce()}, ${due}, ${at})`);
 }
 
 export async function latestEvent(q: Queryable, taskId: number): Promise<TaskEventRow | undefined> {

@@ -18,9 +18,18 @@ export interface EligibleQuery {
 
 /**
  * The first eligible open task of the channel's queue (priority, then age), locked for this
- * transaction. SKIP LOCKED: concurrent callers each get a different task, or none.
+ * transaction. `skip`: SKIP LOCKED, concurrent callers each get a different task, or none, at once.
+ * `wait`: waits for each locked candidate in turn and takes the first that is still eligible once
+ * its holder is done, so a task that is ready is never missed because someone held it a moment.
+ *
+ * NO KEY UPDATE, not UPDATE: every audit, outbox and card row written for a task takes a KEY SHARE
+ * lock on it (the foreign key check), and FOR UPDATE would count those tasks as locked.
  */
-export async function lockNextEligible(tx: Tx, query: EligibleQuery): Promise<TaskRow | undefined> {
+export async function lockNextEligible(
+  tx: Tx,
+  query: EligibleQuery,
+  mode: "skip" | "wait" = "skip",
+): Promise<TaskRow | undefined> {
   const [row] = await tx
     .select()
     .from(tasks)
@@ -40,7 +49,7 @@ export async function lockNextEligible(tx: Tx, query: EligibleQuery): Promise<Ta
     )
     .orderBy(asc(tasks.priorityRank), asc(tasks.createdAt), asc(tasks.id))
     .limit(1)
-    .for("update", { skipLocked: true });
+    .for("no key update", mode === "skip" ? { skipLocked: true } : {});
   return row;
 }
 

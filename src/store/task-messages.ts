@@ -124,8 +124,9 @@ export const SHOWN_BY_CLICK = "shown by the click that made the change";
 
 /**
  * A click is about to update `messageId` in place to `version`. marked: it is the live card, now
- * recorded at that version, and the pending card outbox rows up to that version that no dispatcher
- * holds are settled in the same statement (the edit they ask for is this one). newer: a newer version is already recorded
+ * recorded at that version, and the pending card outbox rows up to that version are settled in the
+ * same statement (the edit they ask for is this one; a dispatcher holding one of them heals a late
+ * edit of its own by refreshing again, see discord-senders.ts). newer: a newer version is already recorded
  * (show that one instead). not_live: another message (e.g. a /task view copy); nothing recorded.
  */
 export async function markCardRendered(
@@ -145,8 +146,6 @@ export async function markCardRendered(
           last_error = ${SHOWN_BY_CLICK}
         WHERE task_id IN (SELECT task_id FROM marked) AND kind = 'card' AND state = 'pending'
           AND (payload->>'version')::int <= ${version}
-          -- not a row a dispatcher holds right now: its late edit may still need healing by a retry
-          AND next_attempt_at <= now()
         RETURNING id)
       SELECT task_id, (SELECT count(*) FROM settled) AS settled FROM marked`,
   );

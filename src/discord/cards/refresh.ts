@@ -5,18 +5,19 @@ import { type CardDeps, isDiscordError, renderCardFor, toRestBody } from "./card
 
 /**
  * edited/posted: the card now shows the view. current: it already showed this version or a newer one.
- * pending: another poster holds the claim, or a newer edit raced ours; retry later with a fresh view.
+ * pending: another poster holds the claim; retry later. superseded: a newer version was recorded while
+ * our edit was in flight, so ours may have landed last: refresh again at once with a fresh view.
  * gone: the channel no longer exists. With the card's message where there is one (no second lookup).
  */
 export type Refreshed =
   | { outcome: "edited" | "posted" | "current"; messageId: string }
-  | { outcome: "pending" | "gone"; messageId: null };
+  | { outcome: "pending" | "superseded" | "gone"; messageId: null };
 
 const settled = (outcome: "edited" | "posted" | "current", messageId: string): Refreshed => ({
   outcome,
   messageId,
 });
-const unsettled = (outcome: "pending" | "gone"): Refreshed => ({ outcome, messageId: null });
+const unsettled = (outcome: "pending" | "superseded" | "gone"): Refreshed => ({ outcome, messageId: null });
 
 /** How long a new task's card is left to the creating interaction (it must answer within 3 s). */
 export const NEW_CARD_REPLY_GRACE_MS = 10_000;
@@ -42,8 +43,7 @@ export async function refresh(deps: CardDeps, view: TaskView, now = Date.now()):
     await (deps.rest ?? deps.client.rest).patch(Routes.channelMessage(claimed.channelId, claimed.messageId), {
       body,
     });
-    // A newer version was rendered while ours was in flight: ours may have landed last. Retry with a fresh view.
-    if (await cards.supersededWhileSending(view.id, view.version)) return unsettled("pending");
+    if (await cards.supersededWhileSending(view.id, view.version)) return unsettled("superseded");
     return settled("edited", claimed.messageId);
   } catch (error) {
     if (isDiscordError(error, RESTJSONErrorCodes.UnknownMessage)) {

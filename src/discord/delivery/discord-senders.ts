@@ -54,10 +54,17 @@ async function sendCard(deps: DiscordSenderDeps, row: ClaimedRow): Promise<SendR
   const client = readyClient(deps);
   const view = await loadTask(deps, row);
   if (!view) return { messageId: null, note: "task no longer exists" };
-  const { outcome, messageId } = await refresh(cardDepsOf(deps, client), view);
-  if (outcome === "pending") throw new NotReadyError("another poster is posting this card", 250);
-  if (outcome === "gone") return { messageId: null, note: "the channel no longer exists" };
-  return { messageId, note: outcome === "current" ? "card already current" : undefined };
+  // Another edit may land after ours (a click's, another instance's): then the newest view is shown again,
+  // whatever became of this row meanwhile (a click may have settled it).
+  for (let shown: TaskView | null = view, attempt = 0; shown && attempt < 3; attempt += 1) {
+    const { outcome, messageId } = await refresh(cardDepsOf(deps, client), shown);
+    if (outcome === "pending") throw new NotReadyError("another poster is posting this card", 250);
+    if (outcome === "gone") return { messageId: null, note: "the channel no longer exists" };
+    if (outcome !== "superseded")
+      return { messageId, note: outcome === "current" ? "card already current" : undefined };
+    shown = await loadTask(deps, row);
+  }
+  throw new NotReadyError("newer edits kept racing this card's", 250);
 }
 
 async function sendAssignment(deps: DiscordSenderDeps, row: ClaimedRow): Promise<SendResult> {

@@ -19,6 +19,13 @@ export interface Change {
   card?: boolean;
 }
 
+/**
+ * A change made by clicking a card is shown by that click (src/discord/cards/show-on-click.ts), which
+ * settles the card's outbox row; the dispatcher waits this long before doing it instead (the click failed).
+ */
+export const CLICK_CARD_GRACE_MS = 5_000;
+const CLICKED: ReadonlySet<EventSource> = new Set(["button", "modal"]);
+
 /** Every change writes its event and refreshes its card, in the changing transaction. */
 export async function recordChange(tx: Tx, effects: Effects, change: Change, now: Date): Promise<void> {
   const { task } = change;
@@ -34,7 +41,8 @@ export async function recordChange(tx: Tx, effects: Effects, change: Change, now
   };
   if (change.card === false) await insertEvent(tx, event, now);
   else {
-    await insertEventWithCard(tx, event, { target: target(task), version: task.version }, now);
+    const dueAt = CLICKED.has(change.source) ? new Date(now.getTime() + CLICK_CARD_GRACE_MS) : now;
+    await insertEventWithCard(tx, event, { target: target(task), version: task.version, dueAt }, now);
     effects.outbox = true;
   }
   effects.task(task);
