@@ -20,6 +20,7 @@ import type {
   TaskView,
 } from "./types.ts";
 
+export type { OutboxMessage } from "../store/outbox.ts";
 export type { ClaimedGroup, ClaimedRow } from "../store/outbox-delivery.ts";
 export type { TaskHeader } from "../store/task-headers.ts";
 export type { CardRecord, MarkOutcome } from "../store/task-messages.ts";

@@ -1,7 +1,7 @@
 import { type APIMessage, type Client, type REST, Routes } from "discord.js";
 import { isTerminal } from "../../domain/task-states.ts";
 import type { Logger } from "../../log.ts";
-import type { CardService, ClaimedRow, DeliveryService } from "../../services/services.ts";
+import type { CardService, ClaimedRow, DeliveryService, OutboxMessage } from "../../services/services.ts";
 import type { SettingsService, TaskView } from "../../services/types.ts";
 import { type CardDeps, renderCardFor } from "../cards/card-deps.ts";
 import { refresh } from "../cards/refresh.ts";
@@ -26,8 +26,8 @@ export interface DiscordSenderDeps {
   log: Logger;
 }
 
-/** The three kinds the task engine writes (src/store/outbox.ts). */
-export function createDiscordSenders(deps: DiscordSenderDeps): Record<string, OutboxSender> {
+/** One sender for each kind the task engine writes (OutboxMessage, src/store/outbox.ts): a new kind needs one. */
+export function createDiscordSenders(deps: DiscordSenderDeps): Record<OutboxMessage["kind"], OutboxSender> {
   return {
     card: (row) => sendCard(deps, row),
     assignment: (row) => sendAssignment(deps, row),
