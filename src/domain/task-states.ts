@@ -22,7 +22,15 @@ export const LIVE_STATUSES = [
 export const PRIORITIES = ["low", "medium", "high", "critical"] as const;
 export type Priority = (typeof PRIORITIES)[number];
 
-export const EVENT_SOURCES = ["slash", "button", "modal", "mention", "context_menu", "system"] as const;
+export const EVENT_SOURCES = [
+  "slash",
+  "button",
+  "modal",
+  "mention",
+  "context_menu",
+  "system",
+  "import",
+] as const;
 export type EventSource = (typeof EVENT_SOURCES)[number];
 
 export const REVIEW_VERDICTS = ["approved", "changes_requested"] as const;
