@@ -1,4 +1,5 @@
 export { createAgentService } from "./agents/index.ts";
 export { createSettingsService } from "./settings/index.ts";
 export { createTaskService } from "./tasks/index.ts";
+export { createTransferService } from "./transfers/index.ts";
 export type * from "./types.ts";
