@@ -15,11 +15,17 @@ import { registerInteractionMetrics } from "./discord/interaction-metrics.ts";
 import { createMentionHandler, registerMentionCommands } from "./discord/mentions/mention-handler.ts";
 import { createInteractionRouter, type InteractionRouter } from "./discord/router.ts";
 import { checkHealth } from "./http/health.ts";
-import { createMetricsRegistry, registerCacheMetrics } from "./http/metrics.ts";
+import { createMetricsRegistry, registerCacheMetrics, registerOperatorMetrics } from "./http/metrics.ts";
 import { type HttpServer, startHttpServer } from "./http/server.ts";
 import { type Jobs, type JobsOptions, startJobs } from "./jobs/start-jobs.ts";
 import type { Logger } from "./log.ts";
-import { createAgentService, createSettingsService, createTaskService } from "./services/index.ts";
+import {
+  createAgentService,
+  createOperationsService,
+  createSettingsService,
+  createTaskService,
+  createTransferService,
+} from "./services/index.ts";
 import type { ServiceDeps } from "./services/types.ts";
 import { type Database, embeddedDataDir, openDatabase } from "./store/database.ts";
 import { runMigrations } from "./store/migrate.ts";
@@ -80,10 +86,12 @@ export async function createApp(options: AppOptions): Promise<App> {
     tasks: createTaskService(serviceDeps),
     settings: createSettingsService(serviceDeps),
     agents: createAgentService(serviceDeps),
+    transfers: createTransferService(serviceDeps),
   };
 
   const registry = createMetricsRegistry();
   registerCacheMetrics(registry, cache);
+  registerOperatorMetrics(registry, createOperationsService(serviceDeps));
   const client = createDiscordClient({ apiUrl: config.DISCORD_API_URL, log });
   const router = createInteractionRouter({
     client,

@@ -1,4 +1,5 @@
 export { createAgentService } from "./agents/index.ts";
+export { createOperationsService } from "./operations/index.ts";
 export { createSettingsService } from "./settings/index.ts";
 export { createTaskService } from "./tasks/index.ts";
 export { createTransferService } from "./transfers/index.ts";

@@ -280,3 +280,18 @@ export interface TransferService {
   /** The tasks the actor can see, as a file. */
   exportTasks(ctx: ActionContext, input: ExportInput): Promise<ExportFile>;
 }
+
+/** The rollup behind the operator gauges of /metrics. */
+export interface OperatorSnapshot {
+  takenAt: string;
+  tasksByStatus: Record<TaskStatus, number>;
+  /** Open tasks per channel, the deepest channels only. */
+  queues: { guildId: string; channelId: string; depth: number }[];
+  /** oldestPendingSeconds: 0 when nothing is pending. */
+  outbox: { pending: number; dead: number; oldestPendingSeconds: number };
+}
+
+export interface OperationsService {
+  /** Cached for a short while (ROLLUP_TTL_MS): scraping often costs no more than scraping every 15 s. */
+  snapshot(): Promise<OperatorSnapshot>;
+}
