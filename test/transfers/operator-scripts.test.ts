@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { silentLogger } from "../../src/log.ts";
 import { type Database, openDatabase } from "../../src/store/database.ts";
 import { queryRows } from "../../src/store/raw.ts";
+import { DiscordStandIn } from "../stand-in/index.ts";
 import { createTestDatabase, type TestDatabase } from "../support/test-db.ts";
 
 const ROOT = new URL("../../", import.meta.url).pathname;
@@ -121,4 +122,29 @@ describe("npm run import / npm run export", () => {
       { kind: "created", source: "import", toStatus: "done" },
     ]);
   });
+
+  it("--post logs the bot in, posts the imported cards, and stops", async () => {
+    const discord = await DiscordStandIn.start({
+      token: "post-token",
+      guilds: [{ name: "Ops", owner: "owen", channels: ["imports"], members: ["owen"] }],
+    });
+    try {
+      const guild = discord.guild("Ops").id;
+      const channel = discord.channel("imports").id;
+      const result = await run("import", [FIXTURE, "--guild", guild, "--channel", channel, "--post"], {
+        ...env,
+        DISCORD_TOKEN: "post-token",
+        DISCORD_API_URL: discord.apiUrl,
+        DISCORD_APP_ID: discord.applicationId,
+        HTTP_PORT: "0",
+      });
+      expect(result.code, result.stderr).toBe(0);
+      expect(result.stdout).toContain("Posted 11 cards.");
+      const cards = discord.channelMessages("imports");
+      expect(cards).toHaveLength(11);
+      expect(cards.every((card) => card.author.id === discord.botUser.id)).toBe(true);
+    } finally {
+      await discord.stop();
+    }
+  }, 60_000);
 });
