@@ -1,7 +1,7 @@
 import { sql } from "drizzle-orm";
 import { afterEach, describe, expect, it } from "vitest";
-import { autoAssign } from "../../src/jobs/auto-assign.ts";
 import { silentLogger } from "../../src/log.ts";
+import { autoAssign } from "../../src/services/jobs/auto-assign.ts";
 import type { ActionContext } from "../../src/services/types.ts";
 import { DRIVERS, type Harness, openHarness } from "../services/support/harness.ts";
 
