@@ -52,12 +52,12 @@ describe("npm run import / npm run export", () => {
     database = await openDatabase({ url: testDb.url, log: silentLogger });
     env = { DATABASE_URL: testDb.url };
     dir = mkdtempSync(join(tmpdir(), "tasklane-transfer-"));
-  });
+  }, 90_000);
   afterAll(async () => {
     await database?.close();
     await testDb?.drop();
     if (dir) rmSync(dir, { recursive: true, force: true });
-  });
+  }, 90_000);
   const counts = async () =>
     (
       await queryRows<{ tasks: number; events: number }>(
@@ -76,7 +76,7 @@ describe("npm run import / npm run export", () => {
     expect(result.code).toBe(1);
     expect(result.stderr.trim()).toBe(`${broken}: master.tasks[3].dependencies[0]: task 9 does not exist`);
     expect(await counts()).toEqual({ tasks: 0, events: 0 });
-  });
+  }, 90_000);
 
   it("--dry-run prints what it would create and writes nothing; then the import; then a re-run adds nothing", async () => {
     const dry = await run("import", [FIXTURE, ...importArgs, "--dry-run"], env);
@@ -99,7 +99,7 @@ describe("npm run import / npm run export", () => {
     const again = await run("import", [FIXTURE, ...importArgs], env);
     expect(again.stdout).toMatch(/^Created 0 tasks, updated 0, 11 unchanged/);
     expect(await counts()).toEqual({ tasks: 11, events: 11 });
-  });
+  }, 90_000);
 
   it("exports the server's tasks as CSV to a file and as JSON to stdout", async () => {
     const out = join(dir, "tasks.csv");
@@ -121,7 +121,7 @@ describe("npm run import / npm run export", () => {
     expect(document.tasks[0].history).toMatchObject([
       { kind: "created", source: "import", toStatus: "done" },
     ]);
-  });
+  }, 90_000);
 
   it("--post logs the bot in, posts the imported cards, and stops", async () => {
     const discord = await DiscordStandIn.start({
@@ -146,5 +146,5 @@ describe("npm run import / npm run export", () => {
     } finally {
       await discord.stop();
     }
-  }, 60_000);
+  }, 90_000);
 });

@@ -103,9 +103,10 @@ export function resolveOptionValue(
     }
     case OptionType.Attachment: {
       if (typeof raw !== "object") return typeFail("must be a file: { filename, content }");
-      const data = Buffer.from(raw.content);
-      if (data.length > ATTACHMENT_SIZE_LIMIT)
+      const size = typeof raw.content === "string" ? Buffer.byteLength(raw.content) : raw.content.byteLength;
+      if (size > ATTACHMENT_SIZE_LIMIT)
         fail(`is larger than the ${ATTACHMENT_SIZE_LIMIT} bytes Discord accepts`);
+      const data = Buffer.from(raw.content);
       const id = core.world.ids.next();
       const contentType = raw.contentType ?? null;
       const urls = core.cdn.put(
