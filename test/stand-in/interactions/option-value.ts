@@ -30,7 +30,7 @@ export function resolveOptionValue(
   limits = true,
 ): Json {
   const typeFail = (why: string): never => {
-    throw new StandInUsageError(`${where}: option "${def.name}" ${why} (got ${JSON.stringify(raw)})`);
+    throw new StandInUsageError(`${where}: option "${def.name}" ${why} (got ${shown(raw)})`);
   };
   const fail = (why: string): void => {
     if (limits) typeFail(why);
@@ -131,6 +131,13 @@ export function resolveOptionValue(
     default:
       return typeFail(`has type ${def.type}, which the stand-in cannot send`);
   }
+}
+
+/** A file is named, not printed (its content may be megabytes). */
+function shown(raw: OptionInput): string {
+  if (typeof raw !== "object") return JSON.stringify(raw);
+  const size = typeof raw.content === "string" ? Buffer.byteLength(raw.content) : raw.content.byteLength;
+  return `the file ${JSON.stringify(raw.filename)}, ${size} bytes`;
 }
 
 function ref(raw: OptionInput, mention: RegExp): string {
