@@ -1,4 +1,5 @@
 export { createAgentService } from "./agents/index.ts";
+export { createEventService } from "./events/index.ts";
 export { createOperationsService } from "./operations/index.ts";
 export type * from "./services.ts";
 export { createServices } from "./services.ts";

@@ -4,6 +4,7 @@ import type { CardRecord, MarkOutcome } from "../store/task-messages.ts";
 import { createAgentService } from "./agents/index.ts";
 import { createCardService } from "./cards/index.ts";
 import { createDeliveryService } from "./delivery/index.ts";
+import { createEventService } from "./events/index.ts";
 import type { GateDrift, GateDriftOptions } from "./gate/gate-drift.ts";
 import { createGateService } from "./gate/index.ts";
 import { createHealthService } from "./health.ts";
@@ -14,6 +15,7 @@ import { createTaskService } from "./tasks/index.ts";
 import { createTransferService } from "./transfers/index.ts";
 import type {
   AgentService,
+  EventService,
   OperationsService,
   ServiceDeps,
   SettingsService,
@@ -40,6 +42,7 @@ export interface Services {
   gate: GateService;
   jobs: JobService;
   health: HealthService;
+  events: EventService;
   /** Task Master import, CSV/JSON export. */
   transfers: TransferService;
   /** The rollup behind the operator gauges of /metrics. */
@@ -57,6 +60,7 @@ export function createServices(deps: ServiceDeps): Services {
     gate: createGateService(deps),
     jobs: createJobService({ ...deps, tasks }),
     health: createHealthService(deps),
+    events: createEventService(deps),
     transfers: createTransferService(deps),
     operations: createOperationsService(deps),
   };

@@ -4,6 +4,7 @@ import type {
   EventSource,
   Priority,
   ReviewVerdict,
+  StatusFilter,
   TaskStatus,
 } from "../domain/task-states.ts";
 import type { TaskRef, TaskView } from "../domain/task-view.ts";
@@ -35,6 +36,8 @@ export interface ActionContext {
   channelId: string;
   actor: Actor;
   source: EventSource;
+  /** The gateway event (interaction id) behind this call: a create's idempotency key. */
+  eventId?: string;
 }
 
 export type { TaskRef, TaskView } from "../domain/task-view.ts";
@@ -79,7 +82,7 @@ export interface TransitionResult {
 
 export interface ListFilters {
   /** Default "live". Lists are newest first (by number). */
-  status?: TaskStatus | "live" | "all";
+  status?: StatusFilter;
   assigneeId?: string;
   priority?: Priority;
   label?: string;
@@ -209,6 +212,16 @@ export interface AgentService {
   remove(ctx: ActionContext, userId: string): Promise<void>;
   list(guildId: string): Promise<AgentView[]>;
   get(guildId: string, userId: string): Promise<AgentView | null>;
+}
+
+export interface EventService {
+  /**
+   * Claims a gateway event (interaction or message id) for this instance, before any work. false: another
+   * instance, or an earlier delivery of the same event, has it; the caller then does nothing at all.
+   */
+  claim(eventId: string): Promise<boolean>;
+  /** Deletes expired claims and outbox rows sent more than 7 days ago. */
+  prune(): Promise<{ handledEvents: number; sentOutbox: number }>;
 }
 
 export interface ServiceDeps {

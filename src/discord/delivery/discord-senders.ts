@@ -3,7 +3,7 @@ import { isTerminal } from "../../domain/task-states.ts";
 import type { Logger } from "../../log.ts";
 import type { CardService, ClaimedRow, DeliveryService } from "../../services/services.ts";
 import type { SettingsService, TaskView } from "../../services/types.ts";
-import { type CardDeps, refreshCard, renderCardFor } from "../cards.ts";
+import { type CardDeps, refreshCard, renderCardFor } from "../cards/refresh.ts";
 import { LIMITS, truncate } from "../render/limits.ts";
 import {
   type AnnouncementPayload,

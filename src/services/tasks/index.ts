@@ -1,3 +1,4 @@
+import { withDatabaseFaults } from "../database-faults.ts";
 import { createEngine } from "../engine.ts";
 import type { ServiceDeps, TaskService } from "../types.ts";
 import { checkTransition } from "./check-transition.ts";
@@ -16,7 +17,7 @@ import { transitionTask } from "./transition-task.ts";
 /** The task engine (DESIGN.md "Task states"): every mutating call is one transaction. */
 export function createTaskService(deps: ServiceDeps): TaskService {
   const engine = createEngine(deps);
-  return {
+  return withDatabaseFaults({
     create: (ctx, input) => createTask(engine, ctx, input),
     edit: (ctx, number, patch, expectedVersion) => editTask(engine, ctx, number, patch, expectedVersion),
     transition: (ctx, input) => transitionTask(engine, ctx, input),
@@ -34,5 +35,5 @@ export function createTaskService(deps: ServiceDeps): TaskService {
     queue: (guildId, channelId, page) => taskQueue(engine, guildId, channelId, page),
     suggest: (guildId, query, limit) => suggest(engine, guildId, query, limit),
     stats: (guildId, channelId) => taskStats(engine, guildId, channelId),
-  };
+  });
 }

@@ -7,12 +7,12 @@ import {
   type RepliableInteraction,
   Routes,
 } from "discord.js";
-import type { Logger } from "../log.ts";
-import { PENDING_MESSAGE_ID } from "../services/cards/index.ts";
-import type { CardService } from "../services/services.ts";
-import type { SettingsService, TaskView } from "../services/types.ts";
-import { type RenderedCard, renderTaskCard } from "./render/task-card.ts";
-import { answerEphemeral, messageBody } from "./respond.ts";
+import type { Logger } from "../../log.ts";
+import { PENDING_MESSAGE_ID } from "../../services/cards/index.ts";
+import type { CardService } from "../../services/services.ts";
+import type { SettingsService, TaskView } from "../../services/types.ts";
+import { type RenderedCard, renderTaskCard } from "../render/task-card.ts";
+import { answerEphemeral, messageBody } from "../respond.ts";
 
 export interface CardDeps {
   client: Client;
