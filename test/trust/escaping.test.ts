@@ -164,13 +164,12 @@ describe("every message fits Discord's limits; a json block that would not fit g
     expect(message.content).toBe(
       `<@${agent}> you are assigned **#${number}** (attempt 1 of 3).\nThe json is attached as task-${number}.json (too long for a message).\n**#${number}** · Big one`,
     );
-    const attachments = message.attachments as { filename: string; content_type?: string }[];
+    const attachments = message.attachments as { filename: string; url: string }[];
     expect(attachments.map((a) => a.filename)).toEqual([`task-${number}.json`]);
-    const upload = world.discord.requests.entries.find(
-      (request) =>
-        request.method === "POST" && request.files.some((f) => f.filename === `task-${number}.json`),
-    );
-    const payload = JSON.parse(upload!.files[0]!.data.toString("utf8")) as {
+    // What an agent does: download the attachment from the CDN and read it.
+    const download = await fetch(attachments[0]!.url);
+    expect(download.status).toBe(200);
+    const payload = (await download.json()) as {
       type: string;
       task: { description: string; descriptionTruncated: boolean };
     };

@@ -1,5 +1,6 @@
 import { DiscordApiError } from "../errors.ts";
-import type { UploadedFile } from "../rest/read-body.ts";
+import { bytesOf, type UploadedFile } from "../rest/read-body.ts";
+import type { Cdn } from "../state/cdn.ts";
 import type { World } from "../state/world.ts";
 import type { JsonObject, Snowflake } from "../types.ts";
 
@@ -13,6 +14,7 @@ export const MAX_UPLOAD_BYTES = 10 * 1024 * 1024;
  */
 export function uploadedAttachments(
   world: World,
+  cdn: Cdn,
   channelId: Snowflake,
   files: UploadedFile[],
   body: JsonObject,
@@ -33,14 +35,8 @@ export function uploadedAttachments(
     const id = world.ids.next();
     const slot = /\[(\d+)\]$/.exec(file.field)?.[1];
     const meta = described.find((a) => String(a.id) === (slot ?? String(index)));
-    const url = `https://cdn.discordapp.com/attachments/${channelId}/${id}/${encodeURIComponent(file.filename)}`;
-    const attachment: JsonObject = {
-      id,
-      filename: file.filename,
-      size: file.size,
-      url,
-      proxy_url: url.replace("cdn.discordapp.com", "media.discordapp.net"),
-    };
+    const urls = cdn.put("attachments", channelId, id, file.filename, bytesOf(file), file.contentType);
+    const attachment: JsonObject = { id, filename: file.filename, size: file.size, ...urls };
     if (file.contentType) attachment.content_type = file.contentType;
     if (typeof meta?.description === "string") attachment.description = meta.description;
     return attachment;

@@ -7,8 +7,13 @@ export interface UploadedFile {
   filename: string;
   contentType: string | null;
   size: number;
-  /** The uploaded bytes, so a test can read an attachment as the client that downloads it would. */
-  data: Buffer;
+}
+
+/** The bytes of an uploaded file, kept beside it (not in it) so the request log does not carry them. */
+const uploadedBytes = new WeakMap<UploadedFile, Buffer>();
+
+export function bytesOf(file: UploadedFile): Buffer {
+  return uploadedBytes.get(file) ?? Buffer.alloc(0);
 }
 
 export interface RequestBody {
@@ -40,13 +45,14 @@ function fromMultipart(raw: Buffer, type: string): RequestBody {
   let json: JsonObject = {};
   for (const part of parseMultipart(raw, type)) {
     if (part.filename !== undefined) {
-      files.push({
+      const file: UploadedFile = {
         field: part.name,
         filename: part.filename,
         contentType: part.contentType ?? null,
         size: part.data.length,
-        data: part.data,
-      });
+      };
+      uploadedBytes.set(file, part.data);
+      files.push(file);
     } else if (part.name === "payload_json") {
       try {
         json = { ...json, ...(JSON.parse(part.data.toString("utf8")) as JsonObject) };
