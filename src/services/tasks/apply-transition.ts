@@ -39,7 +39,7 @@ export async function applyTransition(
   effects: Effects,
   d: Decided,
   to: TaskStatus,
-): Promise<{ id: number; alsoChanged: number[] }> {
+): Promise<number> {
   const { task, ctx, now } = d;
   const plan = await planFor(tx, engine, effects, d, to);
   const updated = await updateTask(tx, task, { ...plan.patch, status: to }, now);
@@ -64,8 +64,8 @@ export async function applyTransition(
   // Only a channel with a limit keeps a counter of its live tasks.
   if (d.settings.queueLimit !== null && isLive(task.status) !== isLive(to))
     effects.gateRecount.add(task.channelId);
-  const alsoChanged = to === "done" ? await unblockDependents(tx, effects, ctx, updated, now) : [];
-  return { id: updated.id, alsoChanged };
+  if (to === "done") await unblockDependents(tx, effects, ctx, updated, now);
+  return updated.id;
 }
 
 /** What a planner gets: the decided transition and the helpers its follow-up rows use. */

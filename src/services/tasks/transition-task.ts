@@ -113,12 +113,9 @@ async function attemptTransition(
       if (needsRecheck && (await decideNow(locked)) !== to) throw new RowChanged();
     },
   };
-  const changed = await applyTransition(tx, engine, effects, decided, to);
-  const views = await selectTaskViewsByIds(tx, [changed.id, ...changed.alsoChanged]);
-  return {
-    task: views.find((view) => view.id === changed.id)!,
-    alsoChanged: views.filter((view) => view.id !== changed.id),
-  };
+  const id = await applyTransition(tx, engine, effects, decided, to);
+  const [view] = await selectTaskViewsByIds(tx, [id]);
+  return { task: view! };
 }
 
 export function decisionSettings(settings: ChannelSettingsView): DecisionSettings {
