@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { type Client, Events, type Message, PermissionFlagsBits } from "discord.js";
+import { isWrite, runMentionCommand } from "../../../commands/mentions.ts";
 import { RateLimitedError, UserError } from "../../domain/errors.ts";
 import { databaseFaultOf } from "../../services/database-faults.ts";
 import type { ActionContext, Actor, Permission, TaskView } from "../../services/types.ts";
@@ -9,7 +10,6 @@ import type { DiscordDeps } from "../handler-types.ts";
 import { createInFlight } from "../in-flight.ts";
 import { LIMITS, truncate } from "../render/limits.ts";
 import { type MentionCommand, mentionUsage, parseMentionCommand, stripBotMention } from "./parse-mention.ts";
-import { isWrite, runMentionCommand } from "./run-mention-command.ts";
 
 export interface MentionHandler {
   handle(message: Message): Promise<void>;

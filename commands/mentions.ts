@@ -1,7 +1,7 @@
-import type { ActionContext, TaskService, TaskView } from "../../services/types.ts";
-import { discordTime } from "../render/format.ts";
-import { STATUS_LABELS } from "../render/status-style.ts";
-import type { MentionCommand } from "./parse-mention.ts";
+import type { MentionCommand } from "../src/discord/mentions/parse-mention.ts";
+import { discordTime } from "../src/discord/render/format.ts";
+import { STATUS_LABELS } from "../src/discord/render/status-style.ts";
+import type { ActionContext, TaskService, TaskView } from "../src/services/types.ts";
 
 /** What a command did: one human sentence and the task it concerns (null: none, e.g. queue empty). */
 export interface MentionOutcome {
