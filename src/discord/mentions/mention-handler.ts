@@ -1,12 +1,11 @@
 import { randomBytes } from "node:crypto";
 import { type Client, Events, type Message, PermissionFlagsBits } from "discord.js";
-import { isWrite, runMentionCommand } from "../../../commands/mentions.ts";
 import { RateLimitedError, UserError } from "../../domain/errors.ts";
 import { databaseFaultOf } from "../../services/database-faults.ts";
 import type { ActionContext, Actor, Permission, TaskView } from "../../services/types.ts";
 import { PAYLOAD_VERSION, type ReplyPayload, taskPayload } from "../delivery/agent-payload.ts";
 import { jsonBlock } from "../delivery/json-block.ts";
-import type { DiscordDeps } from "../handler-types.ts";
+import type { DiscordDeps, MentionVerbs } from "../handler-types.ts";
 import { createInFlight } from "../in-flight.ts";
 import { LIMITS, truncate } from "../render/limits.ts";
 import { type MentionCommand, mentionUsage, parseMentionCommand, stripBotMention } from "./parse-mention.ts";
@@ -37,8 +36,10 @@ const PERMISSION_FLAGS: [bigint, Permission][] = [
  * server that mention the bot itself are read (no privileged intent needed); every one gets a reply,
  * with a human line and the agent json block, never silence.
  */
-export function createMentionHandler(deps: DiscordDeps & { client: Client }): MentionHandler {
-  const { client, log, services, cache } = deps;
+export function createMentionHandler(
+  deps: DiscordDeps & { client: Client; verbs: MentionVerbs },
+): MentionHandler {
+  const { client, log, services, cache, verbs } = deps;
   const inFlight = createInFlight();
 
   async function answer(message: Message<true>, text: string, actor: Actor): Promise<Answer> {
@@ -63,11 +64,11 @@ export function createMentionHandler(deps: DiscordDeps & { client: Client }): Me
       source: "mention",
     };
     try {
-      if (isWrite(command)) {
+      if (verbs.isWrite(command)) {
         const decision = await cache.rateLimiter.take(`${ctx.guildId}:${actor.userId}`);
         if (!decision.allowed) throw new RateLimitedError(decision.retryAfterMs);
       }
-      const outcome = await runMentionCommand(services.tasks, ctx, command);
+      const outcome = await verbs.run(services.tasks, ctx, command);
       return { command: command.name, ok: true, ...outcome };
     } catch (thrown) {
       const error = databaseFaultOf(thrown) ?? thrown;
