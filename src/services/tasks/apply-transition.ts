@@ -11,10 +11,22 @@ import type { TaskRow } from "../../store/schema.ts";
 import { countLiveTasks, type TaskPatch, updateTask } from "../../store/tasks.ts";
 import type { Effects } from "../effects.ts";
 import type { Engine } from "../engine.ts";
-import type { TaskAction } from "../types.ts";
+import type { ActionContext, ChannelSettingsView, TaskAction } from "../types.ts";
 import { recordChange, target } from "./record-change.ts";
-import type { Decided } from "./transition-task.ts";
 import { unblockDependents } from "./unblock-dependents.ts";
+
+/** An allowed transition, decided on the row as read (transition-task.ts), ready to be written. */
+export interface Decided {
+  ctx: ActionContext;
+  task: TaskRow;
+  settings: ChannelSettingsView;
+  action: TaskAction;
+  text: string | undefined;
+  assigneeId: string | undefined;
+  now: Date;
+  /** Runs under the row lock, right after the version-checked update: the checks that read other rows. */
+  recheck(tx: Tx): Promise<void>;
+}
 
 interface Plan {
   patch: TaskPatch;
