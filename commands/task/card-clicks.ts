@@ -1,6 +1,6 @@
 import { type ButtonInteraction, MessageFlags, type ModalMessageModalSubmitInteraction } from "discord.js";
 import { cardDepsOf } from "../../src/discord/card-deps.ts";
-import { renderCardFor } from "../../src/discord/cards.ts";
+import { refreshCard, renderCardFor } from "../../src/discord/cards.ts";
 import type { HandlerContext } from "../../src/discord/handler-types.ts";
 import { discordTime, userMention } from "../../src/discord/render/format.ts";
 import { STATUS_LABELS } from "../../src/discord/render/status-style.ts";
@@ -60,12 +60,23 @@ async function showCard(interaction: CardInteraction, ctx: HandlerContext, task:
   const messageId = interaction.message.id;
   let shown = task;
   for (let attempt = 0; attempt < 3; attempt += 1) {
+    const before = await cards.find(shown.id);
     const recorded = await cards.markRendered(shown.id, messageId, shown.version);
     if (recorded === "newer") {
       shown = await ctx.services.tasks.get(shown.guildId, shown.number);
       continue;
     }
-    await interaction.editReply(messageBody(await renderCardFor(cardDepsOf(ctx), shown)));
+    try {
+      await interaction.editReply(messageBody(await renderCardFor(cardDepsOf(ctx), shown)));
+    } catch (error) {
+      // The card still shows what it showed: give the version back (the dispatcher may already have
+      // skipped its edit, finding it recorded) and edit the card the dispatcher's way, over the channel.
+      if (recorded === "marked" && before) {
+        await cards.restoreVersion(shown.id, shown.version, before.renderedVersion).catch(() => undefined);
+        await refreshCard(cardDepsOf(ctx), shown).catch(() => undefined);
+      }
+      throw error;
+    }
     if (recorded === "not_live" || !(await cards.supersededWhileSending(shown.id, shown.version))) return;
     shown = await ctx.services.tasks.get(shown.guildId, shown.number);
   }
