@@ -1,6 +1,6 @@
 import type { ChatInputCommandInteraction } from "discord.js";
-import { cardDepsOf } from "../../src/discord/card-deps.ts";
-import { replyWithNewCard } from "../../src/discord/cards.ts";
+import { cardDepsOf } from "../../src/discord/cards/card-deps.ts";
+import { replyWithNew } from "../../src/discord/cards/reply-with-new.ts";
 import type { HandlerContext } from "../../src/discord/handler-types.ts";
 import { answerEphemeral, deferWhenSlow } from "../../src/discord/respond.ts";
 import { ValidationError } from "../../src/domain/errors.ts";
@@ -32,5 +32,5 @@ export async function createTask(
     await answerEphemeral(interaction, `Created **#${task.number}**; its card is on its way to the channel.`);
     return;
   }
-  await replyWithNewCard(interaction, task, cardDepsOf(ctx));
+  await replyWithNew(interaction, task, cardDepsOf(ctx));
 }

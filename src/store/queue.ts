@@ -1,5 +1,6 @@
 import { and, asc, eq, sql } from "drizzle-orm";
 import type { Queryable, Tx } from "./database.ts";
+import { eligibleOpenTask } from "./eligibility.ts";
 import { queryRows, toIso } from "./raw.ts";
 import { type TaskRow, tasks } from "./schema.ts";
 import { selectTaskViews, type TaskViewRecord } from "./task-views.ts";
@@ -36,17 +37,14 @@ export async function lockNextEligible(
       and(
         eq(tasks.channelId, query.channelId),
         eq(tasks.guildId, query.guildId),
-        eq(tasks.status, "open"),
+        eligibleOpenTask('"tasks"', sql`${query.now.toISOString()}::timestamptz`),
         sql`(${tasks.assigneeId} IS NULL OR ${tasks.assigneeId} = ${query.userId})`,
-        sql`(${tasks.nextAttemptAt} IS NULL OR ${tasks.nextAttemptAt} <= ${query.now.toISOString()}::timestamptz)`,
         query.agentLabels.length > 0
           ? sql`${tasks.labels} <@ ${sql.param(query.agentLabels)}::text[]`
           : undefined,
         query.wantLabels.length > 0
           ? sql`${tasks.labels} && ${sql.param(query.wantLabels)}::text[]`
           : undefined,
-        sql`NOT EXISTS (SELECT 1 FROM task_dependencies d JOIN tasks dt ON dt.id = d.depends_on_id
-              WHERE d.task_id = ${tasks.id} AND dt.status <> 'done')`,
       ),
     )
     .orderBy(asc(tasks.priorityRank), asc(tasks.createdAt), asc(tasks.id))
