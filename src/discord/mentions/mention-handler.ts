@@ -5,11 +5,10 @@ import { databaseFaultOf } from "../../services/database-faults.ts";
 import type { ActionContext, Actor, Permission, TaskView } from "../../services/types.ts";
 import { agentMessage } from "../delivery/agent-message.ts";
 import { PAYLOAD_VERSION, type ReplyPayload, taskPayload } from "../delivery/agent-payload.ts";
-import type { DiscordDeps } from "../handler-types.ts";
+import type { DiscordDeps, MentionVerbs } from "../handler-types.ts";
 import { createInFlight } from "../in-flight.ts";
 import { refusalText, titleText } from "../render/format.ts";
 import { type MentionCommand, mentionUsage, parseMentionCommand, stripBotMention } from "./parse-mention.ts";
-import { isWrite, runMentionCommand } from "./run-mention-command.ts";
 
 export interface MentionHandler {
   handle(message: Message): Promise<void>;
@@ -37,8 +36,10 @@ const PERMISSION_FLAGS: [bigint, Permission][] = [
  * server that mention the bot itself are read (no privileged intent needed); every one gets a reply,
  * with a human line and the agent json block, never silence.
  */
-export function createMentionHandler(deps: DiscordDeps & { client: Client }): MentionHandler {
-  const { client, log, services, cache } = deps;
+export function createMentionHandler(
+  deps: DiscordDeps & { client: Client; verbs: MentionVerbs },
+): MentionHandler {
+  const { client, log, services, cache, verbs } = deps;
   const inFlight = createInFlight();
 
   async function answer(message: Message<true>, text: string, actor: Actor): Promise<Answer> {
@@ -63,10 +64,10 @@ export function createMentionHandler(deps: DiscordDeps & { client: Client }): Me
       source: "mention",
     };
     try {
-      const limiter = isWrite(command) ? cache.rateLimiter : cache.readRateLimiter;
+      const limiter = verbs.isWrite(command) ? cache.rateLimiter : cache.readRateLimiter;
       const decision = await limiter.take(`${ctx.guildId}:${actor.userId}`);
       if (!decision.allowed) throw new RateLimitedError(decision.retryAfterMs);
-      const outcome = await runMentionCommand(services.tasks, ctx, command);
+      const outcome = await verbs.run(services.tasks, ctx, command);
       return { command: command.name, ok: true, ...outcome };
     } catch (thrown) {
       const error = databaseFaultOf(thrown) ?? thrown;

@@ -1,16 +1,8 @@
-import type { ActionContext, TaskService, TaskView } from "../../services/types.ts";
-import { discordTime, inlineCode } from "../render/format.ts";
-import { STATUS_LABELS } from "../render/status-style.ts";
-import type { MentionCommand } from "./parse-mention.ts";
-
-/**
- * What a command did: one human sentence in the bot's words only (the reply adds the task's title after
- * its json block) and the task it concerns (null: none, e.g. queue empty).
- */
-export interface MentionOutcome {
-  message: string;
-  task: TaskView | null;
-}
+import type { MentionOutcome } from "../src/discord/handler-types.ts";
+import type { MentionCommand } from "../src/discord/mentions/parse-mention.ts";
+import { discordTime, inlineCode } from "../src/discord/render/format.ts";
+import { STATUS_LABELS } from "../src/discord/render/status-style.ts";
+import type { ActionContext, TaskService, TaskView } from "../src/services/types.ts";
 
 /** Commands that change something: rate limited like slash writes. */
 export function isWrite(command: MentionCommand): boolean {
