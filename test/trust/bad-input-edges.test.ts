@@ -11,7 +11,7 @@ beforeAll(async () => {
   const card = await createTask(bot, { userId: "alice" }, { title: "Existing task", assignee: "alice" });
   cardId = card.id;
   await settled();
-});
+}, 60_000);
 
 /** The create's card outbox row is sent (the dispatcher would otherwise change it mid-comparison). */
 async function settled(): Promise<void> {

@@ -14,7 +14,7 @@ describe.each([
   beforeAll(async () => {
     bot = await bootBot({ world: TEAM_WORLD, database, rateLimitReads: 4, rateLimitWrites: 1000 });
     await createTask(bot, { userId: "alice" }, { title: "Write the onboarding docs" });
-  });
+  }, 60_000);
   afterAll(async () => {
     await bot?.stop();
   });
@@ -84,7 +84,7 @@ describe("list and search totals are capped: a LIMITed count, shown as 1,000+", 
     await bot.app.database.db.execute(sql`
       INSERT INTO tasks (guild_id, channel_id, number, title, created_by)
       SELECT ${guildId}, ${channelId}, n, 'Bulk seed ' || n, ${creator} FROM generate_series(2, 1101) AS n`);
-  });
+  }, 60_000);
   afterAll(async () => {
     await bot?.stop();
   });
