@@ -66,12 +66,12 @@ async function showCard(interaction: CardInteraction, ctx: HandlerContext, task:
   for (let attempt = 0; attempt < 3; attempt += 1) {
     const recorded = await markCardRendered(db, shown.id, messageId, shown.version);
     if (recorded === "newer") {
-      shown = await ctx.services.tasks.get(shown.guildId, shown.number);
+      shown = await ctx.services.tasks.get(ctx.action, shown.number);
       continue;
     }
     await interaction.editReply(messageBody(await renderCardFor(cardDepsOf(ctx), shown)));
     if (recorded === "not_live" || !(await supersededWhileSending(db, shown.id, shown.version))) return;
-    shown = await ctx.services.tasks.get(shown.guildId, shown.number);
+    shown = await ctx.services.tasks.get(ctx.action, shown.number);
   }
 }
 
@@ -83,7 +83,7 @@ export async function refreshStaleCard(
   reason?: string,
 ): Promise<void> {
   if (!interaction.deferred && !interaction.replied) await deferComponentUpdate(interaction);
-  const task = await ctx.services.tasks.get(header.guildId, header.number);
+  const task = await ctx.services.tasks.get(ctx.action, header.number);
   await showCard(interaction, ctx, task);
   await interaction.followUp({
     ...messageBody({ content: staleNotice(task, reason) }),

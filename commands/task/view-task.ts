@@ -8,9 +8,9 @@ import { answerEphemeral } from "../../src/discord/respond.ts";
 
 /** `/task view`: the card, for the actor only, with a link to the live one. */
 export async function viewTask(interaction: ChatInputCommandInteraction, ctx: HandlerContext): Promise<void> {
-  const task = await ctx.services.tasks.get(ctx.action.guildId, interaction.options.getInteger("task", true));
+  const task = await ctx.services.tasks.get(ctx.action, interaction.options.getInteger("task", true));
   const [card, live] = await Promise.all([
-    renderCardFor(cardDepsOf(ctx), task),
+    renderCardFor(cardDepsOf(ctx), task, { forReader: true }),
     findCard(ctx.database.db, task.id),
   ]);
   const content =

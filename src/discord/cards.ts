@@ -9,7 +9,9 @@ import {
 } from "discord.js";
 import type { Logger } from "../log.ts";
 import type { SettingsService, TaskView } from "../services/types.ts";
+import { redactRefs } from "../services/visibility.ts";
 import type { Database } from "../store/database.ts";
+import { publicAudience } from "./actor.ts";
 import {
   claimCardPosting,
   claimCardVersion,
@@ -43,17 +45,25 @@ export type RefreshOutcome = "edited" | "posted" | "current" | "pending" | "gone
 /** How long a new task's card is left to the creating interaction (it must answer within 3 s). */
 export const NEW_CARD_REPLY_GRACE_MS = 10_000;
 
-/** The card as the channel's settings want it (Submit for review vs Mark done), names from the client's cache. */
+/**
+ * The card as the channel's settings want it (Submit for review vs Mark done), names from the client's
+ * cache. A card is public unless `forReader` (an ephemeral answer to a reader the service already
+ * redacted for): related tasks the channel's readers may not see show as "#N (private)".
+ */
 export async function renderCardFor(
   deps: CardDeps,
-  view: TaskView,
-  options: { withButtons?: boolean } = {},
+  task: TaskView,
+  options: { withButtons?: boolean; forReader?: boolean } = {},
 ): Promise<RenderedCard> {
+  const { forReader, ...cardOptions } = options;
+  const view = forReader
+    ? task
+    : redactRefs(task, publicAudience(deps.client.guilds.cache.get(task.guildId), task.channelId));
   const settings = await deps.settings.get(view.guildId, view.channelId);
   return renderTaskCard(view, {
     requireReview: settings.requireReview,
     nameOf: nameResolver(deps.client, view.guildId),
-    ...options,
+    ...cardOptions,
   });
 }
 

@@ -1,6 +1,7 @@
 import { sql } from "drizzle-orm";
 import { UserError } from "../domain/errors.ts";
 import type { Logger } from "../log.ts";
+import { actorEverywhere } from "../services/actors.ts";
 import type { TaskService } from "../services/types.ts";
 import type { Database } from "../store/database.ts";
 import { queryRows } from "../store/raw.ts";
@@ -146,7 +147,7 @@ async function assign(
       {
         guildId,
         channelId: task.channel_id,
-        actor: { userId, roleIds: [], permissions: ["manage_channels"], isBot: true },
+        actor: actorEverywhere({ userId, permissions: ["manage_channels"], isBot: true }),
         source: "system",
       },
       { number: Number(task.number), action: "assign", assigneeId, expectedVersion: Number(task.version) },

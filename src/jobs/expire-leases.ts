@@ -1,6 +1,7 @@
 import { sql } from "drizzle-orm";
 import { ConflictError, UserError } from "../domain/errors.ts";
 import type { Logger } from "../log.ts";
+import { actorEverywhere } from "../services/actors.ts";
 import type { TaskService } from "../services/types.ts";
 import type { Database } from "../store/database.ts";
 
@@ -62,7 +63,7 @@ async function failExpired(deps: ExpireLeasesDeps, userId: string, lease: Expire
       {
         guildId: lease.guild_id,
         channelId: lease.channel_id,
-        actor: { userId, roleIds: [], permissions: [], isBot: true },
+        actor: actorEverywhere({ userId, isBot: true }),
         source: "system",
       },
       {

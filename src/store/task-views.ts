@@ -1,15 +1,17 @@
 import { type SQL, sql } from "drizzle-orm";
 import type { Priority, TaskStatus } from "../domain/task-states.ts";
-import type { TaskRef, TaskView } from "../domain/task-view.ts";
+import type { LinkedTaskRef, TaskView } from "../domain/task-view.ts";
 import type { Queryable } from "./database.ts";
 import { fromJson, queryRows, toIso } from "./raw.ts";
 
 /** Rows as the services hand them out: the store builds TaskViews directly. */
-export type RefRecord = TaskRef;
+export type RefRecord = LinkedTaskRef;
 export type TaskViewRecord = TaskView;
 
 const ref = (alias: string) =>
-  sql.raw(`json_build_object('number', ${alias}.number, 'title', ${alias}.title, 'status', ${alias}.status)`);
+  sql.raw(
+    `json_build_object('number', ${alias}.number, 'title', ${alias}.title, 'status', ${alias}.status, 'channelId', ${alias}.channel_id)`,
+  );
 
 const TASK_COLUMNS = sql.raw(
   [

@@ -1,5 +1,5 @@
 import { decide } from "../../domain/decide.ts";
-import { actorForTaskChannel } from "../../domain/roles.ts";
+import { actorInChannel } from "../../domain/roles.ts";
 import { parseInput } from "../../domain/validation/parse.ts";
 import { actionContextSchema, transitionSchema } from "../../domain/validation/task-inputs.ts";
 import { findChannelSettings } from "../../store/channel-settings.ts";
@@ -7,6 +7,7 @@ import { findTaskByNumber } from "../../store/tasks.ts";
 import type { Engine } from "../engine.ts";
 import { toSettingsView } from "../settings/settings-view.ts";
 import type { ActionContext, TransitionInput } from "../types.ts";
+import { requireWritable } from "../visibility.ts";
 import { refusalError, staleVersion } from "./explain-refusal.ts";
 import { noSuchTask } from "./load-task.ts";
 import { decisionSettings } from "./transition-task.ts";
@@ -25,6 +26,7 @@ export async function checkTransition(
   const input = parseInput(transitionSchema, raw);
   const task = await findTaskByNumber(engine.db, ctx.guildId, input.number);
   if (!task) throw noSuchTask(input.number);
+  const rights = requireWritable(ctx, task);
   if (input.expectedVersion !== undefined && input.expectedVersion !== task.version) {
     throw await staleVersion(engine.db, task, input.action);
   }
@@ -33,18 +35,12 @@ export async function checkTransition(
     task.guildId,
     task.channelId,
   );
-  const decision = decide(
-    task,
-    input.action,
-    actorForTaskChannel(ctx.actor, ctx.channelId, task.channelId),
-    decisionSettings(settings),
-    {
-      now: engine.now(),
-      system: ctx.source === "system",
-      assigneeId: input.assigneeId,
-      text: input.text,
-    },
-  );
+  const decision = decide(task, input.action, actorInChannel(ctx.actor, rights), decisionSettings(settings), {
+    now: engine.now(),
+    system: ctx.source === "system",
+    assigneeId: input.assigneeId,
+    text: input.text,
+  });
   if (!decision.ok && decision.kind !== "invalid") {
     throw await refusalError(engine.db, task, input.action, decision);
   }

@@ -20,6 +20,7 @@ import type { Engine } from "../engine.ts";
 import { mutate } from "../mutate.ts";
 import { readChannelSettings } from "../settings/settings-view.ts";
 import type { ActionContext, CreateTaskInput, TaskView } from "../types.ts";
+import { requireReferable, requireSendIn, viewFor } from "../visibility.ts";
 import { requireTask } from "./load-task.ts";
 import { newTaskView } from "./new-task-view.ts";
 import { recordChange, target } from "./record-change.ts";
@@ -36,6 +37,7 @@ export async function createTask(
 ): Promise<TaskView> {
   const ctx = parseInput(actionContextSchema, rawCtx);
   const input = parseInput(createTaskSchema(engine.now()), raw);
+  requireSendIn(ctx, ctx.channelId);
   const { gate } = engine.cache;
   const settings = await readChannelSettings(engine, ctx.guildId, ctx.channelId);
   const limit = settings.queueLimit;
@@ -62,7 +64,7 @@ export async function createTask(
     throw error;
   }
   engine.log.debug({ guildId: ctx.guildId, number: view.number }, "task created");
-  return view;
+  return viewFor(ctx, view);
 }
 
 /** Relatives are looked up (and share-locked) before the channel lock, so the lock is held briefly. */
@@ -75,6 +77,7 @@ async function insertNewTask(
 ): Promise<TaskView> {
   const parent =
     input.parentNumber === undefined ? null : await requireTask(tx, ctx.guildId, input.parentNumber, "share");
+  if (parent) requireReferable(ctx, parent);
   if (parent && !isLive(parent.status)) {
     throw new InvalidTransitionError(
       `#${parent.number} is ${statusWords(parent.status)}; reopen it before adding subtasks.`,
@@ -82,8 +85,11 @@ async function insertNewTask(
   }
   // Share locks: a dependency can't become done between this check and the commit without seeing the edge.
   const dependencies: TaskRow[] = [];
-  for (const number of input.dependsOn)
-    dependencies.push(await requireTask(tx, ctx.guildId, number, "share"));
+  for (const number of input.dependsOn) {
+    const dependency = await requireTask(tx, ctx.guildId, number, "share");
+    requireReferable(ctx, dependency);
+    dependencies.push(dependency);
+  }
   const waiting = dependencies.some((dependency) => dependency.status !== "done");
 
   const settings = await lockChannelSettings(tx, ctx.guildId, ctx.channelId);

@@ -1,5 +1,5 @@
 import { type DecisionExtra, type DecisionSettings, decide } from "../../domain/decide.ts";
-import { actorForTaskChannel } from "../../domain/roles.ts";
+import { actorInChannel } from "../../domain/roles.ts";
 import type { DomainAction } from "../../domain/transitions.ts";
 import { parseInput } from "../../domain/validation/parse.ts";
 import { actionContextSchema, transitionSchema } from "../../domain/validation/task-inputs.ts";
@@ -14,6 +14,7 @@ import type { Engine } from "../engine.ts";
 import { mutate } from "../mutate.ts";
 import { toSettingsView } from "../settings/settings-view.ts";
 import type { ActionContext, ChannelSettingsView, TransitionInput, TransitionResult } from "../types.ts";
+import { requireWritable, viewFor } from "../visibility.ts";
 import { applyTransition, RowChanged } from "./apply-transition.ts";
 import { refusalError, staleVersion } from "./explain-refusal.ts";
 import { noSuchTask } from "./load-task.ts";
@@ -56,6 +57,7 @@ export async function transitionTask(
       if (input.expectedVersion === undefined && attempt < MAX_ATTEMPTS) continue;
       const fresh = await findTaskByNumber(engine.db, ctx.guildId, input.number);
       if (!fresh) throw noSuchTask(input.number);
+      requireWritable(ctx, fresh);
       throw await staleVersion(engine.db, fresh, input.action);
     }
   }
@@ -71,6 +73,7 @@ async function attemptTransition(
   const now = engine.now();
   const task = await findTaskByNumber(tx, ctx.guildId, input.number);
   if (!task) throw noSuchTask(input.number);
+  const rights = requireWritable(ctx, task);
   if (input.expectedVersion !== undefined && input.expectedVersion !== task.version) {
     throw await staleVersion(tx, task, input.action);
   }
@@ -84,7 +87,7 @@ async function attemptTransition(
     const decision = decide(
       task,
       input.action,
-      actorForTaskChannel(ctx.actor, ctx.channelId, task.channelId),
+      actorInChannel(ctx.actor, rights),
       decisionSettings(settings),
       {
         ...extra,
@@ -113,7 +116,7 @@ async function attemptTransition(
   const changed = await applyTransition(tx, engine, effects, decided, to);
   const views = await selectTaskViewsByIds(tx, [changed.id, ...changed.alsoChanged]);
   return {
-    task: views.find((view) => view.id === changed.id)!,
+    task: viewFor(ctx, views.find((view) => view.id === changed.id)!),
     alsoChanged: views.filter((view) => view.id !== changed.id),
   };
 }
