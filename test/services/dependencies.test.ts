@@ -92,13 +92,14 @@ describe.each(DRIVERS)("dependencies and subtasks (%s)", (driver) => {
     await h.tasks.create(s.ctx(s.creator), { title: "Ship build", parentNumber: 1 });
     const parent = await h.tasks.get(systemReader(s.guildId), 1);
     expect(parent.subtasks).toEqual([
-      { number: 2, title: "Write copy", status: "open" },
-      { number: 3, title: "Ship build", status: "open" },
+      { number: 2, title: "Write copy", status: "open", channelId: s.channelId },
+      { number: 3, title: "Ship build", status: "open", channelId: s.channelId },
     ]);
     expect((await h.tasks.get(systemReader(s.guildId), 2)).parent).toEqual({
       number: 1,
       title: "Launch",
       status: "open",
+      channelId: s.channelId,
     });
 
     await h.tasks.transition(s.ctx(s.member), { number: 1, action: "claim" });
