@@ -79,10 +79,11 @@ async function editGraph(
     // Both numbers resolve inside ctx's guild only: an edge can never cross guilds.
     const on = await requireTask(tx, ctx.guildId, onNumber, "share");
     const task = await requireTask(tx, ctx.guildId, number);
-    await requireAllowed(tx, ctx, task, action, now);
+    requireVisible(ctx, task);
     // Waiting on a task is a change to it too (it blocks this one's approval); letting go only needs to see it.
     if (action === "add_dependency") requireReferable(ctx, on);
     else requireVisible(ctx, on);
+    await requireAllowed(tx, ctx, task, action, now);
     const patch = await edit(tx, task, on, now);
     const updated = (await updateTask(tx, task, patch, now)) ?? task;
     const kind = action === "add_dependency" ? "dependency_added" : "dependency_removed";

@@ -36,8 +36,9 @@ export async function editTask(
     const task = await requireTask(tx, ctx.guildId, number);
     requireWritable(ctx, task);
     if (version !== undefined && version !== task.version) throw await staleVersion(tx, task, "edit");
-    await requireAllowed(tx, ctx, task, "edit", now);
+    // The new parent is checked first: a task you cannot see is unknown, whoever you are here.
     const { patch, changes } = await diff(tx, ctx, task, values);
+    await requireAllowed(tx, ctx, task, "edit", now);
     if (Object.keys(changes).length === 0) return requireView(tx, ctx.guildId, number);
     const updated = await updateTask(tx, task, patch, now);
     if (!updated) throw new InvalidTransitionError(`#${number} changed while you edited it; look again.`);
