@@ -58,21 +58,21 @@ describe.each(DRIVERS)("a task in a channel you cannot view does not exist for y
     const { outsider, at } = await privateScene();
     const before = await h.snapshot();
     const ctx = at(outsider);
-    const attempts: Promise<unknown>[] = [
-      h.tasks.transition(ctx, { number: 2, action: "claim" }),
-      h.tasks.transition(ctx, { number: 2, action: "start" }),
-      h.tasks.transition(ctx, { number: 2, action: "block", text: "why" }),
-      h.tasks.transition(ctx, { number: 2, action: "cancel" }),
-      h.tasks.transition(ctx, { number: 2, action: "claim", expectedVersion: 99 }),
-      h.tasks.checkTransition(ctx, { number: 2, action: "request_rework" }),
-      h.tasks.edit(ctx, 2, { title: "Mine now" }),
-      h.tasks.edit(ctx, 2, { title: "Mine now" }, 99),
-      h.tasks.comment(ctx, 2, "peek"),
-      h.tasks.progress(ctx, 2, "peek"),
-      h.tasks.addDependency(ctx, 2, 1),
-      h.tasks.removeDependency(ctx, 3, 2),
+    const attempts: (() => Promise<unknown>)[] = [
+      () => h.tasks.transition(ctx, { number: 2, action: "claim" }),
+      () => h.tasks.transition(ctx, { number: 2, action: "start" }),
+      () => h.tasks.transition(ctx, { number: 2, action: "block", text: "why" }),
+      () => h.tasks.transition(ctx, { number: 2, action: "cancel" }),
+      () => h.tasks.transition(ctx, { number: 2, action: "claim", expectedVersion: 99 }),
+      () => h.tasks.checkTransition(ctx, { number: 2, action: "request_rework" }),
+      () => h.tasks.edit(ctx, 2, { title: "Mine now" }),
+      () => h.tasks.edit(ctx, 2, { title: "Mine now" }, 99),
+      () => h.tasks.comment(ctx, 2, "peek"),
+      () => h.tasks.progress(ctx, 2, "peek"),
+      () => h.tasks.addDependency(ctx, 2, 1),
+      () => h.tasks.removeDependency(ctx, 3, 2),
     ];
-    for (const attempt of attempts) await expect(attempt).rejects.toMatchObject(NO_SUCH(2));
+    for (const attempt of attempts) await expect(attempt()).rejects.toMatchObject(NO_SUCH(2));
     expect(await h.snapshot()).toEqual(before);
   });
 
@@ -142,6 +142,17 @@ describe.each(DRIVERS)("a task in a channel you cannot view does not exist for y
     ]);
     const listed = await h.tasks.list(at(outsider), { status: "all" });
     expect(JSON.stringify(listed)).not.toContain("Salary");
+  });
+
+  it("a refusal names a private subtask by number only, without its status", async () => {
+    const { s, general, outsider, at } = await privateScene();
+    const reviewer = memberIn({ [general]: "send" }, { roleIds: [s.reviewerRoleId] });
+    await h.tasks.transition(at(outsider), { number: 1, action: "claim" });
+    await h.tasks.transition(at(outsider), { number: 1, action: "start" });
+    await h.tasks.transition(at(outsider), { number: 1, action: "submit" });
+    await expect(h.tasks.transition(at(reviewer), { number: 1, action: "approve" })).rejects.toMatchObject({
+      message: "#1 can't be done while its subtasks are live: #2 (private). Finish or cancel them first.",
+    });
   });
 
   it("a mention answers only about tasks of the message's channel, or the author's own", async () => {

@@ -1,5 +1,6 @@
 import { type DecisionExtra, type DecisionSettings, decide } from "../../domain/decide.ts";
 import { actorInChannel } from "../../domain/roles.ts";
+import type { PlacedStatusRef } from "../../domain/task-states.ts";
 import type { DomainAction } from "../../domain/transitions.ts";
 import { parseInput } from "../../domain/validation/parse.ts";
 import { actionContextSchema, transitionSchema } from "../../domain/validation/task-inputs.ts";
@@ -14,7 +15,7 @@ import type { Engine } from "../engine.ts";
 import { mutate } from "../mutate.ts";
 import { toSettingsView } from "../settings/settings-view.ts";
 import type { ActionContext, ChannelSettingsView, TransitionInput, TransitionResult } from "../types.ts";
-import { requireWritable, viewFor } from "../visibility.ts";
+import { canSee, requireWritable, viewFor } from "../visibility.ts";
 import { applyTransition, RowChanged } from "./apply-transition.ts";
 import { refusalError, staleVersion } from "./explain-refusal.ts";
 import { noSuchTask } from "./load-task.ts";
@@ -83,7 +84,7 @@ async function attemptTransition(
     task.channelId,
   );
   const decideNow = async (q: Queryable) => {
-    const extra = await loadExtra(q, task, input.action, now);
+    const extra = await loadExtra(q, ctx, task, input.action, now);
     const decision = decide(
       task,
       input.action,
@@ -133,14 +134,19 @@ export function decisionSettings(settings: ChannelSettingsView): DecisionSetting
 /** What the rules need beyond the row. */
 async function loadExtra(
   q: Queryable,
+  ctx: ActionContext,
   task: TaskRow,
   action: DomainAction,
   now: Date,
 ): Promise<DecisionExtra> {
   const extra: DecisionExtra = { now };
-  if (action === "approve" || action === "submit") extra.liveSubtasks = await liveSubtasks(q, task.id);
+  // A refusal names related tasks; one the actor cannot see is named without its status.
+  const placed = (refs: PlacedStatusRef[]) =>
+    refs.map((ref) => (canSee(ctx, { ...ref, assigneeId: null }) ? ref : { ...ref, hidden: true }));
+  if (action === "approve" || action === "submit")
+    extra.liveSubtasks = placed(await liveSubtasks(q, task.id));
   if (action === "unblock" || action === "reopen")
-    extra.openDependencies = await openDependencies(q, task.id);
+    extra.openDependencies = placed(await openDependencies(q, task.id));
   if (action === "reopen" && task.parentId !== null) {
     // A share lock: a concurrent approval of the parent waits for this reopen and then sees it live.
     const parent = await lockTaskById(q as Tx, task.parentId, "share");
