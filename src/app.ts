@@ -1,7 +1,6 @@
 import { type Client, Events } from "discord.js";
 import { commands, componentRoutes } from "../commands/index.ts";
 import { createCache } from "./cache/create-cache.ts";
-import { type GateDriftJob, startGateDriftCheck } from "./cache/gate-drift-job.ts";
 import type { Cache } from "./cache/types.ts";
 import type { Config } from "./config.ts";
 import { createDiscordClient } from "./discord/client.ts";
@@ -10,16 +9,16 @@ import {
   type StartOutboxDispatcherOptions,
   startOutboxDispatcher,
 } from "./discord/delivery/start-outbox-dispatcher.ts";
-import type { Services } from "./discord/handler-types.ts";
 import { registerInteractionMetrics } from "./discord/interaction-metrics.ts";
 import { createMentionHandler, registerMentionCommands } from "./discord/mentions/mention-handler.ts";
 import { createInteractionRouter, type InteractionRouter } from "./discord/router.ts";
 import { checkHealth } from "./http/health.ts";
 import { createMetricsRegistry, registerCacheMetrics } from "./http/metrics.ts";
 import { type HttpServer, startHttpServer } from "./http/server.ts";
+import { type GateDriftJob, startGateDriftCheck } from "./jobs/gate-drift-job.ts";
 import { type Jobs, type JobsOptions, startJobs } from "./jobs/start-jobs.ts";
 import type { Logger } from "./log.ts";
-import { createAgentService, createSettingsService, createTaskService } from "./services/index.ts";
+import { createServices, type Services } from "./services/services.ts";
 import type { ServiceDeps } from "./services/types.ts";
 import { type Database, embeddedDataDir, openDatabase } from "./store/database.ts";
 import { runMigrations } from "./store/migrate.ts";
@@ -76,11 +75,7 @@ export async function createApp(options: AppOptions): Promise<App> {
       rateLimit: { capacity: config.RATE_LIMIT_WRITES, windowSeconds: config.RATE_LIMIT_WINDOW_SECONDS },
     }));
   const serviceDeps: ServiceDeps = { ...options.engine, database, cache, log };
-  const services: Services = {
-    tasks: createTaskService(serviceDeps),
-    settings: createSettingsService(serviceDeps),
-    agents: createAgentService(serviceDeps),
-  };
+  const services = createServices(serviceDeps);
 
   const registry = createMetricsRegistry();
   registerCacheMetrics(registry, cache);
@@ -89,21 +84,20 @@ export async function createApp(options: AppOptions): Promise<App> {
     client,
     services,
     cache,
-    database,
     log,
     commands,
     components: componentRoutes,
     onAnswered: registerInteractionMetrics(registry),
   });
   client.on(Events.InteractionCreate, (interaction) => void router.handle(interaction));
-  const mentions = createMentionHandler({ client, services, cache, database, log });
+  const mentions = createMentionHandler({ client, services, cache, log });
   registerMentionCommands(client, mentions);
   let outbox: OutboxDispatcher | undefined;
   let jobs: Jobs | undefined;
   let gateDrift: GateDriftJob | undefined;
 
   let http: HttpServer | undefined;
-  const health = () => checkHealth({ database, cache, gatewayReady: () => client.isReady() });
+  const health = () => checkHealth({ health: services.health, cache, gatewayReady: () => client.isReady() });
 
   return {
     client,
@@ -122,7 +116,6 @@ export async function createApp(options: AppOptions): Promise<App> {
       await client.login(config.DISCORD_TOKEN);
       await ready;
       outbox = startOutboxDispatcher({
-        database,
         cache,
         log,
         client,
@@ -132,15 +125,13 @@ export async function createApp(options: AppOptions): Promise<App> {
         ...options.delivery,
       });
       jobs = startJobs({
-        database,
-        tasks: services.tasks,
+        jobs: services.jobs,
         log,
         systemUserId: () => client.user?.id,
         signals: cache.signals,
-        now: options.engine?.now,
         ...options.jobs,
       });
-      gateDrift = startGateDriftCheck({ database, gate: cache.gate, log });
+      gateDrift = startGateDriftCheck({ gate: services.gate, log });
       log.info(
         {
           user: client.user?.tag,

@@ -1,8 +1,8 @@
 import type { ChatInputCommandInteraction } from "discord.js";
 import type { HandlerContext } from "../../src/discord/handler-types.ts";
 import { userMention } from "../../src/discord/render/format.ts";
+import type { Priority } from "../../src/domain/task-states.ts";
 import type { ListFilters } from "../../src/services/types.ts";
-import type { Priority } from "../../src/store/schema.ts";
 import type { STATUS_FILTERS } from "../tasks.ts";
 import { showFirstPage } from "./first-page.ts";
 

@@ -2,5 +2,5 @@ import type { CardDeps } from "./cards.ts";
 import type { HandlerContext } from "./handler-types.ts";
 
 export function cardDepsOf(ctx: HandlerContext): CardDeps {
-  return { client: ctx.client, database: ctx.database, settings: ctx.services.settings, log: ctx.log };
+  return { client: ctx.client, cards: ctx.services.cards, settings: ctx.services.settings, log: ctx.log };
 }

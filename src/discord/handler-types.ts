@@ -10,22 +10,15 @@ import type {
 } from "discord.js";
 import type { Cache } from "../cache/types.ts";
 import type { Logger } from "../log.ts";
-import type { ActionContext, AgentService, SettingsService, TaskService } from "../services/types.ts";
-import type { Database } from "../store/database.ts";
+import type { Services } from "../services/services.ts";
+import type { ActionContext } from "../services/types.ts";
 import type { CustomId } from "./custom-id.ts";
 import type { PageStore } from "./list-pages.ts";
-
-export interface Services {
-  tasks: TaskService;
-  settings: SettingsService;
-  agents: AgentService;
-}
 
 /** What the Discord layer is built from (app.ts passes these). */
 export interface DiscordDeps {
   services: Services;
   cache: Cache;
-  database: Database;
   log: Logger;
 }
 

@@ -9,7 +9,7 @@ import type {
   ModalSubmitInteraction,
 } from "discord.js";
 import { RateLimitedError, UserError } from "../domain/errors.ts";
-import type { EventSource } from "../store/schema.ts";
+import type { EventSource } from "../domain/task-states.ts";
 import { actorOf } from "./actor.ts";
 import { type CustomId, parseCustomId } from "./custom-id.ts";
 import type {

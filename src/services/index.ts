@@ -1,4 +1,6 @@
 export { createAgentService } from "./agents/index.ts";
+export type * from "./services.ts";
+export { createServices } from "./services.ts";
 export { createSettingsService } from "./settings/index.ts";
 export { createTaskService } from "./tasks/index.ts";
 export type * from "./types.ts";

@@ -1,10 +1,16 @@
 import type { Cache } from "../cache/types.ts";
 import type { ChannelRights, ServerPermission } from "../domain/roles.ts";
+import type {
+  AutoAssignMode,
+  EventSource,
+  Priority,
+  ReviewVerdict,
+  TaskStatus,
+} from "../domain/task-states.ts";
 import type { TaskRef, TaskView } from "../domain/task-view.ts";
-import type { TRANSITION_ACTIONS } from "../domain/transitions.ts";
+import type { TransitionAction } from "../domain/transitions.ts";
 import type { Logger } from "../log.ts";
 import type { Database } from "../store/database.ts";
-import type { AutoAssignMode, EventSource, Priority, ReviewVerdict, TaskStatus } from "../store/schema.ts";
 
 /**
  * The contract between the Discord layer (and agents) and the task engine. Plain values only:
@@ -62,7 +68,7 @@ export interface CreateTaskInput {
 export type EditTaskInput = Partial<Omit<CreateTaskInput, "assigneeId" | "dependsOn">>;
 
 /** The actions a user asks for through `transition` (edits, comments and dependencies have their own methods). */
-export type TaskAction = (typeof TRANSITION_ACTIONS)[number];
+export type TaskAction = TransitionAction;
 
 export interface TransitionInput {
   number: number;

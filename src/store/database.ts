@@ -1,7 +1,7 @@
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { PGlite } from "@electric-sql/pglite";
-import type { Assume, Logger as DrizzleLogger } from "drizzle-orm";
+import { type Assume, type Logger as DrizzleLogger, sql } from "drizzle-orm";
 import { drizzle as drizzlePg } from "drizzle-orm/node-postgres";
 import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
 import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
@@ -81,4 +81,12 @@ function createPool(options: OpenDatabaseOptions): pg.Pool {
   });
   pool.on("error", (error) => options.log.warn({ err: error }, "idle database connection failed"));
   return pool;
+}
+
+/** True when the database answers a trivial statement (the health check). */
+export function pingDatabase(database: Database): Promise<boolean> {
+  return database.db
+    .execute(sql`select 1`)
+    .then(() => true)
+    .catch(() => false);
 }

@@ -1,8 +1,8 @@
 import { sql } from "drizzle-orm";
 import { afterEach, describe, expect, it } from "vitest";
-import { autoAssign } from "../../src/jobs/auto-assign.ts";
 import { silentLogger } from "../../src/log.ts";
 import { actorEverywhere, systemReader } from "../../src/services/actors.ts";
+import { autoAssign } from "../../src/services/jobs/auto-assign.ts";
 import type { ActionContext } from "../../src/services/types.ts";
 import { DRIVERS, type Harness, openHarness } from "../services/support/harness.ts";
 

@@ -9,10 +9,11 @@ import {
   type OutboxDispatcher,
   type OutboxDispatcherOptions,
 } from "../../src/discord/delivery/outbox-dispatcher.ts";
-import { type ClaimedRow, rowsOf } from "../../src/discord/delivery/outbox-queries.ts";
 import { silentLogger } from "../../src/log.ts";
+import { createDeliveryService } from "../../src/services/delivery/index.ts";
 import { type Database, openDatabase } from "../../src/store/database.ts";
 import { runMigrations } from "../../src/store/migrate.ts";
+import { type ClaimedRow, rowsOf } from "../../src/store/outbox-delivery.ts";
 import {
   createTestDatabase,
   type TestDatabase,
@@ -43,7 +44,13 @@ afterAll(async () => {
 });
 
 function start(options: Partial<OutboxDispatcherOptions> & Pick<OutboxDispatcherOptions, "senders">) {
-  const dispatcher = createOutboxDispatcher({ database, cache, log: silentLogger, pollMs: 50, ...options });
+  const dispatcher = createOutboxDispatcher({
+    delivery: createDeliveryService({ database }),
+    cache,
+    log: silentLogger,
+    pollMs: 50,
+    ...options,
+  });
   started.push(dispatcher);
   return dispatcher;
 }
@@ -278,7 +285,7 @@ describe("outbox dispatcher on the embedded default (PGlite, in-process cache)",
       let failedOnce = false;
       const sent: string[] = [];
       const dispatcher = createOutboxDispatcher({
-        database: embedded,
+        delivery: createDeliveryService({ database: embedded }),
         cache: memory,
         log: silentLogger,
         pollMs: 20,

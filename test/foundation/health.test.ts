@@ -4,6 +4,7 @@ import type { Cache } from "../../src/cache/types.ts";
 import { checkHealth } from "../../src/http/health.ts";
 import { type HealthReport, type HttpServer, startHttpServer } from "../../src/http/server.ts";
 import { silentLogger } from "../../src/log.ts";
+import { createHealthService } from "../../src/services/health.ts";
 import { type Database, openDatabase } from "../../src/store/database.ts";
 import { runMigrations } from "../../src/store/migrate.ts";
 import { type LocalServer, startLocalRedis } from "../support/servers.ts";
@@ -20,7 +21,8 @@ describe("GET /healthz", () => {
     database = await openDatabase({ dataDir: "memory://", log: silentLogger });
     await runMigrations(database);
     cache = await createCache({ redisUrl: redis.url, keyPrefix: "health:", log: silentLogger });
-    const health = () => checkHealth({ database, cache, gatewayReady: () => gatewayReady });
+    const health = () =>
+      checkHealth({ health: createHealthService({ database }), cache, gatewayReady: () => gatewayReady });
     http = await startHttpServer({ port: 0, host: "127.0.0.1", log: silentLogger, health });
   });
 

@@ -1,4 +1,3 @@
-import { rebuildGateCounter } from "../../cache/gate-drift.ts";
 import { viewKeys } from "../../cache/keys.ts";
 import { ForbiddenError } from "../../domain/errors.ts";
 import { actorInChannel, canConfigureChannel } from "../../domain/roles.ts";
@@ -9,6 +8,7 @@ import { actionContextSchema } from "../../domain/validation/task-inputs.ts";
 import { upsertChannelSettings } from "../../store/channel-settings.ts";
 import { inTransaction } from "../../store/transaction.ts";
 import { createEngine, type Engine } from "../engine.ts";
+import { rebuildGateCounter } from "../gate/gate-drift.ts";
 import type {
   ActionContext,
   ChannelSettingsPatch,

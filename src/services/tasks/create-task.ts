@@ -1,4 +1,3 @@
-import { rebuildGateCounter } from "../../cache/gate-drift.ts";
 import type { GateDecision } from "../../cache/types.ts";
 import { InvalidTransitionError, QueueLimitError } from "../../domain/errors.ts";
 import { isLive, statusWords } from "../../domain/task-states.ts";
@@ -17,6 +16,7 @@ import type { TaskRow } from "../../store/schema.ts";
 import { countLiveTasks, insertTask } from "../../store/tasks.ts";
 import type { Effects } from "../effects.ts";
 import type { Engine } from "../engine.ts";
+import { rebuildGateCounter } from "../gate/gate-drift.ts";
 import { mutate } from "../mutate.ts";
 import { readChannelSettings } from "../settings/settings-view.ts";
 import type { ActionContext, CreateTaskInput, TaskView } from "../types.ts";

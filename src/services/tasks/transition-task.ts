@@ -1,7 +1,7 @@
 import { type DecisionExtra, type DecisionSettings, decide } from "../../domain/decide.ts";
 import { actorInChannel } from "../../domain/roles.ts";
 import type { PlacedStatusRef } from "../../domain/task-states.ts";
-import type { DomainAction } from "../../domain/transitions.ts";
+import { type DomainAction, ruleOf } from "../../domain/transitions.ts";
 import { parseInput } from "../../domain/validation/parse.ts";
 import { actionContextSchema, transitionSchema } from "../../domain/validation/task-inputs.ts";
 import { findChannelSettings } from "../../store/channel-settings.ts";
@@ -14,7 +14,13 @@ import type { Effects } from "../effects.ts";
 import type { Engine } from "../engine.ts";
 import { mutate } from "../mutate.ts";
 import { toSettingsView } from "../settings/settings-view.ts";
-import type { ActionContext, ChannelSettingsView, TransitionInput, TransitionResult } from "../types.ts";
+import type {
+  ActionContext,
+  ChannelSettingsView,
+  TaskAction,
+  TransitionInput,
+  TransitionResult,
+} from "../types.ts";
 import { canSee, requireWritable, viewFor } from "../visibility.ts";
 import { applyTransition, RowChanged } from "./apply-transition.ts";
 import { refusalError, staleVersion } from "./explain-refusal.ts";
@@ -24,7 +30,7 @@ export interface Decided {
   ctx: ActionContext;
   task: TaskRow;
   settings: ChannelSettingsView;
-  action: DomainAction;
+  action: TaskAction;
   text: string | undefined;
   assigneeId: string | undefined;
   now: Date;
@@ -101,7 +107,8 @@ async function attemptTransition(
     return decision.to;
   };
   const to = await decideNow(tx);
-  const needsRecheck = ["approve", "submit", "unblock", "reopen"].includes(input.action);
+  // What decide() read beyond the row may have changed before the row lock: decide again under it.
+  const needsRecheck = (ruleOf(input.action).loads ?? []).length > 0;
   const decided: Decided = {
     ctx,
     task,
@@ -131,7 +138,7 @@ export function decisionSettings(settings: ChannelSettingsView): DecisionSetting
   };
 }
 
-/** What the rules need beyond the row. */
+/** What the rules need beyond the row: the entry's `loads`. */
 async function loadExtra(
   q: Queryable,
   ctx: ActionContext,
@@ -140,14 +147,13 @@ async function loadExtra(
   now: Date,
 ): Promise<DecisionExtra> {
   const extra: DecisionExtra = { now };
+  const loads = ruleOf(action).loads ?? [];
   // A refusal names related tasks; one the actor cannot see is named without its status.
   const placed = (refs: PlacedStatusRef[]) =>
     refs.map((ref) => (canSee(ctx, { ...ref, assigneeId: null }) ? ref : { ...ref, hidden: true }));
-  if (action === "approve" || action === "submit")
-    extra.liveSubtasks = placed(await liveSubtasks(q, task.id));
-  if (action === "unblock" || action === "reopen")
-    extra.openDependencies = placed(await openDependencies(q, task.id));
-  if (action === "reopen" && task.parentId !== null) {
+  if (loads.includes("liveSubtasks")) extra.liveSubtasks = placed(await liveSubtasks(q, task.id));
+  if (loads.includes("openDependencies")) extra.openDependencies = placed(await openDependencies(q, task.id));
+  if (loads.includes("parent") && task.parentId !== null) {
     // A share lock: a concurrent approval of the parent waits for this reopen and then sees it live.
     const parent = await lockTaskById(q as Tx, task.parentId, "share");
     extra.parent = parent ? { number: parent.number, status: parent.status } : null;
