@@ -71,7 +71,8 @@ function buildActor(
   };
   const rightsIn = (channelId: string): ChannelRights => {
     const bits = bitsIn(channelId);
-    return bits === null ? NO_RIGHTS : rightsOf(bits);
+    if (bits === null) return NO_RIGHTS;
+    return rightsOf(bits, guild?.channels.cache.get(channelId)?.isThread() ?? false);
   };
   return {
     userId: who.userId,
@@ -87,12 +88,14 @@ function buildActor(
   };
 }
 
-export function rightsOf(bits: bigint): ChannelRights {
+/** In a thread, writing is Send Messages in Threads (Send Messages is the parent channel's). */
+export function rightsOf(bits: bigint, thread = false): ChannelRights {
   const has = (flag: bigint) => (bits & flag) === flag;
   const view = has(PermissionFlagsBits.ViewChannel);
+  const sendFlag = thread ? PermissionFlagsBits.SendMessagesInThreads : PermissionFlagsBits.SendMessages;
   return {
     view,
-    send: view && has(PermissionFlagsBits.SendMessages),
+    send: view && has(sendFlag),
     manageChannels: view && has(PermissionFlagsBits.ManageChannels),
   };
 }

@@ -33,6 +33,7 @@ const WORLD = {
             { role: "@everyone", deny: ["ViewChannel" as const] },
             { role: "Leads", allow: ["ViewChannel" as const] },
           ],
+          threads: ["plans"],
         },
       ],
       members: [
@@ -591,4 +592,29 @@ describe("permission matrix: a task in the private #leads", () => {
       }
     });
   }
+});
+
+describe("a thread of #leads is as private as #leads", () => {
+  it("is unknown to who cannot view #leads, and shows as '#N (private)' on a public card", async () => {
+    const plans = bot.discord.channel("plans").id;
+    const created = await slash(bot, { userId: "lena", channelId: plans }, "task create", {
+      title: "Thread secret",
+    }).reply();
+    const number = Number(embedOf(created).title!.match(/^#(\d+)/)![1]);
+    const before = await snapshot();
+    const seen = await run("bob", "task view", { task: number });
+    expect(seen.text).toContain(`There is no task #${number} in this server.`);
+    const claim = await run("bob", "task claim", { task: number });
+    expect(claim.outcome).toBe("refused:not_found");
+    expect(await snapshot()).toEqual(before);
+    expect((await run("lena", "task view", { task: number })).text).toContain("Thread secret");
+
+    const child = await slash(bot, { userId: "lena" }, "task create", {
+      title: "Public follow-up",
+      parent: number,
+    }).reply();
+    const card = JSON.stringify(child.embeds);
+    expect(card).toContain(`#${number} (private)`);
+    expect(card).not.toContain("Thread secret");
+  });
 });
