@@ -4,25 +4,16 @@ import {
   type RESTPostAPIChatInputApplicationCommandsJSONBody,
 } from "discord.js";
 import type { ComponentRoutes, SlashCommandModule } from "../src/discord/handler-types.ts";
+import { STATUS_FILTERS } from "../src/domain/task-states.ts";
 import { GUILD_ONLY, PRIORITY_CHOICES } from "./task-options.ts";
+import { exportTasks } from "./tasks/export-tasks.ts";
+import { importTasks } from "./tasks/import-tasks.ts";
 import { listMyTasks } from "./tasks/list-my-tasks.ts";
 import { listTasks } from "./tasks/list-tasks.ts";
 import { searchTasks } from "./tasks/search-tasks.ts";
 import { showQueue } from "./tasks/show-queue.ts";
 import { showStats } from "./tasks/show-stats.ts";
 import { turnPage } from "./tasks/turn-page.ts";
-
-export const STATUS_FILTERS = [
-  "live",
-  "open",
-  "in_progress",
-  "in_review",
-  "blocked",
-  "done",
-  "cancelled",
-  "failed",
-  "all",
-] as const;
 
 const SCOPE_OPTION: APIApplicationCommandBasicOption = {
   type: ApplicationCommandOptionType.String,
@@ -36,7 +27,7 @@ const SCOPE_OPTION: APIApplicationCommandBasicOption = {
 
 export const tasksCommandDefinition = {
   name: "tasks",
-  description: "Lists, queue, search and stats",
+  description: "Lists, queue, search, stats, import and export",
   ...GUILD_ONLY,
   options: [
     {
@@ -96,6 +87,54 @@ export const tasksCommandDefinition = {
       description: "Counts by status, priority, label and assignee",
       options: [SCOPE_OPTION],
     },
+    {
+      type: ApplicationCommandOptionType.Subcommand,
+      name: "import",
+      description: "Import a Task Master tasks.json into this channel (Manage Channels)",
+      options: [
+        {
+          type: ApplicationCommandOptionType.Attachment,
+          name: "file",
+          description: "Task Master's tasks.json (at most 2 MB)",
+          required: true,
+        },
+        {
+          type: ApplicationCommandOptionType.Boolean,
+          name: "dry-run",
+          description: "Only say what would be created and updated",
+        },
+        {
+          type: ApplicationCommandOptionType.String,
+          name: "tag",
+          description: "The Task Master tag to import (default master)",
+          max_length: 100,
+        },
+      ],
+    },
+    {
+      type: ApplicationCommandOptionType.Subcommand,
+      name: "export",
+      description: "The tasks you can see, as a CSV or JSON file only you get",
+      options: [
+        {
+          type: ApplicationCommandOptionType.String,
+          name: "format",
+          description: "CSV (a spreadsheet) or JSON (with each task's history)",
+          required: true,
+          choices: [
+            { name: "csv", value: "csv" },
+            { name: "json", value: "json" },
+          ],
+        },
+        {
+          type: ApplicationCommandOptionType.String,
+          name: "status",
+          description: "Which tasks (default all)",
+          choices: STATUS_FILTERS.map((status) => ({ name: status, value: status })),
+        },
+        SCOPE_OPTION,
+      ],
+    },
   ],
 } satisfies RESTPostAPIChatInputApplicationCommandsJSONBody;
 
@@ -108,6 +147,8 @@ export const tasksCommand = {
     mine: { write: false, defer: true, run: listMyTasks },
     search: { write: false, defer: true, run: searchTasks },
     stats: { write: false, defer: true, run: showStats },
+    import: { write: true, defer: true, run: importTasks },
+    export: { write: false, defer: true, run: exportTasks },
   },
 } as const satisfies SlashCommandModule;
 

@@ -2,6 +2,7 @@ import {
   type APIActionRowComponent,
   type APIButtonComponent,
   type APIEmbed,
+  type AttachmentPayload,
   MessageFlags,
   type MessageMentionOptions,
   type RepliableInteraction,
@@ -15,6 +16,8 @@ export interface ReplyBody {
   content?: string;
   embeds?: APIEmbed[];
   components?: APIActionRowComponent<APIButtonComponent>[];
+  /** Attached files (an export). */
+  files?: AttachmentPayload[];
 }
 
 /** Every outgoing message body passes through here: limits enforced, mentions disabled. */
@@ -23,6 +26,7 @@ export function messageBody(body: ReplyBody) {
     ...(body.content !== undefined ? { content: fitContent(body.content) } : {}),
     embeds: body.embeds ? fitEmbeds(body.embeds) : [],
     components: body.components ?? [],
+    ...(body.files ? { files: body.files } : {}),
     allowedMentions: NO_PINGS,
   };
 }

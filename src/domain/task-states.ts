@@ -19,10 +19,22 @@ export const LIVE_STATUSES = [
   "blocked",
 ] as const satisfies readonly TaskStatus[];
 
+/** What a list may be filtered by: a status, the live ones (the default), or all. */
+export const STATUS_FILTERS = ["live", ...TASK_STATUSES, "all"] as const;
+export type StatusFilter = (typeof STATUS_FILTERS)[number];
+
 export const PRIORITIES = ["low", "medium", "high", "critical"] as const;
 export type Priority = (typeof PRIORITIES)[number];
 
-export const EVENT_SOURCES = ["slash", "button", "modal", "mention", "context_menu", "system"] as const;
+export const EVENT_SOURCES = [
+  "slash",
+  "button",
+  "modal",
+  "mention",
+  "context_menu",
+  "system",
+  "import",
+] as const;
 export type EventSource = (typeof EVENT_SOURCES)[number];
 
 export const REVIEW_VERDICTS = ["approved", "changes_requested"] as const;

@@ -4,14 +4,27 @@ import type { CardRecord, MarkOutcome } from "../store/task-messages.ts";
 import { createAgentService } from "./agents/index.ts";
 import { createCardService } from "./cards/index.ts";
 import { createDeliveryService } from "./delivery/index.ts";
+import { createEventService } from "./events/index.ts";
 import type { GateDrift, GateDriftOptions } from "./gate/gate-drift.ts";
 import { createGateService } from "./gate/index.ts";
 import { createHealthService } from "./health.ts";
 import { createJobService } from "./jobs/index.ts";
+import { createOperationsService } from "./operations/index.ts";
 import { createSettingsService } from "./settings/index.ts";
 import { createTaskService } from "./tasks/index.ts";
-import type { AgentService, ServiceDeps, SettingsService, TaskService, TaskView } from "./types.ts";
+import { createTransferService } from "./transfers/index.ts";
+import type {
+  AgentService,
+  EventService,
+  OperationsService,
+  ServiceDeps,
+  SettingsService,
+  TaskService,
+  TaskView,
+  TransferService,
+} from "./types.ts";
 
+export type { OutboxMessage } from "../store/outbox.ts";
 export type { ClaimedGroup, ClaimedRow } from "../store/outbox-delivery.ts";
 export type { TaskHeader } from "../store/task-headers.ts";
 export type { CardRecord, MarkOutcome } from "../store/task-messages.ts";
@@ -30,6 +43,11 @@ export interface Services {
   gate: GateService;
   jobs: JobService;
   health: HealthService;
+  events: EventService;
+  /** Task Master import, CSV/JSON export. */
+  transfers: TransferService;
+  /** The rollup behind the operator gauges of /metrics. */
+  operations: OperationsService;
 }
 
 export function createServices(deps: ServiceDeps): Services {
@@ -43,6 +61,9 @@ export function createServices(deps: ServiceDeps): Services {
     gate: createGateService(deps),
     jobs: createJobService({ ...deps, tasks }),
     health: createHealthService(deps),
+    events: createEventService(deps),
+    transfers: createTransferService(deps),
+    operations: createOperationsService(deps),
   };
 }
 

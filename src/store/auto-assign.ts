@@ -1,5 +1,6 @@
 import { type SQL, sql } from "drizzle-orm";
 import type { Database } from "./database.ts";
+import { eligibleOpenTask } from "./eligibility.ts";
 import { queryRows } from "./raw.ts";
 
 export interface AutoAssignCandidate {
@@ -70,10 +71,7 @@ export async function selectAutoAssignCandidates(
     database.db,
     sql`SELECT t.id, t.number, t.channel_id, t.labels, t.version FROM tasks t
       JOIN channel_settings s ON s.channel_id = t.channel_id AND s.auto_assign = 'least_loaded'
-      WHERE t.guild_id = ${guildId} AND t.status = 'open' AND t.assignee_id IS NULL
-        AND (t.next_attempt_at IS NULL OR t.next_attempt_at <= ${now})
-        AND NOT EXISTS (SELECT 1 FROM task_dependencies d JOIN tasks dt ON dt.id = d.depends_on_id
-          WHERE d.task_id = t.id AND dt.status <> 'done')
+      WHERE t.guild_id = ${guildId} AND t.assignee_id IS NULL AND ${eligibleOpenTask("t", now)}
         AND NOT EXISTS (SELECT 1 FROM task_events e WHERE e.task_id = t.id AND e.kind IN (${HANDLED_KINDS})
           AND e.id > (SELECT coalesce(max(r.id), 0) FROM task_events r
             WHERE r.task_id = t.id AND r.kind IN ('created', 'reopened')))

@@ -80,6 +80,14 @@ function createPool(options: OpenDatabaseOptions): pg.Pool {
     application_name: "tasklane",
   });
   pool.on("error", (error) => options.log.warn({ err: error }, "idle database connection failed"));
+  // The pool listens on idle clients only: a connection that fails while checked out (mid-request, or
+  // in a transaction awaiting the bot) would emit an unhandled 'error' and kill the process. The
+  // query in flight rejects on its own and the pool discards the client when it is released.
+  pool.on("connect", (client) => {
+    client.on("error", (error) =>
+      options.log.warn({ err: error }, "database connection failed while in use"),
+    );
+  });
   return pool;
 }
 

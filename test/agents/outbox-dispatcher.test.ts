@@ -238,23 +238,20 @@ describe("outbox dispatcher (real Postgres, real Redis signals)", () => {
 
   it("a claim abandoned by a dead instance comes due again after the claim time", async () => {
     await enqueue("note", {});
-    let first = true;
+    let abandoned: string | undefined;
     const sent: string[] = [];
-    const hang = start({
+    const dead = start({
       claimMs: 300,
       senders: {
-        note: async () => {
-          if (first) {
-            first = false;
-            await new Promise(() => {}); // this instance "dies" mid-send: never answers
-          }
-          return { messageId: "never" };
+        note: async (row) => {
+          abandoned = row.nonce;
+          return new Promise(() => {}); // this instance "dies" mid-send: never answers
         },
       },
     });
-    await until(async () => !first);
-    void hang;
-    started.splice(started.indexOf(hang), 1); // its loop is stuck for good; leave it behind
+    await until(async () => abandoned !== undefined);
+    started.splice(started.indexOf(dead), 1); // its loop is stuck for good; leave it behind
+    expect((await rows())[0]?.state).toBe("pending");
     start({
       claimMs: 300,
       senders: {
@@ -265,7 +262,8 @@ describe("outbox dispatcher (real Postgres, real Redis signals)", () => {
       },
     });
     await until(async () => (await rows())[0]?.state === "sent");
-    expect(sent).toHaveLength(1);
+    // The row the dead instance held, sent once, with its nonce (so Discord would dedupe a late send).
+    expect(sent).toEqual([abandoned]);
   });
 });
 

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createCache } from "../../src/cache/create-cache.ts";
 import type { Cache } from "../../src/cache/types.ts";
 import { checkHealth } from "../../src/http/health.ts";
@@ -16,7 +16,10 @@ describe("GET /healthz", () => {
   let http: HttpServer;
   let gatewayReady = true;
 
-  beforeAll(async () => {
+  // Each test gets its own Redis, database and server: one that kills Redis or closes the database
+  // leaves nothing behind for the next, whatever order they run in.
+  beforeEach(async () => {
+    gatewayReady = true;
     redis = await startLocalRedis();
     database = await openDatabase({ dataDir: "memory://", log: silentLogger });
     await runMigrations(database);
@@ -26,9 +29,10 @@ describe("GET /healthz", () => {
     http = await startHttpServer({ port: 0, host: "127.0.0.1", log: silentLogger, health });
   });
 
-  afterAll(async () => {
+  afterEach(async () => {
     await http?.close();
     await cache?.close();
+    await database?.close().catch(() => undefined);
     await redis?.stop();
   });
 
@@ -59,8 +63,6 @@ describe("GET /healthz", () => {
     expect(status).toBe(200);
     expect(body.checks.cache?.detail).toBe("redis unavailable, serving from Postgres");
     expect(body.checks.discord).toEqual({ ok: false, detail: "gateway not ready" });
-    await redis.restart();
-    gatewayReady = true;
   });
 
   it("answers 503 when the database is gone", async () => {

@@ -19,6 +19,7 @@ export const actionContextSchema = z.object({
     viewableChannelIds: z.custom<() => readonly string[] | "all">(isFunction, "must list viewable channels"),
   }),
   source: z.enum(EVENT_SOURCES),
+  eventId: field.snowflake.optional(),
 });
 
 export function createTaskSchema(now: Date) {

@@ -7,6 +7,7 @@ import { parseInput } from "../../domain/validation/parse.ts";
 import { actionContextSchema } from "../../domain/validation/task-inputs.ts";
 import { upsertChannelSettings } from "../../store/channel-settings.ts";
 import { inTransaction } from "../../store/transaction.ts";
+import { withDatabaseFaults } from "../database-faults.ts";
 import { createEngine, type Engine } from "../engine.ts";
 import { rebuildGateCounter } from "../gate/gate-drift.ts";
 import type {
@@ -21,7 +22,7 @@ import { readChannelSettings, settingsKey, toSettingsView } from "./settings-vie
 
 export function createSettingsService(deps: ServiceDeps): SettingsService {
   const engine = createEngine(deps);
-  return {
+  return withDatabaseFaults({
     get: (guildId, channelId) => {
       parseInput(snowflake, guildId, "guildId");
       parseInput(snowflake, channelId, "channelId");
@@ -33,7 +34,7 @@ export function createSettingsService(deps: ServiceDeps): SettingsService {
       return readChannelSettings(engine, ctx.guildId, ctx.channelId);
     },
     update: (ctx, patch) => updateSettings(engine, ctx, patch),
-  };
+  });
 }
 
 /** Manage Channels in the channel itself (Administrator holds it everywhere); one check for reads and writes. */

@@ -1,3 +1,4 @@
+import { withDatabaseFaults } from "../database-faults.ts";
 import { createEngine } from "../engine.ts";
 import type { ServiceDeps, TaskService } from "../types.ts";
 import { checkTransition } from "./check-transition.ts";
@@ -13,10 +14,10 @@ import { taskQueue } from "./task-queue.ts";
 import { suggest, taskStats } from "./task-stats.ts";
 import { transitionTask } from "./transition-task.ts";
 
-/** The task engine (DESIGN.md "Task states"): every mutating call is one transaction. */
+/** The task engine (the state table: docs/architecture.md): every mutating call is one transaction. */
 export function createTaskService(deps: ServiceDeps): TaskService {
   const engine = createEngine(deps);
-  return {
+  return withDatabaseFaults({
     create: (ctx, input) => createTask(engine, ctx, input),
     edit: (ctx, number, patch, expectedVersion) => editTask(engine, ctx, number, patch, expectedVersion),
     transition: (ctx, input) => transitionTask(engine, ctx, input),
@@ -34,5 +35,5 @@ export function createTaskService(deps: ServiceDeps): TaskService {
     queue: (ctx, channelId, page) => taskQueue(engine, ctx, channelId, page),
     suggest: (ctx, query, limit) => suggest(engine, ctx, query, limit),
     stats: (ctx, channelId) => taskStats(engine, ctx, channelId),
-  };
+  });
 }

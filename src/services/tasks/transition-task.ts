@@ -4,12 +4,11 @@ import type { PlacedStatusRef } from "../../domain/task-states.ts";
 import { type DomainAction, ruleOf } from "../../domain/transitions.ts";
 import { parseInput } from "../../domain/validation/parse.ts";
 import { actionContextSchema, transitionSchema } from "../../domain/validation/task-inputs.ts";
-import { findChannelSettings } from "../../store/channel-settings.ts";
 import type { Queryable, Tx } from "../../store/database.ts";
 import { openDependencies } from "../../store/dependencies.ts";
 import type { TaskRow } from "../../store/schema.ts";
 import { selectTaskViewsByIds } from "../../store/task-views.ts";
-import { findTaskByNumber, liveSubtasks, lockTaskById } from "../../store/tasks.ts";
+import { findTaskByNumber, findTaskWithSettings, liveSubtasks, lockTaskById } from "../../store/tasks.ts";
 import type { Effects } from "../effects.ts";
 import type { Engine } from "../engine.ts";
 import { mutate } from "../mutate.ts";
@@ -78,17 +77,14 @@ async function attemptTransition(
   input: Input,
 ): Promise<TransitionResult> {
   const now = engine.now();
-  const task = await findTaskByNumber(tx, ctx.guildId, input.number);
-  if (!task) throw noSuchTask(input.number);
+  const found = await findTaskWithSettings(tx, ctx.guildId, input.number);
+  if (!found) throw noSuchTask(input.number);
+  const { task } = found;
   const rights = requireWritable(ctx, task);
   if (input.expectedVersion !== undefined && input.expectedVersion !== task.version) {
     throw await staleVersion(tx, task, input.action);
   }
-  const settings = toSettingsView(
-    await findChannelSettings(tx, task.channelId),
-    task.guildId,
-    task.channelId,
-  );
+  const settings = toSettingsView(found.settings ?? undefined, task.guildId, task.channelId);
   const decideNow = async (q: Queryable) => {
     const extra = await loadExtra(q, ctx, task, input.action, now);
     const decision = decide(

@@ -1,0 +1,84 @@
+import { type APIMessage, RESTJSONErrorCodes, Routes } from "discord.js";
+import { PENDING_MESSAGE_ID } from "../../services/cards/index.ts";
+import type { TaskView } from "../../services/types.ts";
+import { type CardDeps, isDiscordError, renderCardFor, toRestBody } from "./card-deps.ts";
+
+/**
+ * edited/posted: the card now shows the view. current: it already showed this version or a newer one.
+ * pending: another poster holds the claim; retry later. superseded: a newer version was recorded while
+ * our edit was in flight, so ours may have landed last: refresh again at once with a fresh view.
+ * gone: the channel no longer exists. With the card's message where there is one (no second lookup).
+ */
+export type Refreshed =
+  | { outcome: "edited" | "posted" | "current"; messageId: string }
+  | { outcome: "pending" | "superseded" | "gone"; messageId: null };
+
+const settled = (outcome: "edited" | "posted" | "current", messageId: string): Refreshed => ({
+  outcome,
+  messageId,
+});
+const unsettled = (outcome: "pending" | "superseded" | "gone"): Refreshed => ({ outcome, messageId: null });
+
+/** How long a new task's card is left to the creating interaction (it must answer within 3 s). */
+export const NEW_CARD_REPLY_GRACE_MS = 10_000;
+
+/**
+ * Makes the task's live card show `view`: edits the recorded message, or posts one when there is none
+ * (or it was deleted). The one path every card change goes through outside a click's own update; the
+ * outbox dispatcher calls it too. Idempotent: an older view never overwrites a newer card.
+ */
+export async function refresh(deps: CardDeps, view: TaskView, now = Date.now()): Promise<Refreshed> {
+  const { cards } = deps;
+  const card = await cards.find(view.id);
+  // A task created moments ago gets its card as the creating interaction's reply (replyWithNewCard);
+  // its outbox row must not race that reply into a second card. Past the grace, the reply failed.
+  if (!card && now - Date.parse(view.createdAt) < NEW_CARD_REPLY_GRACE_MS) return unsettled("pending");
+  if (!card) return postCard(deps, view);
+  if (card.messageId === PENDING_MESSAGE_ID) return unsettled("pending");
+  if (card.renderedVersion >= view.version) return settled("current", card.messageId);
+  const claimed = await cards.claimVersion(view.id, view.version);
+  if (!claimed) return settled("current", card.messageId);
+  try {
+    const body = toRestBody(await renderCardFor(deps, view));
+    await (deps.rest ?? deps.client.rest).patch(Routes.channelMessage(claimed.channelId, claimed.messageId), {
+      body,
+    });
+    if (await cards.supersededWhileSending(view.id, view.version)) return unsettled("superseded");
+    return settled("edited", claimed.messageId);
+  } catch (error) {
+    if (isDiscordError(error, RESTJSONErrorCodes.UnknownMessage)) {
+      await cards.forget(view.id, claimed.messageId);
+      return postCard(deps, view);
+    }
+    await cards.restoreVersion(view.id, view.version, card.renderedVersion);
+    if (isDiscordError(error, RESTJSONErrorCodes.UnknownChannel)) return unsettled("gone");
+    throw error;
+  }
+}
+
+async function postCard(deps: CardDeps, view: TaskView): Promise<Refreshed> {
+  const { cards } = deps;
+  if (!(await cards.claimPosting(view.id, view.channelId))) return unsettled("pending");
+  try {
+    const body = {
+      ...toRestBody(await renderCardFor(deps, view)),
+      // A retried post after a timeout must not make a second card.
+      nonce: `c${view.id}v${view.version}`.slice(0, 25),
+      enforce_nonce: true,
+    };
+    const message = (await (deps.rest ?? deps.client.rest).post(Routes.channelMessages(view.channelId), {
+      body,
+    })) as APIMessage;
+    await cards.recordMessage({
+      taskId: view.id,
+      channelId: view.channelId,
+      messageId: message.id,
+      renderedVersion: view.version,
+    });
+    return settled("posted", message.id);
+  } catch (error) {
+    await cards.releaseClaim(view.id);
+    if (isDiscordError(error, RESTJSONErrorCodes.UnknownChannel)) return unsettled("gone");
+    throw error;
+  }
+}
