@@ -1,4 +1,5 @@
 import {
+  ChannelType,
   type Guild,
   type GuildBasedChannel,
   type Interaction,
@@ -67,7 +68,11 @@ function buildActor(
     if (channelId === ownChannelId && ownBits !== undefined) return ownBits;
     if (!guild || !member) return null;
     const overwrites = overwritesOf(guild, channelId);
-    return overwrites ? channelPermissions(member, overwrites) : null;
+    if (!overwrites) return null;
+    const bits = channelPermissions(member, overwrites);
+    // Who is in a private thread is not in the cache: only Manage Threads sees every one of them.
+    const privateThread = guild.channels.cache.get(channelId)?.type === ChannelType.PrivateThread;
+    return privateThread && (bits & PermissionFlagsBits.ManageThreads) === 0n ? 0n : bits;
   };
   let viewable: string[] | undefined;
   const rightsIn = (channelId: string): ChannelRights => {

@@ -158,6 +158,14 @@ describe("from discord.js's guild cache (a GUILD_CREATE as the stand-in sends it
       flags: 0,
     },
   ];
+  const privateThreadId = "100000000000009998";
+  (payload.threads as unknown[]).push({
+    ...(payload.threads as Record<string, unknown>[])[0],
+    id: privateThreadId,
+    type: 12,
+    parent_id: general.id,
+    name: "invite only",
+  });
   const guild = (client.guilds as unknown as { _add(data: unknown): Guild })._add(payload);
 
   function mentionBy(username: string, channelId: string): Message<true> {
@@ -194,6 +202,9 @@ describe("from discord.js's guild cache (a GUILD_CREATE as the stand-in sends it
     expect(bob.in(leads.id)).toEqual({ view: false, send: false, manageChannels: false });
     expect(bob.viewableChannelIds()).toEqual([general.id]);
     expect(new Set(lee.viewableChannelIds())).toEqual(new Set([general.id, leads.id, threadId]));
+    // Members of a private thread are not in the cache: only Manage Threads (here the owner's) sees into it.
+    expect(lee.in(privateThreadId).view).toBe(false);
+    expect(actorOfMessage(mentionBy("olivia", general.id)).in(privateThreadId).view).toBe(true);
     expect(bob.in("100000000000000404")).toEqual({ view: false, send: false, manageChannels: false });
     const olivia = actorOfMessage(mentionBy("olivia", general.id));
     expect(olivia.permissions).toEqual(["administrator", "manage_guild"]);
