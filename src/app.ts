@@ -1,5 +1,5 @@
 import { type Client, Events } from "discord.js";
-import { commands, componentRoutes } from "../commands/index.ts";
+import { commands, componentRoutes, mentionVerbs } from "../commands/index.ts";
 import { createCache } from "./cache/create-cache.ts";
 import type { Cache } from "./cache/types.ts";
 import type { Config } from "./config.ts";
@@ -104,7 +104,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     onAnswered: registerInteractionMetrics(registry),
   });
   client.on(Events.InteractionCreate, (interaction) => void router.handle(interaction));
-  const mentions = createMentionHandler({ client, services, cache, log });
+  const mentions = createMentionHandler({ client, services, cache, log, verbs: mentionVerbs });
   registerMentionCommands(client, mentions);
   let outbox: OutboxDispatcher | undefined;
   let jobs: Jobs | undefined;

@@ -1,8 +1,10 @@
 import { type SQL, sql } from "drizzle-orm";
 import { LIVE_STATUSES, type Priority, type TaskStatus } from "../domain/task-states.ts";
+import type { TaskView } from "../domain/task-view.ts";
+import { inChannels } from "./channel-filter.ts";
 import type { Queryable } from "./database.ts";
 import { queryRows } from "./raw.ts";
-import { selectTaskViews, type TaskViewRecord } from "./task-views.ts";
+import { selectTaskViews } from "./task-views.ts";
 
 export interface ListQuery {
   guildId: string;
@@ -11,6 +13,8 @@ export interface ListQuery {
   priority?: Priority;
   label?: string;
   channelId?: string;
+  /** The channels the reader may see; null: all of them. */
+  channelIds: readonly string[] | null;
 }
 
 /** Keyset position: `after` = older than this number (next page), `before` = newer (previous page). */
@@ -20,7 +24,7 @@ const LIVE = sql.raw(`(${LIVE_STATUSES.map((status) => `'${status}'`).join(", ")
 
 /** Each filter maps onto an index: (guild|channel, status, number), (guild, assignee, status), GIN labels. */
 function listWhere(query: ListQuery): SQL {
-  const conditions = [sql`t.guild_id = ${query.guildId}`];
+  const conditions = [sql`t.guild_id = ${query.guildId}`, inChannels(query.channelIds)];
   if (query.channelId) conditions.push(sql`t.channel_id = ${query.channelId}`);
   if (query.status === "live") conditions.push(sql`t.status IN ${LIVE}`);
   else if (query.status !== "all") conditions.push(sql`t.status = ${query.status}`);
@@ -44,7 +48,7 @@ export async function pageTasks(
   query: ListQuery,
   position: ListPosition,
   limit: number,
-): Promise<{ items: TaskViewRecord[]; more: boolean }> {
+): Promise<{ items: TaskView[]; more: boolean }> {
   const where = listWhere(query);
   if (position && "before" in position) {
     const rows = await selectTaskViews(q, sql`${where} AND t.number > ${position.before}`, {

@@ -1,16 +1,14 @@
 import { type SQL, sql } from "drizzle-orm";
 import type { Priority, TaskStatus } from "../domain/task-states.ts";
-import type { TaskRef, TaskView } from "../domain/task-view.ts";
+import type { LinkedTaskRef, TaskView } from "../domain/task-view.ts";
 import type { Queryable } from "./database.ts";
 import { fromJson, queryRows, toIso } from "./raw.ts";
 import type { TaskRow } from "./schema.ts";
 
-/** Rows as the services hand them out: the store builds TaskViews directly. */
-export type RefRecord = TaskRef;
-export type TaskViewRecord = TaskView;
-
 const ref = (alias: string) =>
-  sql.raw(`json_build_object('number', ${alias}.number, 'title', ${alias}.title, 'status', ${alias}.status)`);
+  sql.raw(
+    `json_build_object('number', ${alias}.number, 'title', ${alias}.title, 'status', ${alias}.status, 'channelId', ${alias}.channel_id)`,
+  );
 
 /** The task's own columns, named as its drizzle row (TaskRow) names them, so one mapper reads both. */
 const TASK_COLUMN_NAMES = [
@@ -49,7 +47,7 @@ export async function selectTaskViews(
   q: Queryable,
   where: SQL,
   { order = sql`t.number`, limit, offset }: { order?: SQL; limit?: number; offset?: number } = {},
-): Promise<TaskViewRecord[]> {
+): Promise<TaskView[]> {
   const rows = await queryRows(
     q,
     sql`
@@ -67,29 +65,29 @@ export async function selectTaskViews(
     ${limit === undefined ? sql`` : sql`LIMIT ${limit}`}
     ${offset === undefined ? sql`` : sql`OFFSET ${offset}`}`,
   );
-  return rows.map(toTaskViewRecord);
+  return rows.map(toTaskViewFromRow);
 }
 
 export async function selectTaskView(
   q: Queryable,
   guildId: string,
   number: number,
-): Promise<TaskViewRecord | undefined> {
+): Promise<TaskView | undefined> {
   const [view] = await selectTaskViews(q, sql`t.guild_id = ${guildId} AND t.number = ${number}`);
   return view;
 }
 
-export async function selectTaskViewsByIds(q: Queryable, ids: readonly number[]): Promise<TaskViewRecord[]> {
+export async function selectTaskViewsByIds(q: Queryable, ids: readonly number[]): Promise<TaskView[]> {
   if (ids.length === 0) return [];
   return selectTaskViews(q, sql`t.id = ANY(${sql.param([...ids])}::int[])`);
 }
 
-function toTaskViewRecord(row: Record<string, unknown>): TaskViewRecord {
+function toTaskViewFromRow(row: Record<string, unknown>): TaskView {
   const lastEvent = fromJson<{ actorId: string; kind: string; at: string } | null>(row.last_event);
   return toTaskView(row as TaskColumns, {
-    parent: fromJson<RefRecord | null>(row.parent) ?? null,
-    dependencies: fromJson<RefRecord[]>(row.dependencies) ?? [],
-    subtasks: fromJson<RefRecord[]>(row.subtasks) ?? [],
+    parent: fromJson<LinkedTaskRef | null>(row.parent) ?? null,
+    dependencies: fromJson<LinkedTaskRef[]>(row.dependencies) ?? [],
+    subtasks: fromJson<LinkedTaskRef[]>(row.subtasks) ?? [],
     lastEvent: lastEvent ? { ...lastEvent, at: toIso(lastEvent.at)! } : null,
   });
 }
@@ -100,7 +98,7 @@ export type TaskColumns = { [K in keyof TaskRow]?: unknown };
 export type TaskRelatives = Pick<TaskView, "parent" | "dependencies" | "subtasks" | "lastEvent">;
 
 /** The one TaskRow → TaskView mapper (the views read in SQL, and a created task's view built in memory). */
-export function toTaskView(row: TaskColumns, relatives: TaskRelatives): TaskViewRecord {
+export function toTaskView(row: TaskColumns, relatives: TaskRelatives): TaskView {
   const nullableNumber = (value: unknown) => (value === null || value === undefined ? null : Number(value));
   return {
     id: Number(row.id),

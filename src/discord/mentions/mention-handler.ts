@@ -1,15 +1,15 @@
 import { randomBytes } from "node:crypto";
-import { type Client, Events, type Message, PermissionFlagsBits } from "discord.js";
+import { type Client, Events, type Message } from "discord.js";
 import { RateLimitedError, UserError } from "../../domain/errors.ts";
 import { databaseFaultOf } from "../../services/database-faults.ts";
-import type { ActionContext, Actor, Permission, TaskView } from "../../services/types.ts";
+import type { ActionContext, Actor, TaskView } from "../../services/types.ts";
+import { actorOfMessage } from "../actor.ts";
 import { PAYLOAD_VERSION, type ReplyPayload, taskPayload } from "../delivery/agent-payload.ts";
 import { jsonBlock } from "../delivery/json-block.ts";
-import type { DiscordDeps } from "../handler-types.ts";
+import type { DiscordDeps, MentionVerbs } from "../handler-types.ts";
 import { createInFlight } from "../in-flight.ts";
 import { LIMITS, truncate } from "../render/limits.ts";
 import { type MentionCommand, mentionUsage, parseMentionCommand, stripBotMention } from "./parse-mention.ts";
-import { isWrite, runMentionCommand } from "./run-mention-command.ts";
 
 export interface MentionHandler {
   handle(message: Message): Promise<void>;
@@ -26,19 +26,15 @@ interface Answer {
   usage?: boolean;
 }
 
-const PERMISSION_FLAGS: [bigint, Permission][] = [
-  [PermissionFlagsBits.Administrator, "administrator"],
-  [PermissionFlagsBits.ManageGuild, "manage_guild"],
-  [PermissionFlagsBits.ManageChannels, "manage_channels"],
-];
-
 /**
  * Agents (and people) speak to Tasklane by mentioning it: `@Tasklane start 12`. Only messages in a
  * server that mention the bot itself are read (no privileged intent needed); every one gets a reply,
  * with a human line and the agent json block, never silence.
  */
-export function createMentionHandler(deps: DiscordDeps & { client: Client }): MentionHandler {
-  const { client, log, services, cache } = deps;
+export function createMentionHandler(
+  deps: DiscordDeps & { client: Client; verbs: MentionVerbs },
+): MentionHandler {
+  const { client, log, services, cache, verbs } = deps;
   const inFlight = createInFlight();
 
   async function answer(message: Message<true>, text: string, actor: Actor): Promise<Answer> {
@@ -63,11 +59,11 @@ export function createMentionHandler(deps: DiscordDeps & { client: Client }): Me
       source: "mention",
     };
     try {
-      if (isWrite(command)) {
+      if (verbs.isWrite(command)) {
         const decision = await cache.rateLimiter.take(`${ctx.guildId}:${actor.userId}`);
         if (!decision.allowed) throw new RateLimitedError(decision.retryAfterMs);
       }
-      const outcome = await runMentionCommand(services.tasks, ctx, command);
+      const outcome = await verbs.run(services.tasks, ctx, command);
       return { command: command.name, ok: true, ...outcome };
     } catch (thrown) {
       const error = databaseFaultOf(thrown) ?? thrown;
@@ -180,16 +176,4 @@ export function registerMentionCommands(client: Client, handler: MentionHandler)
   const listener = (message: Message) => void handler.handle(message);
   client.on(Events.MessageCreate, listener);
   return () => client.off(Events.MessageCreate, listener);
-}
-
-/** The author as the services see them; permissions as they hold in this channel. */
-function actorOfMessage(message: Message<true>): Actor {
-  const member = message.member;
-  const granted = member ? message.channel.permissionsFor(member) : null;
-  return {
-    userId: message.author.id,
-    roleIds: member ? [...member.roles.cache.keys()] : [],
-    permissions: PERMISSION_FLAGS.filter(([flag]) => granted?.has(flag) ?? false).map(([, name]) => name),
-    isBot: message.author.bot,
-  };
 }
