@@ -9,13 +9,13 @@ import { addAgent } from "./tasklane/add-agent.ts";
 import { configureChannel } from "./tasklane/configure-channel.ts";
 import { listAgents } from "./tasklane/list-agents.ts";
 import { removeAgent } from "./tasklane/remove-agent.ts";
-import { requireManageChannels } from "./tasklane/require-manage-channels.ts";
 
 export const tasklaneCommandDefinition = {
   name: "tasklane",
   description: "Channel settings and agents (Manage Channels)",
   ...GUILD_ONLY,
-  // Hidden from members without Manage Channels; still checked on every call (server admins can change this).
+  // Hidden from members without Manage Channels (server admins can change who sees it). The services
+  // decide on every call: Manage Channels in this channel for config, Manage Server for agents.
   default_member_permissions: String(PermissionFlagsBits.ManageChannels),
   options: [
     {
@@ -125,9 +125,9 @@ export const tasklaneCommand = {
   kind: "slash",
   definition: tasklaneCommandDefinition,
   subcommands: {
-    config: { write: true, run: requireManageChannels(configureChannel) },
-    "agent add": { write: true, run: requireManageChannels(addAgent) },
-    "agent remove": { write: true, run: requireManageChannels(removeAgent) },
-    "agent list": { write: false, run: requireManageChannels(listAgents) },
+    config: { write: true, run: configureChannel },
+    "agent add": { write: true, run: addAgent },
+    "agent remove": { write: true, run: removeAgent },
+    "agent list": { write: false, run: listAgents },
   },
 } as const satisfies SlashCommandModule;

@@ -7,9 +7,9 @@ import { PENDING_MESSAGE_ID } from "../../src/services/cards/index.ts";
 
 /** `/task view`: the card, for the actor only, with a link to the live one. */
 export async function viewTask(interaction: ChatInputCommandInteraction, ctx: HandlerContext): Promise<void> {
-  const task = await ctx.services.tasks.get(ctx.action.guildId, interaction.options.getInteger("task", true));
+  const task = await ctx.services.tasks.get(ctx.action, interaction.options.getInteger("task", true));
   const [card, live] = await Promise.all([
-    renderCardFor(cardDepsOf(ctx), task),
+    renderCardFor(cardDepsOf(ctx), task, { forReader: true }),
     ctx.services.cards.find(task.id),
   ]);
   const content =

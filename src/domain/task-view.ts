@@ -7,6 +7,20 @@ export interface TaskRef {
   status: TaskStatus;
 }
 
+/** A related task (parent, subtask, dependency) with the channel it lives in. */
+export interface LinkedTaskRef extends TaskRef {
+  channelId: string;
+  hidden?: undefined;
+}
+
+/** A related task in a channel the viewer cannot see: only its number, shown as "#N (private)". */
+export interface HiddenRef {
+  number: number;
+  hidden: true;
+}
+
+export type LinkedRef = LinkedTaskRef | HiddenRef;
+
 export interface TaskView {
   id: number;
   guildId: string;
@@ -19,7 +33,7 @@ export interface TaskView {
   labels: string[];
   assigneeId: string | null;
   createdBy: string;
-  parent: TaskRef | null;
+  parent: LinkedRef | null;
   estimateMinutes: number | null;
   dueAt: string | null;
   startedAt: string | null;
@@ -32,8 +46,8 @@ export interface TaskView {
   version: number;
   createdAt: string;
   updatedAt: string;
-  dependencies: TaskRef[];
-  subtasks: TaskRef[];
+  dependencies: LinkedRef[];
+  subtasks: LinkedRef[];
   /** The last change, for card footers: who and what. */
   lastEvent: { actorId: string; kind: string; at: string } | null;
 }

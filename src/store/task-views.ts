@@ -1,12 +1,14 @@
 import { type SQL, sql } from "drizzle-orm";
 import type { Priority, TaskStatus } from "../domain/task-states.ts";
-import type { TaskRef, TaskView } from "../domain/task-view.ts";
+import type { LinkedTaskRef, TaskView } from "../domain/task-view.ts";
 import type { Queryable } from "./database.ts";
 import { fromJson, queryRows, toIso } from "./raw.ts";
 import type { TaskRow } from "./schema.ts";
 
 const ref = (alias: string) =>
-  sql.raw(`json_build_object('number', ${alias}.number, 'title', ${alias}.title, 'status', ${alias}.status)`);
+  sql.raw(
+    `json_build_object('number', ${alias}.number, 'title', ${alias}.title, 'status', ${alias}.status, 'channelId', ${alias}.channel_id)`,
+  );
 
 /** The task's own columns, named as its drizzle row (TaskRow) names them, so one mapper reads both. */
 const TASK_COLUMN_NAMES = [
@@ -63,7 +65,7 @@ export async function selectTaskViews(
     ${limit === undefined ? sql`` : sql`LIMIT ${limit}`}
     ${offset === undefined ? sql`` : sql`OFFSET ${offset}`}`,
   );
-  return rows.map(toTaskViewRecord);
+  return rows.map(toTaskViewFromRow);
 }
 
 export async function selectTaskView(
@@ -80,12 +82,12 @@ export async function selectTaskViewsByIds(q: Queryable, ids: readonly number[])
   return selectTaskViews(q, sql`t.id = ANY(${sql.param([...ids])}::int[])`);
 }
 
-function toTaskViewRecord(row: Record<string, unknown>): TaskView {
+function toTaskViewFromRow(row: Record<string, unknown>): TaskView {
   const lastEvent = fromJson<{ actorId: string; kind: string; at: string } | null>(row.last_event);
   return toTaskView(row as TaskColumns, {
-    parent: fromJson<TaskRef | null>(row.parent) ?? null,
-    dependencies: fromJson<TaskRef[]>(row.dependencies) ?? [],
-    subtasks: fromJson<TaskRef[]>(row.subtasks) ?? [],
+    parent: fromJson<LinkedTaskRef | null>(row.parent) ?? null,
+    dependencies: fromJson<LinkedTaskRef[]>(row.dependencies) ?? [],
+    subtasks: fromJson<LinkedTaskRef[]>(row.subtasks) ?? [],
     lastEvent: lastEvent ? { ...lastEvent, at: toIso(lastEvent.at)! } : null,
   });
 }

@@ -1,5 +1,6 @@
 import type { APIActionRowComponent, APIButtonComponent, APIEmbed, APIEmbedField } from "discord.js";
-import type { TaskRef, TaskView } from "../../services/types.ts";
+import type { LinkedRef } from "../../domain/task-view.ts";
+import type { TaskView } from "../../services/types.ts";
 import { discordTime, inlineCode, minutesText, taskRefLine, userMention } from "./format.ts";
 import { fitButtonRows, fitEmbed } from "./limits.ts";
 import { PRIORITY_LABELS, STATUS_COLOURS, STATUS_LABELS } from "./status-style.ts";
@@ -70,7 +71,7 @@ function describe(task: TaskView): string | undefined {
   return parts.length ? parts.join("\n\n") : undefined;
 }
 
-function refList(refs: TaskRef[]): string {
+function refList(refs: readonly LinkedRef[]): string {
   return refs.length ? refs.map(taskRefLine).join("\n") : NONE;
 }
 
