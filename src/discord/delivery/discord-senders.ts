@@ -4,7 +4,7 @@ import type { Logger } from "../../log.ts";
 import type { CardService, ClaimedRow, DeliveryService, OutboxMessage } from "../../services/services.ts";
 import type { SettingsService, TaskView } from "../../services/types.ts";
 import { type CardDeps, renderCardFor } from "../cards/card-deps.ts";
-import { NEW_CARD_REPLY_GRACE_MS, refresh } from "../cards/refresh.ts";
+import { refresh } from "../cards/refresh.ts";
 import { discordTime, escapeText, oneLine, titleText } from "../render/format.ts";
 import { fitContent, fitEmbeds, truncate } from "../render/limits.ts";
 import { type AgentMessage, agentMessage } from "./agent-message.ts";
@@ -59,11 +59,9 @@ async function sendCard(deps: DiscordSenderDeps, row: ClaimedRow): Promise<SendR
   // whatever became of this row meanwhile (a click may have settled it).
   for (let shown: TaskView | null = view, attempt = 0; shown && attempt < 3; attempt += 1) {
     const { outcome, messageId } = await refresh(cardDepsOf(deps, client), shown);
-    if (outcome === "pending") {
-      // Within a new task's reply grace, come back when it ends rather than sooner (waits back off).
-      const graceLeftMs = NEW_CARD_REPLY_GRACE_MS - (Date.now() - Date.parse(shown.createdAt));
-      throw new NotReadyError("another poster is posting this card", Math.max(250, graceLeftMs + 50));
-    }
+    // The creating interaction is still posting this card (it records it within moments), or died
+    // doing so: come back soon; waits back off and the grace ends in a takeover.
+    if (outcome === "pending") throw new NotReadyError("another poster is posting this card", 250);
     if (outcome === "gone") return { messageId: null, note: "the channel no longer exists" };
     if (outcome !== "superseded")
       return { messageId, note: outcome === "current" ? "card already current" : undefined };
