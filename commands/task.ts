@@ -71,7 +71,10 @@ export const taskCommandDefinition = {
       type: ApplicationCommandOptionType.Subcommand,
       name: "submit",
       description: "Hand your work in for review",
-      options: [TASK_OPTION, textOption("note", "What you did, where to look", false)],
+      options: [
+        TASK_OPTION,
+        textOption("note", "What you did, where to look (up to 4000 characters)", false, 4000),
+      ],
     },
     {
       type: ApplicationCommandOptionType.Subcommand,

@@ -1,4 +1,4 @@
-import type { Priority, TaskStatus } from "./task-states.ts";
+import type { AttemptOutcome, Priority, TaskStatus } from "./task-states.ts";
 
 /** A task as its card, lists and agents see it: plain values, dates as ISO strings. */
 export interface TaskRef {
@@ -36,4 +36,26 @@ export interface TaskView {
   subtasks: TaskRef[];
   /** The last change, for card footers: who and what. */
   lastEvent: { actorId: string; kind: string; at: string } | null;
+}
+
+/** A submission's evidence, as validated (src/domain/validation/evidence.ts). */
+export interface AttemptResult {
+  summary?: string;
+  files?: { path: string; change: "added" | "modified" | "deleted" }[];
+  tests?: { passed: number; failed: number; skipped?: number; command?: string };
+  links?: string[];
+  notes?: string;
+}
+
+/** One try at a task (task_attempts): who, when, how it ended, what they handed in. */
+export interface AttemptView {
+  attempt: number;
+  assigneeId: string;
+  startedAt: string;
+  endedAt: string | null;
+  /** null while the attempt is running. */
+  outcome: AttemptOutcome | null;
+  summary: string | null;
+  result: AttemptResult | null;
+  error: string | null;
 }

@@ -1,5 +1,5 @@
 import type { Cache } from "../cache/types.ts";
-import type { TaskRef, TaskView } from "../domain/task-view.ts";
+import type { AttemptView, TaskRef, TaskView } from "../domain/task-view.ts";
 import type { TRANSITION_ACTIONS } from "../domain/transitions.ts";
 import type { Logger } from "../log.ts";
 import type { Database } from "../store/database.ts";
@@ -31,7 +31,7 @@ export interface ActionContext {
   source: EventSource;
 }
 
-export type { TaskRef, TaskView } from "../domain/task-view.ts";
+export type { AttemptResult, AttemptView, TaskRef, TaskView } from "../domain/task-view.ts";
 
 /** Raw user input; the service validates it (zod) and throws ValidationError naming the field. */
 export interface CreateTaskInput {
@@ -63,6 +63,8 @@ export interface TransitionInput {
   text?: string;
   /** For assign. */
   assigneeId?: string;
+  /** For submit: the evidence block (files, tests, links, notes), validated against the published schema. */
+  evidence?: unknown;
 }
 
 export interface TransitionResult {
@@ -183,6 +185,8 @@ export interface TaskService {
   search(guildId: string, query: string, page?: PageRequest): Promise<Page<TaskView>>;
   history(guildId: string, number: number, page?: PageRequest): Promise<Page<TaskEventView>>;
   reviews(guildId: string, number: number): Promise<ReviewView[]>;
+  /** Every attempt at the task (start → submit | fail | expire | release), oldest first. */
+  attempts(guildId: string, number: number): Promise<AttemptView[]>;
   queue(guildId: string, channelId: string, page?: PageRequest): Promise<QueueView>;
   /** Autocomplete: number prefix or title words, live tasks first, at most `limit` (≤ 25). */
   suggest(guildId: string, query: string, limit?: number): Promise<TaskRef[]>;

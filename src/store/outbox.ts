@@ -8,11 +8,24 @@ import { outbox } from "./schema.ts";
  *  - card:         { taskId }, coalesce_key `card:<taskId>` — the task's live card, on every change
  *  - assignment:   { taskId, assigneeId, attempt } — a task got an assignee to notify (agents parse it)
  *  - announcement: { taskId, kind: "retry" | "dead_letter", text } — an agent attempt failed
+ *  - rework:       { taskId, assigneeId, reviewerId, reason, rework, attempt } — sent back to its assignee
  */
 export type OutboxMessage =
   | { kind: "card"; payload: { taskId: number } }
   | { kind: "assignment"; payload: { taskId: number; assigneeId: string; attempt: number } }
-  | { kind: "announcement"; payload: { taskId: number; kind: "retry" | "dead_letter"; text: string } };
+  | { kind: "announcement"; payload: { taskId: number; kind: "retry" | "dead_letter"; text: string } }
+  | { kind: "rework"; payload: ReworkNotice };
+
+export type ReworkNotice = {
+  taskId: number;
+  assigneeId: string;
+  reviewerId: string;
+  reason: string;
+  /** The task's rework count after this one. */
+  rework: number;
+  /** The attempt the rework opened. */
+  attempt: number;
+};
 
 export interface OutboxTarget {
   guildId: string;

@@ -10,6 +10,7 @@ const expectedTables = [
   "channel_settings",
   "guild_counters",
   "outbox",
+  "task_attempts",
   "task_dependencies",
   "task_events",
   "task_messages",

@@ -11,6 +11,7 @@ import {
   type AnnouncementPayload,
   assignmentPayload,
   PAYLOAD_VERSION,
+  reworkPayload,
   taskPayload,
 } from "./agent-payload.ts";
 import { NotReadyError } from "./delivery-failure.ts";
@@ -27,12 +28,13 @@ export interface DiscordSenderDeps {
   log: Logger;
 }
 
-/** The three kinds the task engine writes (src/store/outbox.ts). */
+/** The kinds the task engine writes (src/store/outbox.ts). */
 export function createDiscordSenders(deps: DiscordSenderDeps): Record<string, OutboxSender> {
   return {
     card: (row) => sendCard(deps, row),
     assignment: (row) => sendAssignment(deps, row),
     announcement: (row) => sendAnnouncement(deps, row),
+    rework: (row) => sendRework(deps, row),
   };
 }
 
@@ -87,6 +89,48 @@ async function sendAssignment(deps: DiscordSenderDeps, row: ClaimedRow): Promise
     content,
     embeds: card.embeds,
     // The one message that pings: its assignee, nobody else, whatever the title says.
+    allowed_mentions: { parse: [], users: [assigneeId] },
+  });
+}
+
+/** Tells the assignee why their submission came back; pings the assignee only (never the reviewer). */
+async function sendRework(deps: DiscordSenderDeps, row: ClaimedRow): Promise<SendResult> {
+  const client = readyClient(deps);
+  const assigneeId = String(row.payload.assigneeId);
+  const reviewerId = String(row.payload.reviewerId);
+  const reason = String(row.payload.reason ?? "");
+  const rework = Number(row.payload.rework ?? 1);
+  const attempt = Number(row.payload.attempt ?? 1);
+  const view = await loadTask(deps, row);
+  if (!view) return { messageId: null, note: "task no longer exists" };
+  if (view.assigneeId !== assigneeId)
+    return { messageId: null, note: "superseded: the task has another assignee" };
+  if (isTerminal(view.status)) return { messageId: null, note: `superseded: the task is ${view.status}` };
+  const settings = await deps.settings.get(view.guildId, view.channelId);
+  const payload = reworkPayload({
+    task: view,
+    settings,
+    assigneeId,
+    reviewerId,
+    reason,
+    rework,
+    attempt,
+    botUserId: client.user.id,
+  });
+  const head = truncate(
+    `<@${assigneeId}> **#${view.number}** · ${view.title} needs rework (rework ${rework}, attempt ${attempt}), from <@${reviewerId}>:`,
+    400,
+  );
+  // The block carries the whole reason; the quote for people gets what room is left.
+  const block = jsonBlock(payload, LIMITS.content - head.length - 80);
+  const quoted = reason
+    .split("\n")
+    .map((line) => `> ${line}`)
+    .join("\n");
+  const quote = truncate(quoted, Math.max(60, LIMITS.content - head.length - block.length - 2));
+  const content = `${head}\n${quote}\n${block}`;
+  return post(deps, view.channelId, row.nonce, {
+    content,
     allowed_mentions: { parse: [], users: [assigneeId] },
   });
 }

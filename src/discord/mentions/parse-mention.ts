@@ -6,7 +6,9 @@
 export type MentionCommand =
   | { name: "next"; labels: string[] }
   | { name: "start" | "release" | "view"; number: number }
-  | { name: "progress" | "submit" | "fail"; number: number; text: string }
+  | { name: "progress" | "fail"; number: number; text: string }
+  /** `evidence`: the parsed ```json block after the summary, validated by the service. */
+  | { name: "submit"; number: number; text: string; evidence?: unknown }
   | { name: "help" };
 
 export type MentionCommandName = Exclude<MentionCommand["name"], "help">;
@@ -17,7 +19,7 @@ export const MENTION_USAGE: Record<MentionCommandName, string> = {
   next: "next [labels…]",
   start: "start <task>",
   progress: "progress <task> <note>",
-  submit: "submit <task> <summary>",
+  submit: "submit <task> <summary> [```json evidence```]",
   fail: "fail <task> <reason>",
   release: "release <task>",
   view: "view <task>",
@@ -54,8 +56,9 @@ export function parseMentionCommand(text: string): ParsedMention {
     case "release":
     case "view":
       return parseNumberOnly(name, rest);
-    case "progress":
     case "submit":
+      return parseSubmit(rest);
+    case "progress":
     case "fail":
       return parseNumberAndText(name, rest);
     default:
@@ -89,6 +92,32 @@ function parseNumberAndText(name: "progress" | "submit" | "fail", rest: string):
   if (text === "") return refuse(`${name} needs ${TEXT_ARGUMENT[name]} after the task number.`);
   if (text.length > MAX_TEXT) return refuse(`The text after ${name} is longer than ${MAX_TEXT} characters.`);
   return { ok: true, command: { name, number, text } };
+}
+
+const EVIDENCE_BLOCK = /```json[ \t]*\n?([\s\S]*?)```/;
+
+/** `submit 12 <summary>`, optionally with a ```json evidence block anywhere after the number. */
+function parseSubmit(rest: string): ParsedMention {
+  const match = EVIDENCE_BLOCK.exec(rest);
+  if (!match) return parseNumberAndText("submit", rest);
+  let evidence: unknown;
+  try {
+    evidence = JSON.parse(match[1]!);
+  } catch (error) {
+    const why = error instanceof Error ? error.message.slice(0, 120) : "it does not parse";
+    return refuse(`The \`\`\`json evidence block is not valid JSON (${why}); nothing was recorded.`);
+  }
+  const without = `${rest.slice(0, match.index)} ${rest.slice(match.index + match[0].length)}`.trim();
+  const [word = "", summary = ""] = splitFirstWord(without);
+  const number = parseTaskNumber(word);
+  if (word === "" || number === undefined)
+    return refuse(`submit needs a task number first, like \`submit 12 <summary>\`.`);
+  const hasSummary =
+    summary !== "" || (typeof evidence === "object" && evidence !== null && "summary" in evidence);
+  if (!hasSummary) return refuse("submit needs a summary after the task number (or a summary in the block).");
+  if (summary.length > MAX_TEXT)
+    return refuse(`The text after submit is longer than ${MAX_TEXT} characters.`);
+  return { ok: true, command: { name: "submit", number, text: summary, evidence } };
 }
 
 /** `12` or `#12`; a positive integer that fits Postgres's integer. */

@@ -48,7 +48,8 @@ export async function runMentionCommand(
       const { task } = await tasks.transition(ctx, {
         number: command.number,
         action: "submit",
-        text: command.text,
+        ...(command.text ? { text: command.text } : {}),
+        ...(command.evidence !== undefined ? { evidence: command.evidence } : {}),
       });
       const result = task.status === "done" ? "marked done" : "submitted for review";
       return { message: `**#${task.number}** ${result}.`, task };

@@ -3,6 +3,7 @@ import { AgentAtCapacityError, QueueLimitError } from "../../domain/errors.ts";
 import { isLive, type TaskStatus } from "../../domain/task-states.ts";
 import { TRANSITIONS } from "../../domain/transitions.ts";
 import { countInProgress, findAgent, lockAgent } from "../../store/agents.ts";
+import { closeAttempt } from "../../store/attempts.ts";
 import { lockChannelSettings } from "../../store/channel-settings.ts";
 import type { Tx } from "../../store/database.ts";
 import { enqueueOutbox } from "../../store/outbox.ts";
@@ -11,6 +12,7 @@ import type { TaskRow } from "../../store/schema.ts";
 import { countLiveTasks, type TaskPatch, updateTask } from "../../store/tasks.ts";
 import type { Effects } from "../effects.ts";
 import type { Engine } from "../engine.ts";
+import { endAttempt, openAttempt } from "./record-attempt.ts";
 import { recordChange, target } from "./record-change.ts";
 import type { Decided } from "./transition-task.ts";
 import { unblockDependents } from "./unblock-dependents.ts";
@@ -103,13 +105,26 @@ async function planFor(tx: Tx, engine: Engine, effects: Effects, d: Decided, to:
       return {
         patch: { startedAt: task.startedAt ?? now, nextAttemptAt: null, leaseExpiresAt },
         details: { attempt: task.attempts + 1 },
+        after: async (updated) => {
+          await openAttempt(tx, updated.id, actorId, now);
+        },
       };
     }
-    case "submit":
+    case "submit": {
+      const summary = text || d.evidence?.summary || null;
+      const evidence = d.evidence ? { ...d.evidence } : undefined;
       return {
         patch: { submittedAt: now, leaseExpiresAt: null, completedAt: to === "done" ? now : null },
-        details: { note: text, reviewSkipped: to === "done" ? true : undefined },
+        details: {
+          note: summary,
+          evidence: evidence ? true : undefined,
+          reviewSkipped: to === "done" ? true : undefined,
+        },
+        after: async () => {
+          await endAttempt(tx, task, { outcome: "submitted", summary, result: evidence ?? null }, now);
+        },
       };
+    }
     case "approve":
       return {
         patch: { completedAt: now },
@@ -123,19 +138,36 @@ async function planFor(tx: Tx, engine: Engine, effects: Effects, d: Decided, to:
       };
     case "request_rework":
       return {
+        // The lease restarts now, with the message that tells the assignee why.
         patch: { reworkCount: task.reworkCount + 1, leaseExpiresAt: await agentLease(task.assigneeId) },
         details: { reason: text },
-        after: (updated) =>
-          insertReview(
+        after: async (updated) => {
+          await insertReview(
             tx,
             { taskId: updated.id, reviewerId: actorId, verdict: "changes_requested", comment: text! },
             now,
-          ),
+          );
+          if (!updated.assigneeId) return;
+          const attempt = await openAttempt(tx, updated.id, updated.assigneeId, now);
+          const payload = {
+            taskId: updated.id,
+            assigneeId: updated.assigneeId,
+            reviewerId: actorId,
+            reason: text!,
+            rework: updated.reworkCount,
+            attempt: attempt.attempt,
+          };
+          await enqueueOutbox(tx, target(updated), { kind: "rework", payload }, now);
+          effects.outbox = true;
+        },
       };
     case "release":
       return {
         patch: { assigneeId: null, leaseExpiresAt: null },
         details: { note: text, previousAssigneeId: task.assigneeId },
+        after: async () => {
+          await endAttempt(tx, task, { outcome: "released", error: text || null }, now);
+        },
       };
     case "fail":
       return planFailure(tx, engine, effects, d, to, notify);
@@ -149,7 +181,13 @@ async function planFor(tx: Tx, engine: Engine, effects: Effects, d: Decided, to:
       return { patch: { metadata }, details: { reason: text } };
     }
     case "cancel":
-      return { patch: { leaseExpiresAt: null, nextAttemptAt: null }, details: { reason: text } };
+      return {
+        patch: { leaseExpiresAt: null, nextAttemptAt: null },
+        details: { reason: text },
+        after: async (updated) => {
+          await closeAttempt(tx, updated.id, { outcome: "released", error: "cancelled" }, now);
+        },
+      };
     case "reopen": {
       await checkQueueLimit(tx, task);
       return {
@@ -200,6 +238,8 @@ function planFailure(
       retryAt: retryAt?.toISOString(),
     },
     after: async (updated) => {
+      const outcome = d.ctx.source === "system" ? "expired" : "failed";
+      await endAttempt(tx, task, { outcome, error: text || null }, now);
       const kind = retryAt !== null ? "retry" : "dead_letter";
       await enqueueOutbox(
         tx,

@@ -8,7 +8,7 @@ import { editTask } from "./edit-task.ts";
 import { getTask } from "./get-task.ts";
 import { listTasks, searchTaskViews } from "./list-tasks.ts";
 import { nextTask } from "./next-task.ts";
-import { taskHistory, taskReviews } from "./task-history.ts";
+import { taskAttempts, taskHistory, taskReviews } from "./task-history.ts";
 import { taskQueue } from "./task-queue.ts";
 import { suggest, taskStats } from "./task-stats.ts";
 import { transitionTask } from "./transition-task.ts";
@@ -31,6 +31,7 @@ export function createTaskService(deps: ServiceDeps): TaskService {
     search: (guildId, query, page) => searchTaskViews(engine, guildId, query, page),
     history: (guildId, number, page) => taskHistory(engine, guildId, number, page),
     reviews: (guildId, number) => taskReviews(engine, guildId, number),
+    attempts: (guildId, number) => taskAttempts(engine, guildId, number),
     queue: (guildId, channelId, page) => taskQueue(engine, guildId, channelId, page),
     suggest: (guildId, query, limit) => suggest(engine, guildId, query, limit),
     stats: (guildId, channelId) => taskStats(engine, guildId, channelId),

@@ -11,6 +11,7 @@ import { mutate } from "../mutate.ts";
 import { toSettingsView } from "../settings/settings-view.ts";
 import type { ActionContext, TaskView } from "../types.ts";
 import { requireView } from "./load-task.ts";
+import { openAttempt } from "./record-attempt.ts";
 import { recordChange } from "./record-change.ts";
 
 /**
@@ -77,6 +78,7 @@ export async function nextTask(
         now,
       );
     }
+    await openAttempt(tx, updated.id, userId, now);
     await recordChange(
       tx,
       effects,

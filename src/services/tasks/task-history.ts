@@ -2,12 +2,13 @@ import { z } from "zod";
 import { snowflake, taskNumber } from "../../domain/validation/fields.ts";
 import { parseInput } from "../../domain/validation/parse.ts";
 import { pageSchema } from "../../domain/validation/task-inputs.ts";
+import { listAttempts } from "../../store/attempts.ts";
 import { countEvents, pageEvents } from "../../store/history.ts";
 import { listReviews } from "../../store/reviews.ts";
 import { findTaskByNumber } from "../../store/tasks.ts";
 import { decodeCursor, encodeCursor } from "../cursor.ts";
 import type { Engine } from "../engine.ts";
-import type { Page, PageRequest, ReviewView, TaskEventView } from "../types.ts";
+import type { AttemptResult, AttemptView, Page, PageRequest, ReviewView, TaskEventView } from "../types.ts";
 import { noSuchTask } from "./load-task.ts";
 
 const eventCursor = z.union([z.object({ after: z.number().int() }), z.object({ before: z.number().int() })]);
@@ -53,5 +54,20 @@ export async function taskReviews(engine: Engine, guildId: string, number: numbe
     verdict: row.verdict,
     comment: row.comment,
     at: row.createdAt.toISOString(),
+  }));
+}
+
+/** Attempts, oldest first. */
+export async function taskAttempts(engine: Engine, guildId: string, number: number): Promise<AttemptView[]> {
+  const rows = await listAttempts(engine.db, await taskId(engine, guildId, number));
+  return rows.map((row) => ({
+    attempt: row.attempt,
+    assigneeId: row.assigneeId,
+    startedAt: row.startedAt.toISOString(),
+    endedAt: row.endedAt?.toISOString() ?? null,
+    outcome: row.outcome,
+    summary: row.summary,
+    result: (row.result as AttemptResult | null) ?? null,
+    error: row.error,
   }));
 }

@@ -1,6 +1,7 @@
 import { type DecisionExtra, type DecisionSettings, decide } from "../../domain/decide.ts";
 import { actorForTaskChannel } from "../../domain/roles.ts";
 import type { DomainAction } from "../../domain/transitions.ts";
+import { type Evidence, parseEvidence } from "../../domain/validation/evidence.ts";
 import { parseInput } from "../../domain/validation/parse.ts";
 import { actionContextSchema, transitionSchema } from "../../domain/validation/task-inputs.ts";
 import { findChannelSettings } from "../../store/channel-settings.ts";
@@ -25,6 +26,8 @@ export interface Decided {
   action: DomainAction;
   text: string | undefined;
   assigneeId: string | undefined;
+  /** submit's validated evidence block. */
+  evidence: Evidence | undefined;
   now: Date;
   /** Runs under the row lock, right after the version-checked update: the checks that read other rows. */
   recheck(tx: Tx): Promise<void>;
@@ -46,10 +49,13 @@ export async function transitionTask(
 ): Promise<TransitionResult> {
   const ctx = parseInput(actionContextSchema, rawCtx);
   const input = parseInput(transitionSchema, raw);
+  // A bad block is refused before anything is read or written.
+  const evidence =
+    input.action === "submit" && input.evidence !== undefined ? parseEvidence(input.evidence) : undefined;
   for (let attempt = 1; ; attempt += 1) {
     try {
       return await mutate(engine, ctx.guildId, (tx, effects) =>
-        attemptTransition(tx, engine, effects, ctx, input),
+        attemptTransition(tx, engine, effects, ctx, input, evidence),
       );
     } catch (error) {
       if (!(error instanceof RowChanged)) throw error;
@@ -67,6 +73,7 @@ async function attemptTransition(
   effects: Effects,
   ctx: ActionContext,
   input: Input,
+  evidence: Evidence | undefined,
 ): Promise<TransitionResult> {
   const now = engine.now();
   const task = await findTaskByNumber(tx, ctx.guildId, input.number);
@@ -105,6 +112,7 @@ async function attemptTransition(
     action: input.action,
     text: input.text,
     assigneeId: input.assigneeId,
+    evidence,
     now,
     recheck: async (locked) => {
       if (needsRecheck && (await decideNow(locked)) !== to) throw new RowChanged();
