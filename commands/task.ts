@@ -10,6 +10,7 @@ import { commentOnTask } from "./task/comment-on-task.ts";
 import { createTask } from "./task/create-task.ts";
 import { addDependency, removeDependency } from "./task/depend-task.ts";
 import { editTask } from "./task/edit-task.ts";
+import { showTaskAttempts } from "./task/show-task-attempts.ts";
 import { showTaskHistory } from "./task/show-task-history.ts";
 import { submitReworkReason } from "./task/submit-rework-reason.ts";
 import { transitionTask } from "./task/transition-task.ts";
@@ -136,6 +137,12 @@ export const taskCommandDefinition = {
       description: "Every change to a task",
       options: [TASK_OPTION],
     },
+    {
+      type: ApplicationCommandOptionType.Subcommand,
+      name: "attempts",
+      description: "Every attempt at a task: who, how it ended, the summary and evidence",
+      options: [TASK_OPTION],
+    },
   ],
 } satisfies RESTPostAPIChatInputApplicationCommandsJSONBody;
 
@@ -160,6 +167,7 @@ export const taskCommand = {
     undepend: { write: true, run: removeDependency },
     comment: { write: true, run: commentOnTask },
     history: { write: false, defer: true, run: showTaskHistory },
+    attempts: { write: false, defer: true, run: showTaskAttempts },
   },
   autocomplete: autocompleteTaskNumber,
 } as const satisfies SlashCommandModule;

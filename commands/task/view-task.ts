@@ -4,15 +4,22 @@ import { findCard, PENDING_MESSAGE_ID } from "../../src/discord/card-store.ts";
 import { renderCardFor } from "../../src/discord/cards.ts";
 import type { HandlerContext } from "../../src/discord/handler-types.ts";
 import { messageUrl } from "../../src/discord/render/format.ts";
+import { attemptsSummary } from "../../src/discord/render/task-attempts.ts";
 import { answerEphemeral } from "../../src/discord/respond.ts";
 
 /** `/task view`: the card, for the actor only, with a link to the live one. */
 export async function viewTask(interaction: ChatInputCommandInteraction, ctx: HandlerContext): Promise<void> {
   const task = await ctx.services.tasks.get(ctx.action.guildId, interaction.options.getInteger("task", true));
-  const [card, live] = await Promise.all([
+  const [card, live, attempts] = await Promise.all([
     renderCardFor(cardDepsOf(ctx), task),
     findCard(ctx.database.db, task.id),
+    ctx.services.tasks.attempts(task.guildId, task.number),
   ]);
+  if (attempts.length > 0) {
+    const [embed, ...rest] = card.embeds;
+    const fields = [...(embed?.fields ?? []), { name: "Attempts", value: attemptsSummary(attempts) }];
+    card.embeds = [{ ...embed, fields }, ...rest];
+  }
   const content =
     live && live.messageId !== PENDING_MESSAGE_ID
       ? `Live card: ${messageUrl(task.guildId, live.channelId, live.messageId)}`

@@ -15,12 +15,17 @@ export interface ReplyBody {
   content?: string;
   embeds?: APIEmbed[];
   components?: APIActionRowComponent<APIButtonComponent>[];
+  /** Text attachments (what does not fit a message). */
+  files?: { name: string; text: string }[];
 }
 
 /** Every outgoing message body passes through here: limits enforced, mentions disabled. */
 export function messageBody(body: ReplyBody) {
   return {
     ...(body.content !== undefined ? { content: fitContent(body.content) } : {}),
+    ...(body.files?.length
+      ? { files: body.files.map((file) => ({ attachment: Buffer.from(file.text, "utf8"), name: file.name })) }
+      : {}),
     embeds: body.embeds ? fitEmbeds(body.embeds) : [],
     components: body.components ?? [],
     allowedMentions: NO_PINGS,

@@ -33,7 +33,11 @@ export interface TaskView {
   createdAt: string;
   updatedAt: string;
   dependencies: TaskRef[];
+  /** Tasks that depend on this one ("Blocks #7, #9"). */
+  blocks: TaskRef[];
   subtasks: TaskRef[];
+  /** While in review: the attempt awaiting a decision (summary and evidence); otherwise null. */
+  submission: AttemptView | null;
   /** The last change, for card footers: who and what. */
   lastEvent: { actorId: string; kind: string; at: string } | null;
 }

@@ -1,6 +1,6 @@
 import { type SQL, sql } from "drizzle-orm";
-import type { Priority, TaskStatus } from "../domain/task-states.ts";
-import type { TaskRef, TaskView } from "../domain/task-view.ts";
+import type { AttemptOutcome, Priority, TaskStatus } from "../domain/task-states.ts";
+import type { AttemptResult, AttemptView, TaskRef, TaskView } from "../domain/task-view.ts";
 import type { Queryable } from "./database.ts";
 import { fromJson, queryRows, toIso } from "./raw.ts";
 
@@ -54,8 +54,16 @@ export async function selectTaskViews(
       (SELECT ${ref("p")} FROM tasks p WHERE p.id = t.parent_id) AS parent,
       (SELECT coalesce(json_agg(${ref("d")} ORDER BY d.number), '[]'::json)
         FROM task_dependencies td JOIN tasks d ON d.id = td.depends_on_id WHERE td.task_id = t.id) AS dependencies,
+      (SELECT coalesce(json_agg(${ref("b")} ORDER BY b.number), '[]'::json)
+        FROM task_dependencies tb JOIN tasks b ON b.id = tb.task_id WHERE tb.depends_on_id = t.id) AS blocks,
       (SELECT coalesce(json_agg(${ref("s")} ORDER BY s.number), '[]'::json)
         FROM tasks s WHERE s.parent_id = t.id) AS subtasks,
+      CASE WHEN t.status = 'in_review' THEN
+        (SELECT json_build_object('attempt', a.attempt, 'assigneeId', a.assignee_id, 'startedAt', a.started_at,
+            'endedAt', a.ended_at, 'outcome', a.outcome, 'summary', a.summary, 'result', a.result, 'error', a.error)
+          FROM task_attempts a WHERE a.task_id = t.id AND a.outcome = 'submitted'
+          ORDER BY a.attempt DESC LIMIT 1)
+      END AS submission,
       (SELECT json_build_object('actorId', e.actor_id, 'kind', e.kind, 'at', e.created_at)
         FROM task_events e WHERE e.task_id = t.id ORDER BY e.id DESC LIMIT 1) AS last_event
     FROM tasks t
@@ -79,6 +87,20 @@ export async function selectTaskView(
 export async function selectTaskViewsByIds(q: Queryable, ids: readonly number[]): Promise<TaskViewRecord[]> {
   if (ids.length === 0) return [];
   return selectTaskViews(q, sql`t.id = ANY(${sql.param([...ids])}::int[])`);
+}
+
+function toAttemptView(row: Record<string, unknown> | null): AttemptView | null {
+  if (!row) return null;
+  return {
+    attempt: Number(row.attempt),
+    assigneeId: String(row.assigneeId),
+    startedAt: toIso(row.startedAt)!,
+    endedAt: toIso(row.endedAt),
+    outcome: (row.outcome as AttemptOutcome | null) ?? null,
+    summary: (row.summary as string | null) ?? null,
+    result: (row.result as AttemptResult | null) ?? null,
+    error: (row.error as string | null) ?? null,
+  };
 }
 
 function toTaskViewRecord(row: Record<string, unknown>): TaskViewRecord {
@@ -110,7 +132,9 @@ function toTaskViewRecord(row: Record<string, unknown>): TaskViewRecord {
     createdAt: toIso(row.created_at)!,
     updatedAt: toIso(row.updated_at)!,
     dependencies: fromJson<RefRecord[]>(row.dependencies) ?? [],
+    blocks: fromJson<RefRecord[]>(row.blocks) ?? [],
     subtasks: fromJson<RefRecord[]>(row.subtasks) ?? [],
+    submission: toAttemptView(fromJson<Record<string, unknown> | null>(row.submission) ?? null),
     lastEvent: lastEvent ? { ...lastEvent, at: toIso(lastEvent.at)! } : null,
   };
 }

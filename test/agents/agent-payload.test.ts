@@ -44,7 +44,9 @@ function task(overrides: Partial<TaskView> = {}): TaskView {
     createdAt: "2030-01-01T00:00:00.000Z",
     updatedAt: "2030-01-01T00:00:00.000Z",
     dependencies: [{ number: 3, title: "Schema", status: "done" }],
+    blocks: [],
     subtasks: [],
+    submission: null,
     lastEvent: null,
     ...overrides,
   };

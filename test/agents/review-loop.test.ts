@@ -133,3 +133,84 @@ describe("the review loop between a reviewer and an agent (stand-in, real Postgr
     expect(tooLong).toBe("text must be at most 4000 characters");
   });
 });
+
+describe("what a reviewer reads", () => {
+  it("the card shows the submission while in review; /task view and /task attempts show every attempt; long ones come as a file", async () => {
+    const agent = world.id("agent-1");
+    const card = await until(() =>
+      world.discord
+        .channelMessages("lane")
+        .find(
+          (message) =>
+            String(message.embeds[0]?.title ?? "").startsWith("#1 ") &&
+            message.components.length > 0 &&
+            fieldOf(message, "Status") === "In review (rework 1)",
+        ),
+    );
+    const submission = fieldOf(card, "Submission") ?? "";
+    expect(submission).toMatch(/^Rewrote every section\./);
+    expect(submission).toContain(`Attempt 2 by <@${agent}>`);
+
+    const view = await world.slash("alice", "task", "view", { task: 1 });
+    const attemptsField = fieldOf(view, "Attempts") ?? "";
+    expect(attemptsField.split("\n")).toHaveLength(2);
+    expect(attemptsField).toMatch(
+      /^\*\*Attempt 1\*\* · <@\d+> · submitted <t:\d+:R> — Wrote docs\/onboarding\.md/,
+    );
+
+    const listed = await world.slash("alice", "task", "attempts", { task: 1 });
+    expect(listed.attachments).toEqual([]);
+    // The 3,000-character summary is readable to its end.
+    expect(String(listed.embeds[0]?.description)).toContain("section. THE END");
+
+    await world.slash("rita", "task", "approve", { task: 1 });
+    const done = await world.app.services.tasks.get(guildId, 1);
+    expect(done.status).toBe("done");
+    expect(done.submission).toBeNull();
+  });
+
+  it("a short list of attempts fits the reply, with files and tests in full", async () => {
+    const agent = world.id("agent-1");
+    await world.slash("alice", "task", "create", { title: "Small fix" });
+    await world.slash("alice", "task", "create", { title: "Waits for the fix", "depends-on": "2" });
+    await world.slash("alice", "task", "assign", { task: 2, assignee: agent });
+    await world.mention(agent, "start 2");
+    await world.mention(agent, `submit 2 Fixed\n\`\`\`json\n${JSON.stringify(EVIDENCE)}\n\`\`\``);
+    const listed = await world.slash("alice", "task", "attempts", { task: 2 });
+    expect(listed.attachments).toEqual([]);
+    const text = String(listed.embeds[0]?.description);
+    expect(text).toContain("Files: docs/onboarding.md (added), README.md (modified)");
+    expect(text).toContain("Tests: 12 passed, 0 failed (npm test)");
+    expect(text).toContain("Links: https://example.com/pr/1");
+
+    const view = await world.slash("alice", "task", "view", { task: 2 });
+    expect(fieldOf(view, "Blocks")).toBe("#3");
+    expect(fieldOf(view, "Submission")).toContain("Files: `docs/onboarding.md` added, `README.md` modified");
+    expect(fieldOf(view, "Submission")).toContain("Tests: 12 passed, 0 failed");
+  });
+});
+
+describe("attempts that do not fit a message", () => {
+  it("come whole as an attached file, the reply listing them shortened", async () => {
+    const agent = world.id("agent-1");
+    await world.slash("alice", "task", "create", { title: "A long story" });
+    await world.slash("alice", "task", "assign", { task: 4, assignee: agent });
+    await world.mention(agent, "start 4");
+    const summary = (n: number) => `${`Attempt ${n} notes. `.repeat(190)}END ${n}`;
+    await world.mention(agent, `submit 4 ${summary(1)}`);
+    await world.slash("rita", "task", "rework", { task: 4, reason: "Shorter, please" });
+    await world.mention(agent, `submit 4 ${summary(2)}`);
+    const listed = await world.slash("alice", "task", "attempts", { task: 4 });
+    expect(listed.attachments).toHaveLength(1);
+    expect(listed.attachments[0]).toMatchObject({ filename: "task-4-attempts.md" });
+    expect(Number(listed.attachments[0]?.size)).toBeGreaterThan(summary(1).length + summary(2).length);
+    expect(String(listed.embeds[0]?.description)).toContain(
+      "every attempt in full is in **task-4-attempts.md**",
+    );
+  });
+});
+
+function fieldOf(message: { embeds: Record<string, unknown>[] }, name: string): string | undefined {
+  const fields = (message.embeds[0]?.fields ?? []) as { name: string; value: string }[];
+  return fields.find((field) => field.name === name)?.value;
+}

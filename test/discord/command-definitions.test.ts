@@ -54,6 +54,7 @@ describe("command definitions (public interface: names exactly as the issue says
       "undepend",
       "comment",
       "history",
+      "attempts",
     ]);
     const task = commands.find((command) => command.definition.name === "task");
     expect(task?.kind === "slash" && Object.keys(task.subcommands)).toEqual(names);

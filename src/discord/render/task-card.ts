@@ -1,7 +1,7 @@
 import type { APIActionRowComponent, APIButtonComponent, APIEmbed, APIEmbedField } from "discord.js";
-import type { TaskRef, TaskView } from "../../services/types.ts";
+import type { AttemptView, TaskRef, TaskView } from "../../services/types.ts";
 import { discordTime, inlineCode, minutesText, taskRefLine, userMention } from "./format.ts";
-import { fitButtonRows, fitEmbed } from "./limits.ts";
+import { fitButtonRows, fitEmbed, truncate } from "./limits.ts";
 import { PRIORITY_LABELS, STATUS_COLOURS, STATUS_LABELS } from "./status-style.ts";
 import { taskButtons } from "./task-buttons.ts";
 
@@ -50,8 +50,38 @@ function cardFields(task: TaskView): APIEmbedField[] {
       inline: true,
     },
     { name: "Depends on", value: refList(task.dependencies) },
+    ...(task.blocks.length ? [{ name: "Blocks", value: refNumbers(task.blocks) }] : []),
     { name: "Subtasks", value: refList(task.subtasks) },
+    ...(task.submission ? [{ name: "Submission", value: submissionText(task.submission) }] : []),
   ];
+}
+
+const FILES_ON_CARD = 3;
+const SUMMARY_ON_CARD = 600;
+
+/** What a reviewer reads before deciding: the summary, the first files changed, the test counts. */
+export function submissionText(submission: AttemptView): string {
+  const lines: string[] = [];
+  const summary = submission.summary?.trim();
+  lines.push(summary ? truncate(summary, SUMMARY_ON_CARD) : "(no summary)");
+  const files = submission.result?.files ?? [];
+  if (files.length > 0) {
+    const shown = files.slice(0, FILES_ON_CARD).map((file) => `${inlineCode(file.path)} ${file.change}`);
+    const more = files.length > FILES_ON_CARD ? ` and ${files.length - FILES_ON_CARD} more` : "";
+    lines.push(`Files: ${shown.join(", ")}${more}`);
+  }
+  const tests = submission.result?.tests;
+  if (tests) {
+    const skipped = tests.skipped ? `, ${tests.skipped} skipped` : "";
+    lines.push(`Tests: ${tests.passed} passed, ${tests.failed} failed${skipped}`);
+  }
+  lines.push(`Attempt ${submission.attempt} by ${userMention(submission.assigneeId)}`);
+  return truncate(lines.join("\n"), 1024);
+}
+
+/** "#7, #9": what waits for this task. */
+function refNumbers(refs: TaskRef[]): string {
+  return truncate(refs.map((ref) => `#${ref.number}`).join(", "), 1024);
 }
 
 function statusText(task: TaskView): string {

@@ -32,7 +32,9 @@ export function newTaskView(task: TaskRow, parent: TaskRow | null, dependencies:
     createdAt: task.createdAt.toISOString(),
     updatedAt: task.updatedAt.toISOString(),
     dependencies: dependencies.map(ref).sort((a, b) => a.number - b.number),
+    blocks: [],
     subtasks: [],
+    submission: null,
     lastEvent: { actorId: task.createdBy, kind: "created", at: task.createdAt.toISOString() },
   };
 }
