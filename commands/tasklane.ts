@@ -11,6 +11,12 @@ import { listAgents } from "./tasklane/list-agents.ts";
 import { removeAgent } from "./tasklane/remove-agent.ts";
 import { requireManageChannels } from "./tasklane/require-manage-channels.ts";
 
+const NOTIFY_CHOICES = [
+  { name: "ping", value: "ping" },
+  { name: "mention (no ping)", value: "mention" },
+  { name: "off", value: "off" },
+];
+
 export const tasklaneCommandDefinition = {
   name: "tasklane",
   description: "Channel settings and agents (Manage Channels)",
@@ -67,6 +73,18 @@ export const tasklaneCommandDefinition = {
             { name: "off", value: "off" },
             { name: "least-loaded", value: "least_loaded" },
           ],
+        },
+        {
+          type: ApplicationCommandOptionType.String,
+          name: "notify-reviewers",
+          description: "When a task awaits review: ping the reviewer role, name it (default), or off",
+          choices: NOTIFY_CHOICES,
+        },
+        {
+          type: ApplicationCommandOptionType.String,
+          name: "notify-creator",
+          description: "When a task is done or failed: ping its creator, name them (default), or off",
+          choices: NOTIFY_CHOICES,
         },
       ],
     },

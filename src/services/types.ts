@@ -3,7 +3,14 @@ import type { AttemptView, TaskRef, TaskView } from "../domain/task-view.ts";
 import type { TRANSITION_ACTIONS } from "../domain/transitions.ts";
 import type { Logger } from "../log.ts";
 import type { Database } from "../store/database.ts";
-import type { AutoAssignMode, EventSource, Priority, ReviewVerdict, TaskStatus } from "../store/schema.ts";
+import type {
+  AutoAssignMode,
+  EventSource,
+  NotifyMode,
+  Priority,
+  ReviewVerdict,
+  TaskStatus,
+} from "../store/schema.ts";
 
 /**
  * The contract between the Discord layer (and agents) and the task engine. Plain values only:
@@ -126,6 +133,10 @@ export interface ChannelSettingsView {
   maxAttempts: number;
   leaseMinutes: number;
   autoAssign: AutoAssignMode;
+  /** When a task enters review: ping the reviewer role, name it without a ping, or say nothing. */
+  notifyReviewers: NotifyMode;
+  /** When a task is done or failed: ping its creator, name them, or say nothing. */
+  notifyCreator: NotifyMode;
 }
 
 export type ChannelSettingsPatch = Partial<Omit<ChannelSettingsView, "channelId" | "guildId">>;
@@ -163,6 +174,13 @@ export interface ReviewView {
   at: string;
 }
 
+/** A task awaiting the actor's decision (`/tasks reviews`). */
+export interface ReviewQueueItem {
+  task: TaskView;
+  submittedBy: string | null;
+  submittedAt: string | null;
+}
+
 export interface TaskService {
   create(ctx: ActionContext, input: CreateTaskInput): Promise<TaskView>;
   edit(ctx: ActionContext, number: number, patch: EditTaskInput, expectedVersion?: number): Promise<TaskView>;
@@ -191,6 +209,8 @@ export interface TaskService {
   /** Autocomplete: number prefix or title words, live tasks first, at most `limit` (≤ 25). */
   suggest(guildId: string, query: string, limit?: number): Promise<TaskRef[]>;
   stats(guildId: string, channelId?: string): Promise<StatsView>;
+  /** Tasks in review the actor may approve or send back, oldest submission first (at most 25). */
+  reviewQueue(ctx: ActionContext): Promise<ReviewQueueItem[]>;
 }
 
 export interface SettingsService {

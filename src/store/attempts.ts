@@ -1,4 +1,4 @@
-import { and, asc, eq, isNull, sql } from "drizzle-orm";
+import { and, asc, desc, eq, isNull, sql } from "drizzle-orm";
 import type { AttemptOutcome } from "../domain/task-states.ts";
 import type { Queryable, Tx } from "./database.ts";
 import { type TaskAttemptRow, taskAttempts } from "./schema.ts";
@@ -56,6 +56,16 @@ export async function findOpenAttempt(q: Queryable, taskId: number): Promise<Tas
     .select()
     .from(taskAttempts)
     .where(and(eq(taskAttempts.taskId, taskId), isNull(taskAttempts.endedAt)));
+  return row;
+}
+
+export async function findLatestAttempt(q: Queryable, taskId: number): Promise<TaskAttemptRow | undefined> {
+  const [row] = await q
+    .select()
+    .from(taskAttempts)
+    .where(eq(taskAttempts.taskId, taskId))
+    .orderBy(desc(taskAttempts.attempt))
+    .limit(1);
   return row;
 }
 

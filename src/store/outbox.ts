@@ -9,12 +9,16 @@ import { outbox } from "./schema.ts";
  *  - assignment:   { taskId, assigneeId, attempt } — a task got an assignee to notify (agents parse it)
  *  - announcement: { taskId, kind: "retry" | "dead_letter", text } — an agent attempt failed
  *  - rework:       { taskId, assigneeId, reviewerId, reason, rework, attempt } — sent back to its assignee
+ *  - review_request: { taskId, attempt } — a task entered review: its channel's reviewers are told
+ *  - creator_notice: { taskId, outcome: "done" | "failed", actorId } — the creator's task is closed
  */
 export type OutboxMessage =
   | { kind: "card"; payload: { taskId: number } }
   | { kind: "assignment"; payload: { taskId: number; assigneeId: string; attempt: number } }
   | { kind: "announcement"; payload: { taskId: number; kind: "retry" | "dead_letter"; text: string } }
-  | { kind: "rework"; payload: ReworkNotice };
+  | { kind: "rework"; payload: ReworkNotice }
+  | { kind: "review_request"; payload: { taskId: number; attempt: number | null } }
+  | { kind: "creator_notice"; payload: { taskId: number; outcome: "done" | "failed"; actorId: string } };
 
 export type ReworkNotice = {
   taskId: number;

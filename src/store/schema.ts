@@ -37,6 +37,7 @@ export type {
   AttemptOutcome,
   AutoAssignMode,
   EventSource,
+  NotifyMode,
   Priority,
   ReviewVerdict,
   TaskStatus,

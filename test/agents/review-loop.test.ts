@@ -1,14 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ReplyPayload, ReworkPayload } from "../../src/discord/delivery/agent-payload.ts";
 import type { ApiMessage } from "../stand-in/index.ts";
-import { type AgentWorld, agentSchema, jsonOf, startAgentWorld, until } from "./agent-world.ts";
+import { type AgentWorld, agentSchema, jsonOf, startAgentWorld, until, WORLD } from "./agent-world.ts";
 import { validateJsonSchema } from "./json-schema-subset.ts";
 
 let world: AgentWorld;
 let guildId: string;
 
 beforeAll(async () => {
-  world = await startAgentWorld();
+  // The reviewer role is mentionable here, so only allowed_mentions decides whether it is pinged.
+  const guild = { ...WORLD.guilds![0]!, roles: [{ name: "Reviewer", mentionable: true }] };
+  world = await startAgentWorld({ standIn: { guilds: [guild] } });
   guildId = world.discord.guild("HQ").id;
   await world.slash("alice", "tasklane", "config", { "reviewer-role": world.discord.role("Reviewer").id });
   await world.slash("alice", "tasklane", "add", { user: world.id("agent-1") }, "agent");
@@ -207,6 +209,81 @@ describe("attempts that do not fit a message", () => {
     expect(String(listed.embeds[0]?.description)).toContain(
       "every attempt in full is in **task-4-attempts.md**",
     );
+  });
+});
+
+describe("reviewers and creators are told", () => {
+  const botMessages = (where: (message: ApiMessage) => boolean) =>
+    world.discord
+      .channelMessages("lane")
+      .filter((message) => message.author.id === world.discord.botUser.id && where(message));
+
+  it("a task entering review is announced once, the role pinged only with notify-reviewers: ping; /tasks reviews lists what the actor may decide", async () => {
+    const role = world.discord.role("Reviewer").id;
+    const bob = world.id("bob");
+    await world.slash("alice", "tasklane", "config", { "notify-reviewers": "ping" });
+    await world.slash("alice", "task", "create", { title: "Ping the reviewers" });
+    await world.slash("bob", "task", "claim", { task: 5 });
+    await world.slash("bob", "task", "start", { task: 5 });
+    await world.slash("bob", "task", "submit", { task: 5, note: "Ready: see the diff" });
+    const isFor5 = (message: ApiMessage) =>
+      message.content.startsWith("**#5** · Ping the reviewers is ready");
+    const told = await until(() => botMessages(isFor5)[0]);
+    expect(told.content).toBe(
+      `**#5** · Ping the reviewers is ready for review by <@&${role}> · submitted by <@${bob}>.\n> Ready: see the diff`,
+    );
+    expect(told.mention_roles).toEqual([role]);
+    expect(told.mentions).toEqual([]);
+    expect(told.mention_everyone).toBe(false);
+
+    await world.slash("alice", "tasklane", "config", { "notify-reviewers": "mention" });
+    await world.slash("alice", "task", "create", { title: "Name the reviewers" });
+    await world.slash("bob", "task", "claim", { task: 6 });
+    await world.slash("bob", "task", "start", { task: 6 });
+    await world.slash("bob", "task", "submit", { task: 6, note: "Done" });
+    const named = await until(
+      () => botMessages((m) => m.content.startsWith("**#6** · Name the reviewers"))[0],
+    );
+    expect(named.content).toContain(`ready for review by <@&${role}>`);
+    expect(named.mention_roles).toEqual([]);
+    await world.app.outbox()!.drain();
+    expect(botMessages(isFor5)).toHaveLength(1);
+
+    const forRita = await world.slash("rita", "tasks", "reviews", {});
+    const lines = String(forRita.embeds[0]?.description).split("\n");
+    expect(lines.map((line) => /^\*\*#(\d+)\*\*/.exec(line)?.[1])).toEqual(["2", "4", "5", "6"]);
+    expect(lines[2]).toMatch(new RegExp(`submitted by <@${bob}> <t:\\d+:R> in <#\\d+>$`));
+    const forBob = await world.slash("bob", "tasks", "reviews", {});
+    expect(forBob.embeds[0]?.description).toBe("Nothing awaits your review.");
+  });
+
+  it("the creator is told when their task is done, pinged only with notify-creator: ping", async () => {
+    const alice = world.id("alice");
+    const rita = world.id("rita");
+    await world.slash("rita", "task", "approve", { task: 5 });
+    const done5 = await until(
+      () => botMessages((m) => m.content.startsWith(`<@${alice}> your task **#5**`))[0],
+    );
+    expect(done5.content).toBe(
+      `<@${alice}> your task **#5** · Ping the reviewers is done (approved by <@${rita}>).`,
+    );
+    expect(done5.mentions).toEqual([]);
+
+    await world.slash("alice", "tasklane", "config", { "notify-creator": "ping" });
+    await world.slash("rita", "task", "approve", { task: 6 });
+    const done6 = await until(
+      () => botMessages((m) => m.content.startsWith(`<@${alice}> your task **#6**`))[0],
+    );
+    expect(done6.mentions.map((user) => user.id)).toEqual([alice]);
+
+    await world.slash("alice", "tasklane", "config", { "notify-creator": "off", "notify-reviewers": "off" });
+    await world.slash("alice", "task", "create", { title: "Quietly" });
+    await world.slash("bob", "task", "claim", { task: 7 });
+    await world.slash("bob", "task", "start", { task: 7 });
+    await world.slash("bob", "task", "submit", { task: 7 });
+    await world.slash("rita", "task", "approve", { task: 7 });
+    await world.app.outbox()!.drain();
+    expect(botMessages((m) => m.content.includes("**#7**"))).toEqual([]);
   });
 });
 

@@ -103,6 +103,7 @@ describe("command definitions (public interface: names exactly as the issue says
       "queue",
       "mine",
       "search",
+      "reviews",
       "stats",
     ]);
     expect(optionNames("tasks", "list")).toEqual(["status", "assignee", "priority", "label", "scope"]);
@@ -125,6 +126,8 @@ describe("command definitions (public interface: names exactly as the issue says
         "allow-self-review",
         "max-attempts",
         "lease-minutes",
+        "notify-reviewers",
+        "notify-creator",
       ]),
     );
     expect(optionNames("tasklane", "add", "agent")).toEqual(["user", "labels", "max-concurrent"]);

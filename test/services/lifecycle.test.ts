@@ -150,7 +150,10 @@ describe.each(DRIVERS)("task lifecycle (%s)", (driver) => {
     }>(
       sql`SELECT kind, payload, coalesce_key, nonce, channel_id FROM outbox WHERE task_id = ${created.id} ORDER BY id`,
     );
-    // Seven card refreshes, and the rework told to its assignee.
+    // Seven card refreshes; the rework told to its assignee; reviewers told twice; the creator once.
+    const kinds = outbox.map((row) => row.kind);
+    expect(kinds.filter((kind) => kind === "review_request")).toHaveLength(2);
+    expect(kinds.filter((kind) => kind === "creator_notice")).toHaveLength(1);
     const told = outbox.filter((row) => row.kind === "rework");
     expect(told).toHaveLength(1);
     expect(told[0]!.payload).toMatchObject({
@@ -170,7 +173,8 @@ describe.each(DRIVERS)("task lifecycle (%s)", (driver) => {
       });
       expect(row.nonce.length).toBeLessThanOrEqual(25);
     }
-    expect(new Set(outbox.map((row) => row.nonce)).size).toBe(8);
+    expect(outbox).toHaveLength(11);
+    expect(new Set(outbox.map((row) => row.nonce)).size).toBe(11);
   });
 
   it("refuses what the table does not allow, changes nothing and logs nothing", async () => {

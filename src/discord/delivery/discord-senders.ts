@@ -35,7 +35,54 @@ export function createDiscordSenders(deps: DiscordSenderDeps): Record<string, Ou
     assignment: (row) => sendAssignment(deps, row),
     announcement: (row) => sendAnnouncement(deps, row),
     rework: (row) => sendRework(deps, row),
+    review_request: (row) => sendReviewRequest(deps, row),
+    creator_notice: (row) => sendCreatorNotice(deps, row),
   };
+}
+
+/** "#12 is ready for review by @Reviewer": the role is pinged only where notify-reviewers is `ping`. */
+async function sendReviewRequest(deps: DiscordSenderDeps, row: ClaimedRow): Promise<SendResult> {
+  readyClient(deps);
+  const view = await loadTask(deps, row);
+  if (!view) return { messageId: null, note: "task no longer exists" };
+  if (view.status !== "in_review") return { messageId: null, note: `superseded: the task is ${view.status}` };
+  const settings = await deps.settings.get(view.guildId, view.channelId);
+  if (settings.notifyReviewers === "off") return { messageId: null, note: "notify-reviewers is off" };
+  const role = settings.reviewerRoleId;
+  const who = role ? `<@&${role}>` : "a reviewer (Manage Channels)";
+  const by = view.submission ? ` · submitted by <@${view.submission.assigneeId}>` : "";
+  const summary = view.submission?.summary
+    ? `\n> ${truncate(view.submission.summary.replaceAll("\n", " "), 300)}`
+    : "";
+  const content =
+    truncate(`**#${view.number}** · ${view.title} is ready for review by ${who}${by}.`, 1500) + summary;
+  const ping = settings.notifyReviewers === "ping" && role !== null;
+  return post(deps, view.channelId, row.nonce, {
+    content,
+    allowed_mentions: ping ? { parse: [], roles: [role] } : { parse: [] },
+  });
+}
+
+/** The creator hears that their task is done or failed; pinged only where notify-creator is `ping`. */
+async function sendCreatorNotice(deps: DiscordSenderDeps, row: ClaimedRow): Promise<SendResult> {
+  readyClient(deps);
+  const view = await loadTask(deps, row);
+  if (!view) return { messageId: null, note: "task no longer exists" };
+  const outcome = row.payload.outcome === "failed" ? "failed" : "done";
+  if (view.status !== outcome) return { messageId: null, note: `superseded: the task is ${view.status}` };
+  const settings = await deps.settings.get(view.guildId, view.channelId);
+  if (settings.notifyCreator === "off") return { messageId: null, note: "notify-creator is off" };
+  const actorId = String(row.payload.actorId ?? "");
+  const how =
+    outcome === "done"
+      ? `is done${view.assigneeId === actorId || !actorId ? "" : ` (approved by <@${actorId}>)`}.`
+      : `failed after ${view.attempts} attempts; a reviewer can reopen it.`;
+  const content = truncate(`<@${view.createdBy}> your task **#${view.number}** · ${view.title} ${how}`, 1900);
+  const ping = settings.notifyCreator === "ping";
+  return post(deps, view.channelId, row.nonce, {
+    content,
+    allowed_mentions: ping ? { parse: [], users: [view.createdBy] } : { parse: [] },
+  });
 }
 
 /** Read from Postgres, never the view cache: a row is only visible after its change commits. */

@@ -3,7 +3,7 @@ import { AgentAtCapacityError, QueueLimitError } from "../../domain/errors.ts";
 import { isLive, type TaskStatus } from "../../domain/task-states.ts";
 import { TRANSITIONS } from "../../domain/transitions.ts";
 import { countInProgress, findAgent, lockAgent } from "../../store/agents.ts";
-import { closeAttempt } from "../../store/attempts.ts";
+import { closeAttempt, findLatestAttempt } from "../../store/attempts.ts";
 import { lockChannelSettings } from "../../store/channel-settings.ts";
 import type { Tx } from "../../store/database.ts";
 import { enqueueOutbox } from "../../store/outbox.ts";
@@ -62,6 +62,7 @@ export async function applyTransition(
     now,
   );
   await plan.after?.(updated);
+  await tellWhoWaits(tx, effects, d, updated);
   // Only a channel with a limit keeps a counter of its live tasks.
   if (d.settings.queueLimit !== null && isLive(task.status) !== isLive(to))
     effects.gateRecount.add(task.channelId);
@@ -251,6 +252,30 @@ function planFailure(
       if (retryAt !== null && updated.assigneeId) await notify(updated, updated.assigneeId, retryAt);
     },
   };
+}
+
+/**
+ * Reviewers hear when a task enters review; its creator when it is done or failed (unless they
+ * closed it themselves). How — ping, name, or nothing — is the channel's notify-* setting.
+ */
+async function tellWhoWaits(tx: Tx, effects: Effects, d: Decided, updated: TaskRow): Promise<void> {
+  const { settings, now, ctx } = d;
+  if (updated.status === "in_review" && d.task.status !== "in_review" && settings.notifyReviewers !== "off") {
+    const attempt = await findLatestAttempt(tx, updated.id);
+    const payload = { taskId: updated.id, attempt: attempt?.attempt ?? null };
+    await enqueueOutbox(tx, target(updated), { kind: "review_request", payload }, now);
+    effects.outbox = true;
+  }
+  const closed = updated.status === "done" || updated.status === "failed";
+  if (closed && settings.notifyCreator !== "off" && updated.createdBy !== ctx.actor.userId) {
+    const payload = {
+      taskId: updated.id,
+      outcome: updated.status as "done" | "failed",
+      actorId: ctx.actor.userId,
+    };
+    await enqueueOutbox(tx, target(updated), { kind: "creator_notice", payload }, now);
+    effects.outbox = true;
+  }
 }
 
 /** Reopening makes a task live again: the channel's limit holds, under the same lock creates take. */

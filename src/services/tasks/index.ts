@@ -8,6 +8,7 @@ import { editTask } from "./edit-task.ts";
 import { getTask } from "./get-task.ts";
 import { listTasks, searchTaskViews } from "./list-tasks.ts";
 import { nextTask } from "./next-task.ts";
+import { reviewQueue } from "./review-queue.ts";
 import { taskAttempts, taskHistory, taskReviews } from "./task-history.ts";
 import { taskQueue } from "./task-queue.ts";
 import { suggest, taskStats } from "./task-stats.ts";
@@ -35,5 +36,6 @@ export function createTaskService(deps: ServiceDeps): TaskService {
     queue: (guildId, channelId, page) => taskQueue(engine, guildId, channelId, page),
     suggest: (guildId, query, limit) => suggest(engine, guildId, query, limit),
     stats: (guildId, channelId) => taskStats(engine, guildId, channelId),
+    reviewQueue: (ctx) => reviewQueue(engine, ctx),
   };
 }
