@@ -3,6 +3,7 @@ import {
   type RESTPostAPIChatInputApplicationCommandsJSONBody,
 } from "discord.js";
 import type { ComponentRoutes, SlashCommandModule } from "../src/discord/handler-types.ts";
+import { answerQuestion } from "./task/answer-question.ts";
 import { autocompleteTaskNumber } from "./task/autocomplete-task-number.ts";
 import { claimTask } from "./task/claim-task.ts";
 import { clickCardButton } from "./task/click-card-button.ts";
@@ -143,6 +144,12 @@ export const taskCommandDefinition = {
       description: "Every attempt at a task: who, how it ended, the summary and evidence",
       options: [TASK_OPTION],
     },
+    {
+      type: ApplicationCommandOptionType.Subcommand,
+      name: "answer",
+      description: "Answer the assignee's question (creator, reviewers)",
+      options: [TASK_OPTION, textOption("text", "Your answer", true)],
+    },
   ],
 } satisfies RESTPostAPIChatInputApplicationCommandsJSONBody;
 
@@ -168,6 +175,7 @@ export const taskCommand = {
     comment: { write: true, run: commentOnTask },
     history: { write: false, defer: true, run: showTaskHistory },
     attempts: { write: false, defer: true, run: showTaskAttempts },
+    answer: { write: true, run: answerQuestion },
   },
   autocomplete: autocompleteTaskNumber,
 } as const satisfies SlashCommandModule;

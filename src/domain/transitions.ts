@@ -21,13 +21,18 @@ export const DOMAIN_ACTIONS = [
   "comment",
   "add_dependency",
   "remove_dependency",
+  "ask",
+  "answer",
 ] as const;
 export type DomainAction = (typeof DOMAIN_ACTIONS)[number];
 
 /** The actions a user asks for through TaskService.transition (the rest have their own methods). */
 export const TRANSITION_ACTIONS = DOMAIN_ACTIONS.slice(0, 13) as readonly DomainAction[] as readonly [
   "claim",
-  ...Exclude<DomainAction, "edit" | "progress" | "comment" | "add_dependency" | "remove_dependency">[],
+  ...Exclude<
+    DomainAction,
+    "edit" | "progress" | "comment" | "add_dependency" | "remove_dependency" | "ask" | "answer"
+  >[],
 ];
 
 export interface TransitionRule {
@@ -141,5 +146,20 @@ export const TRANSITIONS: Record<DomainAction, TransitionRule> = {
     who: STEWARDS,
     verb: "remove a dependency from",
     eventKind: "dependency_removed",
+  },
+  // A question pauses the lease; the answer (by whoever the task answers to) resumes it.
+  ask: {
+    from: ["in_progress"],
+    to: "same",
+    who: ["assignee"],
+    verb: "ask a question on",
+    eventKind: "question_asked",
+  },
+  answer: {
+    from: ["in_progress"],
+    to: "same",
+    who: ["creator", "reviewer", "admin"],
+    verb: "answer a question on",
+    eventKind: "answered",
   },
 };

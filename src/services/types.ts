@@ -193,6 +193,10 @@ export interface TaskService {
    */
   next(ctx: ActionContext, options?: { labels?: string[] }): Promise<TaskView | null>;
   comment(ctx: ActionContext, number: number, text: string): Promise<TaskView>;
+  /** The assignee asks the creator a question: the lease pauses until it is answered. */
+  ask(ctx: ActionContext, number: number, question: string): Promise<TaskView>;
+  /** The creator, a reviewer or an admin answers the waiting question: the assignee is told, the lease resumes. */
+  answer(ctx: ActionContext, number: number, text: string): Promise<TaskView>;
   /** The assignee reports progress: renews the lease (agents) and records the note. */
   progress(ctx: ActionContext, number: number, note: string): Promise<TaskView>;
   addDependency(ctx: ActionContext, number: number, onNumber: number): Promise<TaskView>;

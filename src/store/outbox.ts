@@ -11,6 +11,8 @@ import { outbox } from "./schema.ts";
  *  - rework:       { taskId, assigneeId, reviewerId, reason, rework, attempt } — sent back to its assignee
  *  - review_request: { taskId, attempt } — a task entered review: its channel's reviewers are told
  *  - creator_notice: { taskId, outcome: "done" | "failed", actorId } — the creator's task is closed
+ *  - question:     { taskId, askerId, question } — the assignee asks; the creator is told
+ *  - answer:       { taskId, assigneeId, answererId, question, answer } — the assignee is told
  */
 export type OutboxMessage =
   | { kind: "card"; payload: { taskId: number } }
@@ -18,7 +20,12 @@ export type OutboxMessage =
   | { kind: "announcement"; payload: { taskId: number; kind: "retry" | "dead_letter"; text: string } }
   | { kind: "rework"; payload: ReworkNotice }
   | { kind: "review_request"; payload: { taskId: number; attempt: number | null } }
-  | { kind: "creator_notice"; payload: { taskId: number; outcome: "done" | "failed"; actorId: string } };
+  | { kind: "creator_notice"; payload: { taskId: number; outcome: "done" | "failed"; actorId: string } }
+  | { kind: "question"; payload: { taskId: number; askerId: string; question: string } }
+  | {
+      kind: "answer";
+      payload: { taskId: number; assigneeId: string; answererId: string; question: string; answer: string };
+    };
 
 export type ReworkNotice = {
   taskId: number;

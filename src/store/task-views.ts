@@ -58,13 +58,15 @@ export async function selectTaskViews(
         FROM task_dependencies tb JOIN tasks b ON b.id = tb.task_id WHERE tb.depends_on_id = t.id) AS blocks,
       (SELECT coalesce(json_agg(${ref("s")} ORDER BY s.number), '[]'::json)
         FROM tasks s WHERE s.parent_id = t.id) AS subtasks,
+      t.metadata->'question' AS question,
       CASE WHEN t.status = 'in_review' THEN
         (SELECT json_build_object('attempt', a.attempt, 'assigneeId', a.assignee_id, 'startedAt', a.started_at,
             'endedAt', a.ended_at, 'outcome', a.outcome, 'summary', a.summary, 'result', a.result, 'error', a.error)
           FROM task_attempts a WHERE a.task_id = t.id AND a.outcome = 'submitted'
           ORDER BY a.attempt DESC LIMIT 1)
       END AS submission,
-      (SELECT json_build_object('actorId', e.actor_id, 'kind', e.kind, 'at', e.created_at)
+      (SELECT json_build_object('actorId', e.actor_id, 'kind', e.kind, 'at', e.created_at, 'source', e.source,
+          'dependency', (e.details->>'lastDependency')::int)
         FROM task_events e WHERE e.task_id = t.id ORDER BY e.id DESC LIMIT 1) AS last_event
     FROM tasks t
     WHERE ${where}
@@ -89,6 +91,11 @@ export async function selectTaskViewsByIds(q: Queryable, ids: readonly number[])
   return selectTaskViews(q, sql`t.id = ANY(${sql.param([...ids])}::int[])`);
 }
 
+function toQuestion(row: Record<string, unknown> | null): TaskView["question"] {
+  if (!row || typeof row.text !== "string") return null;
+  return { text: row.text, askedBy: String(row.askedBy), at: String(row.at) };
+}
+
 function toAttemptView(row: Record<string, unknown> | null): AttemptView | null {
   if (!row) return null;
   return {
@@ -104,7 +111,7 @@ function toAttemptView(row: Record<string, unknown> | null): AttemptView | null 
 }
 
 function toTaskViewRecord(row: Record<string, unknown>): TaskViewRecord {
-  const lastEvent = fromJson<{ actorId: string; kind: string; at: string } | null>(row.last_event);
+  const lastEvent = fromJson<TaskView["lastEvent"]>(row.last_event);
   const nullableNumber = (value: unknown) => (value === null || value === undefined ? null : Number(value));
   return {
     id: Number(row.id),
@@ -134,6 +141,7 @@ function toTaskViewRecord(row: Record<string, unknown>): TaskViewRecord {
     dependencies: fromJson<RefRecord[]>(row.dependencies) ?? [],
     blocks: fromJson<RefRecord[]>(row.blocks) ?? [],
     subtasks: fromJson<RefRecord[]>(row.subtasks) ?? [],
+    question: toQuestion(fromJson<Record<string, unknown> | null>(row.question) ?? null),
     submission: toAttemptView(fromJson<Record<string, unknown> | null>(row.submission) ?? null),
     lastEvent: lastEvent ? { ...lastEvent, at: toIso(lastEvent.at)! } : null,
   };

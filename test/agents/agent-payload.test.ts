@@ -46,6 +46,7 @@ function task(overrides: Partial<TaskView> = {}): TaskView {
     dependencies: [{ number: 3, title: "Schema", status: "done" }],
     blocks: [],
     subtasks: [],
+    question: null,
     submission: null,
     lastEvent: null,
     ...overrides,

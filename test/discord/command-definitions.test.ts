@@ -55,6 +55,7 @@ describe("command definitions (public interface: names exactly as the issue says
       "comment",
       "history",
       "attempts",
+      "answer",
     ]);
     const task = commands.find((command) => command.definition.name === "task");
     expect(task?.kind === "slash" && Object.keys(task.subcommands)).toEqual(names);

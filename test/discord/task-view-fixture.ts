@@ -30,6 +30,7 @@ export function taskView(overrides: Partial<TaskView> = {}): TaskView {
     dependencies: [],
     blocks: [],
     subtasks: [],
+    question: null,
     submission: null,
     lastEvent: { actorId: "100000000000000010", kind: "created", at: "2029-12-30T10:00:00.000Z" },
     ...overrides,

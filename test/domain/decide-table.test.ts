@@ -33,6 +33,8 @@ const SPEC: Record<DomainAction, { from: TaskStatus[]; to: TaskStatus | "same"; 
   comment: { from: [...TASK_STATUSES], to: "same", who: TEST_ROLES },
   add_dependency: { from: ["open", "in_progress", "blocked"], to: "same", who: STEWARDS },
   remove_dependency: { from: ["open", "in_progress", "blocked"], to: "same", who: STEWARDS },
+  ask: { from: ["in_progress"], to: "same", who: ["assignee"] },
+  answer: { from: ["in_progress"], to: "same", who: ["creator", "reviewer", "admin"] },
 };
 
 const ASSIGNEE = "100000000000000001";
@@ -79,7 +81,7 @@ const cases = DOMAIN_ACTIONS.flatMap((action) =>
 
 describe("decide(): every status × action × role", () => {
   it("covers the whole table", () => {
-    expect(cases).toHaveLength(18 * 7 * 6);
+    expect(cases).toHaveLength(20 * 7 * 6);
   });
 
   it.each(cases)("$action on a $status task by $role", ({ action, status, role }) => {

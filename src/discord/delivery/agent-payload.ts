@@ -92,7 +92,24 @@ export interface ReworkPayload extends Envelope {
   reply: ReplyHelp;
 }
 
-export type AgentPayload = AssignmentPayload | ReworkPayload | ReplyPayload | AnnouncementPayload;
+/** The answer to the agent's question: the lease runs again from here. */
+export interface AnswerPayload extends Envelope {
+  type: "answer";
+  assignee: string;
+  answeredBy: string;
+  question: string;
+  answer: string;
+  leaseExpiresAt: string | null;
+  task: TaskPayload;
+  reply: ReplyHelp;
+}
+
+export type AgentPayload =
+  | AssignmentPayload
+  | ReworkPayload
+  | AnswerPayload
+  | ReplyPayload
+  | AnnouncementPayload;
 
 export function taskPayload(task: TaskView, settings: Pick<ChannelSettingsView, "maxAttempts">): TaskPayload {
   return {

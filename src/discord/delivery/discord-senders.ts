@@ -9,8 +9,10 @@ import { type CardDeps, refreshCard, renderCardFor } from "../cards.ts";
 import { LIMITS, truncate } from "../render/limits.ts";
 import {
   type AnnouncementPayload,
+  type AnswerPayload,
   assignmentPayload,
   PAYLOAD_VERSION,
+  replyHelp,
   reworkPayload,
   taskPayload,
 } from "./agent-payload.ts";
@@ -37,7 +39,66 @@ export function createDiscordSenders(deps: DiscordSenderDeps): Record<string, Ou
     rework: (row) => sendRework(deps, row),
     review_request: (row) => sendReviewRequest(deps, row),
     creator_notice: (row) => sendCreatorNotice(deps, row),
+    question: (row) => sendQuestion(deps, row),
+    answer: (row) => sendAnswer(deps, row),
   };
+}
+
+const quote = (text: string) =>
+  text
+    .split("\n")
+    .map((line) => `> ${line}`)
+    .join("\n");
+
+/** The assignee's question, pinging the task's creator only. */
+async function sendQuestion(deps: DiscordSenderDeps, row: ClaimedRow): Promise<SendResult> {
+  readyClient(deps);
+  const view = await loadTask(deps, row);
+  if (!view) return { messageId: null, note: "task no longer exists" };
+  const askerId = String(row.payload.askerId);
+  const head = `<@${view.createdBy}> <@${askerId}> asks about **#${view.number}** · ${truncate(view.title, 200)}:`;
+  const tail = `Answer with \`/task answer task:${view.number} text:…\` or the card's **Answer** button.`;
+  const body = truncate(
+    quote(String(row.payload.question ?? "")),
+    LIMITS.content - head.length - tail.length - 2,
+  );
+  return post(deps, view.channelId, row.nonce, {
+    content: `${head}\n${body}\n${tail}`,
+    allowed_mentions: { parse: [], users: [view.createdBy] },
+  });
+}
+
+/** The answer, pinging the assignee only, with a json block of type `answer`. */
+async function sendAnswer(deps: DiscordSenderDeps, row: ClaimedRow): Promise<SendResult> {
+  const client = readyClient(deps);
+  const view = await loadTask(deps, row);
+  if (!view) return { messageId: null, note: "task no longer exists" };
+  const assigneeId = String(row.payload.assigneeId);
+  if (view.assigneeId !== assigneeId)
+    return { messageId: null, note: "superseded: the task has another assignee" };
+  const settings = await deps.settings.get(view.guildId, view.channelId);
+  const answeredBy = String(row.payload.answererId);
+  const answer = String(row.payload.answer ?? "");
+  const payload: AnswerPayload = {
+    tasklane: PAYLOAD_VERSION,
+    type: "answer",
+    guild: view.guildId,
+    channel: view.channelId,
+    assignee: assigneeId,
+    answeredBy,
+    question: String(row.payload.question ?? ""),
+    answer,
+    leaseExpiresAt: view.leaseExpiresAt,
+    task: taskPayload(view, settings),
+    reply: replyHelp(client.user.id, view.number),
+  };
+  const head = `<@${assigneeId}> <@${answeredBy}> answered your question on **#${view.number}** · ${truncate(view.title, 200)}:`;
+  const block = jsonBlock(payload, LIMITS.content - head.length - 80);
+  const body = truncate(quote(answer), Math.max(60, LIMITS.content - head.length - block.length - 2));
+  return post(deps, view.channelId, row.nonce, {
+    content: `${head}\n${body}\n${block}`,
+    allowed_mentions: { parse: [], users: [assigneeId] },
+  });
 }
 
 /** "#12 is ready for review by @Reviewer": the role is pinged only where notify-reviewers is `ping`. */

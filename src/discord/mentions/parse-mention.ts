@@ -6,7 +6,9 @@
 export type MentionCommand =
   | { name: "next"; labels: string[] }
   | { name: "start" | "release" | "view"; number: number }
-  | { name: "progress" | "fail"; number: number; text: string }
+  | { name: "progress" | "fail" | "rework" | "comment" | "block" | "ask"; number: number; text: string }
+  | { name: "approve"; number: number; text: string }
+  | { name: "create"; title: string; parentNumber?: number; labels?: string }
   /** `evidence`: the parsed ```json block after the summary, validated by the service. */
   | { name: "submit"; number: number; text: string; evidence?: unknown }
   | { name: "help" };
@@ -23,12 +25,24 @@ export const MENTION_USAGE: Record<MentionCommandName, string> = {
   fail: "fail <task> <reason>",
   release: "release <task>",
   view: "view <task>",
+  ask: "ask <task> <question>",
+  approve: "approve <task> [note]",
+  rework: "rework <task> <reason>",
+  comment: "comment <task> <text>",
+  block: "block <task> <reason>",
+  create: "create <title> [parent:<task>] [labels:<a,b>]",
 };
 
-const TEXT_ARGUMENT: Record<"progress" | "submit" | "fail", string> = {
+type TextCommand = "progress" | "submit" | "fail" | "rework" | "comment" | "block" | "ask";
+
+const TEXT_ARGUMENT: Record<TextCommand, string> = {
   progress: "a note",
   submit: "a summary",
   fail: "a reason",
+  rework: "a reason",
+  comment: "a text",
+  block: "a reason",
+  ask: "a question",
 };
 
 const MAX_LABELS = 10;
@@ -60,7 +74,15 @@ export function parseMentionCommand(text: string): ParsedMention {
       return parseSubmit(rest);
     case "progress":
     case "fail":
+    case "rework":
+    case "comment":
+    case "block":
+    case "ask":
       return parseNumberAndText(name, rest);
+    case "approve":
+      return parseApprove(rest);
+    case "create":
+      return parseCreate(rest);
     default:
       return refuse(`I don't know the command "${word.slice(0, 32)}".`);
   }
@@ -84,7 +106,47 @@ function parseNumberOnly(name: "start" | "release" | "view", rest: string): Pars
   return { ok: true, command: { name, number } };
 }
 
-function parseNumberAndText(name: "progress" | "submit" | "fail", rest: string): ParsedMention {
+/** `approve 12 [note]`: the note is optional. */
+function parseApprove(rest: string): ParsedMention {
+  const [word = "", text = ""] = splitFirstWord(rest);
+  if (word === "") return refuse("approve needs a task number, like `approve 12 looks good`.");
+  const number = parseTaskNumber(word);
+  if (number === undefined) return refuse(`"${word.slice(0, 32)}" is not a task number (like 12 or #12).`);
+  if (text.length > MAX_TEXT) return refuse(`The text after approve is longer than ${MAX_TEXT} characters.`);
+  return { ok: true, command: { name: "approve", number, text } };
+}
+
+/** `create <title> [parent:12] [labels:a,b]`: the options may stand anywhere after the verb. */
+function parseCreate(rest: string): ParsedMention {
+  let parentNumber: number | undefined;
+  let labels: string | undefined;
+  let problem: string | undefined;
+  const title = rest
+    .replace(/(?:^|\s)(parent|labels):(\S*)/gi, (_, key: string, value: string) => {
+      if (key.toLowerCase() === "labels") labels = value;
+      else {
+        parentNumber = parseTaskNumber(value);
+        if (parentNumber === undefined)
+          problem = `"parent:${value.slice(0, 32)}" needs a task number (like parent:12).`;
+      }
+      return " ";
+    })
+    .replace(/\s+/g, " ")
+    .trim();
+  if (problem) return refuse(problem);
+  if (title === "") return refuse("create needs a title, like `create Fix the flaky test parent:12`.");
+  return {
+    ok: true,
+    command: {
+      name: "create",
+      title,
+      ...(parentNumber !== undefined ? { parentNumber } : {}),
+      ...(labels !== undefined ? { labels } : {}),
+    },
+  };
+}
+
+function parseNumberAndText(name: TextCommand, rest: string): ParsedMention {
   const [word = "", text = ""] = splitFirstWord(rest);
   if (word === "") return refuse(`${name} needs a task number and ${TEXT_ARGUMENT[name]}.`);
   const number = parseTaskNumber(word);

@@ -52,6 +52,14 @@ function cardFields(task: TaskView): APIEmbedField[] {
     { name: "Depends on", value: refList(task.dependencies) },
     ...(task.blocks.length ? [{ name: "Blocks", value: refNumbers(task.blocks) }] : []),
     { name: "Subtasks", value: refList(task.subtasks) },
+    ...(task.question
+      ? [
+          {
+            name: "Question",
+            value: truncate(`${userMention(task.question.askedBy)}: ${task.question.text}`, 1024),
+          },
+        ]
+      : []),
     ...(task.submission ? [{ name: "Submission", value: submissionText(task.submission) }] : []),
   ];
 }
@@ -88,7 +96,8 @@ function statusText(task: TaskView): string {
   const status = STATUS_LABELS[task.status];
   if (task.status === "open" && task.nextAttemptAt && Date.parse(task.nextAttemptAt) > Date.now())
     return `${status} (retry ${discordTime(task.nextAttemptAt, "R")})`;
-  return task.reworkCount > 0 ? `${status} (rework ${task.reworkCount})` : status;
+  const counted = task.reworkCount > 0 ? `${status} (rework ${task.reworkCount})` : status;
+  return task.question ? `${counted} · Waiting for an answer` : counted;
 }
 
 function describe(task: TaskView): string | undefined {
@@ -107,5 +116,8 @@ function refList(refs: TaskRef[]): string {
 function footerText(task: TaskView, nameOf: (userId: string) => string): string {
   const created = `Created by ${nameOf(task.createdBy)}`;
   if (!task.lastEvent || task.lastEvent.kind === "created") return created;
-  return `${created} · last: ${task.lastEvent.kind.replaceAll("_", " ")} by ${nameOf(task.lastEvent.actorId)}`;
+  const { kind, actorId, source, dependency } = task.lastEvent;
+  // Tasklane's own actions say so, and why: "unblocked by Tasklane: #3 done".
+  const by = source === "system" ? `Tasklane${dependency ? `: #${dependency} done` : ""}` : nameOf(actorId);
+  return `${created} · last: ${kind.replaceAll("_", " ")} by ${by}`;
 }

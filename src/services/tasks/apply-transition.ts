@@ -43,6 +43,11 @@ export async function applyTransition(
 ): Promise<{ id: number; alsoChanged: number[] }> {
   const { task, ctx, now } = d;
   const plan = await planFor(tx, engine, effects, d, to);
+  // A question waits only while the task is in progress: any way out of it drops the question.
+  if (to !== "in_progress" && "question" in (plan.patch.metadata ?? task.metadata)) {
+    const { question: _, ...metadata } = plan.patch.metadata ?? task.metadata;
+    plan.patch.metadata = metadata;
+  }
   const updated = await updateTask(tx, task, { ...plan.patch, status: to }, now);
   if (!updated) throw new RowChanged();
   await d.recheck(tx);

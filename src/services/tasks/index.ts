@@ -1,5 +1,6 @@
 import { createEngine } from "../engine.ts";
 import type { ServiceDeps, TaskService } from "../types.ts";
+import { answerQuestion, askQuestion } from "./ask-and-answer.ts";
 import { checkTransition } from "./check-transition.ts";
 import { commentTask, reportProgress } from "./comment-task.ts";
 import { createTask } from "./create-task.ts";
@@ -25,6 +26,8 @@ export function createTaskService(deps: ServiceDeps): TaskService {
     next: (ctx, options) => nextTask(engine, ctx, options),
     comment: (ctx, number, text) => commentTask(engine, ctx, number, text),
     progress: (ctx, number, note) => reportProgress(engine, ctx, number, note),
+    ask: (ctx, number, question) => askQuestion(engine, ctx, number, question),
+    answer: (ctx, number, text) => answerQuestion(engine, ctx, number, text),
     addDependency: (ctx, number, onNumber) => addDependency(engine, ctx, number, onNumber),
     removeDependency: (ctx, number, onNumber) => removeDependency(engine, ctx, number, onNumber),
     get: (guildId, number) => getTask(engine, guildId, number),

@@ -34,6 +34,7 @@ export function newTaskView(task: TaskRow, parent: TaskRow | null, dependencies:
     dependencies: dependencies.map(ref).sort((a, b) => a.number - b.number),
     blocks: [],
     subtasks: [],
+    question: null,
     submission: null,
     lastEvent: { actorId: task.createdBy, kind: "created", at: task.createdAt.toISOString() },
   };
