@@ -3,6 +3,7 @@ import {
   ApplicationCommandOptionType,
   InteractionContextType,
 } from "discord.js";
+import { AUTO_ASSIGN_MODES, PRIORITIES } from "../src/domain/task-states.ts";
 
 /** Pieces shared by the command definitions. Option names are public interface: keep them stable. */
 
@@ -20,12 +21,13 @@ export const taskNumberOption = (name: "task" | "parent" | "on", description: st
 
 export const TASK_OPTION = taskNumberOption("task", "The task: its number (#12) or words of its title");
 
-export const PRIORITY_CHOICES = [
-  { name: "low", value: "low" },
-  { name: "medium", value: "medium" },
-  { name: "high", value: "high" },
-  { name: "critical", value: "critical" },
-];
+export const PRIORITY_CHOICES = PRIORITIES.map((priority) => ({ name: priority, value: priority }));
+
+/** "least-loaded" reads better than the stored "least_loaded". */
+export const AUTO_ASSIGN_CHOICES = AUTO_ASSIGN_MODES.map((mode) => ({
+  name: mode.replaceAll("_", "-"),
+  value: mode,
+}));
 
 export const textOption = (name: string, description: string, required: boolean, maxLength = 1000) =>
   ({

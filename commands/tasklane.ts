@@ -4,7 +4,7 @@ import {
   type RESTPostAPIChatInputApplicationCommandsJSONBody,
 } from "discord.js";
 import type { SlashCommandModule } from "../src/discord/handler-types.ts";
-import { GUILD_ONLY } from "./task-options.ts";
+import { AUTO_ASSIGN_CHOICES, GUILD_ONLY } from "./task-options.ts";
 import { addAgent } from "./tasklane/add-agent.ts";
 import { configureChannel } from "./tasklane/configure-channel.ts";
 import { listAgents } from "./tasklane/list-agents.ts";
@@ -69,10 +69,7 @@ export const tasklaneCommandDefinition = {
           type: ApplicationCommandOptionType.String,
           name: "auto-assign",
           description: "Hand new tasks to the least-loaded agent that fits",
-          choices: [
-            { name: "off", value: "off" },
-            { name: "least-loaded", value: "least_loaded" },
-          ],
+          choices: AUTO_ASSIGN_CHOICES,
         },
         {
           type: ApplicationCommandOptionType.String,

@@ -4,6 +4,7 @@ import {
   type RESTPostAPIChatInputApplicationCommandsJSONBody,
 } from "discord.js";
 import type { ComponentRoutes, SlashCommandModule } from "../src/discord/handler-types.ts";
+import { STATUS_FILTERS } from "../src/domain/task-states.ts";
 import { GUILD_ONLY, PRIORITY_CHOICES } from "./task-options.ts";
 import { listMyTasks } from "./tasks/list-my-tasks.ts";
 import { listTasks } from "./tasks/list-tasks.ts";
@@ -12,18 +13,6 @@ import { showQueue } from "./tasks/show-queue.ts";
 import { showReviews } from "./tasks/show-reviews.ts";
 import { showStats } from "./tasks/show-stats.ts";
 import { turnPage } from "./tasks/turn-page.ts";
-
-export const STATUS_FILTERS = [
-  "live",
-  "open",
-  "in_progress",
-  "in_review",
-  "blocked",
-  "done",
-  "cancelled",
-  "failed",
-  "all",
-] as const;
 
 const SCOPE_OPTION: APIApplicationCommandBasicOption = {
   type: ApplicationCommandOptionType.String,

@@ -1,7 +1,6 @@
 import { type Client, Events } from "discord.js";
 import { commands, componentRoutes } from "../commands/index.ts";
 import { createCache } from "./cache/create-cache.ts";
-import { type GateDriftJob, startGateDriftCheck } from "./cache/gate-drift-job.ts";
 import type { Cache } from "./cache/types.ts";
 import type { Config } from "./config.ts";
 import { createDiscordClient } from "./discord/client.ts";
@@ -10,19 +9,23 @@ import {
   type StartOutboxDispatcherOptions,
   startOutboxDispatcher,
 } from "./discord/delivery/start-outbox-dispatcher.ts";
-import type { Services } from "./discord/handler-types.ts";
 import { registerInteractionMetrics } from "./discord/interaction-metrics.ts";
 import { createMentionHandler, registerMentionCommands } from "./discord/mentions/mention-handler.ts";
 import { createInteractionRouter, type InteractionRouter } from "./discord/router.ts";
 import { checkHealth } from "./http/health.ts";
 import { createMetricsRegistry, registerCacheMetrics } from "./http/metrics.ts";
 import { type HttpServer, startHttpServer } from "./http/server.ts";
+import { type GateDriftJob, startGateDriftCheck } from "./jobs/gate-drift-job.ts";
+import { type Pruning, startPruning } from "./jobs/prune-history.ts";
 import { type Jobs, type JobsOptions, startJobs } from "./jobs/start-jobs.ts";
 import type { Logger } from "./log.ts";
-import { createAgentService, createSettingsService, createTaskService } from "./services/index.ts";
+import { createServices, type Services } from "./services/services.ts";
 import type { ServiceDeps } from "./services/types.ts";
 import { type Database, embeddedDataDir, openDatabase } from "./store/database.ts";
 import { runMigrations } from "./store/migrate.ts";
+import { holdSoleInstanceLock } from "./store/sole-instance-lock.ts";
+
+export { AnotherInstanceError } from "./store/sole-instance-lock.ts";
 
 export interface AppOptions {
   config: Config;
@@ -68,42 +71,47 @@ export async function createApp(options: AppOptions): Promise<App> {
     options.database ??
     (await openDatabase({ url: config.DATABASE_URL, dataDir: embeddedDataDir(config.DATA_DIR), log }));
   if (!options.database && !options.skipMigrations) await runMigrations(database, config.DATABASE_URL);
+  const soleInstance =
+    !options.cache && !config.REDIS_URL && config.DATABASE_URL && !config.ALLOW_INSTANCES_WITHOUT_REDIS
+      ? await holdSoleInstanceLock(config.DATABASE_URL, log)
+      : undefined;
   const cache =
     options.cache ??
     (await createCache({
       redisUrl: config.REDIS_URL,
+      keyPrefix: config.REDIS_KEY_PREFIX,
       log,
       rateLimit: { capacity: config.RATE_LIMIT_WRITES, windowSeconds: config.RATE_LIMIT_WINDOW_SECONDS },
     }));
   const serviceDeps: ServiceDeps = { ...options.engine, database, cache, log };
-  const services: Services = {
-    tasks: createTaskService(serviceDeps),
-    settings: createSettingsService(serviceDeps),
-    agents: createAgentService(serviceDeps),
-  };
+  const services = createServices(serviceDeps);
 
   const registry = createMetricsRegistry();
   registerCacheMetrics(registry, cache);
-  const client = createDiscordClient({ apiUrl: config.DISCORD_API_URL, log });
+  const client = createDiscordClient({
+    apiUrl: config.DISCORD_API_URL,
+    log,
+    ...(config.SHARD_COUNT ? { shards: { count: config.SHARD_COUNT, ids: config.SHARD_IDS } } : {}),
+  });
   const router = createInteractionRouter({
     client,
     services,
     cache,
-    database,
     log,
     commands,
     components: componentRoutes,
     onAnswered: registerInteractionMetrics(registry),
   });
   client.on(Events.InteractionCreate, (interaction) => void router.handle(interaction));
-  const mentions = createMentionHandler({ client, services, cache, database, log });
+  const mentions = createMentionHandler({ client, services, cache, log });
   registerMentionCommands(client, mentions);
   let outbox: OutboxDispatcher | undefined;
   let jobs: Jobs | undefined;
   let gateDrift: GateDriftJob | undefined;
+  let pruning: Pruning | undefined;
 
   let http: HttpServer | undefined;
-  const health = () => checkHealth({ database, cache, gatewayReady: () => client.isReady() });
+  const health = () => checkHealth({ health: services.health, cache, gatewayReady: () => client.isReady() });
 
   return {
     client,
@@ -122,7 +130,6 @@ export async function createApp(options: AppOptions): Promise<App> {
       await client.login(config.DISCORD_TOKEN);
       await ready;
       outbox = startOutboxDispatcher({
-        database,
         cache,
         log,
         client,
@@ -132,36 +139,58 @@ export async function createApp(options: AppOptions): Promise<App> {
         ...options.delivery,
       });
       jobs = startJobs({
-        database,
-        tasks: services.tasks,
+        jobs: services.jobs,
         log,
         systemUserId: () => client.user?.id,
         signals: cache.signals,
-        now: options.engine?.now,
         ...options.jobs,
       });
-      gateDrift = startGateDriftCheck({ database, gate: cache.gate, log });
+      gateDrift = startGateDriftCheck({ gate: services.gate, log });
+      pruning = startPruning({ events: services.events, log });
       log.info(
         {
           user: client.user?.tag,
           guilds: client.guilds.cache.size,
           database: database.kind,
           cache: cache.kind,
+          shards: client.options.shards,
+          shardCount: client.options.shardCount,
         },
         "tasklane ready",
       );
     },
     async stop() {
-      await router.drain();
-      await mentions.drain();
-      await jobs?.stop();
-      await gateDrift?.stop();
-      await outbox?.stop();
+      // Intake, background jobs and delivery wind down together, within one grace period; the outbox
+      // first sends what the interactions finishing now commit. What is still pending after it stays
+      // in the outbox for the next instance (or start) to deliver.
+      const graceMs = config.SHUTDOWN_GRACE_MS;
+      const intake = Promise.all([router.drain(graceMs), mentions.drain(graceMs)]);
+      const delivery = intake.then(async () => {
+        await outbox?.drain();
+        await outbox?.stop();
+      });
+      const finished = await settlesWithin(
+        Promise.allSettled([intake, delivery, jobs?.stop(), gateDrift?.stop(), pruning?.stop()]),
+        graceMs,
+      );
+      if (!finished) log.warn({ graceMs }, "grace period over: closing with work still in flight");
       await client.destroy();
       await http?.close();
       if (!options.cache) await cache.close();
       if (!options.database) await database.close();
+      await soleInstance?.release();
       log.info("tasklane stopped");
     },
   };
+}
+
+/** true when `work` settled within `ms`. */
+async function settlesWithin(work: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<false>((resolve) => {
+    timer = setTimeout(() => resolve(false), ms);
+  });
+  const settled = await Promise.race([work.then(() => true), timeout]);
+  clearTimeout(timer);
+  return settled;
 }

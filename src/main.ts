@@ -1,5 +1,5 @@
 import { DiscordjsErrorCodes } from "discord.js";
-import { createApp } from "./app.ts";
+import { AnotherInstanceError, createApp } from "./app.ts";
 import { type Config, ConfigError, loadConfig } from "./config.ts";
 import { loadEnvFile } from "./load-env-file.ts";
 import { createLogger } from "./log.ts";
@@ -27,28 +27,42 @@ async function main(): Promise<void> {
   }
   const log = createLogger({ level: config.LOG_LEVEL, format: config.LOG_FORMAT });
   const app = await createApp({ config, log }).catch((error: unknown) => {
-    log.fatal({ err: error }, "could not build the bot (database, migrations or cache)");
+    if (error instanceof AnotherInstanceError) console.error(error.message);
+    else log.fatal({ err: error }, "could not build the bot (database, migrations or cache)");
     process.exit(1);
   });
 
   let stopping = false;
-  const shutdown = (signal: NodeJS.Signals) => {
+  const shutdown = (reason: string, exitCode: number) => {
     if (stopping) {
-      log.warn({ signal }, "second signal: exiting without waiting");
-      process.exit(1);
+      if (reason === "SIGINT" || reason === "SIGTERM") {
+        log.warn({ reason }, "second signal: exiting without waiting");
+        process.exit(1);
+      }
+      return;
     }
     stopping = true;
-    log.info({ signal }, "shutting down: finishing interactions in flight");
+    log.info({ reason, graceMs: config.SHUTDOWN_GRACE_MS }, "shutting down: finishing work in flight");
     app.stop().then(
-      () => process.exit(0),
+      () => process.exit(exitCode),
       (error: unknown) => {
         log.error({ err: error }, "shutdown failed");
         process.exit(1);
       },
     );
   };
-  process.on("SIGINT", shutdown);
-  process.on("SIGTERM", shutdown);
+  process.on("SIGINT", () => shutdown("SIGINT", 0));
+  process.on("SIGTERM", () => shutdown("SIGTERM", 0));
+  // A fault nobody caught leaves the process in a state no one reasoned about: log it, then stop the
+  // same graceful way (in-flight work finishes, nothing half-sent) and let the supervisor restart us.
+  process.on("unhandledRejection", (reason) => {
+    log.fatal({ err: reason }, "unhandled promise rejection; stopping");
+    shutdown("unhandledRejection", 1);
+  });
+  process.on("uncaughtException", (error) => {
+    log.fatal({ err: error }, "uncaught exception; stopping");
+    shutdown("uncaughtException", 1);
+  });
 
   try {
     await app.start();

@@ -1,6 +1,6 @@
 import type { ModalSubmitInteraction } from "discord.js";
-import { cardDepsOf } from "../../src/discord/card-deps.ts";
-import { replyWithNewCard } from "../../src/discord/cards.ts";
+import { cardDepsOf } from "../../src/discord/cards/card-deps.ts";
+import { replyWithNewCard } from "../../src/discord/cards/refresh.ts";
 import type { CustomId } from "../../src/discord/custom-id.ts";
 import type { HandlerContext } from "../../src/discord/handler-types.ts";
 import type { CreateTaskInput } from "../../src/services/types.ts";

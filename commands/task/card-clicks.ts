@@ -1,13 +1,12 @@
 import { type ButtonInteraction, MessageFlags, type ModalMessageModalSubmitInteraction } from "discord.js";
-import { cardDepsOf } from "../../src/discord/card-deps.ts";
-import { markCardRendered, supersededWhileSending } from "../../src/discord/card-store.ts";
-import { renderCardFor } from "../../src/discord/cards.ts";
+import { cardDepsOf } from "../../src/discord/cards/card-deps.ts";
+import { renderCardFor } from "../../src/discord/cards/refresh.ts";
 import type { HandlerContext } from "../../src/discord/handler-types.ts";
 import { discordTime, userMention } from "../../src/discord/render/format.ts";
 import { STATUS_LABELS } from "../../src/discord/render/status-style.ts";
 import { deferComponentUpdate, messageBody } from "../../src/discord/respond.ts";
-import { findTaskHeader, type TaskHeader } from "../../src/discord/task-lookup.ts";
 import { ConflictError, ForbiddenError, NotFoundError, UserError } from "../../src/domain/errors.ts";
+import type { TaskHeader } from "../../src/services/services.ts";
 import type { TaskView } from "../../src/services/types.ts";
 
 /** A click on a card: a button, or the Request rework form opened from one. */
@@ -15,7 +14,7 @@ export type CardInteraction = ButtonInteraction | ModalMessageModalSubmitInterac
 
 /** The task a custom_id names, refused unless it belongs to the server the click came from. */
 export async function resolveClickedTask(ctx: HandlerContext, taskId: number): Promise<TaskHeader> {
-  const header = await findTaskHeader(ctx.database.db, taskId);
+  const header = await ctx.services.cards.header(taskId);
   if (!header) throw new NotFoundError("That task no longer exists.");
   if (header.guildId !== ctx.action.guildId) {
     ctx.log.warn(
@@ -45,10 +44,7 @@ export async function applyCardChange(
   } catch (error) {
     if (error instanceof ConflictError) return refreshStaleCard(interaction, ctx, header, error.message);
     // Refused because someone else got there first (e.g. already approved): the card is stale too.
-    if (
-      error instanceof UserError &&
-      (await findTaskHeader(ctx.database.db, header.id))?.version !== shownVersion
-    )
+    if (error instanceof UserError && (await ctx.services.cards.header(header.id))?.version !== shownVersion)
       return refreshStaleCard(interaction, ctx, header, error.message);
     throw error;
   }
@@ -60,17 +56,17 @@ export async function applyCardChange(
  * newer version was recorded meanwhile, this edit may have landed last, so the newest is shown again.
  */
 async function showCard(interaction: CardInteraction, ctx: HandlerContext, task: TaskView): Promise<void> {
-  const { db } = ctx.database;
+  const { cards } = ctx.services;
   const messageId = interaction.message.id;
   let shown = task;
   for (let attempt = 0; attempt < 3; attempt += 1) {
-    const recorded = await markCardRendered(db, shown.id, messageId, shown.version);
+    const recorded = await cards.markRendered(shown.id, messageId, shown.version);
     if (recorded === "newer") {
       shown = await ctx.services.tasks.get(shown.guildId, shown.number);
       continue;
     }
     await interaction.editReply(messageBody(await renderCardFor(cardDepsOf(ctx), shown)));
-    if (recorded === "not_live" || !(await supersededWhileSending(db, shown.id, shown.version))) return;
+    if (recorded === "not_live" || !(await cards.supersededWhileSending(shown.id, shown.version))) return;
     shown = await ctx.services.tasks.get(shown.guildId, shown.number);
   }
 }

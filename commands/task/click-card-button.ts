@@ -1,19 +1,9 @@
 import { type ButtonInteraction, ComponentType, TextInputStyle } from "discord.js";
-import { type CardAction, type CustomId, encodeCustomId } from "../../src/discord/custom-id.ts";
+import { type CustomId, encodeCustomId } from "../../src/discord/custom-id.ts";
 import type { HandlerContext } from "../../src/discord/handler-types.ts";
 import { fitModalTitle } from "../../src/discord/render/limits.ts";
-import type { TaskAction } from "../../src/services/types.ts";
+import { actionOfCardButton } from "../../src/domain/transitions.ts";
 import { applyCardChange, refreshStaleCard, resolveClickedTask } from "./card-clicks.ts";
-
-const SERVICE_ACTION: Record<Exclude<CardAction, "rework">, TaskAction> = {
-  claim: "claim",
-  start: "start",
-  submit: "submit",
-  release: "release",
-  approve: "approve",
-  unblock: "unblock",
-  reopen: "reopen",
-};
 
 export const REWORK_REASON_FIELD = "reason";
 
@@ -25,16 +15,16 @@ export async function clickCardButton(
 ): Promise<void> {
   const header = await resolveClickedTask(ctx, id.taskId);
   if (header.version !== id.version) return refreshStaleCard(interaction, ctx, header);
-  if (id.action === "rework") {
+  const action = actionOfCardButton(id.action);
+  if (action === "request_rework") {
     // Refuse a non-reviewer before asking for a reason, not after they typed one.
     await ctx.services.tasks.checkTransition(ctx.action, {
       number: header.number,
-      action: "request_rework",
+      action,
       expectedVersion: id.version,
     });
     return openReworkForm(interaction, header.number, id);
   }
-  const action = SERVICE_ACTION[id.action];
   await applyCardChange(interaction, ctx, header, id.version, () =>
     ctx.services.tasks.transition(ctx.action, { number: header.number, action, expectedVersion: id.version }),
   );

@@ -1,6 +1,6 @@
 import type { ChatInputCommandInteraction } from "discord.js";
-import { cardDepsOf } from "../../src/discord/card-deps.ts";
-import { replyWithNewCard } from "../../src/discord/cards.ts";
+import { cardDepsOf } from "../../src/discord/cards/card-deps.ts";
+import { replyWithNewCard } from "../../src/discord/cards/refresh.ts";
 import type { HandlerContext } from "../../src/discord/handler-types.ts";
 import { ValidationError } from "../../src/domain/errors.ts";
 import { readTaskFields } from "../read-task-fields.ts";

@@ -1,18 +1,18 @@
 import type { ChatInputCommandInteraction } from "discord.js";
-import { cardDepsOf } from "../../src/discord/card-deps.ts";
-import { findCard, PENDING_MESSAGE_ID } from "../../src/discord/card-store.ts";
-import { renderCardFor } from "../../src/discord/cards.ts";
+import { cardDepsOf } from "../../src/discord/cards/card-deps.ts";
+import { renderCardFor } from "../../src/discord/cards/refresh.ts";
 import type { HandlerContext } from "../../src/discord/handler-types.ts";
 import { messageUrl } from "../../src/discord/render/format.ts";
 import { attemptsSummary } from "../../src/discord/render/task-attempts.ts";
 import { answerEphemeral } from "../../src/discord/respond.ts";
+import { PENDING_MESSAGE_ID } from "../../src/services/cards/index.ts";
 
 /** `/task view`: the card, for the actor only, with a link to the live one. */
 export async function viewTask(interaction: ChatInputCommandInteraction, ctx: HandlerContext): Promise<void> {
   const task = await ctx.services.tasks.get(ctx.action.guildId, interaction.options.getInteger("task", true));
   const [card, live, attempts] = await Promise.all([
     renderCardFor(cardDepsOf(ctx), task),
-    findCard(ctx.database.db, task.id),
+    ctx.services.cards.find(task.id),
     ctx.services.tasks.attempts(task.guildId, task.number),
   ]);
   if (attempts.length > 0) {

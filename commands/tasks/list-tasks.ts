@@ -1,9 +1,8 @@
 import type { ChatInputCommandInteraction } from "discord.js";
 import type { HandlerContext } from "../../src/discord/handler-types.ts";
 import { userMention } from "../../src/discord/render/format.ts";
+import type { Priority, StatusFilter } from "../../src/domain/task-states.ts";
 import type { ListFilters } from "../../src/services/types.ts";
-import type { Priority } from "../../src/store/schema.ts";
-import type { STATUS_FILTERS } from "../tasks.ts";
 import { showFirstPage } from "./first-page.ts";
 
 /** `/tasks list`: live tasks of this channel unless told otherwise. */
@@ -12,7 +11,7 @@ export async function listTasks(
   ctx: HandlerContext,
 ): Promise<void> {
   const { options } = interaction;
-  const status = (options.getString("status") ?? "live") as (typeof STATUS_FILTERS)[number];
+  const status = (options.getString("status") ?? "live") as StatusFilter;
   const assignee = options.getUser("assignee");
   const priority = options.getString("priority") as Priority | null;
   const label = options.getString("label");

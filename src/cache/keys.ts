@@ -20,6 +20,8 @@ export interface KeyLayout {
   viewStampCounter: string;
   gate(channelId: string): string;
   rate(key: string): string;
+  /** The claim on a gateway event (interaction or message id). */
+  event(eventId: string): string;
   signalsChannel: string;
   /** Holds the run_id of the Redis server whose contents this prefix last validated. */
   serverMarker: string;
@@ -39,6 +41,7 @@ export function createKeyLayout(
     viewStampCounter: `${prefix}v${schemaVersion}:stamps`,
     gate: (channelId) => `${prefix}gate:${channelId}`,
     rate: (key) => `${prefix}rate:${key}`,
+    event: (eventId) => `${prefix}event:${eventId}`,
     signalsChannel: `${prefix}signals`,
     serverMarker: `${prefix}server`,
     everything: `${prefix.replace(/[*?[\]\\]/g, "\\$&")}*`,

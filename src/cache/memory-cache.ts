@@ -1,6 +1,7 @@
 import type { Logger } from "../log.ts";
 import { createCacheCounters } from "./cache-metrics.ts";
 import { createLocalSignalHub } from "./local-signals.ts";
+import { createMemoryClaims } from "./memory-claims.ts";
 import { createMemoryGate } from "./memory-gate.ts";
 import { createMemoryViews } from "./memory-views.ts";
 import { createLocalTokenBucket, DEFAULT_RATE_LIMIT, type RateLimitOptions } from "./token-bucket.ts";
@@ -44,6 +45,7 @@ export function createMemoryCache(options: MemoryCacheOptions): Cache {
       },
       subscribe: (handler) => hub.subscribe(handler),
     },
+    claims: createMemoryClaims(now),
     metrics: () => counters.snapshot(true),
     close: async () => undefined,
   };

@@ -2,6 +2,7 @@ import type { Logger } from "../log.ts";
 import { createCacheCounters } from "./cache-metrics.ts";
 import { CACHE_SCHEMA_VERSION, createKeyLayout, DEFAULT_KEY_PREFIX } from "./keys.ts";
 import { DEFAULT_GATE_TTL_SECONDS } from "./memory-cache.ts";
+import { createRedisClaims } from "./redis-claims.ts";
 import {
   createRedisClient,
   DEFAULT_REDIS_TIMEOUTS,
@@ -80,6 +81,7 @@ export async function createRedisCache(options: RedisCacheOptions): Promise<Cach
     ),
     rateLimiter: createRedisRateLimiter(scripts, link, keys.rate, options.rateLimit ?? DEFAULT_RATE_LIMIT),
     signals,
+    claims: createRedisClaims(client, link, keys),
     metrics: () => counters.snapshot(link.available()),
     async close() {
       link.stop();

@@ -56,6 +56,14 @@ export interface Signals {
   subscribe(handler: (signal: Signal) => void): () => void;
 }
 
+/**
+ * First-come claims on gateway event ids (SET NX with a TTL in Redis; a bounded map in process).
+ * "unknown" when the cache cannot answer: the caller claims in Postgres instead.
+ */
+export interface EventClaims {
+  claim(eventId: string, ttlSeconds: number): Promise<"won" | "lost" | "unknown">;
+}
+
 export interface CacheMetricsSnapshot {
   hits: number;
   misses: number;
@@ -72,6 +80,7 @@ export interface Cache {
   gate: LimitGate;
   rateLimiter: RateLimiter;
   signals: Signals;
+  claims: EventClaims;
   metrics(): CacheMetricsSnapshot;
   close(): Promise<void>;
 }

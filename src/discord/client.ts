@@ -6,18 +6,45 @@ export interface DiscordClientOptions {
   /** Base of the REST API (a proxy, or the local stand-in); gateway discovery follows it. */
   apiUrl?: string;
   log: Logger;
+  /** The bot's total shards and the ones this process runs (default: all, or Discord's one shard). */
+  shards?: { count: number; ids?: readonly number[] };
 }
 
 /**
  * Guilds (channels, roles, interactions) and GuildMessages (mentions of the bot carry their content
- * without the privileged Message Content intent). Nothing the bot sends pings by default.
+ * without the privileged Message Content intent). Nothing the bot sends pings by default. Caches hold
+ * what permissions need (guilds, channels, roles, the bot's own member) and are bounded otherwise, so
+ * memory stays flat however many members and messages pass through.
  */
-export function createDiscordClient({ apiUrl, log }: DiscordClientOptions): Client {
+export function createDiscordClient({ apiUrl, log, shards }: DiscordClientOptions): Client {
   const client = new Client({
     intents: [GatewayIntentBits.Guilds, GatewayIntentBits.GuildMessages],
     allowedMentions: NO_PINGS,
     ...(apiUrl ? { rest: { api: apiUrl } } : {}),
-    makeCache: Options.cacheWithLimits({ ...Options.DefaultMakeCacheSettings, MessageManager: 50 }),
+    ...(shards
+      ? {
+          shardCount: shards.count,
+          shards: [...(shards.ids ?? Array.from({ length: shards.count }, (_, id) => id))],
+        }
+      : {}),
+    makeCache: Options.cacheWithLimits({
+      ...Options.DefaultMakeCacheSettings,
+      // Mentions are answered from the event's own message; cards are edited by id over REST.
+      MessageManager: 0,
+      PresenceManager: 0,
+      ReactionManager: 0,
+      VoiceStateManager: 0,
+      GuildEmojiManager: 0,
+      GuildStickerManager: 0,
+      // Interactions and messages carry their member; the cache only saves a lookup for card names.
+      GuildMemberManager: { maxSize: 200, keepOverLimit: (member) => member.id === member.client.user.id },
+      UserManager: { maxSize: 2_000, keepOverLimit: (user) => user.id === user.client.user.id },
+    }),
+    sweepers: {
+      ...Options.DefaultSweeperSettings,
+      users: { interval: 600, filter: () => (user) => user.id !== user.client.user.id },
+      guildMembers: { interval: 600, filter: () => (member) => member.id !== member.client.user.id },
+    },
   });
   client.on("warn", (message) => log.warn({ discord: message }, "discord.js warning"));
   client.on("error", (error) => log.error({ err: error }, "discord client error"));

@@ -1,3 +1,5 @@
+import { CARD_ACTIONS, type CardAction } from "../domain/transitions.ts";
+
 /**
  * The one codec for every custom_id Tasklane puts on a button or modal. A custom_id comes back from
  * the client, so it is input like any other: parseCustomId accepts only what encodeCustomId can
@@ -9,20 +11,10 @@
  *   t1:page:<token>                  a list's Previous/Next button (token names stored list state)
  */
 
+export { CARD_ACTIONS, type CardAction } from "../domain/transitions.ts";
+
 export const CUSTOM_ID_MAX_LENGTH = 100;
 const PREFIX = "t1";
-
-export const CARD_ACTIONS = [
-  "claim",
-  "start",
-  "submit",
-  "release",
-  "approve",
-  "rework",
-  "unblock",
-  "reopen",
-] as const;
-export type CardAction = (typeof CARD_ACTIONS)[number];
 
 export type CustomId =
   | { kind: "card"; action: CardAction; taskId: number; version: number }

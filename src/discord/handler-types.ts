@@ -10,22 +10,15 @@ import type {
 } from "discord.js";
 import type { Cache } from "../cache/types.ts";
 import type { Logger } from "../log.ts";
-import type { ActionContext, AgentService, SettingsService, TaskService } from "../services/types.ts";
-import type { Database } from "../store/database.ts";
+import type { Services } from "../services/services.ts";
+import type { ActionContext } from "../services/types.ts";
 import type { CustomId } from "./custom-id.ts";
 import type { PageStore } from "./list-pages.ts";
-
-export interface Services {
-  tasks: TaskService;
-  settings: SettingsService;
-  agents: AgentService;
-}
 
 /** What the Discord layer is built from (app.ts passes these). */
 export interface DiscordDeps {
   services: Services;
   cache: Cache;
-  database: Database;
   log: Logger;
 }
 
@@ -66,22 +59,21 @@ export interface MessageCommandModule {
 
 export type CommandModule = SlashCommandModule | MessageCommandModule;
 
-type IdOf<K extends CustomId["kind"]> = Extract<CustomId, { kind: K }>;
+export type CustomIdKind = CustomId["kind"];
+type IdOf<K extends CustomIdKind> = Extract<CustomId, { kind: K }>;
 
-export interface ButtonRoute<K extends CustomId["kind"]> {
-  write: boolean;
-  run(interaction: ButtonInteraction, id: IdOf<K>, ctx: HandlerContext): Promise<void>;
+/** The interaction that carries each custom_id kind: a button's click or a modal's submit. */
+export interface ComponentInteractions {
+  card: ButtonInteraction;
+  page: ButtonInteraction;
+  rework_modal: ModalSubmitInteraction;
+  create_modal: ModalSubmitInteraction;
 }
 
-export interface ModalRoute<K extends CustomId["kind"]> {
+export interface ComponentRoute<K extends CustomIdKind> {
   write: boolean;
-  run(interaction: ModalSubmitInteraction, id: IdOf<K>, ctx: HandlerContext): Promise<void>;
+  run(interaction: ComponentInteractions[K], id: IdOf<K>, ctx: HandlerContext): Promise<void>;
 }
 
 /** Every custom_id kind has exactly one owner; commands/index.ts assembles them. */
-export interface ComponentRoutes {
-  card: ButtonRoute<"card">;
-  page: ButtonRoute<"page">;
-  rework_modal: ModalRoute<"rework_modal">;
-  create_modal: ModalRoute<"create_modal">;
-}
+export type ComponentRoutes = { [K in CustomIdKind]: ComponentRoute<K> };

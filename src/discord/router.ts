@@ -9,12 +9,15 @@ import type {
   ModalSubmitInteraction,
 } from "discord.js";
 import { RateLimitedError, UserError } from "../domain/errors.ts";
-import type { EventSource } from "../store/schema.ts";
+import type { EventSource } from "../domain/task-states.ts";
+import { databaseFaultOf } from "../services/database-faults.ts";
 import { actorOf } from "./actor.ts";
-import { type CustomId, parseCustomId } from "./custom-id.ts";
+import { parseCustomId } from "./custom-id.ts";
 import type {
   CommandModule,
+  ComponentRoute,
   ComponentRoutes,
+  CustomIdKind,
   DiscordDeps,
   HandlerContext,
   MessageCommandModule,
@@ -43,6 +46,19 @@ export interface InteractionRouter {
 const GARBLED =
   "That button or form is not one Tasklane recognises (it may be from an old version). Run the command again.";
 const RESTARTING = "Tasklane is restarting; try again in a few seconds.";
+/**
+ * While stopping, an instance claims late: another instance on the same shard (a rolling deploy)
+ * takes the interaction and answers it properly; alone, this one still tells the user to retry.
+ */
+const DRAINING_CLAIM_DELAY_MS = 1_000;
+
+/** Which interaction may carry each custom_id kind, and the source its changes are recorded with. */
+const CARRIERS: Record<CustomIdKind, { surface: "button" | "modal"; source: EventSource }> = {
+  card: { surface: "button", source: "button" },
+  page: { surface: "button", source: "button" },
+  rework_modal: { surface: "modal", source: "modal" },
+  create_modal: { surface: "modal", source: "context_menu" },
+};
 
 /** One entry point and one try/catch for every interaction: slash, button, modal, autocomplete, context menu. */
 export function createInteractionRouter(options: RouterOptions): InteractionRouter {
@@ -67,6 +83,7 @@ export function createInteractionRouter(options: RouterOptions): InteractionRout
         channelId: interaction.channelId,
         actor: actorOf(interaction),
         source,
+        eventId: interaction.id,
       },
     };
   }
@@ -82,8 +99,7 @@ export function createInteractionRouter(options: RouterOptions): InteractionRout
     if (interaction.isAutocomplete()) return autocomplete(interaction);
     if (interaction.isChatInputCommand()) return chatInput(interaction);
     if (interaction.isMessageContextMenuCommand()) return contextMenu(interaction);
-    if (interaction.isButton()) return button(interaction);
-    if (interaction.isModalSubmit()) return modal(interaction);
+    if (interaction.isButton() || interaction.isModalSubmit()) return component(interaction);
     throw new UserError(GARBLED);
   }
 
@@ -113,34 +129,26 @@ export function createInteractionRouter(options: RouterOptions): InteractionRout
     await module.run(interaction, ctx);
   }
 
-  async function button(interaction: ButtonInteraction & { guildId: string }): Promise<void> {
-    const id = parseCustomId(interaction.customId);
-    if (id?.kind === "card") return runRoute(options.components.card, interaction, id, "button");
-    if (id?.kind === "page") return runRoute(options.components.page, interaction, id, "button");
-    throw new UserError(GARBLED);
-  }
-
-  async function modal(interaction: ModalSubmitInteraction & { guildId: string }): Promise<void> {
-    const id = parseCustomId(interaction.customId);
-    if (id?.kind === "rework_modal")
-      return runRoute(options.components.rework_modal, interaction, id, "modal");
-    if (id?.kind === "create_modal")
-      return runRoute(options.components.create_modal, interaction, id, "context_menu");
-    throw new UserError(GARBLED);
-  }
-
-  async function runRoute<I extends ButtonInteraction | ModalSubmitInteraction, K extends CustomId>(
-    route: { write: boolean; run(interaction: I, id: K, ctx: HandlerContext): Promise<void> },
-    interaction: I & { guildId: string },
-    id: K,
-    source: EventSource,
+  /** One dispatch for every custom_id: parsed, checked against the interaction that carried it, routed by kind. */
+  async function component(
+    interaction: (ButtonInteraction | ModalSubmitInteraction) & { guildId: string },
   ): Promise<void> {
-    const ctx = contextFor(interaction, source);
+    const id = parseCustomId(interaction.customId);
+    const carrier = id && CARRIERS[id.kind];
+    if (!id || !carrier || carrier.surface !== (interaction.isButton() ? "button" : "modal"))
+      throw new UserError(GARBLED);
+    // The kind was checked against its carrier just above; TypeScript cannot correlate the two unions.
+    const route = options.components[id.kind] as ComponentRoute<CustomIdKind>;
+    const ctx = contextFor(interaction, carrier.source);
     if (route.write) await limitWrites(ctx);
-    await route.run(interaction, id, ctx);
+    await route.run(interaction as never, id as never, ctx);
   }
 
-  async function answerFailure(interaction: Interaction, error: unknown, fields: object): Promise<string> {
+  async function answerFailure(interaction: Interaction, thrown: unknown, fields: object): Promise<string> {
+    // A database fault outside a service call (the card store) reads the same as inside one.
+    const fault = databaseFaultOf(thrown);
+    if (fault) log.warn({ ...fields, err: thrown }, "database fault outside a service; asked to try again");
+    const error = fault ?? thrown;
     const expected = error instanceof UserError;
     const ref = expected ? null : randomBytes(4).toString("hex").toUpperCase();
     if (ref) log.error({ ...fields, ref, err: error }, "interaction failed");
@@ -159,6 +167,12 @@ export function createInteractionRouter(options: RouterOptions): InteractionRout
     return expected ? `refused:${error.code}` : "error";
   }
 
+  /** Every interaction is claimed before any work: the loser (another instance has it) does nothing. */
+  async function claim(interaction: Interaction): Promise<boolean> {
+    if (inFlight.draining) await new Promise((resolve) => setTimeout(resolve, DRAINING_CLAIM_DELAY_MS));
+    return options.services.events.claim(interaction.id);
+  }
+
   async function handle(interaction: Interaction): Promise<void> {
     const started = performance.now();
     const fields = {
@@ -169,15 +183,18 @@ export function createInteractionRouter(options: RouterOptions): InteractionRout
     };
     let outcome = "ok";
     try {
+      if (!(await claim(interaction))) {
+        log.debug(fields, "interaction claimed by another instance");
+        return;
+      }
       if (inFlight.draining) throw new UserError(RESTARTING);
       await dispatch(interaction);
     } catch (error) {
       outcome = await answerFailure(interaction, error, fields);
-    } finally {
-      const ms = Math.round(performance.now() - started);
-      log.info({ ...fields, outcome, ms }, "interaction");
-      options.onAnswered?.({ kind: kindOf(interaction), outcome, ms });
     }
+    const ms = Math.round(performance.now() - started);
+    log.info({ ...fields, outcome, ms }, "interaction");
+    options.onAnswered?.({ kind: kindOf(interaction), outcome, ms });
   }
 
   return {

@@ -1,6 +1,6 @@
 import { type DomainActor, type Role, rolesOf, roleWords } from "./roles.ts";
 import { listRefs, type StatusRef, statusWords, type TaskStatus } from "./task-states.ts";
-import { type DomainAction, TRANSITIONS } from "./transitions.ts";
+import { type DomainAction, ruleOf } from "./transitions.ts";
 
 export interface DecisionTask {
   number: number;
@@ -51,7 +51,7 @@ export function decide(
   settings: DecisionSettings,
   extra: DecisionExtra = {},
 ): Decision {
-  const rule = TRANSITIONS[action];
+  const rule = ruleOf(action);
   const ref = `#${task.number}`;
   if (!rule.from.includes(task.status)) {
     if (rule.to === task.status) return refuse("state", `${ref} is already ${statusWords(task.status)}.`);
@@ -128,7 +128,7 @@ function ruleChecks(
   extra: DecisionExtra,
 ): Decision {
   const ref = `#${task.number}`;
-  const rule = TRANSITIONS[action];
+  const rule = ruleOf(action);
   const to = rule.to === "same" ? task.status : rule.to;
   const liveSubtasks = extra.liveSubtasks ?? [];
   const openDependencies = extra.openDependencies ?? [];

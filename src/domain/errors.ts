@@ -80,3 +80,24 @@ export class AgentAtCapacityError extends UserError {
     );
   }
 }
+
+/** Postgres could not take the lock in time (lock_timeout) even on a second try. Nothing was changed. */
+export class BusyError extends UserError {
+  override name = "BusyError";
+  override readonly code = "busy";
+  constructor() {
+    super("That is busy right now (someone else is changing it); try again in a moment.");
+  }
+}
+
+/**
+ * The database connection went away mid-request (restart, failover). The transaction did not commit,
+ * or, for a lost commit acknowledgement, retrying is safe: creates carry their interaction's id.
+ */
+export class UnavailableError extends UserError {
+  override name = "UnavailableError";
+  override readonly code = "unavailable";
+  constructor() {
+    super("Tasklane lost its database connection for a moment; try again in a few seconds.");
+  }
+}

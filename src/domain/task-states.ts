@@ -19,6 +19,10 @@ export const LIVE_STATUSES = [
   "blocked",
 ] as const satisfies readonly TaskStatus[];
 
+/** What a list may be filtered by: a status, the live ones (the default), or all. */
+export const STATUS_FILTERS = ["live", ...TASK_STATUSES, "all"] as const;
+export type StatusFilter = (typeof STATUS_FILTERS)[number];
+
 export const PRIORITIES = ["low", "medium", "high", "critical"] as const;
 export type Priority = (typeof PRIORITIES)[number];
 

@@ -1,40 +1,26 @@
 import type { Role } from "./roles.ts";
 import { LIVE_STATUSES, TASK_STATUSES, type TaskStatus, TERMINAL_STATUSES } from "./task-states.ts";
 
-/** The status-changing actions of DESIGN.md's table, plus the actions that only touch a task's content. */
-export const DOMAIN_ACTIONS = [
-  "claim",
-  "assign",
-  "unassign",
-  "start",
-  "submit",
-  "approve",
-  "request_rework",
-  "release",
-  "fail",
-  "block",
-  "unblock",
-  "cancel",
-  "reopen",
-  "edit",
-  "progress",
-  "comment",
-  "add_dependency",
-  "remove_dependency",
-  "ask",
-  "answer",
-] as const;
-export type DomainAction = (typeof DOMAIN_ACTIONS)[number];
+/** What decide() may need beyond the task row; the service loads it in the transaction (loadExtra). */
+export type DecisionLoad = "liveSubtasks" | "openDependencies" | "parent";
 
-/** The actions a user asks for through TaskService.transition (the rest have their own methods). */
-export const TRANSITION_ACTIONS = DOMAIN_ACTIONS.slice(0, 13) as readonly DomainAction[] as readonly [
-  "claim",
-  ...Exclude<
-    DomainAction,
-    "edit" | "progress" | "comment" | "add_dependency" | "remove_dependency" | "ask" | "answer"
-  >[],
-];
+/** A card button's look, independent of discord.js (src/discord/render/task-buttons.ts maps the style). */
+export interface CardButton {
+  /** The custom_id's action word; public interface, as cards already posted carry it. */
+  id: string;
+  /** Public interface too: users' habits and the sandbox's `click <label>` depend on it. */
+  label: string;
+  /** The label where the channel does not require review (Submit for review → Mark done). */
+  labelWithoutReview?: string;
+  style: "primary" | "secondary" | "success" | "danger";
+  /** The statuses whose card shows it (a subset of `from`). */
+  on: readonly TaskStatus[];
+}
 
+/**
+ * One action, described once: everything else (the transition list, the recheck list, the past tense
+ * of refusals, the card buttons, the service's action names) is derived from these entries.
+ */
 export interface TransitionRule {
   from: readonly TaskStatus[];
   /** "same" keeps the status; decide() refines submit/fail/reopen from settings and context. */
@@ -44,17 +30,33 @@ export interface TransitionRule {
   verb: string;
   /** The task_events kind it records; also used to explain a lost race ("already approved by …"). */
   eventKind: string;
+  /** How that event reads in "#12 was already approved by …"; null when it never explains a change. */
+  past: string | null;
+  /** Asked for through TaskService.transition; false for content changes with their own methods. */
+  transition: boolean;
+  /** Loaded for decide() and, because other rows can change under it, decided again under the row lock. */
+  loads?: readonly DecisionLoad[];
   /** A reason or note that must not be empty. */
   needsText?: boolean;
+  button?: CardButton;
 }
 
 const ALL = TASK_STATUSES;
 const ASSIGNABLE = ["open", "blocked"] as const satisfies readonly TaskStatus[];
 const STEWARDS = ["assignee", "creator", "reviewer", "admin"] as const satisfies readonly Role[];
 
-/** DESIGN.md "Task states", as data. One entry per action; decide() is the only reader. */
-export const TRANSITIONS: Record<DomainAction, TransitionRule> = {
-  claim: { from: ASSIGNABLE, to: "same", who: ["anyone"], verb: "claim", eventKind: "claimed" },
+/** DESIGN.md "Task states", as data (docs/architecture.md: how to add an action). */
+export const TRANSITIONS = {
+  claim: {
+    from: ASSIGNABLE,
+    to: "same",
+    who: ["anyone"],
+    verb: "claim",
+    eventKind: "claimed",
+    past: "claimed",
+    transition: true,
+    button: { id: "claim", label: "Claim", style: "primary", on: ["open"] },
+  },
   // Assigning yourself is a claim (anyone); assigning someone else needs the creator or a reviewer.
   assign: {
     from: ASSIGNABLE,
@@ -62,30 +64,44 @@ export const TRANSITIONS: Record<DomainAction, TransitionRule> = {
     who: ["creator", "reviewer", "admin"],
     verb: "assign",
     eventKind: "assigned",
+    past: "assigned",
+    transition: true,
   },
-  unassign: { from: ASSIGNABLE, to: "same", who: STEWARDS, verb: "unassign", eventKind: "unassigned" },
-  start: { from: ["open"], to: "in_progress", who: ["assignee"], verb: "start", eventKind: "started" },
+  unassign: {
+    from: ASSIGNABLE,
+    to: "same",
+    who: STEWARDS,
+    verb: "unassign",
+    eventKind: "unassigned",
+    past: "unassigned",
+    transition: true,
+  },
+  start: {
+    from: ["open"],
+    to: "in_progress",
+    who: ["assignee"],
+    verb: "start",
+    eventKind: "started",
+    past: "started",
+    transition: true,
+    button: { id: "start", label: "Start", style: "success", on: ["open"] },
+  },
   submit: {
     from: ["in_progress"],
     to: "in_review",
     who: ["assignee"],
     verb: "submit",
     eventKind: "submitted",
-  },
-  approve: {
-    from: ["in_review"],
-    to: "done",
-    who: ["reviewer", "admin"],
-    verb: "approve",
-    eventKind: "approved",
-  },
-  request_rework: {
-    from: ["in_review"],
-    to: "in_progress",
-    who: ["reviewer", "admin"],
-    verb: "send back for rework",
-    eventKind: "rework_requested",
-    needsText: true,
+    past: "submitted",
+    transition: true,
+    loads: ["liveSubtasks"],
+    button: {
+      id: "submit",
+      label: "Submit for review",
+      labelWithoutReview: "Mark done",
+      style: "success",
+      on: ["in_progress"],
+    },
   },
   release: {
     from: ["in_progress"],
@@ -93,14 +109,49 @@ export const TRANSITIONS: Record<DomainAction, TransitionRule> = {
     who: ["assignee", "system"],
     verb: "release",
     eventKind: "released",
+    past: "released",
+    transition: true,
+    button: { id: "release", label: "Release", style: "secondary", on: ["in_progress"] },
   },
-  fail: { from: ["in_progress"], to: "open", who: ["assignee", "system"], verb: "fail", eventKind: "failed" },
+  approve: {
+    from: ["in_review"],
+    to: "done",
+    who: ["reviewer", "admin"],
+    verb: "approve",
+    eventKind: "approved",
+    past: "approved",
+    transition: true,
+    loads: ["liveSubtasks"],
+    button: { id: "approve", label: "Approve", style: "success", on: ["in_review"] },
+  },
+  request_rework: {
+    from: ["in_review"],
+    to: "in_progress",
+    who: ["reviewer", "admin"],
+    verb: "send back for rework",
+    eventKind: "rework_requested",
+    past: "sent back for rework",
+    transition: true,
+    needsText: true,
+    button: { id: "rework", label: "Request rework", style: "danger", on: ["in_review"] },
+  },
+  fail: {
+    from: ["in_progress"],
+    to: "open",
+    who: ["assignee", "system"],
+    verb: "fail",
+    eventKind: "failed",
+    past: "marked failed",
+    transition: true,
+  },
   block: {
     from: ["open", "in_progress"],
     to: "blocked",
     who: STEWARDS,
     verb: "block",
     eventKind: "blocked",
+    past: "blocked",
+    transition: true,
     needsText: true,
   },
   unblock: {
@@ -109,6 +160,10 @@ export const TRANSITIONS: Record<DomainAction, TransitionRule> = {
     who: [...STEWARDS, "system"],
     verb: "unblock",
     eventKind: "unblocked",
+    past: "unblocked",
+    transition: true,
+    loads: ["openDependencies"],
+    button: { id: "unblock", label: "Unblock", style: "primary", on: ["blocked"] },
   },
   cancel: {
     from: LIVE_STATUSES,
@@ -116,6 +171,8 @@ export const TRANSITIONS: Record<DomainAction, TransitionRule> = {
     who: ["creator", "reviewer", "admin"],
     verb: "cancel",
     eventKind: "cancelled",
+    past: "cancelled",
+    transition: true,
   },
   reopen: {
     from: TERMINAL_STATUSES,
@@ -123,22 +180,47 @@ export const TRANSITIONS: Record<DomainAction, TransitionRule> = {
     who: ["creator", "reviewer", "admin"],
     verb: "reopen",
     eventKind: "reopened",
+    past: "reopened",
+    transition: true,
+    loads: ["openDependencies", "parent"],
+    button: { id: "reopen", label: "Reopen", style: "secondary", on: TERMINAL_STATUSES },
   },
-  edit: { from: ALL, to: "same", who: STEWARDS, verb: "edit", eventKind: "edited" },
+  edit: {
+    from: ALL,
+    to: "same",
+    who: STEWARDS,
+    verb: "edit",
+    eventKind: "edited",
+    past: "edited",
+    transition: false,
+  },
   progress: {
     from: ["in_progress"],
     to: "same",
     who: ["assignee"],
     verb: "report progress on",
     eventKind: "progress",
+    past: "updated",
+    transition: false,
   },
-  comment: { from: ALL, to: "same", who: ["anyone"], verb: "comment on", eventKind: "commented" },
+  // A comment changes neither the task nor its version, so it never explains a stale card.
+  comment: {
+    from: ALL,
+    to: "same",
+    who: ["anyone"],
+    verb: "comment on",
+    eventKind: "commented",
+    past: null,
+    transition: false,
+  },
   add_dependency: {
     from: ["open", "in_progress", "blocked"],
     to: "same",
     who: STEWARDS,
     verb: "add a dependency to",
     eventKind: "dependency_added",
+    past: "given a dependency",
+    transition: false,
   },
   remove_dependency: {
     from: ["open", "in_progress", "blocked"],
@@ -146,6 +228,8 @@ export const TRANSITIONS: Record<DomainAction, TransitionRule> = {
     who: STEWARDS,
     verb: "remove a dependency from",
     eventKind: "dependency_removed",
+    past: "freed of a dependency",
+    transition: false,
   },
   // A question pauses the lease; the answer (by whoever the task answers to) resumes it.
   ask: {
@@ -154,6 +238,8 @@ export const TRANSITIONS: Record<DomainAction, TransitionRule> = {
     who: ["assignee"],
     verb: "ask a question on",
     eventKind: "question_asked",
+    past: "asked about",
+    transition: false,
   },
   answer: {
     from: ["in_progress"],
@@ -161,5 +247,69 @@ export const TRANSITIONS: Record<DomainAction, TransitionRule> = {
     who: ["creator", "reviewer", "admin"],
     verb: "answer a question on",
     eventKind: "answered",
+    past: "answered",
+    transition: false,
   },
+} as const satisfies Record<string, TransitionRule>;
+
+type Transitions = typeof TRANSITIONS;
+export type DomainAction = keyof Transitions;
+
+/** Every action of the table, in its order. */
+export const DOMAIN_ACTIONS = Object.keys(TRANSITIONS) as DomainAction[];
+
+/** The actions a user asks for through TaskService.transition (the rest have their own methods). */
+export type TransitionAction = {
+  [A in DomainAction]: Transitions[A]["transition"] extends true ? A : never;
+}[DomainAction];
+export const TRANSITION_ACTIONS = DOMAIN_ACTIONS.filter((action) => TRANSITIONS[action].transition) as [
+  TransitionAction,
+  ...TransitionAction[],
+];
+
+/** The custom_id action words of the card buttons ("rework" for request_rework). */
+export type CardAction = {
+  [A in DomainAction]: Transitions[A] extends { button: { id: infer Id } } ? Id : never;
+}[DomainAction];
+
+/** A card button and the action it asks for. */
+export interface CardButtonOf {
+  action: TransitionAction;
+  button: CardButton & { id: CardAction };
+}
+
+/** The buttons in the table's order. */
+export const CARD_BUTTONS: readonly CardButtonOf[] = DOMAIN_ACTIONS.flatMap((action) => {
+  const rule: TransitionRule = TRANSITIONS[action];
+  return rule.button
+    ? [{ action: action as TransitionAction, button: rule.button as CardButtonOf["button"] }]
+    : [];
+});
+
+export const CARD_ACTIONS = CARD_BUTTONS.map((entry) => entry.button.id) as [CardAction, ...CardAction[]];
+
+/** The buttons a card in `status` shows. */
+export function cardButtonsFor(status: TaskStatus): readonly CardButtonOf[] {
+  return CARD_BUTTONS.filter((entry) => entry.button.on.includes(status));
+}
+
+/** The action a card button's custom_id asks for. */
+export function actionOfCardButton(id: CardAction): TransitionAction {
+  return CARD_BUTTONS.find((entry) => entry.button.id === id)!.action;
+}
+
+/** How each recorded event kind reads in the past tense (the kinds no action records included). */
+export const PAST_TENSE: Readonly<Record<string, string>> = {
+  created: "created",
+  ...Object.fromEntries(
+    DOMAIN_ACTIONS.flatMap((action) => {
+      const rule: TransitionRule = TRANSITIONS[action];
+      return rule.past === null ? [] : [[rule.eventKind, rule.past]];
+    }),
+  ),
 };
+
+/** An entry, typed as the general rule (TRANSITIONS keeps the literal types for the derived ones). */
+export function ruleOf(action: DomainAction): TransitionRule {
+  return TRANSITIONS[action];
+}

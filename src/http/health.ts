@@ -1,10 +1,9 @@
-import { sql } from "drizzle-orm";
 import type { Cache } from "../cache/types.ts";
-import type { Database } from "../store/database.ts";
+import type { HealthService } from "../services/services.ts";
 import type { HealthReport } from "./server.ts";
 
 export interface HealthSources {
-  database: Database;
+  health: HealthService;
   cache: Cache;
   gatewayReady: () => boolean;
 }
@@ -13,11 +12,9 @@ export interface HealthSources {
  * Only the database decides: the bot serves every command from Postgres while Redis is away, and
  * restarting it brings back neither Redis nor Discord, so those two are reported, never fatal.
  */
-export async function checkHealth({ database, cache, gatewayReady }: HealthSources): Promise<HealthReport> {
-  const databaseOk = await database.db
-    .execute(sql`select 1`)
-    .then(() => true)
-    .catch(() => false);
+export async function checkHealth({ health, cache, gatewayReady }: HealthSources): Promise<HealthReport> {
+  const database = await health.database();
+  const databaseOk = database.ok;
   const cacheOk = cache.metrics().available;
   const ready = gatewayReady();
   return {

@@ -1,13 +1,9 @@
 import type { Signals } from "../cache/types.ts";
 import type { Logger } from "../log.ts";
-import type { TaskService } from "../services/types.ts";
-import type { Database } from "../store/database.ts";
-import { autoAssign } from "./auto-assign.ts";
-import { expireLeases } from "./expire-leases.ts";
+import type { JobService } from "../services/services.ts";
 
 export interface JobsOptions {
-  database: Database;
-  tasks: TaskService;
+  jobs: JobService;
   log: Logger;
   systemUserId: () => string | undefined;
   /** With them, a task change (from any instance) starts a pass at once: new tasks are auto-assigned promptly. */
@@ -15,8 +11,6 @@ export interface JobsOptions {
   /** How often the jobs look for work (± 20 % so instances drift apart). Default 5 s. */
   intervalMs?: number;
   leaseClaimMs?: number;
-  /** The engine's clock (ServiceDeps.now). */
-  now?: () => Date;
 }
 
 /** Bursts of changes make one pass, not one each. */
@@ -37,7 +31,6 @@ export interface Jobs {
 export function startJobs(options: JobsOptions): Jobs {
   const log = options.log.child({ component: "jobs" });
   const intervalMs = options.intervalMs ?? 5_000;
-  const deps = { ...options, log };
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<unknown> = Promise.resolve();
@@ -45,8 +38,9 @@ export function startJobs(options: JobsOptions): Jobs {
   let again = false;
 
   async function runOnce() {
-    const expiredLeases = await expireLeases({ ...deps, claimMs: options.leaseClaimMs });
-    const autoAssigned = await autoAssign(deps);
+    const { jobs, systemUserId } = options;
+    const expiredLeases = await jobs.expireLeases({ systemUserId, claimMs: options.leaseClaimMs });
+    const autoAssigned = await jobs.autoAssign({ systemUserId });
     return { expiredLeases, autoAssigned };
   }
 

@@ -1,7 +1,7 @@
-import { rebuildGateCounter } from "../cache/gate-drift.ts";
 import { viewKeys } from "../cache/keys.ts";
 import { engineKeys } from "./cache-keys.ts";
 import type { Engine } from "./engine.ts";
+import { rebuildGateCounter } from "./gate/gate-drift.ts";
 
 /**
  * What a committed transaction must tell the cache and the other instances. Collected while the

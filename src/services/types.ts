@@ -1,16 +1,17 @@
 import type { Cache } from "../cache/types.ts";
-import type { AttemptView, TaskRef, TaskView } from "../domain/task-view.ts";
-import type { TRANSITION_ACTIONS } from "../domain/transitions.ts";
-import type { Logger } from "../log.ts";
-import type { Database } from "../store/database.ts";
 import type {
   AutoAssignMode,
   EventSource,
   NotifyMode,
   Priority,
   ReviewVerdict,
+  StatusFilter,
   TaskStatus,
-} from "../store/schema.ts";
+} from "../domain/task-states.ts";
+import type { AttemptView, TaskRef, TaskView } from "../domain/task-view.ts";
+import type { TransitionAction } from "../domain/transitions.ts";
+import type { Logger } from "../log.ts";
+import type { Database } from "../store/database.ts";
 
 /**
  * The contract between the Discord layer (and agents) and the task engine. Plain values only:
@@ -36,6 +37,8 @@ export interface ActionContext {
   channelId: string;
   actor: Actor;
   source: EventSource;
+  /** The gateway event (interaction id) behind this call: a create's idempotency key. */
+  eventId?: string;
 }
 
 export type { AttemptResult, AttemptView, TaskRef, TaskView } from "../domain/task-view.ts";
@@ -59,7 +62,7 @@ export interface CreateTaskInput {
 export type EditTaskInput = Partial<Omit<CreateTaskInput, "assigneeId" | "dependsOn">>;
 
 /** The actions a user asks for through `transition` (edits, comments and dependencies have their own methods). */
-export type TaskAction = (typeof TRANSITION_ACTIONS)[number];
+export type TaskAction = TransitionAction;
 
 export interface TransitionInput {
   number: number;
@@ -82,7 +85,7 @@ export interface TransitionResult {
 
 export interface ListFilters {
   /** Default "live". Lists are newest first (by number). */
-  status?: TaskStatus | "live" | "all";
+  status?: StatusFilter;
   assigneeId?: string;
   priority?: Priority;
   label?: string;
@@ -231,6 +234,16 @@ export interface AgentService {
   remove(ctx: ActionContext, userId: string): Promise<void>;
   list(guildId: string): Promise<AgentView[]>;
   get(guildId: string, userId: string): Promise<AgentView | null>;
+}
+
+export interface EventService {
+  /**
+   * Claims a gateway event (interaction or message id) for this instance, before any work. false: another
+   * instance, or an earlier delivery of the same event, has it; the caller then does nothing at all.
+   */
+  claim(eventId: string): Promise<boolean>;
+  /** Deletes expired claims and outbox rows sent more than 7 days ago. */
+  prune(): Promise<{ handledEvents: number; sentOutbox: number }>;
 }
 
 export interface ServiceDeps {

@@ -1,7 +1,7 @@
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { PGlite } from "@electric-sql/pglite";
-import type { Assume, Logger as DrizzleLogger } from "drizzle-orm";
+import { type Assume, type Logger as DrizzleLogger, sql } from "drizzle-orm";
 import { drizzle as drizzlePg } from "drizzle-orm/node-postgres";
 import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
 import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
@@ -80,5 +80,21 @@ function createPool(options: OpenDatabaseOptions): pg.Pool {
     application_name: "tasklane",
   });
   pool.on("error", (error) => options.log.warn({ err: error }, "idle database connection failed"));
+  // The pool listens on idle clients only: a connection that fails while checked out (mid-request, or
+  // in a transaction awaiting the bot) would emit an unhandled 'error' and kill the process. The
+  // query in flight rejects on its own and the pool discards the client when it is released.
+  pool.on("connect", (client) => {
+    client.on("error", (error) =>
+      options.log.warn({ err: error }, "database connection failed while in use"),
+    );
+  });
   return pool;
+}
+
+/** True when the database answers a trivial statement (the health check). */
+export function pingDatabase(database: Database): Promise<boolean> {
+  return database.db
+    .execute(sql`select 1`)
+    .then(() => true)
+    .catch(() => false);
 }

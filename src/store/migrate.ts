@@ -26,6 +26,8 @@ export async function runMigrations(database: Database, url?: string): Promise<v
 
 export async function migrateServer(url: string): Promise<void> {
   const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 5_000 });
+  // A failure of this connection rejects the migration in progress; without a listener it would crash.
+  client.on("error", () => undefined);
   await client.connect();
   try {
     await client.query("SET client_min_messages = warning");

@@ -1,5 +1,6 @@
 import { and, asc, eq, sql } from "drizzle-orm";
 import type { Queryable, Tx } from "./database.ts";
+import { eligibleOpenTask } from "./eligibility.ts";
 import { queryRows, toIso } from "./raw.ts";
 import { type TaskRow, tasks } from "./schema.ts";
 import { selectTaskViews, type TaskViewRecord } from "./task-views.ts";
@@ -17,9 +18,18 @@ export interface EligibleQuery {
 
 /**
  * The first eligible open task of the channel's queue (priority, then age), locked for this
- * transaction. SKIP LOCKED: concurrent callers each get a different task, or none.
+ * transaction. `skip`: SKIP LOCKED, concurrent callers each get a different task, or none, at once.
+ * `wait`: waits for each locked candidate in turn and takes the first that is still eligible once
+ * its holder is done, so a task that is ready is never missed because someone held it a moment.
+ *
+ * NO KEY UPDATE, not UPDATE: every audit, outbox and card row written for a task takes a KEY SHARE
+ * lock on it (the foreign key check), and FOR UPDATE would count those tasks as locked.
  */
-export async function lockNextEligible(tx: Tx, query: EligibleQuery): Promise<TaskRow | undefined> {
+export async function lockNextEligible(
+  tx: Tx,
+  query: EligibleQuery,
+  mode: "skip" | "wait" = "skip",
+): Promise<TaskRow | undefined> {
   const [row] = await tx
     .select()
     .from(tasks)
@@ -27,22 +37,19 @@ export async function lockNextEligible(tx: Tx, query: EligibleQuery): Promise<Ta
       and(
         eq(tasks.channelId, query.channelId),
         eq(tasks.guildId, query.guildId),
-        eq(tasks.status, "open"),
+        eligibleOpenTask('"tasks"', sql`${query.now.toISOString()}::timestamptz`),
         sql`(${tasks.assigneeId} IS NULL OR ${tasks.assigneeId} = ${query.userId})`,
-        sql`(${tasks.nextAttemptAt} IS NULL OR ${tasks.nextAttemptAt} <= ${query.now.toISOString()}::timestamptz)`,
         query.agentLabels.length > 0
           ? sql`${tasks.labels} <@ ${sql.param(query.agentLabels)}::text[]`
           : undefined,
         query.wantLabels.length > 0
           ? sql`${tasks.labels} && ${sql.param(query.wantLabels)}::text[]`
           : undefined,
-        sql`NOT EXISTS (SELECT 1 FROM task_dependencies d JOIN tasks dt ON dt.id = d.depends_on_id
-              WHERE d.task_id = ${tasks.id} AND dt.status <> 'done')`,
       ),
     )
     .orderBy(asc(tasks.priorityRank), asc(tasks.createdAt), asc(tasks.id))
     .limit(1)
-    .for("update", { skipLocked: true });
+    .for("no key update", mode === "skip" ? { skipLocked: true } : {});
   return row;
 }
 

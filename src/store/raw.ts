@@ -1,4 +1,4 @@
-import type { SQL } from "drizzle-orm";
+import { type SQL, sql } from "drizzle-orm";
 import type { Queryable } from "./database.ts";
 
 /**
@@ -27,4 +27,9 @@ export function fromJson<T>(value: unknown): T {
 export async function queryRows<T extends Record<string, unknown>>(q: Queryable, query: SQL): Promise<T[]> {
   const result = (await q.execute(query)) as unknown as { rows: T[] };
   return result.rows;
+}
+
+/** An injected clock's time, else the database's (no sub-millisecond gap with rows it stamped). */
+export function sqlNow(now?: () => Date): SQL {
+  return now ? sql`${now().toISOString()}::timestamptz` : sql`now()`;
 }

@@ -104,11 +104,14 @@ export const tasks = pgTable(
       sql`setweight(to_tsvector('english'::regconfig, title), 'A') || setweight(to_tsvector('english'::regconfig, description), 'B') || setweight(to_tsvector('english'::regconfig, tasklane_labels_text(labels)), 'C')`,
     ),
     metadata: jsonb("metadata").$type<Record<string, unknown>>().notNull().default({}),
+    /** The id of the interaction that created it: a re-delivered or retried interaction finds this task. */
+    createKey: text("create_key"),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
   (t) => [
     uniqueIndex("tasks_guild_number_key").on(t.guildId, t.number),
+    uniqueIndex("tasks_create_key_key").on(t.createKey).where(sql`create_key IS NOT NULL`),
     index("tasks_queue_idx").on(t.channelId, t.priorityRank, t.createdAt, t.id).where(sql`status = 'open'`),
     index("tasks_live_by_channel_idx").on(t.channelId).where(inList("status", LIVE_STATUSES)),
     index("tasks_guild_status_number_idx").on(t.guildId, t.status, t.number),
@@ -265,6 +268,7 @@ export const outbox = pgTable(
     index("outbox_pending_idx").on(t.nextAttemptAt, t.id).where(sql`state = 'pending'`),
     index("outbox_coalesce_idx").on(t.coalesceKey).where(sql`state = 'pending' AND coalesce_key IS NOT NULL`),
     index("outbox_task_idx").on(t.taskId),
+    index("outbox_sent_at_idx").on(t.sentAt).where(sql`state = 'sent'`),
     check("outbox_state_check", inList("state", OUTBOX_STATES)),
   ],
 );
@@ -309,6 +313,19 @@ export const taskMessages = pgTable("task_messages", {
   renderedVersion: integer("rendered_version").notNull().default(0),
   updatedAt: updatedAt(),
 });
+
+/**
+ * Gateway events (interactions, mention messages) claimed by an instance while Redis was unavailable:
+ * the primary key lets exactly one instance handle each. Pruned after a day by a background job.
+ */
+export const handledEvents = pgTable(
+  "handled_events",
+  {
+    eventId: text("event_id").primaryKey(),
+    handledAt: timestamp("handled_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index("handled_events_handled_at_idx").on(t.handledAt)],
+);
 
 export type TaskRow = typeof tasks.$inferSelect;
 export type NewTaskRow = typeof tasks.$inferInsert;

@@ -3,6 +3,7 @@ import type { AttemptOutcome, Priority, TaskStatus } from "../domain/task-states
 import type { AttemptResult, AttemptView, TaskRef, TaskView } from "../domain/task-view.ts";
 import type { Queryable } from "./database.ts";
 import { fromJson, queryRows, toIso } from "./raw.ts";
+import type { TaskRow } from "./schema.ts";
 
 /** Rows as the services hand them out: the store builds TaskViews directly. */
 export type RefRecord = TaskRef;
@@ -11,34 +12,36 @@ export type TaskViewRecord = TaskView;
 const ref = (alias: string) =>
   sql.raw(`json_build_object('number', ${alias}.number, 'title', ${alias}.title, 'status', ${alias}.status)`);
 
+/** The task's own columns, named as its drizzle row (TaskRow) names them, so one mapper reads both. */
+const TASK_COLUMN_NAMES = [
+  "id",
+  "guild_id",
+  "channel_id",
+  "number",
+  "title",
+  "description",
+  "status",
+  "priority",
+  "labels",
+  "assignee_id",
+  "created_by",
+  "estimate_minutes",
+  "due_at",
+  "started_at",
+  "submitted_at",
+  "completed_at",
+  "attempts",
+  "next_attempt_at",
+  "lease_expires_at",
+  "rework_count",
+  "version",
+  "created_at",
+  "updated_at",
+] as const;
+const camelCase = (column: string) =>
+  column.replace(/_([a-z])/g, (_, letter: string) => letter.toUpperCase());
 const TASK_COLUMNS = sql.raw(
-  [
-    "id",
-    "guild_id",
-    "channel_id",
-    "number",
-    "title",
-    "description",
-    "status",
-    "priority",
-    "labels",
-    "assignee_id",
-    "created_by",
-    "estimate_minutes",
-    "due_at",
-    "started_at",
-    "submitted_at",
-    "completed_at",
-    "attempts",
-    "next_attempt_at",
-    "lease_expires_at",
-    "rework_count",
-    "version",
-    "created_at",
-    "updated_at",
-  ]
-    .map((column) => `t.${column}`)
-    .join(", "),
+  TASK_COLUMN_NAMES.map((column) => `t.${column} AS "${camelCase(column)}"`).join(", "),
 );
 
 /** `where`/`order` refer to the task as `t`. Each relative is one indexed lookup per row. */
@@ -91,6 +94,19 @@ export async function selectTaskViewsByIds(q: Queryable, ids: readonly number[])
   return selectTaskViews(q, sql`t.id = ANY(${sql.param([...ids])}::int[])`);
 }
 
+function toTaskViewRecord(row: Record<string, unknown>): TaskViewRecord {
+  const lastEvent = fromJson<TaskView["lastEvent"]>(row.last_event);
+  return toTaskView(row as TaskColumns, {
+    parent: fromJson<RefRecord | null>(row.parent) ?? null,
+    dependencies: fromJson<RefRecord[]>(row.dependencies) ?? [],
+    blocks: fromJson<RefRecord[]>(row.blocks) ?? [],
+    subtasks: fromJson<RefRecord[]>(row.subtasks) ?? [],
+    question: toQuestion(fromJson<Record<string, unknown> | null>(row.question) ?? null),
+    submission: toAttemptView(fromJson<Record<string, unknown> | null>(row.submission) ?? null),
+    lastEvent: lastEvent ? { ...lastEvent, at: toIso(lastEvent.at)! } : null,
+  });
+}
+
 function toQuestion(row: Record<string, unknown> | null): TaskView["question"] {
   if (!row || typeof row.text !== "string") return null;
   return { text: row.text, askedBy: String(row.askedBy), at: String(row.at) };
@@ -110,39 +126,47 @@ function toAttemptView(row: Record<string, unknown> | null): AttemptView | null 
   };
 }
 
-function toTaskViewRecord(row: Record<string, unknown>): TaskViewRecord {
-  const lastEvent = fromJson<TaskView["lastEvent"]>(row.last_event);
+/** A task's own fields, from a drizzle row (Dates, parsed arrays) or a raw one (timestamps as text). */
+export type TaskColumns = { [K in keyof TaskRow]?: unknown };
+
+export type TaskRelatives = Pick<
+  TaskView,
+  "parent" | "dependencies" | "blocks" | "subtasks" | "question" | "submission" | "lastEvent"
+>;
+
+/** The one TaskRow → TaskView mapper (the views read in SQL, and a created task's view built in memory). */
+export function toTaskView(row: TaskColumns, relatives: TaskRelatives): TaskViewRecord {
   const nullableNumber = (value: unknown) => (value === null || value === undefined ? null : Number(value));
   return {
     id: Number(row.id),
-    guildId: String(row.guild_id),
-    channelId: String(row.channel_id),
+    guildId: String(row.guildId),
+    channelId: String(row.channelId),
     number: Number(row.number),
     title: String(row.title),
     description: String(row.description),
     status: row.status as TaskStatus,
     priority: row.priority as Priority,
     labels: fromJson<string[]>(row.labels) ?? [],
-    assigneeId: (row.assignee_id as string | null) ?? null,
-    createdBy: String(row.created_by),
-    parent: fromJson<RefRecord | null>(row.parent) ?? null,
-    estimateMinutes: nullableNumber(row.estimate_minutes),
-    dueAt: toIso(row.due_at),
-    startedAt: toIso(row.started_at),
-    submittedAt: toIso(row.submitted_at),
-    completedAt: toIso(row.completed_at),
+    assigneeId: (row.assigneeId as string | null) ?? null,
+    createdBy: String(row.createdBy),
+    parent: relatives.parent,
+    estimateMinutes: nullableNumber(row.estimateMinutes),
+    dueAt: toIso(row.dueAt),
+    startedAt: toIso(row.startedAt),
+    submittedAt: toIso(row.submittedAt),
+    completedAt: toIso(row.completedAt),
     attempts: Number(row.attempts),
-    nextAttemptAt: toIso(row.next_attempt_at),
-    leaseExpiresAt: toIso(row.lease_expires_at),
-    reworkCount: Number(row.rework_count),
+    nextAttemptAt: toIso(row.nextAttemptAt),
+    leaseExpiresAt: toIso(row.leaseExpiresAt),
+    reworkCount: Number(row.reworkCount),
     version: Number(row.version),
-    createdAt: toIso(row.created_at)!,
-    updatedAt: toIso(row.updated_at)!,
-    dependencies: fromJson<RefRecord[]>(row.dependencies) ?? [],
-    blocks: fromJson<RefRecord[]>(row.blocks) ?? [],
-    subtasks: fromJson<RefRecord[]>(row.subtasks) ?? [],
-    question: toQuestion(fromJson<Record<string, unknown> | null>(row.question) ?? null),
-    submission: toAttemptView(fromJson<Record<string, unknown> | null>(row.submission) ?? null),
-    lastEvent: lastEvent ? { ...lastEvent, at: toIso(lastEvent.at)! } : null,
+    createdAt: toIso(row.createdAt)!,
+    updatedAt: toIso(row.updatedAt)!,
+    dependencies: relatives.dependencies,
+    blocks: relatives.blocks,
+    subtasks: relatives.subtasks,
+    question: relatives.question,
+    submission: relatives.submission,
+    lastEvent: relatives.lastEvent,
   };
 }

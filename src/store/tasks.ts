@@ -44,6 +44,12 @@ export async function findTaskByNumber(
   return row;
 }
 
+/** The number of the task an interaction already created, if any. */
+export async function findNumberByCreateKey(q: Queryable, createKey: string): Promise<number | undefined> {
+  const [row] = await q.select({ number: tasks.number }).from(tasks).where(eq(tasks.createKey, createKey));
+  return row?.number;
+}
+
 export async function insertTask(tx: Tx, values: NewTaskRow): Promise<TaskRow> {
   const [row] = await tx.insert(tasks).values(values).returning();
   return row!;

@@ -1,7 +1,7 @@
 import { sql } from "drizzle-orm";
 import { afterEach, describe, expect, it } from "vitest";
-import { expireLeases, LEASE_EXPIRED_REASON } from "../../src/jobs/expire-leases.ts";
 import { silentLogger } from "../../src/log.ts";
+import { expireLeases, LEASE_EXPIRED_REASON } from "../../src/services/jobs/expire-leases.ts";
 import type { ActionContext } from "../../src/services/types.ts";
 import { DRIVERS, type Harness, openHarness } from "../services/support/harness.ts";
 

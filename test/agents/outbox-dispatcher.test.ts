@@ -9,10 +9,11 @@ import {
   type OutboxDispatcher,
   type OutboxDispatcherOptions,
 } from "../../src/discord/delivery/outbox-dispatcher.ts";
-import { type ClaimedRow, rowsOf } from "../../src/discord/delivery/outbox-queries.ts";
 import { silentLogger } from "../../src/log.ts";
+import { createDeliveryService } from "../../src/services/delivery/index.ts";
 import { type Database, openDatabase } from "../../src/store/database.ts";
 import { runMigrations } from "../../src/store/migrate.ts";
+import { type ClaimedRow, rowsOf } from "../../src/store/outbox-delivery.ts";
 import {
   createTestDatabase,
   type TestDatabase,
@@ -43,7 +44,13 @@ afterAll(async () => {
 });
 
 function start(options: Partial<OutboxDispatcherOptions> & Pick<OutboxDispatcherOptions, "senders">) {
-  const dispatcher = createOutboxDispatcher({ database, cache, log: silentLogger, pollMs: 50, ...options });
+  const dispatcher = createOutboxDispatcher({
+    delivery: createDeliveryService({ database }),
+    cache,
+    log: silentLogger,
+    pollMs: 50,
+    ...options,
+  });
   started.push(dispatcher);
   return dispatcher;
 }
@@ -231,23 +238,20 @@ describe("outbox dispatcher (real Postgres, real Redis signals)", () => {
 
   it("a claim abandoned by a dead instance comes due again after the claim time", async () => {
     await enqueue("note", {});
-    let first = true;
+    let abandoned: string | undefined;
     const sent: string[] = [];
-    const hang = start({
+    const dead = start({
       claimMs: 300,
       senders: {
-        note: async () => {
-          if (first) {
-            first = false;
-            await new Promise(() => {}); // this instance "dies" mid-send: never answers
-          }
-          return { messageId: "never" };
+        note: async (row) => {
+          abandoned = row.nonce;
+          return new Promise(() => {}); // this instance "dies" mid-send: never answers
         },
       },
     });
-    await until(async () => !first);
-    void hang;
-    started.splice(started.indexOf(hang), 1); // its loop is stuck for good; leave it behind
+    await until(async () => abandoned !== undefined);
+    started.splice(started.indexOf(dead), 1); // its loop is stuck for good; leave it behind
+    expect((await rows())[0]?.state).toBe("pending");
     start({
       claimMs: 300,
       senders: {
@@ -258,7 +262,8 @@ describe("outbox dispatcher (real Postgres, real Redis signals)", () => {
       },
     });
     await until(async () => (await rows())[0]?.state === "sent");
-    expect(sent).toHaveLength(1);
+    // The row the dead instance held, sent once, with its nonce (so Discord would dedupe a late send).
+    expect(sent).toEqual([abandoned]);
   });
 });
 
@@ -278,7 +283,7 @@ describe("outbox dispatcher on the embedded default (PGlite, in-process cache)",
       let failedOnce = false;
       const sent: string[] = [];
       const dispatcher = createOutboxDispatcher({
-        database: embedded,
+        delivery: createDeliveryService({ database: embedded }),
         cache: memory,
         log: silentLogger,
         pollMs: 20,

@@ -1,9 +1,10 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { createCache } from "../../src/cache/create-cache.ts";
-import { checkGateDrift, rebuildGateCounter } from "../../src/cache/gate-drift.ts";
-import { startGateDriftCheck } from "../../src/cache/gate-drift-job.ts";
 import type { Cache } from "../../src/cache/types.ts";
+import { startGateDriftCheck } from "../../src/jobs/gate-drift-job.ts";
 import { silentLogger } from "../../src/log.ts";
+import { checkGateDrift, rebuildGateCounter } from "../../src/services/gate/gate-drift.ts";
+import { createGateService } from "../../src/services/gate/index.ts";
 import { type Database, openDatabase } from "../../src/store/database.ts";
 import { channelSettings, tasks } from "../../src/store/schema.ts";
 import {
@@ -126,7 +127,7 @@ describe.each([
     const channelId = await channelWith(3, 1);
     await cache.gate.seed(channelId, 9);
     const { log, lines } = captureLog();
-    const job = startGateDriftCheck({ database, gate: cache.gate, log, intervalMs: 50 });
+    const job = startGateDriftCheck({ gate: createGateService({ database, cache }), log, intervalMs: 50 });
     try {
       await expect.poll(() => cache.gate.peek(channelId)).toBe(3);
     } finally {

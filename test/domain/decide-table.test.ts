@@ -80,8 +80,8 @@ const cases = DOMAIN_ACTIONS.flatMap((action) =>
 );
 
 describe("decide(): every status × action × role", () => {
-  it("covers the whole table", () => {
-    expect(cases).toHaveLength(20 * 7 * 6);
+  it("the hand-written table names exactly the domain's actions", () => {
+    expect([...DOMAIN_ACTIONS].sort()).toEqual(Object.keys(SPEC).sort());
   });
 
   it.each(cases)("$action on a $status task by $role", ({ action, status, role }) => {

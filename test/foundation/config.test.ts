@@ -58,4 +58,29 @@ describe("loadConfig", () => {
     expect(() => loadConfig({ DATABASE_URL: "mysql://u:hunter2@db/x" })).toThrow(/\*\*\*/);
     expect(() => loadConfig({ DATABASE_URL: "mysql://u:hunter2@db/x" })).not.toThrow(/hunter2/);
   });
+
+  it("reads the shards this instance runs, the grace period and the no-Redis switch", () => {
+    const config = loadConfig({ SHARD_COUNT: "4", SHARD_IDS: "3, 1", SHUTDOWN_GRACE_MS: "2500" });
+    expect(config).toMatchObject({ SHARD_COUNT: 4, SHARD_IDS: [1, 3], SHUTDOWN_GRACE_MS: 2500 });
+    expect(config.ALLOW_INSTANCES_WITHOUT_REDIS).toBe(false);
+    expect(loadConfig({}).SHUTDOWN_GRACE_MS).toBe(10_000);
+    expect(loadConfig({ ALLOW_INSTANCES_WITHOUT_REDIS: "true" }).ALLOW_INSTANCES_WITHOUT_REDIS).toBe(true);
+  });
+
+  it.each([
+    [{ SHARD_IDS: "0" }, "Invalid SHARD_IDS: needs SHARD_COUNT (the bot's total shards)"],
+    [
+      { SHARD_COUNT: "2", SHARD_IDS: "0,2" },
+      "Invalid SHARD_IDS: lists shard 2, but SHARD_COUNT=2 has shards 0 to 1",
+    ],
+    [{ SHARD_COUNT: "2", SHARD_IDS: "zero" }, "Invalid SHARD_IDS: must list shard ids separated by commas"],
+    [{ SHARD_COUNT: "0" }, "Invalid SHARD_COUNT:"],
+    [
+      { ALLOW_INSTANCES_WITHOUT_REDIS: "maybe" },
+      "Invalid ALLOW_INSTANCES_WITHOUT_REDIS: must be true or false",
+    ],
+  ])("refuses %o with one line naming the variable", (env, start) => {
+    expect(() => loadConfig(env)).toThrow(ConfigError);
+    expect(() => loadConfig(env)).toThrow(start);
+  });
 });

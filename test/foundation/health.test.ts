@@ -1,9 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createCache } from "../../src/cache/create-cache.ts";
 import type { Cache } from "../../src/cache/types.ts";
 import { checkHealth } from "../../src/http/health.ts";
 import { type HealthReport, type HttpServer, startHttpServer } from "../../src/http/server.ts";
 import { silentLogger } from "../../src/log.ts";
+import { createHealthService } from "../../src/services/health.ts";
 import { type Database, openDatabase } from "../../src/store/database.ts";
 import { runMigrations } from "../../src/store/migrate.ts";
 import { type LocalServer, startLocalRedis } from "../support/servers.ts";
@@ -15,18 +16,23 @@ describe("GET /healthz", () => {
   let http: HttpServer;
   let gatewayReady = true;
 
-  beforeAll(async () => {
+  // Each test gets its own Redis, database and server: one that kills Redis or closes the database
+  // leaves nothing behind for the next, whatever order they run in.
+  beforeEach(async () => {
+    gatewayReady = true;
     redis = await startLocalRedis();
     database = await openDatabase({ dataDir: "memory://", log: silentLogger });
     await runMigrations(database);
     cache = await createCache({ redisUrl: redis.url, keyPrefix: "health:", log: silentLogger });
-    const health = () => checkHealth({ database, cache, gatewayReady: () => gatewayReady });
+    const health = () =>
+      checkHealth({ health: createHealthService({ database }), cache, gatewayReady: () => gatewayReady });
     http = await startHttpServer({ port: 0, host: "127.0.0.1", log: silentLogger, health });
   });
 
-  afterAll(async () => {
+  afterEach(async () => {
     await http?.close();
     await cache?.close();
+    await database?.close().catch(() => undefined);
     await redis?.stop();
   });
 
@@ -57,8 +63,6 @@ describe("GET /healthz", () => {
     expect(status).toBe(200);
     expect(body.checks.cache?.detail).toBe("redis unavailable, serving from Postgres");
     expect(body.checks.discord).toEqual({ ok: false, detail: "gateway not ready" });
-    await redis.restart();
-    gatewayReady = true;
   });
 
   it("answers 503 when the database is gone", async () => {

@@ -9,6 +9,7 @@ const expectedTables = [
   "agents",
   "channel_settings",
   "guild_counters",
+  "handled_events",
   "outbox",
   "task_attempts",
   "task_dependencies",

@@ -1,8 +1,8 @@
 import { and, count, eq, inArray } from "drizzle-orm";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { checkGateDrift } from "../../src/cache/gate-drift.ts";
 import { QueueLimitError } from "../../src/domain/errors.ts";
+import { checkGateDrift } from "../../src/services/gate/gate-drift.ts";
 import { LIVE_STATUSES, tasks as tasksTable } from "../../src/store/schema.ts";
 import { testRedisUrl } from "../support/test-db.ts";
 import { ctxFor, newChannel, openWorld, userId, type World } from "./world.ts";

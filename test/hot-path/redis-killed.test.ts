@@ -1,7 +1,7 @@
 import { and, count, eq, inArray } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { checkGateDrift } from "../../src/cache/gate-drift.ts";
 import { QueueLimitError } from "../../src/domain/errors.ts";
+import { checkGateDrift } from "../../src/services/gate/gate-drift.ts";
 import { LIVE_STATUSES, tasks as tasksTable } from "../../src/store/schema.ts";
 import { captureLog } from "../cache/captured-log.ts";
 import { type LocalServer, startLocalRedis } from "../support/servers.ts";

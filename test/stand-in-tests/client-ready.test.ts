@@ -49,15 +49,20 @@ describe("a real discord.js client against the stand-in", () => {
   it("acknowledges heartbeats, so the client measures a ping", async () => {
     connected = await connectClient({ ...TEST_WORLD, heartbeatIntervalMs: 100 });
     const { client } = connected;
-    await new Promise<void>((resolve) => {
-      const poll = setInterval(() => {
-        if (client.ws.ping >= 0) {
-          clearInterval(poll);
-          resolve();
-        }
-      }, 20);
+    // discord.js sets the ping only from a HEARTBEAT_ACK (-1 until one arrives) and says so in its debug log.
+    const acknowledged = new Promise<number>((resolve) => {
+      const onDebug = (line: string) => {
+        const latency = /Heartbeat acknowledged, latency of (\d+)ms/.exec(line);
+        if (!latency) return;
+        client.off(Events.Debug, onDebug);
+        resolve(Number(latency[1]));
+      };
+      client.on(Events.Debug, onDebug);
     });
-    expect(client.ws.ping).toBeGreaterThanOrEqual(0);
+    const latency = await acknowledged;
+    expect(client.ws.ping).toBe(latency);
+    // A loopback round trip, well inside one heartbeat interval.
+    expect(latency).toBeLessThan(100);
   });
 
   it("fetches members, roles, the application and the bot user over REST", async () => {

@@ -1,5 +1,5 @@
+import type { Priority, TaskStatus } from "../../domain/task-states.ts";
 import type { ChannelSettingsView, TaskView } from "../../services/types.ts";
-import type { Priority, TaskStatus } from "../../store/schema.ts";
 
 /**
  * The machine-readable block in every message Tasklane writes for agents (assignments, reworks,

@@ -1,11 +1,9 @@
 import { type APIMessage, type Client, type REST, Routes } from "discord.js";
 import { isTerminal } from "../../domain/task-states.ts";
 import type { Logger } from "../../log.ts";
+import type { CardService, ClaimedRow, DeliveryService } from "../../services/services.ts";
 import type { SettingsService, TaskView } from "../../services/types.ts";
-import type { Database } from "../../store/database.ts";
-import { selectTaskViewsByIds } from "../../store/task-views.ts";
-import { findCard } from "../card-store.ts";
-import { type CardDeps, refreshCard, renderCardFor } from "../cards.ts";
+import { type CardDeps, refreshCard, renderCardFor } from "../cards/refresh.ts";
 import { LIMITS, truncate } from "../render/limits.ts";
 import {
   type AnnouncementPayload,
@@ -19,13 +17,13 @@ import {
 import { NotReadyError } from "./delivery-failure.ts";
 import { jsonBlock } from "./json-block.ts";
 import type { OutboxSender, SendResult } from "./outbox-dispatcher.ts";
-import type { ClaimedRow } from "./outbox-queries.ts";
 
 export interface DiscordSenderDeps {
   client: Client;
   /** The REST the sends go through (see delivery-rest.ts: no retries of its own). */
   rest: () => REST;
-  database: Database;
+  delivery: DeliveryService;
+  cards: CardService;
   settings: SettingsService;
   log: Logger;
 }
@@ -149,12 +147,11 @@ async function sendCreatorNotice(deps: DiscordSenderDeps, row: ClaimedRow): Prom
 /** Read from Postgres, never the view cache: a row is only visible after its change commits. */
 async function loadTask(deps: DiscordSenderDeps, row: ClaimedRow): Promise<TaskView | null> {
   const taskId = Number(row.payload.taskId ?? row.taskId);
-  const [view] = await selectTaskViewsByIds(deps.database.db, [taskId]);
-  return view ?? null;
+  return deps.delivery.committedTask(taskId);
 }
 
 function cardDepsOf(deps: DiscordSenderDeps, client: Client<true>): CardDeps {
-  return { client, rest: deps.rest(), database: deps.database, settings: deps.settings, log: deps.log };
+  return { client, rest: deps.rest(), cards: deps.cards, settings: deps.settings, log: deps.log };
 }
 
 function readyClient(deps: DiscordSenderDeps): Client<true> {
@@ -169,7 +166,7 @@ async function sendCard(deps: DiscordSenderDeps, row: ClaimedRow): Promise<SendR
   const outcome = await refreshCard(cardDepsOf(deps, client), view);
   if (outcome === "pending") throw new NotReadyError("another poster is posting this card", 250);
   if (outcome === "gone") return { messageId: null, note: "the channel no longer exists" };
-  const card = await findCard(deps.database.db, view.id);
+  const card = await deps.cards.find(view.id);
   return {
     messageId: card?.messageId ?? null,
     note: outcome === "current" ? "card already current" : undefined,

@@ -1,18 +1,9 @@
 import type { Cache } from "../../cache/types.ts";
 import { type RetryPolicy, retryDelayMs } from "../../domain/backoff.ts";
 import type { Logger } from "../../log.ts";
-import type { Database } from "../../store/database.ts";
+import type { ClaimedGroup, ClaimedRow, DeliveryService } from "../../services/services.ts";
 import { classifyFailure, type DeliveryFailure } from "./delivery-failure.ts";
 import { createDeliveryMetrics, type DeliveryCounts, type DeliveryMetrics } from "./delivery-metrics.ts";
-import {
-  type ClaimedGroup,
-  type ClaimedRow,
-  claimDueRows,
-  markDead,
-  markSent,
-  msUntilNextDue,
-  scheduleRetry,
-} from "./outbox-queries.ts";
 
 /** What one send did: a Discord message id, or null with a note when there was nothing left to send. */
 export interface SendResult {
@@ -40,7 +31,7 @@ export const DEFAULT_DELIVERY_RETRY: DeliveryRetryPolicy = {
 };
 
 export interface OutboxDispatcherOptions {
-  database: Database;
+  delivery: DeliveryService;
   cache: Pick<Cache, "signals">;
   log: Logger;
   senders: Record<string, OutboxSender>;
@@ -69,7 +60,7 @@ export interface OutboxDispatcher {
 }
 
 export function createOutboxDispatcher(options: OutboxDispatcherOptions): OutboxDispatcher {
-  const { database, cache, log, senders } = options;
+  const { delivery, cache, log, senders } = options;
   const batchSize = options.batchSize ?? 10;
   const pollMs = options.pollMs ?? 1_000;
   const claimMs = options.claimMs ?? 30_000;
@@ -91,7 +82,7 @@ export function createOutboxDispatcher(options: OutboxDispatcherOptions): Outbox
   const rounds = new Set<Promise<number>>();
 
   function runRound(): Promise<number> {
-    const round = claimDueRows(database.db, batchSize, claimMs, clock?.()).then(async (groups) => {
+    const round = delivery.claimDue(batchSize, claimMs, clock?.()).then(async (groups) => {
       await Promise.all(groups.map(deliverGroup));
       return groups.length;
     });
@@ -110,14 +101,14 @@ export function createOutboxDispatcher(options: OutboxDispatcherOptions): Outbox
     };
     const sender = senders[leader.kind];
     if (!sender) {
-      await markDead(database.db, ids, `no sender for outbox kind "${leader.kind}"`);
+      await delivery.markDead(ids, `no sender for outbox kind "${leader.kind}"`);
       metrics.dead(leader.kind);
       log.error(context, "outbox row of an unknown kind parked as dead");
       return;
     }
     try {
       const result = await sender(leader);
-      await markSent(database.db, ids, result.messageId, result.note ?? null);
+      await delivery.markSent(ids, result.messageId, result.note ?? null);
       if (result.messageId === null) metrics.skipped(leader.kind);
       else metrics.sent(leader.kind);
       if (ids.length > 1) metrics.coalesced(leader.kind, ids.length - 1);
@@ -150,13 +141,13 @@ export function createOutboxDispatcher(options: OutboxDispatcherOptions): Outbox
     const failures = leader.attempts + 1;
     const counts = failure.kind === "transient" || failure.kind === "permanent";
     if (failure.kind === "permanent" || (counts && failures >= retry.maxFailures)) {
-      await markDead(database.db, ids, failure.message);
+      await delivery.markDead(ids, failure.message);
       metrics.dead(leader.kind);
       log.error({ ...context, failures, error: failure.message }, "outbox message parked as dead");
       return;
     }
     const delayMs = retryDelay(failure, failures);
-    await scheduleRetry(database.db, ids, new Date(now().getTime() + delayMs), failure.message, counts);
+    await delivery.scheduleRetry(ids, new Date(now().getTime() + delayMs), failure.message, counts);
     metrics.retried(leader.kind, failure.kind);
     // Waiting for a card the creating interaction is still posting is routine, not a failure.
     const level = failure.kind === "not_ready" ? "debug" : "warn";
@@ -183,7 +174,7 @@ export function createOutboxDispatcher(options: OutboxDispatcherOptions): Outbox
       woken = false;
       return;
     }
-    const untilDue = await msUntilNextDue(database.db, clock?.()).catch(() => null);
+    const untilDue = await delivery.msUntilNextDue(clock?.()).catch(() => null);
     await pause(Math.min(pollMs, untilDue ?? pollMs));
     woken = false;
   }

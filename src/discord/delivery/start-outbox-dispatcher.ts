@@ -2,8 +2,7 @@ import type { Client, REST } from "discord.js";
 import type { Registry } from "prom-client";
 import type { Cache } from "../../cache/types.ts";
 import type { Logger } from "../../log.ts";
-import type { SettingsService } from "../../services/types.ts";
-import type { Database } from "../../store/database.ts";
+import type { Services } from "../../services/services.ts";
 import { createDeliveryMetrics } from "./delivery-metrics.ts";
 import { createDeliveryRest } from "./delivery-rest.ts";
 import { createDiscordSenders } from "./discord-senders.ts";
@@ -14,12 +13,11 @@ import {
 } from "./outbox-dispatcher.ts";
 
 export interface StartOutboxDispatcherOptions {
-  database: Database;
   cache: Cache;
   log: Logger;
   /** Its token and REST settings are reused; sends wait until it is ready (the bot's own id is in them). */
   client: Client;
-  services: { settings: SettingsService };
+  services: Pick<Services, "settings" | "cards" | "delivery">;
   /** Counters go here when given (src/http/metrics.ts). */
   registry?: Registry;
   /** Default: a REST built from the client's options with retries off (delivery-rest.ts). */
@@ -46,12 +44,13 @@ export function startOutboxDispatcher(options: StartOutboxDispatcherOptions): Ou
       rest ??= createDeliveryRest(options.client, requestTimeoutMs);
       return rest;
     },
-    database: options.database,
+    delivery: options.services.delivery,
+    cards: options.services.cards,
     settings: options.services.settings,
     log: options.log,
   });
   return createOutboxDispatcher({
-    database: options.database,
+    delivery: options.services.delivery,
     cache: options.cache,
     log: options.log.child({ component: "outbox" }),
     senders,

@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { type Client, Events, type Message, PermissionFlagsBits } from "discord.js";
 import { RateLimitedError, UserError } from "../../domain/errors.ts";
+import { databaseFaultOf } from "../../services/database-faults.ts";
 import type { ActionContext, Actor, Permission, TaskView } from "../../services/types.ts";
 import { PAYLOAD_VERSION, type ReplyPayload, taskPayload } from "../delivery/agent-payload.ts";
 import { jsonBlock } from "../delivery/json-block.ts";
@@ -68,7 +69,8 @@ export function createMentionHandler(deps: DiscordDeps & { client: Client }): Me
       }
       const outcome = await runMentionCommand(services.tasks, ctx, command);
       return { command: command.name, ok: true, ...outcome };
-    } catch (error) {
+    } catch (thrown) {
+      const error = databaseFaultOf(thrown) ?? thrown;
       if (error instanceof UserError) {
         return {
           command: command.name,
@@ -115,6 +117,19 @@ export function createMentionHandler(deps: DiscordDeps & { client: Client }): Me
     });
   }
 
+  /**
+   * Every mention is claimed before any work; "elsewhere": another instance (or an earlier delivery)
+   * has it. An answer when the claim itself failed for a reason the user can read.
+   */
+  async function claimMessage(message: Message<true>): Promise<"elsewhere" | Answer | null> {
+    try {
+      return (await services.events.claim(message.id)) ? null : "elsewhere";
+    } catch (error) {
+      if (!(error instanceof UserError)) throw error;
+      return { command: null, ok: false, message: error.message, task: null, error: { code: error.code } };
+    }
+  }
+
   async function handle(message: Message): Promise<void> {
     const botUser = client.user;
     if (inFlight.draining || !botUser || message.author.id === botUser.id || message.webhookId) return;
@@ -124,7 +139,9 @@ export function createMentionHandler(deps: DiscordDeps & { client: Client }): Me
     if (text === message.content.trim()) return; // not addressed to us
     const started = performance.now();
     const actor = actorOfMessage(message);
-    const result = await answer(message, text, actor);
+    const claim = await claimMessage(message);
+    if (claim === "elsewhere") return;
+    const result = claim ?? (await answer(message, text, actor));
     try {
       await replyWith(message, result, `<@${botUser.id}>`);
     } catch (error) {

@@ -1,4 +1,4 @@
-import type { Priority, TaskStatus } from "../../store/schema.ts";
+import type { Priority, TaskStatus } from "../../domain/task-states.ts";
 
 export const STATUS_LABELS: Record<TaskStatus, string> = {
   open: "Open",

@@ -1,50 +1,24 @@
 import { type APIButtonComponent, ButtonStyle, ComponentType } from "discord.js";
+import { type CardButton, cardButtonsFor } from "../../domain/transitions.ts";
 import type { TaskView } from "../../services/types.ts";
-import type { TaskStatus } from "../../store/schema.ts";
-import { type CardAction, encodeCustomId } from "../custom-id.ts";
+import { encodeCustomId } from "../custom-id.ts";
 
-interface ButtonSpec {
-  action: CardAction;
-  label: string;
-  style: ButtonStyle.Primary | ButtonStyle.Secondary | ButtonStyle.Success | ButtonStyle.Danger;
-}
+const STYLES: Record<
+  CardButton["style"],
+  ButtonStyle.Primary | ButtonStyle.Secondary | ButtonStyle.Success | ButtonStyle.Danger
+> = {
+  primary: ButtonStyle.Primary,
+  secondary: ButtonStyle.Secondary,
+  success: ButtonStyle.Success,
+  danger: ButtonStyle.Danger,
+};
 
-/** The labels are public interface: users' habits and the sandbox's `click <label>` depend on them. */
-export function buttonSpecsFor(status: TaskStatus, requireReview: boolean): ButtonSpec[] {
-  switch (status) {
-    case "open":
-      return [
-        { action: "claim", label: "Claim", style: ButtonStyle.Primary },
-        { action: "start", label: "Start", style: ButtonStyle.Success },
-      ];
-    case "in_progress":
-      return [
-        {
-          action: "submit",
-          label: requireReview ? "Submit for review" : "Mark done",
-          style: ButtonStyle.Success,
-        },
-        { action: "release", label: "Release", style: ButtonStyle.Secondary },
-      ];
-    case "in_review":
-      return [
-        { action: "approve", label: "Approve", style: ButtonStyle.Success },
-        { action: "rework", label: "Request rework", style: ButtonStyle.Danger },
-      ];
-    case "blocked":
-      return [{ action: "unblock", label: "Unblock", style: ButtonStyle.Primary }];
-    case "done":
-    case "cancelled":
-    case "failed":
-      return [{ action: "reopen", label: "Reopen", style: ButtonStyle.Secondary }];
-  }
-}
-
+/** The card's buttons, from the transition table (src/domain/transitions.ts): one per action that has one. */
 export function taskButtons(task: TaskView, requireReview: boolean): APIButtonComponent[] {
-  return buttonSpecsFor(task.status, requireReview).map((spec) => ({
+  return cardButtonsFor(task.status).map(({ button }) => ({
     type: ComponentType.Button,
-    style: spec.style,
-    label: spec.label,
-    custom_id: encodeCustomId({ kind: "card", action: spec.action, taskId: task.id, version: task.version }),
+    style: STYLES[button.style],
+    label: requireReview ? button.label : (button.labelWithoutReview ?? button.label),
+    custom_id: encodeCustomId({ kind: "card", action: button.id, taskId: task.id, version: task.version }),
   }));
 }

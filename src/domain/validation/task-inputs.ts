@@ -16,6 +16,7 @@ export const actionContextSchema = z.object({
     isBot: z.boolean().optional(),
   }),
   source: z.enum(EVENT_SOURCES),
+  eventId: field.snowflake.optional(),
 });
 
 export function createTaskSchema(now: Date) {

@@ -6,13 +6,14 @@ import { parseInput } from "../../domain/validation/parse.ts";
 import { actionContextSchema } from "../../domain/validation/task-inputs.ts";
 import { deleteAgent, listAgentsWithLoad, upsertAgent } from "../../store/agents.ts";
 import { inTransaction } from "../../store/transaction.ts";
+import { withDatabaseFaults } from "../database-faults.ts";
 import { createEngine, type Engine } from "../engine.ts";
 import type { ActionContext, AgentService, AgentView, ServiceDeps } from "../types.ts";
 
 /** Agents: Discord users (usually bots) that get tasks through `next`, with labels and a concurrency cap. */
 export function createAgentService(deps: ServiceDeps): AgentService {
   const engine = createEngine(deps);
-  return {
+  return withDatabaseFaults({
     add: (ctx, input) => addAgent(engine, ctx, input),
     remove: (ctx, userId) => removeAgent(engine, ctx, userId),
     list: async (guildId) => {
@@ -25,7 +26,7 @@ export function createAgentService(deps: ServiceDeps): AgentService {
       const [agent] = await listAgentsWithLoad(engine.db, guildId, userId);
       return agent ? toAgentView(agent) : null;
     },
-  };
+  });
 }
 
 function requireConfigurer(ctx: ActionContext): void {

@@ -1,4 +1,3 @@
-import { rebuildGateCounter } from "../../cache/gate-drift.ts";
 import { viewKeys } from "../../cache/keys.ts";
 import { ForbiddenError } from "../../domain/errors.ts";
 import { canConfigure } from "../../domain/roles.ts";
@@ -8,7 +7,9 @@ import { parseInput } from "../../domain/validation/parse.ts";
 import { actionContextSchema } from "../../domain/validation/task-inputs.ts";
 import { upsertChannelSettings } from "../../store/channel-settings.ts";
 import { inTransaction } from "../../store/transaction.ts";
+import { withDatabaseFaults } from "../database-faults.ts";
 import { createEngine, type Engine } from "../engine.ts";
+import { rebuildGateCounter } from "../gate/gate-drift.ts";
 import type {
   ActionContext,
   ChannelSettingsPatch,
@@ -20,14 +21,14 @@ import { readChannelSettings, settingsKey, toSettingsView } from "./settings-vie
 
 export function createSettingsService(deps: ServiceDeps): SettingsService {
   const engine = createEngine(deps);
-  return {
+  return withDatabaseFaults({
     get: (guildId, channelId) => {
       parseInput(snowflake, guildId, "guildId");
       parseInput(snowflake, channelId, "channelId");
       return readChannelSettings(engine, guildId, channelId);
     },
     update: (ctx, patch) => updateSettings(engine, ctx, patch),
-  };
+  });
 }
 
 /** Admins only. The cached copy (and the queue summary showing the limit) is dropped after the commit. */

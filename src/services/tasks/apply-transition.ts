@@ -12,6 +12,7 @@ import type { TaskRow } from "../../store/schema.ts";
 import { countLiveTasks, type TaskPatch, updateTask } from "../../store/tasks.ts";
 import type { Effects } from "../effects.ts";
 import type { Engine } from "../engine.ts";
+import type { TaskAction } from "../types.ts";
 import { endAttempt, openAttempt } from "./record-attempt.ts";
 import { recordChange, target } from "./record-change.ts";
 import type { Decided } from "./transition-task.ts";
@@ -75,157 +76,163 @@ export async function applyTransition(
   return { id: updated.id, alsoChanged };
 }
 
-async function planFor(tx: Tx, engine: Engine, effects: Effects, d: Decided, to: TaskStatus): Promise<Plan> {
-  const { task, ctx, now, text, settings } = d;
-  const actorId = ctx.actor.userId;
-  const notify = async (updated: TaskRow, assigneeId: string, notBefore?: Date) => {
-    const payload = { taskId: updated.id, assigneeId, attempt: updated.attempts + 1 };
-    await enqueueOutbox(tx, target(updated), { kind: "assignment", payload }, now, notBefore);
-    effects.outbox = true;
-  };
-  const agentLease = async (userId: string | null) =>
-    userId !== null && (await findAgent(tx, task.guildId, userId))
-      ? minutesFrom(now, settings.leaseMinutes)
-      : null;
+/** What a planner gets: the decided transition and the helpers its follow-up rows use. */
+interface PlanInput {
+  tx: Tx;
+  engine: Engine;
+  effects: Effects;
+  d: Decided;
+  to: TaskStatus;
+  actorId: string;
+  /** Queues the assignment message to `assigneeId` (due at `notBefore` when given). */
+  notify(updated: TaskRow, assigneeId: string, notBefore?: Date): Promise<void>;
+  /** A new lease when `userId` is a registered agent, else none. */
+  agentLease(userId: string | null): Promise<Date | null>;
+}
 
-  switch (d.action) {
-    case "claim":
-      return { patch: { assigneeId: actorId }, details: { assigneeId: actorId } };
-    case "assign": {
-      const assigneeId = d.assigneeId!;
-      return {
-        patch: { assigneeId },
-        details: { assigneeId, previousAssigneeId: task.assigneeId },
-        after: async (updated) => (assigneeId === actorId ? undefined : notify(updated, assigneeId)),
-      };
+type Planner = (input: PlanInput) => Plan | Promise<Plan>;
+
+/** What each transition writes besides its status: one planner per action of the table. */
+const PLANS: Record<TaskAction, Planner> = {
+  claim: ({ actorId }) => ({ patch: { assigneeId: actorId }, details: { assigneeId: actorId } }),
+  assign: ({ d, actorId, notify }) => {
+    const assigneeId = d.assigneeId!;
+    return {
+      patch: { assigneeId },
+      details: { assigneeId, previousAssigneeId: d.task.assigneeId },
+      after: async (updated) => (assigneeId === actorId ? undefined : notify(updated, assigneeId)),
+    };
+  },
+  unassign: ({ d }) => ({ patch: { assigneeId: null }, details: { previousAssigneeId: d.task.assigneeId } }),
+  start: async ({ tx, d: { task, now, settings }, actorId }) => {
+    const agent = await lockAgent(tx, task.guildId, actorId);
+    if (agent) {
+      const busy = await countInProgress(tx, task.guildId, actorId);
+      if (busy >= agent.maxConcurrent) throw new AgentAtCapacityError(busy, agent.maxConcurrent);
     }
-    case "unassign":
-      return { patch: { assigneeId: null }, details: { previousAssigneeId: task.assigneeId } };
-    case "start": {
-      const agent = await lockAgent(tx, task.guildId, actorId);
-      if (agent) {
-        const busy = await countInProgress(tx, task.guildId, actorId);
-        if (busy >= agent.maxConcurrent) throw new AgentAtCapacityError(busy, agent.maxConcurrent);
-      }
-      const leaseExpiresAt = agent ? minutesFrom(now, settings.leaseMinutes) : null;
-      return {
-        patch: { startedAt: task.startedAt ?? now, nextAttemptAt: null, leaseExpiresAt },
-        details: { attempt: task.attempts + 1 },
-        after: async (updated) => {
-          await openAttempt(tx, updated.id, actorId, now);
-        },
+    const leaseExpiresAt = agent ? minutesFrom(now, settings.leaseMinutes) : null;
+    return {
+      patch: { startedAt: task.startedAt ?? now, nextAttemptAt: null, leaseExpiresAt },
+      details: { attempt: task.attempts + 1 },
+      after: async (updated) => {
+        await openAttempt(tx, updated.id, actorId, now);
+      },
+    };
+  },
+  submit: ({ tx, d: { task, now, text, evidence }, to }) => {
+    const summary = text || evidence?.summary || null;
+    return {
+      patch: { submittedAt: now, leaseExpiresAt: null, completedAt: to === "done" ? now : null },
+      details: {
+        note: summary,
+        evidence: evidence ? true : undefined,
+        reviewSkipped: to === "done" ? true : undefined,
+      },
+      after: async () => {
+        await endAttempt(tx, task, { outcome: "submitted", summary, result: evidence ?? null }, now);
+      },
+    };
+  },
+  approve: ({ tx, d: { now, text }, actorId }) => ({
+    patch: { completedAt: now },
+    details: { comment: text },
+    after: (updated) =>
+      insertReview(
+        tx,
+        { taskId: updated.id, reviewerId: actorId, verdict: "approved", comment: text || null },
+        now,
+      ),
+  }),
+  request_rework: async ({ tx, effects, d: { task, now, text }, actorId, agentLease }) => ({
+    // The lease restarts now, with the message that tells the assignee why.
+    patch: { reworkCount: task.reworkCount + 1, leaseExpiresAt: await agentLease(task.assigneeId) },
+    details: { reason: text },
+    after: async (updated) => {
+      await insertReview(
+        tx,
+        { taskId: updated.id, reviewerId: actorId, verdict: "changes_requested", comment: text! },
+        now,
+      );
+      if (!updated.assigneeId) return;
+      const attempt = await openAttempt(tx, updated.id, updated.assigneeId, now);
+      const payload = {
+        taskId: updated.id,
+        assigneeId: updated.assigneeId,
+        reviewerId: actorId,
+        reason: text!,
+        rework: updated.reworkCount,
+        attempt: attempt.attempt,
       };
-    }
-    case "submit": {
-      const summary = text || d.evidence?.summary || null;
-      const evidence = d.evidence ? { ...d.evidence } : undefined;
-      return {
-        patch: { submittedAt: now, leaseExpiresAt: null, completedAt: to === "done" ? now : null },
-        details: {
-          note: summary,
-          evidence: evidence ? true : undefined,
-          reviewSkipped: to === "done" ? true : undefined,
-        },
-        after: async () => {
-          await endAttempt(tx, task, { outcome: "submitted", summary, result: evidence ?? null }, now);
-        },
-      };
-    }
-    case "approve":
-      return {
-        patch: { completedAt: now },
-        details: { comment: text },
-        after: (updated) =>
-          insertReview(
-            tx,
-            { taskId: updated.id, reviewerId: actorId, verdict: "approved", comment: text || null },
-            now,
-          ),
-      };
-    case "request_rework":
-      return {
-        // The lease restarts now, with the message that tells the assignee why.
-        patch: { reworkCount: task.reworkCount + 1, leaseExpiresAt: await agentLease(task.assigneeId) },
-        details: { reason: text },
-        after: async (updated) => {
-          await insertReview(
-            tx,
-            { taskId: updated.id, reviewerId: actorId, verdict: "changes_requested", comment: text! },
-            now,
-          );
-          if (!updated.assigneeId) return;
-          const attempt = await openAttempt(tx, updated.id, updated.assigneeId, now);
-          const payload = {
-            taskId: updated.id,
-            assigneeId: updated.assigneeId,
-            reviewerId: actorId,
-            reason: text!,
-            rework: updated.reworkCount,
-            attempt: attempt.attempt,
-          };
-          await enqueueOutbox(tx, target(updated), { kind: "rework", payload }, now);
-          effects.outbox = true;
-        },
-      };
-    case "release":
-      return {
-        patch: { assigneeId: null, leaseExpiresAt: null },
-        details: { note: text, previousAssigneeId: task.assigneeId },
-        after: async () => {
-          await endAttempt(tx, task, { outcome: "released", error: text || null }, now);
-        },
-      };
-    case "fail":
-      return planFailure(tx, engine, effects, d, to, notify);
-    case "block":
-      return {
-        patch: { metadata: { ...task.metadata, blockReason: text }, leaseExpiresAt: null },
-        details: { reason: text },
-      };
-    case "unblock": {
-      const { blockReason: _, ...metadata } = task.metadata;
-      return { patch: { metadata }, details: { reason: text } };
-    }
-    case "cancel":
-      return {
-        patch: { leaseExpiresAt: null, nextAttemptAt: null },
-        details: { reason: text },
-        after: async (updated) => {
-          await closeAttempt(tx, updated.id, { outcome: "released", error: "cancelled" }, now);
-        },
-      };
-    case "reopen": {
-      await checkQueueLimit(tx, task);
-      return {
-        patch: {
-          completedAt: null,
-          submittedAt: null,
-          startedAt: null,
-          attempts: 0,
-          nextAttemptAt: null,
-          leaseExpiresAt: null,
-        },
-        details: { reason: text },
-        after: async (updated) =>
-          updated.assigneeId && updated.assigneeId !== actorId
-            ? notify(updated, updated.assigneeId)
-            : undefined,
-      };
-    }
-    default:
-      throw new Error(`transition() does not handle ${d.action}`);
-  }
+      await enqueueOutbox(tx, target(updated), { kind: "rework", payload }, now);
+      effects.outbox = true;
+    },
+  }),
+  release: ({ tx, d: { task, text, now } }) => ({
+    patch: { assigneeId: null, leaseExpiresAt: null },
+    details: { note: text, previousAssigneeId: task.assigneeId },
+    after: async () => {
+      await endAttempt(tx, task, { outcome: "released", error: text || null }, now);
+    },
+  }),
+  fail: (input) => planFailure(input),
+  block: ({ d: { task, text } }) => ({
+    patch: { metadata: { ...task.metadata, blockReason: text }, leaseExpiresAt: null },
+    details: { reason: text },
+  }),
+  unblock: ({ d: { task, text } }) => {
+    const { blockReason: _, ...metadata } = task.metadata;
+    return { patch: { metadata }, details: { reason: text } };
+  },
+  cancel: ({ tx, d: { text, now } }) => ({
+    patch: { leaseExpiresAt: null, nextAttemptAt: null },
+    details: { reason: text },
+    after: async (updated) => {
+      await closeAttempt(tx, updated.id, { outcome: "released", error: "cancelled" }, now);
+    },
+  }),
+  reopen: async ({ tx, d: { task, text }, actorId, notify }) => {
+    await checkQueueLimit(tx, task);
+    return {
+      patch: {
+        completedAt: null,
+        submittedAt: null,
+        startedAt: null,
+        attempts: 0,
+        nextAttemptAt: null,
+        leaseExpiresAt: null,
+      },
+      details: { reason: text },
+      after: async (updated) =>
+        updated.assigneeId && updated.assigneeId !== actorId
+          ? notify(updated, updated.assigneeId)
+          : undefined,
+    };
+  },
+};
+
+function planFor(tx: Tx, engine: Engine, effects: Effects, d: Decided, to: TaskStatus): Plan | Promise<Plan> {
+  const { task, now, settings } = d;
+  return PLANS[d.action]({
+    tx,
+    engine,
+    effects,
+    d,
+    to,
+    actorId: d.ctx.actor.userId,
+    notify: async (updated, assigneeId, notBefore) => {
+      const payload = { taskId: updated.id, assigneeId, attempt: updated.attempts + 1 };
+      await enqueueOutbox(tx, target(updated), { kind: "assignment", payload }, now, notBefore);
+      effects.outbox = true;
+    },
+    agentLease: async (userId) =>
+      userId !== null && (await findAgent(tx, task.guildId, userId))
+        ? minutesFrom(now, settings.leaseMinutes)
+        : null,
+  });
 }
 
 /** An attempt failed: count it; retry after a backoff with the same assignee, or dead-letter. */
-function planFailure(
-  tx: Tx,
-  engine: Engine,
-  effects: Effects,
-  d: Decided,
-  to: TaskStatus,
-  notify: (updated: TaskRow, assigneeId: string, notBefore?: Date) => Promise<void>,
-): Plan {
+function planFailure({ tx, engine, effects, d, to, notify }: PlanInput): Plan {
   const { task, now, text, settings } = d;
   const failures = task.attempts + 1;
   const retryAt =

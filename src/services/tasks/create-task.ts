@@ -1,4 +1,3 @@
-import { rebuildGateCounter } from "../../cache/gate-drift.ts";
 import type { GateDecision } from "../../cache/types.ts";
 import { InvalidTransitionError, QueueLimitError } from "../../domain/errors.ts";
 import { isLive, statusWords } from "../../domain/task-states.ts";
@@ -14,13 +13,15 @@ import type { Tx } from "../../store/database.ts";
 import { insertDependencies } from "../../store/dependencies.ts";
 import { enqueueOutbox } from "../../store/outbox.ts";
 import type { TaskRow } from "../../store/schema.ts";
-import { countLiveTasks, insertTask } from "../../store/tasks.ts";
+import { countLiveTasks, findNumberByCreateKey, insertTask } from "../../store/tasks.ts";
+import { pgErrorCode } from "../../store/transaction.ts";
 import type { Effects } from "../effects.ts";
 import type { Engine } from "../engine.ts";
+import { rebuildGateCounter } from "../gate/gate-drift.ts";
 import { mutate } from "../mutate.ts";
 import { readChannelSettings } from "../settings/settings-view.ts";
 import type { ActionContext, CreateTaskInput, TaskView } from "../types.ts";
-import { requireTask } from "./load-task.ts";
+import { requireTask, requireView } from "./load-task.ts";
 import { newTaskView } from "./new-task-view.ts";
 import { recordChange, target } from "./record-change.ts";
 
@@ -36,6 +37,8 @@ export async function createTask(
 ): Promise<TaskView> {
   const ctx = parseInput(actionContextSchema, rawCtx);
   const input = parseInput(createTaskSchema(engine.now()), raw);
+  const replayed = await createdBefore(engine, ctx);
+  if (replayed) return replayed;
   const { gate } = engine.cache;
   const settings = await readChannelSettings(engine, ctx.guildId, ctx.channelId);
   const limit = settings.queueLimit;
@@ -59,10 +62,22 @@ export async function createTask(
         ? seedGate(engine, ctx.channelId)
         : gate.release(ctx.channelId).catch(() => undefined));
     }
+    // The same interaction, delivered twice and racing itself: the other delivery made the task.
+    if (pgErrorCode(error) === "23505") {
+      const raced = await createdBefore(engine, ctx);
+      if (raced) return raced;
+    }
     throw error;
   }
   engine.log.debug({ guildId: ctx.guildId, number: view.number }, "task created");
   return view;
+}
+
+/** The task this interaction already created (a re-delivered or retried interaction), if any. */
+async function createdBefore(engine: Engine, ctx: ActionContext): Promise<TaskView | undefined> {
+  if (!ctx.eventId) return undefined;
+  const number = await findNumberByCreateKey(engine.db, ctx.eventId);
+  return number === undefined ? undefined : requireView(engine.db, ctx.guildId, number);
 }
 
 /** Relatives are looked up (and share-locked) before the channel lock, so the lock is held briefly. */
@@ -105,6 +120,7 @@ async function insertNewTask(
     parentId: parent?.id ?? null,
     estimateMinutes: input.estimate ?? null,
     dueAt: input.due ?? null,
+    createKey: ctx.eventId ?? null,
     createdAt: now,
     updatedAt: now,
   });

@@ -1,3 +1,4 @@
+import { withDatabaseFaults } from "../database-faults.ts";
 import { createEngine } from "../engine.ts";
 import type { ServiceDeps, TaskService } from "../types.ts";
 import { answerQuestion, askQuestion } from "./ask-and-answer.ts";
@@ -18,7 +19,7 @@ import { transitionTask } from "./transition-task.ts";
 /** The task engine (DESIGN.md "Task states"): every mutating call is one transaction. */
 export function createTaskService(deps: ServiceDeps): TaskService {
   const engine = createEngine(deps);
-  return {
+  return withDatabaseFaults({
     create: (ctx, input) => createTask(engine, ctx, input),
     edit: (ctx, number, patch, expectedVersion) => editTask(engine, ctx, number, patch, expectedVersion),
     transition: (ctx, input) => transitionTask(engine, ctx, input),
@@ -40,5 +41,5 @@ export function createTaskService(deps: ServiceDeps): TaskService {
     suggest: (guildId, query, limit) => suggest(engine, guildId, query, limit),
     stats: (guildId, channelId) => taskStats(engine, guildId, channelId),
     reviewQueue: (ctx) => reviewQueue(engine, ctx),
-  };
+  });
 }

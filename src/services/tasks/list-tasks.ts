@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { PRIORITIES, TASK_STATUSES } from "../../domain/task-states.ts";
+import { PRIORITIES, STATUS_FILTERS } from "../../domain/task-states.ts";
 import { labels, snowflake } from "../../domain/validation/fields.ts";
 import { parseInput } from "../../domain/validation/parse.ts";
 import { pageSchema, searchQuery } from "../../domain/validation/task-inputs.ts";
@@ -10,7 +10,7 @@ import type { Engine } from "../engine.ts";
 import type { ListFilters, Page, PageRequest, TaskView } from "../types.ts";
 
 const filtersSchema = z.object({
-  status: z.enum([...TASK_STATUSES, "live", "all"]).default("live"),
+  status: z.enum(STATUS_FILTERS).default("live"),
   assigneeId: snowflake.optional(),
   priority: z.enum(PRIORITIES).optional(),
   label: labels.optional(),

@@ -34,14 +34,17 @@ export async function nextTask(
       const busy = await countInProgress(tx, ctx.guildId, userId);
       if (busy >= agent.maxConcurrent) throw new AgentAtCapacityError(busy, agent.maxConcurrent);
     }
-    const task = await lockNextEligible(tx, {
+    const query = {
       guildId: ctx.guildId,
       channelId: ctx.channelId,
       userId,
       agentLabels: agent?.labels ?? [],
       wantLabels,
       now,
-    });
+    };
+    // Skipping found nothing free: the ready tasks may only be held for a moment (a comment, a card
+    // write, another caller's claim), so wait for them rather than answer "queue empty".
+    const task = (await lockNextEligible(tx, query, "skip")) ?? (await lockNextEligible(tx, query, "wait"));
     if (!task) return null;
     const settings = toSettingsView(
       await findChannelSettings(tx, task.channelId),

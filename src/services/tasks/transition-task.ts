@@ -1,6 +1,6 @@
 import { type DecisionExtra, type DecisionSettings, decide } from "../../domain/decide.ts";
 import { actorForTaskChannel } from "../../domain/roles.ts";
-import type { DomainAction } from "../../domain/transitions.ts";
+import { type DomainAction, ruleOf } from "../../domain/transitions.ts";
 import { type Evidence, parseEvidence } from "../../domain/validation/evidence.ts";
 import { parseInput } from "../../domain/validation/parse.ts";
 import { actionContextSchema, transitionSchema } from "../../domain/validation/task-inputs.ts";
@@ -14,7 +14,13 @@ import type { Effects } from "../effects.ts";
 import type { Engine } from "../engine.ts";
 import { mutate } from "../mutate.ts";
 import { toSettingsView } from "../settings/settings-view.ts";
-import type { ActionContext, ChannelSettingsView, TransitionInput, TransitionResult } from "../types.ts";
+import type {
+  ActionContext,
+  ChannelSettingsView,
+  TaskAction,
+  TransitionInput,
+  TransitionResult,
+} from "../types.ts";
 import { applyTransition, RowChanged } from "./apply-transition.ts";
 import { refusalError, staleVersion } from "./explain-refusal.ts";
 import { noSuchTask } from "./load-task.ts";
@@ -23,7 +29,7 @@ export interface Decided {
   ctx: ActionContext;
   task: TaskRow;
   settings: ChannelSettingsView;
-  action: DomainAction;
+  action: TaskAction;
   text: string | undefined;
   assigneeId: string | undefined;
   /** submit's validated evidence block. */
@@ -104,7 +110,8 @@ async function attemptTransition(
     return decision.to;
   };
   const to = await decideNow(tx);
-  const needsRecheck = ["approve", "submit", "unblock", "reopen"].includes(input.action);
+  // What decide() read beyond the row may have changed before the row lock: decide again under it.
+  const needsRecheck = (ruleOf(input.action).loads ?? []).length > 0;
   const decided: Decided = {
     ctx,
     task,
@@ -135,7 +142,7 @@ export function decisionSettings(settings: ChannelSettingsView): DecisionSetting
   };
 }
 
-/** What the rules need beyond the row. */
+/** What the rules need beyond the row: the entry's `loads`. */
 async function loadExtra(
   q: Queryable,
   task: TaskRow,
@@ -143,10 +150,10 @@ async function loadExtra(
   now: Date,
 ): Promise<DecisionExtra> {
   const extra: DecisionExtra = { now };
-  if (action === "approve" || action === "submit") extra.liveSubtasks = await liveSubtasks(q, task.id);
-  if (action === "unblock" || action === "reopen")
-    extra.openDependencies = await openDependencies(q, task.id);
-  if (action === "reopen" && task.parentId !== null) {
+  const loads = ruleOf(action).loads ?? [];
+  if (loads.includes("liveSubtasks")) extra.liveSubtasks = await liveSubtasks(q, task.id);
+  if (loads.includes("openDependencies")) extra.openDependencies = await openDependencies(q, task.id);
+  if (loads.includes("parent") && task.parentId !== null) {
     // A share lock: a concurrent approval of the parent waits for this reopen and then sees it live.
     const parent = await lockTaskById(q as Tx, task.parentId, "share");
     extra.parent = parent ? { number: parent.number, status: parent.status } : null;

@@ -142,39 +142,47 @@ export class Gateway implements ConnectionHost {
     this.changed();
   }
 
-  /** The session that receives a guild's events (by shard), preferring one that is connected. */
-  sessionForGuild(guildId: Snowflake): GatewaySession | undefined {
+  /**
+   * The sessions that receive a guild's events: every connected session identified for the guild's
+   * shard (Discord lets several sessions run one shard, as in a rolling deploy, and sends each of them
+   * every dispatch), else one disconnected session that may still resume and be replayed to.
+   */
+  sessionsForGuild(guildId: Snowflake): GatewaySession[] {
+    const connected: GatewaySession[] = [];
     let fallback: GatewaySession | undefined;
     for (const session of this.sessions.values()) {
       const [id, count] = session.shard;
       if (shardForGuild(guildId, count) !== id) continue;
-      if (session.link?.open) return session;
-      fallback = session;
+      if (session.link?.open) connected.push(session);
+      else fallback = session;
     }
-    return fallback;
+    return connected.length > 0 ? connected : fallback ? [fallback] : [];
   }
 
-  requireSessionForGuild(guildId: Snowflake): GatewaySession {
-    const session = this.sessionForGuild(guildId);
-    if (!session) {
+  requireSessionsForGuild(guildId: Snowflake): GatewaySession[] {
+    const sessions = this.sessionsForGuild(guildId);
+    if (sessions.length === 0) {
       throw new StandInUsageError(
         `no bot session on the gateway for guild ${guildId}: is the bot logged in?`,
       );
     }
-    return session;
+    return sessions;
   }
 
-  /** Sends an event of a guild to its session; `build` may return null to skip (e.g. a missing intent). */
+  /** Sends an event of a guild to its sessions; `build` may return null to skip (e.g. a missing intent). */
   dispatchToGuild(
     guildId: Snowflake,
     t: string,
     build: (session: GatewaySession) => JsonObject | null,
   ): boolean {
-    const session = this.sessionForGuild(guildId);
-    const d = session ? build(session) : null;
-    if (!session || !d) return false;
-    session.dispatch(t, d);
-    return true;
+    let sent = false;
+    for (const session of this.sessionsForGuild(guildId)) {
+      const d = build(session);
+      if (!d) continue;
+      session.dispatch(t, d);
+      sent = true;
+    }
+    return sent;
   }
 
   /** Ready when sessions cover every shard of the shard count they identified with. */

@@ -5,11 +5,15 @@ import type { ApiCommand, JsonObject } from "../types.ts";
 import type { Actor } from "./envelope.ts";
 import type { InteractionRecord } from "./record.ts";
 
-/** Sends INTERACTION_CREATE to the session of the guild's shard and starts the 3-second clock. */
+/**
+ * Sends INTERACTION_CREATE to the sessions of the guild's shard (each of them, like Discord: the first
+ * acknowledgement wins, a second gets 40060) and starts the 3-second clock.
+ */
 export function dispatchInteraction(core: Core, record: InteractionRecord): InteractionRecord {
-  const session = core.gateway.requireSessionForGuild(record.payload.guild_id);
+  const sessions = core.gateway.requireSessionsForGuild(record.payload.guild_id);
   core.interactions.add(record);
-  session.dispatch("INTERACTION_CREATE", record.payload as unknown as JsonObject);
+  for (const session of sessions)
+    session.dispatch("INTERACTION_CREATE", record.payload as unknown as JsonObject);
   core.interactionEvent("dispatched", record);
   return record;
 }

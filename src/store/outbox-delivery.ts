@@ -1,5 +1,5 @@
 import { type SQL, sql } from "drizzle-orm";
-import type { Queryable } from "../../store/database.ts";
+import type { Queryable } from "./database.ts";
 
 export interface ClaimedRow {
   id: number;

@@ -7,28 +7,18 @@ import {
   type RepliableInteraction,
   Routes,
 } from "discord.js";
-import type { Logger } from "../log.ts";
-import type { SettingsService, TaskView } from "../services/types.ts";
-import type { Database } from "../store/database.ts";
-import {
-  claimCardPosting,
-  claimCardVersion,
-  findCard,
-  forgetCard,
-  PENDING_MESSAGE_ID,
-  recordCardMessage,
-  releaseCardClaim,
-  restoreCardVersion,
-  supersededWhileSending,
-} from "./card-store.ts";
-import { type RenderedCard, renderTaskCard } from "./render/task-card.ts";
-import { answerEphemeral, messageBody } from "./respond.ts";
+import type { Logger } from "../../log.ts";
+import { PENDING_MESSAGE_ID } from "../../services/cards/index.ts";
+import type { CardService } from "../../services/services.ts";
+import type { SettingsService, TaskView } from "../../services/types.ts";
+import { type RenderedCard, renderTaskCard } from "../render/task-card.ts";
+import { answerEphemeral, messageBody } from "../respond.ts";
 
 export interface CardDeps {
   client: Client;
   /** Added: send through this REST instead of the client's (the outbox passes its no-retry REST). */
   rest?: REST;
-  database: Database;
+  cards: CardService;
   settings: SettingsService;
   log: Logger;
 }
@@ -70,15 +60,15 @@ export function nameResolver(client: Client, guildId: string): (userId: string) 
  * outbox dispatcher calls it too. Idempotent: an older view never overwrites a newer card.
  */
 export async function refreshCard(deps: CardDeps, view: TaskView, now = Date.now()): Promise<RefreshOutcome> {
-  const { db } = deps.database;
-  const card = await findCard(db, view.id);
+  const { cards } = deps;
+  const card = await cards.find(view.id);
   // A task created moments ago gets its card as the creating interaction's reply (replyWithNewCard);
   // its outbox row must not race that reply into a second card. Past the grace, the reply failed.
   if (!card && now - Date.parse(view.createdAt) < NEW_CARD_REPLY_GRACE_MS) return "pending";
   if (!card) return postCard(deps, view);
   if (card.messageId === PENDING_MESSAGE_ID) return "pending";
   if (card.renderedVersion >= view.version) return "current";
-  const claimed = await claimCardVersion(db, view.id, view.version);
+  const claimed = await cards.claimVersion(view.id, view.version);
   if (!claimed) return "current";
   try {
     const body = toRestBody(await renderCardFor(deps, view));
@@ -86,22 +76,22 @@ export async function refreshCard(deps: CardDeps, view: TaskView, now = Date.now
       body,
     });
     // A newer version was rendered while ours was in flight: ours may have landed last. Retry with a fresh view.
-    if (await supersededWhileSending(db, view.id, view.version)) return "pending";
+    if (await cards.supersededWhileSending(view.id, view.version)) return "pending";
     return "edited";
   } catch (error) {
     if (isDiscordError(error, RESTJSONErrorCodes.UnknownMessage)) {
-      await forgetCard(db, view.id, claimed.messageId);
+      await cards.forget(view.id, claimed.messageId);
       return postCard(deps, view);
     }
-    await restoreCardVersion(db, view.id, view.version, card.renderedVersion);
+    await cards.restoreVersion(view.id, view.version, card.renderedVersion);
     if (isDiscordError(error, RESTJSONErrorCodes.UnknownChannel)) return "gone";
     throw error;
   }
 }
 
 async function postCard(deps: CardDeps, view: TaskView): Promise<RefreshOutcome> {
-  const { db } = deps.database;
-  if (!(await claimCardPosting(db, view.id, view.channelId))) return "pending";
+  const { cards } = deps;
+  if (!(await cards.claimPosting(view.id, view.channelId))) return "pending";
   try {
     const body = {
       ...toRestBody(await renderCardFor(deps, view)),
@@ -112,7 +102,7 @@ async function postCard(deps: CardDeps, view: TaskView): Promise<RefreshOutcome>
     const message = (await (deps.rest ?? deps.client.rest).post(Routes.channelMessages(view.channelId), {
       body,
     })) as APIMessage;
-    await recordCardMessage(db, {
+    await cards.recordMessage({
       taskId: view.id,
       channelId: view.channelId,
       messageId: message.id,
@@ -120,7 +110,7 @@ async function postCard(deps: CardDeps, view: TaskView): Promise<RefreshOutcome>
     });
     return "posted";
   } catch (error) {
-    await releaseCardClaim(db, view.id);
+    await cards.releaseClaim(view.id);
     if (isDiscordError(error, RESTJSONErrorCodes.UnknownChannel)) return "gone";
     throw error;
   }
@@ -135,8 +125,8 @@ export async function replyWithNewCard(
   view: TaskView,
   deps: CardDeps,
 ): Promise<void> {
-  const { db } = deps.database;
-  if (!(await claimCardPosting(db, view.id, view.channelId))) {
+  const { cards } = deps;
+  if (!(await cards.claimPosting(view.id, view.channelId))) {
     await answerEphemeral(interaction, `Created **#${view.number}**; its card is on its way to the channel.`);
     return;
   }
@@ -144,14 +134,14 @@ export async function replyWithNewCard(
     const rendered = await renderCardFor(deps, view);
     const response = await interaction.reply({ ...messageBody(rendered), withResponse: true });
     const messageId = response.resource?.message?.id ?? (await interaction.fetchReply()).id;
-    await recordCardMessage(db, {
+    await cards.recordMessage({
       taskId: view.id,
       channelId: view.channelId,
       messageId,
       renderedVersion: view.version,
     });
   } catch (error) {
-    await releaseCardClaim(db, view.id);
+    await cards.releaseClaim(view.id);
     throw error;
   }
 }

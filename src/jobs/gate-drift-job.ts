@@ -1,11 +1,8 @@
 import type { Logger } from "../log.ts";
-import type { Database } from "../store/database.ts";
-import { checkGateDrift, type GateDrift } from "./gate-drift.ts";
-import type { LimitGate } from "./types.ts";
+import type { GateDrift, GateService } from "../services/services.ts";
 
 export interface GateDriftJobOptions {
-  database: Database;
-  gate: LimitGate;
+  gate: GateService;
   log: Logger;
   /** Default 60 s, ± 20 % so instances drift apart. */
   intervalMs?: number;
@@ -29,7 +26,7 @@ export function startGateDriftCheck(options: GateDriftJobOptions): GateDriftJob 
   let current: Promise<unknown> = Promise.resolve();
 
   const runOnce = async () => {
-    const drifts = await checkGateDrift(options.database, options.gate);
+    const drifts = await options.gate.checkDrift();
     for (const drift of drifts) log.warn(drift, "queue gate counter disagreed with Postgres; repaired");
     return drifts;
   };

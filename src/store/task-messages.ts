@@ -1,6 +1,6 @@
 import { and, eq, gt, lt, lte, ne, sql } from "drizzle-orm";
-import type { Queryable } from "../store/database.ts";
-import { taskMessages } from "../store/schema.ts";
+import type { Queryable } from "./database.ts";
+import { taskMessages } from "./schema.ts";
 
 /**
  * Where each task's live card is (task_messages). Posting is claimed first with a placeholder row, so

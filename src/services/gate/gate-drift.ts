@@ -1,8 +1,7 @@
-import { and, count, eq, inArray, isNotNull, sql } from "drizzle-orm";
-import type { Database, Queryable } from "../store/database.ts";
-import { channelSettings, LIVE_STATUSES, tasks } from "../store/schema.ts";
-import { createRunCoalescer } from "./coalesce-runs.ts";
-import type { LimitGate } from "./types.ts";
+import { createRunCoalescer } from "../../cache/coalesce-runs.ts";
+import type { LimitGate } from "../../cache/types.ts";
+import type { Database } from "../../store/database.ts";
+import { countLiveTasks, lockChannelSettings, selectLimitedChannels } from "../../store/gate-counts.ts";
 
 export interface GateDrift {
   channelId: string;
@@ -33,11 +32,11 @@ export async function checkGateDrift(
   gate: LimitGate,
   options: GateDriftOptions = {},
 ): Promise<GateDrift[]> {
-  const channelIds = options.channelIds ?? (await limitedChannels(database));
+  const channelIds = options.channelIds ?? (await selectLimitedChannels(database.db));
   const drifts: GateDrift[] = [];
   for (const channelId of channelIds) {
     const counter = await gate.peek(channelId);
-    const live = await countLive(database.db, channelId);
+    const live = await countLiveTasks(database.db, channelId);
     const absent = counter === undefined;
     if (counter === live || (absent && !options.rebuildMissing)) continue;
     if (options.repair === false) {
@@ -78,27 +77,9 @@ async function repairUnderLock(
   channelId: string,
 ): Promise<{ live: number }> {
   return database.db.transaction(async (tx) => {
-    await tx.execute(
-      sql`SELECT 1 FROM ${channelSettings} WHERE ${channelSettings.channelId} = ${channelId} FOR UPDATE`,
-    );
-    const live = await countLive(tx, channelId);
+    await lockChannelSettings(tx, channelId);
+    const live = await countLiveTasks(tx, channelId);
     await gate.seed(channelId, live);
     return { live };
   });
-}
-
-async function countLive(db: Queryable, channelId: string): Promise<number> {
-  const [row] = await db
-    .select({ live: count() })
-    .from(tasks)
-    .where(and(eq(tasks.channelId, channelId), inArray(tasks.status, [...LIVE_STATUSES])));
-  return Number(row?.live ?? 0);
-}
-
-async function limitedChannels(database: Database): Promise<string[]> {
-  const rows = await database.db
-    .select({ channelId: channelSettings.channelId })
-    .from(channelSettings)
-    .where(isNotNull(channelSettings.queueLimit));
-  return rows.map((row) => row.channelId);
 }

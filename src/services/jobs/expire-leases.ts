@@ -1,8 +1,9 @@
-import { sql } from "drizzle-orm";
-import { ConflictError, UserError } from "../domain/errors.ts";
-import type { Logger } from "../log.ts";
-import type { TaskService } from "../services/types.ts";
-import type { Database } from "../store/database.ts";
+import { ConflictError, UserError } from "../../domain/errors.ts";
+import type { Logger } from "../../log.ts";
+import type { Database } from "../../store/database.ts";
+import { claimExpiredLeases, type ExpiredLease } from "../../store/leases.ts";
+import { sqlNow } from "../../store/raw.ts";
+import type { TaskService } from "../types.ts";
 
 export interface ExpireLeasesDeps {
   database: Database;
@@ -15,14 +16,6 @@ export interface ExpireLeasesDeps {
   claimMs?: number;
   /** The engine's clock, which wrote the leases. Default: Date. */
   now?: () => Date;
-}
-
-interface ExpiredLease extends Record<string, unknown> {
-  id: number;
-  guild_id: string;
-  channel_id: string;
-  number: number;
-  version: number;
 }
 
 export const LEASE_EXPIRED_REASON = "lease expired: no progress reported in time";
@@ -38,37 +31,33 @@ export async function expireLeases(deps: ExpireLeasesDeps): Promise<number> {
   const userId = deps.systemUserId();
   if (!userId) return 0;
   const claimSeconds = (deps.claimMs ?? 60_000) / 1000;
-  const now = deps.now ? sql`${deps.now().toISOString()}::timestamptz` : sql`now()`;
-  const result = await deps.database.db.execute(sql`
-    UPDATE tasks SET lease_expires_at = ${now} + make_interval(secs => ${claimSeconds})
-    WHERE id IN (
-      SELECT id FROM tasks
-      WHERE status = 'in_progress' AND lease_expires_at <= ${now}
-      ORDER BY lease_expires_at
-      LIMIT ${deps.batchSize ?? 20}
-      FOR UPDATE SKIP LOCKED)
-    RETURNING id, guild_id, channel_id, number, version`);
+  const leases = await claimExpiredLeases(
+    deps.database.db,
+    sqlNow(deps.now),
+    claimSeconds,
+    deps.batchSize ?? 20,
+  );
   let counted = 0;
-  for (const lease of (result as unknown as { rows: ExpiredLease[] }).rows) {
+  for (const lease of leases) {
     if (await failExpired(deps, userId, lease)) counted += 1;
   }
   return counted;
 }
 
 async function failExpired(deps: ExpireLeasesDeps, userId: string, lease: ExpiredLease): Promise<boolean> {
-  const fields = { taskId: Number(lease.id), number: Number(lease.number), guildId: lease.guild_id };
+  const fields = { taskId: lease.id, number: lease.number, guildId: lease.guildId };
   try {
     const { task } = await deps.tasks.transition(
       {
-        guildId: lease.guild_id,
-        channelId: lease.channel_id,
+        guildId: lease.guildId,
+        channelId: lease.channelId,
         actor: { userId, roleIds: [], permissions: [], isBot: true },
         source: "system",
       },
       {
-        number: Number(lease.number),
+        number: lease.number,
         action: "fail",
-        expectedVersion: Number(lease.version),
+        expectedVersion: lease.version,
         text: LEASE_EXPIRED_REASON,
       },
     );

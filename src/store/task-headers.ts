@@ -1,6 +1,6 @@
 import { eq } from "drizzle-orm";
-import type { Queryable } from "../store/database.ts";
-import { tasks } from "../store/schema.ts";
+import type { Queryable } from "./database.ts";
+import { tasks } from "./schema.ts";
 
 export interface TaskHeader {
   id: number;

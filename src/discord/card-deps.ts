@@ -1,6 +1,0 @@
-import type { CardDeps } from "./cards.ts";
-import type { HandlerContext } from "./handler-types.ts";
-
-export function cardDepsOf(ctx: HandlerContext): CardDeps {
-  return { client: ctx.client, database: ctx.database, settings: ctx.services.settings, log: ctx.log };
-}

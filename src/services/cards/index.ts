@@ -1,0 +1,33 @@
+import type { Database } from "../../store/database.ts";
+import { findTaskHeader } from "../../store/task-headers.ts";
+import {
+  claimCardPosting,
+  claimCardVersion,
+  findCard,
+  forgetCard,
+  markCardRendered,
+  recordCardMessage,
+  releaseCardClaim,
+  restoreCardVersion,
+  supersededWhileSending,
+} from "../../store/task-messages.ts";
+import type { CardService } from "../services.ts";
+
+export { PENDING_MESSAGE_ID } from "../../store/task-messages.ts";
+
+/** Where each task's live card is, and which version it shows (store/task-messages.ts has the protocol). */
+export function createCardService({ database }: { database: Database }): CardService {
+  const { db } = database;
+  return {
+    header: (taskId) => findTaskHeader(db, taskId),
+    find: (taskId) => findCard(db, taskId),
+    claimPosting: (taskId, channelId) => claimCardPosting(db, taskId, channelId),
+    recordMessage: (card) => recordCardMessage(db, card),
+    releaseClaim: (taskId) => releaseCardClaim(db, taskId),
+    claimVersion: (taskId, version) => claimCardVersion(db, taskId, version),
+    restoreVersion: (taskId, claimed, previous) => restoreCardVersion(db, taskId, claimed, previous),
+    markRendered: (taskId, messageId, version) => markCardRendered(db, taskId, messageId, version),
+    supersededWhileSending: (taskId, version) => supersededWhileSending(db, taskId, version),
+    forget: (taskId, messageId) => forgetCard(db, taskId, messageId),
+  };
+}

@@ -1,0 +1,8 @@
+import { type Database, pingDatabase } from "../store/database.ts";
+import type { HealthService } from "./services.ts";
+
+export function createHealthService({ database }: { database: Database }): HealthService {
+  return {
+    database: async () => ({ ok: await pingDatabase(database), kind: database.kind }),
+  };
+}

@@ -1,0 +1,12 @@
+import type { JobService } from "../services.ts";
+import type { ServiceDeps, TaskService } from "../types.ts";
+import { autoAssign } from "./auto-assign.ts";
+import { expireLeases } from "./expire-leases.ts";
+
+/** One pass of each background job; src/jobs/start-jobs.ts schedules them. */
+export function createJobService(deps: ServiceDeps & { tasks: TaskService }): JobService {
+  return {
+    expireLeases: (options) => expireLeases({ ...deps, ...options }),
+    autoAssign: (options) => autoAssign({ ...deps, ...options }),
+  };
+}

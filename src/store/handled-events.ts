@@ -1,0 +1,34 @@
+import { sql } from "drizzle-orm";
+import type { Queryable } from "./database.ts";
+import { queryRows } from "./raw.ts";
+
+/** True when this call inserted the id: exactly one caller wins, on any number of instances. */
+export async function insertHandledEvent(q: Queryable, eventId: string): Promise<boolean> {
+  const rows = await queryRows(
+    q,
+    sql`INSERT INTO handled_events (event_id) VALUES (${eventId}) ON CONFLICT DO NOTHING RETURNING event_id`,
+  );
+  return rows.length > 0;
+}
+
+/** One batch; the caller repeats while whole batches go. */
+export async function deleteHandledEventsBefore(q: Queryable, before: Date, batch: number): Promise<number> {
+  const rows = await queryRows(
+    q,
+    sql`DELETE FROM handled_events WHERE event_id IN (
+      SELECT event_id FROM handled_events WHERE handled_at < ${before.toISOString()}::timestamptz LIMIT ${batch})
+      RETURNING 1 AS gone`,
+  );
+  return rows.length;
+}
+
+/** Delivered outbox rows are history only once Discord has them; keep a week of it. */
+export async function deleteOutboxSentBefore(q: Queryable, before: Date, batch: number): Promise<number> {
+  const rows = await queryRows(
+    q,
+    sql`DELETE FROM outbox WHERE id IN (
+      SELECT id FROM outbox WHERE state = 'sent' AND sent_at < ${before.toISOString()}::timestamptz LIMIT ${batch})
+      RETURNING 1 AS gone`,
+  );
+  return rows.length;
+}
