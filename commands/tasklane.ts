@@ -8,6 +8,7 @@ import { AUTO_ASSIGN_CHOICES, GUILD_ONLY } from "./task-options.ts";
 import { addAgent } from "./tasklane/add-agent.ts";
 import { configureChannel } from "./tasklane/configure-channel.ts";
 import { listAgents } from "./tasklane/list-agents.ts";
+import { pauseAgent } from "./tasklane/pause-agent.ts";
 import { removeAgent } from "./tasklane/remove-agent.ts";
 import { requireManageChannels } from "./tasklane/require-manage-channels.ts";
 
@@ -134,6 +135,32 @@ export const tasklaneCommandDefinition = {
           name: "list",
           description: "Registered agents and their load",
         },
+        {
+          type: ApplicationCommandOptionType.Subcommand,
+          name: "pause",
+          description: "Halt an agent: hold its deliveries and refuse its commands",
+          options: [
+            {
+              type: ApplicationCommandOptionType.User,
+              name: "user",
+              description: "The agent's account",
+              required: true,
+            },
+          ],
+        },
+        {
+          type: ApplicationCommandOptionType.Subcommand,
+          name: "resume",
+          description: "Let a paused agent work again",
+          options: [
+            {
+              type: ApplicationCommandOptionType.User,
+              name: "user",
+              description: "The agent's account",
+              required: true,
+            },
+          ],
+        },
       ],
     },
   ],
@@ -147,5 +174,7 @@ export const tasklaneCommand = {
     "agent add": { write: true, run: requireManageChannels(addAgent) },
     "agent remove": { write: true, run: requireManageChannels(removeAgent) },
     "agent list": { write: false, run: requireManageChannels(listAgents) },
+    "agent pause": { write: true, run: requireManageChannels(pauseAgent(true)) },
+    "agent resume": { write: true, run: requireManageChannels(pauseAgent(false)) },
   },
 } as const satisfies SlashCommandModule;

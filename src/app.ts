@@ -103,7 +103,13 @@ export async function createApp(options: AppOptions): Promise<App> {
     onAnswered: registerInteractionMetrics(registry),
   });
   client.on(Events.InteractionCreate, (interaction) => void router.handle(interaction));
-  const mentions = createMentionHandler({ client, services, cache, log });
+  const mentions = createMentionHandler({
+    client,
+    services,
+    cache,
+    log,
+    agentBudget: { capacity: config.AGENT_COMMAND_BUDGET, windowSeconds: 60 },
+  });
   registerMentionCommands(client, mentions);
   let outbox: OutboxDispatcher | undefined;
   let jobs: Jobs | undefined;

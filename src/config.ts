@@ -59,6 +59,8 @@ export const configSchema = z
     HTTP_HOST: z.preprocess(emptyAsUndefined, z.string().default("0.0.0.0")),
     RATE_LIMIT_WRITES: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).default(10)),
     RATE_LIMIT_WINDOW_SECONDS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).default(10)),
+    /** Mention commands a bot account may send per minute; past it, one refusal and then silence. */
+    AGENT_COMMAND_BUDGET: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).default(30)),
     /** Shards of the whole bot; with SHARD_IDS, the ones this instance runs (default: all of them). */
     SHARD_COUNT: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).max(4096).optional()),
     SHARD_IDS: z.preprocess(emptyAsUndefined, shardIds.optional()),

@@ -150,6 +150,8 @@ export interface AgentView {
   labels: string[];
   maxConcurrent: number;
   liveTasks: number;
+  /** Paused by an operator: no deliveries, its mention commands refused. */
+  paused: boolean;
 }
 
 export interface StatsView {
@@ -232,6 +234,8 @@ export interface AgentService {
     input: { userId: string; labels?: string | string[]; maxConcurrent?: number },
   ): Promise<AgentView>;
   remove(ctx: ActionContext, userId: string): Promise<void>;
+  /** The halt switch (Manage Channels / Manage Server): its deliveries are held and its commands refused until resumed. */
+  setPaused(ctx: ActionContext, userId: string, paused: boolean): Promise<AgentView>;
   list(guildId: string): Promise<AgentView[]>;
   get(guildId: string, userId: string): Promise<AgentView | null>;
 }

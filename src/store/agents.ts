@@ -19,6 +19,21 @@ export async function findAgent(
   return row;
 }
 
+/** Pauses or resumes an agent; false when it is not registered. */
+export async function setAgentPaused(
+  tx: Tx,
+  guildId: string,
+  userId: string,
+  paused: boolean,
+): Promise<boolean> {
+  const rows = await tx
+    .update(agents)
+    .set({ paused })
+    .where(and(eq(agents.guildId, guildId), eq(agents.userId, userId)))
+    .returning({ userId: agents.userId });
+  return rows.length > 0;
+}
+
 /** Locks the agent's row: concurrent `next`/`start` calls by one agent take turns on its concurrency cap. */
 export async function lockAgent(tx: Tx, guildId: string, userId: string): Promise<AgentRow | undefined> {
   const [row] = await tx

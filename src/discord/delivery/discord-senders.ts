@@ -2,7 +2,7 @@ import { type APIMessage, type Client, type REST, Routes } from "discord.js";
 import { isTerminal } from "../../domain/task-states.ts";
 import type { Logger } from "../../log.ts";
 import type { CardService, ClaimedRow, DeliveryService } from "../../services/services.ts";
-import type { SettingsService, TaskView } from "../../services/types.ts";
+import type { AgentService, SettingsService, TaskView } from "../../services/types.ts";
 import { type CardDeps, refreshCard, renderCardFor } from "../cards/refresh.ts";
 import { LIMITS, truncate } from "../render/limits.ts";
 import {
@@ -25,7 +25,17 @@ export interface DiscordSenderDeps {
   delivery: DeliveryService;
   cards: CardService;
   settings: SettingsService;
+  agents: Pick<AgentService, "get">;
   log: Logger;
+}
+
+/** How long a message to a paused agent waits before it is tried again (not counted as a failure). */
+const PAUSED_RETRY_MS = 15_000;
+
+/** A paused agent's messages wait for `/tasklane agent resume`. */
+async function holdWhilePaused(deps: DiscordSenderDeps, guildId: string, userId: string): Promise<void> {
+  const agent = await deps.agents.get(guildId, userId);
+  if (agent?.paused) throw new NotReadyError(`agent ${userId} is paused`, PAUSED_RETRY_MS);
 }
 
 /** The kinds the task engine writes (src/store/outbox.ts). */
@@ -55,7 +65,7 @@ async function sendQuestion(deps: DiscordSenderDeps, row: ClaimedRow): Promise<S
   if (!view) return { messageId: null, note: "task no longer exists" };
   const askerId = String(row.payload.askerId);
   const head = `<@${view.createdBy}> <@${askerId}> asks about **#${view.number}** · ${truncate(view.title, 200)}:`;
-  const tail = `Answer with \`/task answer task:${view.number} text:…\` or the card's **Answer** button.`;
+  const tail = `Answer with \`/task answer task:${view.number} text:…\`.`;
   const body = truncate(
     quote(String(row.payload.question ?? "")),
     LIMITS.content - head.length - tail.length - 2,
@@ -74,6 +84,7 @@ async function sendAnswer(deps: DiscordSenderDeps, row: ClaimedRow): Promise<Sen
   const assigneeId = String(row.payload.assigneeId);
   if (view.assigneeId !== assigneeId)
     return { messageId: null, note: "superseded: the task has another assignee" };
+  await holdWhilePaused(deps, view.guildId, assigneeId);
   const settings = await deps.settings.get(view.guildId, view.channelId);
   const answeredBy = String(row.payload.answererId);
   const answer = String(row.payload.answer ?? "");
@@ -182,6 +193,7 @@ async function sendAssignment(deps: DiscordSenderDeps, row: ClaimedRow): Promise
   if (view.assigneeId !== assigneeId)
     return { messageId: null, note: "superseded: the task has another assignee" };
   if (isTerminal(view.status)) return { messageId: null, note: `superseded: the task is ${view.status}` };
+  await holdWhilePaused(deps, view.guildId, assigneeId);
   const settings = await deps.settings.get(view.guildId, view.channelId);
   const card = await renderCardFor(cardDepsOf(deps, client), view, { withButtons: false });
   const payload = assignmentPayload({ task: view, settings, assigneeId, attempt, botUserId: client.user.id });
@@ -211,6 +223,7 @@ async function sendRework(deps: DiscordSenderDeps, row: ClaimedRow): Promise<Sen
   if (view.assigneeId !== assigneeId)
     return { messageId: null, note: "superseded: the task has another assignee" };
   if (isTerminal(view.status)) return { messageId: null, note: `superseded: the task is ${view.status}` };
+  await holdWhilePaused(deps, view.guildId, assigneeId);
   const settings = await deps.settings.get(view.guildId, view.channelId);
   const payload = reworkPayload({
     task: view,
