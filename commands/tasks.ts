@@ -6,6 +6,8 @@ import {
 import type { ComponentRoutes, SlashCommandModule } from "../src/discord/handler-types.ts";
 import { STATUS_FILTERS } from "../src/domain/task-states.ts";
 import { GUILD_ONLY, PRIORITY_CHOICES } from "./task-options.ts";
+import { exportTasks } from "./tasks/export-tasks.ts";
+import { importTasks } from "./tasks/import-tasks.ts";
 import { listMyTasks } from "./tasks/list-my-tasks.ts";
 import { listTasks } from "./tasks/list-tasks.ts";
 import { searchTasks } from "./tasks/search-tasks.ts";
@@ -26,7 +28,7 @@ const SCOPE_OPTION: APIApplicationCommandBasicOption = {
 
 export const tasksCommandDefinition = {
   name: "tasks",
-  description: "Lists, queue, search and stats",
+  description: "Lists, queue, search, stats, import and export",
   ...GUILD_ONLY,
   options: [
     {
@@ -91,6 +93,54 @@ export const tasksCommandDefinition = {
       description: "Counts by status, priority, label and assignee",
       options: [SCOPE_OPTION],
     },
+    {
+      type: ApplicationCommandOptionType.Subcommand,
+      name: "import",
+      description: "Import a Task Master tasks.json into this channel (Manage Channels)",
+      options: [
+        {
+          type: ApplicationCommandOptionType.Attachment,
+          name: "file",
+          description: "Task Master's tasks.json (at most 2 MB)",
+          required: true,
+        },
+        {
+          type: ApplicationCommandOptionType.Boolean,
+          name: "dry-run",
+          description: "Only say what would be created and updated",
+        },
+        {
+          type: ApplicationCommandOptionType.String,
+          name: "tag",
+          description: "The Task Master tag to import (default master)",
+          max_length: 100,
+        },
+      ],
+    },
+    {
+      type: ApplicationCommandOptionType.Subcommand,
+      name: "export",
+      description: "The tasks you can see, as a CSV or JSON file only you get",
+      options: [
+        {
+          type: ApplicationCommandOptionType.String,
+          name: "format",
+          description: "CSV (a spreadsheet) or JSON (with each task's history)",
+          required: true,
+          choices: [
+            { name: "csv", value: "csv" },
+            { name: "json", value: "json" },
+          ],
+        },
+        {
+          type: ApplicationCommandOptionType.String,
+          name: "status",
+          description: "Which tasks (default all)",
+          choices: STATUS_FILTERS.map((status) => ({ name: status, value: status })),
+        },
+        SCOPE_OPTION,
+      ],
+    },
   ],
 } satisfies RESTPostAPIChatInputApplicationCommandsJSONBody;
 
@@ -104,6 +154,8 @@ export const tasksCommand = {
     search: { write: false, defer: true, run: searchTasks },
     stats: { write: false, defer: true, run: showStats },
     reviews: { write: false, defer: true, run: showReviews },
+    import: { write: true, defer: true, run: importTasks },
+    export: { write: false, defer: true, run: exportTasks },
   },
 } as const satisfies SlashCommandModule;
 

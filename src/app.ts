@@ -13,7 +13,7 @@ import { registerInteractionMetrics } from "./discord/interaction-metrics.ts";
 import { createMentionHandler, registerMentionCommands } from "./discord/mentions/mention-handler.ts";
 import { createInteractionRouter, type InteractionRouter } from "./discord/router.ts";
 import { checkHealth } from "./http/health.ts";
-import { createMetricsRegistry, registerCacheMetrics } from "./http/metrics.ts";
+import { createMetricsRegistry, registerCacheMetrics, registerOperatorMetrics } from "./http/metrics.ts";
 import { type HttpServer, startHttpServer } from "./http/server.ts";
 import { type GateDriftJob, startGateDriftCheck } from "./jobs/gate-drift-job.ts";
 import { type Pruning, startPruning } from "./jobs/prune-history.ts";
@@ -88,6 +88,7 @@ export async function createApp(options: AppOptions): Promise<App> {
 
   const registry = createMetricsRegistry();
   registerCacheMetrics(registry, cache);
+  registerOperatorMetrics(registry, services.operations);
   const client = createDiscordClient({
     apiUrl: config.DISCORD_API_URL,
     log,

@@ -1,6 +1,6 @@
 import type { ModalSubmitInteraction } from "discord.js";
 import { cardDepsOf } from "../../src/discord/cards/card-deps.ts";
-import { replyWithNewCard } from "../../src/discord/cards/refresh.ts";
+import { replyWithNew } from "../../src/discord/cards/reply-with-new.ts";
 import type { CustomId } from "../../src/discord/custom-id.ts";
 import type { HandlerContext } from "../../src/discord/handler-types.ts";
 import type { CreateTaskInput } from "../../src/services/types.ts";
@@ -21,5 +21,5 @@ export async function submitCreateForm(
   if (labels) input.labels = labels;
   if (due) input.due = due;
   const task = await ctx.services.tasks.create(ctx.action, input);
-  await replyWithNewCard(interaction, task, cardDepsOf(ctx));
+  await replyWithNew(interaction, task, cardDepsOf(ctx));
 }

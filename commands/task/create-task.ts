@@ -1,6 +1,6 @@
 import type { ChatInputCommandInteraction } from "discord.js";
 import { cardDepsOf } from "../../src/discord/cards/card-deps.ts";
-import { replyWithNewCard } from "../../src/discord/cards/refresh.ts";
+import { replyWithNew } from "../../src/discord/cards/reply-with-new.ts";
 import type { HandlerContext } from "../../src/discord/handler-types.ts";
 import { ValidationError } from "../../src/domain/errors.ts";
 import { readTaskFields } from "../read-task-fields.ts";
@@ -13,5 +13,5 @@ export async function createTask(
   const { title, ...fields } = readTaskFields(interaction.options);
   if (title === undefined) throw new ValidationError("title", "title is required.");
   const task = await ctx.services.tasks.create(ctx.action, { title, ...fields });
-  await replyWithNewCard(interaction, task, cardDepsOf(ctx));
+  await replyWithNew(interaction, task, cardDepsOf(ctx));
 }

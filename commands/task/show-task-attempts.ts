@@ -14,5 +14,6 @@ export async function showTaskAttempts(
     ctx.services.tasks.attempts(ctx.action.guildId, number),
   ]);
   const { embeds, file } = renderAttempts(task, attempts);
-  await answerEphemeral(interaction, { embeds, ...(file ? { files: [file] } : {}) });
+  const files = file ? [{ attachment: Buffer.from(file.text, "utf8"), name: file.name }] : [];
+  await answerEphemeral(interaction, { embeds, ...(file ? { files } : {}) });
 }

@@ -1,6 +1,5 @@
 import type { ChatInputCommandInteraction } from "discord.js";
-import { cardDepsOf } from "../../src/discord/cards/card-deps.ts";
-import { renderCardFor } from "../../src/discord/cards/refresh.ts";
+import { cardDepsOf, renderCardFor } from "../../src/discord/cards/card-deps.ts";
 import type { HandlerContext } from "../../src/discord/handler-types.ts";
 import { messageUrl } from "../../src/discord/render/format.ts";
 import { attemptsSummary } from "../../src/discord/render/task-attempts.ts";

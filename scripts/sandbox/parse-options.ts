@@ -1,7 +1,11 @@
+import { readFileSync } from "node:fs";
+import { basename } from "node:path";
 import type { ApiCommand, ApiCommandOption } from "../../test/stand-in/index.ts";
+import type { AttachmentInput } from "../../test/stand-in/interactions/command-options.ts";
 import { type Token, tokenize } from "./tokenize.ts";
 
-export type OptionValue = string | number | boolean;
+/** An attachment option takes the path of a local file (`file:tasks.json`), attached as Discord's client would. */
+export type OptionValue = string | number | boolean | AttachmentInput;
 
 export interface ParsedCommand {
   name: string;
@@ -38,6 +42,7 @@ const Type = {
   Role: 8,
   Mentionable: 9,
   Number: 10,
+  Attachment: 11,
 } as const;
 
 /**
@@ -109,8 +114,8 @@ export function parseSlashCommand(text: string, deployed: ApiCommand[], known: K
       );
     }
     const value = readValue(def, raw, label, known);
-    if (typeof value === "object") {
-      if ("error" in value) return fail(value.error);
+    if (typeof value === "object" && "error" in value) return fail(value.error);
+    if (typeof value === "object" && "lookup" in value) {
       lookups.push({ option: def.name, typed: value.lookup });
       continue;
     }
@@ -205,8 +210,16 @@ function readValue(
     }
     case Type.Channel:
       return reference(raw, "#", known.channels, () => bad("must be a channel of this server"));
+    case Type.Attachment: {
+      const path = raw.trim();
+      try {
+        return { filename: basename(path), content: readFileSync(path) };
+      } catch {
+        return bad("must be the path of a file to attach");
+      }
+    }
     default:
-      return bad("has a type the sandbox cannot send (attachments)");
+      return bad("has a type the sandbox cannot send");
   }
 }
 

@@ -40,6 +40,8 @@ export function renderMessage(stored: StoredMessage, change: MessageChange, ctx:
     lines.push(style.dim(`${message.author.username} is thinking…`));
   if (message.content.trim() !== "") lines.push(...wrapText(renderText(message.content, ctx), width));
   for (const embed of message.embeds) lines.push(...renderEmbed(embed, { ...ctx, width }));
+  for (const file of message.attachments as { filename?: string; size?: number }[])
+    lines.push(`📎 ${file.filename} (${file.size} bytes)`);
   lines.push(...componentLines(message.components, ctx));
   return [header, ...lines.map(indent)].join("\n");
 }

@@ -2,6 +2,7 @@ import {
   type APIActionRowComponent,
   type APIButtonComponent,
   type APIEmbed,
+  type AttachmentPayload,
   MessageFlags,
   type MessageMentionOptions,
   type RepliableInteraction,
@@ -15,19 +16,17 @@ export interface ReplyBody {
   content?: string;
   embeds?: APIEmbed[];
   components?: APIActionRowComponent<APIButtonComponent>[];
-  /** Text attachments (what does not fit a message). */
-  files?: { name: string; text: string }[];
+  /** Attached files (an export). */
+  files?: AttachmentPayload[];
 }
 
 /** Every outgoing message body passes through here: limits enforced, mentions disabled. */
 export function messageBody(body: ReplyBody) {
   return {
     ...(body.content !== undefined ? { content: fitContent(body.content) } : {}),
-    ...(body.files?.length
-      ? { files: body.files.map((file) => ({ attachment: Buffer.from(file.text, "utf8"), name: file.name })) }
-      : {}),
     embeds: body.embeds ? fitEmbeds(body.embeds) : [],
     components: body.components ?? [],
+    ...(body.files ? { files: body.files } : {}),
     allowedMentions: NO_PINGS,
   };
 }

@@ -43,7 +43,7 @@ export type Decision =
 const refuse = (kind: "state" | "forbidden", reason: string): Decision => ({ ok: false, kind, reason });
 const invalid = (field: string, reason: string): Decision => ({ ok: false, kind: "invalid", field, reason });
 
-/** The one function that owns DESIGN.md's state table. Pure: same inputs, same answer. */
+/** The one function that owns the state table (TRANSITIONS, docs/architecture.md). Pure: same inputs, same answer. */
 export function decide(
   task: DecisionTask,
   action: DomainAction,

@@ -26,7 +26,15 @@ export type StatusFilter = (typeof STATUS_FILTERS)[number];
 export const PRIORITIES = ["low", "medium", "high", "critical"] as const;
 export type Priority = (typeof PRIORITIES)[number];
 
-export const EVENT_SOURCES = ["slash", "button", "modal", "mention", "context_menu", "system"] as const;
+export const EVENT_SOURCES = [
+  "slash",
+  "button",
+  "modal",
+  "mention",
+  "context_menu",
+  "system",
+  "import",
+] as const;
 export type EventSource = (typeof EVENT_SOURCES)[number];
 
 export const REVIEW_VERDICTS = ["approved", "changes_requested"] as const;

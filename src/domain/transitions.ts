@@ -45,7 +45,7 @@ const ALL = TASK_STATUSES;
 const ASSIGNABLE = ["open", "blocked"] as const satisfies readonly TaskStatus[];
 const STEWARDS = ["assignee", "creator", "reviewer", "admin"] as const satisfies readonly Role[];
 
-/** DESIGN.md "Task states", as data (docs/architecture.md: how to add an action). */
+/** The state table (docs/architecture.md), as data: how to add an action is there too. */
 export const TRANSITIONS = {
   claim: {
     from: ASSIGNABLE,

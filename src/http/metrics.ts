@@ -1,5 +1,6 @@
 import { Counter, collectDefaultMetrics, Gauge, Registry } from "prom-client";
 import type { CacheMetricsSnapshot } from "../cache/types.ts";
+import type { OperatorSnapshot } from "../services/types.ts";
 
 export interface MetricsRegistryOptions {
   /** Process metrics (CPU, memory, event loop lag) under the `tasklane_` prefix; default true. */
@@ -55,4 +56,60 @@ export function registerCacheMetrics(registry: Registry, cache: CacheMetricsSour
       this.set({ kind: cache.kind }, cache.metrics().available ? 1 : 0);
     },
   });
+}
+
+export interface OperatorMetricsSource {
+  snapshot(): Promise<OperatorSnapshot>;
+}
+
+/**
+ * Gauges from the operations service's rollup (one per scrape window, shared by all of them):
+ * tasklane_tasks{status}, tasklane_queue_depth{guild_id,channel_id} (the deepest channels),
+ * tasklane_outbox_pending, tasklane_outbox_oldest_pending_seconds, tasklane_outbox_dead_rows.
+ */
+export function registerOperatorMetrics(registry: Registry, source: OperatorMetricsSource): void {
+  const gauge = (
+    name: string,
+    help: string,
+    labelNames: string[],
+    read: (gauge: Gauge, s: OperatorSnapshot) => void,
+  ) =>
+    new Gauge({
+      name,
+      help,
+      labelNames,
+      registers: [registry],
+      async collect() {
+        const snapshot = await source.snapshot();
+        this.reset();
+        read(this, snapshot);
+      },
+    });
+  gauge("tasklane_tasks", "Tasks per status, all servers", ["status"], (g, s) => {
+    for (const [status, count] of Object.entries(s.tasksByStatus)) g.set({ status }, count);
+  });
+  gauge(
+    "tasklane_queue_depth",
+    "Open tasks waiting in a channel's queue (the deepest channels)",
+    ["guild_id", "channel_id"],
+    (g, s) => {
+      for (const queue of s.queues)
+        g.set({ guild_id: queue.guildId, channel_id: queue.channelId }, queue.depth);
+    },
+  );
+  gauge("tasklane_outbox_pending", "Outbox messages waiting to be delivered to Discord", [], (g, s) =>
+    g.set(s.outbox.pending),
+  );
+  gauge(
+    "tasklane_outbox_oldest_pending_seconds",
+    "Age of the oldest undelivered outbox message (0 when none is pending)",
+    [],
+    (g, s) => g.set(s.outbox.oldestPendingSeconds),
+  );
+  gauge(
+    "tasklane_outbox_dead_rows",
+    "Outbox messages given up on (state dead), kept for inspection",
+    [],
+    (g, s) => g.set(s.outbox.dead),
+  );
 }

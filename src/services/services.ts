@@ -9,17 +9,22 @@ import type { GateDrift, GateDriftOptions } from "./gate/gate-drift.ts";
 import { createGateService } from "./gate/index.ts";
 import { createHealthService } from "./health.ts";
 import { createJobService } from "./jobs/index.ts";
+import { createOperationsService } from "./operations/index.ts";
 import { createSettingsService } from "./settings/index.ts";
 import { createTaskService } from "./tasks/index.ts";
+import { createTransferService } from "./transfers/index.ts";
 import type {
   AgentService,
   EventService,
+  OperationsService,
   ServiceDeps,
   SettingsService,
   TaskService,
   TaskView,
+  TransferService,
 } from "./types.ts";
 
+export type { OutboxMessage } from "../store/outbox.ts";
 export type { ClaimedGroup, ClaimedRow } from "../store/outbox-delivery.ts";
 export type { TaskHeader } from "../store/task-headers.ts";
 export type { CardRecord, MarkOutcome } from "../store/task-messages.ts";
@@ -39,6 +44,10 @@ export interface Services {
   jobs: JobService;
   health: HealthService;
   events: EventService;
+  /** Task Master import, CSV/JSON export. */
+  transfers: TransferService;
+  /** The rollup behind the operator gauges of /metrics. */
+  operations: OperationsService;
 }
 
 export function createServices(deps: ServiceDeps): Services {
@@ -53,6 +62,8 @@ export function createServices(deps: ServiceDeps): Services {
     jobs: createJobService({ ...deps, tasks }),
     health: createHealthService(deps),
     events: createEventService(deps),
+    transfers: createTransferService(deps),
+    operations: createOperationsService(deps),
   };
 }
 

@@ -263,3 +263,80 @@ export interface ServiceDeps {
   /** Added: how long cached task views and channel settings live; default 60 s. */
   viewTtlSeconds?: number;
 }
+
+/** `npm run import` and `/tasks import`: a Task Master tasks.json, in ctx.channelId. */
+export interface ImportInput {
+  /** The file's text. */
+  text: string;
+  /** Task Master tag to read (tagged layout); default master. */
+  tag?: string;
+  /** Work everything out and report it, but write nothing. */
+  dryRun?: boolean;
+}
+
+export interface ImportedTask {
+  /** Task Master's id: "2" or "2.1". */
+  taskmaster: string;
+  number: number;
+  title: string;
+  status: TaskStatus;
+  /** For updates: the fields that changed since the last import. */
+  changes?: string[];
+}
+
+export interface ImportReport {
+  dryRun: boolean;
+  tag: string;
+  layout: "tagged" | "legacy";
+  created: ImportedTask[];
+  updated: ImportedTask[];
+  /** Already imported and unchanged in the file since. */
+  unchanged: number;
+  /** Statuses of the created tasks. */
+  createdByStatus: Partial<Record<TaskStatus, number>>;
+  warnings: string[];
+}
+
+export type ExportFormat = "csv" | "json";
+
+export interface ExportInput {
+  format: ExportFormat;
+  /** Default "all". */
+  status?: TaskStatus | "live" | "all";
+  /** Default "channel": ctx.channelId only; "server": every channel of the guild the actor can see. */
+  scope?: "channel" | "server";
+}
+
+export interface ExportFile {
+  /** `tasklane-<guild>-<yyyy-mm-dd>.csv|json` */
+  filename: string;
+  contentType: string;
+  content: string;
+  /** Tasks in the file. */
+  count: number;
+  /** True when the export stopped at the cap (MAX_EXPORT_TASKS) and left tasks out. */
+  truncated: boolean;
+}
+
+/** Bringing tasks in and taking them out. */
+export interface TransferService {
+  /** Admins (manage channels / server): creates or updates tasks from a Task Master file; one transaction. */
+  importTaskMaster(ctx: ActionContext, input: ImportInput): Promise<ImportReport>;
+  /** The tasks the actor can see, as a file. */
+  exportTasks(ctx: ActionContext, input: ExportInput): Promise<ExportFile>;
+}
+
+/** The rollup behind the operator gauges of /metrics. */
+export interface OperatorSnapshot {
+  takenAt: string;
+  tasksByStatus: Record<TaskStatus, number>;
+  /** Open tasks per channel, the deepest channels only. */
+  queues: { guildId: string; channelId: string; depth: number }[];
+  /** oldestPendingSeconds: 0 when nothing is pending. */
+  outbox: { pending: number; dead: number; oldestPendingSeconds: number };
+}
+
+export interface OperationsService {
+  /** Cached for a short while (ROLLUP_TTL_MS): scraping often costs no more than scraping every 15 s. */
+  snapshot(): Promise<OperatorSnapshot>;
+}

@@ -1,3 +1,4 @@
+import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { drizzle as drizzlePg } from "drizzle-orm/node-postgres";
 import { migrate as migratePg } from "drizzle-orm/node-postgres/migrator";
@@ -6,7 +7,20 @@ import { migrate as migratePglite } from "drizzle-orm/pglite/migrator";
 import pg from "pg";
 import type { Database } from "./database.ts";
 
-export const migrationsFolder = fileURLToPath(new URL("../../migrations", import.meta.url));
+/**
+ * The committed migrations/ folder: two levels up from src/store/ when run from source (tsx), three from
+ * the compiled dist/src/store/ (npm start, the Docker image).
+ */
+export const migrationsFolder = findMigrationsFolder();
+
+function findMigrationsFolder(): string {
+  const candidates = ["../../migrations", "../../../migrations"].map((relative) =>
+    fileURLToPath(new URL(relative, import.meta.url)),
+  );
+  const found = candidates.find((folder) => existsSync(`${folder}/meta/_journal.json`));
+  if (!found) throw new Error(`migrations not found (looked in ${candidates.join(" and ")})`);
+  return found;
+}
 
 /** Arbitrary constant: instances starting together take turns applying migrations. */
 const MIGRATION_LOCK_KEY = 7_236_120_001;

@@ -5,7 +5,8 @@ import { outbox } from "./schema.ts";
 /**
  * What the task engine asks the delivery dispatcher to send. Rows are written in the same transaction
  * as the change they announce; the dispatcher (src/discord/delivery) renders from the latest state.
- *  - card:         { taskId }, coalesce_key `card:<taskId>` — the task's live card, on every change
+ *  - card:         { taskId, version }, coalesce_key `card:<taskId>` — the task's live card, on every change;
+ *                  a click that shows `version` on the live card settles it (store/task-messages.ts)
  *  - assignment:   { taskId, assigneeId, attempt } — a task got an assignee to notify (agents parse it)
  *  - announcement: { taskId, kind: "retry" | "dead_letter", text } — an agent attempt failed
  *  - rework:       { taskId, assigneeId, reviewerId, reason, rework, attempt } — sent back to its assignee
@@ -15,7 +16,7 @@ import { outbox } from "./schema.ts";
  *  - answer:       { taskId, assigneeId, answererId, question, answer } — the assignee is told
  */
 export type OutboxMessage =
-  | { kind: "card"; payload: { taskId: number } }
+  | { kind: "card"; payload: { taskId: number; version: number } }
   | { kind: "assignment"; payload: { taskId: number; assigneeId: string; attempt: number } }
   | { kind: "announcement"; payload: { taskId: number; kind: "retry" | "dead_letter"; text: string } }
   | { kind: "rework"; payload: ReworkNotice }

@@ -1,5 +1,6 @@
-import { and, eq, gt, lt, lte, ne, sql } from "drizzle-orm";
+import { and, eq, gt, lt, ne, sql } from "drizzle-orm";
 import type { Queryable } from "./database.ts";
+import { queryRows } from "./raw.ts";
 import { taskMessages } from "./schema.ts";
 
 /**
@@ -118,10 +119,15 @@ export async function restoreCardVersion(
 
 export type MarkOutcome = "marked" | "newer" | "not_live";
 
+/** The note on card outbox rows a click settled: the dispatcher never re-reads them to learn the card is current. */
+export const SHOWN_BY_CLICK = "shown by the click that made the change";
+
 /**
  * A click is about to update `messageId` in place to `version`. marked: it is the live card, now
- * recorded at that version. newer: a newer version is already recorded (show that one instead).
- * not_live: another message (e.g. a /task view copy); nothing recorded.
+ * recorded at that version, and the pending card outbox rows up to that version are settled in the
+ * same statement (the edit they ask for is this one; a dispatcher holding one of them heals a late
+ * edit of its own by refreshing again, see discord-senders.ts). newer: a newer version is already recorded
+ * (show that one instead). not_live: another message (e.g. a /task view copy); nothing recorded.
  */
 export async function markCardRendered(
   db: Queryable,
@@ -129,17 +135,20 @@ export async function markCardRendered(
   messageId: string,
   version: number,
 ): Promise<MarkOutcome> {
-  const rows = await db
-    .update(taskMessages)
-    .set({ renderedVersion: version, updatedAt: sql`now()` })
-    .where(
-      and(
-        eq(taskMessages.taskId, taskId),
-        eq(taskMessages.messageId, messageId),
-        lte(taskMessages.renderedVersion, version),
-      ),
-    )
-    .returning({ taskId: taskMessages.taskId });
+  const rows = await queryRows<{ task_id: number }>(
+    db,
+    sql`WITH marked AS (
+        UPDATE task_messages SET rendered_version = ${version}, updated_at = now()
+        WHERE task_id = ${taskId} AND message_id = ${messageId} AND rendered_version <= ${version}
+        RETURNING task_id),
+      settled AS (
+        UPDATE outbox SET state = 'sent', sent_at = now(), discord_message_id = ${messageId},
+          last_error = ${SHOWN_BY_CLICK}
+        WHERE task_id IN (SELECT task_id FROM marked) AND kind = 'card' AND state = 'pending'
+          AND (payload->>'version')::int <= ${version}
+        RETURNING id)
+      SELECT task_id, (SELECT count(*) FROM settled) AS settled FROM marked`,
+  );
   if (rows.length > 0) return "marked";
   const card = await findCard(db, taskId);
   return card?.messageId === messageId ? "newer" : "not_live";

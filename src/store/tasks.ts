@@ -2,7 +2,14 @@ import { and, eq, inArray, sql } from "drizzle-orm";
 import type { StatusRef } from "../domain/task-states.ts";
 import type { Queryable, Tx } from "./database.ts";
 import { queryRows } from "./raw.ts";
-import { LIVE_STATUSES, type NewTaskRow, type TaskRow, tasks } from "./schema.ts";
+import {
+  type ChannelSettingsRow,
+  channelSettings,
+  LIVE_STATUSES,
+  type NewTaskRow,
+  type TaskRow,
+  tasks,
+} from "./schema.ts";
 
 export type TaskPatch = Partial<
   Omit<NewTaskRow, "id" | "guildId" | "number" | "version" | "createdAt" | "searchVector" | "priorityRank">
@@ -40,6 +47,20 @@ export async function findTaskByNumber(
   const [row] = await q
     .select()
     .from(tasks)
+    .where(and(eq(tasks.guildId, guildId), eq(tasks.number, number)));
+  return row;
+}
+
+/** The task and its channel's settings row (absent: the defaults apply), in one query. */
+export async function findTaskWithSettings(
+  q: Queryable,
+  guildId: string,
+  number: number,
+): Promise<{ task: TaskRow; settings: ChannelSettingsRow | null } | undefined> {
+  const [row] = await q
+    .select({ task: tasks, settings: channelSettings })
+    .from(tasks)
+    .leftJoin(channelSettings, eq(channelSettings.channelId, tasks.channelId))
     .where(and(eq(tasks.guildId, guildId), eq(tasks.number, number)));
   return row;
 }

@@ -1,4 +1,7 @@
+import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { queryRows } from "../../src/store/raw.ts";
+import { SHOWN_BY_CLICK } from "../../src/store/task-messages.ts";
 import type { ApiMessage } from "../stand-in/index.ts";
 import {
   buttonLabels,
@@ -48,6 +51,28 @@ async function snapshot(guildId: string, number: number) {
   const history = await bot.app.services.tasks.history(guildId, number);
   return { status: task.status, version: task.version, assigneeId: task.assigneeId, events: history.total };
 }
+
+describe("a click shows its own change", () => {
+  it("an Approve click edits the card itself and settles the card's outbox row: the dispatcher re-reads and re-sends nothing", async () => {
+    const card = await taskInReview("Settle the outbox");
+    const task = await bot.app.services.tasks.get(hq, numberOf(card));
+    const since = bot.discord.requests.mark();
+    await click(card, "rita", "Approve").reply();
+    expect(fieldOf(bot.discord.message(card.id)!, "Status")).toBe("Done");
+    await bot.app.outbox()!.drain();
+    const [row] = await queryRows<{ state: string; last_error: string | null; message: string | null }>(
+      bot.app.database.db,
+      sql`SELECT state, last_error, discord_message_id AS message FROM outbox
+        WHERE kind = 'card' AND task_id = ${task.id} AND (payload->>'version')::int = ${task.version + 1}`,
+    );
+    expect(row).toEqual({ state: "sent", last_error: SHOWN_BY_CLICK, message: card.id });
+    const edits = bot.discord.requests.find(
+      { method: "PATCH", route: "/channels/:channelId/messages/:messageId" },
+      since,
+    );
+    expect(edits.filter((request) => request.path.endsWith(`/${card.id}`))).toEqual([]);
+  });
+});
 
 describe("clicks are checked like commands", () => {
   it("a member without the reviewer role clicking Approve is refused and nothing changes", async () => {

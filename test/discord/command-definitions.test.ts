@@ -106,7 +106,12 @@ describe("command definitions (public interface: names exactly as the issue says
       "search",
       "reviews",
       "stats",
+      "import",
+      "export",
     ]);
+    expect(optionNames("tasks", "import")).toEqual(["file", "dry-run", "tag"]);
+    expect(sub("tasks", "import").options![0]).toMatchObject({ type: 11, required: true });
+    expect(optionNames("tasks", "export")).toEqual(["format", "status", "scope"]);
     expect(optionNames("tasks", "list")).toEqual(["status", "assignee", "priority", "label", "scope"]);
     expect(sub("tasks", "list").options![0]!.choices!.map((c) => c.value)).toEqual([
       "live",

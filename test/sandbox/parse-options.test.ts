@@ -121,4 +121,15 @@ describe("sandbox slash command options", () => {
       "title takes at most 200 characters (this is 201)",
     );
   });
+
+  it("attaches a local file to an attachment option, and names a path that is not there", () => {
+    const result = parse("tasks import file:test/transfers/fixtures/tasks-legacy.json dry-run:true");
+    expect(result.ok && result.command.options).toEqual({
+      file: { filename: "tasks-legacy.json", content: expect.any(Buffer) },
+      "dry-run": true,
+    });
+    expect(errorOf("tasks import file:no/such/file.json")).toBe(
+      '/tasks import: file must be the path of a file to attach (got "no/such/file.json")',
+    );
+  });
 });

@@ -5,6 +5,7 @@ import { PRIVILEGED_INTENT_NAMES, PRIVILEGED_INTENTS } from "./gateway/intents.t
 import type { InteractionRecord } from "./interactions/record.ts";
 import { InteractionRegistry } from "./interactions/registry.ts";
 import { DEFAULTS, type StandInOptions } from "./options.ts";
+import { Cdn } from "./state/cdn.ts";
 import { CommandStore } from "./state/commands.ts";
 import { MessageStore } from "./state/messages.ts";
 import { type MessageEvent, Messaging } from "./state/messaging.ts";
@@ -12,6 +13,8 @@ import type { World } from "./state/world.ts";
 
 export interface CoreHooks {
   gatewayUrl(): string;
+  /** `http://127.0.0.1:<port>`: where the CDN paths are served */
+  cdnUrl(): string;
   gatewayChanged(): void;
   message(event: MessageEvent): void;
   interaction(name: InteractionEventName, record: InteractionRecord): void;
@@ -35,7 +38,8 @@ export function assembleCore(world: World, options: StandInOptions, hooks: CoreH
     logger,
     hooks.gatewayChanged,
   );
-  const messaging = new Messaging(world, messages, gateway, (event) => {
+  const cdn = new Cdn(hooks.cdnUrl);
+  const messaging = new Messaging(world, messages, gateway, cdn, (event) => {
     if (event.kind === "update") interactions.sourceEdited(event.stored.message.id);
     hooks.message(event);
   });
@@ -46,6 +50,7 @@ export function assembleCore(world: World, options: StandInOptions, hooks: CoreH
     commands: new CommandStore(world.application.id, world.ids),
     interactions,
     gateway,
+    cdn,
     settings: {
       interactionTimeoutMs: options.interactionTimeoutMs ?? DEFAULTS.interactionTimeoutMs,
       followUpWindowMs: options.followUpWindowMs ?? DEFAULTS.followUpWindowMs,

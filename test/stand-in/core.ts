@@ -2,6 +2,7 @@ import type { Logger } from "pino";
 import type { Gateway } from "./gateway/gateway.ts";
 import type { InteractionRecord } from "./interactions/record.ts";
 import type { InteractionRegistry } from "./interactions/registry.ts";
+import type { Cdn } from "./state/cdn.ts";
 import type { CommandStore } from "./state/commands.ts";
 import type { MessageStore } from "./state/messages.ts";
 import type { Messaging } from "./state/messaging.ts";
@@ -28,6 +29,8 @@ export interface Core {
   commands: CommandStore;
   interactions: InteractionRegistry;
   gateway: Gateway;
+  /** attachment bytes at signed URLs, served on the stand-in's port */
+  cdn: Cdn;
   settings: Settings;
   logger: Logger;
   interactionEvent(name: InteractionEventName, record: InteractionRecord): void;

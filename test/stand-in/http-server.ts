@@ -53,6 +53,7 @@ export async function listenOn(port: number, deps: HttpDeps): Promise<{ server: 
     onRequest: deps.onRequest,
   };
   const server = createServer((req, res) => {
+    if (core.cdn.serve(req, res)) return;
     handleRestRequest(restDeps, req, res).catch((error: unknown) => {
       core.logger.error({ err: error }, "stand-in: request failed");
       if (!res.headersSent) res.writeHead(500).end();

@@ -63,6 +63,7 @@ export class DiscordStandIn extends EventEmitter<StandInEvents> {
     super();
     this.core = assembleCore(world, options, {
       gatewayUrl: () => this.gatewayUrl,
+      cdnUrl: () => `http://127.0.0.1:${this.port}`,
       gatewayChanged: () => {
         for (const waiter of this.gatewayWaiters) waiter();
       },

@@ -1,9 +1,10 @@
 import { type APIMessage, type Client, type REST, Routes } from "discord.js";
 import { isTerminal } from "../../domain/task-states.ts";
 import type { Logger } from "../../log.ts";
-import type { CardService, ClaimedRow, DeliveryService } from "../../services/services.ts";
+import type { CardService, ClaimedRow, DeliveryService, OutboxMessage } from "../../services/services.ts";
 import type { AgentService, SettingsService, TaskView } from "../../services/types.ts";
-import { type CardDeps, refreshCard, renderCardFor } from "../cards/refresh.ts";
+import { type CardDeps, renderCardFor } from "../cards/card-deps.ts";
+import { refresh } from "../cards/refresh.ts";
 import { LIMITS, truncate } from "../render/limits.ts";
 import {
   type AnnouncementPayload,
@@ -38,8 +39,8 @@ async function holdWhilePaused(deps: DiscordSenderDeps, guildId: string, userId:
   if (agent?.paused) throw new NotReadyError(`agent ${userId} is paused`, PAUSED_RETRY_MS);
 }
 
-/** The kinds the task engine writes (src/store/outbox.ts). */
-export function createDiscordSenders(deps: DiscordSenderDeps): Record<string, OutboxSender> {
+/** One sender for each kind the task engine writes (OutboxMessage, src/store/outbox.ts): a new kind needs one. */
+export function createDiscordSenders(deps: DiscordSenderDeps): Record<OutboxMessage["kind"], OutboxSender> {
   return {
     card: (row) => sendCard(deps, row),
     assignment: (row) => sendAssignment(deps, row),
@@ -174,14 +175,17 @@ async function sendCard(deps: DiscordSenderDeps, row: ClaimedRow): Promise<SendR
   const client = readyClient(deps);
   const view = await loadTask(deps, row);
   if (!view) return { messageId: null, note: "task no longer exists" };
-  const outcome = await refreshCard(cardDepsOf(deps, client), view);
-  if (outcome === "pending") throw new NotReadyError("another poster is posting this card", 250);
-  if (outcome === "gone") return { messageId: null, note: "the channel no longer exists" };
-  const card = await deps.cards.find(view.id);
-  return {
-    messageId: card?.messageId ?? null,
-    note: outcome === "current" ? "card already current" : undefined,
-  };
+  // Another edit may land after ours (a click's, another instance's): then the newest view is shown again,
+  // whatever became of this row meanwhile (a click may have settled it).
+  for (let shown: TaskView | null = view, attempt = 0; shown && attempt < 3; attempt += 1) {
+    const { outcome, messageId } = await refresh(cardDepsOf(deps, client), shown);
+    if (outcome === "pending") throw new NotReadyError("another poster is posting this card", 250);
+    if (outcome === "gone") return { messageId: null, note: "the channel no longer exists" };
+    if (outcome !== "superseded")
+      return { messageId, note: outcome === "current" ? "card already current" : undefined };
+    shown = await loadTask(deps, row);
+  }
+  throw new NotReadyError("newer edits kept racing this card's", 250);
 }
 
 async function sendAssignment(deps: DiscordSenderDeps, row: ClaimedRow): Promise<SendResult> {

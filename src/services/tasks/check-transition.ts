@@ -2,8 +2,7 @@ import { decide } from "../../domain/decide.ts";
 import { actorForTaskChannel } from "../../domain/roles.ts";
 import { parseInput } from "../../domain/validation/parse.ts";
 import { actionContextSchema, transitionSchema } from "../../domain/validation/task-inputs.ts";
-import { findChannelSettings } from "../../store/channel-settings.ts";
-import { findTaskByNumber } from "../../store/tasks.ts";
+import { findTaskWithSettings } from "../../store/tasks.ts";
 import type { Engine } from "../engine.ts";
 import { toSettingsView } from "../settings/settings-view.ts";
 import type { ActionContext, TransitionInput } from "../types.ts";
@@ -23,16 +22,13 @@ export async function checkTransition(
 ): Promise<void> {
   const ctx = parseInput(actionContextSchema, rawCtx);
   const input = parseInput(transitionSchema, raw);
-  const task = await findTaskByNumber(engine.db, ctx.guildId, input.number);
-  if (!task) throw noSuchTask(input.number);
+  const found = await findTaskWithSettings(engine.db, ctx.guildId, input.number);
+  if (!found) throw noSuchTask(input.number);
+  const { task } = found;
   if (input.expectedVersion !== undefined && input.expectedVersion !== task.version) {
     throw await staleVersion(engine.db, task, input.action);
   }
-  const settings = toSettingsView(
-    await findChannelSettings(engine.db, task.channelId),
-    task.guildId,
-    task.channelId,
-  );
+  const settings = toSettingsView(found.settings ?? undefined, task.guildId, task.channelId);
   const decision = decide(
     task,
     input.action,

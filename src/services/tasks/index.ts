@@ -16,7 +16,7 @@ import { taskQueue } from "./task-queue.ts";
 import { suggest, taskStats } from "./task-stats.ts";
 import { transitionTask } from "./transition-task.ts";
 
-/** The task engine (DESIGN.md "Task states"): every mutating call is one transaction. */
+/** The task engine (the state table: docs/architecture.md): every mutating call is one transaction. */
 export function createTaskService(deps: ServiceDeps): TaskService {
   const engine = createEngine(deps);
   return withDatabaseFaults({

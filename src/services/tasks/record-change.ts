@@ -1,7 +1,6 @@
 import type { EventSource, TaskStatus } from "../../domain/task-states.ts";
 import type { Tx } from "../../store/database.ts";
-import { insertEvent } from "../../store/events.ts";
-import { enqueueOutbox } from "../../store/outbox.ts";
+import { insertEvent, insertEventWithCard } from "../../store/events.ts";
 import type { TaskRow } from "../../store/schema.ts";
 import { relativeNumbers } from "../../store/tasks.ts";
 import type { Effects } from "../effects.ts";
@@ -20,25 +19,30 @@ export interface Change {
   card?: boolean;
 }
 
+/**
+ * A change made by clicking a card is shown by that click (src/discord/cards/show-on-click.ts), which
+ * settles the card's outbox row; the dispatcher waits this long before doing it instead (the click failed).
+ */
+export const CLICK_CARD_GRACE_MS = 5_000;
+const CLICKED: ReadonlySet<EventSource> = new Set(["button", "modal"]);
+
 /** Every change writes its event and refreshes its card, in the changing transaction. */
 export async function recordChange(tx: Tx, effects: Effects, change: Change, now: Date): Promise<void> {
   const { task } = change;
-  await insertEvent(
-    tx,
-    {
-      taskId: task.id,
-      guildId: task.guildId,
-      actorId: change.actorId,
-      kind: change.kind,
-      fromStatus: change.from ?? null,
-      toStatus: change.to ?? null,
-      details: withoutEmpty(change.details ?? {}),
-      source: change.source,
-    },
-    now,
-  );
-  if (change.card !== false) {
-    await enqueueOutbox(tx, target(task), { kind: "card", payload: { taskId: task.id } }, now);
+  const event = {
+    taskId: task.id,
+    guildId: task.guildId,
+    actorId: change.actorId,
+    kind: change.kind,
+    fromStatus: change.from ?? null,
+    toStatus: change.to ?? null,
+    details: withoutEmpty(change.details ?? {}),
+    source: change.source,
+  };
+  if (change.card === false) await insertEvent(tx, event, now);
+  else {
+    const dueAt = CLICKED.has(change.source) ? new Date(now.getTime() + CLICK_CARD_GRACE_MS) : now;
+    await insertEventWithCard(tx, event, { target: target(task), version: task.version, dueAt }, now);
     effects.outbox = true;
   }
   effects.task(task);

@@ -4,12 +4,11 @@ import { type DomainAction, ruleOf } from "../../domain/transitions.ts";
 import { type Evidence, parseEvidence } from "../../domain/validation/evidence.ts";
 import { parseInput } from "../../domain/validation/parse.ts";
 import { actionContextSchema, transitionSchema } from "../../domain/validation/task-inputs.ts";
-import { findChannelSettings } from "../../store/channel-settings.ts";
 import type { Queryable, Tx } from "../../store/database.ts";
 import { openDependencies } from "../../store/dependencies.ts";
 import type { TaskRow } from "../../store/schema.ts";
 import { selectTaskViewsByIds } from "../../store/task-views.ts";
-import { findTaskByNumber, liveSubtasks, lockTaskById } from "../../store/tasks.ts";
+import { findTaskByNumber, findTaskWithSettings, liveSubtasks, lockTaskById } from "../../store/tasks.ts";
 import type { Effects } from "../effects.ts";
 import type { Engine } from "../engine.ts";
 import { mutate } from "../mutate.ts";
@@ -82,16 +81,13 @@ async function attemptTransition(
   evidence: Evidence | undefined,
 ): Promise<TransitionResult> {
   const now = engine.now();
-  const task = await findTaskByNumber(tx, ctx.guildId, input.number);
-  if (!task) throw noSuchTask(input.number);
+  const found = await findTaskWithSettings(tx, ctx.guildId, input.number);
+  if (!found) throw noSuchTask(input.number);
+  const { task } = found;
   if (input.expectedVersion !== undefined && input.expectedVersion !== task.version) {
     throw await staleVersion(tx, task, input.action);
   }
-  const settings = toSettingsView(
-    await findChannelSettings(tx, task.channelId),
-    task.guildId,
-    task.channelId,
-  );
+  const settings = toSettingsView(found.settings ?? undefined, task.guildId, task.channelId);
   const decideNow = async (q: Queryable) => {
     const extra = await loadExtra(q, task, input.action, now);
     const decision = decide(

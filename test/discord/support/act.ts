@@ -1,7 +1,9 @@
 import type { ApiMessage } from "../../stand-in/index.ts";
+import type { AttachmentInput } from "../../stand-in/interactions/command-options.ts";
 import type { BotUnderTest } from "./boot-bot.ts";
 
-type OptionValue = string | number | boolean;
+/** A file is attached as `{ filename, content }` (the stand-in serves it at a CDN URL). */
+type OptionValue = string | number | boolean | AttachmentInput;
 
 export interface Where {
   userId: string;

@@ -4,7 +4,14 @@ import type { ApiCommand, ApiCommandOption, JsonObject, Snowflake } from "../typ
 import type { Actor } from "./envelope.ts";
 import { resolveOptionValue } from "./option-value.ts";
 
-export type OptionInput = string | number | boolean;
+/** A file a member attaches to an attachment option (the client uploads it to the CDN first). */
+export interface AttachmentInput {
+  filename: string;
+  content: string | Uint8Array;
+  contentType?: string;
+}
+
+export type OptionInput = string | number | boolean | AttachmentInput;
 
 export interface CommandInput {
   name: string;

@@ -3,6 +3,9 @@ import type { Core } from "../core.ts";
 import { StandInUsageError } from "../errors.ts";
 import type { ApiChannel, ApiInteraction, ApiMessage, JsonObject, Snowflake } from "../types.ts";
 
+/** What a member may attach to an interaction (the envelope's attachment_size_limit). */
+export const ATTACHMENT_SIZE_LIMIT = 10_485_760;
+
 export interface Actor {
   guildId: Snowflake;
   channel: ApiChannel;
@@ -56,7 +59,7 @@ export function interactionEnvelope(
     entitlements: [],
     authorizing_integration_owners: { "0": guild.id },
     context: 0,
-    attachment_size_limit: 10_485_760,
+    attachment_size_limit: ATTACHMENT_SIZE_LIMIT,
   };
   if (message) payload.message = message;
   return payload;

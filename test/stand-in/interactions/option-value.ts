@@ -1,7 +1,8 @@
 import type { Core } from "../core.ts";
 import { StandInUsageError } from "../errors.ts";
 import type { ApiCommandOption, Json, JsonObject, Snowflake } from "../types.ts";
-import type { Actor } from "./envelope.ts";
+import type { OptionInput } from "./command-options.ts";
+import { type Actor, ATTACHMENT_SIZE_LIMIT } from "./envelope.ts";
 
 const OptionType = {
   String: 3,
@@ -12,6 +13,7 @@ const OptionType = {
   Role: 8,
   Mentionable: 9,
   Number: 10,
+  Attachment: 11,
 } as const;
 
 type Resolved = Record<string, Record<Snowflake, JsonObject>>;
@@ -21,14 +23,14 @@ export function resolveOptionValue(
   core: Core,
   actor: Actor,
   def: ApiCommandOption,
-  raw: string | number | boolean,
+  raw: OptionInput,
   where: string,
   resolved: Resolved | undefined,
   /** false: skip lengths, ranges, choices and channel types (an unchecked send) */
   limits = true,
 ): Json {
   const typeFail = (why: string): never => {
-    throw new StandInUsageError(`${where}: option "${def.name}" ${why} (got ${JSON.stringify(raw)})`);
+    throw new StandInUsageError(`${where}: option "${def.name}" ${why} (got ${shown(raw)})`);
   };
   const fail = (why: string): void => {
     if (limits) typeFail(why);
@@ -99,12 +101,46 @@ export function resolveOptionValue(
       });
       return channel.id;
     }
+    case OptionType.Attachment: {
+      if (typeof raw !== "object") return typeFail("must be a file: { filename, content }");
+      const size = typeof raw.content === "string" ? Buffer.byteLength(raw.content) : raw.content.byteLength;
+      if (size > ATTACHMENT_SIZE_LIMIT)
+        fail(`is larger than the ${ATTACHMENT_SIZE_LIMIT} bytes Discord accepts`);
+      const data = Buffer.from(raw.content);
+      const id = core.world.ids.next();
+      const contentType = raw.contentType ?? null;
+      const urls = core.cdn.put(
+        "ephemeral-attachments",
+        actor.channel.id,
+        id,
+        raw.filename,
+        data,
+        contentType,
+      );
+      const attachment: JsonObject = {
+        id,
+        filename: raw.filename,
+        size: data.length,
+        ...urls,
+        ephemeral: true,
+      };
+      if (contentType) attachment.content_type = contentType;
+      put(resolved, "attachments", id, attachment);
+      return id;
+    }
     default:
-      return typeFail(`has type ${def.type}, which the stand-in cannot send (attachments are not supported)`);
+      return typeFail(`has type ${def.type}, which the stand-in cannot send`);
   }
 }
 
-function ref(raw: string | number | boolean, mention: RegExp): string {
+/** A file is named, not printed (its content may be megabytes). */
+function shown(raw: OptionInput): string {
+  if (typeof raw !== "object") return JSON.stringify(raw);
+  const size = typeof raw.content === "string" ? Buffer.byteLength(raw.content) : raw.content.byteLength;
+  return `the file ${JSON.stringify(raw.filename)}, ${size} bytes`;
+}
+
+function ref(raw: OptionInput, mention: RegExp): string {
   const text = String(raw).trim();
   return mention.exec(text)?.[1] ?? text;
 }

@@ -1,4 +1,5 @@
-import type { UploadedFile } from "../rest/read-body.ts";
+import { bytesOf, type UploadedFile } from "../rest/read-body.ts";
+import type { Cdn } from "../state/cdn.ts";
 import type { World } from "../state/world.ts";
 import type { JsonObject, Snowflake } from "../types.ts";
 
@@ -8,6 +9,7 @@ import type { JsonObject, Snowflake } from "../types.ts";
  */
 export function uploadedAttachments(
   world: World,
+  cdn: Cdn,
   channelId: Snowflake,
   files: UploadedFile[],
   body: JsonObject,
@@ -17,14 +19,8 @@ export function uploadedAttachments(
     const id = world.ids.next();
     const slot = /\[(\d+)\]$/.exec(file.field)?.[1];
     const meta = described.find((a) => String(a.id) === (slot ?? String(index)));
-    const url = `https://cdn.discordapp.com/attachments/${channelId}/${id}/${encodeURIComponent(file.filename)}`;
-    const attachment: JsonObject = {
-      id,
-      filename: file.filename,
-      size: file.size,
-      url,
-      proxy_url: url.replace("cdn.discordapp.com", "media.discordapp.net"),
-    };
+    const urls = cdn.put("attachments", channelId, id, file.filename, bytesOf(file), file.contentType);
+    const attachment: JsonObject = { id, filename: file.filename, size: file.size, ...urls };
     if (file.contentType) attachment.content_type = file.contentType;
     if (typeof meta?.description === "string") attachment.description = meta.description;
     return attachment;

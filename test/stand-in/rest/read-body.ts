@@ -9,6 +9,13 @@ export interface UploadedFile {
   size: number;
 }
 
+/** The bytes of an uploaded file, kept beside it (not in it) so the request log does not carry them. */
+const uploadedBytes = new WeakMap<UploadedFile, Buffer>();
+
+export function bytesOf(file: UploadedFile): Buffer {
+  return uploadedBytes.get(file) ?? Buffer.alloc(0);
+}
+
 export interface RequestBody {
   /** the JSON body, or `payload_json` (plus plain fields) of a multipart body */
   json: Json | undefined;
@@ -38,12 +45,14 @@ function fromMultipart(raw: Buffer, type: string): RequestBody {
   let json: JsonObject = {};
   for (const part of parseMultipart(raw, type)) {
     if (part.filename !== undefined) {
-      files.push({
+      const file: UploadedFile = {
         field: part.name,
         filename: part.filename,
         contentType: part.contentType ?? null,
         size: part.data.length,
-      });
+      };
+      uploadedBytes.set(file, part.data);
+      files.push(file);
     } else if (part.name === "payload_json") {
       try {
         json = { ...json, ...(JSON.parse(part.data.toString("utf8")) as JsonObject) };

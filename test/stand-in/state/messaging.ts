@@ -12,6 +12,7 @@ import type {
   JsonObject,
   Snowflake,
 } from "../types.ts";
+import type { Cdn } from "./cdn.ts";
 import type { MessageStore, StoredMessage } from "./messages.ts";
 import type { World } from "./world.ts";
 
@@ -44,6 +45,7 @@ export class Messaging {
     private readonly world: World,
     private readonly messages: MessageStore,
     private readonly gateway: Gateway,
+    private readonly cdn: Cdn,
     private readonly emit: (event: MessageEvent) => void,
   ) {}
 
@@ -66,7 +68,7 @@ export class Messaging {
     const spec: NewMessage = {
       id: this.world.ids.next(),
       ...(files.length > 0
-        ? { attachments: uploadedAttachments(this.world, channel.id, files, input.body) }
+        ? { attachments: uploadedAttachments(this.world, this.cdn, channel.id, files, input.body) }
         : {}),
       channelId: channel.id,
       author: bot,
@@ -150,7 +152,7 @@ export class Messaging {
           ...(allowedMentions ? { allowedMentions } : {}),
         })
       : null;
-    const uploaded = uploadedAttachments(this.world, stored.message.channel_id, files, body);
+    const uploaded = uploadedAttachments(this.world, this.cdn, stored.message.channel_id, files, body);
     this.messages.replace(stored.message.id, applyEdit(stored.message, body, mentions, uploaded));
     if (allowedMentions) stored.allowedMentions = allowedMentions;
     if (!stored.ephemeral) {

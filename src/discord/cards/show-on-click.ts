@@ -1,0 +1,33 @@
+import type { ButtonInteraction, ModalMessageModalSubmitInteraction } from "discord.js";
+import type { TaskView } from "../../services/types.ts";
+import { messageBody } from "../respond.ts";
+import { type CardDeps, renderCardFor } from "./card-deps.ts";
+
+/** A click on a card (a button, or a form opened from one) whose reply was deferred as an update. */
+export type ClickedCard = ButtonInteraction | ModalMessageModalSubmitInteraction;
+
+/**
+ * The clicked message shows `task` at once. On the live card the version is recorded before the edit,
+ * settling the change's card outbox row (the dispatcher has nothing left to send), and checked after it: if a
+ * newer version was recorded meanwhile, this edit may have landed last, so the newest is shown again.
+ */
+export async function showOnClick(
+  interaction: ClickedCard,
+  deps: CardDeps,
+  task: TaskView,
+  reload: (task: TaskView) => Promise<TaskView>,
+): Promise<void> {
+  const { cards } = deps;
+  const messageId = interaction.message.id;
+  let shown = task;
+  for (let attempt = 0; attempt < 3; attempt += 1) {
+    const recorded = await cards.markRendered(shown.id, messageId, shown.version);
+    if (recorded === "newer") {
+      shown = await reload(shown);
+      continue;
+    }
+    await interaction.editReply(messageBody(await renderCardFor(deps, shown)));
+    if (recorded === "not_live" || !(await cards.supersededWhileSending(shown.id, shown.version))) return;
+    shown = await reload(shown);
+  }
+}
