@@ -77,8 +77,20 @@ describe("bots talking to bots cannot loop", () => {
     const task = await world.app.services.tasks.get(world.discord.guild("HQ").id, number);
     expect(task.status).toBe("open");
 
+    // Told once while paused, then ignored.
+    const ignored = world.discord.sendMessage({
+      channelId: "lane",
+      authorId: agent,
+      content: `${world.botMention} help`,
+    });
+    await world.mention(world.id("alice"), "help");
+    await sleep(200);
+    expect(repliesTo(ignored.id)).toEqual([]);
+
     await world.slash("alice", "tasklane", "resume", { user: agent }, "agent");
     const delivered = await until(() => world.assignmentsFor(agent)[0], 25_000);
     expect(isAssignment(delivered)).toBe(true);
+    // Resumed, it is heard again at once.
+    expect(jsonOf<ReplyPayload>(await world.mention(agent, `start ${number}`))).toMatchObject({ ok: true });
   }, 40_000);
 });

@@ -56,16 +56,18 @@ export function createMentionHandler(
     if (!actor.isBot) return null;
     const key = `${message.guildId}:${actor.userId}`;
     const now = Date.now();
-    if ((told.get(key) ?? 0) > now) return "quiet";
-    told.delete(key);
     const agent = await services.agents.get(message.guildId, actor.userId);
     if (agent?.paused) {
-      told.set(key, now + 60_000);
+      if ((told.get(`paused:${key}`) ?? 0) > now) return "quiet";
+      told.set(`paused:${key}`, now + 60_000);
       return refusal(
         "paused",
         "You are paused in this server: I take no commands from you until an admin runs `/tasklane agent resume`.",
       );
     }
+    told.delete(`paused:${key}`);
+    if ((told.get(key) ?? 0) > now) return "quiet";
+    told.delete(key);
     const decision = budget.take(key);
     if (decision.allowed) return null;
     told.set(key, now + decision.retryAfterMs);
