@@ -7,7 +7,7 @@ import type { BenchContext, ScenarioResult } from "./types.ts";
 
 const USAGE = `npm run bench [-- options]
   --quick           smoke run, under 3 minutes: smaller counts, one e2e step, 100k-task scale only
-  --only a,b        run only these scenarios (${scenarios.map((s) => s.id).join(", ")})
+  --only a,b        run only these scenarios (soak runs only when named: SOAK_MINUTES, default 30) (${scenarios.map((s) => s.id).join(", ")})
   --skip a,b        run all but these
   --out-dir dir     where results.md / results.json go (default bench/)
   --profile         e2e: run the bot under node --cpu-prof (profiles in bench/.tmp/profile-e2e/);
@@ -32,7 +32,7 @@ if (values.help) {
 const list = (value?: string) => (value ? value.split(",").map((id) => id.trim()) : undefined);
 const only = list(values.only);
 const skip = list(values.skip) ?? [];
-const chosen = scenarios.filter((s) => (only ? only.includes(s.id) : true) && !skip.includes(s.id));
+const chosen = scenarios.filter((s) => (only ? only.includes(s.id) : !s.optIn) && !skip.includes(s.id));
 const unknown = [...(only ?? []), ...skip].filter((id) => !scenarios.some((s) => s.id === id));
 if (unknown.length > 0) {
   console.error(`unknown scenario: ${unknown.join(", ")}\n\n${USAGE}`);

@@ -56,5 +56,7 @@ export interface BenchContext {
 export interface Scenario {
   id: string;
   title: string;
+  /** Long-running: only with `--only <id>`. */
+  optIn?: boolean;
   run(context: BenchContext): Promise<Omit<ScenarioResult, "id" | "title" | "durationMs">>;
 }

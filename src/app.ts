@@ -1,5 +1,5 @@
 import { type Client, Events } from "discord.js";
-import { commands, componentRoutes } from "../commands/index.ts";
+import { commands, componentRoutes, mentionVerbs } from "../commands/index.ts";
 import { createCache } from "./cache/create-cache.ts";
 import type { Cache } from "./cache/types.ts";
 import type { Config } from "./config.ts";
@@ -109,6 +109,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     services,
     cache,
     log,
+    verbs: mentionVerbs,
     agentBudget: { capacity: config.AGENT_COMMAND_BUDGET, windowSeconds: 60 },
   });
   registerMentionCommands(client, mentions);

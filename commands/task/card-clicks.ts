@@ -32,7 +32,7 @@ export async function applyCardChange(
   ctx: HandlerContext,
   header: TaskHeader,
   shownVersion: number,
-  change: () => Promise<{ task: TaskView; alsoChanged: TaskView[] }>,
+  change: () => Promise<{ task: TaskView }>,
 ): Promise<void> {
   await deferComponentUpdate(interaction);
   try {

@@ -11,11 +11,18 @@ export const DIST = join(ROOT, "dist");
 /** Written last: its time is the build's time (scripts/build/ensure-build.mjs compares against it). */
 export const STAMP = join(DIST, ".build-stamp");
 
-export function build() {
-  let tsc;
+/** The TypeScript compiler's entry, or null where only production dependencies are installed. */
+export function findTsc() {
   try {
-    tsc = createRequire(join(ROOT, "package.json")).resolve("typescript/bin/tsc");
+    return createRequire(join(ROOT, "package.json")).resolve("typescript/bin/tsc");
   } catch {
+    return null;
+  }
+}
+
+export function build() {
+  const tsc = findTsc();
+  if (!tsc) {
     console.error("Cannot build: TypeScript is not installed (npm install, with dev dependencies).");
     process.exit(1);
   }

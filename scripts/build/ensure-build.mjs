@@ -2,7 +2,7 @@
 // `npm install && npm start` runs the compiled bot. An image without sources (Docker) keeps its dist/.
 import { existsSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
-import { build, ROOT, STAMP } from "./build.mjs";
+import { build, findTsc, ROOT, STAMP } from "./build.mjs";
 
 const INPUTS = ["src", "commands", "tsconfig.json", "tsconfig.build.json", "package.json"];
 
@@ -26,6 +26,13 @@ if (!existsSync(STAMP) || !existsSync(join(ROOT, "dist/main.js"))) {
   console.error("Building dist/ (first start) …");
   build();
 } else if (hasSources && newestInput() > statSync(STAMP).mtimeMs) {
-  console.error("Sources changed since the last build: rebuilding dist/ …");
-  build();
+  if (findTsc()) {
+    console.error("Sources changed since the last build: rebuilding dist/ …");
+    build();
+  } else {
+    // Production dependencies only (npm ci --omit=dev): a checkout's fresh mtimes must not stop the start.
+    console.error(
+      "dist/ is older than the sources, but TypeScript is not installed here: starting the existing build (npm run build where dev dependencies are installed).",
+    );
+  }
 }

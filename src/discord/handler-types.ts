@@ -11,9 +11,10 @@ import type {
 import type { Cache } from "../cache/types.ts";
 import type { Logger } from "../log.ts";
 import type { Services } from "../services/services.ts";
-import type { ActionContext } from "../services/types.ts";
+import type { ActionContext, TaskService, TaskView } from "../services/types.ts";
 import type { CustomId } from "./custom-id.ts";
 import type { PageStore } from "./list-pages.ts";
+import type { MentionCommand } from "./mentions/parse-mention.ts";
 
 /** What the Discord layer is built from (app.ts passes these). */
 export interface DiscordDeps {
@@ -77,3 +78,20 @@ export interface ComponentRoute<K extends CustomIdKind> {
 
 /** Every custom_id kind has exactly one owner; commands/index.ts assembles them. */
 export type ComponentRoutes = { [K in CustomIdKind]: ComponentRoute<K> };
+
+/** What a mention command did: one human sentence and the task it concerns (null: none, e.g. queue empty). */
+export interface MentionOutcome {
+  message: string;
+  task: TaskView | null;
+}
+
+/** The agent verbs (`@Tasklane start 12`): commands/mentions.ts, registered in commands/index.ts. */
+export interface MentionVerbs {
+  /** Commands that change something: rate limited like slash writes. */
+  isWrite(command: MentionCommand): boolean;
+  run(
+    tasks: TaskService,
+    ctx: ActionContext,
+    command: Exclude<MentionCommand, { name: "help" }>,
+  ): Promise<MentionOutcome>;
+}

@@ -40,6 +40,34 @@ export async function deferEphemeral(interaction: RepliableInteraction): Promise
   deferred.set(interaction, "reply");
 }
 
+export interface SlowAnswer {
+  /** True once the actor was shown the ephemeral "thinking…". */
+  readonly deferred: boolean;
+  /** Stops the timer; waits for a deferral already on its way. */
+  settle(): Promise<void>;
+}
+
+/**
+ * Defers ephemerally only if the work is still running after `afterMs`: a fast answer stays a normal
+ * (possibly public) reply, a slow one still makes Discord's 3-second window, and whatever follows the
+ * deferral (a refusal, a confirmation) reaches only the actor.
+ */
+export function deferWhenSlow(interaction: RepliableInteraction, afterMs: number): SlowAnswer {
+  let deferring: Promise<void> | undefined;
+  const timer = setTimeout(() => {
+    deferring = deferEphemeral(interaction).catch(() => undefined);
+  }, afterMs);
+  return {
+    get deferred() {
+      return deferred.get(interaction) === "reply";
+    },
+    async settle() {
+      clearTimeout(timer);
+      await deferring;
+    },
+  };
+}
+
 /** A component's message will be edited later; refusals go to a separate ephemeral follow-up. */
 export async function deferComponentUpdate(
   interaction: RepliableInteraction & { deferUpdate(): Promise<unknown> },

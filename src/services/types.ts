@@ -77,10 +77,9 @@ export interface TransitionInput {
   evidence?: unknown;
 }
 
+/** Tasks changed as a consequence (unblocked dependents) get their cards through the outbox like any change. */
 export interface TransitionResult {
   task: TaskView;
-  /** Tasks whose status changed as a consequence (e.g. unblocked dependents), for card refreshes. */
-  alsoChanged: TaskView[];
 }
 
 export interface ListFilters {

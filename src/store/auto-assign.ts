@@ -36,23 +36,16 @@ export async function selectAutoAssignGuilds(database: Database): Promise<string
 }
 
 /**
- * Runs `work` holding the guild's auto-assign advisory lock for a transaction; 0 without running it
- * when another instance holds it.
+ * Runs `work` holding the guild's auto-assign advisory lock on a connection of its own (a session
+ * lock: a pass longer than the idle-in-transaction timeout keeps it); 0 without running it when
+ * another instance holds it.
  */
 export async function underAutoAssignLock(
   database: Database,
   guildId: string,
   work: () => Promise<number>,
 ): Promise<number> {
-  // The embedded database is one process and one connection: the job runner already runs one pass at a time.
-  if (database.kind === "pglite") return work();
-  return database.db.transaction(async (tx) => {
-    const [lock] = await queryRows<{ ok: boolean }>(
-      tx,
-      sql`SELECT pg_try_advisory_xact_lock(${AUTO_ASSIGN_LOCK}, hashtext(${guildId})) AS ok`,
-    );
-    return lock?.ok ? work() : 0;
-  });
+  return (await database.withSessionLock(AUTO_ASSIGN_LOCK, guildId, work)) ?? 0;
 }
 
 /** Unassigned open tasks nobody has had since they were created or reopened, in queue order. */

@@ -28,6 +28,12 @@ export interface Database {
   kind: "postgres" | "pglite";
   /** Statements sent through drizzle since start (tests and the bench read it). */
   queryCount(): number;
+  /**
+   * Runs `work` holding a session advisory lock on a connection of its own (not a transaction, so
+   * no idle-in-transaction timeout ends it mid-way); undefined without running it when another
+   * session holds the lock. The embedded database is one process: it just runs `work`.
+   */
+  withSessionLock<T>(namespace: number, key: string, work: () => Promise<T>): Promise<T | undefined>;
   close(): Promise<void>;
 }
 
@@ -56,14 +62,55 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
   if (options.url) {
     const pool = createPool(options);
     const db = drizzlePg({ client: pool, schema, logger }) as unknown as Db;
-    return { db, kind: "postgres", queryCount: () => queries, close: () => pool.end() };
+    return {
+      db,
+      kind: "postgres",
+      queryCount: () => queries,
+      withSessionLock: (namespace, key, work) => withSessionLock(pool, namespace, key, work),
+      close: () => pool.end(),
+    };
   }
   const dataDir = options.dataDir ?? "./data/pglite";
   if (!dataDir.startsWith("memory://")) mkdirSync(dataDir, { recursive: true });
   const client = await PGlite.create(dataDir);
   const db = drizzlePglite({ client, schema, logger }) as unknown as Db;
   options.log.debug({ dataDir }, "embedded database opened");
-  return { db, kind: "pglite", queryCount: () => queries, close: () => client.close() };
+  return {
+    db,
+    kind: "pglite",
+    queryCount: () => queries,
+    withSessionLock: (_namespace, _key, work) => work(),
+    close: () => client.close(),
+  };
+}
+
+async function withSessionLock<T>(
+  pool: pg.Pool,
+  namespace: number,
+  key: string,
+  work: () => Promise<T>,
+): Promise<T | undefined> {
+  const client = await pool.connect();
+  let broken: Error | undefined;
+  try {
+    const { rows } = await client.query<{ ok: boolean }>(
+      "SELECT pg_try_advisory_lock($1, hashtext($2)) AS ok",
+      [namespace, key],
+    );
+    if (!rows[0]?.ok) return undefined;
+    try {
+      return await work();
+    } finally {
+      await client.query("SELECT pg_advisory_unlock($1, hashtext($2))", [namespace, key]).catch((error) => {
+        broken = error as Error; // the session (and its lock) is gone: never reuse this connection
+      });
+    }
+  } catch (error) {
+    broken = error as Error;
+    throw error;
+  } finally {
+    client.release(broken);
+  }
 }
 
 /** Every wait is bounded: Discord gives an interaction 3 s, and pg's defaults wait forever. */

@@ -1,9 +1,10 @@
 import { and, asc, eq, sql } from "drizzle-orm";
+import type { TaskView } from "../domain/task-view.ts";
 import type { Queryable, Tx } from "./database.ts";
 import { eligibleOpenTask } from "./eligibility.ts";
 import { queryRows, toIso } from "./raw.ts";
 import { type TaskRow, tasks } from "./schema.ts";
-import { selectTaskViews, type TaskViewRecord } from "./task-views.ts";
+import { selectTaskViews } from "./task-views.ts";
 
 export interface EligibleQuery {
   guildId: string;
@@ -66,7 +67,7 @@ export async function pageQueue(
   channelId: string,
   position: QueuePosition | null,
   limit: number,
-): Promise<{ items: TaskViewRecord[]; last: QueuePosition | null; more: boolean }> {
+): Promise<{ items: TaskView[]; last: QueuePosition | null; more: boolean }> {
   const after = position
     ? sql` AND (t.priority_rank, t.created_at, t.id) > (${position.rank}, ${position.createdAt}::timestamptz, ${position.id})`
     : sql``;

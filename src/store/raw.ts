@@ -14,11 +14,6 @@ export function toIso(value: unknown): string | null {
   return new Date(text).toISOString();
 }
 
-export function toDate(value: unknown): Date | null {
-  const iso = toIso(value);
-  return iso === null ? null : new Date(iso);
-}
-
 export function fromJson<T>(value: unknown): T {
   return (typeof value === "string" ? JSON.parse(value) : value) as T;
 }

@@ -1,8 +1,9 @@
 import { type SQL, sql } from "drizzle-orm";
 import { LIVE_STATUSES } from "../domain/task-states.ts";
+import type { TaskView } from "../domain/task-view.ts";
 import type { Queryable } from "./database.ts";
 import { queryRows } from "./raw.ts";
-import { selectTaskViews, type TaskViewRecord } from "./task-views.ts";
+import { selectTaskViews } from "./task-views.ts";
 
 /** Title, description and labels are all indexed with the english config (migration 0002). */
 const tsQuery = (text: string) => sql`websearch_to_tsquery('english', ${text})`;
@@ -24,7 +25,7 @@ export async function searchTasks(
   text: string,
   offset: number,
   limit: number,
-): Promise<TaskViewRecord[]> {
+): Promise<TaskView[]> {
   const query = tsQuery(text);
   return selectTaskViews(q, sql`t.guild_id = ${guildId} AND t.search_vector @@ ${query}`, {
     order: sql`ts_rank(t.search_vector, ${query}) DESC, t.number DESC`,

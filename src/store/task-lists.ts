@@ -1,8 +1,9 @@
 import { type SQL, sql } from "drizzle-orm";
 import { LIVE_STATUSES, type Priority, type TaskStatus } from "../domain/task-states.ts";
+import type { TaskView } from "../domain/task-view.ts";
 import type { Queryable } from "./database.ts";
 import { queryRows } from "./raw.ts";
-import { selectTaskViews, type TaskViewRecord } from "./task-views.ts";
+import { selectTaskViews } from "./task-views.ts";
 
 export interface ListQuery {
   guildId: string;
@@ -44,7 +45,7 @@ export async function pageTasks(
   query: ListQuery,
   position: ListPosition,
   limit: number,
-): Promise<{ items: TaskViewRecord[]; more: boolean }> {
+): Promise<{ items: TaskView[]; more: boolean }> {
   const where = listWhere(query);
   if (position && "before" in position) {
     const rows = await selectTaskViews(q, sql`${where} AND t.number > ${position.before}`, {

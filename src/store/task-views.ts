@@ -5,10 +5,6 @@ import type { Queryable } from "./database.ts";
 import { fromJson, queryRows, toIso } from "./raw.ts";
 import type { TaskRow } from "./schema.ts";
 
-/** Rows as the services hand them out: the store builds TaskViews directly. */
-export type RefRecord = TaskRef;
-export type TaskViewRecord = TaskView;
-
 const ref = (alias: string) =>
   sql.raw(`json_build_object('number', ${alias}.number, 'title', ${alias}.title, 'status', ${alias}.status)`);
 
@@ -49,7 +45,7 @@ export async function selectTaskViews(
   q: Queryable,
   where: SQL,
   { order = sql`t.number`, limit, offset }: { order?: SQL; limit?: number; offset?: number } = {},
-): Promise<TaskViewRecord[]> {
+): Promise<TaskView[]> {
   const rows = await queryRows(
     q,
     sql`
@@ -84,23 +80,23 @@ export async function selectTaskView(
   q: Queryable,
   guildId: string,
   number: number,
-): Promise<TaskViewRecord | undefined> {
+): Promise<TaskView | undefined> {
   const [view] = await selectTaskViews(q, sql`t.guild_id = ${guildId} AND t.number = ${number}`);
   return view;
 }
 
-export async function selectTaskViewsByIds(q: Queryable, ids: readonly number[]): Promise<TaskViewRecord[]> {
+export async function selectTaskViewsByIds(q: Queryable, ids: readonly number[]): Promise<TaskView[]> {
   if (ids.length === 0) return [];
   return selectTaskViews(q, sql`t.id = ANY(${sql.param([...ids])}::int[])`);
 }
 
-function toTaskViewRecord(row: Record<string, unknown>): TaskViewRecord {
+function toTaskViewRecord(row: Record<string, unknown>): TaskView {
   const lastEvent = fromJson<TaskView["lastEvent"]>(row.last_event);
   return toTaskView(row as TaskColumns, {
-    parent: fromJson<RefRecord | null>(row.parent) ?? null,
-    dependencies: fromJson<RefRecord[]>(row.dependencies) ?? [],
-    blocks: fromJson<RefRecord[]>(row.blocks) ?? [],
-    subtasks: fromJson<RefRecord[]>(row.subtasks) ?? [],
+    parent: fromJson<TaskRef | null>(row.parent) ?? null,
+    dependencies: fromJson<TaskRef[]>(row.dependencies) ?? [],
+    blocks: fromJson<TaskRef[]>(row.blocks) ?? [],
+    subtasks: fromJson<TaskRef[]>(row.subtasks) ?? [],
     question: toQuestion(fromJson<Record<string, unknown> | null>(row.question) ?? null),
     submission: toAttemptView(fromJson<Record<string, unknown> | null>(row.submission) ?? null),
     lastEvent: lastEvent ? { ...lastEvent, at: toIso(lastEvent.at)! } : null,
@@ -135,7 +131,7 @@ export type TaskRelatives = Pick<
 >;
 
 /** The one TaskRow → TaskView mapper (the views read in SQL, and a created task's view built in memory). */
-export function toTaskView(row: TaskColumns, relatives: TaskRelatives): TaskViewRecord {
+export function toTaskView(row: TaskColumns, relatives: TaskRelatives): TaskView {
   const nullableNumber = (value: unknown) => (value === null || value === undefined ? null : Number(value));
   return {
     id: Number(row.id),

@@ -194,11 +194,10 @@ describe("outbox dispatcher (real Postgres, real Redis signals)", () => {
     expect((await rows())[0]).toMatchObject({ id, state: "dead", attempts: 4, last_error: "Error: boom 4" });
   });
 
-  it("waits without counting a failure when the sender is not ready, then sends", async () => {
+  it("a sender that is not ready yet backs off, then sends once it is", async () => {
     let calls = 0;
     await enqueue("note", {});
     const dispatcher = start({
-      retry: { maxFailures: 1 },
       senders: {
         note: async () => {
           calls += 1;
@@ -208,8 +207,30 @@ describe("outbox dispatcher (real Postgres, real Redis signals)", () => {
       },
     });
     await until(async () => (await rows())[0]?.state === "sent");
-    expect((await rows())[0]).toMatchObject({ attempts: 0 });
+    expect((await rows())[0]).toMatchObject({ attempts: 2 });
     expect(dispatcher.counts()).toMatchObject({ sent: 1, dead: 0 });
+  });
+
+  it("a row that is never ready (a card placeholder nobody finishes) backs off and is parked, not polled forever", async () => {
+    const times: number[] = [];
+    const id = await enqueue("note", {});
+    const dispatcher = start({
+      retry: { maxFailures: 4, jitter: 0 },
+      senders: {
+        note: async () => {
+          times.push(Date.now());
+          throw new NotReadyError("another poster is posting this card", 50);
+        },
+      },
+    });
+    await until(async () => (await rows())[0]?.state === "dead", 10_000);
+    expect(times).toHaveLength(4);
+    const gaps = times.slice(1).map((time, index) => time - times[index]!);
+    expect(gaps[0]).toBeGreaterThanOrEqual(50);
+    expect(gaps[1]).toBeGreaterThanOrEqual(100);
+    expect(gaps[2]).toBeGreaterThanOrEqual(200);
+    expect((await rows())[0]).toMatchObject({ id, state: "dead", attempts: 4 });
+    expect(dispatcher.counts()).toMatchObject({ sent: 0, dead: 1 });
   });
 
   it("an unknown kind is parked as dead at once", async () => {

@@ -1,5 +1,5 @@
 import { spawn } from "node:child_process";
-import { existsSync } from "node:fs";
+import { existsSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { REST } from "discord.js";
@@ -81,6 +81,11 @@ describe("the built bot (npm run build → node dist/main.js) against the stand-
 
   it("builds dist/main.js and the operator scripts, which run without tsx", async () => {
     expect(existsSync(join(ROOT, "dist/main.js"))).toBe(true);
+    // prestart: a build newer than every source is kept as it is
+    const stamp = statSync(join(ROOT, "dist/.build-stamp")).mtimeMs;
+    const prestart = await runNode(["scripts/build/ensure-build.mjs"], {}).exited;
+    expect(prestart).toEqual({ code: 0, output: "" });
+    expect(statSync(join(ROOT, "dist/.build-stamp")).mtimeMs).toBe(stamp);
     const imported = await runNode(
       [
         "dist/scripts/import.js",

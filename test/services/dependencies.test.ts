@@ -50,12 +50,10 @@ describe.each(DRIVERS)("dependencies and subtasks (%s)", (driver) => {
       await h.tasks.transition(s.ctx(s.member), { number, action: "start" });
       return h.tasks.transition(s.ctx(s.member), { number, action: "submit" });
     };
-    const first = await finish(1);
-    expect(first.alsoChanged).toEqual([]);
+    await finish(1);
     expect((await h.tasks.get(s.guildId, 3)).status).toBe("blocked");
     const last = await finish(2);
     expect(last.task.status).toBe("done");
-    expect(last.alsoChanged).toMatchObject([{ number: 3, status: "open" }]);
     const view = await h.tasks.get(s.guildId, 3);
     expect(view.status).toBe("open");
     expect(view.dependencies.map((dependency) => dependency.status)).toEqual(["done", "done"]);

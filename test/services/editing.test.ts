@@ -87,8 +87,7 @@ describe.each(DRIVERS)("editing, assigning, blocking (%s)", (driver) => {
     await h.tasks.addDependency(s.ctx(s.creator), 2, 1);
     await h.tasks.transition(s.ctx(s.member), { number: 1, action: "claim" });
     await h.tasks.transition(s.ctx(s.member), { number: 1, action: "start" });
-    const done = await h.tasks.transition(s.ctx(s.member), { number: 1, action: "submit" });
-    expect(done.alsoChanged).toEqual([]);
+    await h.tasks.transition(s.ctx(s.member), { number: 1, action: "submit" });
     expect((await h.tasks.get(s.guildId, 2)).status).toBe("blocked");
     const unblocked = await h.tasks.transition(s.ctx(s.creator), {
       number: 2,

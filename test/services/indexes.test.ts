@@ -38,6 +38,7 @@ describe("every list query uses an index (postgres, 10 000 tasks)", () => {
       db,
       kind: "postgres",
       queryCount: () => statements.length,
+      withSessionLock: (_namespace, _key, work) => work(),
       close: () => pool.end(),
     };
     await seedTasks(db, PREFIX, 20, 500);

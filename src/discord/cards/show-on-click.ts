@@ -2,6 +2,7 @@ import type { ButtonInteraction, ModalMessageModalSubmitInteraction } from "disc
 import type { TaskView } from "../../services/types.ts";
 import { messageBody } from "../respond.ts";
 import { type CardDeps, renderCardFor } from "./card-deps.ts";
+import { refresh } from "./refresh.ts";
 
 /** A click on a card (a button, or a form opened from one) whose reply was deferred as an update. */
 export type ClickedCard = ButtonInteraction | ModalMessageModalSubmitInteraction;
@@ -21,12 +22,23 @@ export async function showOnClick(
   const messageId = interaction.message.id;
   let shown = task;
   for (let attempt = 0; attempt < 3; attempt += 1) {
+    const before = await cards.find(shown.id);
     const recorded = await cards.markRendered(shown.id, messageId, shown.version);
     if (recorded === "newer") {
       shown = await reload(shown);
       continue;
     }
-    await interaction.editReply(messageBody(await renderCardFor(deps, shown)));
+    try {
+      await interaction.editReply(messageBody(await renderCardFor(deps, shown)));
+    } catch (error) {
+      // The card still shows what it showed: give the version back (the dispatcher may already have
+      // skipped its edit, finding it recorded) and edit the card the dispatcher's way, over the channel.
+      if (recorded === "marked" && before) {
+        await cards.restoreVersion(shown.id, shown.version, before.renderedVersion).catch(() => undefined);
+        await refresh(deps, shown).catch(() => undefined);
+      }
+      throw error;
+    }
     if (recorded === "not_live" || !(await cards.supersededWhileSending(shown.id, shown.version))) return;
     shown = await reload(shown);
   }

@@ -1,9 +1,9 @@
 import { DiscordAPIError, HTTPError, RateLimitError } from "discord.js";
 
 /**
- * How a failed send is retried. `rate_limited` and `not_ready` wait without counting toward the dead
- * letter (Discord asked us to wait / we could not try yet); `transient` counts and backs off;
- * `permanent` (Discord refused the body itself: a retry would send the same thing) parks the row now.
+ * How a failed send is retried. `rate_limited` waits as long as Discord asked, without counting toward
+ * the dead letter; `not_ready` (we could not try yet) and `transient` count and back off, from their own
+ * base; `permanent` (Discord refused the body itself: a retry would send the same thing) parks the row now.
  */
 export type DeliveryFailure =
   | { kind: "rate_limited"; retryAfterMs: number; message: string }

@@ -139,7 +139,9 @@ export function createOutboxDispatcher(options: OutboxDispatcherOptions): Outbox
     context: Record<string, unknown>,
   ): Promise<void> {
     const failures = leader.attempts + 1;
-    const counts = failure.kind === "transient" || failure.kind === "permanent";
+    // Only Discord's own "wait" is free: a row that cannot be sent yet (a card another poster holds)
+    // backs off and is parked like any failure, instead of polling forever.
+    const counts = failure.kind !== "rate_limited";
     if (failure.kind === "permanent" || (counts && failures >= retry.maxFailures)) {
       await delivery.markDead(ids, failure.message);
       metrics.dead(leader.kind);
@@ -163,7 +165,7 @@ export function createOutboxDispatcher(options: OutboxDispatcherOptions): Outbox
         // Never earlier than Discord asked; a little later at random so many rows don't return at once.
         return Math.ceil(failure.retryAfterMs * (1 + 0.1 * random())) + 10;
       case "not_ready":
-        return failure.retryAfterMs;
+        return retryDelayMs(failures, { ...retry, baseMs: failure.retryAfterMs }, random);
       default:
         return retryDelayMs(failures, retry, random);
     }

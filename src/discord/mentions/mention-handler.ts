@@ -6,11 +6,10 @@ import { databaseFaultOf } from "../../services/database-faults.ts";
 import type { ActionContext, Actor, Permission, TaskView } from "../../services/types.ts";
 import { PAYLOAD_VERSION, type ReplyPayload, taskPayload } from "../delivery/agent-payload.ts";
 import { jsonBlock } from "../delivery/json-block.ts";
-import type { DiscordDeps } from "../handler-types.ts";
+import type { DiscordDeps, MentionVerbs } from "../handler-types.ts";
 import { createInFlight } from "../in-flight.ts";
 import { LIMITS, truncate } from "../render/limits.ts";
 import { type MentionCommand, mentionUsage, parseMentionCommand, stripBotMention } from "./parse-mention.ts";
-import { isWrite, runMentionCommand } from "./run-mention-command.ts";
 
 export interface MentionHandler {
   handle(message: Message): Promise<void>;
@@ -39,9 +38,9 @@ const PERMISSION_FLAGS: [bigint, Permission][] = [
  * with a human line and the agent json block, never silence.
  */
 export function createMentionHandler(
-  deps: DiscordDeps & { client: Client; agentBudget?: RateLimitOptions },
+  deps: DiscordDeps & { client: Client; verbs: MentionVerbs; agentBudget?: RateLimitOptions },
 ): MentionHandler {
-  const { client, log, services, cache } = deps;
+  const { client, log, services, cache, verbs } = deps;
   const inFlight = createInFlight();
   // Per instance: each mention is handled by the one instance that claimed it.
   const budget = createLocalTokenBucket(deps.agentBudget ?? { capacity: 30, windowSeconds: 60 });
@@ -108,11 +107,11 @@ export function createMentionHandler(
       source: "mention",
     };
     try {
-      if (isWrite(command)) {
+      if (verbs.isWrite(command)) {
         const decision = await cache.rateLimiter.take(`${ctx.guildId}:${actor.userId}`);
         if (!decision.allowed) throw new RateLimitedError(decision.retryAfterMs);
       }
-      const outcome = await runMentionCommand(services.tasks, ctx, command);
+      const outcome = await verbs.run(services.tasks, ctx, command);
       return { command: command.name, ok: true, ...outcome };
     } catch (thrown) {
       const error = databaseFaultOf(thrown) ?? thrown;

@@ -2,6 +2,7 @@ import { retryDelayMs } from "../../domain/backoff.ts";
 import { AgentAtCapacityError, QueueLimitError } from "../../domain/errors.ts";
 import { isLive, type TaskStatus } from "../../domain/task-states.ts";
 import { TRANSITIONS } from "../../domain/transitions.ts";
+import type { Evidence } from "../../domain/validation/evidence.ts";
 import { countInProgress, findAgent, lockAgent } from "../../store/agents.ts";
 import { closeAttempt, findLatestAttempt } from "../../store/attempts.ts";
 import { lockChannelSettings } from "../../store/channel-settings.ts";
@@ -12,11 +13,25 @@ import type { TaskRow } from "../../store/schema.ts";
 import { countLiveTasks, type TaskPatch, updateTask } from "../../store/tasks.ts";
 import type { Effects } from "../effects.ts";
 import type { Engine } from "../engine.ts";
-import type { TaskAction } from "../types.ts";
+import type { ActionContext, ChannelSettingsView, TaskAction } from "../types.ts";
 import { endAttempt, openAttempt } from "./record-attempt.ts";
 import { recordChange, target } from "./record-change.ts";
-import type { Decided } from "./transition-task.ts";
 import { unblockDependents } from "./unblock-dependents.ts";
+
+/** An allowed transition, decided on the row as read (transition-task.ts), ready to be written. */
+export interface Decided {
+  ctx: ActionContext;
+  task: TaskRow;
+  settings: ChannelSettingsView;
+  action: TaskAction;
+  text: string | undefined;
+  assigneeId: string | undefined;
+  /** submit's validated evidence block. */
+  evidence: Evidence | undefined;
+  now: Date;
+  /** Runs under the row lock, right after the version-checked update: the checks that read other rows. */
+  recheck(tx: Tx): Promise<void>;
+}
 
 interface Plan {
   patch: TaskPatch;
@@ -41,7 +56,7 @@ export async function applyTransition(
   effects: Effects,
   d: Decided,
   to: TaskStatus,
-): Promise<{ id: number; alsoChanged: number[] }> {
+): Promise<number> {
   const { task, ctx, now } = d;
   const plan = await planFor(tx, engine, effects, d, to);
   // A question waits only while the task is in progress: any way out of it drops the question.
@@ -72,8 +87,8 @@ export async function applyTransition(
   // Only a channel with a limit keeps a counter of its live tasks.
   if (d.settings.queueLimit !== null && isLive(task.status) !== isLive(to))
     effects.gateRecount.add(task.channelId);
-  const alsoChanged = to === "done" ? await unblockDependents(tx, effects, ctx, updated, now) : [];
-  return { id: updated.id, alsoChanged };
+  if (to === "done") await unblockDependents(tx, effects, ctx, updated, now);
+  return updated.id;
 }
 
 /** What a planner gets: the decided transition and the helpers its follow-up rows use. */

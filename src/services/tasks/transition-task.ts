@@ -13,30 +13,10 @@ import type { Effects } from "../effects.ts";
 import type { Engine } from "../engine.ts";
 import { mutate } from "../mutate.ts";
 import { toSettingsView } from "../settings/settings-view.ts";
-import type {
-  ActionContext,
-  ChannelSettingsView,
-  TaskAction,
-  TransitionInput,
-  TransitionResult,
-} from "../types.ts";
-import { applyTransition, RowChanged } from "./apply-transition.ts";
+import type { ActionContext, ChannelSettingsView, TransitionInput, TransitionResult } from "../types.ts";
+import { applyTransition, type Decided, RowChanged } from "./apply-transition.ts";
 import { refusalError, staleVersion } from "./explain-refusal.ts";
 import { noSuchTask } from "./load-task.ts";
-
-export interface Decided {
-  ctx: ActionContext;
-  task: TaskRow;
-  settings: ChannelSettingsView;
-  action: TaskAction;
-  text: string | undefined;
-  assigneeId: string | undefined;
-  /** submit's validated evidence block. */
-  evidence: Evidence | undefined;
-  now: Date;
-  /** Runs under the row lock, right after the version-checked update: the checks that read other rows. */
-  recheck(tx: Tx): Promise<void>;
-}
 
 type Input = ReturnType<typeof transitionSchema.parse>;
 const MAX_ATTEMPTS = 5;
@@ -121,12 +101,9 @@ async function attemptTransition(
       if (needsRecheck && (await decideNow(locked)) !== to) throw new RowChanged();
     },
   };
-  const changed = await applyTransition(tx, engine, effects, decided, to);
-  const views = await selectTaskViewsByIds(tx, [changed.id, ...changed.alsoChanged]);
-  return {
-    task: views.find((view) => view.id === changed.id)!,
-    alsoChanged: views.filter((view) => view.id !== changed.id),
-  };
+  const id = await applyTransition(tx, engine, effects, decided, to);
+  const [view] = await selectTaskViewsByIds(tx, [id]);
+  return { task: view! };
 }
 
 export function decisionSettings(settings: ChannelSettingsView): DecisionSettings {

@@ -1,0 +1,60 @@
+import { sql } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { queryRows } from "../../src/store/raw.ts";
+import { createTask, slash } from "./support/act.ts";
+import { type BotUnderTest, bootBot } from "./support/boot-bot.ts";
+import { TEAM_WORLD } from "./support/world.ts";
+
+let bot: BotUnderTest;
+beforeAll(async () => {
+  bot = await bootBot({ world: TEAM_WORLD });
+  await createTask(bot, { userId: "alice" }, { title: "First, so the channel has its settings row" });
+});
+afterAll(async () => {
+  await bot?.stop();
+});
+
+describe("a create slower than Discord's window (stand-in, real Postgres and Redis)", () => {
+  it("is deferred for the actor alone, then confirmed; one task, and its card still reaches the channel", async () => {
+    const channelId = bot.discord.channel("general", "HQ").id;
+    // Something holds the channel's settings row (another instance's create, a migration) for 2.6 s.
+    let release: () => void = () => undefined;
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    let locked: () => void = () => undefined;
+    const isLocked = new Promise<void>((resolve) => {
+      locked = resolve;
+    });
+    const holder = bot.app.database.db.transaction(async (tx) => {
+      await tx.execute(sql`SELECT 1 FROM channel_settings WHERE channel_id = ${channelId} FOR UPDATE`);
+      locked();
+      await held;
+    });
+    await isLocked;
+    const timer = setTimeout(release, 2_600);
+    const handle = slash(bot, { userId: "bob" }, "task create", { title: "Made while the lane was busy" });
+    const callback = await handle.callback({ timeoutMs: 3_000 });
+    expect(callback.type).toBe(5); // deferred: "thinking…"
+    expect((callback.data as { flags?: number }).flags! & 64).toBe(64); // only bob sees it
+    const reply = await handle.reply({ timeoutMs: 6_000 });
+    await holder;
+    clearTimeout(timer);
+    expect(reply.content).toMatch(/^Created \*\*#2\*\*; its card is on its way to the channel\.$/);
+    expect(reply.flags & 64).toBe(64);
+    const rows = await queryRows<{ n: number }>(
+      bot.app.database.db,
+      sql`SELECT count(*)::int AS n FROM tasks WHERE title = 'Made while the lane was busy'`,
+    );
+    expect(rows[0]!.n).toBe(1);
+    const card = await bot.discord.waitForMessage(
+      {
+        channelId,
+        sentBy: "bot",
+        where: (message) => String(message.embeds[0]?.title ?? "").startsWith("#2"),
+      },
+      { timeoutMs: 25_000 },
+    );
+    expect(card.flags & 64).toBe(0);
+  }, 40_000);
+});
