@@ -28,7 +28,7 @@ export async function runMentionCommand(
       };
     }
     case "view": {
-      const task = await tasks.get(ctx.guildId, command.number);
+      const task = await tasks.get(ctx, command.number);
       return { message: describeTask(task), task };
     }
     case "progress": {

@@ -10,7 +10,6 @@ import { configureChannel } from "./tasklane/configure-channel.ts";
 import { listAgents } from "./tasklane/list-agents.ts";
 import { pauseAgent } from "./tasklane/pause-agent.ts";
 import { removeAgent } from "./tasklane/remove-agent.ts";
-import { requireManageChannels } from "./tasklane/require-manage-channels.ts";
 
 const NOTIFY_CHOICES = [
   { name: "ping", value: "ping" },
@@ -22,7 +21,8 @@ export const tasklaneCommandDefinition = {
   name: "tasklane",
   description: "Channel settings and agents (Manage Channels)",
   ...GUILD_ONLY,
-  // Hidden from members without Manage Channels; still checked on every call (server admins can change this).
+  // Hidden from members without Manage Channels (server admins can change who sees it). The services
+  // decide on every call: Manage Channels in this channel for config, Manage Server for agents.
   default_member_permissions: String(PermissionFlagsBits.ManageChannels),
   options: [
     {
@@ -170,11 +170,11 @@ export const tasklaneCommand = {
   kind: "slash",
   definition: tasklaneCommandDefinition,
   subcommands: {
-    config: { write: true, run: requireManageChannels(configureChannel) },
-    "agent add": { write: true, run: requireManageChannels(addAgent) },
-    "agent remove": { write: true, run: requireManageChannels(removeAgent) },
-    "agent list": { write: false, run: requireManageChannels(listAgents) },
-    "agent pause": { write: true, run: requireManageChannels(pauseAgent(true)) },
-    "agent resume": { write: true, run: requireManageChannels(pauseAgent(false)) },
+    config: { write: true, run: configureChannel },
+    "agent add": { write: true, run: addAgent },
+    "agent remove": { write: true, run: removeAgent },
+    "agent list": { write: false, run: listAgents },
+    "agent pause": { write: true, run: pauseAgent(true) },
+    "agent resume": { write: true, run: pauseAgent(false) },
   },
 } as const satisfies SlashCommandModule;

@@ -1,5 +1,6 @@
 import { createCache } from "../../src/cache/create-cache.ts";
 import { silentLogger } from "../../src/log.ts";
+import { systemReader } from "../../src/services/actors.ts";
 import { createTaskService } from "../../src/services/index.ts";
 import { openDatabase } from "../../src/store/database.ts";
 import { channelIdOf, guildIdOf, userIdOf } from "../support/ids.ts";
@@ -55,7 +56,7 @@ async function runTasklane(options: ContenderOptions, databaseUrl: string) {
     );
     const perItem = (from: number, to: number) => ((to - from) / options.items).toFixed(1);
     const note = `SQL statements per item: create ${perItem(statementsAtStart, statementsAfterEnqueue)}, next + submit ${perItem(statementsAfterEnqueue, database.queryCount())}`;
-    const done = await service.list(guildId, { status: "done", channelId }, { limit: 1 });
+    const done = await service.list(systemReader(guildId), { status: "done", channelId }, { limit: 1 });
     return {
       enqueueMs,
       enqueueWallMs,

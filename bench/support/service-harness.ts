@@ -1,6 +1,7 @@
 import { createCache } from "../../src/cache/create-cache.ts";
 import type { Cache } from "../../src/cache/types.ts";
 import { silentLogger } from "../../src/log.ts";
+import { actorEverywhere, type PlainActor } from "../../src/services/actors.ts";
 import { createTaskService } from "../../src/services/index.ts";
 import type { ActionContext, Actor, TaskService } from "../../src/services/types.ts";
 import { type Database, openDatabase } from "../../src/store/database.ts";
@@ -50,12 +51,8 @@ export async function openServiceHarness(
   };
 }
 
-export const member = (userId: string, extra: Partial<Actor> = {}): Actor => ({
-  userId,
-  roleIds: [],
-  permissions: [],
-  ...extra,
-});
+export const member = (userId: string, extra: Omit<PlainActor, "userId"> = {}): Actor =>
+  actorEverywhere({ userId, ...extra });
 
 export const reviewer = (userId: string): Actor => member(userId, { permissions: ["manage_channels"] });
 

@@ -12,9 +12,7 @@ export async function autocompleteTaskNumber(interaction: AutocompleteInteractio
   const focused = interaction.options.getFocused(true);
   if (!TASK_NUMBER_OPTIONS.has(focused.name)) return interaction.respond([]);
   const query = String(focused.value).trim().replace(/^#/, "").slice(0, 100);
-  const suggestions = await withDeadline(
-    ctx.services.tasks.suggest(ctx.action.guildId, query, LIMITS.choices),
-  );
+  const suggestions = await withDeadline(ctx.services.tasks.suggest(ctx.action, query, LIMITS.choices));
   await interaction.respond(
     fitChoices(
       (suggestions ?? []).map((ref) => ({

@@ -55,7 +55,7 @@ export async function refreshStaleCard(
   reason?: string,
 ): Promise<void> {
   if (!interaction.deferred && !interaction.replied) await deferComponentUpdate(interaction);
-  const task = await ctx.services.tasks.get(header.guildId, header.number);
+  const task = await ctx.services.tasks.get(ctx.action, header.number);
   await showOnClick(interaction, cardDepsOf(ctx), task, reload(ctx));
   await interaction.followUp({
     ...messageBody({ content: staleNotice(task, reason) }),
@@ -74,5 +74,5 @@ function staleNotice(task: TaskView, reason?: string): string {
 
 /** The task's view as it is now (a newer version was recorded on its card meanwhile). */
 function reload(ctx: HandlerContext): (task: TaskView) => Promise<TaskView> {
-  return (task) => ctx.services.tasks.get(task.guildId, task.number);
+  return (task) => ctx.services.tasks.get(ctx.action, task.number);
 }

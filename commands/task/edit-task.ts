@@ -41,7 +41,7 @@ export async function editTask(interaction: ChatInputCommandInteraction, ctx: Ha
 
 async function setDependencies(ctx: HandlerContext, number: number, wanted: number[]): Promise<void> {
   const { tasks } = ctx.services;
-  const current = (await tasks.get(ctx.action.guildId, number)).dependencies.map((ref) => ref.number);
+  const current = (await tasks.get(ctx.action, number)).dependencies.map((ref) => ref.number);
   for (const on of wanted) if (!current.includes(on)) await tasks.addDependency(ctx.action, number, on);
   for (const on of current) if (!wanted.includes(on)) await tasks.removeDependency(ctx.action, number, on);
 }

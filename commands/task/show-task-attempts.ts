@@ -10,8 +10,8 @@ export async function showTaskAttempts(
 ): Promise<void> {
   const number = interaction.options.getInteger("task", true);
   const [task, attempts] = await Promise.all([
-    ctx.services.tasks.get(ctx.action.guildId, number),
-    ctx.services.tasks.attempts(ctx.action.guildId, number),
+    ctx.services.tasks.get(ctx.action, number),
+    ctx.services.tasks.attempts(ctx.action, number),
   ]);
   const { embeds, file } = renderAttempts(task, attempts);
   const files = file ? [{ attachment: Buffer.from(file.text, "utf8"), name: file.name }] : [];

@@ -12,6 +12,8 @@ export async function submitReworkReason(
   ctx: HandlerContext,
 ): Promise<void> {
   const header = await resolveClickedTask(ctx, id.taskId);
+  // The service decides first: to whom it may not see, a forged form names an unknown task.
+  await ctx.services.tasks.checkTransition(ctx.action, { number: header.number, action: "request_rework" });
   if (!interaction.isFromMessage()) throw new UserError("That form must be opened from a task card.");
   if (header.version !== id.version) return refreshStaleCard(interaction, ctx, header);
   const reason = interaction.fields.getTextInputValue(REWORK_REASON_FIELD);

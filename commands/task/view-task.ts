@@ -8,11 +8,11 @@ import { PENDING_MESSAGE_ID } from "../../src/services/cards/index.ts";
 
 /** `/task view`: the card, for the actor only, with a link to the live one. */
 export async function viewTask(interaction: ChatInputCommandInteraction, ctx: HandlerContext): Promise<void> {
-  const task = await ctx.services.tasks.get(ctx.action.guildId, interaction.options.getInteger("task", true));
+  const task = await ctx.services.tasks.get(ctx.action, interaction.options.getInteger("task", true));
   const [card, live, attempts] = await Promise.all([
-    renderCardFor(cardDepsOf(ctx), task),
+    renderCardFor(cardDepsOf(ctx), task, { forReader: true }),
     ctx.services.cards.find(task.id),
-    ctx.services.tasks.attempts(task.guildId, task.number),
+    ctx.services.tasks.attempts(ctx.action, task.number),
   ]);
   if (attempts.length > 0) {
     const [embed, ...rest] = card.embeds;

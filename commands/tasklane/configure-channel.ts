@@ -13,9 +13,7 @@ export async function configureChannel(
   const patch = readPatch(interaction.options);
   const { settings } = ctx.services;
   const changed = Object.keys(patch).length > 0;
-  const current = changed
-    ? await settings.update(ctx.action, patch)
-    : await settings.get(ctx.action.guildId, ctx.action.channelId);
+  const current = changed ? await settings.update(ctx.action, patch) : await settings.show(ctx.action);
   await answerEphemeral(interaction, {
     embeds: [renderSettings(current, changed ? "Settings updated" : "Channel settings")],
   });

@@ -8,6 +8,6 @@ export async function listAgents(
   interaction: ChatInputCommandInteraction,
   ctx: HandlerContext,
 ): Promise<void> {
-  const agents = await ctx.services.agents.list(ctx.action.guildId);
+  const agents = await ctx.services.agents.list(ctx.action);
   await answerEphemeral(interaction, { embeds: [renderAgents(agents)] });
 }

@@ -10,8 +10,8 @@ export async function showStats(
   ctx: HandlerContext,
 ): Promise<void> {
   const wholeServer = interaction.options.getString("scope") === "server";
-  const { guildId, channelId } = ctx.action;
-  const stats = await ctx.services.tasks.stats(guildId, wholeServer ? undefined : channelId);
+  const { channelId } = ctx.action;
+  const stats = await ctx.services.tasks.stats(ctx.action, wholeServer ? undefined : channelId);
   await answerEphemeral(interaction, {
     embeds: [renderStats(stats, wholeServer ? "this server" : channelMention(channelId))],
   });

@@ -4,6 +4,7 @@ import type { Cache } from "../../src/cache/types.ts";
 import { type Config, ConfigError, loadConfig } from "../../src/config.ts";
 import { loadEnvFile } from "../../src/load-env-file.ts";
 import { createLogger, type Logger } from "../../src/log.ts";
+import { actorEverywhere } from "../../src/services/actors.ts";
 import { createTransferService } from "../../src/services/index.ts";
 import type { ActionContext, TransferService } from "../../src/services/types.ts";
 import { type Database, embeddedDataDir, openDatabase } from "../../src/store/database.ts";
@@ -64,7 +65,7 @@ export function operatorContext(guildId: string, channelId: string, userId: stri
   return {
     guildId,
     channelId,
-    actor: { userId, roleIds: [], permissions: ["administrator"] },
+    actor: actorEverywhere({ userId, permissions: ["administrator"] }),
     source: "import",
   };
 }

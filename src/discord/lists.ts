@@ -43,18 +43,19 @@ export async function renderListPage(
 async function fetchPage(ctx: HandlerContext, page: ListPage): Promise<Fetched> {
   const { tasks } = ctx.services;
   const request = { cursor: page.cursor, limit: PAGE_SIZE };
-  const { query, guildId, pageNumber } = page;
+  const { query, pageNumber } = page;
+  const reader = ctx.action;
   switch (query.kind) {
     case "tasks": {
-      const result = await tasks.list(guildId, query.filters, request);
+      const result = await tasks.list(reader, query.filters, request);
       return listed(result, { title: query.title, empty: query.empty, pageNumber });
     }
     case "search": {
-      const result = await tasks.search(guildId, query.query, request);
+      const result = await tasks.search(reader, query.query, request);
       return listed(result, { title: `Search: ${query.query}`, empty: "No task matches.", pageNumber });
     }
     case "queue": {
-      const queue = await tasks.queue(guildId, query.channelId, request);
+      const queue = await tasks.queue(reader, query.channelId, request);
       const limit = queue.limit === null ? "no limit" : `limit ${queue.limit}`;
       const embed = renderTaskList({
         title: "Queue",
@@ -68,8 +69,8 @@ async function fetchPage(ctx: HandlerContext, page: ListPage): Promise<Fetched> 
     }
     case "history": {
       const [task, events] = await Promise.all([
-        tasks.get(guildId, query.number),
-        tasks.history(guildId, query.number, { cursor: page.cursor, limit: HISTORY_PAGE_SIZE }),
+        tasks.get(reader, query.number),
+        tasks.history(reader, query.number, { cursor: page.cursor, limit: HISTORY_PAGE_SIZE }),
       ]);
       const embed = renderHistory(task, events.items, events.total, pageNumber, HISTORY_PAGE_SIZE);
       return { embed, nextCursor: events.nextCursor };

@@ -34,28 +34,38 @@ export function isReviewer(actor: DomainActor, settings: RoleSettings): boolean 
   return settings.reviewerRoleId !== null && actor.roleIds.includes(settings.reviewerRoleId);
 }
 
-/** Who may change channel settings and register agents. */
-export function canConfigure(actor: DomainActor): boolean {
-  return actor.permissions.some((permission) => REVIEWER_PERMISSIONS.includes(permission));
+/** Server-wide settings (the agent registry): Manage Server or Administrator. */
+export function canManageServer(actor: DomainActor): boolean {
+  return isAdmin(actor);
 }
 
-/** Permissions that channel overwrites can grant or deny; the others hold server-wide. */
-const CHANNEL_SCOPED_PERMISSIONS: readonly Permission[] = ["manage_channels"];
+/** A channel's settings: Manage Channels in that channel (Administrator holds it everywhere). */
+export function canConfigureChannel(actor: DomainActor, rights: ChannelRights): boolean {
+  return rights.view && (rights.manageChannels || actor.permissions.includes("administrator"));
+}
+
+/** What an actor may do in one channel, as the Discord layer computed it (roles + overwrites). */
+export interface ChannelRights {
+  view: boolean;
+  send: boolean;
+  manageChannels: boolean;
+}
+
+export const NO_RIGHTS: ChannelRights = { view: false, send: false, manageChannels: false };
+
+/** Held server-wide: Discord's base permissions, which channel overwrites cannot change. */
+export type ServerPermission = Exclude<Permission, "manage_channels">;
 
 /**
- * The actor as seen from the task's channel. Discord computed the permissions in the channel the
- * interaction came from; Manage Channels there says nothing about the task's channel, so it only
- * counts when the two are the same. (Administrator and Manage Server hold server-wide.)
+ * The actor as the rules see it in one channel: its server-wide permissions, plus Manage Channels
+ * when it holds that in this channel (and nowhere else).
  */
-export function actorForTaskChannel<A extends DomainActor>(
-  actor: A,
-  actorChannelId: string,
-  taskChannelId: string,
-): A {
-  if (actorChannelId === taskChannelId) return actor;
+export function actorInChannel<A extends DomainActor>(actor: A, rights: ChannelRights): DomainActor {
+  const serverWide = actor.permissions.filter((permission) => permission !== "manage_channels");
   return {
-    ...actor,
-    permissions: actor.permissions.filter((permission) => !CHANNEL_SCOPED_PERMISSIONS.includes(permission)),
+    userId: actor.userId,
+    roleIds: actor.roleIds,
+    permissions: rights.manageChannels ? [...serverWide, "manage_channels"] : serverWide,
   };
 }
 

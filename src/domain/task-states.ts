@@ -69,11 +69,17 @@ export function statusWords(status: TaskStatus): string {
 export interface StatusRef {
   number: number;
   status: TaskStatus;
+  /** In a channel the reader cannot see: its status is not told. */
+  hidden?: boolean;
 }
 
-/** "#13 (open), #14 (in progress)" */
+export interface PlacedStatusRef extends StatusRef {
+  channelId: string;
+}
+
+/** "#13 (open), #14 (in progress), #15 (private)" */
 export function listRefs(refs: readonly StatusRef[]): string {
-  return refs.map((ref) => `#${ref.number} (${statusWords(ref.status)})`).join(", ");
+  return refs.map((ref) => `#${ref.number} (${ref.hidden ? "private" : statusWords(ref.status)})`).join(", ");
 }
 
 /** How an attempt (start → …) ended; an attempt still running has none. */

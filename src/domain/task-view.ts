@@ -7,6 +7,20 @@ export interface TaskRef {
   status: TaskStatus;
 }
 
+/** A related task (parent, subtask, dependency) with the channel it lives in. */
+export interface LinkedTaskRef extends TaskRef {
+  channelId: string;
+  hidden?: undefined;
+}
+
+/** A related task in a channel the viewer cannot see: only its number, shown as "#N (private)". */
+export interface HiddenRef {
+  number: number;
+  hidden: true;
+}
+
+export type LinkedRef = LinkedTaskRef | HiddenRef;
+
 export interface TaskView {
   id: number;
   guildId: string;
@@ -19,7 +33,7 @@ export interface TaskView {
   labels: string[];
   assigneeId: string | null;
   createdBy: string;
-  parent: TaskRef | null;
+  parent: LinkedRef | null;
   estimateMinutes: number | null;
   dueAt: string | null;
   startedAt: string | null;
@@ -32,10 +46,10 @@ export interface TaskView {
   version: number;
   createdAt: string;
   updatedAt: string;
-  dependencies: TaskRef[];
+  dependencies: LinkedRef[];
   /** Tasks that depend on this one ("Blocks #7, #9"). */
-  blocks: TaskRef[];
-  subtasks: TaskRef[];
+  blocks: LinkedRef[];
+  subtasks: LinkedRef[];
   /** The assignee's question while it waits for an answer (the lease is paused meanwhile). */
   question: { text: string; askedBy: string; at: string } | null;
   /** While in review: the attempt awaiting a decision (summary and evidence); otherwise null. */

@@ -1,4 +1,5 @@
 import type { Cache } from "../cache/types.ts";
+import type { ChannelRights, ServerPermission } from "../domain/roles.ts";
 import type {
   AutoAssignMode,
   EventSource,
@@ -20,14 +21,23 @@ import type { Database } from "../store/database.ts";
  * a user can read; anything else is a bug.
  */
 
-export type Permission = "administrator" | "manage_guild" | "manage_channels";
+export type { ChannelRights, Permission, ServerPermission } from "../domain/roles.ts";
 
+/**
+ * Who acts, with their rights in every channel of the server, computed by the Discord layer from
+ * roles and overwrites (src/discord/permissions/). Services decide from these alone.
+ */
 export interface Actor {
   userId: string;
   roleIds: readonly string[];
-  permissions: readonly Permission[];
+  /** Held server-wide (Administrator, Manage Server). */
+  permissions: readonly ServerPermission[];
   /** True for bot accounts (agents). */
   isBot?: boolean;
+  /** The actor's rights in one channel (or thread) of the server; none in a channel it does not know. */
+  in(channelId: string): ChannelRights;
+  /** The channels the actor may View, for server-wide lists; "all" only for Tasklane's own jobs. */
+  viewableChannelIds(): readonly string[] | "all";
 }
 
 /** Who acts, where, and through which door. Every service call carries one. */
@@ -206,24 +216,32 @@ export interface TaskService {
   addDependency(ctx: ActionContext, number: number, onNumber: number): Promise<TaskView>;
   removeDependency(ctx: ActionContext, number: number, onNumber: number): Promise<TaskView>;
 
-  get(guildId: string, number: number): Promise<TaskView>;
-  list(guildId: string, filters: ListFilters, page?: PageRequest): Promise<Page<TaskView>>;
-  search(guildId: string, query: string, page?: PageRequest): Promise<Page<TaskView>>;
-  history(guildId: string, number: number, page?: PageRequest): Promise<Page<TaskEventView>>;
-  reviews(guildId: string, number: number): Promise<ReviewView[]>;
+  /*
+   * Reads answer as the actor sees the server: a task in a channel it cannot View is "There is no
+   * task #N", lists and counts leave such tasks out, and related tasks there show as their number only.
+   */
+  get(ctx: ActionContext, number: number): Promise<TaskView>;
+  list(ctx: ActionContext, filters: ListFilters, page?: PageRequest): Promise<Page<TaskView>>;
+  search(ctx: ActionContext, query: string, page?: PageRequest): Promise<Page<TaskView>>;
+  history(ctx: ActionContext, number: number, page?: PageRequest): Promise<Page<TaskEventView>>;
+  reviews(ctx: ActionContext, number: number): Promise<ReviewView[]>;
   /** Every attempt at the task (start → submit | fail | expire | release), oldest first. */
-  attempts(guildId: string, number: number): Promise<AttemptView[]>;
-  queue(guildId: string, channelId: string, page?: PageRequest): Promise<QueueView>;
+  attempts(ctx: ActionContext, number: number): Promise<AttemptView[]>;
+  queue(ctx: ActionContext, channelId: string, page?: PageRequest): Promise<QueueView>;
   /** Autocomplete: number prefix or title words, live tasks first, at most `limit` (≤ 25). */
-  suggest(guildId: string, query: string, limit?: number): Promise<TaskRef[]>;
-  stats(guildId: string, channelId?: string): Promise<StatsView>;
-  /** Tasks in review the actor may approve or send back, oldest submission first (at most 25). */
+  suggest(ctx: ActionContext, query: string, limit?: number): Promise<TaskRef[]>;
+  /** One channel, or (no channelId) every channel the actor can see. */
+  stats(ctx: ActionContext, channelId?: string): Promise<StatsView>;
+  /** Tasks in review the actor can see and may approve or send back, oldest submission first (at most 25). */
   reviewQueue(ctx: ActionContext): Promise<ReviewQueueItem[]>;
 }
 
 export interface SettingsService {
+  /** For rendering (cards, agent payloads): not an answer to a user. */
   get(guildId: string, channelId: string): Promise<ChannelSettingsView>;
-  /** Admin only (manage_channels / manage_guild / administrator). */
+  /** ctx.channelId's settings, for a member who may manage that channel. */
+  show(ctx: ActionContext): Promise<ChannelSettingsView>;
+  /** Manage Channels in ctx.channelId (Administrator anywhere). */
   update(ctx: ActionContext, patch: ChannelSettingsPatch): Promise<ChannelSettingsView>;
 }
 
@@ -233,9 +251,11 @@ export interface AgentService {
     input: { userId: string; labels?: string | string[]; maxConcurrent?: number },
   ): Promise<AgentView>;
   remove(ctx: ActionContext, userId: string): Promise<void>;
-  /** The halt switch (Manage Channels / Manage Server): its deliveries are held and its commands refused until resumed. */
+  /** add, remove, list, pause and resume need Manage Server (or Administrator). */
+  /** The halt switch: a paused agent's deliveries are held and its commands refused until resumed. */
   setPaused(ctx: ActionContext, userId: string, paused: boolean): Promise<AgentView>;
-  list(guildId: string): Promise<AgentView[]>;
+  list(ctx: ActionContext): Promise<AgentView[]>;
+  /** For Tasklane's own use (jobs, payloads): not an answer to a user. */
   get(guildId: string, userId: string): Promise<AgentView | null>;
 }
 

@@ -1,5 +1,5 @@
 import { and, asc, eq, inArray, ne, sql } from "drizzle-orm";
-import type { StatusRef } from "../domain/task-states.ts";
+import type { PlacedStatusRef } from "../domain/task-states.ts";
 import type { Queryable, Tx } from "./database.ts";
 import { queryRows } from "./raw.ts";
 import { type TaskRow, taskDependencies, tasks } from "./schema.ts";
@@ -42,9 +42,9 @@ export async function hasDependency(q: Queryable, taskId: number, dependsOnId: n
 }
 
 /** The task's dependencies that are not done yet (a fresh read: run it after taking the locks). */
-export async function openDependencies(q: Queryable, taskId: number): Promise<StatusRef[]> {
+export async function openDependencies(q: Queryable, taskId: number): Promise<PlacedStatusRef[]> {
   return q
-    .select({ number: tasks.number, status: tasks.status })
+    .select({ number: tasks.number, status: tasks.status, channelId: tasks.channelId })
     .from(taskDependencies)
     .innerJoin(tasks, eq(tasks.id, taskDependencies.dependsOnId))
     .where(and(eq(taskDependencies.taskId, taskId), ne(tasks.status, "done")))

@@ -1,6 +1,7 @@
 import { type SQL, sql } from "drizzle-orm";
 import { LIVE_STATUSES } from "../domain/task-states.ts";
 import type { TaskView } from "../domain/task-view.ts";
+import { inChannels } from "./channel-filter.ts";
 import type { Queryable } from "./database.ts";
 import { queryRows } from "./raw.ts";
 import { selectTaskViews } from "./task-views.ts";
@@ -10,10 +11,17 @@ const tsQuery = (text: string) => sql`websearch_to_tsquery('english', ${text})`;
 
 const LIVE = sql.raw(`(${LIVE_STATUSES.map((status) => `'${status}'`).join(", ")})`);
 
-export async function countSearch(q: Queryable, guildId: string, text: string): Promise<number> {
+/** `channelIds`: the channels the reader may see; null: all of them. */
+export async function countSearch(
+  q: Queryable,
+  guildId: string,
+  channelIds: readonly string[] | null,
+  text: string,
+): Promise<number> {
   const rows = await queryRows<{ n: number }>(
     q,
-    sql`SELECT count(*)::int AS n FROM tasks t WHERE t.guild_id = ${guildId} AND t.search_vector @@ ${tsQuery(text)}`,
+    sql`SELECT count(*)::int AS n FROM tasks t
+      WHERE t.guild_id = ${guildId} AND ${inChannels(channelIds)} AND t.search_vector @@ ${tsQuery(text)}`,
   );
   return Number(rows[0]?.n ?? 0);
 }
@@ -22,12 +30,14 @@ export async function countSearch(q: Queryable, guildId: string, text: string): 
 export async function searchTasks(
   q: Queryable,
   guildId: string,
+  channelIds: readonly string[] | null,
   text: string,
   offset: number,
   limit: number,
 ): Promise<TaskView[]> {
   const query = tsQuery(text);
-  return selectTaskViews(q, sql`t.guild_id = ${guildId} AND t.search_vector @@ ${query}`, {
+  const where = sql`t.guild_id = ${guildId} AND ${inChannels(channelIds)} AND t.search_vector @@ ${query}`;
+  return selectTaskViews(q, where, {
     order: sql`ts_rank(t.search_vector, ${query}) DESC, t.number DESC`,
     limit,
     offset,
@@ -46,12 +56,13 @@ const suggestOrder = (rank: SQL) => sql`(t.status IN ${LIVE}) DESC, ${rank}, t.n
 export async function suggestTasks(
   q: Queryable,
   guildId: string,
+  channelIds: readonly string[] | null,
   text: string,
   limit: number,
 ): Promise<SuggestRow[]> {
   const digits = /^#?(\d{1,10})$/.exec(text)?.[1];
   const words = text.match(/[\p{L}\p{N}]+/gu)?.slice(0, 5) ?? [];
-  let where = sql`t.guild_id = ${guildId}`;
+  let where = sql`t.guild_id = ${guildId} AND ${inChannels(channelIds)}`;
   let order = suggestOrder(sql`t.number DESC`);
   if (digits !== undefined) {
     where = sql`${where} AND (${sql.join(prefixRanges(Number(digits)), sql` OR `)})`;

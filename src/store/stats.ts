@@ -1,5 +1,6 @@
 import { type SQL, sql } from "drizzle-orm";
 import type { Priority, TaskStatus } from "../domain/task-states.ts";
+import { inChannels } from "./channel-filter.ts";
 import type { Queryable } from "./database.ts";
 import { queryRows } from "./raw.ts";
 
@@ -7,12 +8,14 @@ import { queryRows } from "./raw.ts";
 export interface StatsScope {
   guildId: string;
   channelId?: string;
+  /** The channels the reader may see; null: all of them. */
+  channelIds: readonly string[] | null;
 }
 
 const scoped = (scope: StatsScope): SQL =>
   scope.channelId
-    ? sql`t.guild_id = ${scope.guildId} AND t.channel_id = ${scope.channelId}`
-    : sql`t.guild_id = ${scope.guildId}`;
+    ? sql`t.guild_id = ${scope.guildId} AND t.channel_id = ${scope.channelId} AND ${inChannels(scope.channelIds)}`
+    : sql`t.guild_id = ${scope.guildId} AND ${inChannels(scope.channelIds)}`;
 
 const LIVE = sql.raw(`('open', 'in_progress', 'in_review', 'blocked')`);
 const MINUTES = sql.raw(`extract(epoch FROM (t.completed_at - t.started_at)) / 60`);

@@ -1,6 +1,7 @@
 import { type SQL, sql } from "drizzle-orm";
 import { LIVE_STATUSES, type Priority, type TaskStatus } from "../domain/task-states.ts";
 import type { TaskView } from "../domain/task-view.ts";
+import { inChannels } from "./channel-filter.ts";
 import type { Queryable } from "./database.ts";
 import { queryRows } from "./raw.ts";
 import { selectTaskViews } from "./task-views.ts";
@@ -12,6 +13,8 @@ export interface ListQuery {
   priority?: Priority;
   label?: string;
   channelId?: string;
+  /** The channels the reader may see; null: all of them. */
+  channelIds: readonly string[] | null;
 }
 
 /** Keyset position: `after` = older than this number (next page), `before` = newer (previous page). */
@@ -21,7 +24,7 @@ const LIVE = sql.raw(`(${LIVE_STATUSES.map((status) => `'${status}'`).join(", ")
 
 /** Each filter maps onto an index: (guild|channel, status, number), (guild, assignee, status), GIN labels. */
 function listWhere(query: ListQuery): SQL {
-  const conditions = [sql`t.guild_id = ${query.guildId}`];
+  const conditions = [sql`t.guild_id = ${query.guildId}`, inChannels(query.channelIds)];
   if (query.channelId) conditions.push(sql`t.channel_id = ${query.channelId}`);
   if (query.status === "live") conditions.push(sql`t.status IN ${LIVE}`);
   else if (query.status !== "all") conditions.push(sql`t.status = ${query.status}`);

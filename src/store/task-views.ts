@@ -1,12 +1,14 @@
 import { type SQL, sql } from "drizzle-orm";
 import type { AttemptOutcome, Priority, TaskStatus } from "../domain/task-states.ts";
-import type { AttemptResult, AttemptView, TaskRef, TaskView } from "../domain/task-view.ts";
+import type { AttemptResult, AttemptView, LinkedTaskRef, TaskView } from "../domain/task-view.ts";
 import type { Queryable } from "./database.ts";
 import { fromJson, queryRows, toIso } from "./raw.ts";
 import type { TaskRow } from "./schema.ts";
 
 const ref = (alias: string) =>
-  sql.raw(`json_build_object('number', ${alias}.number, 'title', ${alias}.title, 'status', ${alias}.status)`);
+  sql.raw(
+    `json_build_object('number', ${alias}.number, 'title', ${alias}.title, 'status', ${alias}.status, 'channelId', ${alias}.channel_id)`,
+  );
 
 /** The task's own columns, named as its drizzle row (TaskRow) names them, so one mapper reads both. */
 const TASK_COLUMN_NAMES = [
@@ -73,7 +75,7 @@ export async function selectTaskViews(
     ${limit === undefined ? sql`` : sql`LIMIT ${limit}`}
     ${offset === undefined ? sql`` : sql`OFFSET ${offset}`}`,
   );
-  return rows.map(toTaskViewRecord);
+  return rows.map(toTaskViewFromRow);
 }
 
 export async function selectTaskView(
@@ -90,13 +92,13 @@ export async function selectTaskViewsByIds(q: Queryable, ids: readonly number[])
   return selectTaskViews(q, sql`t.id = ANY(${sql.param([...ids])}::int[])`);
 }
 
-function toTaskViewRecord(row: Record<string, unknown>): TaskView {
+function toTaskViewFromRow(row: Record<string, unknown>): TaskView {
   const lastEvent = fromJson<TaskView["lastEvent"]>(row.last_event);
   return toTaskView(row as TaskColumns, {
-    parent: fromJson<TaskRef | null>(row.parent) ?? null,
-    dependencies: fromJson<TaskRef[]>(row.dependencies) ?? [],
-    blocks: fromJson<TaskRef[]>(row.blocks) ?? [],
-    subtasks: fromJson<TaskRef[]>(row.subtasks) ?? [],
+    parent: fromJson<LinkedTaskRef | null>(row.parent) ?? null,
+    dependencies: fromJson<LinkedTaskRef[]>(row.dependencies) ?? [],
+    blocks: fromJson<LinkedTaskRef[]>(row.blocks) ?? [],
+    subtasks: fromJson<LinkedTaskRef[]>(row.subtasks) ?? [],
     question: toQuestion(fromJson<Record<string, unknown> | null>(row.question) ?? null),
     submission: toAttemptView(fromJson<Record<string, unknown> | null>(row.submission) ?? null),
     lastEvent: lastEvent ? { ...lastEvent, at: toIso(lastEvent.at)! } : null,

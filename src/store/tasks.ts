@@ -1,5 +1,5 @@
 import { and, eq, inArray, sql } from "drizzle-orm";
-import type { StatusRef } from "../domain/task-states.ts";
+import type { PlacedStatusRef, StatusRef } from "../domain/task-states.ts";
 import type { Queryable, Tx } from "./database.ts";
 import { queryRows } from "./raw.ts";
 import {
@@ -99,9 +99,9 @@ export async function countLiveTasks(q: Queryable, channelId: string): Promise<n
   return row?.live ?? 0;
 }
 
-export async function liveSubtasks(q: Queryable, parentId: number): Promise<StatusRef[]> {
+export async function liveSubtasks(q: Queryable, parentId: number): Promise<PlacedStatusRef[]> {
   return q
-    .select({ number: tasks.number, status: tasks.status })
+    .select({ number: tasks.number, status: tasks.status, channelId: tasks.channelId })
     .from(tasks)
     .where(and(eq(tasks.parentId, parentId), inArray(tasks.status, [...LIVE_STATUSES])))
     .orderBy(tasks.number);

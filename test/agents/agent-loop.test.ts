@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
 import type { AnswerPayload, ReplyPayload, ReworkPayload } from "../../src/discord/delivery/agent-payload.ts";
+import { systemReader } from "../../src/services/actors.ts";
 import type { ApiMessage } from "../stand-in/index.ts";
 import { type AgentWorld, agentSchema, jsonOf, startAgentWorld, until, WORLD } from "./agent-world.ts";
 import { validateJsonSchema } from "./json-schema-subset.ts";
@@ -42,7 +43,7 @@ it("an agent's whole loop: assigned → start → submit with evidence → rewor
 
   await world.slash("alice", "task", "create", { title: "Write the onboarding docs" });
   await world.slash("alice", "task", "create", { title: "Publish the docs", "depends-on": "1" });
-  expect((await world.app.services.tasks.get(guildId, 2)).status).toBe("blocked");
+  expect((await world.app.services.tasks.get(systemReader(guildId), 2)).status).toBe("blocked");
   await world.slash("alice", "task", "assign", { task: 1, assignee: agent });
   await until(() => world.assignmentsFor(agent)[0]);
 
@@ -102,7 +103,7 @@ it("an agent's whole loop: assigned → start → submit with evidence → rewor
     const card = cardOf(1);
     return card && fields(card).Status === "In progress (rework 1) · Waiting for an answer";
   });
-  expect((await world.app.services.tasks.get(guildId, 1)).leaseExpiresAt).toBeNull();
+  expect((await world.app.services.tasks.get(systemReader(guildId), 1)).leaseExpiresAt).toBeNull();
 
   // answer → the agent is pinged with a json block of type answer; the lease runs again
   const answered = await world.slash("alice", "task", "answer", { task: 1, text: "WireGuard only" });
@@ -124,7 +125,7 @@ it("an agent's whole loop: assigned → start → submit with evidence → rewor
   const long = `${"Added the VPN section with WireGuard steps. ".repeat(69)}THE END`;
   expect(long.length).toBeGreaterThan(3000);
   await world.mention(agent, `submit 1 ${long}`);
-  const attempts = await world.app.services.tasks.attempts(guildId, 1);
+  const attempts = await world.app.services.tasks.attempts(systemReader(guildId), 1);
   expect(attempts.map((a) => [a.attempt, a.outcome])).toEqual([
     [1, "submitted"],
     [2, "submitted"],

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { AssignmentPayload, ReplyPayload } from "../../src/discord/delivery/agent-payload.ts";
+import { systemReader } from "../../src/services/actors.ts";
 import { type AgentWorld, agentSchema, jsonOf, startAgentWorld, until } from "./agent-world.ts";
 import { validateJsonSchema } from "./json-schema-subset.ts";
 
@@ -110,7 +111,7 @@ describe("bot agents in the channel (stand-in, real Postgres and Redis)", () => 
     const statuses = [...stored.versions, stored.message].map((version) => fieldOf(version, "Status"));
     expect(dedupe(statuses)).toEqual(["Open", "In progress", "In review", "Done"]);
 
-    const history = await world.app.services.tasks.history(discord.guild("HQ").id, 1);
+    const history = await world.app.services.tasks.history(systemReader(discord.guild("HQ").id), 1);
     const steps = history.items.map((event) => `${event.kind}:${event.source}`);
     expect(steps).toEqual(expect.arrayContaining(["started:mention", "submitted:mention", "approved:slash"]));
     expect(steps.some((step) => step.startsWith("progress") && step.endsWith(":mention"))).toBe(true);

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { AssignmentPayload } from "../../src/discord/delivery/agent-payload.ts";
+import { systemReader } from "../../src/services/actors.ts";
 import { type AgentWorld, agentSchema, jsonOf, startAgentWorld, until } from "./agent-world.ts";
 import { validateJsonSchema } from "./json-schema-subset.ts";
 
@@ -38,7 +39,7 @@ describe("auto-assign least-loaded in a channel (stand-in, real Postgres and Red
       expect(validateJsonSchema(agentSchema, jsonOf(message))).toEqual([]);
       expect(message.mentions).toHaveLength(1);
     }
-    const history = await world.app.services.tasks.history(world.discord.guild("HQ").id, 2);
+    const history = await world.app.services.tasks.history(systemReader(world.discord.guild("HQ").id), 2);
     expect(history.items.find((event) => event.kind === "assigned")).toMatchObject({
       source: "system",
       actorId: world.discord.botUser.id,

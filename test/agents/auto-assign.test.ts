@@ -1,6 +1,7 @@
 import { sql } from "drizzle-orm";
 import { afterEach, describe, expect, it } from "vitest";
 import { silentLogger } from "../../src/log.ts";
+import { actorEverywhere, systemReader } from "../../src/services/actors.ts";
 import { autoAssign } from "../../src/services/jobs/auto-assign.ts";
 import type { ActionContext } from "../../src/services/types.ts";
 import { DRIVERS, type Harness, openHarness } from "../services/support/harness.ts";
@@ -16,7 +17,7 @@ const BOT = "200000000000000099";
 const as = (userId: string): ActionContext => ({
   guildId: GUILD,
   channelId: LANE,
-  actor: { userId, roleIds: [], permissions: ["manage_channels"] },
+  actor: actorEverywhere({ userId, permissions: ["manage_guild", "manage_channels"] }),
   source: "slash",
 });
 
@@ -42,7 +43,9 @@ const pass = (h: Harness) =>
   });
 
 async function assignees(h: Harness, numbers: number[]): Promise<(string | null)[]> {
-  return Promise.all(numbers.map(async (number) => (await h.tasks.get(GUILD, number)).assigneeId));
+  return Promise.all(
+    numbers.map(async (number) => (await h.tasks.get(systemReader(GUILD), number)).assigneeId),
+  );
 }
 
 describe.each(DRIVERS)("auto-assign least-loaded (%s)", (driver) => {

@@ -1,6 +1,7 @@
 import { sql } from "drizzle-orm";
 import { afterEach, describe, expect, it } from "vitest";
 import { silentLogger } from "../../src/log.ts";
+import { actorEverywhere, systemReader } from "../../src/services/actors.ts";
 import { expireLeases, LEASE_EXPIRED_REASON } from "../../src/services/jobs/expire-leases.ts";
 import type { ActionContext } from "../../src/services/types.ts";
 import { DRIVERS, type Harness, openHarness } from "../services/support/harness.ts";
@@ -14,7 +15,7 @@ const BOT = "100000000000000005";
 const as = (userId: string, isBot = false): ActionContext => ({
   guildId: GUILD,
   channelId: CHANNEL,
-  actor: { userId, roleIds: [], permissions: ["manage_channels"], isBot },
+  actor: actorEverywhere({ userId, permissions: ["manage_guild", "manage_channels"], isBot }),
   source: isBot ? "mention" : "slash",
 });
 
@@ -66,9 +67,9 @@ describe.each(DRIVERS)("lease expiry job (%s)", (driver) => {
     expect(await run(h)).toBe(0);
 
     for (const number of numbers) {
-      const task = await h.tasks.get(GUILD, number);
+      const task = await h.tasks.get(systemReader(GUILD), number);
       expect(task).toMatchObject({ status: "open", attempts: 1, assigneeId: AGENT, leaseExpiresAt: null });
-      const history = await h.tasks.history(GUILD, number);
+      const history = await h.tasks.history(systemReader(GUILD), number);
       const failures = history.items.filter((event) => event.kind === "failed");
       expect(failures).toHaveLength(1);
       expect(failures[0]).toMatchObject({ actorId: BOT, source: "system" });
@@ -88,7 +89,10 @@ describe.each(DRIVERS)("lease expiry job (%s)", (driver) => {
     await h.tasks.progress(as(AGENT, true), number!, "still crawling");
     h.clock.advance(20 * 60_000);
     expect(await run(h)).toBe(0);
-    expect(await h.tasks.get(GUILD, number!)).toMatchObject({ status: "in_progress", attempts: 0 });
+    expect(await h.tasks.get(systemReader(GUILD), number!)).toMatchObject({
+      status: "in_progress",
+      attempts: 0,
+    });
     h.clock.advance(11 * 60_000);
     expect(await run(h)).toBe(1);
   }, 60_000);
@@ -104,6 +108,6 @@ describe.each(DRIVERS)("lease expiry job (%s)", (driver) => {
       h.clock.advance(31 * 60_000);
       expect(await run(h)).toBe(1);
     }
-    expect(await h.tasks.get(GUILD, number!)).toMatchObject({ status: "failed", attempts: 3 });
+    expect(await h.tasks.get(systemReader(GUILD), number!)).toMatchObject({ status: "failed", attempts: 3 });
   }, 60_000);
 });

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ReplyPayload } from "../../src/discord/delivery/agent-payload.ts";
+import { systemReader } from "../../src/services/actors.ts";
 import { type AgentWorld, isAssignment, jsonOf, sleep, startAgentWorld, until } from "./agent-world.ts";
 
 let world: AgentWorld;
@@ -67,14 +68,15 @@ describe("bots talking to bots cannot loop", () => {
     const paused = await world.slash("alice", "tasklane", "pause", { user: agent }, "agent");
     expect(paused.content).toMatch(/is paused/);
     await world.slash("alice", "task", "create", { title: "While paused" });
-    const number = (await world.app.services.tasks.list(world.discord.guild("HQ").id, {})).items[0]!.number;
+    const number = (await world.app.services.tasks.list(systemReader(world.discord.guild("HQ").id), {}))
+      .items[0]!.number;
     await world.slash("alice", "task", "assign", { task: number, assignee: agent });
     const refused = await world.mention(agent, `start ${number}`);
     expect(jsonOf<ReplyPayload>(refused)).toMatchObject({ ok: false, error: { code: "paused" } });
     expect(refused.content).toMatch(/^You are paused in this server/);
     await sleep(500);
     expect(world.assignmentsFor(agent)).toEqual([]);
-    const task = await world.app.services.tasks.get(world.discord.guild("HQ").id, number);
+    const task = await world.app.services.tasks.get(systemReader(world.discord.guild("HQ").id), number);
     expect(task.status).toBe("open");
 
     // Told once while paused, then ignored.

@@ -1,6 +1,7 @@
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ReplyPayload } from "../../src/discord/delivery/agent-payload.ts";
+import { systemReader } from "../../src/services/actors.ts";
 import { AGENT_NAMES, type AgentWorld, jsonOf, sleep, startAgentWorld } from "./agent-world.ts";
 
 let world: AgentWorld;
@@ -48,7 +49,7 @@ async function expectThreeDistinctClaims(agents: string[], payloads: ReplyPayloa
   const guildId = world.discord.guild("HQ").id;
   for (const [index, payload] of payloads.entries()) {
     if (!payload.task) continue;
-    const task = await world.app.services.tasks.get(guildId, payload.task.number);
+    const task = await world.app.services.tasks.get(systemReader(guildId), payload.task.number);
     expect(task).toMatchObject({ status: "in_progress", assigneeId: world.id(agents[index]!) });
   }
 }

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ReplyPayload } from "../../src/discord/delivery/agent-payload.ts";
+import { systemReader } from "../../src/services/actors.ts";
 import { AGENT_NAMES, type AgentWorld, agentSchema, jsonOf, startAgentWorld } from "./agent-world.ts";
 import { validateJsonSchema } from "./json-schema-subset.ts";
 
@@ -43,7 +44,7 @@ describe("next under contention (stand-in, real Postgres and Redis)", () => {
     const guildId = world.discord.guild("HQ").id;
     for (const [index, payload] of payloads.entries()) {
       if (!payload.task) continue;
-      const task = await world.app.services.tasks.get(guildId, payload.task.number);
+      const task = await world.app.services.tasks.get(systemReader(guildId), payload.task.number);
       expect(task.assigneeId).toBe(world.id(AGENT_NAMES[index]!));
     }
   });

@@ -4,6 +4,7 @@ import type {
   AssignmentPayload,
   ReplyPayload,
 } from "../../src/discord/delivery/agent-payload.ts";
+import { systemReader } from "../../src/services/actors.ts";
 import type { ApiMessage } from "../stand-in/index.ts";
 import { type AgentWorld, agentSchema, jsonOf, sleep, startAgentWorld, until } from "./agent-world.ts";
 import { validateJsonSchema } from "./json-schema-subset.ts";
@@ -74,7 +75,10 @@ describe("retries with backoff and the dead letter (stand-in, real Postgres and 
       }
       expect(failed).toMatchObject({ ok: true, task: { status: "open", failedAttempts: attempt } });
       const retryAt = Date.parse(failed.task!.nextAttemptAt!);
-      const history = await world.app.services.tasks.history(world.discord.guild("HQ").id, number);
+      const history = await world.app.services.tasks.history(
+        systemReader(world.discord.guild("HQ").id),
+        number,
+      );
       const failure = history.items.find(
         (event) => event.kind === "failed" && event.details.attempt === attempt,
       )!;
@@ -122,9 +126,12 @@ describe("retries with backoff and the dead letter (stand-in, real Postgres and 
     const redelivered = await until(() => assignment(agent, number, 2));
     expect(jsonOf<AssignmentPayload>(redelivered)).toMatchObject({ attempt: 2, task: { failedAttempts: 1 } });
     expect(announcements(number, "retry")).toHaveLength(1);
-    const task = await world.app.services.tasks.get(world.discord.guild("HQ").id, number);
+    const task = await world.app.services.tasks.get(systemReader(world.discord.guild("HQ").id), number);
     expect(task).toMatchObject({ status: "open", attempts: 1, assigneeId: agent, leaseExpiresAt: null });
-    const history = await world.app.services.tasks.history(world.discord.guild("HQ").id, number);
+    const history = await world.app.services.tasks.history(
+      systemReader(world.discord.guild("HQ").id),
+      number,
+    );
     const failure = history.items.find((event) => event.kind === "failed");
     expect(failure).toMatchObject({ source: "system", actorId: world.discord.botUser.id });
     expect(JSON.stringify(failure?.details)).toContain("lease expired");

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ReplyPayload, ReworkPayload } from "../../src/discord/delivery/agent-payload.ts";
+import { actorEverywhere, systemReader } from "../../src/services/actors.ts";
 import type { ApiMessage } from "../stand-in/index.ts";
 import { type AgentWorld, agentSchema, jsonOf, startAgentWorld, until, WORLD } from "./agent-world.ts";
 import { validateJsonSchema } from "./json-schema-subset.ts";
@@ -54,8 +55,8 @@ describe("the review loop between a reviewer and an agent (stand-in, real Postgr
     );
     expect(bad.content).toContain("evidence files[0].change must be one of added, modified, deleted");
     expect(jsonOf<ReplyPayload>(bad)).toMatchObject({ ok: false, error: { code: "validation" } });
-    expect((await world.app.services.tasks.get(guildId, 1)).status).toBe("in_progress");
-    const [running] = await world.app.services.tasks.attempts(guildId, 1);
+    expect((await world.app.services.tasks.get(systemReader(guildId), 1)).status).toBe("in_progress");
+    const [running] = await world.app.services.tasks.attempts(systemReader(guildId), 1);
     expect(running).toMatchObject({ attempt: 1, outcome: null, summary: null, result: null });
 
     const notJson = await world.mention(agent, "submit 1 Wrote docs\n```json\n{files: oops}\n```");
@@ -66,7 +67,7 @@ describe("the review loop between a reviewer and an agent (stand-in, real Postgr
       `submit 1 Wrote docs/onboarding.md\n\`\`\`json\n${JSON.stringify(EVIDENCE)}\n\`\`\``,
     );
     expect(jsonOf<ReplyPayload>(submitted)).toMatchObject({ ok: true, task: { status: "in_review" } });
-    const [first] = await world.app.services.tasks.attempts(guildId, 1);
+    const [first] = await world.app.services.tasks.attempts(systemReader(guildId), 1);
     expect(first).toMatchObject({
       attempt: 1,
       assigneeId: agent,
@@ -102,10 +103,10 @@ describe("the review loop between a reviewer and an agent (stand-in, real Postgr
       reply: { submit: `${world.botMention} submit 1 <summary>` },
     });
     expect(payload.leaseExpiresAt).not.toBeNull();
-    const task = await world.app.services.tasks.get(guildId, 1);
+    const task = await world.app.services.tasks.get(systemReader(guildId), 1);
     expect(task.leaseExpiresAt).toBe(payload.leaseExpiresAt);
 
-    const attempts = await world.app.services.tasks.attempts(guildId, 1);
+    const attempts = await world.app.services.tasks.attempts(systemReader(guildId), 1);
     expect(attempts.map((attempt) => [attempt.attempt, attempt.outcome])).toEqual([
       [1, "submitted"],
       [2, null],
@@ -118,7 +119,7 @@ describe("the review loop between a reviewer and an agent (stand-in, real Postgr
     expect(long.length).toBeGreaterThan(3000);
     const submitted = await world.mention(agent, `submit 1 ${long}`);
     expect(jsonOf<ReplyPayload>(submitted)).toMatchObject({ ok: true, task: { status: "in_review" } });
-    const attempts = await world.app.services.tasks.attempts(guildId, 1);
+    const attempts = await world.app.services.tasks.attempts(systemReader(guildId), 1);
     expect(attempts.at(-1)).toMatchObject({ attempt: 2, outcome: "submitted", summary: long, result: null });
 
     const tooLong = await world.app.services.tasks
@@ -126,7 +127,7 @@ describe("the review loop between a reviewer and an agent (stand-in, real Postgr
         {
           guildId,
           channelId: world.discord.channel("lane").id,
-          actor: { userId: agent, roleIds: [], permissions: [], isBot: true },
+          actor: actorEverywhere({ userId: agent, isBot: true }),
           source: "mention",
         },
         { number: 1, action: "submit", text: "x".repeat(4001) },
@@ -166,7 +167,7 @@ describe("what a reviewer reads", () => {
     expect(String(listed.embeds[0]?.description)).toContain("section. THE END");
 
     await world.slash("rita", "task", "approve", { task: 1 });
-    const done = await world.app.services.tasks.get(guildId, 1);
+    const done = await world.app.services.tasks.get(systemReader(guildId), 1);
     expect(done.status).toBe("done");
     expect(done.submission).toBeNull();
   });

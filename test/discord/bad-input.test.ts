@@ -97,20 +97,25 @@ describe("every option's bad values get a clear ephemeral sentence", () => {
     expect(await refusal("alice", "task depend", { task: 1, on: 2 })).toMatch(/cycle|circular|loop/i);
   });
 
-  it("/tasklane refuses members without Manage Channels, on every subcommand", async () => {
-    for (const [command, options] of [
-      ["tasklane config", {}],
-      ["tasklane config", { "queue-limit": 3 }],
-      ["tasklane agent list", {}],
-      ["tasklane agent add", { user: "bob" }],
-      ["tasklane agent remove", { user: "bob" }],
+  it("/tasklane refuses members without Manage Channels (config) or Manage Server (agents)", async () => {
+    const CHANNEL = "Only members who can manage this channel can see or change its Tasklane settings.";
+    const SERVER = "Only members who can manage the server can see or change its agents.";
+    for (const [command, options, refusal] of [
+      ["tasklane config", {}, CHANNEL],
+      ["tasklane config", { "queue-limit": 3 }, CHANNEL],
+      ["tasklane agent list", {}, SERVER],
+      ["tasklane agent add", { user: "bob" }, SERVER],
+      ["tasklane agent remove", { user: "bob" }, SERVER],
     ] as const) {
       // Server admins can change who sees /tasklane; the bot checks regardless.
       const answer = await slash(bot, { userId: "mallory", unchecked: true }, command, options).reply();
-      expect(answer.content, command).toBe("/tasklane needs the Manage Channels permission.");
+      expect(answer.content, command).toBe(refusal);
     }
     const lead = await slash(bot, { userId: "lee" }, "tasklane config", {}).reply();
     expect(lead.embeds).toHaveLength(1);
+    // Manage Channels is not Manage Server: the lead may configure channels, not the server's agents.
+    const agents = await slash(bot, { userId: "lee" }, "tasklane agent list", {}).reply();
+    expect(agents.content).toBe(SERVER);
   });
 
   it("/tasklane option values out of range are refused by Discord's client before the bot sees them", () => {

@@ -1,5 +1,6 @@
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { systemReader } from "../../src/services/actors.ts";
 import { queryRows } from "../../src/store/raw.ts";
 import { SHOWN_BY_CLICK } from "../../src/store/task-messages.ts";
 import type { ApiMessage } from "../stand-in/index.ts";
@@ -47,15 +48,15 @@ async function taskInReview(title: string): Promise<ApiMessage> {
 }
 
 async function snapshot(guildId: string, number: number) {
-  const task = await bot.app.services.tasks.get(guildId, number);
-  const history = await bot.app.services.tasks.history(guildId, number);
+  const task = await bot.app.services.tasks.get(systemReader(guildId), number);
+  const history = await bot.app.services.tasks.history(systemReader(guildId), number);
   return { status: task.status, version: task.version, assigneeId: task.assigneeId, events: history.total };
 }
 
 describe("a click shows its own change", () => {
   it("an Approve click edits the card itself and settles the card's outbox row: the dispatcher re-reads and re-sends nothing", async () => {
     const card = await taskInReview("Settle the outbox");
-    const task = await bot.app.services.tasks.get(hq, numberOf(card));
+    const task = await bot.app.services.tasks.get(systemReader(hq), numberOf(card));
     const since = bot.discord.requests.mark();
     await click(card, "rita", "Approve").reply();
     expect(fieldOf(bot.discord.message(card.id)!, "Status")).toBe("Done");
@@ -107,11 +108,11 @@ describe("clicks are checked like commands", () => {
     await Promise.all([first.reply(), second.reply()]);
 
     const number = numberOf(card);
-    const reviews = await bot.app.services.tasks.reviews(hq, number);
+    const reviews = await bot.app.services.tasks.reviews(systemReader(hq), number);
     expect(reviews.filter((review) => review.verdict === "approved")).toHaveLength(1);
-    const history = await bot.app.services.tasks.history(hq, number);
+    const history = await bot.app.services.tasks.history(systemReader(hq), number);
     expect(history.items.filter((event) => event.kind === "approved")).toHaveLength(1);
-    expect((await bot.app.services.tasks.get(hq, number)).status).toBe("done");
+    expect((await bot.app.services.tasks.get(systemReader(hq), number)).status).toBe("done");
 
     const winner = reviews[0]!.reviewerId === bot.discord.user("rita").id ? first : second;
     const loser = winner === first ? second : first;
@@ -139,7 +140,7 @@ describe("clicks are checked like commands", () => {
     expect(isEphemeral(notice)).toBe(true);
     expect(notice.content).toContain("changed since this card was shown");
     expect(notice.content).toContain(`<@${bot.discord.user("bob").id}>`);
-    const task = await bot.app.services.tasks.get(hq, numberOf(card));
+    const task = await bot.app.services.tasks.get(systemReader(hq), numberOf(card));
     expect(task.assigneeId).toBe(bot.discord.user("bob").id);
   });
 });

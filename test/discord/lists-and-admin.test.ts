@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { systemReader } from "../../src/services/actors.ts";
 import { buttonLabels, createTask, customIds, embedOf, isEphemeral, slash } from "./support/act.ts";
 import { type BotUnderTest, bootBot } from "./support/boot-bot.ts";
 import { TEAM_WORLD } from "./support/world.ts";
@@ -176,7 +177,7 @@ describe("Create task from message", () => {
     expect(embedOf(card).description).toContain("Steps: open /login, wait 30 s.");
     expect(buttonLabels(card)).toEqual(["Claim", "Start"]);
     const number = Number(embedOf(card).title!.match(/^#(\d+)/)![1]);
-    const history = await bot.app.services.tasks.history(bot.discord.guild("HQ").id, number);
+    const history = await bot.app.services.tasks.history(systemReader(bot.discord.guild("HQ").id), number);
     expect(history.items.map((event) => event.source)).toEqual(["context_menu"]);
   });
 });

@@ -79,8 +79,8 @@ describe("task card", () => {
   it("lists dependencies and subtasks with their status", () => {
     const [embed] = renderTaskCard(
       taskView({
-        dependencies: [{ number: 3, title: "Schema", status: "done" }],
-        subtasks: [{ number: 14, title: "Tests", status: "open" }],
+        dependencies: [{ number: 3, title: "Schema", status: "done", channelId: "100000000000000002" }],
+        subtasks: [{ number: 14, title: "Tests", status: "open", channelId: "100000000000000002" }],
       }),
       { requireReview: true },
     ).embeds;

@@ -2,6 +2,7 @@ import { and, count, eq, inArray } from "drizzle-orm";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { QueueLimitError } from "../../src/domain/errors.ts";
+import { systemReader } from "../../src/services/actors.ts";
 import { checkGateDrift } from "../../src/services/gate/gate-drift.ts";
 import { LIVE_STATUSES, tasks as tasksTable } from "../../src/store/schema.ts";
 import { testRedisUrl } from "../support/test-db.ts";
@@ -87,7 +88,7 @@ describe("200 racing creates against a queue limit of 10, two instances, Redis u
 
   it("finishing a task frees exactly one slot, on either instance", async () => {
     const channel = await limitedChannel(3, 3);
-    const queue = await world.instances[0]!.tasks.queue("100000000000000001", channel);
+    const queue = await world.instances[0]!.tasks.queue(systemReader("100000000000000001"), channel);
     await world.instances[0]!.tasks.transition(ctxFor(channel), {
       number: queue.items[0]!.number,
       action: "cancel",

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { systemReader } from "../../src/services/actors.ts";
 import type { TaskView } from "../../src/services/types.ts";
 import { testRedisUrl } from "../support/test-db.ts";
 import { ctxFor, GUILD, newChannel, openWorld, userId, type World } from "./world.ts";
@@ -13,7 +14,7 @@ describe("read-your-writes across two instances sharing one Redis", () => {
   /** After a write, the next read on either instance shows it, even with both caches warm before. */
   const expectEverywhere = async (written: TaskView) => {
     for (const { tasks } of world.instances) {
-      const read = await tasks.get(GUILD, written.number);
+      const read = await tasks.get(systemReader(GUILD), written.number);
       expect({ status: read.status, version: read.version, title: read.title }).toEqual({
         status: written.status,
         version: written.version,
@@ -51,9 +52,9 @@ describe("read-your-writes across two instances sharing one Redis", () => {
   it("the queue summary on the other instance shows a new task and a finished one at once", async () => {
     const [a, b] = world.instances as [(typeof world.instances)[0], (typeof world.instances)[0]];
     const channel = newChannel();
-    expect((await b.tasks.queue(GUILD, channel)).liveCount).toBe(0);
+    expect((await b.tasks.queue(systemReader(GUILD), channel)).liveCount).toBe(0);
     const created = await a.tasks.create(ctxFor(channel), { title: "Triage the inbox" });
-    const afterCreate = await b.tasks.queue(GUILD, channel);
+    const afterCreate = await b.tasks.queue(systemReader(GUILD), channel);
     expect(afterCreate.liveCount).toBe(1);
     expect(afterCreate.items.map((item) => item.number)).toEqual([created.number]);
     await a.tasks.transition(ctxFor(channel), {
@@ -61,7 +62,7 @@ describe("read-your-writes across two instances sharing one Redis", () => {
       action: "cancel",
       text: "duplicate",
     });
-    const afterCancel = await b.tasks.queue(GUILD, channel);
+    const afterCancel = await b.tasks.queue(systemReader(GUILD), channel);
     expect(afterCancel.liveCount).toBe(0);
     expect(afterCancel.items).toEqual([]);
   });
@@ -72,13 +73,13 @@ describe("read-your-writes across two instances sharing one Redis", () => {
     const created = await a.tasks.create(ctxFor(channel), { title: "Version 1" });
     let reading = true;
     const readers = Array.from({ length: 4 }, async () => {
-      while (reading) await b.tasks.get(GUILD, created.number);
+      while (reading) await b.tasks.get(systemReader(GUILD), created.number);
     });
     try {
       for (let version = 2; version <= 30; version += 1) {
         const edited = await a.tasks.edit(ctxFor(channel), created.number, { title: `Version ${version}` });
         for (const instance of [a, b]) {
-          expect((await instance.tasks.get(GUILD, created.number)).title).toBe(edited.title);
+          expect((await instance.tasks.get(systemReader(GUILD), created.number)).title).toBe(edited.title);
         }
       }
     } finally {

@@ -1,6 +1,7 @@
 import { and, count, eq, inArray } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { QueueLimitError } from "../../src/domain/errors.ts";
+import { systemReader } from "../../src/services/actors.ts";
 import { checkGateDrift } from "../../src/services/gate/gate-drift.ts";
 import { LIVE_STATUSES, tasks as tasksTable } from "../../src/store/schema.ts";
 import { captureLog } from "../cache/captured-log.ts";
@@ -68,7 +69,7 @@ describe("Redis killed in the middle of a run of mixed operations on two instanc
           mine.push({ number: created.number, channel, live: true });
         } else if (roll < 0.6) {
           const task = pick(mine)!;
-          const view = await instance.tasks.get(GUILD, task.number);
+          const view = await instance.tasks.get(systemReader(GUILD), task.number);
           if (view.number !== task.number || (view.status !== "cancelled") !== task.live) {
             tally.failures.push(`#${task.number} read ${view.status} after this worker's own write`);
           }
@@ -89,7 +90,7 @@ describe("Redis killed in the middle of a run of mixed operations on two instanc
           task.live = true;
         } else {
           const channel = pick(channels)!;
-          const queue = await instance.tasks.queue(GUILD, channel);
+          const queue = await instance.tasks.queue(systemReader(GUILD), channel);
           if (queue.liveCount > LIMIT) tally.overLimit.push(`${channel}: ${queue.liveCount} live`);
         }
       } catch (error) {
@@ -170,10 +171,10 @@ describe("Redis killed in the middle of a run of mixed operations on two instanc
     // Hits: a view read once is then served without Postgres, on both instances.
     const created = await a.tasks.create(ctxFor(newChannel()), { title: "warm again" });
     for (const instance of [a, b]) {
-      await instance.tasks.get(GUILD, created.number);
+      await instance.tasks.get(systemReader(GUILD), created.number);
       const queries = instance.database.queryCount();
       const hits = instance.cache.metrics().hits;
-      await instance.tasks.get(GUILD, created.number);
+      await instance.tasks.get(systemReader(GUILD), created.number);
       expect(instance.database.queryCount()).toBe(queries);
       expect(instance.cache.metrics().hits).toBe(hits + 1);
     }

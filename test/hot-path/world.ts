@@ -1,6 +1,7 @@
 import { createCache } from "../../src/cache/create-cache.ts";
 import type { Cache } from "../../src/cache/types.ts";
 import { type Logger, silentLogger } from "../../src/log.ts";
+import { actorEverywhere } from "../../src/services/actors.ts";
 import { createSettingsService, createTaskService } from "../../src/services/index.ts";
 import type { ActionContext, SettingsService, TaskService } from "../../src/services/types.ts";
 import { type Database, openDatabase } from "../../src/store/database.ts";
@@ -25,7 +26,7 @@ export function ctxFor(channelId: string, user = ADMIN, admin = user === ADMIN):
   return {
     guildId: GUILD,
     channelId,
-    actor: { userId: user, roleIds: [], permissions: admin ? ["manage_guild"] : [] },
+    actor: actorEverywhere({ userId: user, permissions: admin ? ["manage_guild", "manage_channels"] : [] }),
     source: "slash",
   };
 }

@@ -73,8 +73,8 @@ describe("a bot process starting and stopping (real processes, stand-in, Postgre
     });
     await bot.ready;
     await discord.waitForBot();
-    // Each answer takes 1.5 s to reach Discord: the interactions are still in flight at the signal.
-    discord.injectFault({ route: "/interactions/:interactionId/:token/callback", delayMs: 1_500, times: 8 });
+    // Each answer takes 0.8 s to reach Discord: the interactions are still in flight at the signal.
+    discord.injectFault({ route: "/interactions/:interactionId/:token/callback", delayMs: 800, times: 8 });
     const handles = Array.from({ length: 8 }, (_, index) =>
       discord.sendSlashCommand({
         channelId: "lane",

@@ -164,7 +164,8 @@ describe.each([
         const reply = await slash(guildId, MEMBERS[index % MEMBERS.length]!, "create", {
           title: `${round} task ${index}`,
         });
-        const number = Number(/#(\d+)/.exec(String(reply.embeds[0]?.title ?? ""))?.[1]);
+        // The card itself, or (a create slower than 2 s, deferred) the confirmation that names it.
+        const number = Number(/#(\d+)/.exec(String(reply.embeds[0]?.title ?? reply.content))?.[1]);
         expect(number, `create reply: ${reply.content}`).toBeGreaterThan(0);
         return { guildId, number };
       }),

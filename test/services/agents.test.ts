@@ -1,5 +1,6 @@
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { systemReader } from "../../src/services/actors.ts";
 import { DRIVERS, type Harness, openHarness } from "./support/harness.ts";
 import { newScene, user } from "./support/scene.ts";
 
@@ -32,7 +33,7 @@ describe.each(DRIVERS)("agents: next, leases, retries and dead letters (%s)", (d
     const lease = new Date(first!.leaseExpiresAt!).getTime() - h.clock.now().getTime();
     expect(lease).toBeGreaterThan(9 * 60_000);
     expect(lease).toBeLessThanOrEqual(10 * 60_000);
-    expect((await h.tasks.history(s.guildId, 3)).items.map((event) => event.kind)).toEqual([
+    expect((await h.tasks.history(systemReader(s.guildId), 3)).items.map((event) => event.kind)).toEqual([
       "started",
       "claimed",
       "created",

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Signal } from "../../src/cache/types.ts";
+import { systemReader } from "../../src/services/actors.ts";
 import { DRIVERS, type Harness, openHarness } from "./support/harness.ts";
 import { newScene } from "./support/scene.ts";
 
@@ -50,14 +51,17 @@ describe.each(DRIVERS)("the hot path: gate, cached views, signals (%s)", (driver
   it("serves get() from the cache and never shows a change undone after it commits", async () => {
     const s = await newScene(h);
     await h.tasks.create(s.ctx(s.creator), { title: "Cached" });
-    await h.tasks.get(s.guildId, 1);
+    await h.tasks.get(systemReader(s.guildId), 1);
     const queries = h.database.queryCount();
-    expect((await h.tasks.get(s.guildId, 1)).title).toBe("Cached");
+    expect((await h.tasks.get(systemReader(s.guildId), 1)).title).toBe("Cached");
     expect(h.database.queryCount()).toBe(queries);
     await h.tasks.transition(s.ctx(s.member), { number: 1, action: "claim" });
-    expect(await h.tasks.get(s.guildId, 1)).toMatchObject({ assigneeId: s.member.userId, version: 2 });
+    expect(await h.tasks.get(systemReader(s.guildId), 1)).toMatchObject({
+      assigneeId: s.member.userId,
+      version: 2,
+    });
     await h.tasks.comment(s.ctx(s.member), 1, "on it");
-    expect((await h.tasks.get(s.guildId, 1)).lastEvent).toMatchObject({ kind: "commented" });
+    expect((await h.tasks.get(systemReader(s.guildId), 1)).lastEvent).toMatchObject({ kind: "commented" });
   });
 
   it("drops the cached views of relatives: parent, subtasks and dependents", async () => {
@@ -65,17 +69,21 @@ describe.each(DRIVERS)("the hot path: gate, cached views, signals (%s)", (driver
     await h.tasks.create(s.ctx(s.creator), { title: "Parent" });
     await h.tasks.create(s.ctx(s.creator), { title: "Child", parentNumber: 1 });
     await h.tasks.create(s.ctx(s.creator), { title: "Dependent", dependsOn: [2] });
-    for (const number of [1, 2, 3]) await h.tasks.get(s.guildId, number);
+    for (const number of [1, 2, 3]) await h.tasks.get(systemReader(s.guildId), number);
     await h.tasks.edit(s.ctx(s.creator), 2, { title: "Renamed child" });
-    expect((await h.tasks.get(s.guildId, 1)).subtasks).toMatchObject([{ number: 2, title: "Renamed child" }]);
-    expect((await h.tasks.get(s.guildId, 3)).dependencies).toMatchObject([
+    expect((await h.tasks.get(systemReader(s.guildId), 1)).subtasks).toMatchObject([
+      { number: 2, title: "Renamed child" },
+    ]);
+    expect((await h.tasks.get(systemReader(s.guildId), 3)).dependencies).toMatchObject([
       { number: 2, title: "Renamed child" },
     ]);
     await h.tasks.transition(s.ctx(s.member), { number: 2, action: "claim" });
     await h.tasks.transition(s.ctx(s.member), { number: 2, action: "start" });
     await h.tasks.transition(s.ctx(s.member), { number: 2, action: "submit" });
-    expect((await h.tasks.get(s.guildId, 1)).subtasks).toMatchObject([{ number: 2, status: "done" }]);
-    expect(await h.tasks.get(s.guildId, 3)).toMatchObject({
+    expect((await h.tasks.get(systemReader(s.guildId), 1)).subtasks).toMatchObject([
+      { number: 2, status: "done" },
+    ]);
+    expect(await h.tasks.get(systemReader(s.guildId), 3)).toMatchObject({
       status: "open",
       dependencies: [{ status: "done" }],
     });
@@ -92,7 +100,7 @@ describe.each(DRIVERS)("the hot path: gate, cached views, signals (%s)", (driver
       queueLimit: null,
       requireReview: false,
     });
-    expect((await h.tasks.queue(s.guildId, s.channelId)).limit).toBeNull();
+    expect((await h.tasks.queue(systemReader(s.guildId), s.channelId)).limit).toBeNull();
   });
 
   it("signals task changes and waiting outbox rows after the commit", async () => {

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { systemReader } from "../../src/services/actors.ts";
 import { DRIVERS, type Harness, openHarness } from "./support/harness.ts";
-import { newScene, snowflake, user } from "./support/scene.ts";
+import { memberIn, newScene, snowflake, user } from "./support/scene.ts";
 
 describe.each(DRIVERS)("rights are those of the task's channel (%s)", (driver) => {
   let h: Harness;
@@ -14,16 +15,17 @@ describe.each(DRIVERS)("rights are those of the task's channel (%s)", (driver) =
   it("Manage Channels in another channel does not make a reviewer here; in the task's channel it does", async () => {
     const s = await newScene(h);
     const otherChannel = snowflake();
-    const manager = user(["manage_channels"]);
+    const managerElsewhere = memberIn({ [s.channelId]: "send", [otherChannel]: "manage" });
+    const manager = memberIn({ [s.channelId]: "manage" });
     await h.tasks.create(s.ctx(s.creator), { title: "Ship the release", assigneeId: s.member.userId });
     for (const action of ["start", "submit"] as const) {
       await h.tasks.transition(s.ctx(s.member), { number: 1, action });
     }
 
     await expect(
-      h.tasks.transition(s.ctx(manager, "slash", otherChannel), { number: 1, action: "approve" }),
+      h.tasks.transition(s.ctx(managerElsewhere, "slash", otherChannel), { number: 1, action: "approve" }),
     ).rejects.toMatchObject({ name: "ForbiddenError", message: expect.stringMatching(/reviewer/) });
-    expect(await h.tasks.get(s.guildId, 1)).toMatchObject({ status: "in_review", version: 3 });
+    expect(await h.tasks.get(systemReader(s.guildId), 1)).toMatchObject({ status: "in_review", version: 3 });
 
     const approved = await h.tasks.transition(s.ctx(manager), { number: 1, action: "approve" });
     expect(approved.task.status).toBe("done");

@@ -2,6 +2,7 @@ import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createRedisCache } from "../../src/cache/redis-cache.ts";
 import { silentLogger } from "../../src/log.ts";
+import { systemReader } from "../../src/services/actors.ts";
 import { type Harness, openHarness, warmPool } from "./support/harness.ts";
 import { newScene, user } from "./support/scene.ts";
 
@@ -42,7 +43,9 @@ describe("concurrency with many real connections (postgres)", () => {
     );
     expect(live!.n).toBe(10);
     expect(
-      (await h.tasks.list(s.guildId, {})).items.map((task) => task.number).sort((a, b) => a - b),
+      (await h.tasks.list(systemReader(s.guildId), {})).items
+        .map((task) => task.number)
+        .sort((a, b) => a - b),
     ).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
     // The gate agrees with Postgres (unless Redis was too slow for the run and the cache degraded).
     const counter = await h.cache.gate.peek(s.channelId);
@@ -67,7 +70,7 @@ describe("concurrency with many real connections (postgres)", () => {
       expect(results.filter((result) => result.status === "fulfilled")).toHaveLength(10);
       for (const error of rejected(results))
         expect(error).toMatchObject({ name: "QueueLimitError", limit: 10 });
-      expect((await h.tasks.list(s.guildId, {})).total).toBe(10);
+      expect((await h.tasks.list(systemReader(s.guildId), {})).total).toBe(10);
     } finally {
       await deadRedis.close();
     }
@@ -110,13 +113,13 @@ describe("concurrency with many real connections (postgres)", () => {
     );
     const winners = results.filter((result) => result.status === "fulfilled");
     expect(winners).toHaveLength(1);
-    const task = await h.tasks.get(s.guildId, 1);
+    const task = await h.tasks.get(systemReader(s.guildId), 1);
     expect(task.status).toBe("done");
-    const approvals = (await h.tasks.history(s.guildId, 1)).items.filter(
+    const approvals = (await h.tasks.history(systemReader(s.guildId), 1)).items.filter(
       (event) => event.kind === "approved",
     );
     expect(approvals).toHaveLength(1);
-    expect(await h.tasks.reviews(s.guildId, 1)).toHaveLength(1);
+    expect(await h.tasks.reviews(systemReader(s.guildId), 1)).toHaveLength(1);
     const refusals = rejected(results);
     expect(refusals).toHaveLength(49);
     for (const error of refusals) {

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { systemReader } from "../../src/services/actors.ts";
 import { DRIVERS, type Harness, openHarness } from "./support/harness.ts";
 import { newScene, snowflake } from "./support/scene.ts";
 
@@ -51,13 +52,13 @@ describe.each(DRIVERS)("dependencies and subtasks (%s)", (driver) => {
       return h.tasks.transition(s.ctx(s.member), { number, action: "submit" });
     };
     await finish(1);
-    expect((await h.tasks.get(s.guildId, 3)).status).toBe("blocked");
+    expect((await h.tasks.get(systemReader(s.guildId), 3)).status).toBe("blocked");
     const last = await finish(2);
     expect(last.task.status).toBe("done");
-    const view = await h.tasks.get(s.guildId, 3);
+    const view = await h.tasks.get(systemReader(s.guildId), 3);
     expect(view.status).toBe("open");
-    expect(view.dependencies.map((dependency) => dependency.status)).toEqual(["done", "done"]);
-    const [event] = (await h.tasks.history(s.guildId, 3)).items;
+    expect(view.dependencies).toMatchObject([{ status: "done" }, { status: "done" }]);
+    const [event] = (await h.tasks.history(systemReader(s.guildId), 3)).items;
     expect(event).toMatchObject({
       kind: "unblocked",
       fromStatus: "blocked",
@@ -87,12 +88,17 @@ describe.each(DRIVERS)("dependencies and subtasks (%s)", (driver) => {
     await h.tasks.create(s.ctx(s.creator), { title: "Launch" });
     await h.tasks.create(s.ctx(s.creator), { title: "Write copy", parentNumber: 1 });
     await h.tasks.create(s.ctx(s.creator), { title: "Ship build", parentNumber: 1 });
-    const parent = await h.tasks.get(s.guildId, 1);
+    const parent = await h.tasks.get(systemReader(s.guildId), 1);
     expect(parent.subtasks).toEqual([
-      { number: 2, title: "Write copy", status: "open" },
-      { number: 3, title: "Ship build", status: "open" },
+      { number: 2, title: "Write copy", status: "open", channelId: s.channelId },
+      { number: 3, title: "Ship build", status: "open", channelId: s.channelId },
     ]);
-    expect((await h.tasks.get(s.guildId, 2)).parent).toEqual({ number: 1, title: "Launch", status: "open" });
+    expect((await h.tasks.get(systemReader(s.guildId), 2)).parent).toEqual({
+      number: 1,
+      title: "Launch",
+      status: "open",
+      channelId: s.channelId,
+    });
 
     await h.tasks.transition(s.ctx(s.member), { number: 1, action: "claim" });
     await h.tasks.transition(s.ctx(s.member), { number: 1, action: "start" });
@@ -152,7 +158,7 @@ describe.each(DRIVERS)("dependencies and subtasks (%s)", (driver) => {
       name: "NotFoundError",
     });
     expect(await h.snapshot()).toEqual(before);
-    expect((await h.tasks.get(elsewhere.guildId, 5)).dependencies).toEqual([]);
+    expect((await h.tasks.get(systemReader(elsewhere.guildId), 5)).dependencies).toEqual([]);
   });
 
   it("refuses a parent that is the task's own subtask", async () => {

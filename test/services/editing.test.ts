@@ -1,5 +1,6 @@
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { actorEverywhere, systemReader } from "../../src/services/actors.ts";
 import { DRIVERS, type Harness, openHarness } from "./support/harness.ts";
 import { newScene, user } from "./support/scene.ts";
 
@@ -33,7 +34,7 @@ describe.each(DRIVERS)("editing, assigning, blocking (%s)", (driver) => {
       estimateMinutes: 90,
       version: 2,
     });
-    const [event] = (await h.tasks.history(s.guildId, 1)).items;
+    const [event] = (await h.tasks.history(systemReader(s.guildId), 1)).items;
     expect(event).toMatchObject({
       kind: "edited",
       actorId: s.creator.userId,
@@ -88,7 +89,7 @@ describe.each(DRIVERS)("editing, assigning, blocking (%s)", (driver) => {
     await h.tasks.transition(s.ctx(s.member), { number: 1, action: "claim" });
     await h.tasks.transition(s.ctx(s.member), { number: 1, action: "start" });
     await h.tasks.transition(s.ctx(s.member), { number: 1, action: "submit" });
-    expect((await h.tasks.get(s.guildId, 2)).status).toBe("blocked");
+    expect((await h.tasks.get(systemReader(s.guildId), 2)).status).toBe("blocked");
     const unblocked = await h.tasks.transition(s.ctx(s.creator), {
       number: 2,
       action: "unblock",
@@ -103,7 +104,7 @@ describe.each(DRIVERS)("editing, assigning, blocking (%s)", (driver) => {
     await h.agents.add(s.ctx(s.admin), { userId: bot.userId });
     await h.tasks.create(s.ctx(s.creator), { title: "Leased", assigneeId: bot.userId });
     const started = await h.tasks.transition(s.ctx(bot, "mention"), { number: 1, action: "start" });
-    const system = { userId: user().userId, roleIds: [], permissions: [] };
+    const system = actorEverywhere({ userId: user().userId });
     const failed = await h.tasks.transition(s.ctx(system, "system"), {
       number: 1,
       action: "fail",
@@ -118,7 +119,7 @@ describe.each(DRIVERS)("editing, assigning, blocking (%s)", (driver) => {
 
   it("answers an unknown number with the number named", async () => {
     const s = await newScene(h);
-    await expect(h.tasks.get(s.guildId, 404)).rejects.toMatchObject({
+    await expect(h.tasks.get(systemReader(s.guildId), 404)).rejects.toMatchObject({
       name: "NotFoundError",
       message: "There is no task #404 in this server.",
     });

@@ -3,6 +3,7 @@ import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createMemoryCache } from "../../src/cache/memory-cache.ts";
 import { silentLogger } from "../../src/log.ts";
+import { actorEverywhere, systemReader } from "../../src/services/actors.ts";
 import { createTaskService } from "../../src/services/index.ts";
 import type { ActionContext, TaskService } from "../../src/services/types.ts";
 import type { Database, Db } from "../../src/store/database.ts";
@@ -73,30 +74,33 @@ describe("every list query uses an index (postgres, 10 000 tasks)", () => {
   }
 
   const reads: [string, () => Promise<unknown>][] = [
-    ["get", () => tasks.get(GUILD, 250)],
-    ["list live (guild)", () => tasks.list(GUILD, {})],
+    ["get", () => tasks.get(systemReader(GUILD), 250)],
+    ["list live (guild)", () => tasks.list(systemReader(GUILD), {})],
     [
       "list all, second page",
       async () =>
         tasks.list(
-          GUILD,
+          systemReader(GUILD),
           { status: "all" },
-          { cursor: (await tasks.list(GUILD, { status: "all" })).nextCursor },
+          { cursor: (await tasks.list(systemReader(GUILD), { status: "all" })).nextCursor },
         ),
     ],
-    ["list by status in a channel", () => tasks.list(GUILD, { status: "in_review", channelId: CHANNEL })],
-    ["list by assignee", () => tasks.list(GUILD, { assigneeId: "900000000000000003" })],
-    ["list by label", () => tasks.list(GUILD, { label: "docs", status: "all" })],
-    ["list by priority", () => tasks.list(GUILD, { priority: "critical" })],
-    ["search", () => tasks.search(GUILD, "billing docs")],
-    ["history", () => tasks.history(GUILD, 125)],
-    ["reviews", () => tasks.reviews(GUILD, 125)],
-    ["queue", () => tasks.queue(GUILD, CHANNEL)],
-    ["suggest by number", () => tasks.suggest(GUILD, "12")],
-    ["suggest by words", () => tasks.suggest(GUILD, "onboa")],
-    ["suggest recent", () => tasks.suggest(GUILD, "")],
-    ["stats (guild)", () => tasks.stats(GUILD)],
-    ["stats (channel)", () => tasks.stats(GUILD, CHANNEL)],
+    [
+      "list by status in a channel",
+      () => tasks.list(systemReader(GUILD), { status: "in_review", channelId: CHANNEL }),
+    ],
+    ["list by assignee", () => tasks.list(systemReader(GUILD), { assigneeId: "900000000000000003" })],
+    ["list by label", () => tasks.list(systemReader(GUILD), { label: "docs", status: "all" })],
+    ["list by priority", () => tasks.list(systemReader(GUILD), { priority: "critical" })],
+    ["search", () => tasks.search(systemReader(GUILD), "billing docs")],
+    ["history", () => tasks.history(systemReader(GUILD), 125)],
+    ["reviews", () => tasks.reviews(systemReader(GUILD), 125)],
+    ["queue", () => tasks.queue(systemReader(GUILD), CHANNEL)],
+    ["suggest by number", () => tasks.suggest(systemReader(GUILD), "12")],
+    ["suggest by words", () => tasks.suggest(systemReader(GUILD), "onboa")],
+    ["suggest recent", () => tasks.suggest(systemReader(GUILD), "")],
+    ["stats (guild)", () => tasks.stats(systemReader(GUILD))],
+    ["stats (channel)", () => tasks.stats(systemReader(GUILD), CHANNEL)],
   ];
 
   it.each(reads)("%s", async (_, run) => {
@@ -107,7 +111,7 @@ describe("every list query uses an index (postgres, 10 000 tasks)", () => {
     const ctx: ActionContext = {
       guildId: GUILD,
       channelId: CHANNEL,
-      actor: { userId: "920000000000000001", roleIds: [], permissions: [] },
+      actor: actorEverywhere({ userId: "920000000000000001" }),
       source: "mention",
     };
     expect(await sequentialScans(() => tasks.next(ctx))).toEqual([]);

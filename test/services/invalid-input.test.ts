@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { systemReader } from "../../src/services/actors.ts";
 import type { CreateTaskInput } from "../../src/services/types.ts";
 import { DRIVERS, type Harness, openHarness } from "./support/harness.ts";
 import { newScene } from "./support/scene.ts";
@@ -151,21 +152,27 @@ describe.each(DRIVERS)(
     });
 
     it("refuses bad list, search and page requests", async () => {
-      await expect(h.tasks.list(s.guildId, { status: "sleeping" as never })).rejects.toMatchObject({
+      await expect(
+        h.tasks.list(systemReader(s.guildId), { status: "sleeping" as never }),
+      ).rejects.toMatchObject({
         field: "status",
       });
-      await expect(h.tasks.list(s.guildId, {}, { limit: 500 })).rejects.toMatchObject({
+      await expect(h.tasks.list(systemReader(s.guildId), {}, { limit: 500 })).rejects.toMatchObject({
         field: "limit",
         message: "limit must be 1–100",
       });
-      await expect(h.tasks.list(s.guildId, {}, { cursor: "not-a-cursor" })).rejects.toMatchObject({
+      await expect(
+        h.tasks.list(systemReader(s.guildId), {}, { cursor: "not-a-cursor" }),
+      ).rejects.toMatchObject({
         field: "cursor",
       });
-      await expect(h.tasks.search(s.guildId, "  ")).rejects.toMatchObject({
+      await expect(h.tasks.search(systemReader(s.guildId), "  ")).rejects.toMatchObject({
         field: "query",
         message: "query can't be empty",
       });
-      await expect(h.tasks.suggest(s.guildId, "x", 26)).rejects.toMatchObject({ field: "limit" });
+      await expect(h.tasks.suggest(systemReader(s.guildId), "x", 26)).rejects.toMatchObject({
+        field: "limit",
+      });
     });
 
     it("refuses bad settings and agents", async () => {

@@ -1,5 +1,6 @@
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { systemReader } from "../../src/services/actors.ts";
 import type { TaskAction } from "../../src/services/types.ts";
 import type { EventSource } from "../../src/store/schema.ts";
 import { DRIVERS, type Harness, openHarness } from "./support/harness.ts";
@@ -63,7 +64,7 @@ describe.each(DRIVERS)("task lifecycle (%s)", (driver) => {
     expect(done.task.completedAt).not.toBeNull();
     expect(done.task.startedAt).not.toBeNull();
 
-    const history = await h.tasks.history(s.guildId, 1);
+    const history = await h.tasks.history(systemReader(s.guildId), 1);
     expect(history.total).toBe(7);
     expect(
       history.items
@@ -135,7 +136,7 @@ describe.each(DRIVERS)("task lifecycle (%s)", (driver) => {
       },
     ]);
 
-    expect(await h.tasks.reviews(s.guildId, 1)).toMatchObject([
+    expect(await h.tasks.reviews(systemReader(s.guildId), 1)).toMatchObject([
       { reviewerId: s.reviewer.userId, verdict: "changes_requested", comment: "Missing a test" },
       { reviewerId: s.reviewer.userId, verdict: "approved", comment: "Nice" },
     ]);
@@ -229,14 +230,14 @@ describe.each(DRIVERS)("task lifecycle (%s)", (driver) => {
     const result = await h.tasks.transition(s.ctx(s.member), { number: 1, action: "submit", text: "done" });
     expect(result.task).toMatchObject({ status: "done" });
     expect(result.task.completedAt).not.toBeNull();
-    const [event] = (await h.tasks.history(s.guildId, 1)).items;
+    const [event] = (await h.tasks.history(systemReader(s.guildId), 1)).items;
     expect(event).toMatchObject({
       kind: "submitted",
       fromStatus: "in_progress",
       toStatus: "done",
       details: { reviewSkipped: true },
     });
-    expect(await h.tasks.reviews(s.guildId, 1)).toEqual([]);
+    expect(await h.tasks.reviews(systemReader(s.guildId), 1)).toEqual([]);
   });
 
   it("tells the loser of a stale button what happened", async () => {

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { systemReader } from "../../src/services/actors.ts";
 import { DRIVERS, type Harness, openHarness } from "./support/harness.ts";
 import { newScene, snowflake, user } from "./support/scene.ts";
 
@@ -28,80 +29,118 @@ describe.each(DRIVERS)("reading tasks: list, search, history, queue, suggest, st
   });
 
   it("lists newest first with filters, totals and cursors both ways", async () => {
-    const first = await h.tasks.list(s.guildId, { status: "all" }, { limit: 5 });
+    const first = await h.tasks.list(systemReader(s.guildId), { status: "all" }, { limit: 5 });
     expect(first.items.map((task) => task.number)).toEqual([12, 11, 10, 9, 8]);
     expect(first).toMatchObject({ total: 12, prevCursor: null });
-    const second = await h.tasks.list(s.guildId, { status: "all" }, { limit: 5, cursor: first.nextCursor });
+    const second = await h.tasks.list(
+      systemReader(s.guildId),
+      { status: "all" },
+      { limit: 5, cursor: first.nextCursor },
+    );
     expect(second.items.map((task) => task.number)).toEqual([7, 6, 5, 4, 3]);
-    const third = await h.tasks.list(s.guildId, { status: "all" }, { limit: 5, cursor: second.nextCursor });
+    const third = await h.tasks.list(
+      systemReader(s.guildId),
+      { status: "all" },
+      { limit: 5, cursor: second.nextCursor },
+    );
     expect(third.items.map((task) => task.number)).toEqual([2, 1]);
     expect(third.nextCursor).toBeNull();
-    const back = await h.tasks.list(s.guildId, { status: "all" }, { limit: 5, cursor: third.prevCursor });
+    const back = await h.tasks.list(
+      systemReader(s.guildId),
+      { status: "all" },
+      { limit: 5, cursor: third.prevCursor },
+    );
     expect(back.items.map((task) => task.number)).toEqual([7, 6, 5, 4, 3]);
-    const backAgain = await h.tasks.list(s.guildId, { status: "all" }, { limit: 5, cursor: back.prevCursor });
+    const backAgain = await h.tasks.list(
+      systemReader(s.guildId),
+      { status: "all" },
+      { limit: 5, cursor: back.prevCursor },
+    );
     expect(backAgain.items.map((task) => task.number)).toEqual([12, 11, 10, 9, 8]);
     expect(backAgain.prevCursor).toBeNull();
 
-    const auth = await h.tasks.list(s.guildId, { label: "AUTH", channelId: s.channelId });
+    const auth = await h.tasks.list(systemReader(s.guildId), { label: "AUTH", channelId: s.channelId });
     expect(auth.items.map((task) => task.number)).toEqual([5, 4, 1]);
     expect(auth.total).toBe(3);
     expect(
-      (await h.tasks.list(s.guildId, { priority: "critical" })).items.map((task) => task.number),
+      (await h.tasks.list(systemReader(s.guildId), { priority: "critical" })).items.map(
+        (task) => task.number,
+      ),
     ).toEqual([4]);
-    expect((await h.tasks.list(s.guildId, { channelId: otherChannel })).total).toBe(7);
+    expect((await h.tasks.list(systemReader(s.guildId), { channelId: otherChannel })).total).toBe(7);
   });
 
   it("filters by assignee and status", async () => {
     const worker = user();
     await h.tasks.transition(s.ctx(worker), { number: 2, action: "claim" });
     await h.tasks.transition(s.ctx(worker), { number: 2, action: "start" });
-    const mine = await h.tasks.list(s.guildId, { assigneeId: worker.userId });
+    const mine = await h.tasks.list(systemReader(s.guildId), { assigneeId: worker.userId });
     expect(mine.items.map((task) => [task.number, task.status])).toEqual([[2, "in_progress"]]);
-    expect((await h.tasks.list(s.guildId, { status: "in_progress" })).total).toBe(1);
+    expect((await h.tasks.list(systemReader(s.guildId), { status: "in_progress" })).total).toBe(1);
   });
 
   it("searches title, description and labels, best match first", async () => {
-    const result = await h.tasks.search(s.guildId, "login");
+    const result = await h.tasks.search(systemReader(s.guildId), "login");
     expect(result.items.map((task) => task.number).sort()).toEqual([1, 3, 5]);
     expect(result.total).toBe(3);
-    expect((await h.tasks.search(s.guildId, "security")).items.map((task) => task.number)).toEqual([4]);
-    expect((await h.tasks.search(s.guildId, "docs")).items.map((task) => task.number).sort()).toEqual([2, 5]);
-    expect((await h.tasks.search(s.guildId, "documenting")).items.map((task) => task.number)).toEqual([5]);
-    expect((await h.tasks.search(s.guildId, "login -docs")).items.every((task) => task.number !== 5)).toBe(
-      true,
-    );
-    const paged = await h.tasks.search(s.guildId, "login", { limit: 2 });
-    const rest = await h.tasks.search(s.guildId, "login", { limit: 2, cursor: paged.nextCursor });
+    expect(
+      (await h.tasks.search(systemReader(s.guildId), "security")).items.map((task) => task.number),
+    ).toEqual([4]);
+    expect(
+      (await h.tasks.search(systemReader(s.guildId), "docs")).items.map((task) => task.number).sort(),
+    ).toEqual([2, 5]);
+    expect(
+      (await h.tasks.search(systemReader(s.guildId), "documenting")).items.map((task) => task.number),
+    ).toEqual([5]);
+    expect(
+      (await h.tasks.search(systemReader(s.guildId), "login -docs")).items.every((task) => task.number !== 5),
+    ).toBe(true);
+    const paged = await h.tasks.search(systemReader(s.guildId), "login", { limit: 2 });
+    const rest = await h.tasks.search(systemReader(s.guildId), "login", {
+      limit: 2,
+      cursor: paged.nextCursor,
+    });
     expect([...paged.items, ...rest.items].map((task) => task.number).sort()).toEqual([1, 3, 5]);
     expect(rest.nextCursor).toBeNull();
   });
 
   it("suggests by number prefix and title words, live tasks first", async () => {
-    expect((await h.tasks.suggest(s.guildId, "1")).map((task) => task.number)).toEqual([1, 10, 11, 12]);
-    expect((await h.tasks.suggest(s.guildId, "#12")).map((task) => task.number)).toEqual([12]);
-    const words = await h.tasks.suggest(s.guildId, "logi");
+    expect((await h.tasks.suggest(systemReader(s.guildId), "1")).map((task) => task.number)).toEqual([
+      1, 10, 11, 12,
+    ]);
+    expect((await h.tasks.suggest(systemReader(s.guildId), "#12")).map((task) => task.number)).toEqual([12]);
+    const words = await h.tasks.suggest(systemReader(s.guildId), "logi");
     expect(words.map((task) => task.number).sort()).toEqual([1, 3, 5]);
     // whole words, as typed, find titles indexed by their stem ("onboarding" is stored as "onboard")
-    expect((await h.tasks.suggest(s.guildId, "onboarding")).map((task) => task.number)).toEqual([2]);
-    expect((await h.tasks.suggest(s.guildId, "Rotate keys")).map((task) => task.number)).toEqual([4]);
-    expect((await h.tasks.suggest(s.guildId, "", 3)).map((task) => task.number)).toEqual([12, 11, 10]);
+    expect((await h.tasks.suggest(systemReader(s.guildId), "onboarding")).map((task) => task.number)).toEqual(
+      [2],
+    );
+    expect(
+      (await h.tasks.suggest(systemReader(s.guildId), "Rotate keys")).map((task) => task.number),
+    ).toEqual([4]);
+    expect((await h.tasks.suggest(systemReader(s.guildId), "", 3)).map((task) => task.number)).toEqual([
+      12, 11, 10,
+    ]);
   });
 
   it("shows the queue by priority then age, with the live count and the limit", async () => {
-    const queue = await h.tasks.queue(s.guildId, s.channelId);
+    const queue = await h.tasks.queue(systemReader(s.guildId), s.channelId);
     expect(queue.items.map((task) => task.number)).toEqual([4, 1, 3, 5]);
     expect(queue).toMatchObject({ liveCount: 5, limit: 50, nextCursor: null });
-    const page = await h.tasks.queue(s.guildId, s.channelId, { limit: 2 });
-    const next = await h.tasks.queue(s.guildId, s.channelId, { limit: 2, cursor: page.nextCursor });
+    const page = await h.tasks.queue(systemReader(s.guildId), s.channelId, { limit: 2 });
+    const next = await h.tasks.queue(systemReader(s.guildId), s.channelId, {
+      limit: 2,
+      cursor: page.nextCursor,
+    });
     expect([...page.items, ...next.items].map((task) => task.number)).toEqual([4, 1, 3, 5]);
   });
 
   it("pages a task's history newest first", async () => {
     for (const text of ["one", "two", "three"]) await h.tasks.comment(s.ctx(s.member), 3, text);
-    const page = await h.tasks.history(s.guildId, 3, { limit: 2 });
+    const page = await h.tasks.history(systemReader(s.guildId), 3, { limit: 2 });
     expect(page.total).toBe(4);
     expect(page.items.map((event) => event.details.text)).toEqual(["three", "two"]);
-    const rest = await h.tasks.history(s.guildId, 3, { limit: 2, cursor: page.nextCursor });
+    const rest = await h.tasks.history(systemReader(s.guildId), 3, { limit: 2, cursor: page.nextCursor });
     expect(rest.items.map((event) => event.kind)).toEqual(["commented", "created"]);
     expect(rest.nextCursor).toBeNull();
   });
@@ -121,7 +160,7 @@ describe.each(DRIVERS)("reading tasks: list, search, history, queue, suggest, st
     h.clock.advance(3 * 3600_000);
     await h.tasks.transition(g.ctx(dev), { number: 1, action: "submit" });
     await h.tasks.transition(g.ctx(g.creator), { number: 3, action: "cancel" });
-    const stats = await h.tasks.stats(g.guildId, g.channelId);
+    const stats = await h.tasks.stats(systemReader(g.guildId), g.channelId);
     expect(stats.byStatus).toEqual({
       open: 1,
       in_progress: 0,
@@ -139,6 +178,6 @@ describe.each(DRIVERS)("reading tasks: list, search, history, queue, suggest, st
     expect(stats.estimates).toEqual({ tasks: 1, estimatedMinutes: 120, actualMinutes: 180, ratio: 1.5 });
     expect(stats.oldestOpen).toEqual([{ number: 2, title: "Other", status: "open" }]);
     expect(stats.reviewsPending).toBe(0);
-    expect((await h.tasks.stats(s.guildId)).byStatus.open).toBeGreaterThan(5);
+    expect((await h.tasks.stats(systemReader(s.guildId))).byStatus.open).toBeGreaterThan(5);
   });
 });

@@ -62,7 +62,20 @@ export interface ApiChannel {
   last_message_id: Snowflake | null;
   rate_limit_per_user: number;
   flags: number;
+  /** threads (types 10, 11, 12) only */
+  owner_id?: Snowflake;
+  thread_metadata?: {
+    archived: boolean;
+    auto_archive_duration: number;
+    archive_timestamp: string;
+    locked: boolean;
+  };
+  message_count?: number;
+  member_count?: number;
 }
+
+/** Public, private and announcement threads: they live in a channel and take its overwrites. */
+export const THREAD_TYPES = [10, 11, 12];
 
 /** A guild member as stored: everything but the user object, which lives in the user table. */
 export interface ApiMemberFields {

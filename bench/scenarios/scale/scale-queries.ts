@@ -1,5 +1,6 @@
 import { viewKeys } from "../../../src/cache/keys.ts";
 import type { Cache } from "../../../src/cache/types.ts";
+import { systemReader } from "../../../src/services/actors.ts";
 import { engineKeys } from "../../../src/services/cache-keys.ts";
 import type { TaskService } from "../../../src/services/types.ts";
 import { channelIdOf, guildIdOf, userIdOf } from "../../support/ids.ts";
@@ -35,7 +36,7 @@ export function scaleQueries(
       name: "list: live tasks, page 1",
       targeted: true,
       repetitions,
-      call: () => service.list(guildId, { status: "live" }),
+      call: () => service.list(systemReader(guildId), { status: "live" }),
     },
     {
       name: "list: one channel, all statuses, page 1 → 2",
@@ -43,24 +44,35 @@ export function scaleQueries(
       repetitions,
       prepare: async (i) => {
         channels[i] = pickChannel();
-        const first = await service.list(guildId, { status: "all", channelId: channels[i] });
+        const first = await service.list(systemReader(guildId), { status: "all", channelId: channels[i] });
         cursors[i] = first.nextCursor;
       },
       call: (i) =>
-        service.list(guildId, { status: "all", channelId: channels[i]! }, { cursor: cursors[i] ?? null }),
+        service.list(
+          systemReader(guildId),
+          { status: "all", channelId: channels[i]! },
+          { cursor: cursors[i] ?? null },
+        ),
     },
     {
       name: "list: by assignee",
       targeted: true,
       repetitions,
-      call: () => service.list(guildId, { status: "live", assigneeId: userIdOf(Math.floor(random() * 500)) }),
+      call: () =>
+        service.list(systemReader(guildId), {
+          status: "live",
+          assigneeId: userIdOf(Math.floor(random() * 500)),
+        }),
     },
     {
       name: "list: by label",
       targeted: true,
       repetitions,
       call: () =>
-        service.list(guildId, { status: "live", label: LABELS[Math.floor(random() * LABELS.length)]! }),
+        service.list(systemReader(guildId), {
+          status: "live",
+          label: LABELS[Math.floor(random() * LABELS.length)]!,
+        }),
     },
     {
       name: "channel queue (cache key deleted first)",
@@ -70,25 +82,25 @@ export function scaleQueries(
         channels[i] = pickChannel();
         await cache.views.del([viewKeys.queue(guildId, channels[i]!)]);
       },
-      call: (i) => service.queue(guildId, channels[i]!),
+      call: (i) => service.queue(systemReader(guildId), channels[i]!),
     },
     {
       name: "full-text search, two words",
       targeted: true,
       repetitions,
-      call: () => service.search(guildId, `${pickWord()} ${pickWord()}`),
+      call: () => service.search(systemReader(guildId), `${pickWord()} ${pickWord()}`),
     },
     {
       name: "full-text search, one common word",
       targeted: true,
       repetitions,
-      call: () => service.search(guildId, WORDS[Math.floor(random() * 5)]!),
+      call: () => service.search(systemReader(guildId), WORDS[Math.floor(random() * 5)]!),
     },
     {
       name: "per-task history",
       targeted: false,
       repetitions,
-      call: () => service.history(guildId, pickNumber()),
+      call: () => service.history(systemReader(guildId), pickNumber()),
     },
     {
       name: "stats, one channel (cache key deleted first)",
@@ -98,14 +110,14 @@ export function scaleQueries(
         channels[i] = pickChannel();
         await cache.views.del([engineKeys.stats(guildId, channels[i])]);
       },
-      call: (i) => service.stats(guildId, channels[i]),
+      call: (i) => service.stats(systemReader(guildId), channels[i]),
     },
     {
       name: "stats, whole guild (cache key deleted first)",
       targeted: false,
       repetitions: Math.max(5, Math.floor(repetitions / 10)),
       prepare: () => cache.views.del([engineKeys.stats(guildId)]),
-      call: () => service.stats(guildId),
+      call: () => service.stats(systemReader(guildId)),
     },
   ];
 }

@@ -1,4 +1,5 @@
 import type { CacheMetricsSnapshot } from "../../../src/cache/types.ts";
+import { systemReader } from "../../../src/services/actors.ts";
 import { summarize } from "../../stats.ts";
 import { userIdOf } from "../../support/ids.ts";
 import { perSecond, runPool } from "../../support/pool.ts";
@@ -28,13 +29,13 @@ export async function measureColdWarm(
   const coldWall = await runPool(
     1,
     numbers.length,
-    (i) => harness.service.get(lane.guildId, numbers[i]!),
+    (i) => harness.service.get(systemReader(lane.guildId), numbers[i]!),
     cold,
   );
   const warmWall = await runPool(
     1,
     numbers.length,
-    (i) => harness.service.get(lane.guildId, numbers[i]!),
+    (i) => harness.service.get(systemReader(lane.guildId), numbers[i]!),
     warm,
   );
   const coldSummary = summarize(cold);
@@ -88,7 +89,7 @@ export async function measureViewMix(
       const ctx = actionContext(lane.guildId, channelId, member(userIdOf(3_000 + (index % 40))));
       await harness.service.comment(ctx, number, `progress note ${index}`);
     } else {
-      await harness.service.get(lane.guildId, number);
+      await harness.service.get(systemReader(lane.guildId), number);
     }
   };
   // A running bot's cache is warm: one untimed pass first, so first-touch misses don't count.

@@ -2,6 +2,8 @@ import { type Client, DiscordAPIError, type REST } from "discord.js";
 import type { Logger } from "../../log.ts";
 import type { CardService } from "../../services/services.ts";
 import type { SettingsService, TaskView } from "../../services/types.ts";
+import { redactRefs } from "../../services/visibility.ts";
+import { publicAudience } from "../actor.ts";
 import type { HandlerContext } from "../handler-types.ts";
 import { type RenderedCard, renderTaskCard } from "../render/task-card.ts";
 import { messageBody } from "../respond.ts";
@@ -24,17 +26,25 @@ export function cardDepsOf(ctx: HandlerContext): CardDeps {
   return { client: ctx.client, cards: ctx.services.cards, settings: ctx.services.settings, log: ctx.log };
 }
 
-/** The card as the channel's settings want it (Submit for review vs Mark done), names from the client's cache. */
+/**
+ * The card as the channel's settings want it (Submit for review vs Mark done), names from the client's
+ * cache. A card is public unless `forReader` (an ephemeral answer to a reader the service already
+ * redacted for): related tasks the channel's readers may not see show as "#N (private)".
+ */
 export async function renderCardFor(
   deps: CardDeps,
-  view: TaskView,
-  options: { withButtons?: boolean } = {},
+  task: TaskView,
+  options: { withButtons?: boolean; forReader?: boolean } = {},
 ): Promise<RenderedCard> {
+  const { forReader, ...cardOptions } = options;
+  const view = forReader
+    ? task
+    : redactRefs(task, publicAudience(deps.client.guilds.cache.get(task.guildId), task.channelId));
   const settings = await deps.settings.get(view.guildId, view.channelId);
   return renderTaskCard(view, {
     requireReview: settings.requireReview,
     nameOf: nameResolver(deps.client, view.guildId),
-    ...options,
+    ...cardOptions,
   });
 }
 

@@ -34,7 +34,8 @@ export async function refresh(deps: CardDeps, view: TaskView, now = Date.now()):
   // its outbox row must not race that reply into a second card. Past the grace, the reply failed.
   if (!card && now - Date.parse(view.createdAt) < NEW_CARD_REPLY_GRACE_MS) return unsettled("pending");
   if (!card) return postCard(deps, view);
-  if (card.messageId === PENDING_MESSAGE_ID) return unsettled("pending");
+  // A placeholder: someone is posting it, or died doing so; postCard takes it over once it is stale.
+  if (card.messageId === PENDING_MESSAGE_ID) return postCard(deps, view);
   if (card.renderedVersion >= view.version) return settled("current", card.messageId);
   const claimed = await cards.claimVersion(view.id, view.version);
   if (!claimed) return settled("current", card.messageId);

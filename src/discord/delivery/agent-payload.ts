@@ -1,4 +1,5 @@
 import type { Priority, TaskStatus } from "../../domain/task-states.ts";
+import type { LinkedTaskRef } from "../../domain/task-view.ts";
 import type { ChannelSettingsView, TaskView } from "../../services/types.ts";
 
 /**
@@ -122,7 +123,9 @@ export function taskPayload(task: TaskView, settings: Pick<ChannelSettingsView, 
     labels: task.labels,
     assignee: task.assigneeId,
     due: task.dueAt,
+    // A dependency in a channel the payload's readers cannot see is left out.
     dependencies: task.dependencies
+      .filter((dependency): dependency is LinkedTaskRef => !dependency.hidden)
       .slice(0, MAX_LISTED_DEPENDENCIES)
       .map((dependency) => ({ number: dependency.number, status: dependency.status })),
     failedAttempts: task.attempts,

@@ -4,7 +4,7 @@ import type { Logger } from "../../log.ts";
 import type { CardService, ClaimedRow, DeliveryService, OutboxMessage } from "../../services/services.ts";
 import type { AgentService, SettingsService, TaskView } from "../../services/types.ts";
 import { type CardDeps, renderCardFor } from "../cards/card-deps.ts";
-import { refresh } from "../cards/refresh.ts";
+import { NEW_CARD_REPLY_GRACE_MS, refresh } from "../cards/refresh.ts";
 import { LIMITS, truncate } from "../render/limits.ts";
 import {
   type AnnouncementPayload,
@@ -179,7 +179,11 @@ async function sendCard(deps: DiscordSenderDeps, row: ClaimedRow): Promise<SendR
   // whatever became of this row meanwhile (a click may have settled it).
   for (let shown: TaskView | null = view, attempt = 0; shown && attempt < 3; attempt += 1) {
     const { outcome, messageId } = await refresh(cardDepsOf(deps, client), shown);
-    if (outcome === "pending") throw new NotReadyError("another poster is posting this card", 250);
+    if (outcome === "pending") {
+      // Within a new task's reply grace, come back when it ends rather than sooner (waits back off).
+      const graceLeftMs = NEW_CARD_REPLY_GRACE_MS - (Date.now() - Date.parse(shown.createdAt));
+      throw new NotReadyError("another poster is posting this card", Math.max(250, graceLeftMs + 50));
+    }
     if (outcome === "gone") return { messageId: null, note: "the channel no longer exists" };
     if (outcome !== "superseded")
       return { messageId, note: outcome === "current" ? "card already current" : undefined };

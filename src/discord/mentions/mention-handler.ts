@@ -1,9 +1,10 @@
 import { randomBytes } from "node:crypto";
-import { type Client, Events, type Message, PermissionFlagsBits } from "discord.js";
+import { type Client, Events, type Message } from "discord.js";
 import { createLocalTokenBucket, type RateLimitOptions } from "../../cache/token-bucket.ts";
 import { RateLimitedError, UserError } from "../../domain/errors.ts";
 import { databaseFaultOf } from "../../services/database-faults.ts";
-import type { ActionContext, Actor, Permission, TaskView } from "../../services/types.ts";
+import type { ActionContext, Actor, TaskView } from "../../services/types.ts";
+import { actorOfMessage } from "../actor.ts";
 import { PAYLOAD_VERSION, type ReplyPayload, taskPayload } from "../delivery/agent-payload.ts";
 import { jsonBlock } from "../delivery/json-block.ts";
 import type { DiscordDeps, MentionVerbs } from "../handler-types.ts";
@@ -25,12 +26,6 @@ interface Answer {
   error?: { code: string; ref?: string };
   usage?: boolean;
 }
-
-const PERMISSION_FLAGS: [bigint, Permission][] = [
-  [PermissionFlagsBits.Administrator, "administrator"],
-  [PermissionFlagsBits.ManageGuild, "manage_guild"],
-  [PermissionFlagsBits.ManageChannels, "manage_channels"],
-];
 
 /**
  * Agents (and people) speak to Tasklane by mentioning it: `@Tasklane start 12`. Only messages in a
@@ -226,16 +221,4 @@ export function registerMentionCommands(client: Client, handler: MentionHandler)
   const listener = (message: Message) => void handler.handle(message);
   client.on(Events.MessageCreate, listener);
   return () => client.off(Events.MessageCreate, listener);
-}
-
-/** The author as the services see them; permissions as they hold in this channel. */
-function actorOfMessage(message: Message<true>): Actor {
-  const member = message.member;
-  const granted = member ? message.channel.permissionsFor(member) : null;
-  return {
-    userId: message.author.id,
-    roleIds: member ? [...member.roles.cache.keys()] : [],
-    permissions: PERMISSION_FLAGS.filter(([flag]) => granted?.has(flag) ?? false).map(([, name]) => name),
-    isBot: message.author.bot,
-  };
 }

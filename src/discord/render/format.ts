@@ -1,3 +1,4 @@
+import type { HiddenRef } from "../../domain/task-view.ts";
 import type { TaskRef } from "../../services/types.ts";
 import { STATUS_LABELS } from "./status-style.ts";
 
@@ -11,8 +12,11 @@ export function discordTime(iso: string, style: "f" | "R" | "d" | "t" = "f"): st
   return `<t:${Math.floor(Date.parse(iso) / 1000)}:${style}>`;
 }
 
-export function taskRefLine(ref: TaskRef): string {
-  return `#${ref.number} ${ref.title} (${STATUS_LABELS[ref.status]})`;
+/** A related task the reader cannot see shows its number only. */
+export function taskRefLine(ref: TaskRef | HiddenRef): string {
+  if ("hidden" in ref && ref.hidden) return `#${ref.number} (private)`;
+  const shown = ref as TaskRef;
+  return `#${shown.number} ${shown.title} (${STATUS_LABELS[shown.status]})`;
 }
 
 export function minutesText(minutes: number): string {

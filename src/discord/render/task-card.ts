@@ -1,5 +1,6 @@
 import type { APIActionRowComponent, APIButtonComponent, APIEmbed, APIEmbedField } from "discord.js";
-import type { AttemptView, TaskRef, TaskView } from "../../services/types.ts";
+import type { LinkedRef } from "../../domain/task-view.ts";
+import type { AttemptView, TaskView } from "../../services/types.ts";
 import { discordTime, inlineCode, minutesText, taskRefLine, userMention } from "./format.ts";
 import { fitButtonRows, fitEmbed, truncate } from "./limits.ts";
 import { PRIORITY_LABELS, STATUS_COLOURS, STATUS_LABELS } from "./status-style.ts";
@@ -87,9 +88,12 @@ export function submissionText(submission: AttemptView): string {
   return truncate(lines.join("\n"), 1024);
 }
 
-/** "#7, #9": what waits for this task. */
-function refNumbers(refs: TaskRef[]): string {
-  return truncate(refs.map((ref) => `#${ref.number}`).join(", "), 1024);
+/** "#7, #9 (private)": what waits for this task; one the reader cannot see keeps only its number. */
+function refNumbers(refs: readonly LinkedRef[]): string {
+  return truncate(
+    refs.map((ref) => (ref.hidden ? `#${ref.number} (private)` : `#${ref.number}`)).join(", "),
+    1024,
+  );
 }
 
 function statusText(task: TaskView): string {
@@ -109,7 +113,7 @@ function describe(task: TaskView): string | undefined {
   return parts.length ? parts.join("\n\n") : undefined;
 }
 
-function refList(refs: TaskRef[]): string {
+function refList(refs: readonly LinkedRef[]): string {
   return refs.length ? refs.map(taskRefLine).join("\n") : NONE;
 }
 

@@ -1,10 +1,12 @@
 import { z } from "zod";
+import type { ChannelRights } from "../roles.ts";
 import { EVENT_SOURCES } from "../task-states.ts";
 import { TRANSITION_ACTIONS } from "../transitions.ts";
 import { MAX_SUMMARY } from "./evidence.ts";
 import * as field from "./fields.ts";
 
-const PERMISSIONS = ["administrator", "manage_guild", "manage_channels"] as const;
+const SERVER_PERMISSIONS = ["administrator", "manage_guild"] as const;
+const isFunction = (value: unknown) => typeof value === "function";
 
 export const actionContextSchema = z.object({
   guildId: field.snowflake,
@@ -12,8 +14,10 @@ export const actionContextSchema = z.object({
   actor: z.object({
     userId: field.snowflake,
     roleIds: z.array(field.snowflake).max(250, "must list at most 250 roles"),
-    permissions: z.array(z.enum(PERMISSIONS)),
+    permissions: z.array(z.enum(SERVER_PERMISSIONS)),
     isBot: z.boolean().optional(),
+    in: z.custom<(channelId: string) => ChannelRights>(isFunction, "must say the actor's rights per channel"),
+    viewableChannelIds: z.custom<() => readonly string[] | "all">(isFunction, "must list viewable channels"),
   }),
   source: z.enum(EVENT_SOURCES),
   eventId: field.snowflake.optional(),

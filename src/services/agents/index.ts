@@ -1,5 +1,5 @@
 import { ForbiddenError, NotFoundError } from "../../domain/errors.ts";
-import { canConfigure } from "../../domain/roles.ts";
+import { canManageServer } from "../../domain/roles.ts";
 import { agentInputSchema } from "../../domain/validation/config-inputs.ts";
 import { snowflake } from "../../domain/validation/fields.ts";
 import { parseInput } from "../../domain/validation/parse.ts";
@@ -17,9 +17,10 @@ export function createAgentService(deps: ServiceDeps): AgentService {
     add: (ctx, input) => addAgent(engine, ctx, input),
     remove: (ctx, userId) => removeAgent(engine, ctx, userId),
     setPaused: (ctx, userId, paused) => pauseAgent(engine, ctx, userId, paused),
-    list: async (guildId) => {
-      parseInput(snowflake, guildId, "guildId");
-      return (await listAgentsWithLoad(engine.db, guildId)).map(toAgentView);
+    list: async (rawCtx) => {
+      const ctx = parseInput(actionContextSchema, rawCtx);
+      requireServerManager(ctx);
+      return (await listAgentsWithLoad(engine.db, ctx.guildId)).map(toAgentView);
     },
     get: async (guildId, userId) => {
       parseInput(snowflake, guildId, "guildId");
@@ -30,9 +31,10 @@ export function createAgentService(deps: ServiceDeps): AgentService {
   });
 }
 
-function requireConfigurer(ctx: ActionContext): void {
-  if (!canConfigure(ctx.actor)) {
-    throw new ForbiddenError("Only members who can manage channels or the server can register agents.");
+/** The agent registry is server-wide: Manage Server or Administrator, whatever the channel. */
+function requireServerManager(ctx: ActionContext): void {
+  if (!canManageServer(ctx.actor)) {
+    throw new ForbiddenError("Only members who can manage the server can see or change its agents.");
   }
 }
 
@@ -43,7 +45,7 @@ async function addAgent(
 ): Promise<AgentView> {
   const ctx = parseInput(actionContextSchema, rawCtx);
   const input = parseInput(agentInputSchema, raw);
-  requireConfigurer(ctx);
+  requireServerManager(ctx);
   await inTransaction(engine.db, (tx) =>
     upsertAgent(tx, { guildId: ctx.guildId, ...input, addedBy: ctx.actor.userId }, engine.now()),
   );
@@ -58,7 +60,7 @@ async function addAgent(
 async function removeAgent(engine: Engine, rawCtx: ActionContext, rawUserId: string): Promise<void> {
   const ctx = parseInput(actionContextSchema, rawCtx);
   const userId = parseInput(snowflake, rawUserId, "userId");
-  requireConfigurer(ctx);
+  requireServerManager(ctx);
   const removed = await inTransaction(engine.db, (tx) => deleteAgent(tx, ctx.guildId, userId));
   if (!removed) throw new NotFoundError(`<@${userId}> is not a registered agent in this server.`);
   engine.log.info({ guildId: ctx.guildId, agentId: userId, actorId: ctx.actor.userId }, "agent removed");
@@ -72,7 +74,7 @@ async function pauseAgent(
 ): Promise<AgentView> {
   const ctx = parseInput(actionContextSchema, rawCtx);
   const userId = parseInput(snowflake, rawUserId, "userId");
-  requireConfigurer(ctx);
+  requireServerManager(ctx);
   const found = await inTransaction(engine.db, (tx) => setAgentPaused(tx, ctx.guildId, userId, paused));
   if (!found) throw new NotFoundError(`<@${userId}> is not a registered agent in this server.`);
   engine.log.warn(

@@ -10,6 +10,7 @@ import {
 } from "../../store/auto-assign.ts";
 import type { Database } from "../../store/database.ts";
 import { sqlNow } from "../../store/raw.ts";
+import { actorEverywhere } from "../actors.ts";
 import type { TaskService } from "../types.ts";
 
 export interface AutoAssignDeps {
@@ -81,7 +82,7 @@ async function assign(
       {
         guildId,
         channelId: task.channelId,
-        actor: { userId, roleIds: [], permissions: ["manage_channels"], isBot: true },
+        actor: actorEverywhere({ userId, permissions: ["manage_channels"], isBot: true }),
         source: "system",
       },
       { number: task.number, action: "assign", assigneeId, expectedVersion: task.version },

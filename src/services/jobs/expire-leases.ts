@@ -3,6 +3,7 @@ import type { Logger } from "../../log.ts";
 import type { Database } from "../../store/database.ts";
 import { claimExpiredLeases, type ExpiredLease } from "../../store/leases.ts";
 import { sqlNow } from "../../store/raw.ts";
+import { actorEverywhere } from "../actors.ts";
 import type { TaskService } from "../types.ts";
 
 export interface ExpireLeasesDeps {
@@ -51,7 +52,7 @@ async function failExpired(deps: ExpireLeasesDeps, userId: string, lease: Expire
       {
         guildId: lease.guildId,
         channelId: lease.channelId,
-        actor: { userId, roleIds: [], permissions: [], isBot: true },
+        actor: actorEverywhere({ userId, isBot: true }),
         source: "system",
       },
       {

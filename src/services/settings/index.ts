@@ -1,6 +1,6 @@
 import { viewKeys } from "../../cache/keys.ts";
 import { ForbiddenError } from "../../domain/errors.ts";
-import { canConfigure } from "../../domain/roles.ts";
+import { actorInChannel, canConfigureChannel } from "../../domain/roles.ts";
 import { settingsPatchSchema } from "../../domain/validation/config-inputs.ts";
 import { snowflake } from "../../domain/validation/fields.ts";
 import { parseInput } from "../../domain/validation/parse.ts";
@@ -17,6 +17,7 @@ import type {
   ServiceDeps,
   SettingsService,
 } from "../types.ts";
+import { rightsIn } from "../visibility.ts";
 import { readChannelSettings, settingsKey, toSettingsView } from "./settings-view.ts";
 
 export function createSettingsService(deps: ServiceDeps): SettingsService {
@@ -27,8 +28,23 @@ export function createSettingsService(deps: ServiceDeps): SettingsService {
       parseInput(snowflake, channelId, "channelId");
       return readChannelSettings(engine, guildId, channelId);
     },
+    show: async (rawCtx) => {
+      const ctx = parseInput(actionContextSchema, rawCtx);
+      requireConfigurer(ctx);
+      return readChannelSettings(engine, ctx.guildId, ctx.channelId);
+    },
     update: (ctx, patch) => updateSettings(engine, ctx, patch),
   });
+}
+
+/** Manage Channels in the channel itself (Administrator holds it everywhere); one check for reads and writes. */
+function requireConfigurer(ctx: ActionContext): void {
+  const rights = rightsIn(ctx, ctx.channelId);
+  if (!canConfigureChannel(actorInChannel(ctx.actor, rights), rights)) {
+    throw new ForbiddenError(
+      "Only members who can manage this channel can see or change its Tasklane settings.",
+    );
+  }
 }
 
 /** Admins only. The cached copy (and the queue summary showing the limit) is dropped after the commit. */
@@ -39,11 +55,7 @@ async function updateSettings(
 ): Promise<ChannelSettingsView> {
   const ctx = parseInput(actionContextSchema, rawCtx);
   const patch = parseInput(settingsPatchSchema, rawPatch ?? {});
-  if (!canConfigure(ctx.actor)) {
-    throw new ForbiddenError(
-      "Only members who can manage this channel or the server can change its Tasklane settings.",
-    );
-  }
+  requireConfigurer(ctx);
   const row = await inTransaction(engine.db, (tx) =>
     upsertChannelSettings(tx, ctx.guildId, ctx.channelId, patch, engine.now()),
   );

@@ -1,11 +1,12 @@
 import { decide } from "../../domain/decide.ts";
-import { actorForTaskChannel } from "../../domain/roles.ts";
+import { actorInChannel } from "../../domain/roles.ts";
 import { parseInput } from "../../domain/validation/parse.ts";
 import { actionContextSchema, transitionSchema } from "../../domain/validation/task-inputs.ts";
 import { findTaskWithSettings } from "../../store/tasks.ts";
 import type { Engine } from "../engine.ts";
 import { toSettingsView } from "../settings/settings-view.ts";
 import type { ActionContext, TransitionInput } from "../types.ts";
+import { requireWritable } from "../visibility.ts";
 import { refusalError, staleVersion } from "./explain-refusal.ts";
 import { noSuchTask } from "./load-task.ts";
 import { decisionSettings } from "./transition-task.ts";
@@ -25,22 +26,17 @@ export async function checkTransition(
   const found = await findTaskWithSettings(engine.db, ctx.guildId, input.number);
   if (!found) throw noSuchTask(input.number);
   const { task } = found;
+  const rights = requireWritable(ctx, task);
   if (input.expectedVersion !== undefined && input.expectedVersion !== task.version) {
     throw await staleVersion(engine.db, task, input.action);
   }
   const settings = toSettingsView(found.settings ?? undefined, task.guildId, task.channelId);
-  const decision = decide(
-    task,
-    input.action,
-    actorForTaskChannel(ctx.actor, ctx.channelId, task.channelId),
-    decisionSettings(settings),
-    {
-      now: engine.now(),
-      system: ctx.source === "system",
-      assigneeId: input.assigneeId,
-      text: input.text,
-    },
-  );
+  const decision = decide(task, input.action, actorInChannel(ctx.actor, rights), decisionSettings(settings), {
+    now: engine.now(),
+    system: ctx.source === "system",
+    assigneeId: input.assigneeId,
+    text: input.text,
+  });
   if (!decision.ok && decision.kind !== "invalid") {
     throw await refusalError(engine.db, task, input.action, decision);
   }

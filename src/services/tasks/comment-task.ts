@@ -6,6 +6,7 @@ import { updateTask } from "../../store/tasks.ts";
 import type { Engine } from "../engine.ts";
 import { mutate } from "../mutate.ts";
 import type { ActionContext, TaskView } from "../types.ts";
+import { viewFor } from "../visibility.ts";
 import { requireTask, requireView } from "./load-task.ts";
 import { recordChange } from "./record-change.ts";
 import { requireAllowed } from "./require-allowed.ts";
@@ -22,12 +23,13 @@ export async function commentTask(
   const view = await mutate(engine, ctx.guildId, async (tx, effects) => {
     const now = engine.now();
     const task = await requireTask(tx, ctx.guildId, number, "share");
+    await requireAllowed(tx, ctx, task, "comment", now);
     const change = { task, actorId: ctx.actor.userId, source: ctx.source, kind: "commented" };
     // The card shows the task, not its comments: its version is unchanged, so no card edit is due.
     await recordChange(tx, effects, { ...change, details: { text }, card: false }, now);
     return requireView(tx, ctx.guildId, number);
   });
-  return view;
+  return viewFor(ctx, view);
 }
 
 /** The assignee reports progress: the note is recorded and an agent's lease is renewed. */
@@ -57,5 +59,5 @@ export async function reportProgress(
     );
     return requireView(tx, ctx.guildId, number);
   });
-  return view;
+  return viewFor(ctx, view);
 }

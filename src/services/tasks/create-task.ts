@@ -21,6 +21,7 @@ import { rebuildGateCounter } from "../gate/gate-drift.ts";
 import { mutate } from "../mutate.ts";
 import { readChannelSettings } from "../settings/settings-view.ts";
 import type { ActionContext, CreateTaskInput, TaskView } from "../types.ts";
+import { requireReferable, requireSendIn, viewFor } from "../visibility.ts";
 import { requireTask, requireView } from "./load-task.ts";
 import { newTaskView } from "./new-task-view.ts";
 import { recordChange, target } from "./record-change.ts";
@@ -37,8 +38,9 @@ export async function createTask(
 ): Promise<TaskView> {
   const ctx = parseInput(actionContextSchema, rawCtx);
   const input = parseInput(createTaskSchema(engine.now()), raw);
+  requireSendIn(ctx, ctx.channelId);
   const replayed = await createdBefore(engine, ctx);
-  if (replayed) return replayed;
+  if (replayed) return viewFor(ctx, replayed);
   const { gate } = engine.cache;
   const settings = await readChannelSettings(engine, ctx.guildId, ctx.channelId);
   const limit = settings.queueLimit;
@@ -65,12 +67,12 @@ export async function createTask(
     // The same interaction, delivered twice and racing itself: the other delivery made the task.
     if (pgErrorCode(error) === "23505") {
       const raced = await createdBefore(engine, ctx);
-      if (raced) return raced;
+      if (raced) return viewFor(ctx, raced);
     }
     throw error;
   }
   engine.log.debug({ guildId: ctx.guildId, number: view.number }, "task created");
-  return view;
+  return viewFor(ctx, view);
 }
 
 /** The task this interaction already created (a re-delivered or retried interaction), if any. */
@@ -90,6 +92,7 @@ async function insertNewTask(
 ): Promise<TaskView> {
   const parent =
     input.parentNumber === undefined ? null : await requireTask(tx, ctx.guildId, input.parentNumber, "share");
+  if (parent) requireReferable(ctx, parent);
   if (parent && !isLive(parent.status)) {
     throw new InvalidTransitionError(
       `#${parent.number} is ${statusWords(parent.status)}; reopen it before adding subtasks.`,
@@ -97,8 +100,11 @@ async function insertNewTask(
   }
   // Share locks: a dependency can't become done between this check and the commit without seeing the edge.
   const dependencies: TaskRow[] = [];
-  for (const number of input.dependsOn)
-    dependencies.push(await requireTask(tx, ctx.guildId, number, "share"));
+  for (const number of input.dependsOn) {
+    const dependency = await requireTask(tx, ctx.guildId, number, "share");
+    requireReferable(ctx, dependency);
+    dependencies.push(dependency);
+  }
   const waiting = dependencies.some((dependency) => dependency.status !== "done");
 
   const settings = await lockChannelSettings(tx, ctx.guildId, ctx.channelId);

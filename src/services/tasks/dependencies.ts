@@ -17,6 +17,7 @@ import { type TaskPatch, updateTask } from "../../store/tasks.ts";
 import type { Engine } from "../engine.ts";
 import { mutate } from "../mutate.ts";
 import type { ActionContext, TaskView } from "../types.ts";
+import { requireReferable, requireVisible, viewFor } from "../visibility.ts";
 import { requireTask, requireView } from "./load-task.ts";
 import { recordChange } from "./record-change.ts";
 import { requireAllowed } from "./require-allowed.ts";
@@ -78,6 +79,10 @@ async function editGraph(
     // Both numbers resolve inside ctx's guild only: an edge can never cross guilds.
     const on = await requireTask(tx, ctx.guildId, onNumber, "share");
     const task = await requireTask(tx, ctx.guildId, number);
+    requireVisible(ctx, task);
+    // Waiting on a task is a change to it too (it blocks this one's approval); letting go only needs to see it.
+    if (action === "add_dependency") requireReferable(ctx, on);
+    else requireVisible(ctx, on);
     await requireAllowed(tx, ctx, task, action, now);
     const patch = await edit(tx, task, on, now);
     const updated = (await updateTask(tx, task, patch, now)) ?? task;
@@ -101,7 +106,7 @@ async function editGraph(
     effects.numbers([on.number]);
     return requireView(tx, ctx.guildId, number);
   });
-  return view;
+  return viewFor(ctx, view);
 }
 
 /** #3 → #1 → #2 → #3, started at the lowest number so the same cycle always reads the same. */

@@ -14,6 +14,7 @@ import { findTaskRef, type TaskPatch, updateTask } from "../../store/tasks.ts";
 import type { Engine } from "../engine.ts";
 import { mutate } from "../mutate.ts";
 import type { ActionContext, EditTaskInput, TaskView } from "../types.ts";
+import { requireReferable, requireWritable, viewFor } from "../visibility.ts";
 import { staleVersion } from "./explain-refusal.ts";
 import { requireTask, requireView } from "./load-task.ts";
 import { recordChange } from "./record-change.ts";
@@ -33,9 +34,11 @@ export async function editTask(
   const view = await mutate(engine, ctx.guildId, async (tx, effects) => {
     const now = engine.now();
     const task = await requireTask(tx, ctx.guildId, number);
+    requireWritable(ctx, task);
     if (version !== undefined && version !== task.version) throw await staleVersion(tx, task, "edit");
+    // The new parent is checked first: a task you cannot see is unknown, whoever you are here.
+    const { patch, changes } = await diff(tx, ctx, task, values);
     await requireAllowed(tx, ctx, task, "edit", now);
-    const { patch, changes } = await diff(tx, task, values);
     if (Object.keys(changes).length === 0) return requireView(tx, ctx.guildId, number);
     const updated = await updateTask(tx, task, patch, now);
     if (!updated) throw new InvalidTransitionError(`#${number} changed while you edited it; look again.`);
@@ -54,13 +57,14 @@ export async function editTask(
     }
     return requireView(tx, ctx.guildId, number);
   });
-  return view;
+  return viewFor(ctx, view);
 }
 
 type Changes = Record<string, { from: unknown; to: unknown }>;
 
 async function diff(
   tx: Tx,
+  ctx: ActionContext,
   task: TaskRow,
   values: EditTaskValues,
 ): Promise<{ patch: TaskPatch; changes: Changes }> {
@@ -81,7 +85,8 @@ async function diff(
   if (values.estimate !== undefined)
     set("estimateMinutes", "estimate", values.estimate, task.estimateMinutes);
   if (values.parentNumber !== undefined) {
-    const parent = values.parentNumber === null ? null : await checkParent(tx, task, values.parentNumber);
+    const parent =
+      values.parentNumber === null ? null : await checkParent(tx, ctx, task, values.parentNumber);
     const from = task.parentId === null ? null : ((await findTaskRef(tx, task.parentId))?.number ?? null);
     const to = parent?.number ?? null;
     if (from !== to) {
@@ -92,11 +97,17 @@ async function diff(
   return { patch, changes };
 }
 
-/** A new parent: same guild, live (while the task is), and not the task itself or one of its subtasks. */
-async function checkParent(tx: Tx, task: TaskRow, parentNumber: number): Promise<TaskRow> {
+/** A new parent: same guild, one the actor may change, live (while the task is), and not the task itself or one of its subtasks. */
+async function checkParent(
+  tx: Tx,
+  ctx: ActionContext,
+  task: TaskRow,
+  parentNumber: number,
+): Promise<TaskRow> {
   if (parentNumber === task.number)
     throw new ValidationError("parentNumber", "parent can't be the task itself");
   const parent = await requireTask(tx, task.guildId, parentNumber, "share");
+  requireReferable(ctx, parent);
   if (isLive(task.status) && !isLive(parent.status)) {
     throw new InvalidTransitionError(
       `#${parent.number} is ${statusWords(parent.status)}; reopen it before adding subtasks.`,

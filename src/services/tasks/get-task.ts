@@ -1,18 +1,25 @@
 import { viewKeys } from "../../cache/keys.ts";
-import { snowflake, taskNumber } from "../../domain/validation/fields.ts";
+import { taskNumber } from "../../domain/validation/fields.ts";
 import { parseInput } from "../../domain/validation/parse.ts";
+import { actionContextSchema } from "../../domain/validation/task-inputs.ts";
 import type { Engine } from "../engine.ts";
-import type { TaskView } from "../types.ts";
+import type { ActionContext, TaskView } from "../types.ts";
+import { requireVisible, viewFor } from "../visibility.ts";
 import { requireView } from "./load-task.ts";
 
-/** Cache-aside by guild and number; writers delete the key after they commit. */
-export async function getTask(engine: Engine, guildId: string, number: number): Promise<TaskView> {
-  parseInput(snowflake, guildId, "guildId");
+/**
+ * Cache-aside by guild and number; writers delete the key after they commit. The cached view is the
+ * whole task: who may see it, and which of its relatives, is decided per reader after the read.
+ */
+export async function getTask(engine: Engine, rawCtx: ActionContext, number: number): Promise<TaskView> {
+  const ctx = parseInput(actionContextSchema, rawCtx);
   parseInput(taskNumber, number, "number");
-  const key = viewKeys.task(guildId, number);
-  const cached = await engine.cache.views.get<TaskView>(key);
-  if (cached) return cached;
-  const view = await requireView(engine.db, guildId, number);
-  await engine.cache.views.set(key, view, engine.viewTtlSeconds);
-  return view;
+  const key = viewKeys.task(ctx.guildId, number);
+  let view = await engine.cache.views.get<TaskView>(key);
+  if (!view) {
+    view = await requireView(engine.db, ctx.guildId, number);
+    await engine.cache.views.set(key, view, engine.viewTtlSeconds);
+  }
+  requireVisible(ctx, view);
+  return viewFor(ctx, view);
 }

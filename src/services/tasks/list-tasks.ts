@@ -2,12 +2,13 @@ import { z } from "zod";
 import { PRIORITIES, STATUS_FILTERS } from "../../domain/task-states.ts";
 import { labels, snowflake } from "../../domain/validation/fields.ts";
 import { parseInput } from "../../domain/validation/parse.ts";
-import { pageSchema, searchQuery } from "../../domain/validation/task-inputs.ts";
+import { actionContextSchema, pageSchema, searchQuery } from "../../domain/validation/task-inputs.ts";
 import { countSearch, searchTasks } from "../../store/search.ts";
 import { countTasks, type ListPosition, pageTasks } from "../../store/task-lists.ts";
 import { decodeCursor, encodeCursor } from "../cursor.ts";
 import type { Engine } from "../engine.ts";
-import type { ListFilters, Page, PageRequest, TaskView } from "../types.ts";
+import type { ActionContext, ListFilters, Page, PageRequest, TaskView } from "../types.ts";
+import { channelScope, viewableChannels, viewFor } from "../visibility.ts";
 
 const filtersSchema = z.object({
   status: z.enum(STATUS_FILTERS).default("live"),
@@ -22,15 +23,17 @@ const listCursor = z.union([z.object({ after: z.number().int() }), z.object({ be
 /** Newest first, filtered, keyset-paginated (the cursor is a task number), with the total. Default: live tasks. */
 export async function listTasks(
   engine: Engine,
-  guildId: string,
+  rawCtx: ActionContext,
   rawFilters: ListFilters,
   rawPage?: PageRequest,
 ): Promise<Page<TaskView>> {
-  parseInput(snowflake, guildId, "guildId");
+  const ctx = parseInput(actionContextSchema, rawCtx);
+  const { guildId } = ctx;
   const filters = parseInput(filtersSchema, rawFilters ?? {});
   const page = parseInput(pageSchema, rawPage);
   const position: ListPosition = decodeCursor(listCursor, page.cursor);
-  const query = { guildId, ...filters, label: filters.label?.[0] };
+  const channelIds = filters.channelId ? channelScope(ctx, filters.channelId) : viewableChannels(ctx);
+  const query = { guildId, ...filters, label: filters.label?.[0], channelIds };
   const [{ items, more }, total] = await Promise.all([
     pageTasks(engine.db, query, position, page.limit),
     countTasks(engine.db, query),
@@ -39,7 +42,7 @@ export async function listTasks(
   const last = items.at(-1);
   const backwards = position !== null && "before" in position;
   return {
-    items,
+    items: items.map((item) => viewFor(ctx, item)),
     total,
     nextCursor: last && (backwards || more) ? encodeCursor({ after: last.number }) : null,
     prevCursor:
@@ -52,21 +55,23 @@ const searchCursor = z.object({ offset: z.number().int().min(0) });
 /** Ranked full-text search over title, description and labels; the cursor is an offset into the ranking. */
 export async function searchTaskViews(
   engine: Engine,
-  guildId: string,
+  rawCtx: ActionContext,
   rawQuery: string,
   rawPage?: PageRequest,
 ): Promise<Page<TaskView>> {
-  parseInput(snowflake, guildId, "guildId");
+  const ctx = parseInput(actionContextSchema, rawCtx);
+  const { guildId } = ctx;
+  const channelIds = viewableChannels(ctx);
   const text = parseInput(searchQuery, rawQuery, "query");
   const page = parseInput(pageSchema, rawPage);
   const offset = decodeCursor(searchCursor, page.cursor)?.offset ?? 0;
   const [items, total] = await Promise.all([
-    searchTasks(engine.db, guildId, text, offset, page.limit),
-    countSearch(engine.db, guildId, text),
+    searchTasks(engine.db, guildId, channelIds, text, offset, page.limit),
+    countSearch(engine.db, guildId, channelIds, text),
   ]);
   const next = offset + items.length;
   return {
-    items,
+    items: items.map((item) => viewFor(ctx, item)),
     total,
     nextCursor: next < total ? encodeCursor({ offset: next }) : null,
     prevCursor: offset > 0 ? encodeCursor({ offset: Math.max(0, offset - page.limit) }) : null,

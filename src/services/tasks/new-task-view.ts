@@ -2,7 +2,13 @@ import type { TaskRow } from "../../store/schema.ts";
 import { toTaskView } from "../../store/task-views.ts";
 import type { TaskView } from "../types.ts";
 
-const ref = (task: TaskRow) => ({ number: task.number, title: task.title, status: task.status });
+const iso = (date: Date | null) => date?.toISOString() ?? null;
+const ref = (task: TaskRow) => ({
+  number: task.number,
+  title: task.title,
+  status: task.status,
+  channelId: task.channelId,
+});
 
 /** The view of a task just inserted, from what the transaction already holds (no query). */
 export function newTaskView(task: TaskRow, parent: TaskRow | null, dependencies: TaskRow[]): TaskView {

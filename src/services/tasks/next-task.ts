@@ -10,6 +10,7 @@ import type { Engine } from "../engine.ts";
 import { mutate } from "../mutate.ts";
 import { toSettingsView } from "../settings/settings-view.ts";
 import type { ActionContext, TaskView } from "../types.ts";
+import { requireSendIn, viewFor } from "../visibility.ts";
 import { requireView } from "./load-task.ts";
 import { openAttempt } from "./record-attempt.ts";
 import { recordChange } from "./record-change.ts";
@@ -27,6 +28,7 @@ export async function nextTask(
   const ctx = parseInput(actionContextSchema, rawCtx);
   const wantLabels = parseInput(labelsSchema.optional(), options.labels, "labels") ?? [];
   const userId = ctx.actor.userId;
+  requireSendIn(ctx, ctx.channelId);
   const view = await mutate(engine, ctx.guildId, async (tx, effects) => {
     const now = engine.now();
     const agent = await lockAgent(tx, ctx.guildId, userId);
@@ -97,5 +99,5 @@ export async function nextTask(
     );
     return requireView(tx, ctx.guildId, task.number);
   });
-  return view;
+  return view && viewFor(ctx, view);
 }

@@ -1,36 +1,47 @@
 import { z } from "zod";
-import { snowflake, taskNumber } from "../../domain/validation/fields.ts";
+import { taskNumber } from "../../domain/validation/fields.ts";
 import { parseInput } from "../../domain/validation/parse.ts";
-import { pageSchema } from "../../domain/validation/task-inputs.ts";
+import { actionContextSchema, pageSchema } from "../../domain/validation/task-inputs.ts";
 import { listAttempts } from "../../store/attempts.ts";
 import { countEvents, pageEvents } from "../../store/history.ts";
 import { listReviews } from "../../store/reviews.ts";
 import { findTaskByNumber } from "../../store/tasks.ts";
 import { decodeCursor, encodeCursor } from "../cursor.ts";
 import type { Engine } from "../engine.ts";
-import type { AttemptResult, AttemptView, Page, PageRequest, ReviewView, TaskEventView } from "../types.ts";
+import type {
+  ActionContext,
+  AttemptResult,
+  AttemptView,
+  Page,
+  PageRequest,
+  ReviewView,
+  TaskEventView,
+} from "../types.ts";
+import { requireVisible } from "../visibility.ts";
 import { noSuchTask } from "./load-task.ts";
 
 const eventCursor = z.union([z.object({ after: z.number().int() }), z.object({ before: z.number().int() })]);
 
-async function taskId(engine: Engine, guildId: string, number: number): Promise<number> {
-  parseInput(snowflake, guildId, "guildId");
+/** The task's id, for an actor who can see it. */
+async function taskId(engine: Engine, rawCtx: ActionContext, number: number): Promise<number> {
+  const ctx = parseInput(actionContextSchema, rawCtx);
   parseInput(taskNumber, number, "number");
-  const task = await findTaskByNumber(engine.db, guildId, number);
+  const task = await findTaskByNumber(engine.db, ctx.guildId, number);
   if (!task) throw noSuchTask(number);
+  requireVisible(ctx, task);
   return task.id;
 }
 
 /** The task's events, newest first. */
 export async function taskHistory(
   engine: Engine,
-  guildId: string,
+  ctx: ActionContext,
   number: number,
   rawPage?: PageRequest,
 ): Promise<Page<TaskEventView>> {
   const page = parseInput(pageSchema, rawPage);
   const position = decodeCursor(eventCursor, page.cursor);
-  const id = await taskId(engine, guildId, number);
+  const id = await taskId(engine, ctx, number);
   const [{ items, more }, total] = await Promise.all([
     pageEvents(engine.db, id, position, page.limit),
     countEvents(engine.db, id),
@@ -47,8 +58,8 @@ export async function taskHistory(
 }
 
 /** Review verdicts, oldest first. */
-export async function taskReviews(engine: Engine, guildId: string, number: number): Promise<ReviewView[]> {
-  const rows = await listReviews(engine.db, await taskId(engine, guildId, number));
+export async function taskReviews(engine: Engine, ctx: ActionContext, number: number): Promise<ReviewView[]> {
+  const rows = await listReviews(engine.db, await taskId(engine, ctx, number));
   return rows.map((row) => ({
     reviewerId: row.reviewerId,
     verdict: row.verdict,
@@ -58,8 +69,12 @@ export async function taskReviews(engine: Engine, guildId: string, number: numbe
 }
 
 /** Attempts, oldest first. */
-export async function taskAttempts(engine: Engine, guildId: string, number: number): Promise<AttemptView[]> {
-  const rows = await listAttempts(engine.db, await taskId(engine, guildId, number));
+export async function taskAttempts(
+  engine: Engine,
+  ctx: ActionContext,
+  number: number,
+): Promise<AttemptView[]> {
+  const rows = await listAttempts(engine.db, await taskId(engine, ctx, number));
   return rows.map((row) => ({
     attempt: row.attempt,
     assigneeId: row.assigneeId,

@@ -1,14 +1,16 @@
 import { z } from "zod";
 import { viewKeys } from "../../cache/keys.ts";
+import { ForbiddenError } from "../../domain/errors.ts";
 import { snowflake } from "../../domain/validation/fields.ts";
 import { parseInput } from "../../domain/validation/parse.ts";
-import { pageSchema } from "../../domain/validation/task-inputs.ts";
+import { actionContextSchema, pageSchema } from "../../domain/validation/task-inputs.ts";
 import { pageQueue } from "../../store/queue.ts";
 import { countLiveTasks } from "../../store/tasks.ts";
 import { decodeCursor, encodeCursor } from "../cursor.ts";
 import type { Engine } from "../engine.ts";
 import { readChannelSettings } from "../settings/settings-view.ts";
-import type { PageRequest, QueueView } from "../types.ts";
+import type { ActionContext, PageRequest, QueueView } from "../types.ts";
+import { channelScope, viewFor } from "../visibility.ts";
 
 const queueCursor = z.object({
   rank: z.number().int(),
@@ -20,19 +22,23 @@ const DEFAULT_LIMIT = 25;
 /** The channel's open tasks by priority then age, with its live count and limit. The first page is cached. */
 export async function taskQueue(
   engine: Engine,
-  guildId: string,
+  rawCtx: ActionContext,
   channelId: string,
   rawPage?: PageRequest,
 ): Promise<QueueView> {
-  parseInput(snowflake, guildId, "guildId");
+  const ctx = parseInput(actionContextSchema, rawCtx);
+  const { guildId } = ctx;
   parseInput(snowflake, channelId, "channelId");
+  if (channelScope(ctx, channelId) !== null) {
+    throw new ForbiddenError(`You can't see <#${channelId}>, so Tasklane can't show its queue.`);
+  }
   const page = parseInput(pageSchema, rawPage);
   const position = decodeCursor(queueCursor, page.cursor);
   const cacheable = position === null && page.limit === DEFAULT_LIMIT;
   const key = viewKeys.queue(guildId, channelId);
   if (cacheable) {
     const cached = await engine.cache.views.get<QueueView>(key);
-    if (cached) return cached;
+    if (cached) return queueFor(ctx, cached);
   }
   const [settings, { items, last, more }, liveCount] = await Promise.all([
     readChannelSettings(engine, guildId, channelId),
@@ -47,5 +53,9 @@ export async function taskQueue(
     nextCursor: more && last ? encodeCursor(last) : null,
   };
   if (cacheable) await engine.cache.views.set(key, view, engine.viewTtlSeconds);
-  return view;
+  return queueFor(ctx, view);
+}
+
+function queueFor(ctx: ActionContext, view: QueueView): QueueView {
+  return { ...view, items: view.items.map((item) => viewFor(ctx, item)) };
 }

@@ -7,7 +7,7 @@ import {
 } from "../../domain/task-states.ts";
 import { snowflake } from "../../domain/validation/fields.ts";
 import { parseInput } from "../../domain/validation/parse.ts";
-import { suggestLimit, suggestQuery } from "../../domain/validation/task-inputs.ts";
+import { actionContextSchema, suggestLimit, suggestQuery } from "../../domain/validation/task-inputs.ts";
 import { suggestTasks } from "../../store/search.ts";
 import {
   assigneeWorkload,
@@ -19,19 +19,29 @@ import {
 } from "../../store/stats.ts";
 import { engineKeys } from "../cache-keys.ts";
 import type { Engine } from "../engine.ts";
-import type { StatsView, TaskRef } from "../types.ts";
+import type { ActionContext, StatsView, TaskRef } from "../types.ts";
+import { channelScope, viewableChannels } from "../visibility.ts";
 
 /**
  * Per guild or channel. byPriority counts live tasks (the work still ahead). Cached until a task of
  * the scope changes (or the view TTL passes): the aggregates read the whole scope.
  */
-export async function taskStats(engine: Engine, guildId: string, channelId?: string): Promise<StatsView> {
-  parseInput(snowflake, guildId, "guildId");
+export async function taskStats(
+  engine: Engine,
+  rawCtx: ActionContext,
+  channelId?: string,
+): Promise<StatsView> {
+  const ctx = parseInput(actionContextSchema, rawCtx);
+  const { guildId } = ctx;
   if (channelId !== undefined) parseInput(snowflake, channelId, "channelId");
+  const channelIds = channelId === undefined ? viewableChannels(ctx) : channelScope(ctx, channelId);
+  // One channel's figures are the same for everyone who sees it (and none for who doesn't); a server's
+  // figures depend on the channels the reader sees, so only the unrestricted ones are cached.
+  if (channelIds !== null) return computeStats(engine, { guildId, channelId, channelIds });
   const key = engineKeys.stats(guildId, channelId);
   const cached = await engine.cache.views.get<StatsView>(key);
   if (cached) return cached;
-  const stats = await computeStats(engine, { guildId, channelId });
+  const stats = await computeStats(engine, { guildId, channelId, channelIds });
   await engine.cache.views.set(key, stats, engine.viewTtlSeconds);
   return stats;
 }
@@ -76,14 +86,14 @@ async function computeStats(engine: Engine, scope: StatsScope): Promise<StatsVie
 /** Autocomplete choices: live tasks first, at most `limit` (≤ 25). */
 export async function suggest(
   engine: Engine,
-  guildId: string,
+  rawCtx: ActionContext,
   rawQuery: string,
   rawLimit = 25,
 ): Promise<TaskRef[]> {
-  parseInput(snowflake, guildId, "guildId");
+  const ctx = parseInput(actionContextSchema, rawCtx);
   const text = parseInput(suggestQuery, rawQuery ?? "", "query");
   const limit = parseInput(suggestLimit, rawLimit, "limit");
-  const rows = await suggestTasks(engine.db, guildId, text, limit);
+  const rows = await suggestTasks(engine.db, ctx.guildId, viewableChannels(ctx), text, limit);
   return rows.map((row) => ({
     number: Number(row.number),
     title: row.title,

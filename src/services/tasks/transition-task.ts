@@ -1,5 +1,6 @@
 import { type DecisionExtra, type DecisionSettings, decide } from "../../domain/decide.ts";
-import { actorForTaskChannel } from "../../domain/roles.ts";
+import { actorInChannel } from "../../domain/roles.ts";
+import type { PlacedStatusRef } from "../../domain/task-states.ts";
 import { type DomainAction, ruleOf } from "../../domain/transitions.ts";
 import { type Evidence, parseEvidence } from "../../domain/validation/evidence.ts";
 import { parseInput } from "../../domain/validation/parse.ts";
@@ -13,7 +14,14 @@ import type { Effects } from "../effects.ts";
 import type { Engine } from "../engine.ts";
 import { mutate } from "../mutate.ts";
 import { toSettingsView } from "../settings/settings-view.ts";
-import type { ActionContext, ChannelSettingsView, TransitionInput, TransitionResult } from "../types.ts";
+import type {
+  ActionContext,
+  ChannelSettingsView,
+  TaskAction,
+  TransitionInput,
+  TransitionResult,
+} from "../types.ts";
+import { canSee, requireWritable, viewFor } from "../visibility.ts";
 import { applyTransition, type Decided, RowChanged } from "./apply-transition.ts";
 import { refusalError, staleVersion } from "./explain-refusal.ts";
 import { noSuchTask } from "./load-task.ts";
@@ -47,6 +55,7 @@ export async function transitionTask(
       if (input.expectedVersion === undefined && attempt < MAX_ATTEMPTS) continue;
       const fresh = await findTaskByNumber(engine.db, ctx.guildId, input.number);
       if (!fresh) throw noSuchTask(input.number);
+      requireWritable(ctx, fresh);
       throw await staleVersion(engine.db, fresh, input.action);
     }
   }
@@ -64,16 +73,17 @@ async function attemptTransition(
   const found = await findTaskWithSettings(tx, ctx.guildId, input.number);
   if (!found) throw noSuchTask(input.number);
   const { task } = found;
+  const rights = requireWritable(ctx, task);
   if (input.expectedVersion !== undefined && input.expectedVersion !== task.version) {
     throw await staleVersion(tx, task, input.action);
   }
   const settings = toSettingsView(found.settings ?? undefined, task.guildId, task.channelId);
   const decideNow = async (q: Queryable) => {
-    const extra = await loadExtra(q, task, input.action, now);
+    const extra = await loadExtra(q, ctx, task, input.action, now);
     const decision = decide(
       task,
       input.action,
-      actorForTaskChannel(ctx.actor, ctx.channelId, task.channelId),
+      actorInChannel(ctx.actor, rights),
       decisionSettings(settings),
       {
         ...extra,
@@ -103,7 +113,7 @@ async function attemptTransition(
   };
   const id = await applyTransition(tx, engine, effects, decided, to);
   const [view] = await selectTaskViewsByIds(tx, [id]);
-  return { task: view! };
+  return { task: viewFor(ctx, view!) };
 }
 
 export function decisionSettings(settings: ChannelSettingsView): DecisionSettings {
@@ -118,14 +128,18 @@ export function decisionSettings(settings: ChannelSettingsView): DecisionSetting
 /** What the rules need beyond the row: the entry's `loads`. */
 async function loadExtra(
   q: Queryable,
+  ctx: ActionContext,
   task: TaskRow,
   action: DomainAction,
   now: Date,
 ): Promise<DecisionExtra> {
   const extra: DecisionExtra = { now };
   const loads = ruleOf(action).loads ?? [];
-  if (loads.includes("liveSubtasks")) extra.liveSubtasks = await liveSubtasks(q, task.id);
-  if (loads.includes("openDependencies")) extra.openDependencies = await openDependencies(q, task.id);
+  // A refusal names related tasks; one the actor cannot see is named without its status.
+  const placed = (refs: PlacedStatusRef[]) =>
+    refs.map((ref) => (canSee(ctx, { ...ref, assigneeId: null }) ? ref : { ...ref, hidden: true }));
+  if (loads.includes("liveSubtasks")) extra.liveSubtasks = placed(await liveSubtasks(q, task.id));
+  if (loads.includes("openDependencies")) extra.openDependencies = placed(await openDependencies(q, task.id));
   if (loads.includes("parent") && task.parentId !== null) {
     // A share lock: a concurrent approval of the parent waits for this reopen and then sees it live.
     const parent = await lockTaskById(q as Tx, task.parentId, "share");

@@ -43,7 +43,7 @@ export async function exportTasks(
   let cursor: string | null = null;
   let truncated = false;
   do {
-    const page = await listTasks(engine, ctx.guildId, filters, { cursor, limit: PAGE });
+    const page = await listTasks(engine, ctx, filters, { cursor, limit: PAGE });
     tasks.push(...page.items);
     cursor = page.nextCursor;
     if (tasks.length >= MAX_EXPORT_TASKS) {

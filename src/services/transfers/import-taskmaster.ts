@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { ForbiddenError, UserError } from "../../domain/errors.ts";
-import { canConfigure } from "../../domain/roles.ts";
+import { actorInChannel, canConfigureChannel, canManageServer } from "../../domain/roles.ts";
 import type { TaskStatus } from "../../domain/task-states.ts";
 import {
   readTaskMasterFile,
@@ -22,6 +22,7 @@ import { mutate } from "../mutate.ts";
 import { recordChange } from "../tasks/record-change.ts";
 import { unblockDependents } from "../tasks/unblock-dependents.ts";
 import type { ActionContext, ImportedTask, ImportInput, ImportReport } from "../types.ts";
+import { rightsIn } from "../visibility.ts";
 
 /** A file larger than this is refused before it is parsed. */
 export const MAX_IMPORT_BYTES = 2 * 1024 * 1024;
@@ -68,7 +69,8 @@ export async function importTaskMaster(
 ): Promise<ImportReport> {
   const ctx = parseInput(actionContextSchema, rawCtx);
   const input = parseInput(importInputSchema, raw, "file");
-  if (!canConfigure(ctx.actor)) {
+  const rights = rightsIn(ctx, ctx.channelId);
+  if (!canConfigureChannel(actorInChannel(ctx.actor, rights), rights) && !canManageServer(ctx.actor)) {
     throw new ForbiddenError("Importing tasks needs Manage Channels in this channel (or Manage Server).");
   }
   const file = readTaskMasterFile(input.text, input.tag === undefined ? {} : { tag: input.tag });

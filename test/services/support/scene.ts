@@ -1,4 +1,11 @@
-import type { ActionContext, Actor, Permission } from "../../../src/services/types.ts";
+import { actorEverywhere } from "../../../src/services/actors.ts";
+import type {
+  ActionContext,
+  Actor,
+  ChannelRights,
+  Permission,
+  ServerPermission,
+} from "../../../src/services/types.ts";
 import type { EventSource } from "../../../src/store/schema.ts";
 import type { Harness } from "./harness.ts";
 
@@ -11,8 +18,36 @@ export function snowflake(): string {
   return String(base + counter);
 }
 
+/** A member with the same rights in every channel (the channel-scoped cases build their own). */
 export function user(permissions: Permission[] = [], roleIds: string[] = []): Actor {
-  return { userId: snowflake(), roleIds, permissions };
+  return actorEverywhere({ userId: snowflake(), roleIds, permissions });
+}
+
+export type Rights = "view" | "send" | "manage";
+
+/**
+ * A member whose rights differ by channel, as the Discord layer would compute them: "view" only
+ * reads, "send" also writes, "manage" also holds Manage Channels. Channels not listed: nothing.
+ */
+export function memberIn(
+  channels: Record<string, Rights>,
+  { permissions = [], roleIds = [] }: { permissions?: ServerPermission[]; roleIds?: string[] } = {},
+): Actor {
+  const rights = (channelId: string): ChannelRights => {
+    const level = channels[channelId];
+    return {
+      view: level !== undefined,
+      send: level === "send" || level === "manage",
+      manageChannels: level === "manage",
+    };
+  };
+  return {
+    userId: snowflake(),
+    roleIds,
+    permissions,
+    in: rights,
+    viewableChannelIds: () => Object.keys(channels),
+  };
 }
 
 /**

@@ -73,6 +73,39 @@ export function newTextChannel(
   };
 }
 
+/** A public thread (type 11): no overwrites of its own, its parent's apply. */
+export function newThreadChannel(
+  id: Snowflake,
+  parent: ApiChannel,
+  name: string,
+  ownerId: Snowflake,
+  createdAt: string,
+): ApiChannel {
+  return {
+    id,
+    type: 11,
+    guild_id: parent.guild_id,
+    name,
+    position: 0,
+    permission_overwrites: [],
+    parent_id: parent.id,
+    topic: null,
+    nsfw: false,
+    last_message_id: null,
+    rate_limit_per_user: 0,
+    flags: 0,
+    owner_id: ownerId,
+    thread_metadata: {
+      archived: false,
+      auto_archive_duration: 1440,
+      archive_timestamp: createdAt,
+      locked: false,
+    },
+    message_count: 0,
+    member_count: 1,
+  };
+}
+
 export function newMember(
   roles: Snowflake[],
   joinedAtMs: number,

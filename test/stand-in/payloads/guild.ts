@@ -1,5 +1,5 @@
 import type { GuildState, World } from "../state/world.ts";
-import type { JsonObject } from "../types.ts";
+import { type JsonObject, THREAD_TYPES } from "../types.ts";
 
 /** The guild object of GET /guilds/{id} (no channels or members, as on Discord). */
 export function restGuild(guild: GuildState, withCounts = false): JsonObject {
@@ -68,8 +68,13 @@ export function gatewayGuild(world: World, guild: GuildState, withAllMembers: bo
     member_count: guild.members.size,
     voice_states: [],
     members: members as unknown as JsonObject[],
-    channels: [...guild.channels.values()].map(({ guild_id: _omit, ...c }) => c) as unknown as JsonObject[],
-    threads: [],
+    channels: [...guild.channels.values()]
+      .filter((c) => !THREAD_TYPES.includes(c.type))
+      .map(({ guild_id: _omit, ...c }) => c) as unknown as JsonObject[],
+    // Active threads come apart from the channels, without overwrites (their parent's apply).
+    threads: [...guild.channels.values()]
+      .filter((c) => THREAD_TYPES.includes(c.type))
+      .map(({ permission_overwrites: _none, ...thread }) => thread) as unknown as JsonObject[],
     presences: [],
     stage_instances: [],
     guild_scheduled_events: [],

@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { StandInUsageError } from "../errors.ts";
-import { newMember, newRole, newTextChannel, newUser } from "../payloads/entities.ts";
+import { newMember, newRole, newTextChannel, newThreadChannel, newUser } from "../payloads/entities.ts";
 import { discordTimestamp } from "../payloads/timestamps.ts";
 import { DEFAULT_BOT_PERMISSIONS, DEFAULT_EVERYONE_PERMISSIONS, permissionBits } from "../permissions.ts";
 import { SnowflakeGenerator } from "../snowflake.ts";
@@ -114,10 +114,12 @@ export function addGuildFromSpec(world: World, spec: GuildSpec): GuildState {
       };
     });
     const id = c.id ?? world.ids.next();
-    guild.channels.set(
-      id,
-      newTextChannel(id, guildId, c.name.replace(/^#/, ""), position, { ...c, overwrites }),
-    );
+    const channel = newTextChannel(id, guildId, c.name.replace(/^#/, ""), position, { ...c, overwrites });
+    guild.channels.set(id, channel);
+    for (const name of c.threads ?? []) {
+      const threadId = world.ids.next();
+      guild.channels.set(threadId, newThreadChannel(threadId, channel, name, guild.ownerId, guild.joinedAt));
+    }
   }
   world.addGuild(guild);
   return guild;

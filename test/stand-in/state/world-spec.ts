@@ -38,6 +38,8 @@ export interface ChannelSpec {
   topic?: string;
   /** channel permission overwrites, by role name (or "@everyone") or member username */
   overwrites?: OverwriteSpec[];
+  /** active public threads in this channel, by name; they have no overwrites of their own (the channel's apply) */
+  threads?: string[];
 }
 
 export interface OverwriteSpec {

@@ -1,7 +1,15 @@
 import { StandInUsageError } from "../errors.ts";
 import { ALL_PERMISSIONS, PERMISSION_FLAGS } from "../permissions.ts";
 import { isSnowflake, SnowflakeGenerator } from "../snowflake.ts";
-import type { ApiChannel, ApiMember, ApiMemberFields, ApiRole, ApiUser, Snowflake } from "../types.ts";
+import {
+  type ApiChannel,
+  type ApiMember,
+  type ApiMemberFields,
+  type ApiRole,
+  type ApiUser,
+  type Snowflake,
+  THREAD_TYPES,
+} from "../types.ts";
 
 export interface GuildState {
   id: Snowflake;
@@ -138,13 +146,20 @@ export class World {
     return (bits & PERMISSION_FLAGS.Administrator) !== 0n ? ALL_PERMISSIONS : bits;
   }
 
-  /** Permissions in a channel, with overwrites applied in Discord's order (@everyone, roles, member). */
+  /**
+   * Permissions in a channel, with overwrites applied in Discord's order (@everyone, roles, member);
+   * a thread takes its parent's. Then Discord's implicit rules: without View Channel nothing holds in
+   * the channel, and a timed-out member may only view and read history.
+   */
   channelPermissions(channelId: Snowflake, userId: Snowflake): bigint {
-    const channel = this.findChannel(channelId);
+    let channel = this.findChannel(channelId);
     if (!channel) throw new StandInUsageError(`unknown channel ${channelId}`);
+    if (THREAD_TYPES.includes(channel.type) && channel.parent_id)
+      channel = this.findChannel(channel.parent_id) ?? channel;
     const base = this.basePermissions(channel.guild_id, userId);
     if (base === ALL_PERMISSIONS) return base;
-    const memberRoles = new Set(this.guilds.get(channel.guild_id)?.members.get(userId)?.roles ?? []);
+    const member = this.guilds.get(channel.guild_id)?.members.get(userId);
+    const memberRoles = new Set(member?.roles ?? []);
     let bits = base;
     const everyone = channel.permission_overwrites.find((o) => o.id === channel.guild_id);
     if (everyone) bits = (bits & ~BigInt(everyone.deny)) | BigInt(everyone.allow);
@@ -159,6 +174,10 @@ export class World {
     bits = (bits & ~deny) | allow;
     const own = channel.permission_overwrites.find((o) => o.type === 1 && o.id === userId);
     if (own) bits = (bits & ~BigInt(own.deny)) | BigInt(own.allow);
+    if ((bits & PERMISSION_FLAGS.ViewChannel) === 0n) return 0n;
+    const until = member?.communication_disabled_until;
+    if (until && Date.parse(until) > Date.now())
+      return bits & (PERMISSION_FLAGS.ViewChannel | PERMISSION_FLAGS.ReadMessageHistory);
     return bits;
   }
 }

@@ -3,7 +3,13 @@ import { apiErrors, FormErrors } from "../../errors.ts";
 import { MessageType } from "../../payloads/message.ts";
 import { hasPermission } from "../../permissions.ts";
 import type { StoredMessage } from "../../state/messages.ts";
-import type { ApiChannel, ApiMessageReference, Json, JsonObject } from "../../types.ts";
+import {
+  type ApiChannel,
+  type ApiMessageReference,
+  type Json,
+  type JsonObject,
+  THREAD_TYPES,
+} from "../../types.ts";
 import { isEmptyMessage, validateMessageBody } from "../../validate/message-body.ts";
 import { noContent, ok, type RouteContext, type RouteDef } from "../router.ts";
 
@@ -90,7 +96,9 @@ export function channelMessageRoutes(core: Core): RouteDef[] {
 
 function createChannelMessage(core: Core, channel: ApiChannel, ctx: RouteContext): StoredMessage {
   const botId = core.world.botUser.id;
-  if (!hasPermission(core.world.channelPermissions(channel.id, botId), "SendMessages"))
+  // In a thread, Discord asks for Send Messages in Threads instead.
+  const needed = THREAD_TYPES.includes(channel.type) ? "SendMessagesInThreads" : "SendMessages";
+  if (!hasPermission(core.world.channelPermissions(channel.id, botId), needed))
     throw apiErrors.missingPermissions();
   const body = (ctx.body ?? {}) as JsonObject;
   const errors = new FormErrors();

@@ -2,7 +2,7 @@ import type { Core } from "../../core.ts";
 import { apiErrors } from "../../errors.ts";
 import { restGuild } from "../../payloads/guild.ts";
 import type { GuildState } from "../../state/world.ts";
-import type { Json } from "../../types.ts";
+import { type Json, THREAD_TYPES } from "../../types.ts";
 import { noContent, ok, type RouteContext, type RouteDef } from "../router.ts";
 
 /** Guilds, their channels, roles and members; single channels; typing. */
@@ -24,7 +24,13 @@ export function guildRoutes(core: Core, membersIntentAllowed: () => boolean): Ro
       method: "GET",
       route: "/guilds/:guildId/channels",
       auth: true,
-      handle: (ctx) => ok([...guildFor(ctx).channels.values()] as unknown as Json),
+      // Threads are not listed here, as on Discord (GET /guilds/{id}/threads/active lists them).
+      handle: (ctx) =>
+        ok(
+          [...guildFor(ctx).channels.values()].filter(
+            (c) => !THREAD_TYPES.includes(c.type),
+          ) as unknown as Json,
+        ),
     },
     {
       method: "GET",
