@@ -1,6 +1,6 @@
 import type { MentionOutcome } from "../src/discord/handler-types.ts";
 import type { MentionCommand } from "../src/discord/mentions/parse-mention.ts";
-import { discordTime } from "../src/discord/render/format.ts";
+import { discordTime, inlineCode } from "../src/discord/render/format.ts";
 import { STATUS_LABELS } from "../src/discord/render/status-style.ts";
 import type { ActionContext, TaskService, TaskView } from "../src/services/types.ts";
 
@@ -23,7 +23,7 @@ export async function runMentionCommand(
       const task = await tasks.next(ctx, { labels: command.labels });
       if (!task) return { message: queueEmpty(command.labels), task: null };
       return {
-        message: `**#${task.number}** · ${task.title} is yours and started.${leaseLine(task)}`,
+        message: `**#${task.number}** is yours and started.${leaseLine(task)}`,
         task,
       };
     }
@@ -37,7 +37,7 @@ export async function runMentionCommand(
     }
     case "start": {
       const { task } = await tasks.transition(ctx, { number: command.number, action: "start" });
-      return { message: `Started **#${task.number}** · ${task.title}.${leaseLine(task)}`, task };
+      return { message: `Started **#${task.number}**.${leaseLine(task)}`, task };
     }
     case "submit": {
       const { task } = await tasks.transition(ctx, {
@@ -103,13 +103,14 @@ export async function runMentionCommand(
         ...(command.labels !== undefined ? { labels: command.labels } : {}),
       });
       const parent = task.parent ? ` as a subtask of #${task.parent.number}` : "";
-      return { message: `Created **#${task.number}** · ${task.title}${parent}.`, task };
+      // The title is user text: it follows the json block, as the reply's detail.
+      return { message: `Created **#${task.number}**${parent}.`, task };
     }
   }
 }
 
 function queueEmpty(labels: string[]): string {
-  const filter = labels.length ? ` with labels ${labels.join(", ")}` : "";
+  const filter = labels.length ? ` with labels ${labels.map(inlineCode).join(", ")}` : "";
   return `Queue empty: no task in this channel${filter} is ready for you right now.`;
 }
 
@@ -129,5 +130,5 @@ function failLine(task: TaskView): string {
 
 function describeTask(task: TaskView): string {
   const who = task.assigneeId ? `assigned to <@${task.assigneeId}>` : "unassigned";
-  return `**#${task.number}** · ${task.title} — ${STATUS_LABELS[task.status]}, ${who}.`;
+  return `**#${task.number}** — ${STATUS_LABELS[task.status]}, ${who}.`;
 }

@@ -82,6 +82,7 @@ export async function createApp(options: AppOptions): Promise<App> {
       keyPrefix: config.REDIS_KEY_PREFIX,
       log,
       rateLimit: { capacity: config.RATE_LIMIT_WRITES, windowSeconds: config.RATE_LIMIT_WINDOW_SECONDS },
+      readRateLimit: { capacity: config.RATE_LIMIT_READS, windowSeconds: config.RATE_LIMIT_WINDOW_SECONDS },
     }));
   const serviceDeps: ServiceDeps = { ...options.engine, database, cache, log };
   const services = createServices(serviceDeps);

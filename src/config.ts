@@ -58,6 +58,7 @@ export const configSchema = z
     HTTP_PORT: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(0).max(65535).default(8080)),
     HTTP_HOST: z.preprocess(emptyAsUndefined, z.string().default("0.0.0.0")),
     RATE_LIMIT_WRITES: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).default(10)),
+    RATE_LIMIT_READS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).default(60)),
     RATE_LIMIT_WINDOW_SECONDS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).default(10)),
     /** Mention commands a bot account may send per minute; past it, one refusal and then silence. */
     AGENT_COMMAND_BUDGET: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).default(30)),

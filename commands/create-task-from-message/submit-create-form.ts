@@ -3,6 +3,7 @@ import { cardDepsOf } from "../../src/discord/cards/card-deps.ts";
 import { replyWithNew } from "../../src/discord/cards/reply-with-new.ts";
 import type { CustomId } from "../../src/discord/custom-id.ts";
 import type { HandlerContext } from "../../src/discord/handler-types.ts";
+import { modalText } from "../../src/discord/modal-fields.ts";
 import type { CreateTaskInput } from "../../src/services/types.ts";
 import { CREATE_FORM_FIELDS } from "./open-create-form.ts";
 
@@ -12,7 +13,7 @@ export async function submitCreateForm(
   _id: Extract<CustomId, { kind: "create_modal" }>,
   ctx: HandlerContext,
 ): Promise<void> {
-  const field = (name: string) => interaction.fields.getTextInputValue(name).trim();
+  const field = (name: string) => modalText(interaction, name).trim();
   const input: CreateTaskInput = { title: field(CREATE_FORM_FIELDS.title) };
   const description = field(CREATE_FORM_FIELDS.description);
   const labels = field(CREATE_FORM_FIELDS.labels);

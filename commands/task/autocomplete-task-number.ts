@@ -1,5 +1,6 @@
 import type { AutocompleteInteraction } from "discord.js";
 import type { HandlerContext } from "../../src/discord/handler-types.ts";
+import { oneLine } from "../../src/discord/render/format.ts";
 import { fitChoices, LIMITS } from "../../src/discord/render/limits.ts";
 import { STATUS_LABELS } from "../../src/discord/render/status-style.ts";
 
@@ -16,7 +17,7 @@ export async function autocompleteTaskNumber(interaction: AutocompleteInteractio
   await interaction.respond(
     fitChoices(
       (suggestions ?? []).map((ref) => ({
-        name: `#${ref.number} · ${ref.title} (${STATUS_LABELS[ref.status]})`,
+        name: `#${ref.number} · ${oneLine(ref.title)} (${STATUS_LABELS[ref.status]})`,
         value: ref.number,
       })),
     ),

@@ -1,5 +1,6 @@
 import type { ChatInputCommandInteraction } from "discord.js";
 import type { HandlerContext } from "../../src/discord/handler-types.ts";
+import { titleText } from "../../src/discord/render/format.ts";
 import { STATUS_LABELS } from "../../src/discord/render/status-style.ts";
 import { answerEphemeral } from "../../src/discord/respond.ts";
 import { confirmation } from "./confirmations.ts";
@@ -23,6 +24,6 @@ export async function claimTask(
   // Taking the next task from the queue claims and starts it, as an agent's `next` does.
   await answerEphemeral(
     interaction,
-    `You took **#${task.number}** · ${task.title} from the queue; it is now ${STATUS_LABELS[task.status]}.`,
+    `You took **#${task.number}** · ${titleText(task.title)} from the queue; it is now ${STATUS_LABELS[task.status]}.`,
   );
 }

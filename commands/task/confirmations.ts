@@ -1,10 +1,10 @@
-import { userMention } from "../../src/discord/render/format.ts";
+import { titleText, userMention } from "../../src/discord/render/format.ts";
 import { STATUS_LABELS } from "../../src/discord/render/status-style.ts";
 import type { TaskAction, TaskView } from "../../src/services/types.ts";
 
 /** The ephemeral line that tells the actor what their command did. */
 export function confirmation(action: TaskAction, task: TaskView): string {
-  const ref = `**#${task.number}** · ${task.title}`;
+  const ref = `**#${task.number}** · ${titleText(task.title)}`;
   switch (action) {
     case "claim":
       return `You claimed ${ref}.`;

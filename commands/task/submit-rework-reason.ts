@@ -1,6 +1,7 @@
 import type { ModalSubmitInteraction } from "discord.js";
 import type { CustomId } from "../../src/discord/custom-id.ts";
 import type { HandlerContext } from "../../src/discord/handler-types.ts";
+import { modalText } from "../../src/discord/modal-fields.ts";
 import { UserError } from "../../src/domain/errors.ts";
 import { applyCardChange, refreshStaleCard, resolveClickedTask } from "./card-clicks.ts";
 import { REWORK_REASON_FIELD } from "./click-card-button.ts";
@@ -16,7 +17,7 @@ export async function submitReworkReason(
   await ctx.services.tasks.checkTransition(ctx.action, { number: header.number, action: "request_rework" });
   if (!interaction.isFromMessage()) throw new UserError("That form must be opened from a task card.");
   if (header.version !== id.version) return refreshStaleCard(interaction, ctx, header);
-  const reason = interaction.fields.getTextInputValue(REWORK_REASON_FIELD);
+  const reason = modalText(interaction, REWORK_REASON_FIELD);
   await applyCardChange(interaction, ctx, header, id.version, () =>
     ctx.services.tasks.transition(ctx.action, {
       number: header.number,

@@ -1,6 +1,6 @@
 import type { ChatInputCommandInteraction } from "discord.js";
 import type { HandlerContext } from "../../src/discord/handler-types.ts";
-import { userMention } from "../../src/discord/render/format.ts";
+import { titleText, userMention } from "../../src/discord/render/format.ts";
 import type { Priority, StatusFilter } from "../../src/domain/task-states.ts";
 import type { ListFilters } from "../../src/services/types.ts";
 import { showFirstPage } from "./first-page.ts";
@@ -22,13 +22,13 @@ export async function listTasks(
   if (label) filters.label = label;
   if (!wholeServer) filters.channelId = ctx.action.channelId;
 
-  const described = [status.replaceAll("_", " "), priority, label && `label ${label}`]
+  const described = [status.replaceAll("_", " "), priority, label && `label ${titleText(label)}`]
     .filter(Boolean)
     .join(", ");
   const title = `Tasks (${described}) in ${wholeServer ? "this server" : "this channel"}`;
   await showFirstPage(interaction, ctx, {
     kind: "tasks",
-    title: assignee ? `${title} · assigned to ${assignee.username}` : title,
+    title: assignee ? `${title} · assigned to ${titleText(assignee.username)}` : title,
     filters,
     empty: assignee ? `No such task assigned to ${userMention(assignee.id)}.` : "No task matches.",
   });

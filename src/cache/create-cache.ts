@@ -9,6 +9,7 @@ export interface CreateCacheOptions extends Omit<RedisCacheOptions, "url"> {
   redisUrl?: string;
   log: Logger;
   rateLimit?: RateLimitOptions;
+  readRateLimit?: RateLimitOptions;
 }
 
 export async function createCache({ redisUrl, ...options }: CreateCacheOptions): Promise<Cache> {

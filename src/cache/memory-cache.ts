@@ -4,12 +4,18 @@ import { createLocalSignalHub } from "./local-signals.ts";
 import { createMemoryClaims } from "./memory-claims.ts";
 import { createMemoryGate } from "./memory-gate.ts";
 import { createMemoryViews } from "./memory-views.ts";
-import { createLocalTokenBucket, DEFAULT_RATE_LIMIT, type RateLimitOptions } from "./token-bucket.ts";
+import {
+  createLocalTokenBucket,
+  DEFAULT_RATE_LIMIT,
+  DEFAULT_READ_RATE_LIMIT,
+  type RateLimitOptions,
+} from "./token-bucket.ts";
 import type { Cache } from "./types.ts";
 
 export interface MemoryCacheOptions {
   log: Logger;
   rateLimit?: RateLimitOptions;
+  readRateLimit?: RateLimitOptions;
   maxViewEntries?: number;
   /** Counters are rebuilt from Postgres at least this often, bounding any drift. */
   gateTtlSeconds?: number;
@@ -24,6 +30,7 @@ export function createMemoryCache(options: MemoryCacheOptions): Cache {
   const counters = createCacheCounters();
   const views = createMemoryViews(options.maxViewEntries ?? 10_000, counters, now);
   const bucket = createLocalTokenBucket(options.rateLimit ?? DEFAULT_RATE_LIMIT, now);
+  const readBucket = createLocalTokenBucket(options.readRateLimit ?? DEFAULT_READ_RATE_LIMIT, now);
   const gate = createMemoryGate(options.gateTtlSeconds ?? DEFAULT_GATE_TTL_SECONDS, now);
   const hub = createLocalSignalHub(options.log);
 
@@ -39,6 +46,7 @@ export function createMemoryCache(options: MemoryCacheOptions): Cache {
       },
     },
     rateLimiter: { take: async (key) => bucket.take(key) },
+    readRateLimiter: { take: async (key) => readBucket.take(key) },
     signals: {
       async publish(signal) {
         hub.emit(signal);

@@ -15,7 +15,7 @@ import { createRedisRateLimiter } from "./redis-rate-limiter.ts";
 import { defineScripts } from "./redis-scripts.ts";
 import { createRedisSignals } from "./redis-signals.ts";
 import { createRedisViews } from "./redis-views.ts";
-import { DEFAULT_RATE_LIMIT, type RateLimitOptions } from "./token-bucket.ts";
+import { DEFAULT_RATE_LIMIT, DEFAULT_READ_RATE_LIMIT, type RateLimitOptions } from "./token-bucket.ts";
 import type { Cache } from "./types.ts";
 
 export interface RedisCacheOptions {
@@ -24,6 +24,7 @@ export interface RedisCacheOptions {
   /** Every key starts with it; one Redis can serve several deployments (and tests). Default "tl:". */
   keyPrefix?: string;
   rateLimit?: RateLimitOptions;
+  readRateLimit?: RateLimitOptions;
   /** Defaults to CACHE_SCHEMA_VERSION; tests use it to show versions never read each other. */
   schemaVersion?: number;
   /** Counters are rebuilt from Postgres at least this often, bounding any drift. */
@@ -80,6 +81,12 @@ export async function createRedisCache(options: RedisCacheOptions): Promise<Cach
       options.gateTtlSeconds ?? DEFAULT_GATE_TTL_SECONDS,
     ),
     rateLimiter: createRedisRateLimiter(scripts, link, keys.rate, options.rateLimit ?? DEFAULT_RATE_LIMIT),
+    readRateLimiter: createRedisRateLimiter(
+      scripts,
+      link,
+      (key) => keys.rate(`read:${key}`),
+      options.readRateLimit ?? DEFAULT_READ_RATE_LIMIT,
+    ),
     signals,
     claims: createRedisClaims(client, link, keys),
     metrics: () => counters.snapshot(link.available()),

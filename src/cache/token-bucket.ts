@@ -8,6 +8,7 @@ export interface RateLimitOptions {
 }
 
 export const DEFAULT_RATE_LIMIT: RateLimitOptions = { capacity: 10, windowSeconds: 10 };
+export const DEFAULT_READ_RATE_LIMIT: RateLimitOptions = { capacity: 60, windowSeconds: 10 };
 
 interface Bucket {
   tokens: number;

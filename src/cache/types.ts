@@ -78,7 +78,10 @@ export interface Cache {
   kind: "redis" | "memory";
   views: ViewCache;
   gate: LimitGate;
+  /** Writes per user and server. */
   rateLimiter: RateLimiter;
+  /** Reads (lists, search, view, history, stats, autocomplete): a separate, more generous bucket. */
+  readRateLimiter: RateLimiter;
   signals: Signals;
   claims: EventClaims;
   metrics(): CacheMetricsSnapshot;

@@ -36,7 +36,7 @@ export interface HandlerContext extends DiscordDeps {
 }
 
 export interface Subcommand {
-  /** Writes are rate limited per user and server. */
+  /** Rate limited per user and server: writes in one bucket, reads in another, more generous one. */
   write: boolean;
   /** May take longer than Discord's 3 s: the router defers an ephemeral reply first. */
   defer?: boolean;
@@ -79,7 +79,10 @@ export interface ComponentRoute<K extends CustomIdKind> {
 /** Every custom_id kind has exactly one owner; commands/index.ts assembles them. */
 export type ComponentRoutes = { [K in CustomIdKind]: ComponentRoute<K> };
 
-/** What a mention command did: one human sentence and the task it concerns (null: none, e.g. queue empty). */
+/**
+ * What a mention command did: one human sentence in the bot's words only (the reply adds the task's
+ * title after its json block) and the task it concerns (null: none, e.g. queue empty).
+ */
 export interface MentionOutcome {
   message: string;
   task: TaskView | null;

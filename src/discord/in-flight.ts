@@ -24,12 +24,16 @@ export function createInFlight(): InFlight {
     },
     async drain(timeoutMs) {
       draining = true;
-      let timer: NodeJS.Timeout | undefined;
-      const timeout = new Promise<void>((resolve) => {
-        timer = setTimeout(resolve, timeoutMs);
-      });
-      await Promise.race([Promise.allSettled([...running]), timeout]);
-      clearTimeout(timer);
+      const deadline = Date.now() + timeoutMs;
+      // Work that arrives while draining (answered "restarting") is waited for too, not just a snapshot.
+      while (running.size > 0 && Date.now() < deadline) {
+        let timer: NodeJS.Timeout | undefined;
+        const timeout = new Promise<void>((resolve) => {
+          timer = setTimeout(resolve, deadline - Date.now());
+        });
+        await Promise.race([Promise.allSettled([...running]), timeout]);
+        clearTimeout(timer);
+      }
     },
   };
 }

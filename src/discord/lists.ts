@@ -2,7 +2,7 @@ import type { APIEmbed } from "discord.js";
 import type { Page, TaskView } from "../services/types.ts";
 import type { HandlerContext } from "./handler-types.ts";
 import type { ListPage } from "./list-pages.ts";
-import { channelMention } from "./render/format.ts";
+import { channelMention, titleText } from "./render/format.ts";
 import { fitButtonRows } from "./render/limits.ts";
 import { pagingButtons } from "./render/paging.ts";
 import { renderHistory } from "./render/task-history.ts";
@@ -52,7 +52,11 @@ async function fetchPage(ctx: HandlerContext, page: ListPage): Promise<Fetched> 
     }
     case "search": {
       const result = await tasks.search(reader, query.query, request);
-      return listed(result, { title: `Search: ${query.query}`, empty: "No task matches.", pageNumber });
+      return listed(result, {
+        title: `Search: ${titleText(query.query)}`,
+        empty: "No task matches.",
+        pageNumber,
+      });
     }
     case "queue": {
       const queue = await tasks.queue(reader, query.channelId, request);
@@ -83,6 +87,7 @@ function listed(result: Page<TaskView>, view: { title: string; empty: string; pa
     title: view.title,
     items: result.items,
     total: result.total,
+    totalCapped: result.totalCapped ?? false,
     pageNumber: view.pageNumber,
     pageSize: PAGE_SIZE,
     empty: view.empty,

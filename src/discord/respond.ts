@@ -7,7 +7,7 @@ import {
   type MessageMentionOptions,
   type RepliableInteraction,
 } from "discord.js";
-import { fitContent, fitEmbeds } from "./render/limits.ts";
+import { fitComponents, fitContent, fitEmbeds } from "./render/limits.ts";
 
 /** User text can never ping: every message the bot sends carries this unless it pings an assignee on purpose. */
 export const NO_PINGS = { parse: [] } as const satisfies MessageMentionOptions;
@@ -20,12 +20,12 @@ export interface ReplyBody {
   files?: AttachmentPayload[];
 }
 
-/** Every outgoing message body passes through here: limits enforced, mentions disabled. */
+/** Every outgoing message body passes through here: the final check on Discord's limits, mentions disabled. */
 export function messageBody(body: ReplyBody) {
   return {
     ...(body.content !== undefined ? { content: fitContent(body.content) } : {}),
     embeds: body.embeds ? fitEmbeds(body.embeds) : [],
-    components: body.components ?? [],
+    components: fitComponents(body.components ?? []),
     ...(body.files ? { files: body.files } : {}),
     allowedMentions: NO_PINGS,
   };

@@ -24,8 +24,10 @@ import type {
   SlashCommandModule,
 } from "./handler-types.ts";
 import { createInFlight } from "./in-flight.ts";
+import { asIncompleteInput } from "./incomplete-input.ts";
 import type { InteractionOutcome } from "./interaction-metrics.ts";
 import { createPageStore } from "./list-pages.ts";
+import { refusalText } from "./render/format.ts";
 import { answerEphemeral, deferEphemeral } from "./respond.ts";
 
 export interface RouterOptions extends DiscordDeps {
@@ -88,8 +90,10 @@ export function createInteractionRouter(options: RouterOptions): InteractionRout
     };
   }
 
-  async function limitWrites(ctx: HandlerContext): Promise<void> {
-    const decision = await options.cache.rateLimiter.take(`${ctx.action.guildId}:${ctx.action.actor.userId}`);
+  /** Writes and reads have buckets of their own per user and server; reads are the more generous. */
+  async function limit(ctx: HandlerContext, write: boolean): Promise<void> {
+    const limiter = write ? options.cache.rateLimiter : options.cache.readRateLimiter;
+    const decision = await limiter.take(`${ctx.action.guildId}:${ctx.action.actor.userId}`);
     if (!decision.allowed) throw new RateLimitedError(decision.retryAfterMs);
   }
 
@@ -106,7 +110,10 @@ export function createInteractionRouter(options: RouterOptions): InteractionRout
   async function autocomplete(interaction: AutocompleteInteraction & { guildId: string }): Promise<void> {
     const module = slash.get(interaction.commandName);
     if (!module?.autocomplete) return interaction.respond([]);
-    await module.autocomplete(interaction, contextFor(interaction, "slash"));
+    const ctx = contextFor(interaction, "slash");
+    // Limited, it answers no suggestions (answerFailure), never an error.
+    await limit(ctx, false);
+    await module.autocomplete(interaction, ctx);
   }
 
   async function chatInput(interaction: ChatInputCommandInteraction & { guildId: string }): Promise<void> {
@@ -115,7 +122,7 @@ export function createInteractionRouter(options: RouterOptions): InteractionRout
     if (!handler)
       throw new UserError("That command is not one Tasklane knows. Its commands may need redeploying.");
     const ctx = contextFor(interaction, "slash");
-    if (handler.write) await limitWrites(ctx);
+    await limit(ctx, handler.write);
     if (handler.defer) await deferEphemeral(interaction);
     await handler.run(interaction, ctx);
   }
@@ -125,7 +132,7 @@ export function createInteractionRouter(options: RouterOptions): InteractionRout
     if (!module)
       throw new UserError("That command is not one Tasklane knows. Its commands may need redeploying.");
     const ctx = contextFor(interaction, "context_menu");
-    if (module.write) await limitWrites(ctx);
+    await limit(ctx, module.write);
     await module.run(interaction, ctx);
   }
 
@@ -140,7 +147,7 @@ export function createInteractionRouter(options: RouterOptions): InteractionRout
     // The kind was checked against its carrier just above; TypeScript cannot correlate the two unions.
     const route = options.components[id.kind] as ComponentRoute<CustomIdKind>;
     const ctx = contextFor(interaction, carrier.source);
-    if (route.write) await limitWrites(ctx);
+    await limit(ctx, route.write);
     await route.run(interaction as never, id as never, ctx);
   }
 
@@ -148,7 +155,7 @@ export function createInteractionRouter(options: RouterOptions): InteractionRout
     // A database fault outside a service call (the card store) reads the same as inside one.
     const fault = databaseFaultOf(thrown);
     if (fault) log.warn({ ...fields, err: thrown }, "database fault outside a service; asked to try again");
-    const error = fault ?? thrown;
+    const error = asIncompleteInput(fault ?? thrown);
     const expected = error instanceof UserError;
     const ref = expected ? null : randomBytes(4).toString("hex").toUpperCase();
     if (ref) log.error({ ...fields, ref, err: error }, "interaction failed");
@@ -158,7 +165,7 @@ export function createInteractionRouter(options: RouterOptions): InteractionRout
       } else if (interaction.isRepliable()) {
         await answerEphemeral(
           interaction,
-          expected ? error.message : `Sorry, something went wrong on our side (ref \`${ref}\`).`,
+          expected ? refusalText(error.message) : `Sorry, something went wrong on our side (ref \`${ref}\`).`,
         );
       }
     } catch (answerError) {

@@ -104,7 +104,9 @@ export interface ListFilters {
 
 export interface Page<T> {
   items: T[];
+  /** Lists and search count at most TOTAL_CAP matches (a LIMITed count): then `totalCapped` is true. */
   total: number;
+  totalCapped?: boolean;
   /** Opaque keyset cursor for the next page; null on the last page. */
   nextCursor: string | null;
   prevCursor: string | null;

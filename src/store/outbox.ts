@@ -8,7 +8,9 @@ import { outbox } from "./schema.ts";
  *  - card:         { taskId, version }, coalesce_key `card:<taskId>` — the task's live card, on every change;
  *                  a click that shows `version` on the live card settles it (store/task-messages.ts)
  *  - assignment:   { taskId, assigneeId, attempt } — a task got an assignee to notify (agents parse it)
- *  - announcement: { taskId, kind: "retry" | "dead_letter", text } — an agent attempt failed
+ *  - announcement: { taskId, kind: "retry" | "dead_letter", text, attempt, maxAttempts, retryAt, reason }
+ *                  — an agent attempt failed; `text` says it all, the rest lets a renderer keep the
+ *                  reason (user text) apart from the bot's words
  *  - rework:       { taskId, assigneeId, reviewerId, reason, rework, attempt } — sent back to its assignee
  *  - review_request: { taskId, attempt } — a task entered review: its channel's reviewers are told
  *  - creator_notice: { taskId, outcome: "done" | "failed", actorId } — the creator's task is closed
@@ -18,7 +20,7 @@ import { outbox } from "./schema.ts";
 export type OutboxMessage =
   | { kind: "card"; payload: { taskId: number; version: number } }
   | { kind: "assignment"; payload: { taskId: number; assigneeId: string; attempt: number } }
-  | { kind: "announcement"; payload: { taskId: number; kind: "retry" | "dead_letter"; text: string } }
+  | { kind: "announcement"; payload: AnnouncementRow }
   | { kind: "rework"; payload: ReworkNotice }
   | { kind: "review_request"; payload: { taskId: number; attempt: number | null } }
   | { kind: "creator_notice"; payload: { taskId: number; outcome: "done" | "failed"; actorId: string } }
@@ -27,6 +29,17 @@ export type OutboxMessage =
       kind: "answer";
       payload: { taskId: number; assigneeId: string; answererId: string; question: string; answer: string };
     };
+
+export type AnnouncementRow = {
+  taskId: number;
+  kind: "retry" | "dead_letter";
+  text: string;
+  attempt: number;
+  maxAttempts: number;
+  /** ISO time of the retry; null for a dead letter. */
+  retryAt: string | null;
+  reason: string | null;
+};
 
 export type ReworkNotice = {
   taskId: number;

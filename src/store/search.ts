@@ -11,17 +11,18 @@ const tsQuery = (text: string) => sql`websearch_to_tsquery('english', ${text})`;
 
 const LIVE = sql.raw(`(${LIVE_STATUSES.map((status) => `'${status}'`).join(", ")})`);
 
-/** `channelIds`: the channels the reader may see; null: all of them. */
+/** `channelIds`: the channels the reader may see; null: all of them. Counts at most `upTo` matches. */
 export async function countSearch(
   q: Queryable,
   guildId: string,
   channelIds: readonly string[] | null,
   text: string,
+  upTo: number,
 ): Promise<number> {
   const rows = await queryRows<{ n: number }>(
     q,
-    sql`SELECT count(*)::int AS n FROM tasks t
-      WHERE t.guild_id = ${guildId} AND ${inChannels(channelIds)} AND t.search_vector @@ ${tsQuery(text)}`,
+    sql`SELECT count(*)::int AS n FROM (SELECT 1 FROM tasks t
+      WHERE t.guild_id = ${guildId} AND ${inChannels(channelIds)} AND t.search_vector @@ ${tsQuery(text)} LIMIT ${upTo}) capped`,
   );
   return Number(rows[0]?.n ?? 0);
 }
@@ -65,7 +66,10 @@ export async function suggestTasks(
   let where = sql`t.guild_id = ${guildId} AND ${inChannels(channelIds)}`;
   let order = suggestOrder(sql`t.number DESC`);
   if (digits !== undefined) {
-    where = sql`${where} AND (${sql.join(prefixRanges(Number(digits)), sql` OR `)})`;
+    const ranges = prefixRanges(Number(digits));
+    // Digits past the largest task number (9999999999) match no task.
+    if (ranges.length === 0) return [];
+    where = sql`${where} AND (${sql.join(ranges, sql` OR `)})`;
     order = suggestOrder(sql`t.number ASC`);
   } else if (words.length > 0) {
     // Titles are indexed stemmed ("existing" as "exist"): a word matches as typed or as its stem.

@@ -34,10 +34,11 @@ function listWhere(query: ListQuery): SQL {
   return sql.join(conditions, sql` AND `);
 }
 
-export async function countTasks(q: Queryable, query: ListQuery): Promise<number> {
+/** Counts at most `upTo` matches: the index scan stops there instead of visiting every row. */
+export async function countTasks(q: Queryable, query: ListQuery, upTo: number): Promise<number> {
   const rows = await queryRows<{ n: number }>(
     q,
-    sql`SELECT count(*)::int AS n FROM tasks t WHERE ${listWhere(query)}`,
+    sql`SELECT count(*)::int AS n FROM (SELECT 1 FROM tasks t WHERE ${listWhere(query)} LIMIT ${upTo}) capped`,
   );
   return Number(rows[0]?.n ?? 0);
 }

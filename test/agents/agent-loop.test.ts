@@ -147,8 +147,9 @@ it("an agent's whole loop: assigned → start → submit with evidence → rewor
     text: "Created by Alice · last: unblocked by Tasklane: #1 done",
   });
   const history = await world.slash("alice", "task", "history", { task: 2 });
+  // History notes are escaped like user text: Discord shows "\#1 done" as "#1 done".
   expect(String(history.embeds[0]?.description)).toMatch(
-    /· Tasklane · \*\*unblocked\*\* \(Blocked → Open\) · system — #1 done/,
+    /· Tasklane · \*\*unblocked\*\* \(Blocked → Open\) · system — \\#1 done/,
   );
 
   // Nothing pinged anyone it should not: each ping went to the one person the message was for.

@@ -81,6 +81,7 @@ export async function startAgentWorld(options: AgentWorldOptions = {}): Promise<
     keyPrefix: uniqueRedisPrefix(),
     log: silentLogger,
     rateLimit: { capacity: 1000, windowSeconds: 10 },
+    readRateLimit: { capacity: 1000, windowSeconds: 10 },
   });
   const config = loadConfig({
     DISCORD_TOKEN: "agent-test-token",

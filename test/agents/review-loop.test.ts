@@ -87,7 +87,8 @@ describe("the review loop between a reviewer and an agent (stand-in, real Postgr
     expect(rework.mention_roles).toEqual([]);
     expect(world.discord.storedMessage(rework.id)?.allowedMentions).toEqual({ parse: [], users: [agent] });
     expect(rework.content).toContain(`<@${rita}>`);
-    expect(rework.content).toContain("> Add a section on @everyone access");
+    // The reason is user text: quoted and escaped for people; the json block keeps it as written.
+    expect(rework.content).toContain("> Add a section on @\u200beveryone access");
 
     const payload = jsonOf<ReworkPayload>(rework);
     expect(validateJsonSchema(agentSchema, payload)).toEqual([]);

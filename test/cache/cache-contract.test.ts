@@ -7,7 +7,8 @@ import { PATIENT_TIMEOUTS } from "./patient-timeouts.ts";
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-type Options = { rateLimit?: { capacity: number; windowSeconds: number }; gateTtlSeconds?: number };
+type Limit = { capacity: number; windowSeconds: number };
+type Options = { rateLimit?: Limit; readRateLimit?: Limit; gateTtlSeconds?: number };
 
 const implementations: [string, (options?: Options) => Promise<Cache>][] = [
   ["memory", (options) => createCache({ log: silentLogger, ...options })],
@@ -193,6 +194,19 @@ describe.each(implementations)("%s cache", (kind, make) => {
       expect(refused.allowed).toBe(false);
       await sleep(refused.allowed ? 0 : refused.retryAfterMs + 20);
       expect(await cache.rateLimiter.take("k")).toEqual({ allowed: true });
+    });
+
+    it("reads have a bucket of their own: spent writes leave reads alone, and reads run out at their own size", async () => {
+      const cache = await open({
+        rateLimit: { capacity: 2, windowSeconds: 60 },
+        readRateLimit: { capacity: 5, windowSeconds: 60 },
+      });
+      for (let i = 0; i < 2; i += 1) expect((await cache.rateLimiter.take("g:alice")).allowed).toBe(true);
+      expect((await cache.rateLimiter.take("g:alice")).allowed).toBe(false);
+      const reads = [];
+      for (let i = 0; i < 6; i += 1) reads.push((await cache.readRateLimiter.take("g:alice")).allowed);
+      expect(reads).toEqual([true, true, true, true, true, false]);
+      expect((await cache.readRateLimiter.take("g:bob")).allowed).toBe(true);
     });
   });
 

@@ -68,7 +68,7 @@ it("a title of '@everyone hi <@&role>' creates a task, and nothing the bot sends
       description: `@here ping <@${rita}> and <@&${oncall}>`,
     },
   );
-  expect(embedOf(card).title).toBe(`#1 · ${title}`);
+  expect(embedOf(card).title).toBe(`#1 · @\u200beveryone hi \\<@&${oncall}>`);
 
   // Every kind of answer, each carrying the user's text somewhere.
   await slash(bot, { userId: "alice" }, "task claim", { task: 1 }).reply();

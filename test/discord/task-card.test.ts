@@ -102,11 +102,11 @@ describe("task card", () => {
     expect(embedLength(embed!)).toBeLessThanOrEqual(6000);
   });
 
-  it("user text in a title stays text (mentions are neutralised by allowed_mentions, not by editing the title)", () => {
+  it("user text in a title stays text: no @everyone lookalike, no role mention markup", () => {
     const [embed] = renderTaskCard(taskView({ title: "@everyone hi <@&123456789012345678>" }), {
       requireReview: true,
     }).embeds;
-    expect(embed!.title).toBe("#12 · @everyone hi <@&123456789012345678>");
+    expect(embed!.title).toBe("#12 · @\u200beveryone hi \\<@&123456789012345678>");
   });
 
   it("can be shown without buttons", () => {

@@ -107,7 +107,8 @@ describe("the sandbox tour", () => {
   it("hands the agent the most urgent task when it asks for work, and puts it on the card", () => {
     const claim = answerTo(run.stdout, "say @Tasklane next");
     expect(claim).toContain("↳ reply to robo");
-    expect(claim).toContain("#2 · Rotate the API keys is yours");
+    expect(claim).toContain("#2 is yours and started");
+    expect(claim).toMatch(/\{json\} reply[^\n]*\n\s*\n\s*#2 · Rotate the API keys/);
     expect(claim).toMatch(/\{json\} reply · next · #2 · in_progress/);
     expect(claim).toMatch(/✎ edited[\s\S]*In progress\s+Critical\s+@robo/);
   });
@@ -142,7 +143,8 @@ describe("the sandbox tour", () => {
 
   it("delivers an assignment to the agent with its mention shown by name and the json block", () => {
     const assignment = answerTo(run.stdout, "/task assign task:3 assignee:@robo");
-    expect(assignment).toContain("@robo you are assigned #3 · Nightly export job");
+    expect(assignment).toContain("@robo you are assigned #3 (attempt 1 of 3).");
+    expect(assignment).toMatch(/\{json\} assignment[^\n]*\n\s*\n\s*#3 · Nightly export job/);
     expect(assignment).toMatch(/\{json\} assignment · #3/);
     expect(assignment).not.toMatch(/<@\d+>/);
   });

@@ -153,6 +153,20 @@ describe("channel messages through the stand-in", () => {
     expect(sent.attachments.first()!.name).toBe("report.csv");
   });
 
+  it("refuses more than 10 files in a message, and a file over 10 MiB, as Discord does", async () => {
+    const files = Array.from({ length: 11 }, (_, i) => ({ attachment: Buffer.from("x"), name: `f${i}.txt` }));
+    await expect(channel("general").send({ content: "too many", files })).rejects.toMatchObject({
+      status: 400,
+      code: 50035,
+    });
+    const huge = { attachment: Buffer.alloc(10 * 1024 * 1024 + 1), name: "huge.bin" };
+    await expect(channel("general").send({ content: "too big", files: [huge] })).rejects.toMatchObject({
+      status: 413,
+      code: 40005,
+    });
+    expect(connected.discord.channelMessages("general").map((m) => m.content)).not.toContain("too many");
+  });
+
   it("refuses to post where the bot may not send messages", async () => {
     await expect(channel("announcements").send("hello")).rejects.toMatchObject({ status: 403, code: 50013 });
   });

@@ -99,7 +99,7 @@ describe("/tasks import and /tasks export through the stand-in", () => {
     );
     await bot.discord.waitForMessage(
       { channelId: "backend", where: () => botCards().length >= 11 },
-      { timeoutMs: 15_000 },
+      { timeoutMs: 60_000 },
     );
     const titles = botCards().map((card) => card.embeds[0]?.title ?? "");
     expect(titles).toContainEqual(expect.stringMatching(/^#\d+ · Users and sessions tables$/));
@@ -108,7 +108,7 @@ describe("/tasks import and /tasks export through the stand-in", () => {
       file: file(TAGGED),
     }).reply();
     expect(again.content).toMatch(/created 0 tasks, updated 0; 11 unchanged\.\n/);
-  });
+  }, 120_000);
 
   it("exports CSV: a header and one row per task, in a file only the actor gets", async () => {
     const answer = await slash(bot, { userId: "alice", channelId: "backend" }, "tasks export", {

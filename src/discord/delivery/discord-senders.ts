@@ -1,11 +1,13 @@
-import { type APIMessage, type Client, type REST, Routes } from "discord.js";
+import { type APIEmbed, type APIMessage, type Client, type REST, Routes } from "discord.js";
 import { isTerminal } from "../../domain/task-states.ts";
 import type { Logger } from "../../log.ts";
 import type { CardService, ClaimedRow, DeliveryService, OutboxMessage } from "../../services/services.ts";
 import type { AgentService, SettingsService, TaskView } from "../../services/types.ts";
 import { type CardDeps, renderCardFor } from "../cards/card-deps.ts";
 import { NEW_CARD_REPLY_GRACE_MS, refresh } from "../cards/refresh.ts";
-import { LIMITS, truncate } from "../render/limits.ts";
+import { discordTime, escapeText, oneLine, titleText } from "../render/format.ts";
+import { fitContent, fitEmbeds, LIMITS, truncate } from "../render/limits.ts";
+import { type AgentMessage, agentMessage } from "./agent-message.ts";
 import {
   type AnnouncementPayload,
   type AnswerPayload,
@@ -16,7 +18,6 @@ import {
   taskPayload,
 } from "./agent-payload.ts";
 import { NotReadyError } from "./delivery-failure.ts";
-import { jsonBlock } from "./json-block.ts";
 import type { OutboxSender, SendResult } from "./outbox-dispatcher.ts";
 
 export interface DiscordSenderDeps {
@@ -53,8 +54,9 @@ export function createDiscordSenders(deps: DiscordSenderDeps): Record<OutboxMess
   };
 }
 
+/** User text quoted for people: escaped first, so its lines cannot be markup of their own. */
 const quote = (text: string) =>
-  text
+  escapeText(text)
     .split("\n")
     .map((line) => `> ${line}`)
     .join("\n");
@@ -65,14 +67,14 @@ async function sendQuestion(deps: DiscordSenderDeps, row: ClaimedRow): Promise<S
   const view = await loadTask(deps, row);
   if (!view) return { messageId: null, note: "task no longer exists" };
   const askerId = String(row.payload.askerId);
-  const head = `<@${view.createdBy}> <@${askerId}> asks about **#${view.number}** · ${truncate(view.title, 200)}:`;
+  const head = `<@${view.createdBy}> <@${askerId}> asks about **#${view.number}** · ${titleText(truncate(view.title, 200))}:`;
   const tail = `Answer with \`/task answer task:${view.number} text:…\`.`;
   const body = truncate(
     quote(String(row.payload.question ?? "")),
-    LIMITS.content - head.length - tail.length - 2,
+    Math.max(60, LIMITS.content - head.length - tail.length - 2),
   );
-  return post(deps, view.channelId, row.nonce, {
-    content: `${head}\n${body}\n${tail}`,
+  const content = { content: `${head}\n${body}\n${tail}`, file: null };
+  return post(deps, view.channelId, row.nonce, content, {
     allowed_mentions: { parse: [], users: [view.createdBy] },
   });
 }
@@ -102,11 +104,14 @@ async function sendAnswer(deps: DiscordSenderDeps, row: ClaimedRow): Promise<Sen
     task: taskPayload(view, settings),
     reply: replyHelp(client.user.id, view.number),
   };
-  const head = `<@${assigneeId}> <@${answeredBy}> answered your question on **#${view.number}** · ${truncate(view.title, 200)}:`;
-  const block = jsonBlock(payload, LIMITS.content - head.length - 80);
-  const body = truncate(quote(answer), Math.max(60, LIMITS.content - head.length - block.length - 2));
-  return post(deps, view.channelId, row.nonce, {
-    content: `${head}\n${body}\n${block}`,
+  // The json block first; the title and the answer (user text, escaped) after it.
+  const message = agentMessage({
+    lead: `<@${assigneeId}> <@${answeredBy}> answered your question on **#${view.number}**:`,
+    payload,
+    detail: `**#${view.number}** · ${titleText(truncate(view.title, 200))}\n${quote(answer)}`,
+    fileName: `task-${view.number}.json`,
+  });
+  return post(deps, view.channelId, row.nonce, message, {
     allowed_mentions: { parse: [], users: [assigneeId] },
   });
 }
@@ -123,15 +128,19 @@ async function sendReviewRequest(deps: DiscordSenderDeps, row: ClaimedRow): Prom
   const who = role ? `<@&${role}>` : "a reviewer (Manage Channels)";
   const by = view.submission ? ` · submitted by <@${view.submission.assigneeId}>` : "";
   const summary = view.submission?.summary
-    ? `\n> ${truncate(view.submission.summary.replaceAll("\n", " "), 300)}`
+    ? `\n> ${escapeText(truncate(oneLine(view.submission.summary), 300))}`
     : "";
   const content =
-    truncate(`**#${view.number}** · ${view.title} is ready for review by ${who}${by}.`, 1500) + summary;
+    truncate(`**#${view.number}** · ${titleText(view.title)} is ready for review by ${who}${by}.`, 1500) +
+    summary;
   const ping = settings.notifyReviewers === "ping" && role !== null;
-  return post(deps, view.channelId, row.nonce, {
-    content,
-    allowed_mentions: ping ? { parse: [], roles: [role] } : { parse: [] },
-  });
+  return post(
+    deps,
+    view.channelId,
+    row.nonce,
+    { content, file: null },
+    { allowed_mentions: ping ? { parse: [], roles: [role] } : { parse: [] } },
+  );
 }
 
 /** The creator hears that their task is done or failed; pinged only where notify-creator is `ping`. */
@@ -148,12 +157,18 @@ async function sendCreatorNotice(deps: DiscordSenderDeps, row: ClaimedRow): Prom
     outcome === "done"
       ? `is done${view.assigneeId === actorId || !actorId ? "" : ` (approved by <@${actorId}>)`}.`
       : `failed after ${view.attempts} attempts; a reviewer can reopen it.`;
-  const content = truncate(`<@${view.createdBy}> your task **#${view.number}** · ${view.title} ${how}`, 1900);
+  const content = truncate(
+    `<@${view.createdBy}> your task **#${view.number}** · ${titleText(view.title)} ${how}`,
+    1900,
+  );
   const ping = settings.notifyCreator === "ping";
-  return post(deps, view.channelId, row.nonce, {
-    content,
-    allowed_mentions: ping ? { parse: [], users: [view.createdBy] } : { parse: [] },
-  });
+  return post(
+    deps,
+    view.channelId,
+    row.nonce,
+    { content, file: null },
+    { allowed_mentions: ping ? { parse: [], users: [view.createdBy] } : { parse: [] } },
+  );
 }
 
 /** Read from Postgres, never the view cache: a row is only visible after its change commits. */
@@ -205,13 +220,13 @@ async function sendAssignment(deps: DiscordSenderDeps, row: ClaimedRow): Promise
   const settings = await deps.settings.get(view.guildId, view.channelId);
   const card = await renderCardFor(cardDepsOf(deps, client), view, { withButtons: false });
   const payload = assignmentPayload({ task: view, settings, assigneeId, attempt, botUserId: client.user.id });
-  const line = truncate(
-    `<@${assigneeId}> you are assigned **#${view.number}** · ${view.title} (attempt ${attempt} of ${settings.maxAttempts}).`,
-    400,
-  );
-  const content = `${line}\n${jsonBlock(payload, LIMITS.content - line.length - 1)}`;
-  return post(deps, view.channelId, row.nonce, {
-    content,
+  const message = agentMessage({
+    lead: `<@${assigneeId}> you are assigned **#${view.number}** (attempt ${attempt} of ${settings.maxAttempts}).`,
+    payload,
+    detail: `**#${view.number}** · ${titleText(view.title)}`,
+    fileName: `task-${view.number}.json`,
+  });
+  return post(deps, view.channelId, row.nonce, message, {
     embeds: card.embeds,
     // The one message that pings: its assignee, nobody else, whatever the title says.
     allowed_mentions: { parse: [], users: [assigneeId] },
@@ -243,20 +258,15 @@ async function sendRework(deps: DiscordSenderDeps, row: ClaimedRow): Promise<Sen
     attempt,
     botUserId: client.user.id,
   });
-  const head = truncate(
-    `<@${assigneeId}> **#${view.number}** · ${view.title} needs rework (rework ${rework}, attempt ${attempt}), from <@${reviewerId}>:`,
-    400,
-  );
-  // The block carries the whole reason; the quote for people gets what room is left.
-  const block = jsonBlock(payload, LIMITS.content - head.length - 80);
-  const quoted = reason
-    .split("\n")
-    .map((line) => `> ${line}`)
-    .join("\n");
-  const quote = truncate(quoted, Math.max(60, LIMITS.content - head.length - block.length - 2));
-  const content = `${head}\n${quote}\n${block}`;
-  return post(deps, view.channelId, row.nonce, {
-    content,
+  // The title is escaped (agentMessage neutralises fences in the lead too); the block carries the
+  // whole reason, and the quote for people after it gets what room is left.
+  const message = agentMessage({
+    lead: `<@${assigneeId}> **#${view.number}** · ${titleText(truncate(view.title, 200))} needs rework (rework ${rework}, attempt ${attempt}), from <@${reviewerId}>:`,
+    payload,
+    detail: quote(reason),
+    fileName: `task-${view.number}.json`,
+  });
+  return post(deps, view.channelId, row.nonce, message, {
     allowed_mentions: { parse: [], users: [assigneeId] },
   });
 }
@@ -267,7 +277,7 @@ async function sendAnnouncement(deps: DiscordSenderDeps, row: ClaimedRow): Promi
   if (!view) return { messageId: null, note: "task no longer exists" };
   const settings = await deps.settings.get(view.guildId, view.channelId);
   const kind = row.payload.kind === "dead_letter" ? "dead_letter" : "retry";
-  const text = truncate(String(row.payload.text ?? ""), 600);
+  const text = String(row.payload.text ?? "");
   const payload: AnnouncementPayload = {
     tasklane: PAYLOAD_VERSION,
     type: "announcement",
@@ -277,8 +287,27 @@ async function sendAnnouncement(deps: DiscordSenderDeps, row: ClaimedRow): Promi
     message: text,
     task: taskPayload(view, settings),
   };
-  const content = `${text}\n${jsonBlock(payload, LIMITS.content - text.length - 1)}`;
-  return post(deps, view.channelId, row.nonce, { content, allowed_mentions: { parse: [] } });
+  const message = agentMessage({
+    ...announcementLines(view.number, row.payload),
+    payload,
+    fileName: `task-${view.number}.json`,
+  });
+  return post(deps, view.channelId, row.nonce, message, { allowed_mentions: { parse: [] } });
+}
+
+/** The bot's sentence first; the reason, user text, after the json block. */
+function announcementLines(number: number, row: Record<string, unknown>): { lead: string; detail?: string } {
+  // A row written before announcements carried their parts: its sentence mixes ours and the reason.
+  if (typeof row.attempt !== "number")
+    return { lead: `**#${number}**: an attempt failed.`, detail: escapeText(String(row.text ?? "")) };
+  const reason = typeof row.reason === "string" && row.reason.trim() ? row.reason : null;
+  const detail = reason ? `Reason: ${escapeText(truncate(oneLine(reason), 600))}` : undefined;
+  const of = `${row.attempt} of ${row.maxAttempts}`;
+  const lead =
+    typeof row.retryAt === "string"
+      ? `Attempt ${of} on **#${number}** failed. Retrying ${discordTime(row.retryAt, "R")}.`
+      : `**#${number}** failed ${of} attempts. It is now in the dead-letter state; a reviewer can reopen it.`;
+  return detail ? { lead, detail } : { lead };
 }
 
 /** Creates carry the row's nonce with enforce_nonce: a retry of a create Discord already made returns it. */
@@ -286,10 +315,14 @@ async function post(
   deps: DiscordSenderDeps,
   channelId: string,
   nonce: string,
+  { content, file }: AgentMessage,
   body: Record<string, unknown>,
 ): Promise<SendResult> {
+  const attachment = file ? { attachments: [{ id: 0, filename: file.name }] } : {};
+  const embeds = Array.isArray(body.embeds) ? { embeds: fitEmbeds(body.embeds as APIEmbed[]) } : {};
   const message = (await deps.rest().post(Routes.channelMessages(channelId), {
-    body: { ...body, nonce, enforce_nonce: true },
+    body: { ...body, content: fitContent(content), ...embeds, ...attachment, nonce, enforce_nonce: true },
+    ...(file ? { files: [{ name: file.name, data: file.data, contentType: "application/json" }] } : {}),
   })) as APIMessage;
   return { messageId: message.id };
 }

@@ -2,34 +2,23 @@ import type { AgentPayload } from "./agent-payload.ts";
 
 const OPEN = "```json\n";
 const CLOSE = "\n```";
-const ELLIPSIS = "…";
 
 /**
- * The payload as a fenced ```json block of at most `maxChars` characters. Backticks inside strings
- * are written as \u0060 (same JSON value) so user text can never close the fence early. When the
- * pretty form is too long it goes compact, then the task description is shortened (marked
- * `descriptionTruncated`) until it fits.
+ * The payload as a fenced ```json block of at most `maxChars` characters, pretty when that fits, else
+ * compact; null when even the compact form is too long (the caller attaches it as a file instead).
+ * Backticks inside strings are written as \u0060 (same JSON value) so user text can never close the
+ * fence early.
  */
-export function jsonBlock(payload: AgentPayload, maxChars: number): string {
+export function jsonBlock(payload: AgentPayload, maxChars: number): string | null {
   const pretty = fence(payload, 2);
   if (pretty.length <= maxChars) return pretty;
   const compact = fence(payload, 0);
-  if (compact.length <= maxChars || !payload.task) return compact;
-  const description = payload.task.description;
-  let keep = Math.max(0, description.length - (compact.length - maxChars) - ELLIPSIS.length);
-  for (;;) {
-    const shortened = {
-      ...payload,
-      task: {
-        ...payload.task,
-        description: description.slice(0, keep) + ELLIPSIS,
-        descriptionTruncated: true,
-      },
-    };
-    const block = fence(shortened, 0);
-    if (block.length <= maxChars || keep === 0) return block;
-    keep = Math.max(0, keep - (block.length - maxChars));
-  }
+  return compact.length <= maxChars ? compact : null;
+}
+
+/** The payload as the file attached when it does not fit in the message. */
+export function jsonFile(payload: AgentPayload): Buffer {
+  return Buffer.from(`${JSON.stringify(payload, null, 2)}\n`, "utf8");
 }
 
 function fence(payload: AgentPayload, indent: number): string {

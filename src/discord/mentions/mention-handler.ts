@@ -5,11 +5,11 @@ import { RateLimitedError, UserError } from "../../domain/errors.ts";
 import { databaseFaultOf } from "../../services/database-faults.ts";
 import type { ActionContext, Actor, TaskView } from "../../services/types.ts";
 import { actorOfMessage } from "../actor.ts";
+import { agentMessage } from "../delivery/agent-message.ts";
 import { PAYLOAD_VERSION, type ReplyPayload, taskPayload } from "../delivery/agent-payload.ts";
-import { jsonBlock } from "../delivery/json-block.ts";
 import type { DiscordDeps, MentionVerbs } from "../handler-types.ts";
 import { createInFlight } from "../in-flight.ts";
-import { LIMITS, truncate } from "../render/limits.ts";
+import { refusalText, titleText } from "../render/format.ts";
 import { type MentionCommand, mentionUsage, parseMentionCommand, stripBotMention } from "./parse-mention.ts";
 
 export interface MentionHandler {
@@ -86,7 +86,7 @@ export function createMentionHandler(
       return {
         command: null,
         ok: false,
-        message: parsed.problem,
+        message: refusalText(parsed.problem),
         task: null,
         error: { code: "usage" },
         usage: true,
@@ -102,10 +102,9 @@ export function createMentionHandler(
       source: "mention",
     };
     try {
-      if (verbs.isWrite(command)) {
-        const decision = await cache.rateLimiter.take(`${ctx.guildId}:${actor.userId}`);
-        if (!decision.allowed) throw new RateLimitedError(decision.retryAfterMs);
-      }
+      const limiter = verbs.isWrite(command) ? cache.rateLimiter : cache.readRateLimiter;
+      const decision = await limiter.take(`${ctx.guildId}:${actor.userId}`);
+      if (!decision.allowed) throw new RateLimitedError(decision.retryAfterMs);
       const outcome = await verbs.run(services.tasks, ctx, command);
       return { command: command.name, ok: true, ...outcome };
     } catch (thrown) {
@@ -114,7 +113,7 @@ export function createMentionHandler(
         return {
           command: command.name,
           ok: false,
-          message: error.message,
+          message: refusalText(error.message),
           task: null,
           error: { code: error.code },
         };
@@ -147,10 +146,16 @@ export function createMentionHandler(
       ...(result.error ? { error: result.error } : {}),
     };
     const usage = result.usage ? `\n${mentionUsage(botMention)}` : "";
-    const head = truncate(result.message + usage, 900);
-    const content = `${head}\n${jsonBlock(payload, LIMITS.content - head.length - 1)}`;
+    const task = result.task;
+    const { content, file } = agentMessage({
+      lead: result.message + usage,
+      payload,
+      ...(task ? { detail: `**#${task.number}** · ${titleText(task.title)}` } : {}),
+      fileName: task ? `task-${task.number}.json` : "tasklane.json",
+    });
     await message.reply({
       content,
+      ...(file ? { files: [{ attachment: file.data, name: file.name }] } : {}),
       allowedMentions: { parse: [], repliedUser: false },
       failIfNotExists: false,
     });

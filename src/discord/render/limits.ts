@@ -138,6 +138,16 @@ export function fitButtonRows(buttons: APIButtonComponent[]): APIActionRowCompon
   return rows;
 }
 
+/** The final check on rows already built: at most 5 rows of at most 5 buttons, labels within 80. */
+export function fitComponents(
+  rows: APIActionRowComponent<APIButtonComponent>[],
+): APIActionRowComponent<APIButtonComponent>[] {
+  return rows
+    .slice(0, LIMITS.actionRows)
+    .map((row) => fitButtonRows(row.components.slice(0, LIMITS.buttonsPerRow))[0])
+    .filter((row): row is APIActionRowComponent<APIButtonComponent> => row !== undefined);
+}
+
 export function fitChoices<T extends string | number>(
   choices: APIApplicationCommandOptionChoice<T>[],
 ): APIApplicationCommandOptionChoice<T>[] {

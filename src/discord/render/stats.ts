@@ -1,7 +1,7 @@
 import type { APIEmbed } from "discord.js";
 import { PRIORITIES, TASK_STATUSES } from "../../domain/task-states.ts";
 import type { StatsView } from "../../services/types.ts";
-import { minutesText, taskRefLine, userMention } from "./format.ts";
+import { inlineCode, minutesText, taskRefLine, userMention } from "./format.ts";
 import { fitEmbed } from "./limits.ts";
 import { PRIORITY_LABELS, STATUS_LABELS } from "./status-style.ts";
 
@@ -12,7 +12,7 @@ export function renderStats(stats: StatsView, scopeText: string): APIEmbed {
   const byPriority = PRIORITIES.map((p) => `${PRIORITY_LABELS[p]}: ${stats.byPriority[p] ?? 0}`);
   const labels = stats.labels
     .slice(0, 10)
-    .map((l) => `\`${l.label}\` ${l.done}/${l.total} done (${Math.round(l.percent)}%)`);
+    .map((l) => `${inlineCode(l.label)} ${l.done}/${l.total} done (${Math.round(l.percent)}%)`);
   const assignees = stats.assignees.slice(0, 10).map((a) => {
     const average =
       a.avgCompletionMinutes === null ? "" : ` · avg ${minutesText(Math.round(a.avgCompletionMinutes))}`;

@@ -1,6 +1,6 @@
 import type { APIEmbed } from "discord.js";
 import type { AttemptView, TaskView } from "../../services/types.ts";
-import { discordTime, userMention } from "./format.ts";
+import { discordTime, escapeText, titleText, userMention } from "./format.ts";
 import { LIMITS, truncate } from "./limits.ts";
 import { STATUS_COLOURS } from "./status-style.ts";
 
@@ -29,21 +29,22 @@ function attemptHeading(attempt: AttemptView): string {
   return `**Attempt ${attempt.attempt}** · ${userMention(attempt.assigneeId)} · ${how}`;
 }
 
-function attemptBody(attempt: AttemptView): string[] {
+/** `text` escapes the user's words for Discord's markdown; the attached file keeps them as written. */
+function attemptBody(attempt: AttemptView, text: (words: string) => string = escapeText): string[] {
   const lines: string[] = [];
-  if (attempt.summary) lines.push(attempt.summary);
+  if (attempt.summary) lines.push(text(attempt.summary));
   const result = attempt.result;
   if (result?.files?.length)
-    lines.push(`Files: ${result.files.map((file) => `${file.path} (${file.change})`).join(", ")}`);
+    lines.push(`Files: ${result.files.map((file) => `${text(file.path)} (${file.change})`).join(", ")}`);
   if (result?.tests) {
     const { passed, failed, skipped, command } = result.tests;
     lines.push(
-      `Tests: ${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ""}${command ? ` (${command})` : ""}`,
+      `Tests: ${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ""}${command ? ` (${text(command)})` : ""}`,
     );
   }
-  if (result?.links?.length) lines.push(`Links: ${result.links.join(" ")}`);
-  if (result?.notes) lines.push(`Notes: ${result.notes}`);
-  if (attempt.error) lines.push(`Reason: ${attempt.error}`);
+  if (result?.links?.length) lines.push(`Links: ${result.links.map(text).join(" ")}`);
+  if (result?.notes) lines.push(`Notes: ${text(result.notes)}`);
+  if (attempt.error) lines.push(`Reason: ${text(attempt.error)}`);
   return lines;
 }
 
@@ -63,7 +64,7 @@ export function attemptsSummary(attempts: AttemptView[]): string {
  * shortened and the whole text goes in an attached file, so nothing is ever cut off unseen.
  */
 export function renderAttempts(task: TaskView, attempts: AttemptView[]): RenderedAttempts {
-  const title = truncate(`Attempts on #${task.number} · ${task.title}`, LIMITS.embedTitle);
+  const title = truncate(`Attempts on #${task.number} · ${titleText(task.title)}`, LIMITS.embedTitle);
   const color = STATUS_COLOURS[task.status];
   if (attempts.length === 0)
     return { embeds: [{ title, color, description: "No attempts yet: nobody has started it." }], file: null };
@@ -92,7 +93,7 @@ function plainText(task: TaskView, attempts: AttemptView[]): string {
       `## Attempt ${attempt.attempt}: ${how}`,
       `by ${attempt.assigneeId}, ${when}`,
       "",
-      ...attemptBody(attempt),
+      ...attemptBody(attempt, (words) => words),
     ].join("\n");
   });
   return [`# Attempts on #${task.number}: ${task.title}`, "", ...blocks].join("\n\n") + "\n";

@@ -1,7 +1,15 @@
 import type { APIActionRowComponent, APIButtonComponent, APIEmbed, APIEmbedField } from "discord.js";
 import type { LinkedRef } from "../../domain/task-view.ts";
 import type { AttemptView, TaskView } from "../../services/types.ts";
-import { discordTime, inlineCode, minutesText, taskRefLine, userMention } from "./format.ts";
+import {
+  discordTime,
+  escapeText,
+  inlineCode,
+  minutesText,
+  taskRefLine,
+  titleText,
+  userMention,
+} from "./format.ts";
 import { fitButtonRows, fitEmbed, truncate } from "./limits.ts";
 import { PRIORITY_LABELS, STATUS_COLOURS, STATUS_LABELS } from "./status-style.ts";
 import { taskButtons } from "./task-buttons.ts";
@@ -24,7 +32,7 @@ const NONE = "—";
 
 export function renderTaskCard(task: TaskView, options: CardOptions): RenderedCard {
   const embed = fitEmbed({
-    title: `#${task.number} · ${task.title}`,
+    title: `#${task.number} · ${titleText(task.title)}`,
     description: describe(task),
     color: STATUS_COLOURS[task.status],
     fields: cardFields(task),
@@ -57,7 +65,7 @@ function cardFields(task: TaskView): APIEmbedField[] {
       ? [
           {
             name: "Question",
-            value: truncate(`${userMention(task.question.askedBy)}: ${task.question.text}`, 1024),
+            value: truncate(`${userMention(task.question.askedBy)}: ${escapeText(task.question.text)}`, 1024),
           },
         ]
       : []),
@@ -72,7 +80,7 @@ const SUMMARY_ON_CARD = 600;
 export function submissionText(submission: AttemptView): string {
   const lines: string[] = [];
   const summary = submission.summary?.trim();
-  lines.push(summary ? truncate(summary, SUMMARY_ON_CARD) : "(no summary)");
+  lines.push(summary ? escapeText(truncate(summary, SUMMARY_ON_CARD)) : "(no summary)");
   const files = submission.result?.files ?? [];
   if (files.length > 0) {
     const shown = files.slice(0, FILES_ON_CARD).map((file) => `${inlineCode(file.path)} ${file.change}`);
@@ -109,7 +117,7 @@ function describe(task: TaskView): string | undefined {
   if (task.parent) extras.push(`Subtask of ${taskRefLine(task.parent)}`);
   if (task.estimateMinutes) extras.push(`Estimate ${minutesText(task.estimateMinutes)}`);
   if (task.attempts > 0) extras.push(`Attempt ${task.attempts}`);
-  const parts = [task.description.trim(), extras.join(" · ")].filter((part) => part.length > 0);
+  const parts = [escapeText(task.description.trim()), extras.join(" · ")].filter((part) => part.length > 0);
   return parts.length ? parts.join("\n\n") : undefined;
 }
 

@@ -1,6 +1,6 @@
 import type { APIEmbed } from "discord.js";
 import type { TaskEventView, TaskView } from "../../services/types.ts";
-import { discordTime, userMention } from "./format.ts";
+import { discordTime, escapeText, oneLine, titleText, userMention } from "./format.ts";
 import { fitEmbed, truncate } from "./limits.ts";
 import { STATUS_LABELS } from "./status-style.ts";
 
@@ -13,14 +13,14 @@ export function historyLine(event: TaskEventView): string {
         : "";
   const note = noteOf(event.details);
   const actor = event.source === "system" ? "Tasklane" : userMention(event.actorId);
-  return `${discordTime(event.at, "f")} · ${actor} · **${event.kind.replaceAll("_", " ")}**${change} · ${event.source}${note ? ` — ${truncate(note, 200)}` : ""}`;
+  return `${discordTime(event.at, "f")} · ${actor} · **${event.kind.replaceAll("_", " ")}**${change} · ${event.source}${note ? ` — ${escapeText(truncate(note, 200))}` : ""}`;
 }
 
 function noteOf(details: Record<string, unknown>): string | null {
   if (typeof details.lastDependency === "number") return `#${details.lastDependency} done`;
   for (const key of ["text", "reason", "note", "comment", "summary"]) {
     const value = details[key];
-    if (typeof value === "string" && value.trim()) return value.trim().replace(/\s+/g, " ");
+    if (typeof value === "string" && value.trim()) return oneLine(value);
   }
   return null;
 }
@@ -34,7 +34,7 @@ export function renderHistory(
 ): APIEmbed {
   const pages = Math.max(1, Math.ceil(total / pageSize));
   return fitEmbed({
-    title: `History of #${task.number} · ${task.title}`,
+    title: `History of #${task.number} · ${titleText(task.title)}`,
     description: events.length ? events.map(historyLine).join("\n") : "No events yet.",
     footer: { text: `${total} events, newest first · page ${pageNumber} of ${pages}` },
   });

@@ -1,6 +1,6 @@
 import type { APIEmbed } from "discord.js";
 import type { TaskView } from "../../services/types.ts";
-import { discordTime, userMention } from "./format.ts";
+import { discordTime, titleText, userMention } from "./format.ts";
 import { fitEmbed } from "./limits.ts";
 import { PRIORITY_LABELS, STATUS_LABELS } from "./status-style.ts";
 
@@ -9,6 +9,8 @@ export interface TaskListPage {
   items: TaskView[];
   /** How many matched in all; unknown for the queue (its summary says the count). */
   total?: number;
+  /** The count stopped at `total`: more matched. */
+  totalCapped?: boolean;
   /** 1-based. */
   pageNumber: number;
   pageSize: number;
@@ -19,7 +21,7 @@ export interface TaskListPage {
 
 export function taskLine(task: TaskView): string {
   const parts = [
-    `**#${task.number}** ${task.title}`,
+    `**#${task.number}** ${titleText(task.title)}`,
     STATUS_LABELS[task.status],
     PRIORITY_LABELS[task.priority],
   ];
@@ -31,13 +33,17 @@ export function taskLine(task: TaskView): string {
 export function renderTaskList(page: TaskListPage): APIEmbed {
   const lines = page.items.map(taskLine);
   const body = lines.length ? lines.join("\n") : (page.empty ?? "Nothing matched.");
-  const footer =
-    page.total === undefined
-      ? `page ${page.pageNumber}`
-      : `${page.total} matched · page ${page.pageNumber} of ${Math.max(1, Math.ceil(page.total / page.pageSize))}`;
+  const footer = page.total === undefined ? `page ${page.pageNumber}` : matchedText(page, page.total);
   return fitEmbed({
     title: page.title,
     description: page.summary ? `${page.summary}\n\n${body}` : body,
     footer: { text: footer },
   });
+}
+
+function matchedText(page: TaskListPage, total: number): string {
+  const pages = Math.max(1, Math.ceil(total / page.pageSize));
+  if (page.totalCapped)
+    return `${total.toLocaleString("en-US")}+ matched · page ${page.pageNumber} of ${pages}+`;
+  return `${total} matched · page ${page.pageNumber} of ${pages}`;
 }

@@ -25,7 +25,10 @@ const ISO_DATE_TIME = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,3})?)
 export function parseDue(text: string, now: Date): Date | null {
   const value = text.trim();
   const minutes = parseDurationMinutes(value);
-  if (minutes !== null) return new Date(now.getTime() + minutes * 60_000);
+  if (minutes !== null) {
+    const date = new Date(now.getTime() + minutes * 60_000);
+    return Number.isNaN(date.getTime()) ? null : date;
+  }
   if (ISO_DATE.test(value)) return validDate(`${value}T23:59:59.999Z`, value);
   if (ISO_DATE_TIME.test(value)) {
     const normalized = value.replace(" ", "T");

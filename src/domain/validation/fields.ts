@@ -17,15 +17,30 @@ export const taskNumber = z
   .number()
   .int("must be a whole number")
   .min(1, "must be a task number like 12")
-  .max(MAX_NUMBER, "is too large");
+  .max(MAX_NUMBER, "must be a task number from 1 to 2,147,483,647");
+
+/** Line breaks and tabs become spaces; other control characters and bidi overrides are dropped. */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point
+const TITLE_CONTROLS = /[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
 
 export const title = z
   .string()
-  .trim()
-  .min(1, "must be 1–200 characters after trimming")
-  .max(200, "must be 1–200 characters after trimming");
+  .transform((value) => value.replace(TITLE_CONTROLS, (c) => (/\s/.test(c) ? " " : "")))
+  .pipe(
+    z
+      .string()
+      .trim()
+      .min(1, "must be 1–200 characters after trimming")
+      .max(200, "must be 1–200 characters after trimming"),
+  );
 
-export const description = z.string().trim().max(4000, "must be at most 4000 characters");
+// biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point
+const TEXT_CONTROLS = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
+
+/** Text with its control characters (but tab and line break) and bidi overrides dropped: Postgres refuses NUL. */
+export const plainText = z.string().transform((value) => value.replace(TEXT_CONTROLS, ""));
+
+export const description = plainText.pipe(z.string().trim().max(4000, "must be at most 4000 characters"));
 
 export const priority = z
   .string()
@@ -34,13 +49,13 @@ export const priority = z
   .pipe(z.enum(PRIORITIES, { error: "must be one of low, medium, high, critical" }));
 
 /** A reason, note or comment: required (non-empty after trimming), at most 1000 characters. */
-export const text = z
-  .string()
-  .trim()
-  .min(1, "can't be empty")
-  .max(MAX_TEXT, `must be at most ${MAX_TEXT} characters`);
+export const text = plainText.pipe(
+  z.string().trim().min(1, "can't be empty").max(MAX_TEXT, `must be at most ${MAX_TEXT} characters`),
+);
 
-export const optionalText = z.string().trim().max(MAX_TEXT, `must be at most ${MAX_TEXT} characters`);
+export const optionalText = plainText.pipe(
+  z.string().trim().max(MAX_TEXT, `must be at most ${MAX_TEXT} characters`),
+);
 
 const LABEL = /^[\p{L}\p{N}][\p{L}\p{N}_.\-/:+#]*$/u;
 
@@ -72,13 +87,15 @@ export function due(now: Date) {
   return z.string().transform((value, ctx) => {
     const date = parseDue(value, now);
     const problem =
-      date === null
-        ? "must be a date like 2030-03-01, a date-time like 2030-03-01T17:00Z, or relative like 3d or 2h"
-        : date.getTime() < now.getTime()
-          ? "must not be in the past"
-          : date.getTime() - now.getTime() > MAX_DUE_MS
-            ? "must be within 10 years"
-            : null;
+      date === null && parseDurationMinutes(value) !== null
+        ? "must be within 10 years"
+        : date === null
+          ? "must be a date like 2030-03-01, a date-time like 2030-03-01T17:00Z, or relative like 3d or 2h"
+          : date.getTime() < now.getTime()
+            ? "must not be in the past"
+            : date.getTime() - now.getTime() > MAX_DUE_MS
+              ? "must be within 10 years"
+              : null;
     if (problem) {
       ctx.issues.push({ code: "custom", message: problem, input: value });
       return z.NEVER;

@@ -101,13 +101,13 @@ export const pageSchema = z
   })
   .default({ limit: 25 });
 
-export const searchQuery = z
-  .string()
-  .trim()
-  .min(1, "can't be empty")
-  .max(200, "must be at most 200 characters");
+export const searchQuery = field.plainText.pipe(
+  z.string().trim().min(1, "can't be empty").max(200, "must be at most 200 characters"),
+);
 
-export const suggestQuery = z.string().trim().max(100, "must be at most 100 characters");
+export const suggestQuery = field.plainText.pipe(
+  z.string().trim().max(100, "must be at most 100 characters"),
+);
 export const suggestLimit = z
   .number()
   .int("must be a whole number")

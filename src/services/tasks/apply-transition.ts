@@ -272,7 +272,18 @@ function planFailure({ tx, engine, effects, d, to, notify }: PlanInput): Plan {
       await enqueueOutbox(
         tx,
         target(updated),
-        { kind: "announcement", payload: { taskId: updated.id, kind, text: announcement } },
+        {
+          kind: "announcement",
+          payload: {
+            taskId: updated.id,
+            kind,
+            text: announcement,
+            attempt: failures,
+            maxAttempts: settings.maxAttempts,
+            retryAt: retryAt?.toISOString() ?? null,
+            reason: text ?? null,
+          },
+        },
         now,
       );
       effects.outbox = true;

@@ -34,20 +34,29 @@ export async function listTasks(
   const position: ListPosition = decodeCursor(listCursor, page.cursor);
   const channelIds = filters.channelId ? channelScope(ctx, filters.channelId) : viewableChannels(ctx);
   const query = { guildId, ...filters, label: filters.label?.[0], channelIds };
-  const [{ items, more }, total] = await Promise.all([
+  const [{ items, more }, counted] = await Promise.all([
     pageTasks(engine.db, query, position, page.limit),
-    countTasks(engine.db, query),
+    countTasks(engine.db, query, TOTAL_CAP + 1),
   ]);
   const first = items[0];
   const last = items.at(-1);
   const backwards = position !== null && "before" in position;
   return {
     items: items.map((item) => viewFor(ctx, item)),
-    total,
+    ...cappedTotal(counted),
     nextCursor: last && (backwards || more) ? encodeCursor({ after: last.number }) : null,
     prevCursor:
       first && (backwards ? more : position !== null) ? encodeCursor({ before: first.number }) : null,
   };
+}
+
+/** Totals past this show as "1,000+": counting every match of a big server costs more than the page. */
+export const TOTAL_CAP = 1000;
+
+function cappedTotal(counted: number): { total: number; totalCapped: boolean } {
+  return counted > TOTAL_CAP
+    ? { total: TOTAL_CAP, totalCapped: true }
+    : { total: counted, totalCapped: false };
 }
 
 const searchCursor = z.object({ offset: z.number().int().min(0) });
@@ -65,15 +74,16 @@ export async function searchTaskViews(
   const text = parseInput(searchQuery, rawQuery, "query");
   const page = parseInput(pageSchema, rawPage);
   const offset = decodeCursor(searchCursor, page.cursor)?.offset ?? 0;
-  const [items, total] = await Promise.all([
+  const [items, counted] = await Promise.all([
     searchTasks(engine.db, guildId, channelIds, text, offset, page.limit),
-    countSearch(engine.db, guildId, channelIds, text),
+    countSearch(engine.db, guildId, channelIds, text, TOTAL_CAP + 1),
   ]);
   const next = offset + items.length;
+  const more = counted > TOTAL_CAP ? items.length === page.limit : next < counted;
   return {
     items: items.map((item) => viewFor(ctx, item)),
-    total,
-    nextCursor: next < total ? encodeCursor({ offset: next }) : null,
+    ...cappedTotal(counted),
+    nextCursor: more ? encodeCursor({ offset: next }) : null,
     prevCursor: offset > 0 ? encodeCursor({ offset: Math.max(0, offset - page.limit) }) : null,
   };
 }

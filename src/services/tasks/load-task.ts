@@ -1,4 +1,6 @@
 import { NotFoundError } from "../../domain/errors.ts";
+import { taskNumber } from "../../domain/validation/fields.ts";
+import { parseInput } from "../../domain/validation/parse.ts";
 import type { Queryable, Tx } from "../../store/database.ts";
 import type { TaskRow } from "../../store/schema.ts";
 import { selectTaskView } from "../../store/task-views.ts";
@@ -16,12 +18,14 @@ export async function requireTask(
   number: number,
   mode: "update" | "share" = "update",
 ): Promise<TaskRow> {
+  parseInput(taskNumber, number, "number");
   const task = await lockTaskByNumber(tx, guildId, number, mode);
   if (!task) throw noSuchTask(number);
   return task;
 }
 
 export async function requireView(q: Queryable, guildId: string, number: number): Promise<TaskView> {
+  parseInput(taskNumber, number, "number");
   const view = await selectTaskView(q, guildId, number);
   if (!view) throw noSuchTask(number);
   return view;

@@ -25,6 +25,10 @@ export interface BootOptions {
   cache?: "redis" | "memory";
   /** Writes per user per window (default high enough not to matter). */
   rateLimitWrites?: number;
+  /** Reads per user per window (default high enough not to matter). */
+  rateLimitReads?: number;
+  /** What the bot logs into `logs` (default BOT_LOG_LEVEL, else debug); long runs keep it at info. */
+  logLevel?: string;
   /** Serve /healthz and /metrics on a free loopback port (default off). */
   http?: boolean;
 }
@@ -55,13 +59,20 @@ export async function bootBot(options: BootOptions = {}): Promise<BotUnderTest> 
   }
 
   const logs: LogLine[] = [];
-  const log = captureLogger(logs);
+  const log = captureLogger(logs, options.logLevel);
   const kind = options.database ?? "postgres";
   const testDatabase: TestDatabase | null = kind === "postgres" ? await createTestDatabase() : null;
   const rateLimit = { capacity: options.rateLimitWrites ?? 1000, windowSeconds: 10 };
+  const readRateLimit = { capacity: options.rateLimitReads ?? 1000, windowSeconds: 10 };
   const cache: Cache | undefined =
     (options.cache ?? (kind === "postgres" ? "redis" : "memory")) === "redis"
-      ? await createCache({ redisUrl: testRedisUrl(), keyPrefix: uniqueRedisPrefix(), log, rateLimit })
+      ? await createCache({
+          redisUrl: testRedisUrl(),
+          keyPrefix: uniqueRedisPrefix(),
+          log,
+          rateLimit,
+          readRateLimit,
+        })
       : undefined;
   const config = loadConfig({
     DISCORD_TOKEN: BOT_TOKEN,
@@ -70,6 +81,7 @@ export async function bootBot(options: BootOptions = {}): Promise<BotUnderTest> 
     DATA_DIR: "memory://",
     LOG_LEVEL: "debug",
     RATE_LIMIT_WRITES: String(rateLimit.capacity),
+    RATE_LIMIT_READS: String(readRateLimit.capacity),
     RATE_LIMIT_WINDOW_SECONDS: String(rateLimit.windowSeconds),
   });
   const http = options.http ? { port: 0, host: "127.0.0.1" } : false;
@@ -90,14 +102,14 @@ export async function bootBot(options: BootOptions = {}): Promise<BotUnderTest> 
   };
 }
 
-function captureLogger(lines: LogLine[]): Logger {
+function captureLogger(lines: LogLine[], level?: string): Logger {
   const sink = new Writable({
     write(chunk: Buffer, _encoding, done) {
       for (const line of chunk.toString("utf8").split("\n")) if (line.trim()) lines.push(JSON.parse(line));
       done();
     },
   });
-  return createLogger({ level: process.env.BOT_LOG_LEVEL ?? "debug", destination: sink });
+  return createLogger({ level: level ?? process.env.BOT_LOG_LEVEL ?? "debug", destination: sink });
 }
 
 /** The first log line matching `match`, waiting briefly: the bot logs an interaction after answering it. */

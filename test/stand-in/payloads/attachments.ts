@@ -1,7 +1,12 @@
+import { DiscordApiError } from "../errors.ts";
 import { bytesOf, type UploadedFile } from "../rest/read-body.ts";
 import type { Cdn } from "../state/cdn.ts";
 import type { World } from "../state/world.ts";
 import type { JsonObject, Snowflake } from "../types.ts";
+
+/** Discord's upload limits for a bot without boosts: 10 files per message, 10 MiB each. */
+export const MAX_ATTACHMENTS = 10;
+export const MAX_UPLOAD_BYTES = 10 * 1024 * 1024;
 
 /**
  * Attachment objects for the files uploaded with a multipart body (`files[n]`), with the
@@ -14,6 +19,17 @@ export function uploadedAttachments(
   files: UploadedFile[],
   body: JsonObject,
 ): JsonObject[] {
+  if (files.length > MAX_ATTACHMENTS) {
+    throw new DiscordApiError(400, 50035, "Invalid Form Body", {
+      attachments: {
+        _errors: [
+          { code: "BASE_TYPE_MAX_LENGTH", message: `Must be ${MAX_ATTACHMENTS} or fewer in length.` },
+        ],
+      },
+    });
+  }
+  if (files.some((file) => file.size > MAX_UPLOAD_BYTES))
+    throw new DiscordApiError(413, 40005, "Request entity too large");
   const described = Array.isArray(body.attachments) ? (body.attachments as JsonObject[]) : [];
   return files.map((file, index) => {
     const id = world.ids.next();

@@ -1,0 +1,65 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createTask, slash } from "../discord/support/act.ts";
+import { type BotUnderTest, bootBot } from "../discord/support/boot-bot.ts";
+
+/** #vault is private: only the Vault role may view it. */
+const WORLD = {
+  guilds: [
+    {
+      name: "HQ",
+      owner: "olivia",
+      roles: [{ name: "Vault" }],
+      channels: [
+        "general",
+        {
+          name: "vault",
+          overwrites: [
+            { role: "@everyone", deny: ["ViewChannel"] },
+            { role: "Vault", allow: ["ViewChannel"] },
+          ],
+        },
+      ],
+      members: ["olivia", "alice", { username: "val", roles: ["Vault"] }],
+    },
+  ],
+};
+
+async function exported(bot: BotUnderTest, userId: string, format: "csv" | "json") {
+  const answer = await slash(bot, { userId, channelId: "general" }, "tasks export", {
+    format,
+    scope: "server",
+  }).reply();
+  const [attachment] = answer.attachments as { url: string }[];
+  if (!attachment) throw new Error(`no file: ${answer.content}`);
+  return (await fetch(attachment.url)).text();
+}
+
+describe("/tasks export leaves out what the actor cannot see", () => {
+  let bot: BotUnderTest;
+  beforeAll(async () => {
+    bot = await bootBot({ world: WORLD as never });
+    await createTask(bot, { userId: "alice", channelId: "general" }, { title: "Public chore" });
+    await createTask(bot, { userId: "val", channelId: "vault" }, { title: "Rotate the vault keys" });
+  });
+  afterAll(async () => {
+    await bot?.stop();
+  });
+
+  it("a member who cannot view #vault gets only the public task, in CSV and in JSON", async () => {
+    const csv = await exported(bot, "alice", "csv");
+    expect(csv).toContain("Public chore");
+    expect(csv).not.toContain("vault keys");
+    expect(csv.trimEnd().split("\r\n")).toHaveLength(2);
+    const json = JSON.parse(await exported(bot, "alice", "json"));
+    expect(json.tasks.map((task: { title: string }) => task.title)).toEqual(["Public chore"]);
+    expect(JSON.stringify(json)).not.toContain(bot.discord.channel("vault").id);
+  });
+
+  it("a member of the Vault role gets both", async () => {
+    const json = JSON.parse(await exported(bot, "val", "json"));
+    expect(json.tasks.map((task: { title: string }) => task.title)).toEqual([
+      "Public chore",
+      "Rotate the vault keys",
+    ]);
+  });
+});
