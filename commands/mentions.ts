@@ -43,7 +43,8 @@ export async function runMentionCommand(
       const { task } = await tasks.transition(ctx, {
         number: command.number,
         action: "submit",
-        text: command.text,
+        ...(command.text ? { text: command.text } : {}),
+        ...(command.evidence !== undefined ? { evidence: command.evidence } : {}),
       });
       const result = task.status === "done" ? "marked done" : "submitted for review";
       return { message: `**#${task.number}** ${result}.`, task };
@@ -59,6 +60,51 @@ export async function runMentionCommand(
     case "release": {
       const { task } = await tasks.transition(ctx, { number: command.number, action: "release" });
       return { message: `Released **#${task.number}**; it is back in the queue.`, task };
+    }
+    case "approve": {
+      const { task } = await tasks.transition(ctx, {
+        number: command.number,
+        action: "approve",
+        ...(command.text ? { text: command.text } : {}),
+      });
+      return { message: `Approved **#${task.number}**; it is done.`, task };
+    }
+    case "rework": {
+      const { task } = await tasks.transition(ctx, {
+        number: command.number,
+        action: "request_rework",
+        text: command.text,
+      });
+      return { message: `Sent **#${task.number}** back for rework; its assignee is told why.`, task };
+    }
+    case "block": {
+      const { task } = await tasks.transition(ctx, {
+        number: command.number,
+        action: "block",
+        text: command.text,
+      });
+      return { message: `Blocked **#${task.number}**.`, task };
+    }
+    case "comment": {
+      const task = await tasks.comment(ctx, command.number, command.text);
+      return { message: `Comment added to **#${task.number}**.`, task };
+    }
+    case "ask": {
+      const task = await tasks.ask(ctx, command.number, command.text);
+      return {
+        message: `Asked on **#${task.number}**; its creator is told. Your lease is paused until the answer.`,
+        task,
+      };
+    }
+    case "create": {
+      const task = await tasks.create(ctx, {
+        title: command.title,
+        ...(command.parentNumber !== undefined ? { parentNumber: command.parentNumber } : {}),
+        ...(command.labels !== undefined ? { labels: command.labels } : {}),
+      });
+      const parent = task.parent ? ` as a subtask of #${task.parent.number}` : "";
+      // The title is user text: it follows the json block, as the reply's detail.
+      return { message: `Created **#${task.number}**${parent}.`, task };
     }
   }
 }

@@ -3,6 +3,7 @@ import {
   type RESTPostAPIChatInputApplicationCommandsJSONBody,
 } from "discord.js";
 import type { ComponentRoutes, SlashCommandModule } from "../src/discord/handler-types.ts";
+import { answerQuestion } from "./task/answer-question.ts";
 import { autocompleteTaskNumber } from "./task/autocomplete-task-number.ts";
 import { claimTask } from "./task/claim-task.ts";
 import { clickCardButton } from "./task/click-card-button.ts";
@@ -10,6 +11,7 @@ import { commentOnTask } from "./task/comment-on-task.ts";
 import { createTask } from "./task/create-task.ts";
 import { addDependency, removeDependency } from "./task/depend-task.ts";
 import { editTask } from "./task/edit-task.ts";
+import { showTaskAttempts } from "./task/show-task-attempts.ts";
 import { showTaskHistory } from "./task/show-task-history.ts";
 import { submitReworkReason } from "./task/submit-rework-reason.ts";
 import { transitionTask } from "./task/transition-task.ts";
@@ -71,7 +73,10 @@ export const taskCommandDefinition = {
       type: ApplicationCommandOptionType.Subcommand,
       name: "submit",
       description: "Hand your work in for review",
-      options: [TASK_OPTION, textOption("note", "What you did, where to look", false)],
+      options: [
+        TASK_OPTION,
+        textOption("note", "What you did, where to look (up to 4000 characters)", false, 4000),
+      ],
     },
     {
       type: ApplicationCommandOptionType.Subcommand,
@@ -133,6 +138,18 @@ export const taskCommandDefinition = {
       description: "Every change to a task",
       options: [TASK_OPTION],
     },
+    {
+      type: ApplicationCommandOptionType.Subcommand,
+      name: "attempts",
+      description: "Every attempt at a task: who, how it ended, the summary and evidence",
+      options: [TASK_OPTION],
+    },
+    {
+      type: ApplicationCommandOptionType.Subcommand,
+      name: "answer",
+      description: "Answer the assignee's question (creator, reviewers)",
+      options: [TASK_OPTION, textOption("text", "Your answer", true)],
+    },
   ],
 } satisfies RESTPostAPIChatInputApplicationCommandsJSONBody;
 
@@ -157,6 +174,8 @@ export const taskCommand = {
     undepend: { write: true, run: removeDependency },
     comment: { write: true, run: commentOnTask },
     history: { write: false, defer: true, run: showTaskHistory },
+    attempts: { write: false, defer: true, run: showTaskAttempts },
+    answer: { write: true, run: answerQuestion },
   },
   autocomplete: autocompleteTaskNumber,
 } as const satisfies SlashCommandModule;

@@ -8,7 +8,14 @@ import { AUTO_ASSIGN_CHOICES, GUILD_ONLY } from "./task-options.ts";
 import { addAgent } from "./tasklane/add-agent.ts";
 import { configureChannel } from "./tasklane/configure-channel.ts";
 import { listAgents } from "./tasklane/list-agents.ts";
+import { pauseAgent } from "./tasklane/pause-agent.ts";
 import { removeAgent } from "./tasklane/remove-agent.ts";
+
+const NOTIFY_CHOICES = [
+  { name: "ping", value: "ping" },
+  { name: "mention (no ping)", value: "mention" },
+  { name: "off", value: "off" },
+];
 
 export const tasklaneCommandDefinition = {
   name: "tasklane",
@@ -65,6 +72,18 @@ export const tasklaneCommandDefinition = {
           description: "Hand new tasks to the least-loaded agent that fits",
           choices: AUTO_ASSIGN_CHOICES,
         },
+        {
+          type: ApplicationCommandOptionType.String,
+          name: "notify-reviewers",
+          description: "When a task awaits review: ping the reviewer role, name it (default), or off",
+          choices: NOTIFY_CHOICES,
+        },
+        {
+          type: ApplicationCommandOptionType.String,
+          name: "notify-creator",
+          description: "When a task is done or failed: ping its creator, name them (default), or off",
+          choices: NOTIFY_CHOICES,
+        },
       ],
     },
     {
@@ -116,6 +135,32 @@ export const tasklaneCommandDefinition = {
           name: "list",
           description: "Registered agents and their load",
         },
+        {
+          type: ApplicationCommandOptionType.Subcommand,
+          name: "pause",
+          description: "Halt an agent: hold its deliveries and refuse its commands",
+          options: [
+            {
+              type: ApplicationCommandOptionType.User,
+              name: "user",
+              description: "The agent's account",
+              required: true,
+            },
+          ],
+        },
+        {
+          type: ApplicationCommandOptionType.Subcommand,
+          name: "resume",
+          description: "Let a paused agent work again",
+          options: [
+            {
+              type: ApplicationCommandOptionType.User,
+              name: "user",
+              description: "The agent's account",
+              required: true,
+            },
+          ],
+        },
       ],
     },
   ],
@@ -129,5 +174,7 @@ export const tasklaneCommand = {
     "agent add": { write: true, run: addAgent },
     "agent remove": { write: true, run: removeAgent },
     "agent list": { write: false, run: listAgents },
+    "agent pause": { write: true, run: pauseAgent(true) },
+    "agent resume": { write: true, run: pauseAgent(false) },
   },
 } as const satisfies SlashCommandModule;

@@ -12,6 +12,7 @@ import { listMyTasks } from "./tasks/list-my-tasks.ts";
 import { listTasks } from "./tasks/list-tasks.ts";
 import { searchTasks } from "./tasks/search-tasks.ts";
 import { showQueue } from "./tasks/show-queue.ts";
+import { showReviews } from "./tasks/show-reviews.ts";
 import { showStats } from "./tasks/show-stats.ts";
 import { turnPage } from "./tasks/turn-page.ts";
 
@@ -83,6 +84,11 @@ export const tasksCommandDefinition = {
     },
     {
       type: ApplicationCommandOptionType.Subcommand,
+      name: "reviews",
+      description: "Tasks in review that you may approve or send back, oldest first",
+    },
+    {
+      type: ApplicationCommandOptionType.Subcommand,
       name: "stats",
       description: "Counts by status, priority, label and assignee",
       options: [SCOPE_OPTION],
@@ -147,6 +153,7 @@ export const tasksCommand = {
     mine: { write: false, defer: true, run: listMyTasks },
     search: { write: false, defer: true, run: searchTasks },
     stats: { write: false, defer: true, run: showStats },
+    reviews: { write: false, defer: true, run: showReviews },
     import: { write: true, defer: true, run: importTasks },
     export: { write: false, defer: true, run: exportTasks },
   },

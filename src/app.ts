@@ -105,7 +105,14 @@ export async function createApp(options: AppOptions): Promise<App> {
     onAnswered: registerInteractionMetrics(registry),
   });
   client.on(Events.InteractionCreate, (interaction) => void router.handle(interaction));
-  const mentions = createMentionHandler({ client, services, cache, log, verbs: mentionVerbs });
+  const mentions = createMentionHandler({
+    client,
+    services,
+    cache,
+    log,
+    verbs: mentionVerbs,
+    agentBudget: { capacity: config.AGENT_COMMAND_BUDGET, windowSeconds: 60 },
+  });
   registerMentionCommands(client, mentions);
   let outbox: OutboxDispatcher | undefined;
   let jobs: Jobs | undefined;

@@ -60,6 +60,8 @@ export const configSchema = z
     RATE_LIMIT_WRITES: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).default(10)),
     RATE_LIMIT_READS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).default(60)),
     RATE_LIMIT_WINDOW_SECONDS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).default(10)),
+    /** Mention commands a bot account may send per minute; past it, one refusal and then silence. */
+    AGENT_COMMAND_BUDGET: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).default(30)),
     /** Shards of the whole bot; with SHARD_IDS, the ones this instance runs (default: all of them). */
     SHARD_COUNT: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).max(4096).optional()),
     SHARD_IDS: z.preprocess(emptyAsUndefined, shardIds.optional()),

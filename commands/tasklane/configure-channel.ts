@@ -2,7 +2,7 @@ import type { ChatInputCommandInteraction } from "discord.js";
 import type { HandlerContext } from "../../src/discord/handler-types.ts";
 import { renderSettings } from "../../src/discord/render/settings.ts";
 import { answerEphemeral } from "../../src/discord/respond.ts";
-import type { AutoAssignMode } from "../../src/domain/task-states.ts";
+import type { AutoAssignMode, NotifyMode } from "../../src/domain/task-states.ts";
 import type { ChannelSettingsPatch } from "../../src/services/types.ts";
 
 /** `/tasklane config`: shows this channel's settings, or changes the ones given. */
@@ -35,5 +35,9 @@ function readPatch(options: ChatInputCommandInteraction["options"]): ChannelSett
   if (maxAttempts !== null) patch.maxAttempts = maxAttempts;
   if (leaseMinutes !== null) patch.leaseMinutes = leaseMinutes;
   if (autoAssign !== null) patch.autoAssign = autoAssign as AutoAssignMode;
+  const notifyReviewers = options.getString("notify-reviewers");
+  const notifyCreator = options.getString("notify-creator");
+  if (notifyReviewers !== null) patch.notifyReviewers = notifyReviewers as NotifyMode;
+  if (notifyCreator !== null) patch.notifyCreator = notifyCreator as NotifyMode;
   return patch;
 }

@@ -81,3 +81,11 @@ export interface PlacedStatusRef extends StatusRef {
 export function listRefs(refs: readonly StatusRef[]): string {
   return refs.map((ref) => `#${ref.number} (${ref.hidden ? "private" : statusWords(ref.status)})`).join(", ");
 }
+
+/** How an attempt (start → …) ended; an attempt still running has none. */
+export const ATTEMPT_OUTCOMES = ["submitted", "failed", "expired", "released"] as const;
+export type AttemptOutcome = (typeof ATTEMPT_OUTCOMES)[number];
+
+/** Who a channel tells, and how: ping the role/user, name it without a ping, or say nothing. */
+export const NOTIFY_MODES = ["ping", "mention", "off"] as const;
+export type NotifyMode = (typeof NOTIFY_MODES)[number];

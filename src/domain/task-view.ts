@@ -1,4 +1,4 @@
-import type { Priority, TaskStatus } from "./task-states.ts";
+import type { AttemptOutcome, EventSource, Priority, TaskStatus } from "./task-states.ts";
 
 /** A task as its card, lists and agents see it: plain values, dates as ISO strings. */
 export interface TaskRef {
@@ -47,7 +47,44 @@ export interface TaskView {
   createdAt: string;
   updatedAt: string;
   dependencies: LinkedRef[];
+  /** Tasks that depend on this one ("Blocks #7, #9"). */
+  blocks: LinkedRef[];
   subtasks: LinkedRef[];
-  /** The last change, for card footers: who and what. */
-  lastEvent: { actorId: string; kind: string; at: string } | null;
+  /** The assignee's question while it waits for an answer (the lease is paused meanwhile). */
+  question: { text: string; askedBy: string; at: string } | null;
+  /** While in review: the attempt awaiting a decision (summary and evidence); otherwise null. */
+  submission: AttemptView | null;
+  /**
+   * The last change, for card footers: who and what. `source: "system"` is Tasklane acting on its
+   * own (an unblock when `dependency`, the task number, was done; an expired lease).
+   */
+  lastEvent: {
+    actorId: string;
+    kind: string;
+    at: string;
+    source?: EventSource;
+    dependency?: number | null;
+  } | null;
+}
+
+/** A submission's evidence, as validated (src/domain/validation/evidence.ts). */
+export interface AttemptResult {
+  summary?: string;
+  files?: { path: string; change: "added" | "modified" | "deleted" }[];
+  tests?: { passed: number; failed: number; skipped?: number; command?: string };
+  links?: string[];
+  notes?: string;
+}
+
+/** One try at a task (task_attempts): who, when, how it ended, what they handed in. */
+export interface AttemptView {
+  attempt: number;
+  assigneeId: string;
+  startedAt: string;
+  endedAt: string | null;
+  /** null while the attempt is running. */
+  outcome: AttemptOutcome | null;
+  summary: string | null;
+  result: AttemptResult | null;
+  error: string | null;
 }

@@ -231,6 +231,25 @@ export const TRANSITIONS = {
     past: "freed of a dependency",
     transition: false,
   },
+  // A question pauses the lease; the answer (by whoever the task answers to) resumes it.
+  ask: {
+    from: ["in_progress"],
+    to: "same",
+    who: ["assignee"],
+    verb: "ask a question on",
+    eventKind: "question_asked",
+    past: "asked about",
+    transition: false,
+  },
+  answer: {
+    from: ["in_progress"],
+    to: "same",
+    who: ["creator", "reviewer", "admin"],
+    verb: "answer a question on",
+    eventKind: "answered",
+    past: "answered",
+    transition: false,
+  },
 } as const satisfies Record<string, TransitionRule>;
 
 type Transitions = typeof TRANSITIONS;

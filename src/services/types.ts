@@ -3,12 +3,13 @@ import type { ChannelRights, ServerPermission } from "../domain/roles.ts";
 import type {
   AutoAssignMode,
   EventSource,
+  NotifyMode,
   Priority,
   ReviewVerdict,
   StatusFilter,
   TaskStatus,
 } from "../domain/task-states.ts";
-import type { TaskRef, TaskView } from "../domain/task-view.ts";
+import type { AttemptView, TaskRef, TaskView } from "../domain/task-view.ts";
 import type { TransitionAction } from "../domain/transitions.ts";
 import type { Logger } from "../log.ts";
 import type { Database } from "../store/database.ts";
@@ -50,7 +51,7 @@ export interface ActionContext {
   eventId?: string;
 }
 
-export type { TaskRef, TaskView } from "../domain/task-view.ts";
+export type { AttemptResult, AttemptView, TaskRef, TaskView } from "../domain/task-view.ts";
 
 /** Raw user input; the service validates it (zod) and throws ValidationError naming the field. */
 export interface CreateTaskInput {
@@ -82,6 +83,8 @@ export interface TransitionInput {
   text?: string;
   /** For assign. */
   assigneeId?: string;
+  /** For submit: the evidence block (files, tests, links, notes), validated against the published schema. */
+  evidence?: unknown;
 }
 
 /** Tasks changed as a consequence (unblocked dependents) get their cards through the outbox like any change. */
@@ -144,6 +147,10 @@ export interface ChannelSettingsView {
   maxAttempts: number;
   leaseMinutes: number;
   autoAssign: AutoAssignMode;
+  /** When a task enters review: ping the reviewer role, name it without a ping, or say nothing. */
+  notifyReviewers: NotifyMode;
+  /** When a task is done or failed: ping its creator, name them, or say nothing. */
+  notifyCreator: NotifyMode;
 }
 
 export type ChannelSettingsPatch = Partial<Omit<ChannelSettingsView, "channelId" | "guildId">>;
@@ -154,6 +161,8 @@ export interface AgentView {
   labels: string[];
   maxConcurrent: number;
   liveTasks: number;
+  /** Paused by an operator: no deliveries, its mention commands refused. */
+  paused: boolean;
 }
 
 export interface StatsView {
@@ -181,6 +190,13 @@ export interface ReviewView {
   at: string;
 }
 
+/** A task awaiting the actor's decision (`/tasks reviews`). */
+export interface ReviewQueueItem {
+  task: TaskView;
+  submittedBy: string | null;
+  submittedAt: string | null;
+}
+
 export interface TaskService {
   create(ctx: ActionContext, input: CreateTaskInput): Promise<TaskView>;
   edit(ctx: ActionContext, number: number, patch: EditTaskInput, expectedVersion?: number): Promise<TaskView>;
@@ -193,6 +209,10 @@ export interface TaskService {
    */
   next(ctx: ActionContext, options?: { labels?: string[] }): Promise<TaskView | null>;
   comment(ctx: ActionContext, number: number, text: string): Promise<TaskView>;
+  /** The assignee asks the creator a question: the lease pauses until it is answered. */
+  ask(ctx: ActionContext, number: number, question: string): Promise<TaskView>;
+  /** The creator, a reviewer or an admin answers the waiting question: the assignee is told, the lease resumes. */
+  answer(ctx: ActionContext, number: number, text: string): Promise<TaskView>;
   /** The assignee reports progress: renews the lease (agents) and records the note. */
   progress(ctx: ActionContext, number: number, note: string): Promise<TaskView>;
   addDependency(ctx: ActionContext, number: number, onNumber: number): Promise<TaskView>;
@@ -207,11 +227,15 @@ export interface TaskService {
   search(ctx: ActionContext, query: string, page?: PageRequest): Promise<Page<TaskView>>;
   history(ctx: ActionContext, number: number, page?: PageRequest): Promise<Page<TaskEventView>>;
   reviews(ctx: ActionContext, number: number): Promise<ReviewView[]>;
+  /** Every attempt at the task (start → submit | fail | expire | release), oldest first. */
+  attempts(ctx: ActionContext, number: number): Promise<AttemptView[]>;
   queue(ctx: ActionContext, channelId: string, page?: PageRequest): Promise<QueueView>;
   /** Autocomplete: number prefix or title words, live tasks first, at most `limit` (≤ 25). */
   suggest(ctx: ActionContext, query: string, limit?: number): Promise<TaskRef[]>;
   /** One channel, or (no channelId) every channel the actor can see. */
   stats(ctx: ActionContext, channelId?: string): Promise<StatsView>;
+  /** Tasks in review the actor can see and may approve or send back, oldest submission first (at most 25). */
+  reviewQueue(ctx: ActionContext): Promise<ReviewQueueItem[]>;
 }
 
 export interface SettingsService {
@@ -229,7 +253,9 @@ export interface AgentService {
     input: { userId: string; labels?: string | string[]; maxConcurrent?: number },
   ): Promise<AgentView>;
   remove(ctx: ActionContext, userId: string): Promise<void>;
-  /** add, remove and list need Manage Server (or Administrator). */
+  /** add, remove, list, pause and resume need Manage Server (or Administrator). */
+  /** The halt switch: a paused agent's deliveries are held and its commands refused until resumed. */
+  setPaused(ctx: ActionContext, userId: string, paused: boolean): Promise<AgentView>;
   list(ctx: ActionContext): Promise<AgentView[]>;
   /** For Tasklane's own use (jobs, payloads): not an answer to a user. */
   get(guildId: string, userId: string): Promise<AgentView | null>;

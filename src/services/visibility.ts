@@ -90,6 +90,7 @@ export function redactRefs(view: TaskView, visible: (channelId: string) => boole
     ...view,
     parent: view.parent ? redact(view.parent) : null,
     dependencies: view.dependencies.map(redact),
+    blocks: view.blocks.map(redact),
     subtasks: view.subtasks.map(redact),
   };
 }

@@ -19,6 +19,21 @@ export async function findAgent(
   return row;
 }
 
+/** Pauses or resumes an agent; false when it is not registered. */
+export async function setAgentPaused(
+  tx: Tx,
+  guildId: string,
+  userId: string,
+  paused: boolean,
+): Promise<boolean> {
+  const rows = await tx
+    .update(agents)
+    .set({ paused })
+    .where(and(eq(agents.guildId, guildId), eq(agents.userId, userId)))
+    .returning({ userId: agents.userId });
+  return rows.length > 0;
+}
+
 /** Locks the agent's row: concurrent `next`/`start` calls by one agent take turns on its concurrency cap. */
 export async function lockAgent(tx: Tx, guildId: string, userId: string): Promise<AgentRow | undefined> {
   const [row] = await tx
@@ -72,7 +87,7 @@ export async function listAgentsWithLoad(
   const rows = await queryRows(
     q,
     sql`
-    SELECT a.guild_id, a.user_id, a.labels, a.max_concurrent, a.added_by, a.created_at,
+    SELECT a.guild_id, a.user_id, a.labels, a.max_concurrent, a.paused, a.added_by, a.created_at,
       (SELECT count(*)::int FROM tasks t
         WHERE t.guild_id = a.guild_id AND t.assignee_id = a.user_id
           AND t.status IN ('open', 'in_progress', 'in_review', 'blocked')) AS live_tasks
@@ -85,6 +100,7 @@ export async function listAgentsWithLoad(
     userId: String(row.user_id),
     labels: row.labels as string[],
     maxConcurrent: Number(row.max_concurrent),
+    paused: row.paused === true || row.paused === "t",
     addedBy: String(row.added_by),
     createdAt: new Date(String(row.created_at)),
     liveTasks: Number(row.live_tasks),

@@ -12,6 +12,8 @@ export type SettingsValues = Partial<
     | "maxAttempts"
     | "leaseMinutes"
     | "autoAssign"
+    | "notifyReviewers"
+    | "notifyCreator"
   >
 >;
 

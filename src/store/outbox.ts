@@ -11,11 +11,24 @@ import { outbox } from "./schema.ts";
  *  - announcement: { taskId, kind: "retry" | "dead_letter", text, attempt, maxAttempts, retryAt, reason }
  *                  — an agent attempt failed; `text` says it all, the rest lets a renderer keep the
  *                  reason (user text) apart from the bot's words
+ *  - rework:       { taskId, assigneeId, reviewerId, reason, rework, attempt } — sent back to its assignee
+ *  - review_request: { taskId, attempt } — a task entered review: its channel's reviewers are told
+ *  - creator_notice: { taskId, outcome: "done" | "failed", actorId } — the creator's task is closed
+ *  - question:     { taskId, askerId, question } — the assignee asks; the creator is told
+ *  - answer:       { taskId, assigneeId, answererId, question, answer } — the assignee is told
  */
 export type OutboxMessage =
   | { kind: "card"; payload: { taskId: number; version: number } }
   | { kind: "assignment"; payload: { taskId: number; assigneeId: string; attempt: number } }
-  | { kind: "announcement"; payload: AnnouncementRow };
+  | { kind: "announcement"; payload: AnnouncementRow }
+  | { kind: "rework"; payload: ReworkNotice }
+  | { kind: "review_request"; payload: { taskId: number; attempt: number | null } }
+  | { kind: "creator_notice"; payload: { taskId: number; outcome: "done" | "failed"; actorId: string } }
+  | { kind: "question"; payload: { taskId: number; askerId: string; question: string } }
+  | {
+      kind: "answer";
+      payload: { taskId: number; assigneeId: string; answererId: string; question: string; answer: string };
+    };
 
 export type AnnouncementRow = {
   taskId: number;
@@ -26,6 +39,17 @@ export type AnnouncementRow = {
   /** ISO time of the retry; null for a dead letter. */
   retryAt: string | null;
   reason: string | null;
+};
+
+export type ReworkNotice = {
+  taskId: number;
+  assigneeId: string;
+  reviewerId: string;
+  reason: string;
+  /** The task's rework count after this one. */
+  rework: number;
+  /** The attempt the rework opened. */
+  attempt: number;
 };
 
 export interface OutboxTarget {

@@ -16,11 +16,15 @@ import {
 } from "drizzle-orm/pg-core";
 
 import {
+  ATTEMPT_OUTCOMES,
+  type AttemptOutcome,
   AUTO_ASSIGN_MODES,
   type AutoAssignMode,
   EVENT_SOURCES,
   type EventSource,
   LIVE_STATUSES,
+  NOTIFY_MODES,
+  type NotifyMode,
   PRIORITIES,
   type Priority,
   REVIEW_VERDICTS,
@@ -30,8 +34,10 @@ import {
 } from "../domain/task-states.ts";
 
 export type {
+  AttemptOutcome,
   AutoAssignMode,
   EventSource,
+  NotifyMode,
   Priority,
   ReviewVerdict,
   TaskStatus,
@@ -202,6 +208,8 @@ export const channelSettings = pgTable(
     maxAttempts: integer("max_attempts").notNull().default(3),
     leaseMinutes: integer("lease_minutes").notNull().default(30),
     autoAssign: text("auto_assign").$type<AutoAssignMode>().notNull().default("off"),
+    notifyReviewers: text("notify_reviewers").$type<NotifyMode>().notNull().default("mention"),
+    notifyCreator: text("notify_creator").$type<NotifyMode>().notNull().default("mention"),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
@@ -211,6 +219,8 @@ export const channelSettings = pgTable(
     check("channel_settings_max_attempts_check", sql`max_attempts BETWEEN 1 AND 20`),
     check("channel_settings_lease_minutes_check", sql`lease_minutes BETWEEN 1 AND 10080`),
     check("channel_settings_auto_assign_check", inList("auto_assign", AUTO_ASSIGN_MODES)),
+    check("channel_settings_notify_reviewers_check", inList("notify_reviewers", NOTIFY_MODES)),
+    check("channel_settings_notify_creator_check", inList("notify_creator", NOTIFY_MODES)),
   ],
 );
 
@@ -221,6 +231,8 @@ export const agents = pgTable(
     userId: text("user_id").notNull(),
     labels: text("labels").array().notNull().default(sql`'{}'::text[]`),
     maxConcurrent: integer("max_concurrent").notNull().default(1),
+    /** A paused agent gets no deliveries and its mention commands are refused (an operator's halt switch). */
+    paused: boolean("paused").notNull().default(false),
     addedBy: text("added_by").notNull(),
     createdAt: createdAt(),
   },
@@ -261,6 +273,36 @@ export const outbox = pgTable(
   ],
 );
 
+/**
+ * One try at a task: opened by start (or a rework), closed by submit, fail, an expired lease or a
+ * release. At most one open attempt per task. `result` is the submission's validated evidence block.
+ */
+export const taskAttempts = pgTable(
+  "task_attempts",
+  {
+    id: integer("id").primaryKey().generatedAlwaysAsIdentity(),
+    taskId: integer("task_id")
+      .notNull()
+      .references(() => tasks.id, { onDelete: "cascade" }),
+    attempt: integer("attempt").notNull(),
+    assigneeId: text("assignee_id").notNull(),
+    startedAt: timestamp("started_at", { withTimezone: true }).notNull(),
+    endedAt: timestamp("ended_at", { withTimezone: true }),
+    outcome: text("outcome").$type<AttemptOutcome>(),
+    summary: text("summary"),
+    result: jsonb("result").$type<Record<string, unknown>>(),
+    error: text("error"),
+  },
+  (t) => [
+    uniqueIndex("task_attempts_task_attempt_key").on(t.taskId, t.attempt),
+    index("task_attempts_open_idx").on(t.taskId).where(sql`ended_at IS NULL`),
+    check("task_attempts_outcome_check", sql`outcome IS NULL OR ${inList("outcome", ATTEMPT_OUTCOMES)}`),
+    check("task_attempts_attempt_positive_check", sql`attempt > 0`),
+    check("task_attempts_summary_length_check", sql`summary IS NULL OR char_length(summary) <= 4000`),
+    check("task_attempts_error_length_check", sql`error IS NULL OR char_length(error) <= 4000`),
+  ],
+);
+
 /** The live card of a task, edited on every change. */
 export const taskMessages = pgTable("task_messages", {
   taskId: integer("task_id")
@@ -292,4 +334,5 @@ export type TaskReviewRow = typeof taskReviews.$inferSelect;
 export type ChannelSettingsRow = typeof channelSettings.$inferSelect;
 export type AgentRow = typeof agents.$inferSelect;
 export type OutboxRow = typeof outbox.$inferSelect;
+export type TaskAttemptRow = typeof taskAttempts.$inferSelect;
 export type TaskMessageRow = typeof taskMessages.$inferSelect;

@@ -1,6 +1,6 @@
 import { type SQL, sql } from "drizzle-orm";
-import type { Priority, TaskStatus } from "../domain/task-states.ts";
-import type { LinkedTaskRef, TaskView } from "../domain/task-view.ts";
+import type { AttemptOutcome, Priority, TaskStatus } from "../domain/task-states.ts";
+import type { AttemptResult, AttemptView, LinkedTaskRef, TaskView } from "../domain/task-view.ts";
 import type { Queryable } from "./database.ts";
 import { fromJson, queryRows, toIso } from "./raw.ts";
 import type { TaskRow } from "./schema.ts";
@@ -55,9 +55,19 @@ export async function selectTaskViews(
       (SELECT ${ref("p")} FROM tasks p WHERE p.id = t.parent_id) AS parent,
       (SELECT coalesce(json_agg(${ref("d")} ORDER BY d.number), '[]'::json)
         FROM task_dependencies td JOIN tasks d ON d.id = td.depends_on_id WHERE td.task_id = t.id) AS dependencies,
+      (SELECT coalesce(json_agg(${ref("b")} ORDER BY b.number), '[]'::json)
+        FROM task_dependencies tb JOIN tasks b ON b.id = tb.task_id WHERE tb.depends_on_id = t.id) AS blocks,
       (SELECT coalesce(json_agg(${ref("s")} ORDER BY s.number), '[]'::json)
         FROM tasks s WHERE s.parent_id = t.id) AS subtasks,
-      (SELECT json_build_object('actorId', e.actor_id, 'kind', e.kind, 'at', e.created_at)
+      t.metadata->'question' AS question,
+      CASE WHEN t.status = 'in_review' THEN
+        (SELECT json_build_object('attempt', a.attempt, 'assigneeId', a.assignee_id, 'startedAt', a.started_at,
+            'endedAt', a.ended_at, 'outcome', a.outcome, 'summary', a.summary, 'result', a.result, 'error', a.error)
+          FROM task_attempts a WHERE a.task_id = t.id AND a.outcome = 'submitted'
+          ORDER BY a.attempt DESC LIMIT 1)
+      END AS submission,
+      (SELECT json_build_object('actorId', e.actor_id, 'kind', e.kind, 'at', e.created_at, 'source', e.source,
+          'dependency', (e.details->>'lastDependency')::int)
         FROM task_events e WHERE e.task_id = t.id ORDER BY e.id DESC LIMIT 1) AS last_event
     FROM tasks t
     WHERE ${where}
@@ -83,19 +93,44 @@ export async function selectTaskViewsByIds(q: Queryable, ids: readonly number[])
 }
 
 function toTaskViewFromRow(row: Record<string, unknown>): TaskView {
-  const lastEvent = fromJson<{ actorId: string; kind: string; at: string } | null>(row.last_event);
+  const lastEvent = fromJson<TaskView["lastEvent"]>(row.last_event);
   return toTaskView(row as TaskColumns, {
     parent: fromJson<LinkedTaskRef | null>(row.parent) ?? null,
     dependencies: fromJson<LinkedTaskRef[]>(row.dependencies) ?? [],
+    blocks: fromJson<LinkedTaskRef[]>(row.blocks) ?? [],
     subtasks: fromJson<LinkedTaskRef[]>(row.subtasks) ?? [],
+    question: toQuestion(fromJson<Record<string, unknown> | null>(row.question) ?? null),
+    submission: toAttemptView(fromJson<Record<string, unknown> | null>(row.submission) ?? null),
     lastEvent: lastEvent ? { ...lastEvent, at: toIso(lastEvent.at)! } : null,
   });
+}
+
+function toQuestion(row: Record<string, unknown> | null): TaskView["question"] {
+  if (!row || typeof row.text !== "string") return null;
+  return { text: row.text, askedBy: String(row.askedBy), at: String(row.at) };
+}
+
+function toAttemptView(row: Record<string, unknown> | null): AttemptView | null {
+  if (!row) return null;
+  return {
+    attempt: Number(row.attempt),
+    assigneeId: String(row.assigneeId),
+    startedAt: toIso(row.startedAt)!,
+    endedAt: toIso(row.endedAt),
+    outcome: (row.outcome as AttemptOutcome | null) ?? null,
+    summary: (row.summary as string | null) ?? null,
+    result: (row.result as AttemptResult | null) ?? null,
+    error: (row.error as string | null) ?? null,
+  };
 }
 
 /** A task's own fields, from a drizzle row (Dates, parsed arrays) or a raw one (timestamps as text). */
 export type TaskColumns = { [K in keyof TaskRow]?: unknown };
 
-export type TaskRelatives = Pick<TaskView, "parent" | "dependencies" | "subtasks" | "lastEvent">;
+export type TaskRelatives = Pick<
+  TaskView,
+  "parent" | "dependencies" | "blocks" | "subtasks" | "question" | "submission" | "lastEvent"
+>;
 
 /** The one TaskRow → TaskView mapper (the views read in SQL, and a created task's view built in memory). */
 export function toTaskView(row: TaskColumns, relatives: TaskRelatives): TaskView {
@@ -126,7 +161,10 @@ export function toTaskView(row: TaskColumns, relatives: TaskRelatives): TaskView
     createdAt: toIso(row.createdAt)!,
     updatedAt: toIso(row.updatedAt)!,
     dependencies: relatives.dependencies,
+    blocks: relatives.blocks,
     subtasks: relatives.subtasks,
+    question: relatives.question,
+    submission: relatives.submission,
     lastEvent: relatives.lastEvent,
   };
 }

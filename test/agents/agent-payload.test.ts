@@ -45,7 +45,10 @@ function task(overrides: Partial<TaskView> = {}): TaskView {
     createdAt: "2030-01-01T00:00:00.000Z",
     updatedAt: "2030-01-01T00:00:00.000Z",
     dependencies: [{ number: 3, title: "Schema", status: "done", channelId: "100000000000000002" }],
+    blocks: [],
     subtasks: [],
+    question: null,
+    submission: null,
     lastEvent: null,
     ...overrides,
   };

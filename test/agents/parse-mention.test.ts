@@ -84,5 +84,75 @@ describe("mention commands: what an agent types", () => {
     expect(usage).toContain("fail <task> <reason>");
     expect(usage).toContain("release <task>");
     expect(usage).toContain("view <task>");
+    for (const command of [
+      "ask <task> <question>",
+      "approve <task> [note]",
+      "rework <task> <reason>",
+      "comment <task> <text>",
+      "block <task> <reason>",
+      "create <title> [parent:<task>] [labels:<a,b>]",
+    ]) {
+      expect(usage).toContain(command);
+    }
+  });
+
+  it("reads the review-loop verbs: ask, approve (note optional), rework, comment, block, create", () => {
+    expect(parseMentionCommand("ask 3 which branch?")).toEqual({
+      ok: true,
+      command: { name: "ask", number: 3, text: "which branch?" },
+    });
+    expect(parseMentionCommand("approve #3")).toEqual({
+      ok: true,
+      command: { name: "approve", number: 3, text: "" },
+    });
+    expect(parseMentionCommand("approve 3 all green")).toEqual({
+      ok: true,
+      command: { name: "approve", number: 3, text: "all green" },
+    });
+    expect(parseMentionCommand("rework 3 the test is flaky")).toEqual({
+      ok: true,
+      command: { name: "rework", number: 3, text: "the test is flaky" },
+    });
+    expect(parseMentionCommand("rework 3")).toEqual({
+      ok: false,
+      problem: "rework needs a reason after the task number.",
+    });
+    expect(parseMentionCommand("block 3")).toEqual({
+      ok: false,
+      problem: "block needs a reason after the task number.",
+    });
+    expect(parseMentionCommand("comment 3 fyi")).toEqual({
+      ok: true,
+      command: { name: "comment", number: 3, text: "fyi" },
+    });
+    expect(parseMentionCommand("create Fix the flaky test parent:#3 labels:ci,tests")).toEqual({
+      ok: true,
+      command: { name: "create", title: "Fix the flaky test", parentNumber: 3, labels: "ci,tests" },
+    });
+    expect(parseMentionCommand("create labels:ci")).toEqual({
+      ok: false,
+      problem: "create needs a title, like `create Fix the flaky test parent:12`.",
+    });
+    expect(parseMentionCommand("create X parent:abc")).toEqual({
+      ok: false,
+      problem: '"parent:abc" needs a task number (like parent:12).',
+    });
+  });
+
+  it("reads submit's evidence block apart from the summary, and refuses one that is not JSON", () => {
+    expect(parseMentionCommand('submit 4 done\n```json\n{"tests":{"passed":1,"failed":0}}\n```')).toEqual({
+      ok: true,
+      command: { name: "submit", number: 4, text: "done", evidence: { tests: { passed: 1, failed: 0 } } },
+    });
+    expect(parseMentionCommand('submit 4 ```json\n{"summary":"all in the block"}\n```')).toEqual({
+      ok: true,
+      command: { name: "submit", number: 4, text: "", evidence: { summary: "all in the block" } },
+    });
+    const bad = parseMentionCommand("submit 4 done ```json\n{nope}\n```");
+    expect(bad.ok === false && bad.problem).toMatch(/^The ```json evidence block is not valid JSON \(/);
+    expect(parseMentionCommand('submit 4 ```json\n{"files":[]}\n```')).toEqual({
+      ok: false,
+      problem: "submit needs a summary after the task number (or a summary in the block).",
+    });
   });
 });

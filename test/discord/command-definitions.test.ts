@@ -54,6 +54,8 @@ describe("command definitions (public interface: names exactly as the issue says
       "undepend",
       "comment",
       "history",
+      "attempts",
+      "answer",
     ]);
     const task = commands.find((command) => command.definition.name === "task");
     expect(task?.kind === "slash" && Object.keys(task.subcommands)).toEqual(names);
@@ -102,6 +104,7 @@ describe("command definitions (public interface: names exactly as the issue says
       "queue",
       "mine",
       "search",
+      "reviews",
       "stats",
       "import",
       "export",
@@ -129,6 +132,8 @@ describe("command definitions (public interface: names exactly as the issue says
         "allow-self-review",
         "max-attempts",
         "lease-minutes",
+        "notify-reviewers",
+        "notify-creator",
       ]),
     );
     expect(optionNames("tasklane", "add", "agent")).toEqual(["user", "labels", "max-concurrent"]);

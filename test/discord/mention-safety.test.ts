@@ -56,6 +56,9 @@ it("a title of '@everyone hi <@&role>' creates a task, and nothing the bot sends
   const oncall = bot.discord.role("Oncall").id;
   const rita = bot.discord.user("rita").id;
   const bob = bot.discord.user("bob").id;
+  const alice = bot.discord.user("alice").id;
+  /** Told of an assignment (bob) or of a rework (alice, the assignee of #1). */
+  const assignees = [bob, alice];
   const title = `@everyone hi <@&${oncall}>`;
   const card = await createTask(
     bot,
@@ -89,6 +92,12 @@ it("a title of '@everyone hi <@&role>' creates a task, and nothing the bot sends
     { timeoutMs: 10_000 },
   );
   expect(notification.mentions.map((user) => user.id)).toEqual([bob]);
+  // The rework reaches #1's assignee, alice, and only her: not the reviewer, not bob, not a role.
+  const rework = await bot.discord.waitForMessage(
+    { where: (m) => m.content.startsWith(`<@${alice}>`) },
+    { timeoutMs: 10_000 },
+  );
+  expect(rework.mentions.map((user) => user.id)).toEqual([alice]);
 
   const sent = messageRequests(bot.discord.requests.entries);
   expect(sent.length).toBeGreaterThan(10);
@@ -100,10 +109,9 @@ it("a title of '@everyone hi <@&role>' creates a task, and nothing the bot sends
     expect(allowed, `${where} sets allowed_mentions`).toBeDefined();
     expect(allowed!.parse ?? [], where).toEqual([]);
     expect(allowed!.roles ?? [], where).toEqual([]);
-    expect(
-      (allowed!.users ?? []).every((id) => id === bob),
-      where,
-    ).toBe(true);
+    expect(allowed!.users ?? [], where).toEqual(
+      (allowed!.users ?? []).length ? [expect.toSatisfy((id: string) => assignees.includes(id))] : [],
+    );
   }
 
   // What Discord computed for every message the bot has in the world: no @everyone, no role, no one but bob.
@@ -113,6 +121,6 @@ it("a title of '@everyone hi <@&role>' creates a task, and nothing the bot sends
     if (!stored) continue;
     expect(stored.message.mention_everyone).toBe(false);
     expect(stored.message.mention_roles).toEqual([]);
-    expect(stored.message.mentions.every((user) => user.id === bob)).toBe(true);
+    expect(stored.message.mentions.every((user) => assignees.includes(user.id))).toBe(true);
   }
 });

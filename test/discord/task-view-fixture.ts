@@ -28,7 +28,10 @@ export function taskView(overrides: Partial<TaskView> = {}): TaskView {
     createdAt: "2029-12-30T10:00:00.000Z",
     updatedAt: "2029-12-30T11:00:00.000Z",
     dependencies: [],
+    blocks: [],
     subtasks: [],
+    question: null,
+    submission: null,
     lastEvent: { actorId: "100000000000000010", kind: "created", at: "2029-12-30T10:00:00.000Z" },
     ...overrides,
   };

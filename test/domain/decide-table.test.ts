@@ -33,6 +33,8 @@ const SPEC: Record<DomainAction, { from: TaskStatus[]; to: TaskStatus | "same"; 
   comment: { from: [...TASK_STATUSES], to: "same", who: TEST_ROLES },
   add_dependency: { from: ["open", "in_progress", "blocked"], to: "same", who: STEWARDS },
   remove_dependency: { from: ["open", "in_progress", "blocked"], to: "same", who: STEWARDS },
+  ask: { from: ["in_progress"], to: "same", who: ["assignee"] },
+  answer: { from: ["in_progress"], to: "same", who: ["creator", "reviewer", "admin"] },
 };
 
 const ASSIGNEE = "100000000000000001";

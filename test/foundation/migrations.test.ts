@@ -11,6 +11,7 @@ const expectedTables = [
   "guild_counters",
   "handled_events",
   "outbox",
+  "task_attempts",
   "task_dependencies",
   "task_events",
   "task_messages",

@@ -113,6 +113,34 @@ describe("the sandbox tour", () => {
     expect(claim).toMatch(/✎ edited[\s\S]*In progress\s+Critical\s+@robo/);
   });
 
+  it("closes the review loop with the agent: reviewers told, the rework reason reaches it, it asks and is answered", () => {
+    const submitted = answerTo(
+      run.stdout,
+      "say @Tasklane submit 2 Rotated all keys; the old ones are revoked",
+    );
+    expect(submitted).toContain("#2 · Rotate the API keys is ready for review by @Reviewer");
+    expect(answerTo(run.stdout, "/tasks reviews")).toMatch(/#2 · Rotate the API keys — submitted by @robo/);
+    const rework = answerTo(
+      run.stdout,
+      '/task rework task:2 reason:"Also rotate the webhook signing secret"',
+    );
+    expect(rework).toContain(
+      "@robo #2 · Rotate the API keys needs rework (rework 1, attempt 2), from @rita:",
+    );
+    expect(rework).toContain("> Also rotate the webhook signing secret");
+    expect(rework).toMatch(/\{json\} rework · #2 · in_progress/);
+    const question = answerTo(run.stdout, "say @Tasklane ask 2 Which webhooks: Stripe, GitHub or both?");
+    expect(question).toContain("@alice @robo asks about #2 · Rotate the API keys:");
+    expect(question).toMatch(/Waiting for an answer/);
+    const answer = answerTo(run.stdout, '/task answer task:2 text:"Both, please"');
+    expect(answer).toContain("@robo @alice answered your question on #2");
+    expect(answer).toMatch(/\{json\} answer · #2 · in_progress/);
+    const attempts = answerTo(run.stdout, "/task attempts task:2");
+    expect(attempts).toMatch(
+      /Attempt 1[\s\S]*submitted[\s\S]*Rotated all keys[\s\S]*Attempt 2[\s\S]*Rotated the keys and both/,
+    );
+  });
+
   it("delivers an assignment to the agent with its mention shown by name and the json block", () => {
     const assignment = answerTo(run.stdout, "/task assign task:3 assignee:@robo");
     expect(assignment).toContain("@robo you are assigned #3 (attempt 1 of 3).");

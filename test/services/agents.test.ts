@@ -116,6 +116,8 @@ describe.each(DRIVERS)("agents: next, leases, retries and dead letters (%s)", (d
       ["announcement", "retry"],
       ["assignment", 3],
       ["announcement", "dead_letter"],
+      // The creator is told their task failed.
+      ["creator_notice", undefined],
     ]);
     expect(messages[5]!.payload.text).toBe(
       "#1 failed 3 of 3 attempts: gave up. It is now in the dead-letter state; a reviewer can reopen it.",

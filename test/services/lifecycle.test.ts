@@ -150,8 +150,22 @@ describe.each(DRIVERS)("task lifecycle (%s)", (driver) => {
     }>(
       sql`SELECT kind, payload, coalesce_key, nonce, channel_id FROM outbox WHERE task_id = ${created.id} ORDER BY id`,
     );
-    expect(outbox).toHaveLength(7);
-    for (const row of outbox) {
+    // Seven card refreshes; the rework told to its assignee; reviewers told twice; the creator once.
+    const kinds = outbox.map((row) => row.kind);
+    expect(kinds.filter((kind) => kind === "review_request")).toHaveLength(2);
+    expect(kinds.filter((kind) => kind === "creator_notice")).toHaveLength(1);
+    const told = outbox.filter((row) => row.kind === "rework");
+    expect(told).toHaveLength(1);
+    expect(told[0]!.payload).toMatchObject({
+      assigneeId: s.member.userId,
+      reviewerId: s.reviewer.userId,
+      reason: "Missing a test",
+      rework: 1,
+      attempt: 2,
+    });
+    const cards = outbox.filter((row) => row.kind === "card");
+    expect(cards).toHaveLength(7);
+    for (const row of cards) {
       expect(row).toMatchObject({
         kind: "card",
         coalesce_key: `card:${created.id}`,
@@ -159,7 +173,8 @@ describe.each(DRIVERS)("task lifecycle (%s)", (driver) => {
       });
       expect(row.nonce.length).toBeLessThanOrEqual(25);
     }
-    expect(new Set(outbox.map((row) => row.nonce)).size).toBe(7);
+    expect(outbox).toHaveLength(11);
+    expect(new Set(outbox.map((row) => row.nonce)).size).toBe(11);
   });
 
   it("refuses what the table does not allow, changes nothing and logs nothing", async () => {

@@ -3,9 +3,10 @@ import type { LinkedTaskRef } from "../../domain/task-view.ts";
 import type { ChannelSettingsView, TaskView } from "../../services/types.ts";
 
 /**
- * The machine-readable block in every message Tasklane writes for agents (assignment notifications,
- * replies to mention commands, retry/dead-letter announcements). Its JSON Schema is published next to
- * this file (assignment.schema.json); bump the version on any change that is not purely additive.
+ * The machine-readable block in every message Tasklane writes for agents (assignments, reworks,
+ * replies to mention commands, retry/dead-letter announcements). Its JSON Schema, one for every
+ * type, is published next to this file (assignment.schema.json); bump the version on any change
+ * that is not purely additive.
  */
 export const PAYLOAD_VERSION = 1;
 export const MAX_LISTED_DEPENDENCIES = 25;
@@ -77,7 +78,39 @@ export interface AnnouncementPayload extends Envelope {
   task: TaskPayload;
 }
 
-export type AgentPayload = AssignmentPayload | ReplyPayload | AnnouncementPayload;
+/** A reviewer sent the task back: what to change, and the attempt this opens. */
+export interface ReworkPayload extends Envelope {
+  type: "rework";
+  assignee: string;
+  reviewer: string;
+  reason: string;
+  /** How many times the task has been sent back, this one included. */
+  rework: number;
+  attempt: number;
+  leaseMinutes: number;
+  leaseExpiresAt: string | null;
+  task: TaskPayload;
+  reply: ReplyHelp;
+}
+
+/** The answer to the agent's question: the lease runs again from here. */
+export interface AnswerPayload extends Envelope {
+  type: "answer";
+  assignee: string;
+  answeredBy: string;
+  question: string;
+  answer: string;
+  leaseExpiresAt: string | null;
+  task: TaskPayload;
+  reply: ReplyHelp;
+}
+
+export type AgentPayload =
+  | AssignmentPayload
+  | ReworkPayload
+  | AnswerPayload
+  | ReplyPayload
+  | AnnouncementPayload;
 
 export function taskPayload(task: TaskView, settings: Pick<ChannelSettingsView, "maxAttempts">): TaskPayload {
   return {
@@ -143,5 +176,35 @@ export function assignmentPayload({
     leaseExpiresAt: task.leaseExpiresAt,
     task: taskPayload(task, settings),
     reply: replyHelp(botUserId, task.number),
+  };
+}
+
+export interface ReworkInput {
+  task: TaskView;
+  settings: Pick<ChannelSettingsView, "maxAttempts" | "leaseMinutes">;
+  assigneeId: string;
+  reviewerId: string;
+  reason: string;
+  rework: number;
+  attempt: number;
+  botUserId: string;
+}
+
+export function reworkPayload(input: ReworkInput): ReworkPayload {
+  const { task, settings } = input;
+  return {
+    tasklane: PAYLOAD_VERSION,
+    type: "rework",
+    guild: task.guildId,
+    channel: task.channelId,
+    assignee: input.assigneeId,
+    reviewer: input.reviewerId,
+    reason: input.reason,
+    rework: input.rework,
+    attempt: input.attempt,
+    leaseMinutes: settings.leaseMinutes,
+    leaseExpiresAt: task.leaseExpiresAt,
+    task: taskPayload(task, settings),
+    reply: replyHelp(input.botUserId, task.number),
   };
 }

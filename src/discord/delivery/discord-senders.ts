@@ -2,16 +2,19 @@ import { type APIEmbed, type APIMessage, type Client, type REST, Routes } from "
 import { isTerminal } from "../../domain/task-states.ts";
 import type { Logger } from "../../log.ts";
 import type { CardService, ClaimedRow, DeliveryService, OutboxMessage } from "../../services/services.ts";
-import type { SettingsService, TaskView } from "../../services/types.ts";
+import type { AgentService, SettingsService, TaskView } from "../../services/types.ts";
 import { type CardDeps, renderCardFor } from "../cards/card-deps.ts";
 import { refresh } from "../cards/refresh.ts";
 import { discordTime, escapeText, oneLine, titleText } from "../render/format.ts";
-import { fitContent, fitEmbeds, truncate } from "../render/limits.ts";
+import { fitContent, fitEmbeds, LIMITS, truncate } from "../render/limits.ts";
 import { type AgentMessage, agentMessage } from "./agent-message.ts";
 import {
   type AnnouncementPayload,
+  type AnswerPayload,
   assignmentPayload,
   PAYLOAD_VERSION,
+  replyHelp,
+  reworkPayload,
   taskPayload,
 } from "./agent-payload.ts";
 import { NotReadyError } from "./delivery-failure.ts";
@@ -24,7 +27,17 @@ export interface DiscordSenderDeps {
   delivery: DeliveryService;
   cards: CardService;
   settings: SettingsService;
+  agents: Pick<AgentService, "get">;
   log: Logger;
+}
+
+/** How long a message to a paused agent waits before it is tried again (not counted as a failure). */
+const PAUSED_RETRY_MS = 15_000;
+
+/** A paused agent's messages wait for `/tasklane agent resume`. */
+async function holdWhilePaused(deps: DiscordSenderDeps, guildId: string, userId: string): Promise<void> {
+  const agent = await deps.agents.get(guildId, userId);
+  if (agent?.paused) throw new NotReadyError(`agent ${userId} is paused`, PAUSED_RETRY_MS);
 }
 
 /** One sender for each kind the task engine writes (OutboxMessage, src/store/outbox.ts): a new kind needs one. */
@@ -33,7 +46,129 @@ export function createDiscordSenders(deps: DiscordSenderDeps): Record<OutboxMess
     card: (row) => sendCard(deps, row),
     assignment: (row) => sendAssignment(deps, row),
     announcement: (row) => sendAnnouncement(deps, row),
+    rework: (row) => sendRework(deps, row),
+    review_request: (row) => sendReviewRequest(deps, row),
+    creator_notice: (row) => sendCreatorNotice(deps, row),
+    question: (row) => sendQuestion(deps, row),
+    answer: (row) => sendAnswer(deps, row),
   };
+}
+
+/** User text quoted for people: escaped first, so its lines cannot be markup of their own. */
+const quote = (text: string) =>
+  escapeText(text)
+    .split("\n")
+    .map((line) => `> ${line}`)
+    .join("\n");
+
+/** The assignee's question, pinging the task's creator only. */
+async function sendQuestion(deps: DiscordSenderDeps, row: ClaimedRow): Promise<SendResult> {
+  readyClient(deps);
+  const view = await loadTask(deps, row);
+  if (!view) return { messageId: null, note: "task no longer exists" };
+  const askerId = String(row.payload.askerId);
+  const head = `<@${view.createdBy}> <@${askerId}> asks about **#${view.number}** · ${titleText(truncate(view.title, 200))}:`;
+  const tail = `Answer with \`/task answer task:${view.number} text:…\`.`;
+  const body = truncate(
+    quote(String(row.payload.question ?? "")),
+    Math.max(60, LIMITS.content - head.length - tail.length - 2),
+  );
+  const content = { content: `${head}\n${body}\n${tail}`, file: null };
+  return post(deps, view.channelId, row.nonce, content, {
+    allowed_mentions: { parse: [], users: [view.createdBy] },
+  });
+}
+
+/** The answer, pinging the assignee only, with a json block of type `answer`. */
+async function sendAnswer(deps: DiscordSenderDeps, row: ClaimedRow): Promise<SendResult> {
+  const client = readyClient(deps);
+  const view = await loadTask(deps, row);
+  if (!view) return { messageId: null, note: "task no longer exists" };
+  const assigneeId = String(row.payload.assigneeId);
+  if (view.assigneeId !== assigneeId)
+    return { messageId: null, note: "superseded: the task has another assignee" };
+  await holdWhilePaused(deps, view.guildId, assigneeId);
+  const settings = await deps.settings.get(view.guildId, view.channelId);
+  const answeredBy = String(row.payload.answererId);
+  const answer = String(row.payload.answer ?? "");
+  const payload: AnswerPayload = {
+    tasklane: PAYLOAD_VERSION,
+    type: "answer",
+    guild: view.guildId,
+    channel: view.channelId,
+    assignee: assigneeId,
+    answeredBy,
+    question: String(row.payload.question ?? ""),
+    answer,
+    leaseExpiresAt: view.leaseExpiresAt,
+    task: taskPayload(view, settings),
+    reply: replyHelp(client.user.id, view.number),
+  };
+  // The json block first; the title and the answer (user text, escaped) after it.
+  const message = agentMessage({
+    lead: `<@${assigneeId}> <@${answeredBy}> answered your question on **#${view.number}**:`,
+    payload,
+    detail: `**#${view.number}** · ${titleText(truncate(view.title, 200))}\n${quote(answer)}`,
+    fileName: `task-${view.number}.json`,
+  });
+  return post(deps, view.channelId, row.nonce, message, {
+    allowed_mentions: { parse: [], users: [assigneeId] },
+  });
+}
+
+/** "#12 is ready for review by @Reviewer": the role is pinged only where notify-reviewers is `ping`. */
+async function sendReviewRequest(deps: DiscordSenderDeps, row: ClaimedRow): Promise<SendResult> {
+  readyClient(deps);
+  const view = await loadTask(deps, row);
+  if (!view) return { messageId: null, note: "task no longer exists" };
+  if (view.status !== "in_review") return { messageId: null, note: `superseded: the task is ${view.status}` };
+  const settings = await deps.settings.get(view.guildId, view.channelId);
+  if (settings.notifyReviewers === "off") return { messageId: null, note: "notify-reviewers is off" };
+  const role = settings.reviewerRoleId;
+  const who = role ? `<@&${role}>` : "a reviewer (Manage Channels)";
+  const by = view.submission ? ` · submitted by <@${view.submission.assigneeId}>` : "";
+  const summary = view.submission?.summary
+    ? `\n> ${escapeText(truncate(oneLine(view.submission.summary), 300))}`
+    : "";
+  const content =
+    truncate(`**#${view.number}** · ${titleText(view.title)} is ready for review by ${who}${by}.`, 1500) +
+    summary;
+  const ping = settings.notifyReviewers === "ping" && role !== null;
+  return post(
+    deps,
+    view.channelId,
+    row.nonce,
+    { content, file: null },
+    { allowed_mentions: ping ? { parse: [], roles: [role] } : { parse: [] } },
+  );
+}
+
+/** The creator hears that their task is done or failed; pinged only where notify-creator is `ping`. */
+async function sendCreatorNotice(deps: DiscordSenderDeps, row: ClaimedRow): Promise<SendResult> {
+  readyClient(deps);
+  const view = await loadTask(deps, row);
+  if (!view) return { messageId: null, note: "task no longer exists" };
+  const outcome = row.payload.outcome === "failed" ? "failed" : "done";
+  if (view.status !== outcome) return { messageId: null, note: `superseded: the task is ${view.status}` };
+  const settings = await deps.settings.get(view.guildId, view.channelId);
+  if (settings.notifyCreator === "off") return { messageId: null, note: "notify-creator is off" };
+  const actorId = String(row.payload.actorId ?? "");
+  const how =
+    outcome === "done"
+      ? `is done${view.assigneeId === actorId || !actorId ? "" : ` (approved by <@${actorId}>)`}.`
+      : `failed after ${view.attempts} attempts; a reviewer can reopen it.`;
+  const content = truncate(
+    `<@${view.createdBy}> your task **#${view.number}** · ${titleText(view.title)} ${how}`,
+    1900,
+  );
+  const ping = settings.notifyCreator === "ping";
+  return post(
+    deps,
+    view.channelId,
+    row.nonce,
+    { content, file: null },
+    { allowed_mentions: ping ? { parse: [], users: [view.createdBy] } : { parse: [] } },
+  );
 }
 
 /** Read from Postgres, never the view cache: a row is only visible after its change commits. */
@@ -79,6 +214,7 @@ async function sendAssignment(deps: DiscordSenderDeps, row: ClaimedRow): Promise
   if (view.assigneeId !== assigneeId)
     return { messageId: null, note: "superseded: the task has another assignee" };
   if (isTerminal(view.status)) return { messageId: null, note: `superseded: the task is ${view.status}` };
+  await holdWhilePaused(deps, view.guildId, assigneeId);
   const settings = await deps.settings.get(view.guildId, view.channelId);
   const card = await renderCardFor(cardDepsOf(deps, client), view, { withButtons: false });
   const payload = assignmentPayload({ task: view, settings, assigneeId, attempt, botUserId: client.user.id });
@@ -91,6 +227,44 @@ async function sendAssignment(deps: DiscordSenderDeps, row: ClaimedRow): Promise
   return post(deps, view.channelId, row.nonce, message, {
     embeds: card.embeds,
     // The one message that pings: its assignee, nobody else, whatever the title says.
+    allowed_mentions: { parse: [], users: [assigneeId] },
+  });
+}
+
+/** Tells the assignee why their submission came back; pings the assignee only (never the reviewer). */
+async function sendRework(deps: DiscordSenderDeps, row: ClaimedRow): Promise<SendResult> {
+  const client = readyClient(deps);
+  const assigneeId = String(row.payload.assigneeId);
+  const reviewerId = String(row.payload.reviewerId);
+  const reason = String(row.payload.reason ?? "");
+  const rework = Number(row.payload.rework ?? 1);
+  const attempt = Number(row.payload.attempt ?? 1);
+  const view = await loadTask(deps, row);
+  if (!view) return { messageId: null, note: "task no longer exists" };
+  if (view.assigneeId !== assigneeId)
+    return { messageId: null, note: "superseded: the task has another assignee" };
+  if (isTerminal(view.status)) return { messageId: null, note: `superseded: the task is ${view.status}` };
+  await holdWhilePaused(deps, view.guildId, assigneeId);
+  const settings = await deps.settings.get(view.guildId, view.channelId);
+  const payload = reworkPayload({
+    task: view,
+    settings,
+    assigneeId,
+    reviewerId,
+    reason,
+    rework,
+    attempt,
+    botUserId: client.user.id,
+  });
+  // The title is escaped (agentMessage neutralises fences in the lead too); the block carries the
+  // whole reason, and the quote for people after it gets what room is left.
+  const message = agentMessage({
+    lead: `<@${assigneeId}> **#${view.number}** · ${titleText(truncate(view.title, 200))} needs rework (rework ${rework}, attempt ${attempt}), from <@${reviewerId}>:`,
+    payload,
+    detail: quote(reason),
+    fileName: `task-${view.number}.json`,
+  });
+  return post(deps, view.channelId, row.nonce, message, {
     allowed_mentions: { parse: [], users: [assigneeId] },
   });
 }

@@ -17,7 +17,7 @@ export interface StartOutboxDispatcherOptions {
   log: Logger;
   /** Its token and REST settings are reused; sends wait until it is ready (the bot's own id is in them). */
   client: Client;
-  services: Pick<Services, "settings" | "cards" | "delivery">;
+  services: Pick<Services, "settings" | "cards" | "delivery" | "agents">;
   /** Counters go here when given (src/http/metrics.ts). */
   registry?: Registry;
   /** Default: a REST built from the client's options with retries off (delivery-rest.ts). */
@@ -47,6 +47,7 @@ export function startOutboxDispatcher(options: StartOutboxDispatcherOptions): Ou
     delivery: options.services.delivery,
     cards: options.services.cards,
     settings: options.services.settings,
+    agents: options.services.agents,
     log: options.log,
   });
   return createOutboxDispatcher({

@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { type Client, Events, type Message } from "discord.js";
+import { createLocalTokenBucket, type RateLimitOptions } from "../../cache/token-bucket.ts";
 import { RateLimitedError, UserError } from "../../domain/errors.ts";
 import { databaseFaultOf } from "../../services/database-faults.ts";
 import type { ActionContext, Actor, TaskView } from "../../services/types.ts";
@@ -32,10 +33,52 @@ interface Answer {
  * with a human line and the agent json block, never silence.
  */
 export function createMentionHandler(
-  deps: DiscordDeps & { client: Client; verbs: MentionVerbs },
+  deps: DiscordDeps & { client: Client; verbs: MentionVerbs; agentBudget?: RateLimitOptions },
 ): MentionHandler {
   const { client, log, services, cache, verbs } = deps;
   const inFlight = createInFlight();
+  // Per instance: each mention is handled by the one instance that claimed it.
+  const budget = createLocalTokenBucket(deps.agentBudget ?? { capacity: 30, windowSeconds: 60 });
+  /** Bots already told they are out of budget (or paused), until when: they hear it once. */
+  const told = new Map<string, number>();
+
+  /**
+   * Loop safety for bot accounts: a paused agent is refused, and past its command budget a bot gets
+   * one refusal and then silence until the budget refills — two bots can never keep each other talking.
+   */
+  async function checkBot(message: Message<true>, actor: Actor): Promise<Answer | "quiet" | null> {
+    if (!actor.isBot) return null;
+    const key = `${message.guildId}:${actor.userId}`;
+    const now = Date.now();
+    const agent = await services.agents.get(message.guildId, actor.userId);
+    if (agent?.paused) {
+      if ((told.get(`paused:${key}`) ?? 0) > now) return "quiet";
+      told.set(`paused:${key}`, now + 60_000);
+      return refusal(
+        "paused",
+        "You are paused in this server: I take no commands from you until an admin runs `/tasklane agent resume`.",
+      );
+    }
+    told.delete(`paused:${key}`);
+    if ((told.get(key) ?? 0) > now) return "quiet";
+    told.delete(key);
+    const decision = budget.take(key);
+    if (decision.allowed) return null;
+    told.set(key, now + decision.retryAfterMs);
+    const back = Math.ceil((now + decision.retryAfterMs) / 1000);
+    return refusal(
+      "budget",
+      `You have used your command budget (${deps.agentBudget?.capacity ?? 30} a minute). I will not answer you again until <t:${back}:R>.`,
+    );
+  }
+
+  const refusal = (code: string, message: string): Answer => ({
+    command: null,
+    ok: false,
+    message,
+    task: null,
+    error: { code },
+  });
 
   async function answer(message: Message<true>, text: string, actor: Actor): Promise<Answer> {
     const parsed = parseMentionCommand(text);
@@ -142,7 +185,9 @@ export function createMentionHandler(
     const actor = actorOfMessage(message);
     const claim = await claimMessage(message);
     if (claim === "elsewhere") return;
-    const result = claim ?? (await answer(message, text, actor));
+    const gate = claim ? null : await checkBot(message, actor);
+    if (gate === "quiet") return;
+    const result = claim ?? gate ?? (await answer(message, text, actor));
     try {
       await replyWith(message, result, `<@${botUser.id}>`);
     } catch (error) {

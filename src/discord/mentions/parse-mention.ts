@@ -6,7 +6,11 @@
 export type MentionCommand =
   | { name: "next"; labels: string[] }
   | { name: "start" | "release" | "view"; number: number }
-  | { name: "progress" | "submit" | "fail"; number: number; text: string }
+  | { name: "progress" | "fail" | "rework" | "comment" | "block" | "ask"; number: number; text: string }
+  | { name: "approve"; number: number; text: string }
+  | { name: "create"; title: string; parentNumber?: number; labels?: string }
+  /** `evidence`: the parsed ```json block after the summary, validated by the service. */
+  | { name: "submit"; number: number; text: string; evidence?: unknown }
   | { name: "help" };
 
 export type MentionCommandName = Exclude<MentionCommand["name"], "help">;
@@ -17,16 +21,28 @@ export const MENTION_USAGE: Record<MentionCommandName, string> = {
   next: "next [labels…]",
   start: "start <task>",
   progress: "progress <task> <note>",
-  submit: "submit <task> <summary>",
+  submit: "submit <task> <summary> [```json evidence```]",
   fail: "fail <task> <reason>",
   release: "release <task>",
   view: "view <task>",
+  ask: "ask <task> <question>",
+  approve: "approve <task> [note]",
+  rework: "rework <task> <reason>",
+  comment: "comment <task> <text>",
+  block: "block <task> <reason>",
+  create: "create <title> [parent:<task>] [labels:<a,b>]",
 };
 
-const TEXT_ARGUMENT: Record<"progress" | "submit" | "fail", string> = {
+type TextCommand = "progress" | "submit" | "fail" | "rework" | "comment" | "block" | "ask";
+
+const TEXT_ARGUMENT: Record<TextCommand, string> = {
   progress: "a note",
   submit: "a summary",
   fail: "a reason",
+  rework: "a reason",
+  comment: "a text",
+  block: "a reason",
+  ask: "a question",
 };
 
 const MAX_LABELS = 10;
@@ -54,10 +70,19 @@ export function parseMentionCommand(text: string): ParsedMention {
     case "release":
     case "view":
       return parseNumberOnly(name, rest);
-    case "progress":
     case "submit":
+      return parseSubmit(rest);
+    case "progress":
     case "fail":
+    case "rework":
+    case "comment":
+    case "block":
+    case "ask":
       return parseNumberAndText(name, rest);
+    case "approve":
+      return parseApprove(rest);
+    case "create":
+      return parseCreate(rest);
     default:
       return refuse(`I don't know the command "${word.slice(0, 32)}".`);
   }
@@ -81,7 +106,47 @@ function parseNumberOnly(name: "start" | "release" | "view", rest: string): Pars
   return { ok: true, command: { name, number } };
 }
 
-function parseNumberAndText(name: "progress" | "submit" | "fail", rest: string): ParsedMention {
+/** `approve 12 [note]`: the note is optional. */
+function parseApprove(rest: string): ParsedMention {
+  const [word = "", text = ""] = splitFirstWord(rest);
+  if (word === "") return refuse("approve needs a task number, like `approve 12 looks good`.");
+  const number = parseTaskNumber(word);
+  if (number === undefined) return refuse(`"${word.slice(0, 32)}" is not a task number (like 12 or #12).`);
+  if (text.length > MAX_TEXT) return refuse(`The text after approve is longer than ${MAX_TEXT} characters.`);
+  return { ok: true, command: { name: "approve", number, text } };
+}
+
+/** `create <title> [parent:12] [labels:a,b]`: the options may stand anywhere after the verb. */
+function parseCreate(rest: string): ParsedMention {
+  let parentNumber: number | undefined;
+  let labels: string | undefined;
+  let problem: string | undefined;
+  const title = rest
+    .replace(/(?:^|\s)(parent|labels):(\S*)/gi, (_, key: string, value: string) => {
+      if (key.toLowerCase() === "labels") labels = value;
+      else {
+        parentNumber = parseTaskNumber(value);
+        if (parentNumber === undefined)
+          problem = `"parent:${value.slice(0, 32)}" needs a task number (like parent:12).`;
+      }
+      return " ";
+    })
+    .replace(/\s+/g, " ")
+    .trim();
+  if (problem) return refuse(problem);
+  if (title === "") return refuse("create needs a title, like `create Fix the flaky test parent:12`.");
+  return {
+    ok: true,
+    command: {
+      name: "create",
+      title,
+      ...(parentNumber !== undefined ? { parentNumber } : {}),
+      ...(labels !== undefined ? { labels } : {}),
+    },
+  };
+}
+
+function parseNumberAndText(name: TextCommand, rest: string): ParsedMention {
   const [word = "", text = ""] = splitFirstWord(rest);
   if (word === "") return refuse(`${name} needs a task number and ${TEXT_ARGUMENT[name]}.`);
   const number = parseTaskNumber(word);
@@ -89,6 +154,32 @@ function parseNumberAndText(name: "progress" | "submit" | "fail", rest: string):
   if (text === "") return refuse(`${name} needs ${TEXT_ARGUMENT[name]} after the task number.`);
   if (text.length > MAX_TEXT) return refuse(`The text after ${name} is longer than ${MAX_TEXT} characters.`);
   return { ok: true, command: { name, number, text } };
+}
+
+const EVIDENCE_BLOCK = /```json[ \t]*\n?([\s\S]*?)```/;
+
+/** `submit 12 <summary>`, optionally with a ```json evidence block anywhere after the number. */
+function parseSubmit(rest: string): ParsedMention {
+  const match = EVIDENCE_BLOCK.exec(rest);
+  if (!match) return parseNumberAndText("submit", rest);
+  let evidence: unknown;
+  try {
+    evidence = JSON.parse(match[1]!);
+  } catch (error) {
+    const why = error instanceof Error ? error.message.slice(0, 120) : "it does not parse";
+    return refuse(`The \`\`\`json evidence block is not valid JSON (${why}); nothing was recorded.`);
+  }
+  const without = `${rest.slice(0, match.index)} ${rest.slice(match.index + match[0].length)}`.trim();
+  const [word = "", summary = ""] = splitFirstWord(without);
+  const number = parseTaskNumber(word);
+  if (word === "" || number === undefined)
+    return refuse(`submit needs a task number first, like \`submit 12 <summary>\`.`);
+  const hasSummary =
+    summary !== "" || (typeof evidence === "object" && evidence !== null && "summary" in evidence);
+  if (!hasSummary) return refuse("submit needs a summary after the task number (or a summary in the block).");
+  if (summary.length > MAX_TEXT)
+    return refuse(`The text after submit is longer than ${MAX_TEXT} characters.`);
+  return { ok: true, command: { name: "submit", number, text: summary, evidence } };
 }
 
 /** `12` or `#12`; a positive integer that fits Postgres's integer. */

@@ -26,6 +26,8 @@ export function renderSettings(settings: ChannelSettingsView, heading: string): 
       { name: "max-attempts", value: String(settings.maxAttempts), inline: true },
       { name: "lease-minutes", value: String(settings.leaseMinutes), inline: true },
       { name: "auto-assign", value: settings.autoAssign.replaceAll("_", "-"), inline: true },
+      { name: "notify-reviewers", value: settings.notifyReviewers, inline: true },
+      { name: "notify-creator", value: settings.notifyCreator, inline: true },
     ],
   });
 }

@@ -1,6 +1,6 @@
 import type { APIActionRowComponent, APIButtonComponent, APIEmbed, APIEmbedField } from "discord.js";
 import type { LinkedRef } from "../../domain/task-view.ts";
-import type { TaskView } from "../../services/types.ts";
+import type { AttemptView, TaskView } from "../../services/types.ts";
 import {
   discordTime,
   escapeText,
@@ -10,7 +10,7 @@ import {
   titleText,
   userMention,
 } from "./format.ts";
-import { fitButtonRows, fitEmbed } from "./limits.ts";
+import { fitButtonRows, fitEmbed, truncate } from "./limits.ts";
 import { PRIORITY_LABELS, STATUS_COLOURS, STATUS_LABELS } from "./status-style.ts";
 import { taskButtons } from "./task-buttons.ts";
 
@@ -59,15 +59,57 @@ function cardFields(task: TaskView): APIEmbedField[] {
       inline: true,
     },
     { name: "Depends on", value: refList(task.dependencies) },
+    ...(task.blocks.length ? [{ name: "Blocks", value: refNumbers(task.blocks) }] : []),
     { name: "Subtasks", value: refList(task.subtasks) },
+    ...(task.question
+      ? [
+          {
+            name: "Question",
+            value: truncate(`${userMention(task.question.askedBy)}: ${escapeText(task.question.text)}`, 1024),
+          },
+        ]
+      : []),
+    ...(task.submission ? [{ name: "Submission", value: submissionText(task.submission) }] : []),
   ];
+}
+
+const FILES_ON_CARD = 3;
+const SUMMARY_ON_CARD = 600;
+
+/** What a reviewer reads before deciding: the summary, the first files changed, the test counts. */
+export function submissionText(submission: AttemptView): string {
+  const lines: string[] = [];
+  const summary = submission.summary?.trim();
+  lines.push(summary ? escapeText(truncate(summary, SUMMARY_ON_CARD)) : "(no summary)");
+  const files = submission.result?.files ?? [];
+  if (files.length > 0) {
+    const shown = files.slice(0, FILES_ON_CARD).map((file) => `${inlineCode(file.path)} ${file.change}`);
+    const more = files.length > FILES_ON_CARD ? ` and ${files.length - FILES_ON_CARD} more` : "";
+    lines.push(`Files: ${shown.join(", ")}${more}`);
+  }
+  const tests = submission.result?.tests;
+  if (tests) {
+    const skipped = tests.skipped ? `, ${tests.skipped} skipped` : "";
+    lines.push(`Tests: ${tests.passed} passed, ${tests.failed} failed${skipped}`);
+  }
+  lines.push(`Attempt ${submission.attempt} by ${userMention(submission.assigneeId)}`);
+  return truncate(lines.join("\n"), 1024);
+}
+
+/** "#7, #9 (private)": what waits for this task; one the reader cannot see keeps only its number. */
+function refNumbers(refs: readonly LinkedRef[]): string {
+  return truncate(
+    refs.map((ref) => (ref.hidden ? `#${ref.number} (private)` : `#${ref.number}`)).join(", "),
+    1024,
+  );
 }
 
 function statusText(task: TaskView): string {
   const status = STATUS_LABELS[task.status];
   if (task.status === "open" && task.nextAttemptAt && Date.parse(task.nextAttemptAt) > Date.now())
     return `${status} (retry ${discordTime(task.nextAttemptAt, "R")})`;
-  return task.reworkCount > 0 ? `${status} (rework ${task.reworkCount})` : status;
+  const counted = task.reworkCount > 0 ? `${status} (rework ${task.reworkCount})` : status;
+  return task.question ? `${counted} · Waiting for an answer` : counted;
 }
 
 function describe(task: TaskView): string | undefined {
@@ -86,5 +128,8 @@ function refList(refs: readonly LinkedRef[]): string {
 function footerText(task: TaskView, nameOf: (userId: string) => string): string {
   const created = `Created by ${nameOf(task.createdBy)}`;
   if (!task.lastEvent || task.lastEvent.kind === "created") return created;
-  return `${created} · last: ${task.lastEvent.kind.replaceAll("_", " ")} by ${nameOf(task.lastEvent.actorId)}`;
+  const { kind, actorId, source, dependency } = task.lastEvent;
+  // Tasklane's own actions say so, and why: "unblocked by Tasklane: #3 done".
+  const by = source === "system" ? `Tasklane${dependency ? `: #${dependency} done` : ""}` : nameOf(actorId);
+  return `${created} · last: ${kind.replaceAll("_", " ")} by ${by}`;
 }

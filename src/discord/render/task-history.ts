@@ -12,10 +12,12 @@ export function historyLine(event: TaskEventView): string {
         ? ` (${STATUS_LABELS[event.toStatus]})`
         : "";
   const note = noteOf(event.details);
-  return `${discordTime(event.at, "f")} · ${userMention(event.actorId)} · **${event.kind.replaceAll("_", " ")}**${change} · ${event.source}${note ? ` — ${escapeText(truncate(note, 200))}` : ""}`;
+  const actor = event.source === "system" ? "Tasklane" : userMention(event.actorId);
+  return `${discordTime(event.at, "f")} · ${actor} · **${event.kind.replaceAll("_", " ")}**${change} · ${event.source}${note ? ` — ${escapeText(truncate(note, 200))}` : ""}`;
 }
 
 function noteOf(details: Record<string, unknown>): string | null {
+  if (typeof details.lastDependency === "number") return `#${details.lastDependency} done`;
   for (const key of ["text", "reason", "note", "comment", "summary"]) {
     const value = details[key];
     if (typeof value === "string" && value.trim()) return oneLine(value);

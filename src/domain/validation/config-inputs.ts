@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { AUTO_ASSIGN_MODES } from "../task-states.ts";
+import { AUTO_ASSIGN_MODES, NOTIFY_MODES } from "../task-states.ts";
 import * as field from "./fields.ts";
 
 const between = (min: number, max: number) =>
@@ -20,6 +20,8 @@ export const settingsPatchSchema = z.object({
   autoAssign: z
     .enum(AUTO_ASSIGN_MODES, { error: `must be one of ${AUTO_ASSIGN_MODES.join(", ")}` })
     .optional(),
+  notifyReviewers: z.enum(NOTIFY_MODES, { error: `must be one of ${NOTIFY_MODES.join(", ")}` }).optional(),
+  notifyCreator: z.enum(NOTIFY_MODES, { error: `must be one of ${NOTIFY_MODES.join(", ")}` }).optional(),
 });
 export type SettingsPatchValues = z.output<typeof settingsPatchSchema>;
 

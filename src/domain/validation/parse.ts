@@ -14,6 +14,8 @@ const FIELD_WORDS: Record<string, string> = {
   maxAttempts: "max attempts",
   leaseMinutes: "lease minutes",
   autoAssign: "auto assign",
+  notifyReviewers: "notify reviewers",
+  notifyCreator: "notify creator",
   maxConcurrent: "max concurrent",
   userId: "user",
   guildId: "server id",

@@ -2,6 +2,7 @@ import { z } from "zod";
 import type { ChannelRights } from "../roles.ts";
 import { EVENT_SOURCES } from "../task-states.ts";
 import { TRANSITION_ACTIONS } from "../transitions.ts";
+import { MAX_SUMMARY } from "./evidence.ts";
 import * as field from "./fields.ts";
 
 const SERVER_PERMISSIONS = ["administrator", "manage_guild"] as const;
@@ -69,13 +70,24 @@ export const expectedVersionSchema = z
   .min(1, "must be at least 1")
   .optional();
 
-export const transitionSchema = z.object({
-  number: field.taskNumber,
-  action: z.enum(TRANSITION_ACTIONS),
-  expectedVersion: expectedVersionSchema,
-  text: field.optionalText.optional(),
-  assigneeId: field.snowflake.optional(),
-});
+/** A submission's summary may run to 4000 characters; every other reason or note to 1000. */
+export const transitionSchema = z
+  .object({
+    number: field.taskNumber,
+    action: z.enum(TRANSITION_ACTIONS),
+    expectedVersion: expectedVersionSchema,
+    text: z.string().trim().max(MAX_SUMMARY, `must be at most ${MAX_SUMMARY} characters`).optional(),
+    assigneeId: field.snowflake.optional(),
+    evidence: z.unknown().optional(),
+  })
+  .superRefine((input, ctx) => {
+    if (input.action !== "submit" && input.text !== undefined && input.text.length > field.MAX_TEXT)
+      ctx.addIssue({
+        code: "custom",
+        path: ["text"],
+        message: `must be at most ${field.MAX_TEXT} characters`,
+      });
+  });
 
 export const pageSchema = z
   .object({

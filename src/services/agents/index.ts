@@ -4,7 +4,7 @@ import { agentInputSchema } from "../../domain/validation/config-inputs.ts";
 import { snowflake } from "../../domain/validation/fields.ts";
 import { parseInput } from "../../domain/validation/parse.ts";
 import { actionContextSchema } from "../../domain/validation/task-inputs.ts";
-import { deleteAgent, listAgentsWithLoad, upsertAgent } from "../../store/agents.ts";
+import { deleteAgent, listAgentsWithLoad, setAgentPaused, upsertAgent } from "../../store/agents.ts";
 import { inTransaction } from "../../store/transaction.ts";
 import { withDatabaseFaults } from "../database-faults.ts";
 import { createEngine, type Engine } from "../engine.ts";
@@ -16,6 +16,7 @@ export function createAgentService(deps: ServiceDeps): AgentService {
   return withDatabaseFaults({
     add: (ctx, input) => addAgent(engine, ctx, input),
     remove: (ctx, userId) => removeAgent(engine, ctx, userId),
+    setPaused: (ctx, userId, paused) => pauseAgent(engine, ctx, userId, paused),
     list: async (rawCtx) => {
       const ctx = parseInput(actionContextSchema, rawCtx);
       requireServerManager(ctx);
@@ -65,12 +66,32 @@ async function removeAgent(engine: Engine, rawCtx: ActionContext, rawUserId: str
   engine.log.info({ guildId: ctx.guildId, agentId: userId, actorId: ctx.actor.userId }, "agent removed");
 }
 
+async function pauseAgent(
+  engine: Engine,
+  rawCtx: ActionContext,
+  rawUserId: string,
+  paused: boolean,
+): Promise<AgentView> {
+  const ctx = parseInput(actionContextSchema, rawCtx);
+  const userId = parseInput(snowflake, rawUserId, "userId");
+  requireServerManager(ctx);
+  const found = await inTransaction(engine.db, (tx) => setAgentPaused(tx, ctx.guildId, userId, paused));
+  if (!found) throw new NotFoundError(`<@${userId}> is not a registered agent in this server.`);
+  engine.log.warn(
+    { guildId: ctx.guildId, agentId: userId, actorId: ctx.actor.userId, paused },
+    paused ? "agent paused" : "agent resumed",
+  );
+  const [agent] = await listAgentsWithLoad(engine.db, ctx.guildId, userId);
+  return toAgentView(agent!);
+}
+
 function toAgentView(agent: {
   guildId: string;
   userId: string;
   labels: string[];
   maxConcurrent: number;
   liveTasks: number;
+  paused: boolean;
 }): AgentView {
   return {
     guildId: agent.guildId,
@@ -78,5 +99,6 @@ function toAgentView(agent: {
     labels: agent.labels,
     maxConcurrent: agent.maxConcurrent,
     liveTasks: agent.liveTasks,
+    paused: agent.paused,
   };
 }

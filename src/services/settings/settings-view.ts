@@ -22,6 +22,8 @@ export function toSettingsView(
     maxAttempts: row?.maxAttempts ?? 3,
     leaseMinutes: row?.leaseMinutes ?? 30,
     autoAssign: row?.autoAssign ?? "off",
+    notifyReviewers: row?.notifyReviewers ?? "mention",
+    notifyCreator: row?.notifyCreator ?? "mention",
   };
 }
 

@@ -2,7 +2,9 @@ import { retryDelayMs } from "../../domain/backoff.ts";
 import { AgentAtCapacityError, QueueLimitError } from "../../domain/errors.ts";
 import { isLive, type TaskStatus } from "../../domain/task-states.ts";
 import { TRANSITIONS } from "../../domain/transitions.ts";
+import type { Evidence } from "../../domain/validation/evidence.ts";
 import { countInProgress, findAgent, lockAgent } from "../../store/agents.ts";
+import { closeAttempt, findLatestAttempt } from "../../store/attempts.ts";
 import { lockChannelSettings } from "../../store/channel-settings.ts";
 import type { Tx } from "../../store/database.ts";
 import { enqueueOutbox } from "../../store/outbox.ts";
@@ -12,6 +14,7 @@ import { countLiveTasks, type TaskPatch, updateTask } from "../../store/tasks.ts
 import type { Effects } from "../effects.ts";
 import type { Engine } from "../engine.ts";
 import type { ActionContext, ChannelSettingsView, TaskAction } from "../types.ts";
+import { endAttempt, openAttempt } from "./record-attempt.ts";
 import { recordChange, target } from "./record-change.ts";
 import { unblockDependents } from "./unblock-dependents.ts";
 
@@ -23,6 +26,8 @@ export interface Decided {
   action: TaskAction;
   text: string | undefined;
   assigneeId: string | undefined;
+  /** submit's validated evidence block. */
+  evidence: Evidence | undefined;
   now: Date;
   /** Runs under the row lock, right after the version-checked update: the checks that read other rows. */
   recheck(tx: Tx): Promise<void>;
@@ -54,6 +59,11 @@ export async function applyTransition(
 ): Promise<number> {
   const { task, ctx, now } = d;
   const plan = await planFor(tx, engine, effects, d, to);
+  // A question waits only while the task is in progress: any way out of it drops the question.
+  if (to !== "in_progress" && "question" in (plan.patch.metadata ?? task.metadata)) {
+    const { question: _, ...metadata } = plan.patch.metadata ?? task.metadata;
+    plan.patch.metadata = metadata;
+  }
   const updated = await updateTask(tx, task, { ...plan.patch, status: to }, now);
   if (!updated) throw new RowChanged();
   await d.recheck(tx);
@@ -73,6 +83,7 @@ export async function applyTransition(
     now,
   );
   await plan.after?.(updated);
+  await tellWhoWaits(tx, effects, d, updated);
   // Only a channel with a limit keeps a counter of its live tasks.
   if (d.settings.queueLimit !== null && isLive(task.status) !== isLive(to))
     effects.gateRecount.add(task.channelId);
@@ -118,12 +129,25 @@ const PLANS: Record<TaskAction, Planner> = {
     return {
       patch: { startedAt: task.startedAt ?? now, nextAttemptAt: null, leaseExpiresAt },
       details: { attempt: task.attempts + 1 },
+      after: async (updated) => {
+        await openAttempt(tx, updated.id, actorId, now);
+      },
     };
   },
-  submit: ({ d: { now, text }, to }) => ({
-    patch: { submittedAt: now, leaseExpiresAt: null, completedAt: to === "done" ? now : null },
-    details: { note: text, reviewSkipped: to === "done" ? true : undefined },
-  }),
+  submit: ({ tx, d: { task, now, text, evidence }, to }) => {
+    const summary = text || evidence?.summary || null;
+    return {
+      patch: { submittedAt: now, leaseExpiresAt: null, completedAt: to === "done" ? now : null },
+      details: {
+        note: summary,
+        evidence: evidence ? true : undefined,
+        reviewSkipped: to === "done" ? true : undefined,
+      },
+      after: async () => {
+        await endAttempt(tx, task, { outcome: "submitted", summary, result: evidence ?? null }, now);
+      },
+    };
+  },
   approve: ({ tx, d: { now, text }, actorId }) => ({
     patch: { completedAt: now },
     details: { comment: text },
@@ -134,19 +158,36 @@ const PLANS: Record<TaskAction, Planner> = {
         now,
       ),
   }),
-  request_rework: async ({ tx, d: { task, now, text }, actorId, agentLease }) => ({
+  request_rework: async ({ tx, effects, d: { task, now, text }, actorId, agentLease }) => ({
+    // The lease restarts now, with the message that tells the assignee why.
     patch: { reworkCount: task.reworkCount + 1, leaseExpiresAt: await agentLease(task.assigneeId) },
     details: { reason: text },
-    after: (updated) =>
-      insertReview(
+    after: async (updated) => {
+      await insertReview(
         tx,
         { taskId: updated.id, reviewerId: actorId, verdict: "changes_requested", comment: text! },
         now,
-      ),
+      );
+      if (!updated.assigneeId) return;
+      const attempt = await openAttempt(tx, updated.id, updated.assigneeId, now);
+      const payload = {
+        taskId: updated.id,
+        assigneeId: updated.assigneeId,
+        reviewerId: actorId,
+        reason: text!,
+        rework: updated.reworkCount,
+        attempt: attempt.attempt,
+      };
+      await enqueueOutbox(tx, target(updated), { kind: "rework", payload }, now);
+      effects.outbox = true;
+    },
   }),
-  release: ({ d: { task, text } }) => ({
+  release: ({ tx, d: { task, text, now } }) => ({
     patch: { assigneeId: null, leaseExpiresAt: null },
     details: { note: text, previousAssigneeId: task.assigneeId },
+    after: async () => {
+      await endAttempt(tx, task, { outcome: "released", error: text || null }, now);
+    },
   }),
   fail: (input) => planFailure(input),
   block: ({ d: { task, text } }) => ({
@@ -157,9 +198,12 @@ const PLANS: Record<TaskAction, Planner> = {
     const { blockReason: _, ...metadata } = task.metadata;
     return { patch: { metadata }, details: { reason: text } };
   },
-  cancel: ({ d: { text } }) => ({
+  cancel: ({ tx, d: { text, now } }) => ({
     patch: { leaseExpiresAt: null, nextAttemptAt: null },
     details: { reason: text },
+    after: async (updated) => {
+      await closeAttempt(tx, updated.id, { outcome: "released", error: "cancelled" }, now);
+    },
   }),
   reopen: async ({ tx, d: { task, text }, actorId, notify }) => {
     await checkQueueLimit(tx, task);
@@ -222,6 +266,8 @@ function planFailure({ tx, engine, effects, d, to, notify }: PlanInput): Plan {
       retryAt: retryAt?.toISOString(),
     },
     after: async (updated) => {
+      const outcome = d.ctx.source === "system" ? "expired" : "failed";
+      await endAttempt(tx, task, { outcome, error: text || null }, now);
       const kind = retryAt !== null ? "retry" : "dead_letter";
       await enqueueOutbox(
         tx,
@@ -244,6 +290,30 @@ function planFailure({ tx, engine, effects, d, to, notify }: PlanInput): Plan {
       if (retryAt !== null && updated.assigneeId) await notify(updated, updated.assigneeId, retryAt);
     },
   };
+}
+
+/**
+ * Reviewers hear when a task enters review; its creator when it is done or failed (unless they
+ * closed it themselves). How — ping, name, or nothing — is the channel's notify-* setting.
+ */
+async function tellWhoWaits(tx: Tx, effects: Effects, d: Decided, updated: TaskRow): Promise<void> {
+  const { settings, now, ctx } = d;
+  if (updated.status === "in_review" && d.task.status !== "in_review" && settings.notifyReviewers !== "off") {
+    const attempt = await findLatestAttempt(tx, updated.id);
+    const payload = { taskId: updated.id, attempt: attempt?.attempt ?? null };
+    await enqueueOutbox(tx, target(updated), { kind: "review_request", payload }, now);
+    effects.outbox = true;
+  }
+  const closed = updated.status === "done" || updated.status === "failed";
+  if (closed && settings.notifyCreator !== "off" && updated.createdBy !== ctx.actor.userId) {
+    const payload = {
+      taskId: updated.id,
+      outcome: updated.status as "done" | "failed",
+      actorId: ctx.actor.userId,
+    };
+    await enqueueOutbox(tx, target(updated), { kind: "creator_notice", payload }, now);
+    effects.outbox = true;
+  }
 }
 
 /** Reopening makes a task live again: the channel's limit holds, under the same lock creates take. */

@@ -144,8 +144,11 @@ async function insertNewTask(
   };
   const change = { task, actorId: ctx.actor.userId, source: ctx.source, kind: "created", to: task.status };
   await recordChange(tx, effects, { ...change, details }, now);
-  // A new task shows up in its parent's view; its dependencies' views don't list dependents.
-  if (parent) effects.numbers([parent.number]);
+  // A new task shows up in its parent's view, and in its dependencies' views ("Blocks #n").
+  effects.numbers([
+    ...(parent ? [parent.number] : []),
+    ...dependencies.map((dependency) => dependency.number),
+  ]);
   if (task.assigneeId && task.assigneeId !== ctx.actor.userId) {
     const payload = { taskId: task.id, assigneeId: task.assigneeId, attempt: 1 };
     await enqueueOutbox(tx, target(task), { kind: "assignment", payload }, now);

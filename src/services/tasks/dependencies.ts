@@ -102,6 +102,8 @@ async function editGraph(
       },
       now,
     );
+    // The other task's view lists what it blocks.
+    effects.numbers([on.number]);
     return requireView(tx, ctx.guildId, number);
   });
   return viewFor(ctx, view);

@@ -1,6 +1,7 @@
 import { withDatabaseFaults } from "../database-faults.ts";
 import { createEngine } from "../engine.ts";
 import type { ServiceDeps, TaskService } from "../types.ts";
+import { answerQuestion, askQuestion } from "./ask-and-answer.ts";
 import { checkTransition } from "./check-transition.ts";
 import { commentTask, reportProgress } from "./comment-task.ts";
 import { createTask } from "./create-task.ts";
@@ -9,7 +10,8 @@ import { editTask } from "./edit-task.ts";
 import { getTask } from "./get-task.ts";
 import { listTasks, searchTaskViews } from "./list-tasks.ts";
 import { nextTask } from "./next-task.ts";
-import { taskHistory, taskReviews } from "./task-history.ts";
+import { reviewQueue } from "./review-queue.ts";
+import { taskAttempts, taskHistory, taskReviews } from "./task-history.ts";
 import { taskQueue } from "./task-queue.ts";
 import { suggest, taskStats } from "./task-stats.ts";
 import { transitionTask } from "./transition-task.ts";
@@ -25,6 +27,8 @@ export function createTaskService(deps: ServiceDeps): TaskService {
     next: (ctx, options) => nextTask(engine, ctx, options),
     comment: (ctx, number, text) => commentTask(engine, ctx, number, text),
     progress: (ctx, number, note) => reportProgress(engine, ctx, number, note),
+    ask: (ctx, number, question) => askQuestion(engine, ctx, number, question),
+    answer: (ctx, number, text) => answerQuestion(engine, ctx, number, text),
     addDependency: (ctx, number, onNumber) => addDependency(engine, ctx, number, onNumber),
     removeDependency: (ctx, number, onNumber) => removeDependency(engine, ctx, number, onNumber),
     get: (ctx, number) => getTask(engine, ctx, number),
@@ -32,8 +36,10 @@ export function createTaskService(deps: ServiceDeps): TaskService {
     search: (ctx, query, page) => searchTaskViews(engine, ctx, query, page),
     history: (ctx, number, page) => taskHistory(engine, ctx, number, page),
     reviews: (ctx, number) => taskReviews(engine, ctx, number),
+    attempts: (ctx, number) => taskAttempts(engine, ctx, number),
     queue: (ctx, channelId, page) => taskQueue(engine, ctx, channelId, page),
     suggest: (ctx, query, limit) => suggest(engine, ctx, query, limit),
     stats: (ctx, channelId) => taskStats(engine, ctx, channelId),
+    reviewQueue: (ctx) => reviewQueue(engine, ctx),
   });
 }

@@ -15,7 +15,10 @@ export function newTaskView(task: TaskRow, parent: TaskRow | null, dependencies:
   return toTaskView(task, {
     parent: parent ? ref(parent) : null,
     dependencies: dependencies.map(ref).sort((a, b) => a.number - b.number),
+    blocks: [],
     subtasks: [],
+    question: null,
+    submission: null,
     lastEvent: { actorId: task.createdBy, kind: "created", at: task.createdAt.toISOString() },
   });
 }

@@ -12,6 +12,7 @@ import { toSettingsView } from "../settings/settings-view.ts";
 import type { ActionContext, TaskView } from "../types.ts";
 import { requireSendIn, viewFor } from "../visibility.ts";
 import { requireView } from "./load-task.ts";
+import { openAttempt } from "./record-attempt.ts";
 import { recordChange } from "./record-change.ts";
 
 /**
@@ -82,6 +83,7 @@ export async function nextTask(
         now,
       );
     }
+    await openAttempt(tx, updated.id, userId, now);
     await recordChange(
       tx,
       effects,

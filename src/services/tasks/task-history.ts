@@ -2,12 +2,21 @@ import { z } from "zod";
 import { taskNumber } from "../../domain/validation/fields.ts";
 import { parseInput } from "../../domain/validation/parse.ts";
 import { actionContextSchema, pageSchema } from "../../domain/validation/task-inputs.ts";
+import { listAttempts } from "../../store/attempts.ts";
 import { countEvents, pageEvents } from "../../store/history.ts";
 import { listReviews } from "../../store/reviews.ts";
 import { findTaskByNumber } from "../../store/tasks.ts";
 import { decodeCursor, encodeCursor } from "../cursor.ts";
 import type { Engine } from "../engine.ts";
-import type { ActionContext, Page, PageRequest, ReviewView, TaskEventView } from "../types.ts";
+import type {
+  ActionContext,
+  AttemptResult,
+  AttemptView,
+  Page,
+  PageRequest,
+  ReviewView,
+  TaskEventView,
+} from "../types.ts";
 import { requireVisible } from "../visibility.ts";
 import { noSuchTask } from "./load-task.ts";
 
@@ -56,5 +65,24 @@ export async function taskReviews(engine: Engine, ctx: ActionContext, number: nu
     verdict: row.verdict,
     comment: row.comment,
     at: row.createdAt.toISOString(),
+  }));
+}
+
+/** Attempts, oldest first. */
+export async function taskAttempts(
+  engine: Engine,
+  ctx: ActionContext,
+  number: number,
+): Promise<AttemptView[]> {
+  const rows = await listAttempts(engine.db, await taskId(engine, ctx, number));
+  return rows.map((row) => ({
+    attempt: row.attempt,
+    assigneeId: row.assigneeId,
+    startedAt: row.startedAt.toISOString(),
+    endedAt: row.endedAt?.toISOString() ?? null,
+    outcome: row.outcome,
+    summary: row.summary,
+    result: (row.result as AttemptResult | null) ?? null,
+    error: row.error,
   }));
 }

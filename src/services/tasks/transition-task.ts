@@ -2,6 +2,7 @@ import { type DecisionExtra, type DecisionSettings, decide } from "../../domain/
 import { actorInChannel } from "../../domain/roles.ts";
 import type { PlacedStatusRef } from "../../domain/task-states.ts";
 import { type DomainAction, ruleOf } from "../../domain/transitions.ts";
+import { type Evidence, parseEvidence } from "../../domain/validation/evidence.ts";
 import { parseInput } from "../../domain/validation/parse.ts";
 import { actionContextSchema, transitionSchema } from "../../domain/validation/task-inputs.ts";
 import type { Queryable, Tx } from "../../store/database.ts";
@@ -41,10 +42,13 @@ export async function transitionTask(
 ): Promise<TransitionResult> {
   const ctx = parseInput(actionContextSchema, rawCtx);
   const input = parseInput(transitionSchema, raw);
+  // A bad block is refused before anything is read or written.
+  const evidence =
+    input.action === "submit" && input.evidence !== undefined ? parseEvidence(input.evidence) : undefined;
   for (let attempt = 1; ; attempt += 1) {
     try {
       return await mutate(engine, ctx.guildId, (tx, effects) =>
-        attemptTransition(tx, engine, effects, ctx, input),
+        attemptTransition(tx, engine, effects, ctx, input, evidence),
       );
     } catch (error) {
       if (!(error instanceof RowChanged)) throw error;
@@ -63,6 +67,7 @@ async function attemptTransition(
   effects: Effects,
   ctx: ActionContext,
   input: Input,
+  evidence: Evidence | undefined,
 ): Promise<TransitionResult> {
   const now = engine.now();
   const found = await findTaskWithSettings(tx, ctx.guildId, input.number);
@@ -100,6 +105,7 @@ async function attemptTransition(
     action: input.action,
     text: input.text,
     assigneeId: input.assigneeId,
+    evidence,
     now,
     recheck: async (locked) => {
       if (needsRecheck && (await decideNow(locked)) !== to) throw new RowChanged();

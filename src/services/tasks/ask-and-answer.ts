@@ -1,0 +1,102 @@
+import { InvalidTransitionError } from "../../domain/errors.ts";
+import { text as textSchema } from "../../domain/validation/fields.ts";
+import { parseInput } from "../../domain/validation/parse.ts";
+import { actionContextSchema } from "../../domain/validation/task-inputs.ts";
+import { enqueueOutbox } from "../../store/outbox.ts";
+import { updateTask } from "../../store/tasks.ts";
+import type { Engine } from "../engine.ts";
+import { mutate } from "../mutate.ts";
+import type { ActionContext, TaskView } from "../types.ts";
+import { requireTask, requireView } from "./load-task.ts";
+import { recordChange, target } from "./record-change.ts";
+import { requireAllowed } from "./require-allowed.ts";
+
+/** The question a task waits on, in its metadata while unanswered. */
+export interface WaitingQuestion {
+  text: string;
+  askedBy: string;
+  at: string;
+  /** What was left of the lease when it paused; the answer gives it back. */
+  leaseLeftMs: number | null;
+}
+
+export function waitingQuestion(metadata: Record<string, unknown>): WaitingQuestion | null {
+  const question = metadata.question as WaitingQuestion | undefined;
+  return question && typeof question.text === "string" ? question : null;
+}
+
+/** The assignee asks; the creator is told; the lease pauses until the answer. */
+export async function askQuestion(
+  engine: Engine,
+  rawCtx: ActionContext,
+  number: number,
+  raw: string,
+): Promise<TaskView> {
+  const ctx = parseInput(actionContextSchema, rawCtx);
+  const question = parseInput(textSchema, raw, "question");
+  return mutate(engine, ctx.guildId, async (tx, effects) => {
+    const now = engine.now();
+    const task = await requireTask(tx, ctx.guildId, number);
+    await requireAllowed(tx, ctx, task, "ask", now);
+    if (waitingQuestion(task.metadata))
+      throw new InvalidTransitionError(`#${task.number} already waits for an answer to its last question.`);
+    const leaseLeftMs = task.leaseExpiresAt
+      ? Math.max(0, task.leaseExpiresAt.getTime() - now.getTime())
+      : null;
+    const waiting: WaitingQuestion = {
+      text: question,
+      askedBy: ctx.actor.userId,
+      at: now.toISOString(),
+      leaseLeftMs,
+    };
+    const updated = await updateTask(
+      tx,
+      task,
+      { metadata: { ...task.metadata, question: waiting }, leaseExpiresAt: null },
+      now,
+    );
+    if (!updated) throw new InvalidTransitionError(`#${task.number} changed just now; ask again.`);
+    const change = { task: updated, actorId: ctx.actor.userId, source: ctx.source, kind: "question_asked" };
+    await recordChange(tx, effects, { ...change, details: { question } }, now);
+    const payload = { taskId: updated.id, askerId: ctx.actor.userId, question };
+    await enqueueOutbox(tx, target(updated), { kind: "question", payload }, now);
+    effects.outbox = true;
+    return requireView(tx, ctx.guildId, number);
+  });
+}
+
+/** The creator, a reviewer or an admin answers; the assignee is told; the lease resumes. */
+export async function answerQuestion(
+  engine: Engine,
+  rawCtx: ActionContext,
+  number: number,
+  raw: string,
+): Promise<TaskView> {
+  const ctx = parseInput(actionContextSchema, rawCtx);
+  const answer = parseInput(textSchema, raw, "text");
+  return mutate(engine, ctx.guildId, async (tx, effects) => {
+    const now = engine.now();
+    const task = await requireTask(tx, ctx.guildId, number);
+    await requireAllowed(tx, ctx, task, "answer", now);
+    const waiting = waitingQuestion(task.metadata);
+    if (!waiting || !task.assigneeId)
+      throw new InvalidTransitionError(`#${task.number} has no question waiting for an answer.`);
+    const { question: _, ...metadata } = task.metadata;
+    const leaseExpiresAt =
+      waiting.leaseLeftMs === null ? null : new Date(now.getTime() + waiting.leaseLeftMs);
+    const updated = await updateTask(tx, task, { metadata, leaseExpiresAt }, now);
+    if (!updated) throw new InvalidTransitionError(`#${task.number} changed just now; answer again.`);
+    const change = { task: updated, actorId: ctx.actor.userId, source: ctx.source, kind: "answered" };
+    await recordChange(tx, effects, { ...change, details: { question: waiting.text, answer } }, now);
+    const payload = {
+      taskId: updated.id,
+      assigneeId: task.assigneeId,
+      answererId: ctx.actor.userId,
+      question: waiting.text,
+      answer,
+    };
+    await enqueueOutbox(tx, target(updated), { kind: "answer", payload }, now);
+    effects.outbox = true;
+    return requireView(tx, ctx.guildId, number);
+  });
+}
