@@ -25,6 +25,21 @@ describe("a submission's evidence block", () => {
     expect(parseEvidence({})).toEqual({});
   });
 
+  it("drops control characters from its text, which Postgres would refuse in the stored result", () => {
+    const evidence = parseEvidence({
+      summary: "done\u0000\u0007",
+      files: [{ path: "a\u0000.md", change: "added" }],
+      tests: { passed: 1, failed: 0, command: "npm\u0000 test" },
+      notes: "see\u001b[31m it",
+    });
+    expect(evidence).toEqual({
+      summary: "done",
+      files: [{ path: "a.md", change: "added" }],
+      tests: { passed: 1, failed: 0, command: "npm test" },
+      notes: "see[31m it",
+    });
+  });
+
   it("refuses a bad block naming the field as written in the block", () => {
     expect(refusal({ files: [{ path: "a", change: "renamed" }] })).toEqual({
       field: "evidence.files[0].change",

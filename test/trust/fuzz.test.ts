@@ -537,7 +537,13 @@ function allBotMessages(): ApiMessage[] {
 }
 
 beforeAll(async () => {
-  bot = await bootBot({ world: structuredClone(WORLD) as never, logLevel: "info" });
+  // Every mention must get an answer here; an agent past its command budget is answered once and then
+  // ignored on purpose (test/agents/loop-safety.test.ts), so the budget is lifted out of this test's way.
+  bot = await bootBot({
+    world: structuredClone(WORLD) as never,
+    logLevel: "info",
+    agentCommandBudget: 1_000_000,
+  });
   // discord.js paces every REST call to Discord's 50/s global limit; the stand-in is local and this
   // test is about answers, not pacing, so the bot's client may go as fast as the machine does.
   bot.app.client.rest.options.globalRequestsPerSecond = 10_000;

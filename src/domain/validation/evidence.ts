@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { ValidationError } from "../errors.ts";
+import { plainText } from "./fields.ts";
 
 /** A submission's summary: kept whole up to this many characters (the tasks' description limit). */
 export const MAX_SUMMARY = 4000;
@@ -17,12 +18,16 @@ const url = z
  */
 export const evidenceSchema = z
   .object({
-    summary: z.string().trim().max(MAX_SUMMARY, `must be at most ${MAX_SUMMARY} characters`).optional(),
+    summary: plainText
+      .pipe(z.string().trim().max(MAX_SUMMARY, `must be at most ${MAX_SUMMARY} characters`))
+      .optional(),
     files: z
       .array(
         z
           .object({
-            path: z.string().trim().min(1, "can't be empty").max(500, "must be at most 500 characters"),
+            path: plainText.pipe(
+              z.string().trim().min(1, "can't be empty").max(500, "must be at most 500 characters"),
+            ),
             change: z.enum(FILE_CHANGES, { error: `must be one of ${FILE_CHANGES.join(", ")}` }),
           })
           .strict(),
@@ -34,12 +39,14 @@ export const evidenceSchema = z
         passed: count,
         failed: count,
         skipped: count.optional(),
-        command: z.string().max(500, "must be at most 500 characters").optional(),
+        command: plainText.pipe(z.string().max(500, "must be at most 500 characters")).optional(),
       })
       .strict()
       .optional(),
     links: z.array(url).max(20, "must list at most 20 links").optional(),
-    notes: z.string().max(MAX_SUMMARY, `must be at most ${MAX_SUMMARY} characters`).optional(),
+    notes: plainText
+      .pipe(z.string().max(MAX_SUMMARY, `must be at most ${MAX_SUMMARY} characters`))
+      .optional(),
   })
   .strict();
 export type Evidence = z.output<typeof evidenceSchema>;

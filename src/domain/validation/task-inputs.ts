@@ -76,7 +76,9 @@ export const transitionSchema = z
     number: field.taskNumber,
     action: z.enum(TRANSITION_ACTIONS),
     expectedVersion: expectedVersionSchema,
-    text: z.string().trim().max(MAX_SUMMARY, `must be at most ${MAX_SUMMARY} characters`).optional(),
+    text: field.plainText
+      .pipe(z.string().trim().max(MAX_SUMMARY, `must be at most ${MAX_SUMMARY} characters`))
+      .optional(),
     assigneeId: field.snowflake.optional(),
     evidence: z.unknown().optional(),
   })

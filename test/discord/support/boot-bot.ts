@@ -27,6 +27,8 @@ export interface BootOptions {
   rateLimitWrites?: number;
   /** Reads per user per window (default high enough not to matter). */
   rateLimitReads?: number;
+  /** Mention commands per agent per minute (default: the production default). */
+  agentCommandBudget?: number;
   /** What the bot logs into `logs` (default BOT_LOG_LEVEL, else debug); long runs keep it at info. */
   logLevel?: string;
   /** Serve /healthz and /metrics on a free loopback port (default off). */
@@ -83,6 +85,7 @@ export async function bootBot(options: BootOptions = {}): Promise<BotUnderTest> 
     RATE_LIMIT_WRITES: String(rateLimit.capacity),
     RATE_LIMIT_READS: String(readRateLimit.capacity),
     RATE_LIMIT_WINDOW_SECONDS: String(rateLimit.windowSeconds),
+    ...(options.agentCommandBudget ? { AGENT_COMMAND_BUDGET: String(options.agentCommandBudget) } : {}),
   });
   const http = options.http ? { port: 0, host: "127.0.0.1" } : false;
   const app = await createApp({ config, log, http, ...(cache ? { cache } : {}) });
