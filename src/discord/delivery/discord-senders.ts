@@ -105,15 +105,17 @@ async function sendAnswer(deps: DiscordSenderDeps, row: ClaimedRow): Promise<Sen
     reply: replyHelp(client.user.id, view.number),
   };
   // The json block first; the title and the answer (user text, escaped) after it.
-  const message = agentMessage({
-    lead: `<@${assigneeId}> <@${answeredBy}> answered your question on **#${view.number}**:`,
-    payload,
-    detail: `**#${view.number}** · ${titleText(truncate(view.title, 200))}\n${quote(answer)}`,
-    fileName: `task-${view.number}.json`,
-  });
-  return post(deps, view.channelId, row.nonce, message, {
-    allowed_mentions: { parse: [], users: [assigneeId] },
-  });
+  return postForTask(
+    deps,
+    view,
+    row.nonce,
+    {
+      lead: `<@${assigneeId}> <@${answeredBy}> answered your question on **#${view.number}**:`,
+      payload,
+      detail: `**#${view.number}** · ${titleText(truncate(view.title, 200))}\n${quote(answer)}`,
+    },
+    { pinged: assigneeId },
+  );
 }
 
 /** "#12 is ready for review by @Reviewer": the role is pinged only where notify-reviewers is `ping`. */
@@ -218,17 +220,20 @@ async function sendAssignment(deps: DiscordSenderDeps, row: ClaimedRow): Promise
   const settings = await deps.settings.get(view.guildId, view.channelId);
   const card = await renderCardFor(cardDepsOf(deps, client), view, { withButtons: false });
   const payload = assignmentPayload({ task: view, settings, assigneeId, attempt, botUserId: client.user.id });
-  const message = agentMessage({
-    lead: `<@${assigneeId}> you are assigned **#${view.number}** (attempt ${attempt} of ${settings.maxAttempts}).`,
-    payload,
-    detail: `**#${view.number}** · ${titleText(view.title)}`,
-    fileName: `task-${view.number}.json`,
-  });
-  return post(deps, view.channelId, row.nonce, message, {
-    embeds: card.embeds,
-    // The one message that pings: its assignee, nobody else, whatever the title says.
-    allowed_mentions: { parse: [], users: [assigneeId] },
-  });
+  return postForTask(
+    deps,
+    view,
+    row.nonce,
+    {
+      lead: `<@${assigneeId}> you are assigned **#${view.number}** (attempt ${attempt} of ${settings.maxAttempts}).`,
+      payload,
+      detail: `**#${view.number}** · ${titleText(view.title)}`,
+    },
+    {
+      pinged: assigneeId,
+      body: { embeds: card.embeds },
+    },
+  );
 }
 
 /** Tells the assignee why their submission came back; pings the assignee only (never the reviewer). */
@@ -258,15 +263,17 @@ async function sendRework(deps: DiscordSenderDeps, row: ClaimedRow): Promise<Sen
   });
   // The title is escaped (agentMessage neutralises fences in the lead too); the block carries the
   // whole reason, and the quote for people after it gets what room is left.
-  const message = agentMessage({
-    lead: `<@${assigneeId}> **#${view.number}** · ${titleText(truncate(view.title, 200))} needs rework (rework ${rework}, attempt ${attempt}), from <@${reviewerId}>:`,
-    payload,
-    detail: quote(reason),
-    fileName: `task-${view.number}.json`,
-  });
-  return post(deps, view.channelId, row.nonce, message, {
-    allowed_mentions: { parse: [], users: [assigneeId] },
-  });
+  return postForTask(
+    deps,
+    view,
+    row.nonce,
+    {
+      lead: `<@${assigneeId}> **#${view.number}** · ${titleText(truncate(view.title, 200))} needs rework (rework ${rework}, attempt ${attempt}), from <@${reviewerId}>:`,
+      payload,
+      detail: quote(reason),
+    },
+    { pinged: assigneeId },
+  );
 }
 
 async function sendAnnouncement(deps: DiscordSenderDeps, row: ClaimedRow): Promise<SendResult> {
@@ -285,12 +292,28 @@ async function sendAnnouncement(deps: DiscordSenderDeps, row: ClaimedRow): Promi
     message: text,
     task: taskPayload(view, settings),
   };
-  const message = agentMessage({
+  return postForTask(deps, view, row.nonce, {
     ...announcementLines(view.number, row.payload),
     payload,
-    fileName: `task-${view.number}.json`,
   });
-  return post(deps, view.channelId, row.nonce, message, { allowed_mentions: { parse: [] } });
+}
+
+/**
+ * A message about one task, its json block attached as `task-N.json` when it does not fit. It pings
+ * `pinged` (the assignee being told) and nobody else, whatever the user text says.
+ */
+function postForTask(
+  deps: DiscordSenderDeps,
+  view: TaskView,
+  nonce: string,
+  parts: Omit<Parameters<typeof agentMessage>[0], "fileName">,
+  { pinged, body = {} }: { pinged?: string; body?: Record<string, unknown> } = {},
+): Promise<SendResult> {
+  const message = agentMessage({ ...parts, fileName: `task-${view.number}.json` });
+  return post(deps, view.channelId, nonce, message, {
+    ...body,
+    allowed_mentions: { parse: [], ...(pinged ? { users: [pinged] } : {}) },
+  });
 }
 
 /** The bot's sentence first; the reason, user text, after the json block. */
