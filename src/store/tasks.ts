@@ -1,4 +1,5 @@
 import { and, eq, inArray, sql } from "drizzle-orm";
+import { alias } from "drizzle-orm/pg-core";
 import type { PlacedStatusRef, StatusRef } from "../domain/task-states.ts";
 import type { Queryable, Tx } from "./database.ts";
 import { queryRows } from "./raw.ts";
@@ -10,6 +11,7 @@ import {
   type TaskRow,
   tasks,
 } from "./schema.ts";
+import { LINKED_TASK_FIELDS, type LinkedTasks, linkedTasksOf } from "./task-views.ts";
 
 export type TaskPatch = Partial<
   Omit<NewTaskRow, "id" | "guildId" | "number" | "version" | "createdAt" | "searchVector" | "priorityRank">
@@ -63,6 +65,26 @@ export async function findTaskWithSettings(
     .leftJoin(channelSettings, eq(channelSettings.channelId, tasks.channelId))
     .where(and(eq(tasks.guildId, guildId), eq(tasks.number, number)));
   return row;
+}
+
+/**
+ * What a change decides on, in one query: the task, its channel's settings row (absent: the defaults
+ * apply) and its relatives as its view shows them (the rules' live subtasks and open dependencies).
+ */
+export async function findTaskForChange(
+  q: Queryable,
+  guildId: string,
+  number: number,
+): Promise<{ task: TaskRow; settings: ChannelSettingsRow | null; linked: LinkedTasks } | undefined> {
+  const t = alias(tasks, "t");
+  const [row] = await q
+    .select({ task: t, settings: channelSettings, ...LINKED_TASK_FIELDS })
+    .from(t)
+    .leftJoin(channelSettings, eq(channelSettings.channelId, t.channelId))
+    .where(and(eq(t.guildId, guildId), eq(t.number, number)));
+  if (!row) return undefined;
+  const { task, settings, ...linked } = row;
+  return { task, settings, linked: linkedTasksOf(linked) };
 }
 
 /** The number of the task an interaction already created, if any. */
