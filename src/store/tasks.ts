@@ -93,6 +93,24 @@ export async function findNumberByCreateKey(q: Queryable, createKey: string): Pr
   return row?.number;
 }
 
+/**
+ * Inserts the task with the guild's next #number in one statement: the counter upsert is a CTE, so the
+ * counter row (the one thing creates in a guild take turns on) is locked from this statement to the
+ * commit, not for the whole transaction. A rolled-back create gives its number back: no gaps.
+ */
+export async function insertNumberedTask(tx: Tx, values: Omit<NewTaskRow, "number">): Promise<TaskRow> {
+  const next = tx.$with("next_number", { lastNumber: sql<number>`last_number`.as("last_number") }).as(sql`
+    INSERT INTO guild_counters (guild_id, last_number) VALUES (${values.guildId}, 1)
+    ON CONFLICT (guild_id) DO UPDATE SET last_number = guild_counters.last_number + 1
+    RETURNING last_number`);
+  const [row] = await tx
+    .with(next)
+    .insert(tasks)
+    .values({ ...values, number: sql`(SELECT last_number FROM next_number)` })
+    .returning();
+  return row!;
+}
+
 export async function insertTask(tx: Tx, values: NewTaskRow): Promise<TaskRow> {
   const [row] = await tx.insert(tasks).values(values).returning();
   return row!;

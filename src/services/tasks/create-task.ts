@@ -7,13 +7,11 @@ import {
   type CreateTaskValues,
   createTaskSchema,
 } from "../../domain/validation/task-inputs.ts";
-import { lockChannelSettings } from "../../store/channel-settings.ts";
-import { nextTaskNumber } from "../../store/counters.ts";
+import { lockChannelSettings, shareChannelLimit } from "../../store/channel-settings.ts";
 import type { Tx } from "../../store/database.ts";
 import { insertDependencies } from "../../store/dependencies.ts";
-import { enqueueOutbox } from "../../store/outbox.ts";
 import type { TaskRow } from "../../store/schema.ts";
-import { countLiveTasks, findNumberByCreateKey, insertTask } from "../../store/tasks.ts";
+import { countLiveTasks, findNumberByCreateKey, insertNumberedTask } from "../../store/tasks.ts";
 import { pgErrorCode } from "../../store/transaction.ts";
 import type { Effects } from "../effects.ts";
 import type { Engine } from "../engine.ts";
@@ -54,8 +52,8 @@ export async function createTask(
       const live = await countLiveTasks(engine.db, ctx.channelId);
       if (live >= limit) throw new QueueLimitError(live, limit);
     }
-    view = await engine.creates.run(ctx.guildId, () =>
-      mutate(engine, ctx.guildId, (tx, effects) => insertNewTask(tx, effects, ctx, input, engine.now())),
+    view = await mutate(engine, ctx.guildId, (tx, effects) =>
+      insertNewTask(tx, effects, ctx, input, limit !== null, engine.now()),
     );
   } catch (error) {
     // Postgres refusing what the gate let through means the counter was low: rebuild it, don't release.
@@ -82,12 +80,17 @@ async function createdBefore(engine: Engine, ctx: ActionContext): Promise<TaskVi
   return number === undefined ? undefined : requireView(engine.db, ctx.guildId, number);
 }
 
-/** Relatives are looked up (and share-locked) before the channel lock, so the lock is held briefly. */
+/**
+ * Relatives are looked up (and share-locked) first. Only a channel with a limit serialises its creates
+ * (its settings row locked, the live tasks counted); the guild's numbering is the one step all creates
+ * of a guild take turns on, from the insert to the commit (insertNumberedTask).
+ */
 async function insertNewTask(
   tx: Tx,
   effects: Effects,
   ctx: ActionContext,
   input: CreateTaskValues,
+  limited: boolean,
   now: Date,
 ): Promise<TaskView> {
   const parent =
@@ -107,15 +110,17 @@ async function insertNewTask(
   }
   const waiting = dependencies.some((dependency) => dependency.status !== "done");
 
-  const settings = await lockChannelSettings(tx, ctx.guildId, ctx.channelId);
-  if (settings.queueLimit !== null) {
-    const live = await countLiveTasks(tx, ctx.channelId);
-    if (live >= settings.queueLimit) throw new QueueLimitError(live, settings.queueLimit);
+  // A limit set since the settings were read is seen here (its writer holds the row until it commits).
+  if (limited || (await shareChannelLimit(tx, ctx.channelId)) !== null) {
+    const settings = await lockChannelSettings(tx, ctx.guildId, ctx.channelId);
+    if (settings.queueLimit !== null) {
+      const live = await countLiveTasks(tx, ctx.channelId);
+      if (live >= settings.queueLimit) throw new QueueLimitError(live, settings.queueLimit);
+    }
   }
-  const task = await insertTask(tx, {
+  const task = await insertNumberedTask(tx, {
     guildId: ctx.guildId,
     channelId: ctx.channelId,
-    number: await nextTaskNumber(tx, ctx.guildId),
     title: input.title,
     description: input.description,
     status: waiting ? "blocked" : "open",
@@ -143,16 +148,24 @@ async function insertNewTask(
     dependsOn: input.dependsOn.length > 0 ? input.dependsOn : undefined,
   };
   const change = { task, actorId: ctx.actor.userId, source: ctx.source, kind: "created", to: task.status };
-  await recordChange(tx, effects, { ...change, details }, now);
+  const messages =
+    task.assigneeId && task.assigneeId !== ctx.actor.userId
+      ? [
+          {
+            target: target(task),
+            message: {
+              kind: "assignment" as const,
+              payload: { taskId: task.id, assigneeId: task.assigneeId, attempt: 1 },
+            },
+          },
+        ]
+      : [];
+  await recordChange(tx, effects, { ...change, details, rows: { messages } }, now);
   // A new task shows up in its parent's view, and in its dependencies' views ("Blocks #n").
   effects.numbers([
     ...(parent ? [parent.number] : []),
     ...dependencies.map((dependency) => dependency.number),
   ]);
-  if (task.assigneeId && task.assigneeId !== ctx.actor.userId) {
-    const payload = { taskId: task.id, assigneeId: task.assigneeId, attempt: 1 };
-    await enqueueOutbox(tx, target(task), { kind: "assignment", payload }, now);
-  }
   return newTaskView(task, parent, dependencies);
 }
 
