@@ -44,6 +44,31 @@ export async function lockAgent(tx: Tx, guildId: string, userId: string): Promis
   return row;
 }
 
+/**
+ * lockAgent with what `next` checks under that lock, in one statement: its tasks in progress in the
+ * guild, and the lease length of `channelId` (null: the channel has no settings row, the default applies).
+ */
+export async function lockAgentWithLoad(
+  tx: Tx,
+  guildId: string,
+  userId: string,
+  channelId: string,
+): Promise<{ agent: AgentRow; busy: number; leaseMinutes: number | null } | undefined> {
+  const [row] = await tx
+    .select({
+      agent: agents,
+      busy: sql<number>`(SELECT count(*)::int FROM tasks
+        WHERE guild_id = ${guildId} AND assignee_id = ${userId} AND status = 'in_progress')`,
+      leaseMinutes: sql<
+        number | null
+      >`(SELECT lease_minutes FROM channel_settings WHERE channel_id = ${channelId})`,
+    })
+    .from(agents)
+    .where(and(eq(agents.guildId, guildId), eq(agents.userId, userId)))
+    .for("update");
+  return row && { agent: row.agent, busy: Number(row.busy), leaseMinutes: row.leaseMinutes };
+}
+
 export async function upsertAgent(
   tx: Tx,
   agent: { guildId: string; userId: string; labels: string[]; maxConcurrent: number; addedBy: string },

@@ -39,6 +39,10 @@ export interface ChangeRows {
   /** Other outbox rows (assignment, rework, review_request, creator_notice …), after the card's. */
   messages?: readonly ChangeMessage[];
   review?: { taskId: number; reviewerId: string; verdict: ReviewVerdict; comment: string | null };
+  /** Events recorded just before the change's own (`next`: claimed, then started). */
+  earlierEvents?: readonly NewEvent[];
+  /** Opens the task's next attempt (openAttempt's rows: one left open is closed as released). */
+  openAttempt?: { taskId: number; assigneeId: string };
 }
 
 /**
@@ -48,12 +52,26 @@ export interface ChangeRows {
  */
 export async function insertChange(tx: Tx, event: NewEvent, rows: ChangeRows, now: Date): Promise<void> {
   const at = sql`${now.toISOString()}::timestamptz`;
+  const eventRow = (e: NewEvent) =>
+    sql`(${e.taskId}, ${e.guildId}, ${e.actorId}, ${e.kind}, ${e.fromStatus ?? null}, ${e.toStatus ?? null},
+        ${JSON.stringify(e.details ?? {})}::jsonb, ${e.source}, ${at})`;
+  const events = [...(rows.earlierEvents ?? []), event].map(eventRow);
   const parts: SQL[] = [
     sql`event AS (
       INSERT INTO task_events (task_id, guild_id, actor_id, kind, from_status, to_status, details, source, created_at)
-      VALUES (${event.taskId}, ${event.guildId}, ${event.actorId}, ${event.kind}, ${event.fromStatus ?? null},
-        ${event.toStatus ?? null}, ${JSON.stringify(event.details ?? {})}::jsonb, ${event.source}, ${at}))`,
+      VALUES ${sql.join(events, sql`, `)})`,
   ];
+  if (rows.openAttempt) {
+    const { taskId, assigneeId } = rows.openAttempt;
+    parts.push(sql`superseded AS (
+      UPDATE task_attempts SET ended_at = ${at}, outcome = 'released', summary = NULL, result = NULL,
+        error = 'superseded by a new attempt'
+      WHERE task_id = ${taskId} AND ended_at IS NULL)`);
+    parts.push(sql`attempt AS (
+      INSERT INTO task_attempts (task_id, assignee_id, started_at, attempt)
+      VALUES (${taskId}, ${assigneeId}, ${at},
+        (SELECT coalesce(max(attempt), 0) + 1 FROM task_attempts WHERE task_id = ${taskId})))`);
+  }
   const { review } = rows;
   if (review) {
     parts.push(sql`review AS (

@@ -52,9 +52,13 @@ export async function createTask(
       const live = await countLiveTasks(engine.db, ctx.channelId);
       if (live >= limit) throw new QueueLimitError(live, limit);
     }
-    view = await mutate(engine, ctx.guildId, (tx, effects) =>
-      insertNewTask(tx, effects, ctx, input, limit !== null, engine.now()),
-    );
+    const insert = () =>
+      mutate(engine, ctx.guildId, (tx, effects) =>
+        insertNewTask(tx, effects, ctx, input, limit !== null, engine.now()),
+      );
+    // A limited channel's creates take turns on its settings row for their whole transaction: queue
+    // them here, so a burst does not hold a pool connection per waiter. Others run at once.
+    view = await (limit === null ? insert() : engine.creates.run(ctx.channelId, insert));
   } catch (error) {
     // Postgres refusing what the gate let through means the counter was low: rebuild it, don't release.
     if (gateDecision?.kind === "reserved") {

@@ -19,8 +19,8 @@ export interface Change {
   card?: boolean;
   /** The relatives' numbers when the caller already read them (under the row lock), so no query. */
   relativeNumbers?: readonly number[];
-  /** Outbox rows and a review that go with the change: written in the event's statement. */
-  rows?: Pick<ChangeRows, "messages" | "review">;
+  /** Outbox rows, a review, earlier events, an attempt that go with the change: in the event's statement. */
+  rows?: Omit<ChangeRows, "card">;
 }
 
 /**
