@@ -1,7 +1,9 @@
-import { and, eq, inArray, sql } from "drizzle-orm";
+import { and, eq, getTableColumns, inArray, sql } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
 import type { PlacedStatusRef, StatusRef } from "../domain/task-states.ts";
 import type { Queryable, Tx } from "./database.ts";
+import type { NewEvent } from "./events.ts";
+import { newNonce } from "./outbox.ts";
 import { queryRows } from "./raw.ts";
 import {
   type ChannelSettingsRow,
@@ -109,6 +111,69 @@ export async function insertNumberedTask(tx: Tx, values: Omit<NewTaskRow, "numbe
     .values({ ...values, number: sql`(SELECT last_number FROM next_number)` })
     .returning();
   return row!;
+}
+
+/** What a create writes besides the task: its event and outbox rows (the card first, then `messages`). */
+export interface CreatedRows {
+  event: Omit<NewEvent, "taskId" | "guildId">;
+  cardDueAt: Date;
+  messages: readonly { kind: "assignment"; assigneeId: string }[];
+}
+
+/**
+ * A create in one statement, run on its own (autocommit): the guild's next number, the task, its
+ * event, its card row and its assignment row. The counter row is held only while Postgres runs the
+ * statement and commits it, never across a round trip to the bot. Nothing is written (undefined) when
+ * the channel has a queue limit: that create must count its live tasks under the channel's lock. The
+ * channel's settings row is share-locked, so a limit being set waits for it.
+ */
+export async function insertTaskAlone(
+  q: Queryable,
+  values: Omit<NewTaskRow, "number" | "createdAt" | "updatedAt">,
+  rows: CreatedRows,
+  now: Date,
+): Promise<TaskRow | undefined> {
+  const at = sql`${now.toISOString()}::timestamptz`;
+  const limitSet = q.$with("limit_set", { one: sql<number>`one` }).as(sql`
+    SELECT 1 AS one FROM channel_settings
+    WHERE channel_id = ${values.channelId} AND queue_limit IS NOT NULL FOR SHARE`);
+  const nextNumber = q.$with("next_number", { lastNumber: sql<number>`last_number` }).as(sql`
+    INSERT INTO guild_counters (guild_id, last_number)
+    SELECT ${values.guildId}, 1 WHERE NOT EXISTS (SELECT 1 FROM limit_set)
+    ON CONFLICT (guild_id) DO UPDATE SET last_number = guild_counters.last_number + 1
+    RETURNING last_number`);
+  const created = q.$with("created", getTableColumns(tasks)).as(sql`
+    INSERT INTO tasks (guild_id, channel_id, number, title, description, status, priority, labels, assignee_id,
+      created_by, parent_id, estimate_minutes, due_at, create_key, created_at, updated_at)
+    SELECT ${values.guildId}, ${values.channelId}, last_number, ${values.title}, ${values.description ?? ""},
+      ${values.status ?? "open"}, ${values.priority ?? "medium"}, ${sql.param(values.labels ?? [])}::text[],
+      ${values.assigneeId ?? null}, ${values.createdBy}, ${values.parentId ?? null}, ${values.estimateMinutes ?? null},
+      ${values.dueAt ? values.dueAt.toISOString() : null}::timestamptz, ${values.createKey ?? null}, ${at}, ${at}
+    FROM next_number
+    RETURNING *`);
+  const { event } = rows;
+  const createdEvent = q.$with("created_event", { id: sql<number>`id` }).as(sql`
+    INSERT INTO task_events (task_id, guild_id, actor_id, kind, from_status, to_status, details, source, created_at)
+    SELECT id, guild_id, ${event.actorId}, ${event.kind}, ${event.fromStatus ?? null}, ${event.toStatus ?? null},
+      ${JSON.stringify(event.details ?? {})}::jsonb, ${event.source}, ${at}
+    FROM created RETURNING id`);
+  const outboxRows = [
+    sql`SELECT guild_id, channel_id, id, 'card', jsonb_build_object('taskId', id, 'version', version),
+      'card:' || id, ${newNonce()}, ${rows.cardDueAt.toISOString()}::timestamptz, ${at} FROM created`,
+    ...rows.messages.map(
+      (message) => sql`SELECT guild_id, channel_id, id, 'assignment',
+        jsonb_build_object('taskId', id, 'assigneeId', ${message.assigneeId}::text, 'attempt', 1),
+        NULL, ${newNonce()}, ${at}, ${at} FROM created`,
+    ),
+  ];
+  const createdOutbox = q.$with("created_outbox", { id: sql<number>`id` }).as(sql`
+    INSERT INTO outbox (guild_id, channel_id, task_id, kind, payload, coalesce_key, nonce, next_attempt_at, created_at)
+    ${sql.join(outboxRows, sql` UNION ALL `)} RETURNING id`);
+  const [row] = await q
+    .with(limitSet, nextNumber, created, createdEvent, createdOutbox)
+    .select()
+    .from(created);
+  return row;
 }
 
 export async function insertTask(tx: Tx, values: NewTaskRow): Promise<TaskRow> {

@@ -11,9 +11,14 @@ import { lockChannelSettings, shareChannelLimit } from "../../store/channel-sett
 import type { Tx } from "../../store/database.ts";
 import { insertDependencies } from "../../store/dependencies.ts";
 import type { TaskRow } from "../../store/schema.ts";
-import { countLiveTasks, findNumberByCreateKey, insertNumberedTask } from "../../store/tasks.ts";
-import { pgErrorCode } from "../../store/transaction.ts";
-import type { Effects } from "../effects.ts";
+import {
+  countLiveTasks,
+  findNumberByCreateKey,
+  insertNumberedTask,
+  insertTaskAlone,
+} from "../../store/tasks.ts";
+import { pgErrorCode, retried } from "../../store/transaction.ts";
+import { applyEffects, Effects } from "../effects.ts";
 import type { Engine } from "../engine.ts";
 import { rebuildGateCounter } from "../gate/gate-drift.ts";
 import { mutate } from "../mutate.ts";
@@ -22,7 +27,7 @@ import type { ActionContext, CreateTaskInput, TaskView } from "../types.ts";
 import { requireReferable, requireSendIn, viewFor } from "../visibility.ts";
 import { requireTask, requireView } from "./load-task.ts";
 import { newTaskView } from "./new-task-view.ts";
-import { recordChange, target } from "./record-change.ts";
+import { cardDueAt, eventDetails, recordChange, target } from "./record-change.ts";
 
 /**
  * Creates a task in ctx.channelId. The cache's limit gate answers the obvious "full" first (no query);
@@ -52,13 +57,16 @@ export async function createTask(
       const live = await countLiveTasks(engine.db, ctx.channelId);
       if (live >= limit) throw new QueueLimitError(live, limit);
     }
-    const insert = () =>
+    const insert = (limited: boolean) =>
       mutate(engine, ctx.guildId, (tx, effects) =>
-        insertNewTask(tx, effects, ctx, input, limit !== null, engine.now()),
+        insertNewTask(tx, effects, ctx, input, limited, engine.now()),
       );
     // A limited channel's creates take turns on its settings row for their whole transaction: queue
-    // them here, so a burst does not hold a pool connection per waiter. Others run at once.
-    view = await (limit === null ? insert() : engine.creates.run(ctx.channelId, insert));
+    // them here, so a burst does not hold a pool connection per waiter. A plain create is one statement.
+    const plain = limit === null && input.parentNumber === undefined && input.dependsOn.length === 0;
+    view =
+      (plain ? await insertAlone(engine, ctx, input) : undefined) ??
+      (await (limit === null ? insert(false) : engine.creates.run(ctx.channelId, () => insert(true))));
   } catch (error) {
     // Postgres refusing what the gate let through means the counter was low: rebuild it, don't release.
     if (gateDecision?.kind === "reserved") {
@@ -75,6 +83,58 @@ export async function createTask(
   }
   engine.log.debug({ guildId: ctx.guildId, number: view.number }, "task created");
   return viewFor(ctx, view);
+}
+
+/**
+ * A create with no limit to count and no relatives to lock, in one autocommit statement (number, task,
+ * event, card row, assignment row): the guild's counter is never held across a round trip. Undefined
+ * when a limit was set on the channel meanwhile; the caller then creates the counted way.
+ */
+async function insertAlone(
+  engine: Engine,
+  ctx: ActionContext,
+  input: CreateTaskValues,
+): Promise<TaskView | undefined> {
+  const now = engine.now();
+  const assigneeId = input.assigneeId ?? null;
+  const task = await retried(() =>
+    insertTaskAlone(
+      engine.db,
+      {
+        guildId: ctx.guildId,
+        channelId: ctx.channelId,
+        title: input.title,
+        description: input.description,
+        status: "open",
+        priority: input.priority,
+        labels: input.labels,
+        assigneeId,
+        createdBy: ctx.actor.userId,
+        parentId: null,
+        estimateMinutes: input.estimate ?? null,
+        dueAt: input.due ?? null,
+        createKey: ctx.eventId ?? null,
+      },
+      {
+        event: {
+          actorId: ctx.actor.userId,
+          kind: "created",
+          toStatus: "open",
+          source: ctx.source,
+          details: eventDetails({ title: input.title, assigneeId }),
+        },
+        cardDueAt: cardDueAt(ctx.source, now),
+        messages: assigneeId && assigneeId !== ctx.actor.userId ? [{ kind: "assignment", assigneeId }] : [],
+      },
+      now,
+    ),
+  );
+  if (!task) return undefined;
+  const effects = new Effects(ctx.guildId);
+  effects.task(task);
+  effects.outbox = true;
+  await applyEffects(engine, effects);
+  return newTaskView(task, null, []);
 }
 
 /** The task this interaction already created (a re-delivered or retried interaction), if any. */

@@ -40,13 +40,12 @@ export async function recordChange(tx: Tx, effects: Effects, change: Change, now
     kind: change.kind,
     fromStatus: change.from ?? null,
     toStatus: change.to ?? null,
-    details: withoutEmpty(change.details ?? {}),
+    details: eventDetails(change.details ?? {}),
     source: change.source,
   };
   const rows: ChangeRows = { ...change.rows };
   if (change.card !== false) {
-    const dueAt = CLICKED.has(change.source) ? new Date(now.getTime() + CLICK_CARD_GRACE_MS) : now;
-    rows.card = { target: target(task), version: task.version, dueAt };
+    rows.card = { target: target(task), version: task.version, dueAt: cardDueAt(change.source, now) };
   }
   await insertChange(tx, event, rows, now);
   if (rows.card || rows.messages?.length) effects.outbox = true;
@@ -58,7 +57,13 @@ export function target(task: TaskRow) {
   return { guildId: task.guildId, channelId: task.channelId, taskId: task.id };
 }
 
-function withoutEmpty(details: Record<string, unknown>): Record<string, unknown> {
+/** When a change's card row is due: at once, or after the grace a click has to show it itself. */
+export function cardDueAt(source: EventSource, now: Date): Date {
+  return CLICKED.has(source) ? new Date(now.getTime() + CLICK_CARD_GRACE_MS) : now;
+}
+
+/** An event's details without the empty ones. */
+export function eventDetails(details: Record<string, unknown>): Record<string, unknown> {
   return Object.fromEntries(
     Object.entries(details).filter(([, value]) => value !== undefined && value !== null && value !== ""),
   );
