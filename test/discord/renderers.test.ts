@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { prefill } from "../../commands/create-task-from-message/open-create-form.ts";
+import { prefill } from "../../commands/create-task-from-message/context-menu.ts";
 import { parseTaskNumbers } from "../../commands/read-task-fields.ts";
 import { parseCustomId } from "../../src/discord/custom-id.ts";
 import { pagingButtons } from "../../src/discord/render/paging.ts";

@@ -4,7 +4,7 @@ import { userMention } from "../../src/discord/render/format.ts";
 import { answerEphemeral } from "../../src/discord/respond.ts";
 
 /** `/tasklane agent pause user` and `resume user`: the operator's halt switch. */
-export function pauseAgent(paused: boolean) {
+export function runPause(paused: boolean) {
   return async (interaction: ChatInputCommandInteraction, ctx: HandlerContext): Promise<void> => {
     const user = interaction.options.getUser("user", true);
     await ctx.services.agents.setPaused(ctx.action, user.id, paused);

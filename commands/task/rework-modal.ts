@@ -3,11 +3,11 @@ import type { CustomId } from "../../src/discord/custom-id.ts";
 import type { HandlerContext } from "../../src/discord/handler-types.ts";
 import { modalText } from "../../src/discord/modal-fields.ts";
 import { UserError } from "../../src/domain/errors.ts";
+import { REWORK_REASON_FIELD } from "./card-button.ts";
 import { applyCardChange, refreshStaleCard, resolveClickedTask } from "./card-clicks.ts";
-import { REWORK_REASON_FIELD } from "./click-card-button.ts";
 
 /** The Request rework form: sends the task back with the reason, against the version the card showed. */
-export async function submitReworkReason(
+export async function run(
   interaction: ModalSubmitInteraction,
   id: Extract<CustomId, { kind: "rework_modal" }>,
   ctx: HandlerContext,

@@ -3,10 +3,7 @@ import type { HandlerContext } from "../../src/discord/handler-types.ts";
 import { showFirstPage } from "./first-page.ts";
 
 /** `/tasks mine`: my live tasks across the server. */
-export async function listMyTasks(
-  interaction: ChatInputCommandInteraction,
-  ctx: HandlerContext,
-): Promise<void> {
+export async function run(interaction: ChatInputCommandInteraction, ctx: HandlerContext): Promise<void> {
   await showFirstPage(interaction, ctx, {
     kind: "tasks",
     title: "Your live tasks in this server",

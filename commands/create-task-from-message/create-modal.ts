@@ -5,10 +5,10 @@ import type { CustomId } from "../../src/discord/custom-id.ts";
 import type { HandlerContext } from "../../src/discord/handler-types.ts";
 import { modalText } from "../../src/discord/modal-fields.ts";
 import type { CreateTaskInput } from "../../src/services/types.ts";
-import { CREATE_FORM_FIELDS } from "./open-create-form.ts";
+import { CREATE_FORM_FIELDS } from "./context-menu.ts";
 
 /** The submitted form creates the task in this channel; the reply is its public card. */
-export async function submitCreateForm(
+export async function run(
   interaction: ModalSubmitInteraction,
   _id: Extract<CustomId, { kind: "create_modal" }>,
   ctx: HandlerContext,

@@ -8,7 +8,7 @@ import { applyCardChange, refreshStaleCard, resolveClickedTask } from "./card-cl
 export const REWORK_REASON_FIELD = "reason";
 
 /** Claim, Start, Submit for review / Mark done, Release, Approve, Request rework, Unblock, Reopen. */
-export async function clickCardButton(
+export async function run(
   interaction: ButtonInteraction,
   id: Extract<CustomId, { kind: "card" }>,
   ctx: HandlerContext,

@@ -4,10 +4,7 @@ import { renderAttempts } from "../../src/discord/render/task-attempts.ts";
 import { answerEphemeral } from "../../src/discord/respond.ts";
 
 /** `/task attempts`: every attempt in full (summary, evidence, reason), for the actor only. */
-export async function showTaskAttempts(
-  interaction: ChatInputCommandInteraction,
-  ctx: HandlerContext,
-): Promise<void> {
+export async function run(interaction: ChatInputCommandInteraction, ctx: HandlerContext): Promise<void> {
   const number = interaction.options.getInteger("task", true);
   const [task, attempts] = await Promise.all([
     ctx.services.tasks.get(ctx.action, number),

@@ -9,7 +9,7 @@ const DEADLINE_MS = 2_000;
 const TASK_NUMBER_OPTIONS = new Set(["task", "parent", "on"]);
 
 /** `task`, `parent`, `on`: number prefix or title words, live tasks first, 25 at most. */
-export async function autocompleteTaskNumber(interaction: AutocompleteInteraction, ctx: HandlerContext) {
+export async function run(interaction: AutocompleteInteraction, ctx: HandlerContext) {
   const focused = interaction.options.getFocused(true);
   if (!TASK_NUMBER_OPTIONS.has(focused.name)) return interaction.respond([]);
   const query = String(focused.value).trim().replace(/^#/, "").slice(0, 100);

@@ -4,7 +4,7 @@ import { agentLine } from "../../src/discord/render/agents.ts";
 import { answerEphemeral } from "../../src/discord/respond.ts";
 
 /** `/tasklane agent add user [labels] [max-concurrent]`. */
-export async function addAgent(interaction: ChatInputCommandInteraction, ctx: HandlerContext): Promise<void> {
+export async function run(interaction: ChatInputCommandInteraction, ctx: HandlerContext): Promise<void> {
   const user = interaction.options.getUser("user", true);
   const agent = await ctx.services.agents.add(ctx.action, {
     userId: user.id,

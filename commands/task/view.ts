@@ -7,7 +7,7 @@ import { answerEphemeral } from "../../src/discord/respond.ts";
 import { PENDING_MESSAGE_ID } from "../../src/services/cards/index.ts";
 
 /** `/task view`: the card, for the actor only, with a link to the live one. */
-export async function viewTask(interaction: ChatInputCommandInteraction, ctx: HandlerContext): Promise<void> {
+export async function run(interaction: ChatInputCommandInteraction, ctx: HandlerContext): Promise<void> {
   const task = await ctx.services.tasks.get(ctx.action, interaction.options.getInteger("task", true));
   const [card, live, attempts] = await Promise.all([
     renderCardFor(cardDepsOf(ctx), task, { forReader: true }),

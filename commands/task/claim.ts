@@ -6,10 +6,7 @@ import { answerEphemeral } from "../../src/discord/respond.ts";
 import { confirmation } from "./confirmations.ts";
 
 /** `/task claim [task]`: that task, or the next one in this channel's queue (claimed and started). */
-export async function claimTask(
-  interaction: ChatInputCommandInteraction,
-  ctx: HandlerContext,
-): Promise<void> {
+export async function run(interaction: ChatInputCommandInteraction, ctx: HandlerContext): Promise<void> {
   const number = interaction.options.getInteger("task");
   if (number !== null) {
     const result = await ctx.services.tasks.transition(ctx.action, { number, action: "claim" });

@@ -5,7 +5,7 @@ import type { TaskAction } from "../../src/services/types.ts";
 import { confirmation } from "./confirmations.ts";
 
 /** `/task start|submit|approve|rework|block|unblock|cancel|reopen|assign`: one transition each. */
-export function transitionTask(action: TaskAction, textOption?: "note" | "comment" | "reason") {
+export function runTransition(action: TaskAction, textOption?: "note" | "comment" | "reason") {
   return async (interaction: ChatInputCommandInteraction, ctx: HandlerContext): Promise<void> => {
     const number = interaction.options.getInteger("task", true);
     const text = textOption ? (interaction.options.getString(textOption) ?? undefined) : undefined;

@@ -5,10 +5,7 @@ import { renderStats } from "../../src/discord/render/stats.ts";
 import { answerEphemeral } from "../../src/discord/respond.ts";
 
 /** `/tasks stats [scope]`. */
-export async function showStats(
-  interaction: ChatInputCommandInteraction,
-  ctx: HandlerContext,
-): Promise<void> {
+export async function run(interaction: ChatInputCommandInteraction, ctx: HandlerContext): Promise<void> {
   const wholeServer = interaction.options.getString("scope") === "server";
   const { channelId } = ctx.action;
   const stats = await ctx.services.tasks.stats(ctx.action, wholeServer ? undefined : channelId);

@@ -4,10 +4,7 @@ import { renderListPage } from "../../src/discord/lists.ts";
 import { answerEphemeral } from "../../src/discord/respond.ts";
 
 /** `/task history`: every change, newest first, paged. */
-export async function showTaskHistory(
-  interaction: ChatInputCommandInteraction,
-  ctx: HandlerContext,
-): Promise<void> {
+export async function run(interaction: ChatInputCommandInteraction, ctx: HandlerContext): Promise<void> {
   const number = interaction.options.getInteger("task", true);
   const body = await renderListPage(ctx, {
     query: { kind: "history", number },

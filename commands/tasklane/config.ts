@@ -6,10 +6,7 @@ import type { AutoAssignMode, NotifyMode } from "../../src/domain/task-states.ts
 import type { ChannelSettingsPatch } from "../../src/services/types.ts";
 
 /** `/tasklane config`: shows this channel's settings, or changes the ones given. */
-export async function configureChannel(
-  interaction: ChatInputCommandInteraction,
-  ctx: HandlerContext,
-): Promise<void> {
+export async function run(interaction: ChatInputCommandInteraction, ctx: HandlerContext): Promise<void> {
   const patch = readPatch(interaction.options);
   const { settings } = ctx.services;
   const changed = Object.keys(patch).length > 0;

@@ -6,7 +6,7 @@ import { deferComponentUpdate, messageBody } from "../../src/discord/respond.ts"
 import { ForbiddenError, UserError } from "../../src/domain/errors.ts";
 
 /** Previous / Next: the stored page, re-run now, replacing the list in place. */
-export async function turnPage(
+export async function run(
   interaction: ButtonInteraction,
   id: Extract<CustomId, { kind: "page" }>,
   ctx: HandlerContext,

@@ -8,7 +8,7 @@ import { readTaskFields } from "../read-task-fields.ts";
  * `/task edit`: the fields, then the assignee, then the dependencies (set to exactly the list given).
  * Each step is its own service call; if a later one is refused, the reply says what was already saved.
  */
-export async function editTask(interaction: ChatInputCommandInteraction, ctx: HandlerContext): Promise<void> {
+export async function run(interaction: ChatInputCommandInteraction, ctx: HandlerContext): Promise<void> {
   const number = interaction.options.getInteger("task", true);
   const { assigneeId, dependsOn, ...patch } = readTaskFields(interaction.options);
   const dependencies = Array.isArray(dependsOn) ? dependsOn : undefined;

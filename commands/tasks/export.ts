@@ -9,10 +9,7 @@ import type { ExportFormat, ExportInput } from "../../src/services/types.ts";
 const DISCORD_FILE_LIMIT = 10 * 1024 * 1024;
 
 /** `/tasks export format:csv|json [status] [scope]`: the tasks the actor can see, as a file only they get. */
-export async function exportTasks(
-  interaction: ChatInputCommandInteraction,
-  ctx: HandlerContext,
-): Promise<void> {
+export async function run(interaction: ChatInputCommandInteraction, ctx: HandlerContext): Promise<void> {
   const format = interaction.options.getString("format", true) as ExportFormat;
   const status = (interaction.options.getString("status") ?? "all") as ExportInput["status"];
   const scope = interaction.options.getString("scope") === "server" ? "server" : "channel";

@@ -20,7 +20,7 @@ const TITLE_MAX = 200;
 const DESCRIPTION_MAX = 4000;
 
 /** "Create task from message": the create form, prefilled from the message, with a link back to it. */
-export async function openCreateForm(
+export async function run(
   interaction: MessageContextMenuCommandInteraction,
   _ctx: HandlerContext,
 ): Promise<void> {

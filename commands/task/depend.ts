@@ -4,29 +4,12 @@ import { STATUS_LABELS } from "../../src/discord/render/status-style.ts";
 import { answerEphemeral } from "../../src/discord/respond.ts";
 
 /** `/task depend task on`: task waits for `on`. */
-export async function addDependency(
-  interaction: ChatInputCommandInteraction,
-  ctx: HandlerContext,
-): Promise<void> {
+export async function run(interaction: ChatInputCommandInteraction, ctx: HandlerContext): Promise<void> {
   const number = interaction.options.getInteger("task", true);
   const on = interaction.options.getInteger("on", true);
   const task = await ctx.services.tasks.addDependency(ctx.action, number, on);
   await answerEphemeral(
     interaction,
     `**#${number}** now waits for **#${on}**; it is ${STATUS_LABELS[task.status]}.`,
-  );
-}
-
-/** `/task undepend task on`. */
-export async function removeDependency(
-  interaction: ChatInputCommandInteraction,
-  ctx: HandlerContext,
-): Promise<void> {
-  const number = interaction.options.getInteger("task", true);
-  const on = interaction.options.getInteger("on", true);
-  const task = await ctx.services.tasks.removeDependency(ctx.action, number, on);
-  await answerEphemeral(
-    interaction,
-    `**#${number}** no longer waits for **#${on}**; it is ${STATUS_LABELS[task.status]}.`,
   );
 }

@@ -6,10 +6,7 @@ import { showFirstPage } from "./first-page.ts";
 export const MAX_QUERY_LENGTH = 200;
 
 /** `/tasks search query`: full text over the server's tasks. */
-export async function searchTasks(
-  interaction: ChatInputCommandInteraction,
-  ctx: HandlerContext,
-): Promise<void> {
+export async function run(interaction: ChatInputCommandInteraction, ctx: HandlerContext): Promise<void> {
   const query = interaction.options.getString("query", true).trim();
   if (!query) throw new ValidationError("query", "query can't be empty.");
   if (query.length > MAX_QUERY_LENGTH)

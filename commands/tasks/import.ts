@@ -10,10 +10,7 @@ import type { ImportReport } from "../../src/services/types.ts";
 const SHOWN_WARNINGS = 5;
 
 /** `/tasks import file:<tasks.json> [dry-run] [tag]`: a Task Master file into this channel (admins). */
-export async function importTasks(
-  interaction: ChatInputCommandInteraction,
-  ctx: HandlerContext,
-): Promise<void> {
+export async function run(interaction: ChatInputCommandInteraction, ctx: HandlerContext): Promise<void> {
   const attachment = interaction.options.getAttachment("file", true);
   const text = await readAttachmentText(attachment, {
     maxBytes: MAX_IMPORT_BYTES,

@@ -15,10 +15,7 @@ const DEFER_AFTER_MS = 2_000;
  * failing over) is deferred ephemerally instead; the actor is then told it was created (or why not)
  * and the outbox posts the card. The interaction id makes a retried create find the same task.
  */
-export async function createTask(
-  interaction: ChatInputCommandInteraction,
-  ctx: HandlerContext,
-): Promise<void> {
+export async function run(interaction: ChatInputCommandInteraction, ctx: HandlerContext): Promise<void> {
   const { title, ...fields } = readTaskFields(interaction.options);
   if (title === undefined) throw new ValidationError("title", "title is required.");
   const slow = deferWhenSlow(interaction, DEFER_AFTER_MS);

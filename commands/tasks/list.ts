@@ -6,10 +6,7 @@ import type { ListFilters } from "../../src/services/types.ts";
 import { showFirstPage } from "./first-page.ts";
 
 /** `/tasks list`: live tasks of this channel unless told otherwise. */
-export async function listTasks(
-  interaction: ChatInputCommandInteraction,
-  ctx: HandlerContext,
-): Promise<void> {
+export async function run(interaction: ChatInputCommandInteraction, ctx: HandlerContext): Promise<void> {
   const { options } = interaction;
   const status = (options.getString("status") ?? "live") as StatusFilter;
   const assignee = options.getUser("assignee");

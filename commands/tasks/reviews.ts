@@ -4,10 +4,7 @@ import { renderReviewQueue } from "../../src/discord/render/review-queue.ts";
 import { answerEphemeral } from "../../src/discord/respond.ts";
 
 /** `/tasks reviews`: what awaits the actor's decision, oldest first. */
-export async function showReviews(
-  interaction: ChatInputCommandInteraction,
-  ctx: HandlerContext,
-): Promise<void> {
+export async function run(interaction: ChatInputCommandInteraction, ctx: HandlerContext): Promise<void> {
   const items = await ctx.services.tasks.reviewQueue(ctx.action);
   await answerEphemeral(interaction, { embeds: [renderReviewQueue(items)] });
 }
