@@ -19,8 +19,8 @@ import { type GateDriftJob, startGateDriftCheck } from "./jobs/gate-drift-job.ts
 import { type Pruning, startPruning } from "./jobs/prune-history.ts";
 import { type Jobs, type JobsOptions, startJobs } from "./jobs/start-jobs.ts";
 import type { Logger } from "./log.ts";
-import { createServices, type Services } from "./services/services.ts";
-import type { ServiceDeps } from "./services/types.ts";
+import type { ServiceDeps, Services } from "./services/contracts.ts";
+import { createServices } from "./services/create-services.ts";
 import { type Database, embeddedDataDir, openDatabase } from "./store/database.ts";
 import { runMigrations } from "./store/migrate.ts";
 import { holdSoleInstanceLock } from "./store/sole-instance-lock.ts";

@@ -4,7 +4,7 @@ import { replyWithNew } from "../../src/discord/cards/reply-with-new.ts";
 import type { CustomId } from "../../src/discord/custom-id.ts";
 import type { HandlerContext } from "../../src/discord/handler-types.ts";
 import { modalText } from "../../src/discord/modal-fields.ts";
-import type { CreateTaskInput } from "../../src/services/types.ts";
+import type { CreateTaskInput } from "../../src/services/contracts.ts";
 import { CREATE_FORM_FIELDS } from "./context-menu.ts";
 
 /** The submitted form creates the task in this channel; the reply is its public card. */

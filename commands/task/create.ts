@@ -4,7 +4,7 @@ import { replyWithNew } from "../../src/discord/cards/reply-with-new.ts";
 import type { HandlerContext } from "../../src/discord/handler-types.ts";
 import { answerEphemeral, deferWhenSlow } from "../../src/discord/respond.ts";
 import { ValidationError } from "../../src/domain/errors.ts";
-import type { TaskView } from "../../src/services/types.ts";
+import type { TaskView } from "../../src/domain/task-view.ts";
 import { readTaskFields } from "../read-task-fields.ts";
 
 /** Past this a create may miss Discord's 3-second window: the actor is shown "thinking…" first. */

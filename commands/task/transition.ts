@@ -1,11 +1,11 @@
 import type { ChatInputCommandInteraction } from "discord.js";
 import type { HandlerContext } from "../../src/discord/handler-types.ts";
 import { answerEphemeral } from "../../src/discord/respond.ts";
-import type { TaskAction } from "../../src/services/types.ts";
+import type { TransitionAction } from "../../src/domain/transitions.ts";
 import { confirmation } from "./confirmations.ts";
 
 /** `/task start|submit|approve|rework|block|unblock|cancel|reopen|assign`: one transition each. */
-export function runTransition(action: TaskAction, textOption?: "note" | "comment" | "reason") {
+export function runTransition(action: TransitionAction, textOption?: "note" | "comment" | "reason") {
   return async (interaction: ChatInputCommandInteraction, ctx: HandlerContext): Promise<void> => {
     const number = interaction.options.getInteger("task", true);
     const text = textOption ? (interaction.options.getString(textOption) ?? undefined) : undefined;

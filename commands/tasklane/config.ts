@@ -3,7 +3,7 @@ import type { HandlerContext } from "../../src/discord/handler-types.ts";
 import { renderSettings } from "../../src/discord/render/settings.ts";
 import { answerEphemeral } from "../../src/discord/respond.ts";
 import type { AutoAssignMode, NotifyMode } from "../../src/domain/task-states.ts";
-import type { ChannelSettingsPatch } from "../../src/services/types.ts";
+import type { ChannelSettingsPatch } from "../../src/services/contracts.ts";
 
 /** `/tasklane config`: shows this channel's settings, or changes the ones given. */
 export async function run(interaction: ChatInputCommandInteraction, ctx: HandlerContext): Promise<void> {

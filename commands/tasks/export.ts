@@ -2,8 +2,8 @@ import type { ChatInputCommandInteraction } from "discord.js";
 import type { HandlerContext } from "../../src/discord/handler-types.ts";
 import { answerEphemeral } from "../../src/discord/respond.ts";
 import { UserError } from "../../src/domain/errors.ts";
+import type { ExportFormat, ExportInput } from "../../src/services/contracts.ts";
 import { MAX_EXPORT_TASKS } from "../../src/services/transfers/export-tasks.ts";
-import type { ExportFormat, ExportInput } from "../../src/services/types.ts";
 
 /** What Discord accepts as one attachment from a bot in a server without boosts. */
 const DISCORD_FILE_LIMIT = 10 * 1024 * 1024;

@@ -5,7 +5,7 @@ import { inlineCode } from "../../src/discord/render/format.ts";
 import { answerEphemeral } from "../../src/discord/respond.ts";
 import { statusWords, TASK_STATUSES } from "../../src/domain/task-states.ts";
 import { MAX_IMPORT_BYTES } from "../../src/services/transfers/import-taskmaster.ts";
-import type { ImportReport } from "../../src/services/types.ts";
+import type { ImportReport } from "../../src/services/views.ts";
 
 const SHOWN_WARNINGS = 5;
 

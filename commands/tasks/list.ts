@@ -2,7 +2,7 @@ import type { ChatInputCommandInteraction } from "discord.js";
 import type { HandlerContext } from "../../src/discord/handler-types.ts";
 import { titleText, userMention } from "../../src/discord/render/format.ts";
 import type { Priority, StatusFilter } from "../../src/domain/task-states.ts";
-import type { ListFilters } from "../../src/services/types.ts";
+import type { ListFilters } from "../../src/services/contracts.ts";
 import { showFirstPage } from "./first-page.ts";
 
 /** `/tasks list`: live tasks of this channel unless told otherwise. */

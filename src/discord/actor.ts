@@ -6,8 +6,9 @@ import {
   type Message,
   PermissionFlagsBits,
 } from "discord.js";
+import type { ServerPermission } from "../domain/roles.ts";
 import { type ChannelRights, NO_RIGHTS } from "../domain/roles.ts";
-import type { Actor, ServerPermission } from "../services/types.ts";
+import type { Actor } from "../services/contracts.ts";
 import {
   basePermissions,
   channelPermissions,

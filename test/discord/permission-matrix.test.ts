@@ -2,7 +2,7 @@ import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type CardAction, encodeCustomId } from "../../src/discord/custom-id.ts";
 import { actorEverywhere, systemReader } from "../../src/services/actors.ts";
-import type { ActionContext, TransitionInput } from "../../src/services/types.ts";
+import type { ActionContext, TransitionInput } from "../../src/services/contracts.ts";
 import { queryRows } from "../../src/store/raw.ts";
 import type { InteractionHandle } from "../stand-in/interactions/handle.ts";
 import { embedOf, slash } from "./support/act.ts";

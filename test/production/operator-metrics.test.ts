@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createMetricsRegistry, registerOperatorMetrics } from "../../src/http/metrics.ts";
 import { silentLogger } from "../../src/log.ts";
-import { createOperationsService } from "../../src/services/index.ts";
+import { createOperationsService } from "../../src/services/operations/index.ts";
 import { DRIVERS, type Harness, openHarness } from "../services/support/harness.ts";
 import { newScene } from "../services/support/scene.ts";
 

@@ -3,8 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createRedisCache } from "../../src/cache/redis-cache.ts";
 import type { Cache } from "../../src/cache/types.ts";
 import { silentLogger } from "../../src/log.ts";
-import { createEventService } from "../../src/services/index.ts";
-import type { EventService } from "../../src/services/types.ts";
+import type { EventService } from "../../src/services/contracts.ts";
+import { createEventService } from "../../src/services/events/index.ts";
 import { DRIVERS, type Harness, openHarness } from "./support/harness.ts";
 import { newScene, snowflake } from "./support/scene.ts";
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { systemReader } from "../../src/services/actors.ts";
-import type { CreateTaskInput } from "../../src/services/types.ts";
+import type { CreateTaskInput } from "../../src/services/contracts.ts";
 import { DRIVERS, type Harness, openHarness } from "./support/harness.ts";
 import { newScene } from "./support/scene.ts";
 

@@ -1,7 +1,7 @@
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { TransitionAction } from "../../src/domain/transitions.ts";
 import { systemReader } from "../../src/services/actors.ts";
-import type { TaskAction } from "../../src/services/types.ts";
 import type { EventSource } from "../../src/store/schema.ts";
 import { DRIVERS, type Harness, openHarness } from "./support/harness.ts";
 import { newScene } from "./support/scene.ts";
@@ -39,7 +39,7 @@ describe.each(DRIVERS)("task lifecycle (%s)", (driver) => {
 
     const step = (
       actor: typeof s.member,
-      action: TaskAction,
+      action: TransitionAction,
       extra: Record<string, unknown> = {},
       source: EventSource = "slash",
     ) => h.tasks.transition(s.ctx(actor, source), { number: 1, action, ...extra });

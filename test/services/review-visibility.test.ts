@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { ActionContext, Actor } from "../../src/services/types.ts";
+import type { ActionContext, Actor } from "../../src/services/contracts.ts";
 import { DRIVERS, type Harness, openHarness } from "./support/harness.ts";
 import { memberIn, newScene, snowflake } from "./support/scene.ts";
 

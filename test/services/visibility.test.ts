@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { systemReader } from "../../src/services/actors.ts";
-import type { ActionContext, Actor } from "../../src/services/types.ts";
+import type { ActionContext, Actor } from "../../src/services/contracts.ts";
 import { DRIVERS, type Harness, openHarness } from "./support/harness.ts";
 import { memberIn, newScene, snowflake, user } from "./support/scene.ts";
 

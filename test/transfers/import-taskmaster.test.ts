@@ -2,8 +2,9 @@ import { readFileSync } from "node:fs";
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { silentLogger } from "../../src/log.ts";
-import { createTransferService } from "../../src/services/index.ts";
-import type { ImportReport, TransferService } from "../../src/services/types.ts";
+import type { TransferService } from "../../src/services/contracts.ts";
+import { createTransferService } from "../../src/services/transfers/index.ts";
+import type { ImportReport } from "../../src/services/views.ts";
 import { DRIVERS, type Harness, openHarness } from "../services/support/harness.ts";
 import { newScene, user } from "../services/support/scene.ts";
 

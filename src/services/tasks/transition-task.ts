@@ -1,6 +1,7 @@
 import { type DecisionExtra, type DecisionSettings, decide } from "../../domain/decide.ts";
 import { actorInChannel } from "../../domain/roles.ts";
 import type { PlacedStatusRef } from "../../domain/task-states.ts";
+import type { TransitionAction } from "../../domain/transitions.ts";
 import { type DomainAction, ruleOf } from "../../domain/transitions.ts";
 import { type Evidence, parseEvidence } from "../../domain/validation/evidence.ts";
 import { parseInput } from "../../domain/validation/parse.ts";
@@ -10,17 +11,12 @@ import { openDependencies } from "../../store/dependencies.ts";
 import type { TaskRow } from "../../store/schema.ts";
 import { selectTaskViewsByIds } from "../../store/task-views.ts";
 import { findTaskByNumber, findTaskWithSettings, liveSubtasks, lockTaskById } from "../../store/tasks.ts";
+import type { ActionContext, TransitionInput } from "../contracts.ts";
 import type { Effects } from "../effects.ts";
 import type { Engine } from "../engine.ts";
 import { mutate } from "../mutate.ts";
 import { toSettingsView } from "../settings/settings-view.ts";
-import type {
-  ActionContext,
-  ChannelSettingsView,
-  TaskAction,
-  TransitionInput,
-  TransitionResult,
-} from "../types.ts";
+import type { ChannelSettingsView, TransitionResult } from "../views.ts";
 import { canSee, requireWritable, viewFor } from "../visibility.ts";
 import { applyTransition, type Decided, RowChanged } from "./apply-transition.ts";
 import { refusalError, staleVersion } from "./explain-refusal.ts";

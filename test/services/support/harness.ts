@@ -3,8 +3,15 @@ import { createMemoryCache } from "../../../src/cache/memory-cache.ts";
 import { createRedisCache } from "../../../src/cache/redis-cache.ts";
 import type { Cache } from "../../../src/cache/types.ts";
 import { silentLogger } from "../../../src/log.ts";
-import { createAgentService, createSettingsService, createTaskService } from "../../../src/services/index.ts";
-import type { AgentService, ServiceDeps, SettingsService, TaskService } from "../../../src/services/types.ts";
+import { createAgentService } from "../../../src/services/agents/index.ts";
+import type {
+  AgentService,
+  ServiceDeps,
+  SettingsService,
+  TaskService,
+} from "../../../src/services/contracts.ts";
+import { createSettingsService } from "../../../src/services/settings/index.ts";
+import { createTaskService } from "../../../src/services/tasks/index.ts";
 import { type Database, openDatabase } from "../../../src/store/database.ts";
 import { runMigrations } from "../../../src/store/migrate.ts";
 import { queryRows } from "../../../src/store/raw.ts";

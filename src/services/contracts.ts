@@ -1,18 +1,28 @@
 import type { Cache } from "../cache/types.ts";
 import type { ChannelRights, ServerPermission } from "../domain/roles.ts";
-import type {
-  AutoAssignMode,
-  EventSource,
-  NotifyMode,
-  Priority,
-  ReviewVerdict,
-  StatusFilter,
-  TaskStatus,
-} from "../domain/task-states.ts";
+import type { EventSource, Priority, StatusFilter, TaskStatus } from "../domain/task-states.ts";
 import type { AttemptView, TaskRef, TaskView } from "../domain/task-view.ts";
 import type { TransitionAction } from "../domain/transitions.ts";
 import type { Logger } from "../log.ts";
 import type { Database } from "../store/database.ts";
+import type { ClaimedGroup } from "../store/outbox-delivery.ts";
+import type { TaskHeader } from "../store/task-headers.ts";
+import type { CardRecord, MarkOutcome } from "../store/task-messages.ts";
+import type { GateDrift, GateDriftOptions } from "./gate/gate-drift.ts";
+import type {
+  AgentView,
+  ChannelSettingsView,
+  ExportFile,
+  ImportReport,
+  OperatorSnapshot,
+  Page,
+  QueueView,
+  ReviewQueueItem,
+  ReviewView,
+  StatsView,
+  TaskEventView,
+  TransitionResult,
+} from "./views.ts";
 
 /**
  * The contract between the Discord layer (and agents) and the task engine. Plain values only:
@@ -21,7 +31,32 @@ import type { Database } from "../store/database.ts";
  * a user can read; anything else is a bug.
  */
 
-export type { ChannelRights, Permission, ServerPermission } from "../domain/roles.ts";
+/** The store's row shapes that cross the boundary (the outbox and card records, for src/discord/delivery). */
+export type { OutboxMessage } from "../store/outbox.ts";
+export type { ClaimedGroup, ClaimedRow } from "../store/outbox-delivery.ts";
+export type { TaskHeader } from "../store/task-headers.ts";
+export type { CardRecord, MarkOutcome } from "../store/task-messages.ts";
+export type { GateDrift, GateDriftOptions } from "./gate/gate-drift.ts";
+
+/**
+ * Everything outside src/services reaches the data through these (the composition root builds them):
+ * commands, the Discord layer, jobs and the HTTP server never hold a database handle.
+ */
+export interface Services {
+  tasks: TaskService;
+  settings: SettingsService;
+  agents: AgentService;
+  cards: CardService;
+  delivery: DeliveryService;
+  gate: GateService;
+  jobs: JobService;
+  health: HealthService;
+  events: EventService;
+  /** Task Master import, CSV/JSON export. */
+  transfers: TransferService;
+  /** The rollup behind the operator gauges of /metrics. */
+  operations: OperationsService;
+}
 
 /**
  * Who acts, with their rights in every channel of the server, computed by the Discord layer from
@@ -51,8 +86,6 @@ export interface ActionContext {
   eventId?: string;
 }
 
-export type { AttemptResult, AttemptView, TaskRef, TaskView } from "../domain/task-view.ts";
-
 /** Raw user input; the service validates it (zod) and throws ValidationError naming the field. */
 export interface CreateTaskInput {
   title: string;
@@ -71,12 +104,9 @@ export interface CreateTaskInput {
 
 export type EditTaskInput = Partial<Omit<CreateTaskInput, "assigneeId" | "dependsOn">>;
 
-/** The actions a user asks for through `transition` (edits, comments and dependencies have their own methods). */
-export type TaskAction = TransitionAction;
-
 export interface TransitionInput {
   number: number;
-  action: TaskAction;
+  action: TransitionAction;
   /** From a button's custom_id: the version the user saw. Absent for commands (acts on the current one). */
   expectedVersion?: number;
   /** Reason (rework, block, cancel, fail), note (submit), comment (approve). */
@@ -85,11 +115,6 @@ export interface TransitionInput {
   assigneeId?: string;
   /** For submit: the evidence block (files, tests, links, notes), validated against the published schema. */
   evidence?: unknown;
-}
-
-/** Tasks changed as a consequence (unblocked dependents) get their cards through the outbox like any change. */
-export interface TransitionResult {
-  task: TaskView;
 }
 
 export interface ListFilters {
@@ -102,100 +127,12 @@ export interface ListFilters {
   channelId?: string;
 }
 
-export interface Page<T> {
-  items: T[];
-  /** Lists and search count at most TOTAL_CAP matches (a LIMITed count): then `totalCapped` is true. */
-  total: number;
-  totalCapped?: boolean;
-  /** Opaque keyset cursor for the next page; null on the last page. */
-  nextCursor: string | null;
-  prevCursor: string | null;
-}
-
 export interface PageRequest {
   cursor?: string | null;
   limit?: number;
 }
 
-export interface TaskEventView {
-  id: number;
-  actorId: string;
-  kind: string;
-  fromStatus: TaskStatus | null;
-  toStatus: TaskStatus | null;
-  details: Record<string, unknown>;
-  source: EventSource;
-  at: string;
-}
-
-export interface QueueView {
-  channelId: string;
-  items: TaskView[];
-  liveCount: number;
-  limit: number | null;
-  /** Added: keyset cursor for the next page of the queue (pass as page.cursor); null on the last page. */
-  nextCursor?: string | null;
-}
-
-export interface ChannelSettingsView {
-  channelId: string;
-  guildId: string;
-  queueLimit: number | null;
-  reviewerRoleId: string | null;
-  requireReview: boolean;
-  allowSelfReview: boolean;
-  maxAttempts: number;
-  leaseMinutes: number;
-  autoAssign: AutoAssignMode;
-  /** When a task enters review: ping the reviewer role, name it without a ping, or say nothing. */
-  notifyReviewers: NotifyMode;
-  /** When a task is done or failed: ping its creator, name them, or say nothing. */
-  notifyCreator: NotifyMode;
-}
-
 export type ChannelSettingsPatch = Partial<Omit<ChannelSettingsView, "channelId" | "guildId">>;
-
-export interface AgentView {
-  guildId: string;
-  userId: string;
-  labels: string[];
-  maxConcurrent: number;
-  liveTasks: number;
-  /** Paused by an operator: no deliveries, its mention commands refused. */
-  paused: boolean;
-}
-
-export interface StatsView {
-  byStatus: Record<TaskStatus, number>;
-  /** Live tasks only: the work still ahead. */
-  byPriority: Record<Priority, number>;
-  /** The 25 biggest labels; `total` leaves cancelled tasks out. */
-  labels: { label: string; done: number; total: number; percent: number }[];
-  assignees: {
-    userId: string;
-    live: number;
-    inProgress: number;
-    done: number;
-    avgCompletionMinutes: number | null;
-  }[];
-  estimates: { tasks: number; estimatedMinutes: number; actualMinutes: number; ratio: number | null };
-  oldestOpen: TaskRef[];
-  reviewsPending: number;
-}
-
-export interface ReviewView {
-  reviewerId: string;
-  verdict: ReviewVerdict;
-  comment: string | null;
-  at: string;
-}
-
-/** A task awaiting the actor's decision (`/tasks reviews`). */
-export interface ReviewQueueItem {
-  task: TaskView;
-  submittedBy: string | null;
-  submittedAt: string | null;
-}
 
 export interface TaskService {
   create(ctx: ActionContext, input: CreateTaskInput): Promise<TaskView>;
@@ -295,29 +232,6 @@ export interface ImportInput {
   dryRun?: boolean;
 }
 
-export interface ImportedTask {
-  /** Task Master's id: "2" or "2.1". */
-  taskmaster: string;
-  number: number;
-  title: string;
-  status: TaskStatus;
-  /** For updates: the fields that changed since the last import. */
-  changes?: string[];
-}
-
-export interface ImportReport {
-  dryRun: boolean;
-  tag: string;
-  layout: "tagged" | "legacy";
-  created: ImportedTask[];
-  updated: ImportedTask[];
-  /** Already imported and unchanged in the file since. */
-  unchanged: number;
-  /** Statuses of the created tasks. */
-  createdByStatus: Partial<Record<TaskStatus, number>>;
-  warnings: string[];
-}
-
 export type ExportFormat = "csv" | "json";
 
 export interface ExportInput {
@@ -328,17 +242,6 @@ export interface ExportInput {
   scope?: "channel" | "server";
 }
 
-export interface ExportFile {
-  /** `tasklane-<guild>-<yyyy-mm-dd>.csv|json` */
-  filename: string;
-  contentType: string;
-  content: string;
-  /** Tasks in the file. */
-  count: number;
-  /** True when the export stopped at the cap (MAX_EXPORT_TASKS) and left tasks out. */
-  truncated: boolean;
-}
-
 /** Bringing tasks in and taking them out. */
 export interface TransferService {
   /** Admins (manage channels / server): creates or updates tasks from a Task Master file; one transaction. */
@@ -347,17 +250,72 @@ export interface TransferService {
   exportTasks(ctx: ActionContext, input: ExportInput): Promise<ExportFile>;
 }
 
-/** The rollup behind the operator gauges of /metrics. */
-export interface OperatorSnapshot {
-  takenAt: string;
-  tasksByStatus: Record<TaskStatus, number>;
-  /** Open tasks per channel, the deepest channels only. */
-  queues: { guildId: string; channelId: string; depth: number }[];
-  /** oldestPendingSeconds: 0 when nothing is pending. */
-  outbox: { pending: number; dead: number; oldestPendingSeconds: number };
-}
-
 export interface OperationsService {
   /** Cached for a short while (ROLLUP_TTL_MS): scraping often costs no more than scraping every 15 s. */
   snapshot(): Promise<OperatorSnapshot>;
+}
+
+/**
+ * A task's live card (task_messages): posting is claimed first so two posters never post two cards,
+ * and every edit records the version it renders so an older one never overwrites a newer one.
+ */
+export interface CardService {
+  /** The guild, channel and version of the task a button names by internal id; null when there is none. */
+  header(taskId: number): Promise<TaskHeader | null>;
+  find(taskId: number): Promise<CardRecord | null>;
+  /** True when the caller may post the card: no card yet, or a poster died mid-way. */
+  claimPosting(taskId: number, channelId: string): Promise<boolean>;
+  recordMessage(card: CardRecord): Promise<void>;
+  /** The post failed: let the next poster try. */
+  releaseClaim(taskId: number): Promise<void>;
+  /** Reserves rendering `version` on the posted card; null when it (or a newer one) is already there. */
+  claimVersion(taskId: number, version: number): Promise<CardRecord | null>;
+  /** The edit that claimed `claimed` failed: give the version back so a retry renders it. */
+  restoreVersion(taskId: number, claimed: number, previous: number): Promise<void>;
+  /** A click is about to update `messageId` in place to `version` (see MarkOutcome). */
+  markRendered(taskId: number, messageId: string, version: number): Promise<MarkOutcome>;
+  /** After an edit to `version` landed: true when a newer version was recorded meanwhile (render again). */
+  supersededWhileSending(taskId: number, version: number): Promise<boolean>;
+  /** The card message is gone: forget it so the next refresh posts a new one. */
+  forget(taskId: number, messageId: string): Promise<void>;
+}
+
+/** The outbox, for its dispatcher (src/discord/delivery). */
+export interface DeliveryService {
+  /** Claims up to `batch` due rows for `claimMs`, grouped by coalesce key. */
+  claimDue(batch: number, claimMs: number, now?: Date): Promise<ClaimedGroup[]>;
+  /** Sent (messageId set) or skipped (null: nothing to send any more, `note` says why). */
+  markSent(ids: number[], messageId: string | null, note?: string | null): Promise<void>;
+  /** A failed try: due again at `retryAt`; `countsAsFailure` false for rate limits and not-ready waits. */
+  scheduleRetry(ids: number[], retryAt: Date, error: string, countsAsFailure: boolean): Promise<void>;
+  markDead(ids: number[], error: string): Promise<void>;
+  /** Milliseconds until the next pending row comes due (0 if one is due now); null when none is pending. */
+  msUntilNextDue(now?: Date): Promise<number | null>;
+  /** The task as committed, read from Postgres, never the view cache (a row is visible only after its change commits). */
+  committedTask(taskId: number): Promise<TaskView | null>;
+}
+
+/** The queue gate's counters against Postgres, the truth. */
+export interface GateService {
+  /** Compares counters with Postgres and, unless told not to, repairs them; returns the channels that disagreed. */
+  checkDrift(options?: GateDriftOptions): Promise<GateDrift[]>;
+  /** Sets one channel's counter from Postgres; returns its live tasks. */
+  rebuild(channelId: string): Promise<number>;
+}
+
+/** One pass of each background job; each acts through the task engine at the version it saw. */
+export interface JobService {
+  /** Counts expired leases as failed attempts; returns how many. */
+  expireLeases(options: {
+    systemUserId: () => string | undefined;
+    batchSize?: number;
+    claimMs?: number;
+  }): Promise<number>;
+  /** Hands unassigned tasks of auto-assign channels to the least-loaded agent; returns how many. */
+  autoAssign(options: { systemUserId: () => string | undefined }): Promise<number>;
+}
+
+export interface HealthService {
+  /** Whether the database answers, and which kind it is. */
+  database(): Promise<{ ok: boolean; kind: "postgres" | "pglite" }>;
 }
