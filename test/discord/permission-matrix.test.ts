@@ -9,7 +9,7 @@ import { embedOf, slash } from "./support/act.ts";
 import { type BotUnderTest, bootBot, waitForLog } from "./support/boot-bot.ts";
 
 /**
- * Issue #11's acceptance matrix: every command, button, modal, autocomplete and mention verb, on a
+ * The permission matrix: every command, button, modal, autocomplete and mention verb, on a
  * task in the private #leads, by six kinds of member. Whoever cannot view #leads gets the answer an
  * unknown number gets and changes nothing; the others get exactly what the state table allows them.
  */

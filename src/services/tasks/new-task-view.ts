@@ -2,7 +2,6 @@ import type { TaskView } from "../../domain/task-view.ts";
 import type { TaskRow } from "../../store/schema.ts";
 import { toTaskView } from "../../store/task-views.ts";
 
-const iso = (date: Date | null) => date?.toISOString() ?? null;
 const ref = (task: TaskRow) => ({
   number: task.number,
   title: task.title,

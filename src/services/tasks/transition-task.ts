@@ -1,7 +1,6 @@
 import { type DecisionExtra, type DecisionSettings, decide } from "../../domain/decide.ts";
 import { actorInChannel } from "../../domain/roles.ts";
 import type { PlacedStatusRef } from "../../domain/task-states.ts";
-import type { TransitionAction } from "../../domain/transitions.ts";
 import { type DomainAction, ruleOf } from "../../domain/transitions.ts";
 import { type Evidence, parseEvidence } from "../../domain/validation/evidence.ts";
 import { parseInput } from "../../domain/validation/parse.ts";
