@@ -4,8 +4,8 @@ import { type App, type AppOptions, createApp } from "../../src/app.ts";
 import { createCache } from "../../src/cache/create-cache.ts";
 import type { Cache } from "../../src/cache/types.ts";
 import { loadConfig } from "../../src/config.ts";
+import { deployCommands } from "../../src/deploy-commands.ts";
 import { readJsonBlock } from "../../src/discord/delivery/json-block.ts";
-import { deployCommands } from "../../src/discord/deploy-commands.ts";
 import { createLogger, silentLogger } from "../../src/log.ts";
 import { type ApiMessage, DiscordStandIn, type StandInOptions } from "../stand-in/index.ts";
 import {

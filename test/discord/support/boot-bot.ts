@@ -4,7 +4,7 @@ import { type App, createApp } from "../../../src/app.ts";
 import { createCache } from "../../../src/cache/create-cache.ts";
 import type { Cache } from "../../../src/cache/types.ts";
 import { loadConfig } from "../../../src/config.ts";
-import { deployCommands } from "../../../src/discord/deploy-commands.ts";
+import { deployCommands } from "../../../src/deploy-commands.ts";
 import { createLogger, type Logger } from "../../../src/log.ts";
 import { DiscordStandIn, type StandInOptions } from "../../stand-in/index.ts";
 import {

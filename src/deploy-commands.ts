@@ -1,6 +1,6 @@
 import { type REST, Routes } from "discord.js";
-import { commandDefinitions } from "../../commands/index.ts";
-import { type CommandDiff, diffCommands } from "./command-diff.ts";
+import { commandDefinitions } from "../commands/index.ts";
+import { type CommandDiff, diffCommands } from "./discord/command-diff.ts";
 
 export interface DeployTarget {
   rest: REST;
