@@ -14,7 +14,7 @@ export function isWrite(command: MentionCommand): boolean {
  * Runs a parsed command through the same services as the slash commands (same permissions, same
  * state table). Throws what the services throw; the caller turns UserErrors into their sentence.
  */
-export async function runMentionCommand(
+export async function run(
   tasks: TaskService,
   ctx: ActionContext,
   command: Exclude<MentionCommand, { name: "help" }>,

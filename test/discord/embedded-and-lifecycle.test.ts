@@ -75,7 +75,7 @@ describe("the embedded default (PGlite, in-process cache)", () => {
     const answer = await inFlight.reply();
     expect(answer.embeds.length + answer.content.length).toBeGreaterThan(0);
     await stopping;
-    expect(bot.app.router.inFlight()).toBe(0);
+    expect(bot.app.runner.inFlight()).toBe(0);
     expect(bot.app.client.isReady()).toBe(false);
     bot.app.stop = async () => {}; // already stopped; afterAll's stop() must not stop it twice
   });
