@@ -16,6 +16,7 @@ import { type Database, openDatabase } from "../../../src/store/database.ts";
 import { runMigrations } from "../../../src/store/migrate.ts";
 import { queryRows } from "../../../src/store/raw.ts";
 import { createTestDatabase, testRedisUrl, uniqueRedisPrefix } from "../../support/test-db.ts";
+import { useInSuite } from "../../support/use-in-suite.ts";
 
 /** The same service suite runs on a real Postgres server (with Redis) and on embedded PGlite (in-process cache). */
 export type Driver = "postgres" | "pglite";
@@ -118,4 +119,13 @@ export async function openHarness(driver: Driver, options: HarnessOptions = {}):
 /** Opens `connections` pool connections up front, as a running bot's pool would have them. */
 export async function warmPool(h: Harness, connections: number): Promise<void> {
   await Promise.all(Array.from({ length: connections }, () => h.rows(sql`SELECT pg_sleep(0.05)`)));
+}
+
+/** A harness for the enclosing suite: opened in beforeAll, closed in afterAll. */
+export function useHarness(driver: Driver, options: HarnessOptions = {}): Harness {
+  return useInSuite(
+    "the harness",
+    () => openHarness(driver, options),
+    (harness) => harness.close(),
+  );
 }
