@@ -14,6 +14,7 @@ import {
   testRedisUrl,
   uniqueRedisPrefix,
 } from "../support/test-db.ts";
+import { useInSuite } from "../support/use-in-suite.ts";
 
 export const agentSchema = JSON.parse(
   readFileSync(new URL("../../src/discord/delivery/assignment.schema.json", import.meta.url), "utf8"),
@@ -73,6 +74,15 @@ export interface AgentWorldOptions {
 }
 
 /** The real bot (createApp) against the stand-in, a database of its own, and Redis under a unique prefix. */
+/** The world for the enclosing suite: started in beforeAll, stopped in afterAll. */
+export function useAgentWorld(options: AgentWorldOptions = {}): AgentWorld {
+  return useInSuite(
+    "the agent world",
+    () => startAgentWorld(options),
+    (world) => world.stop(),
+  );
+}
+
 export async function startAgentWorld(options: AgentWorldOptions = {}): Promise<AgentWorld> {
   const discord = await DiscordStandIn.start({ ...WORLD, ...options.standIn });
   const testDb = await createTestDatabase();
