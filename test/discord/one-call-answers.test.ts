@@ -1,17 +1,11 @@
 import { sql } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { CallbackType } from "../stand-in/index.ts";
 import { createTask, customIds, fieldOf, isEphemeral, slash } from "./support/act.ts";
-import { type BotUnderTest, bootBot } from "./support/boot-bot.ts";
+import { useBot } from "./support/boot-bot.ts";
 import { TEAM_WORLD } from "./support/world.ts";
 
-let bot: BotUnderTest;
-beforeAll(async () => {
-  bot = await bootBot({ world: TEAM_WORLD });
-});
-afterAll(async () => {
-  await bot?.stop();
-});
+const bot = useBot({ world: TEAM_WORLD });
 
 const edits = (events: readonly { kind: string }[]) =>
   events.filter((e) => e.kind === "original-edited" || e.kind === "message-edited");

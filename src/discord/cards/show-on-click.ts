@@ -1,4 +1,4 @@
-import type { TaskView } from "../../services/types.ts";
+import type { TaskView } from "../../domain/task-view.ts";
 import { type UpdatableInteraction, updateClicked } from "../respond.ts";
 import { type CardDeps, renderCardFor } from "./card-deps.ts";
 import { refresh } from "./refresh.ts";

@@ -1,13 +1,14 @@
 import { AgentAtCapacityError } from "../../domain/errors.ts";
+import type { TaskView } from "../../domain/task-view.ts";
 import { labels as labelsSchema } from "../../domain/validation/fields.ts";
 import { parseInput } from "../../domain/validation/parse.ts";
 import { actionContextSchema } from "../../domain/validation/task-inputs.ts";
 import { lockAgentWithLoad } from "../../store/agents.ts";
 import { claimNextEligible } from "../../store/queue.ts";
+import type { ActionContext } from "../contracts.ts";
 import type { Engine } from "../engine.ts";
 import { mutate } from "../mutate.ts";
 import { toSettingsView } from "../settings/settings-view.ts";
-import type { ActionContext, TaskView } from "../types.ts";
 import { requireSendIn, viewFor } from "../visibility.ts";
 import { requireView } from "./load-task.ts";
 import { recordChange } from "./record-change.ts";
