@@ -55,18 +55,25 @@ describe("every list query uses an index (postgres, 10 000 tasks)", () => {
     await testDb?.drop();
   });
 
-  async function sequentialScans(run: () => Promise<unknown>): Promise<string[]> {
+  /** Every plan node of every read statement `run` makes. */
+  async function planNodes(run: () => Promise<unknown>): Promise<{ query: string; node: PlanNode }[]> {
     statements.length = 0;
     await run();
-    const scans: string[] = [];
+    const nodes: { query: string; node: PlanNode }[] = [];
     for (const { query, params } of statements) {
       if (!/^\s*(select|with)/i.test(query)) continue;
       const result = await pool.query(`EXPLAIN (FORMAT JSON) ${query}`, params);
-      const plan: PlanNode = result.rows[0]["QUERY PLAN"][0].Plan;
-      for (const node of walk(plan)) {
-        if (node["Node Type"] === "Seq Scan" && TRACKED.includes(node["Relation Name"] ?? "")) {
-          scans.push(`${node["Relation Name"]} in: ${query.replace(/\s+/g, " ").slice(0, 160)}`);
-        }
+      for (const node of walk(result.rows[0]["QUERY PLAN"][0].Plan)) nodes.push({ query, node });
+    }
+    expect(statements.length).toBeGreaterThan(0);
+    return nodes;
+  }
+
+  async function sequentialScans(run: () => Promise<unknown>): Promise<string[]> {
+    const scans: string[] = [];
+    for (const { query, node } of await planNodes(run)) {
+      if (node["Node Type"] === "Seq Scan" && TRACKED.includes(node["Relation Name"] ?? "")) {
+        scans.push(`${node["Relation Name"]} in: ${query.replace(/\s+/g, " ").slice(0, 160)}`);
       }
     }
     expect(statements.length).toBeGreaterThan(0);
@@ -91,8 +98,10 @@ describe("every list query uses an index (postgres, 10 000 tasks)", () => {
     ],
     ["list by assignee", () => tasks.list(systemReader(GUILD), { assigneeId: "900000000000000003" })],
     ["list by label", () => tasks.list(systemReader(GUILD), { label: "docs", status: "all" })],
+    ["list live by label", () => tasks.list(systemReader(GUILD), { label: "api" })],
     ["list by priority", () => tasks.list(systemReader(GUILD), { priority: "critical" })],
     ["search", () => tasks.search(systemReader(GUILD), "billing docs")],
+    ["search, a word in every task", () => tasks.search(systemReader(GUILD), "generated")],
     ["history", () => tasks.history(systemReader(GUILD), 125)],
     ["reviews", () => tasks.reviews(systemReader(GUILD), 125)],
     ["queue", () => tasks.queue(systemReader(GUILD), CHANNEL)],
@@ -105,6 +114,13 @@ describe("every list query uses an index (postgres, 10 000 tasks)", () => {
 
   it.each(reads)("%s", async (_, run) => {
     expect(await sequentialScans(run)).toEqual([]);
+  });
+
+  it("a label list reads the guild's tasks with that label through the guild-label index", async () => {
+    const used = (await planNodes(() => tasks.list(systemReader(GUILD), { label: "api" }))).map(
+      ({ node }) => node["Index Name"],
+    );
+    expect(used).toContain("tasks_guild_labels_idx");
   });
 
   it("next", async () => {
@@ -121,6 +137,7 @@ describe("every list query uses an index (postgres, 10 000 tasks)", () => {
 interface PlanNode {
   "Node Type": string;
   "Relation Name"?: string;
+  "Index Name"?: string;
   Plans?: PlanNode[];
 }
 
