@@ -34,18 +34,9 @@ export async function setAgentPaused(
   return rows.length > 0;
 }
 
-/** Locks the agent's row: concurrent `next`/`start` calls by one agent take turns on its concurrency cap. */
-export async function lockAgent(tx: Tx, guildId: string, userId: string): Promise<AgentRow | undefined> {
-  const [row] = await tx
-    .select()
-    .from(agents)
-    .where(and(eq(agents.guildId, guildId), eq(agents.userId, userId)))
-    .for("update");
-  return row;
-}
-
 /**
- * lockAgent with what `next` checks under that lock, in one statement: its tasks in progress in the
+ * Locks the agent's row (concurrent `next`/`start` calls by one agent take turns on its concurrency
+ * cap) and reads what they check under that lock, in one statement: its tasks in progress in the
  * guild, and the lease length of `channelId` (null: the channel has no settings row, the default applies).
  */
 export async function lockAgentWithLoad(
@@ -94,15 +85,6 @@ export async function deleteAgent(tx: Tx, guildId: string, userId: string): Prom
 }
 
 /** Tasks the user is working on right now (in progress) in the guild: what an agent's cap counts. */
-export async function countInProgress(q: Queryable, guildId: string, userId: string): Promise<number> {
-  const rows = await queryRows<{ n: number }>(
-    q,
-    sql`
-    SELECT count(*)::int AS n FROM tasks
-    WHERE guild_id = ${guildId} AND assignee_id = ${userId} AND status = 'in_progress'`,
-  );
-  return Number(rows[0]?.n ?? 0);
-}
 
 export async function listAgentsWithLoad(
   q: Queryable,

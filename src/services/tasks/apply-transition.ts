@@ -4,7 +4,7 @@ import { isLive, type TaskStatus } from "../../domain/task-states.ts";
 import type { TransitionAction } from "../../domain/transitions.ts";
 import { TRANSITIONS } from "../../domain/transitions.ts";
 import type { Evidence } from "../../domain/validation/evidence.ts";
-import { countInProgress, findAgent, lockAgent } from "../../store/agents.ts";
+import { findAgent, lockAgentWithLoad } from "../../store/agents.ts";
 import { closeAttempt, findLatestAttempt } from "../../store/attempts.ts";
 import { lockChannelSettings } from "../../store/channel-settings.ts";
 import type { Tx } from "../../store/database.ts";
@@ -120,6 +120,7 @@ export async function applyTransition(
 interface ChangeRowsDraft {
   messages: ChangeMessage[];
   review?: ChangeRows["review"];
+  openAttempt?: ChangeRows["openAttempt"];
 }
 
 /** What a planner gets: the decided transition and the helpers its follow-up rows use. */
@@ -154,18 +155,16 @@ const PLANS: Record<TransitionAction, Planner> = {
     };
   },
   unassign: ({ d }) => ({ patch: { assigneeId: null }, details: { previousAssigneeId: d.task.assigneeId } }),
-  start: async ({ tx, d: { task, now, settings }, actorId }) => {
-    const agent = await lockAgent(tx, task.guildId, actorId);
-    if (agent) {
-      const busy = await countInProgress(tx, task.guildId, actorId);
-      if (busy >= agent.maxConcurrent) throw new AgentAtCapacityError(busy, agent.maxConcurrent);
-    }
-    const leaseExpiresAt = agent ? minutesFrom(now, settings.leaseMinutes) : null;
+  start: async ({ tx, rows, d: { task, now, settings }, actorId }) => {
+    const found = await lockAgentWithLoad(tx, task.guildId, actorId, task.channelId);
+    if (found && found.busy >= found.agent.maxConcurrent)
+      throw new AgentAtCapacityError(found.busy, found.agent.maxConcurrent);
+    const leaseExpiresAt = found ? minutesFrom(now, settings.leaseMinutes) : null;
     return {
       patch: { startedAt: task.startedAt ?? now, nextAttemptAt: null, leaseExpiresAt },
       details: { attempt: task.attempts + 1 },
-      after: async (updated) => {
-        await openAttempt(tx, updated.id, actorId, now);
+      after: (updated) => {
+        rows.openAttempt = { taskId: updated.id, assigneeId: actorId };
       },
     };
   },
