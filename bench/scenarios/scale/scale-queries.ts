@@ -10,8 +10,10 @@ import { seededRandom } from "../../support/zipf.ts";
 /** One query shape against the busy guild; `prepare` runs untimed before each timed call. */
 export interface ScaleQuery {
   name: string;
-  /** Which issue-7 target applies (list, queue and search: p99 < 20 ms at 1M). */
+  /** Whether a target applies at 1M (list, queue and search: p99 < 20 ms; stats: `targetMs`). */
   targeted: boolean;
+  /** The p99 target when not the lists' 20 ms (issue 14: guild stats < 50 ms). */
+  targetMs?: number;
   repetitions: number;
   call(iteration: number): Promise<unknown>;
   prepare?(iteration: number): Promise<void>;
@@ -98,13 +100,14 @@ export function scaleQueries(
     },
     {
       name: "per-task history",
-      targeted: false,
+      targeted: true,
       repetitions,
       call: () => service.history(systemReader(guildId), pickNumber()),
     },
     {
       name: "stats, one channel (cache key deleted first)",
-      targeted: false,
+      targeted: true,
+      targetMs: 50,
       repetitions: Math.max(5, Math.floor(repetitions / 10)),
       prepare: async (i) => {
         channels[i] = pickChannel();
@@ -114,7 +117,8 @@ export function scaleQueries(
     },
     {
       name: "stats, whole guild (cache key deleted first)",
-      targeted: false,
+      targeted: true,
+      targetMs: 50,
       repetitions: Math.max(5, Math.floor(repetitions / 10)),
       prepare: () => cache.views.del([engineKeys.stats(guildId)]),
       call: () => service.stats(systemReader(guildId)),
