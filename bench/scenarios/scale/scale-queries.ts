@@ -105,22 +105,23 @@ export function scaleQueries(
       call: () => service.history(systemReader(guildId), pickNumber()),
     },
     {
-      name: "stats, one channel (cache key deleted first)",
+      name: "stats, one channel (its cached part deleted first)",
       targeted: true,
       targetMs: 50,
       repetitions: Math.max(5, Math.floor(repetitions / 10)),
       prepare: async (i) => {
         channels[i] = pickChannel();
-        await cache.views.del([engineKeys.stats(guildId, channels[i])]);
+        await cache.views.del([engineKeys.statsPart(guildId, channels[i])]);
       },
       call: (i) => service.stats(systemReader(guildId), channels[i]),
     },
     {
-      name: "stats, whole guild (cache key deleted first)",
+      name: "stats, whole guild, after a change in one channel (its part and the guild's key deleted first)",
       targeted: true,
       targetMs: 50,
       repetitions: Math.max(5, Math.floor(repetitions / 10)),
-      prepare: () => cache.views.del([engineKeys.stats(guildId)]),
+      prepare: () =>
+        cache.views.del([engineKeys.stats(guildId), engineKeys.statsPart(guildId, pickChannel())]),
       call: () => service.stats(systemReader(guildId)),
     },
   ];
