@@ -1,6 +1,7 @@
 import type { ClaimedGroup } from "../store/outbox-delivery.ts";
 import type { TaskHeader } from "../store/task-headers.ts";
 import type { CardRecord, MarkOutcome } from "../store/task-messages.ts";
+import type { ThreadOfTask, ThreadRecord } from "../store/task-threads.ts";
 import { createAgentService } from "./agents/index.ts";
 import { createCardService } from "./cards/index.ts";
 import { createDeliveryService } from "./delivery/index.ts";
@@ -28,6 +29,7 @@ export type { OutboxMessage } from "../store/outbox.ts";
 export type { ClaimedGroup, ClaimedRow } from "../store/outbox-delivery.ts";
 export type { TaskHeader } from "../store/task-headers.ts";
 export type { CardRecord, MarkOutcome } from "../store/task-messages.ts";
+export type { ThreadOfTask, ThreadRecord } from "../store/task-threads.ts";
 export type { GateDrift, GateDriftOptions } from "./gate/gate-drift.ts";
 
 /**
@@ -90,6 +92,13 @@ export interface CardService {
   supersededWhileSending(taskId: number, version: number): Promise<boolean>;
   /** The card message is gone: forget it so the next refresh posts a new one. */
   forget(taskId: number, messageId: string): Promise<void>;
+  /** The thread on the task's card (channels with threads on); null when it has none. */
+  thread(taskId: number): Promise<ThreadRecord | null>;
+  /** The task whose open thread `threadId` is, in this guild; null for any other channel. */
+  taskOfThread(guildId: string, threadId: string): Promise<ThreadOfTask | null>;
+  recordThread(taskId: number, threadId: string): Promise<void>;
+  /** Deleted in Discord, or it would not open one (threadId null): the task's messages stay in its channel. */
+  forgetThread(taskId: number, threadId: string | null): Promise<void>;
 }
 
 /** The outbox, for its dispatcher (src/discord/delivery). */

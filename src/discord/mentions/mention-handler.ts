@@ -1,16 +1,18 @@
 import { randomBytes } from "node:crypto";
-import { type Client, Events, type Message } from "discord.js";
+import { type Client, Events, type Message, RESTJSONErrorCodes, Routes } from "discord.js";
 import { createLocalTokenBucket, type RateLimitOptions } from "../../cache/token-bucket.ts";
 import { RateLimitedError, UserError } from "../../domain/errors.ts";
 import { databaseFaultOf } from "../../services/database-faults.ts";
 import type { ActionContext, Actor, TaskView } from "../../services/types.ts";
 import { actorOfMessage } from "../actor.ts";
+import { isDiscordError } from "../cards/card-deps.ts";
 import { agentMessage } from "../delivery/agent-message.ts";
 import { PAYLOAD_VERSION, type ReplyPayload, taskPayload } from "../delivery/agent-payload.ts";
 import type { DiscordDeps, MentionVerbs } from "../handler-types.ts";
 import { createInFlight } from "../in-flight.ts";
 import { refusalText, titleText } from "../render/format.ts";
 import { type MentionCommand, mentionUsage, parseMentionCommand, stripBotMention } from "./parse-mention.ts";
+import { type MentionPlace, placeOfMention } from "./thread-place.ts";
 
 export interface MentionHandler {
   handle(message: Message): Promise<void>;
@@ -80,8 +82,22 @@ export function createMentionHandler(
     error: { code },
   });
 
+  /** In a task's thread, the task's channel and the thread's task; a lookup that fails acts where it was said. */
+  async function placeOf(message: Message<true>, actor: Actor): Promise<MentionPlace> {
+    try {
+      return await placeOfMention(services.cards, message, actor);
+    } catch (error) {
+      log.warn(
+        { err: error, messageId: message.id },
+        "could not tell whether a mention is in a task's thread",
+      );
+      return { channelId: message.channelId, actor };
+    }
+  }
+
   async function answer(message: Message<true>, text: string, actor: Actor): Promise<Answer> {
-    const parsed = parseMentionCommand(text);
+    const place = await placeOf(message, actor);
+    const parsed = parseMentionCommand(text, place.threadTask);
     if (!parsed.ok) {
       return {
         command: null,
@@ -97,8 +113,8 @@ export function createMentionHandler(
       return { command: "help", ok: true, message: "Here is what I understand.", task: null, usage: true };
     const ctx: ActionContext = {
       guildId: message.guildId,
-      channelId: message.channelId,
-      actor,
+      channelId: place.channelId,
+      actor: place.actor,
       source: "mention",
     };
     try {
@@ -147,18 +163,61 @@ export function createMentionHandler(
     };
     const usage = result.usage ? `\n${mentionUsage(botMention)}` : "";
     const task = result.task;
-    const { content, file } = agentMessage({
-      lead: result.message + usage,
-      payload,
-      ...(task ? { detail: `**#${task.number}** · ${titleText(task.title)}` } : {}),
-      fileName: task ? `task-${task.number}.json` : "tasklane.json",
-    });
+    const compose = (lead: string) =>
+      agentMessage({
+        lead,
+        payload,
+        ...(task ? { detail: `**#${task.number}** · ${titleText(task.title)}` } : {}),
+        fileName: task ? `task-${task.number}.json` : "tasklane.json",
+      });
+    const threadId = task ? await threadToAnswerIn(message, task) : null;
+    if (task && threadId) {
+      // Named, not pinged: the thread's readers see whose command this answers.
+      const { content, file } = compose(`<@${message.author.id}> ${result.message}${usage}`);
+      if (await answerInThread(task, threadId, content, file)) return;
+    }
+    const { content, file } = compose(result.message + usage);
     await message.reply({
       content,
       ...(file ? { files: [{ attachment: file.data, name: file.name }] } : {}),
       allowedMentions: { parse: [], repliedUser: false },
       failIfNotExists: false,
     });
+  }
+
+  /**
+   * A task's conversation is in its thread: an answer about a task with one, to a mention made outside
+   * it, goes there, naming (not pinging) who asked. False when it stays a reply (no thread, or the
+   * thread is gone or locked).
+   */
+  async function threadToAnswerIn(message: Message<true>, task: TaskView): Promise<string | null> {
+    const thread = await services.cards.thread(task.id).catch(() => null);
+    if (thread?.state !== "open" || !thread.threadId || thread.threadId === message.channelId) return null;
+    return thread.threadId;
+  }
+
+  async function answerInThread(
+    task: TaskView,
+    threadId: string,
+    content: string,
+    file: { name: string; data: Buffer } | null,
+  ): Promise<boolean> {
+    try {
+      await client.rest.post(Routes.channelMessages(threadId), {
+        body: {
+          content,
+          allowed_mentions: { parse: [] },
+          ...(file ? { attachments: [{ id: 0, filename: file.name }] } : {}),
+        },
+        ...(file ? { files: [{ name: file.name, data: file.data, contentType: "application/json" }] } : {}),
+      });
+      return true;
+    } catch (error) {
+      if (isDiscordError(error, RESTJSONErrorCodes.UnknownChannel))
+        await services.cards.forgetThread(task.id, threadId).catch(() => undefined);
+      else log.warn({ err: error, taskId: task.id }, "could not answer in the task's thread");
+      return false;
+    }
   }
 
   /**
