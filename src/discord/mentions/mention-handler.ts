@@ -186,16 +186,16 @@ export function createMentionHandler(
   }
 
   /**
-   * A task's conversation is in its thread: an answer about a task with one, to a mention made outside
-   * it, goes there, naming (not pinging) who asked. False when it stays a reply (no thread, or the
-   * thread is gone or locked).
+   * A task's conversation is in its thread: the answer to a mention made in the task's channel goes
+   * to the task's thread when it has one (a mention in a thread is answered there).
    */
   async function threadToAnswerIn(message: Message<true>, task: TaskView): Promise<string | null> {
+    if (message.channelId !== task.channelId) return null;
     const thread = await services.cards.thread(task.id).catch(() => null);
-    if (thread?.state !== "open" || !thread.threadId || thread.threadId === message.channelId) return null;
-    return thread.threadId;
+    return thread?.state === "open" && thread.threadId ? thread.threadId : null;
   }
 
+  /** False when the answer stays a reply: the thread is gone (then forgotten) or locked. */
   async function answerInThread(
     task: TaskView,
     threadId: string,
