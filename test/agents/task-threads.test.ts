@@ -14,6 +14,13 @@ beforeAll(async () => {
     channels: [
       "lane",
       "other",
+      // Members may not post in the channel, only in threads: the board-and-threads layout.
+      {
+        name: "board",
+        overwrites: [{ role: "@everyone", deny: ["SendMessages"], allow: ["SendMessagesInThreads"] }],
+      },
+      // Nobody (the bot included) may start threads here.
+      { name: "nothreads", overwrites: [{ role: "@everyone", deny: ["CreatePublicThreads"] }] },
       {
         name: "secret",
         overwrites: [
@@ -39,6 +46,18 @@ const bot = () => world.discord.botUser.id;
 const botMessages = (channel: string) =>
   world.discord.channelMessages(channel).filter((message) => message.author.id === bot());
 
+async function threadsOn(channel: string) {
+  await world.discord
+    .sendSlashCommand({
+      channelId: channel,
+      userId: "alice",
+      name: "tasklane",
+      subcommand: "config",
+      options: { threads: true },
+    })
+    .reply();
+}
+
 async function taskOf(number: number) {
   return world.app.services.tasks.get(systemReader(guildId), number);
 }
@@ -60,8 +79,14 @@ async function create(title: string, channel = "lane"): Promise<{ number: number
 }
 
 /** The thread the outbox opens on a card. */
+/** The thread the outbox opens on a card, once Discord has it and the bot has recorded it. */
 async function threadOn(card: ApiMessage) {
-  return until(() => world.discord.threadOf(card));
+  const thread = await until(() => world.discord.threadOf(card));
+  await until(async () => {
+    const number = Number(/#(\d+)/.exec(thread.name)?.[1]);
+    return (await world.app.services.cards.thread((await taskOf(number)).id))?.state === "open";
+  });
+  return thread;
 }
 
 /** A mention in `channel` (a thread's id, or a channel's name); resolves with the bot's next message there. */
@@ -166,9 +191,9 @@ describe("a thread per task (threads:true; stand-in, real Postgres and Redis)", 
     // The channel got the assignment (and card edits), nothing else.
     const newInLane = botMessages("lane").slice(inLaneBefore);
     expect(newInLane.map((message) => message.id)).toEqual([assignment.id]);
-    const cardNow = world.discord.message(card.id)!;
-    expect(world.discord.storedMessage(card.id)!.versions.length).toBeGreaterThan(0);
-    expect(JSON.stringify(cardNow.embeds)).toContain("In progress");
+    // The card in the channel follows every change (back in progress after the rework).
+    await until(() => JSON.stringify(world.discord.message(card.id)!.embeds).includes("In progress"));
+    expect(world.discord.storedMessage(card.id)!.versions.length).toBeGreaterThan(2);
   });
 
   it("a mention in a thread with a number acts on that task (answered where it was made)", async () => {
@@ -256,5 +281,37 @@ describe("a thread per task (threads:true; stand-in, real Postgres and Redis)", 
     const reply = await mentionIn(thread.id, "bob", "view");
     expect(reply.content).not.toContain(`#${number}`);
     expect(jsonOf<ReplyPayload>(reply)).toMatchObject({ ok: false, task: null });
+  });
+
+  it("writing from a task's thread takes Send Messages in Threads, where the channel itself is closed to members", async () => {
+    await threadsOn("board");
+    const { number, card } = await create("Plan the offsite", "board");
+    const thread = await threadOn(card);
+    const inThread = await mentionIn(thread.id, "bob", "comment count me in");
+    expect(inThread.content).toContain(`Comment added to **#${number}**`);
+    const fromChannel = await world.discord
+      .sendSlashCommand({
+        channelId: "board",
+        userId: "bob",
+        name: "task",
+        subcommand: "comment",
+        options: { task: number, text: "and from the channel" },
+      })
+      .reply();
+    expect(fromChannel.content).toMatch(/can't send messages in/);
+    const history = JSON.stringify(await world.app.services.tasks.history(systemReader(guildId), number));
+    expect(history).toContain("count me in");
+    expect(history).not.toContain("and from the channel");
+  });
+
+  it("where the bot may not start threads, the task has none and its conversation stays in the channel", async () => {
+    await threadsOn("nothreads");
+    const { number, card } = await create("No room for threads", "nothreads");
+    const task = await taskOf(number);
+    await until(async () => (await world.app.services.cards.thread(task.id))?.state === "gone");
+    expect(world.discord.threadOf(card)).toBeUndefined();
+    const reply = await mentionIn("nothreads", world.id("agent-1"), `view ${number}`);
+    expect(reply.message_reference?.message_id).toBeDefined();
+    expect(jsonOf<ReplyPayload>(reply).task?.number).toBe(number);
   });
 });
