@@ -1,8 +1,8 @@
 import { type APIChannel, type REST, RESTJSONErrorCodes, Routes } from "discord.js";
+import type { TaskView } from "../../domain/task-view.ts";
 import type { Logger } from "../../log.ts";
 import { PENDING_MESSAGE_ID } from "../../services/cards/index.ts";
-import type { CardService } from "../../services/services.ts";
-import type { TaskView } from "../../services/types.ts";
+import type { CardService } from "../../services/contracts.ts";
 import { isDiscordError } from "../cards/card-deps.ts";
 import { oneLine } from "../render/format.ts";
 import { NotReadyError } from "./delivery-failure.ts";

@@ -1,6 +1,5 @@
 import type { Message } from "discord.js";
-import type { CardService } from "../../services/services.ts";
-import type { Actor } from "../../services/types.ts";
+import type { Actor, CardService } from "../../services/contracts.ts";
 
 /** Where a mention acts: its channel, or for a task's thread the task's channel, on that task by default. */
 export interface MentionPlace {

@@ -12,7 +12,7 @@ import {
   supersededWhileSending,
 } from "../../store/task-messages.ts";
 import { findTaskOfThread, findThread, forgetThread, recordThreadOpened } from "../../store/task-threads.ts";
-import type { CardService } from "../services.ts";
+import type { CardService } from "../contracts.ts";
 
 export { PENDING_MESSAGE_ID } from "../../store/task-messages.ts";
 
