@@ -12,7 +12,8 @@ beforeAll(async () => {
   const guild: GuildSpec = {
     ...WORLD.guilds![0]!,
     channels: [
-      "lane",
+      // Threads started here stop showing after three days of quiet (the channel's default).
+      { name: "lane", defaultAutoArchiveDuration: 4320 },
       "other",
       // Members may not post in the channel, only in threads: the board-and-threads layout.
       {
@@ -112,7 +113,7 @@ describe("a thread per task (threads:true; stand-in, real Postgres and Redis)", 
     expect(thread.type).toBe(11);
     expect(thread.parent_id).toBe(world.discord.channel("lane").id);
     expect(thread.name).toBe(`#${number} · Write the onboarding docs`);
-    expect(thread.thread_metadata?.auto_archive_duration).toBe(1440);
+    expect(thread.thread_metadata?.auto_archive_duration).toBe(4320);
     const task = await taskOf(number);
     expect(await world.app.services.cards.thread(task.id)).toMatchObject({
       state: "open",
@@ -187,6 +188,23 @@ describe("a thread per task (threads:true; stand-in, real Postgres and Redis)", 
       reason: "Add the upgrade steps",
     });
     expect(rework.mentions.map((user) => user.id)).toEqual([agent]);
+
+    // A question and its answer, in the thread: the creator pinged, then the agent.
+    const question = await mentionIn(thread.id, agent, "ask Which release, 2.1 or 2.2?");
+    expect(question.content).toContain(`Asked on **#${number}**`);
+    const asked = await until(() =>
+      botMessages(thread.id).find((message) => message.content.includes("asks about")),
+    );
+    expect(asked.mentions.map((user) => user.id)).toEqual([world.id("alice")]);
+    await world.slash("alice", "task", "answer", { task: number, text: "2.2" });
+    const answered = await until(() =>
+      botMessages(thread.id).find((message) => message.content.includes("answered your question")),
+    );
+    expect(jsonOf<{ type: string; answer: string }>(answered)).toMatchObject({
+      type: "answer",
+      answer: "2.2",
+    });
+    expect(answered.mentions.map((user) => user.id)).toEqual([agent]);
 
     // The channel got the assignment (and card edits), nothing else.
     const newInLane = botMessages("lane").slice(inLaneBefore);

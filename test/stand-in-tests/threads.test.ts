@@ -38,6 +38,7 @@ describe("threads through the stand-in (a real discord.js client)", () => {
               overwrites: [{ role: "@everyone", deny: ["SendMessages"], allow: ["SendMessagesInThreads"] }],
               threads: ["talk"],
             },
+            { name: "slow-lane", defaultAutoArchiveDuration: 4320 },
           ],
         },
       ],
@@ -67,6 +68,9 @@ describe("threads through the stand-in (a real discord.js client)", () => {
     expect(connected.client.channels.cache.get(thread.id)?.isThread()).toBe(true);
     const fetched = await channel("general").messages.fetch(card.id);
     expect(fetched.thread?.id).toBe(thread.id);
+    // A channel with a default of its own hands it to its threads.
+    const slow = await channel("slow-lane").send({ content: "another card" });
+    expect((await slow.startThread({ name: "slow" })).autoArchiveDuration).toBe(4320);
   });
 
   it("starts one thread per message (160004), and refuses a name longer than 100 characters", async () => {
