@@ -36,5 +36,7 @@ function readPatch(options: ChatInputCommandInteraction["options"]): ChannelSett
   const notifyCreator = options.getString("notify-creator");
   if (notifyReviewers !== null) patch.notifyReviewers = notifyReviewers as NotifyMode;
   if (notifyCreator !== null) patch.notifyCreator = notifyCreator as NotifyMode;
+  const threads = options.getBoolean("threads");
+  if (threads !== null) patch.threads = threads;
   return patch;
 }

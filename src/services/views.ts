@@ -59,6 +59,8 @@ export interface ChannelSettingsView {
   notifyReviewers: NotifyMode;
   /** When a task is done or failed: ping its creator, name them, or say nothing. */
   notifyCreator: NotifyMode;
+  /** Each new task gets a thread on its card, where its conversation goes. */
+  threads: boolean;
 }
 
 export interface AgentView {

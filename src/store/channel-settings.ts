@@ -14,6 +14,7 @@ export type SettingsValues = Partial<
     | "autoAssign"
     | "notifyReviewers"
     | "notifyCreator"
+    | "threads"
   >
 >;
 

@@ -16,6 +16,8 @@ import { outbox } from "./schema.ts";
  *  - creator_notice: { taskId, outcome: "done" | "failed", actorId } — the creator's task is closed
  *  - question:     { taskId, askerId, question } — the assignee asks; the creator is told
  *  - answer:       { taskId, assigneeId, answererId, question, answer } — the assignee is told
+ *  - thread:       { taskId } — open the thread on the task's card (channels with threads on; task-threads.ts)
+ *  - comment:      { taskId, authorId, text } — a comment made outside the task's thread, shown in it
  */
 export type OutboxMessage =
   | { kind: "card"; payload: { taskId: number; version: number } }
@@ -28,7 +30,9 @@ export type OutboxMessage =
   | {
       kind: "answer";
       payload: { taskId: number; assigneeId: string; answererId: string; question: string; answer: string };
-    };
+    }
+  | { kind: "thread"; payload: { taskId: number } }
+  | { kind: "comment"; payload: { taskId: number; authorId: string; text: string } };
 
 export type AnnouncementRow = {
   taskId: number;

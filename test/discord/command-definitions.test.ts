@@ -134,6 +134,7 @@ describe("command definitions (public interface: names exactly as the issue says
         "lease-minutes",
         "notify-reviewers",
         "notify-creator",
+        "threads",
       ]),
     );
     expect(optionNames("tasklane", "add", "agent")).toEqual(["user", "labels", "max-concurrent"]);

@@ -16,6 +16,7 @@ const expectedTables = [
   "task_events",
   "task_messages",
   "task_reviews",
+  "task_threads",
   "tasks",
 ];
 

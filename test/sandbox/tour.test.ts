@@ -148,4 +148,20 @@ describe("the sandbox tour", () => {
     expect(assignment).toMatch(/\{json\} assignment · #3/);
     expect(assignment).not.toMatch(/<@\d+>/);
   });
+
+  it("opens a thread on a new task's card and holds the task's conversation there, the number left out", () => {
+    const comment = answerTo(run.stdout, '/task comment task:4 text:"Mention the new login flow"');
+    expect(comment).toMatch(
+      /Tasklane #general\/#4\n\s+@alice commented on #4:\n\s+> Mention the new login flow/,
+    );
+    const assignment = answerTo(run.stdout, "/task assign task:4 assignee:@robo");
+    expect(assignment).toMatch(/Tasklane #general\n\s+@robo you are assigned #4/);
+    const started = answerTo(run.stdout, "say @Tasklane start", "robo #general/#4");
+    expect(started).toMatch(/Tasklane #general\/#4 ↳ reply to robo\n\s+Started #4\./);
+    const submitted = answerTo(run.stdout, "say @Tasklane submit Drafted the notes in docs/release.md");
+    expect(submitted).toContain("#4 submitted for review.");
+    expect(submitted).toMatch(/Tasklane #general\/#4\n\s+#4 · Write the release notes is ready for review/);
+    // The card in the channel is still edited on every change.
+    expect(submitted).toMatch(/Tasklane #general ✎ edited[\s\S]*\[Approve\] \[Request rework\]/);
+  });
 });

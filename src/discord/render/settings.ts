@@ -28,6 +28,7 @@ export function renderSettings(settings: ChannelSettingsView, heading: string): 
       { name: "auto-assign", value: settings.autoAssign.replaceAll("_", "-"), inline: true },
       { name: "notify-reviewers", value: settings.notifyReviewers, inline: true },
       { name: "notify-creator", value: settings.notifyCreator, inline: true },
+      { name: "threads", value: yesNo(settings.threads), inline: true },
     ],
   });
 }

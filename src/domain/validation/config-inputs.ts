@@ -22,6 +22,7 @@ export const settingsPatchSchema = z.object({
     .optional(),
   notifyReviewers: z.enum(NOTIFY_MODES, { error: `must be one of ${NOTIFY_MODES.join(", ")}` }).optional(),
   notifyCreator: z.enum(NOTIFY_MODES, { error: `must be one of ${NOTIFY_MODES.join(", ")}` }).optional(),
+  threads: z.boolean().optional(),
 });
 
 export const agentInputSchema = z.object({

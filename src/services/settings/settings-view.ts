@@ -24,6 +24,7 @@ export function toSettingsView(
     autoAssign: row?.autoAssign ?? "off",
     notifyReviewers: row?.notifyReviewers ?? "mention",
     notifyCreator: row?.notifyCreator ?? "mention",
+    threads: row?.threads ?? false,
   };
 }
 
