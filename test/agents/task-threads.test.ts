@@ -1,3 +1,4 @@
+import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ReplyPayload } from "../../src/discord/delivery/agent-payload.ts";
 import { systemReader } from "../../src/services/actors.ts";
@@ -331,5 +332,25 @@ describe("a thread per task (threads:true; stand-in, real Postgres and Redis)", 
     const reply = await mentionIn("nothreads", world.id("agent-1"), `view ${number}`);
     expect(reply.message_reference?.message_id).toBeDefined();
     expect(jsonOf<ReplyPayload>(reply).task?.number).toBe(number);
+  });
+
+  it("a new title renames the task's thread", async () => {
+    const { number, card } = await create("Draft title");
+    const thread = await threadOn(card);
+    await world.slash("alice", "task", "edit", { task: number, title: "Final title" });
+    await until(() => world.discord.channel(thread.id).name === `#${number} · Final title`);
+    // Archived, it keeps its name (renaming it would wake it up); the edit still lands on the card.
+    world.discord.archiveThread(thread.id);
+    await world.slash("alice", "task", "edit", { task: number, title: "Quiet title" });
+    await until(() => JSON.stringify(world.discord.message(card.id)!.embeds).includes("Quiet title"));
+    const task = await taskOf(number);
+    await until(async () => {
+      const rows = await world.app.database.db.execute(
+        sql`SELECT state FROM outbox WHERE task_id = ${task.id} AND kind = 'thread_name' AND state = 'pending'`,
+      );
+      return (rows as unknown as { rows: unknown[] }).rows.length === 0;
+    });
+    expect(world.discord.channel(thread.id).name).toBe(`#${number} · Final title`);
+    expect(world.discord.channel(thread.id).thread_metadata?.archived).toBe(true);
   });
 });

@@ -26,7 +26,7 @@ import {
 } from "./agent-payload.ts";
 import { NotReadyError } from "./delivery-failure.ts";
 import type { OutboxSender, SendResult } from "./outbox-dispatcher.ts";
-import { openThread, sendToTaskPlace } from "./task-thread.ts";
+import { openThread, renameThread, sendToTaskPlace } from "./task-thread.ts";
 
 export interface DiscordSenderDeps {
   client: Client;
@@ -61,6 +61,11 @@ export function createDiscordSenders(deps: DiscordSenderDeps): Record<OutboxMess
     answer: (row) => sendAnswer(deps, row),
     thread: (row) => sendThread(deps, row),
     comment: (row) => sendComment(deps, row),
+    thread_name: async (row) => {
+      readyClient(deps);
+      const view = await loadTask(deps, row);
+      return view ? renameThread(deps, view) : { messageId: null, note: "task no longer exists" };
+    },
   };
 }
 
