@@ -225,7 +225,7 @@ async function loadTask(deps: DiscordSenderDeps, row: ClaimedRow): Promise<TaskV
   return deps.delivery.committedTask(taskId);
 }
 
-function cardDepsOf(deps: DiscordSenderDeps, client: Client<true>): CardDeps {
+function senderCardDeps(deps: DiscordSenderDeps, client: Client<true>): CardDeps {
   return { client, rest: deps.rest(), cards: deps.cards, settings: deps.settings, log: deps.log };
 }
 
@@ -241,7 +241,7 @@ async function sendCard(deps: DiscordSenderDeps, row: ClaimedRow): Promise<SendR
   // Another edit may land after ours (a click's, another instance's): then the newest view is shown again,
   // whatever became of this row meanwhile (a click may have settled it).
   for (let shown: TaskView | null = view, attempt = 0; shown && attempt < 3; attempt += 1) {
-    const { outcome, messageId } = await refresh(cardDepsOf(deps, client), shown);
+    const { outcome, messageId } = await refresh(senderCardDeps(deps, client), shown);
     // The creating interaction is still posting this card (it records it within moments), or died
     // doing so: come back soon; waits back off and the grace ends in a takeover.
     if (outcome === "pending") throw new NotReadyError("another poster is posting this card", 250);
@@ -264,7 +264,7 @@ async function sendAssignment(deps: DiscordSenderDeps, row: ClaimedRow): Promise
   if (isTerminal(view.status)) return { messageId: null, note: `superseded: the task is ${view.status}` };
   await holdWhilePaused(deps, view.guildId, assigneeId);
   const settings = await deps.settings.get(view.guildId, view.channelId);
-  const card = await renderCardFor(cardDepsOf(deps, client), view, { withButtons: false });
+  const card = await renderCardFor(senderCardDeps(deps, client), view, { withButtons: false });
   const payload = assignmentPayload({ task: view, settings, assigneeId, attempt, botUserId: client.user.id });
   return postForTask(
     deps,
