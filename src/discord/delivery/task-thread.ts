@@ -118,7 +118,10 @@ export async function renameThread(deps: ThreadDeps, view: TaskView): Promise<Se
       isDiscordError(error, RESTJSONErrorCodes.ThreadLocked) ||
       isDiscordError(error, RESTJSONErrorCodes.MissingPermissions)
     ) {
-      return { messageId: null, note: "the thread is archived or locked: it keeps its name" };
+      return {
+        messageId: null,
+        note: "the thread is archived, locked or not the bot's to rename: it keeps its name",
+      };
     }
     throw error;
   }
