@@ -4,7 +4,15 @@ import type { ReplyPayload } from "../../src/discord/delivery/agent-payload.ts";
 import { systemReader } from "../../src/services/actors.ts";
 import type { ApiMessage } from "../stand-in/index.ts";
 import type { GuildSpec } from "../stand-in/state/world-spec.ts";
-import { type AgentWorld, jsonOf, startAgentWorld, until as untilDefault, WORLD } from "./agent-world.ts";
+import {
+  type AgentWorld,
+  agentSchema,
+  jsonOf,
+  startAgentWorld,
+  until as untilDefault,
+  WORLD,
+} from "./agent-world.ts";
+import { validateJsonSchema } from "./json-schema-subset.ts";
 
 /** Patient under a loaded machine (the suite shares two cores): what is awaited still has to happen. */
 const until = <T>(probe: () => T | undefined | false | Promise<T | undefined | false>) =>
@@ -173,6 +181,9 @@ describe("a thread per task (threads:true; stand-in, real Postgres and Redis)", 
         .find((message) => jsonOf<{ task: { number: number } }>(message).task.number === number),
     );
     expect(assignment.channel_id).toBe(world.discord.channel("lane").id);
+    // The agent learns where the conversation is, in a payload the published schema accepts.
+    expect(jsonOf<{ thread?: string }>(assignment).thread).toBe(thread.id);
+    expect(validateJsonSchema(agentSchema, jsonOf(assignment))).toEqual([]);
 
     // In the task's thread the number may be left out.
     const started = await mentionIn(thread.id, agent, "start");

@@ -265,7 +265,12 @@ async function sendAssignment(deps: DiscordSenderDeps, row: ClaimedRow): Promise
   await holdWhilePaused(deps, view.guildId, assigneeId);
   const settings = await deps.settings.get(view.guildId, view.channelId);
   const card = await renderCardFor(senderCardDeps(deps, client), view, { withButtons: false });
-  const payload = assignmentPayload({ task: view, settings, assigneeId, attempt, botUserId: client.user.id });
+  // Where the conversation will be: the agent can talk in the thread without the task's number.
+  const threadId = await openThread(deps, view);
+  const payload = {
+    ...assignmentPayload({ task: view, settings, assigneeId, attempt, botUserId: client.user.id }),
+    ...(threadId ? { thread: threadId } : {}),
+  };
   return postForTask(
     deps,
     view,
