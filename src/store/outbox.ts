@@ -18,6 +18,7 @@ import { outbox } from "./schema.ts";
  *  - answer:       { taskId, assigneeId, answererId, question, answer } — the assignee is told
  *  - thread:       { taskId } — open the thread on the task's card (channels with threads on; task-threads.ts)
  *  - comment:      { taskId, authorId, text } — a comment made outside the task's thread, shown in it
+ *  - thread_name:  { taskId } — the task's title changed: its thread is renamed (coalesced per task)
  */
 export type OutboxMessage =
   | { kind: "card"; payload: { taskId: number; version: number } }
@@ -32,7 +33,8 @@ export type OutboxMessage =
       payload: { taskId: number; assigneeId: string; answererId: string; question: string; answer: string };
     }
   | { kind: "thread"; payload: { taskId: number } }
-  | { kind: "comment"; payload: { taskId: number; authorId: string; text: string } };
+  | { kind: "comment"; payload: { taskId: number; authorId: string; text: string } }
+  | { kind: "thread_name"; payload: { taskId: number } };
 
 export type AnnouncementRow = {
   taskId: number;
