@@ -67,6 +67,8 @@ export interface CreateTaskInput {
   estimate?: string;
   parentNumber?: number;
   dependsOn?: number[] | string;
+  /** daily, weekdays, weekly, monthly; "none" (edit) stops the series. */
+  repeat?: string;
 }
 
 export type EditTaskInput = Partial<Omit<CreateTaskInput, "assigneeId" | "dependsOn">>;
@@ -151,9 +153,26 @@ export interface ChannelSettingsView {
   notifyReviewers: NotifyMode;
   /** When a task is done or failed: ping its creator, name them, or say nothing. */
   notifyCreator: NotifyMode;
+  /** Reminders before a due date, in minutes, largest first (default one day). */
+  remindBeforeMinutes: number[];
+  /** Remind at the due time, then daily up to three times more (default on). */
+  remindOverdue: boolean;
 }
 
-export type ChannelSettingsPatch = Partial<Omit<ChannelSettingsView, "channelId" | "guildId">>;
+/** `/tasklane config`: the channel's settings and the server's time zone. */
+export interface ConfigView extends ChannelSettingsView {
+  /** IANA name (default UTC): typed dates are read in it. */
+  timezone: string;
+}
+
+export type ChannelSettingsPatch = Partial<
+  Omit<ChannelSettingsView, "channelId" | "guildId" | "remindBeforeMinutes">
+> & {
+  /** "1d,1h" (or minutes); "off" for none. */
+  remindBefore?: string | number[];
+  /** The server's time zone, an IANA name: Manage Server. */
+  timezone?: string;
+};
 
 export interface AgentView {
   guildId: string;
@@ -242,9 +261,11 @@ export interface SettingsService {
   /** For rendering (cards, agent payloads): not an answer to a user. */
   get(guildId: string, channelId: string): Promise<ChannelSettingsView>;
   /** ctx.channelId's settings, for a member who may manage that channel. */
-  show(ctx: ActionContext): Promise<ChannelSettingsView>;
-  /** Manage Channels in ctx.channelId (Administrator anywhere). */
-  update(ctx: ActionContext, patch: ChannelSettingsPatch): Promise<ChannelSettingsView>;
+  show(ctx: ActionContext): Promise<ConfigView>;
+  /** Manage Channels in ctx.channelId (Administrator anywhere); the time zone needs Manage Server. */
+  update(ctx: ActionContext, patch: ChannelSettingsPatch): Promise<ConfigView>;
+  /** The server's time zone (default UTC), for reading and showing dates: not an answer to a user. */
+  timeZone(guildId: string): Promise<string>;
 }
 
 export interface AgentService {

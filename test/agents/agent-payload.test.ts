@@ -34,6 +34,8 @@ function task(overrides: Partial<TaskView> = {}): TaskView {
     parent: null,
     estimateMinutes: null,
     dueAt: "2030-01-02T03:04:05.000Z",
+    overdue: false,
+    repeat: null,
     startedAt: null,
     submittedAt: null,
     completedAt: null,

@@ -17,6 +17,8 @@ export function taskView(overrides: Partial<TaskView> = {}): TaskView {
     parent: null,
     estimateMinutes: 90,
     dueAt: "2030-01-02T17:00:00.000Z",
+    overdue: false,
+    repeat: null,
     startedAt: null,
     submittedAt: null,
     completedAt: null,

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { AUTO_ASSIGN_MODES, NOTIFY_MODES } from "../task-states.ts";
+import { canonicalTimeZone } from "../time-zone.ts";
 import * as field from "./fields.ts";
 
 const between = (min: number, max: number) =>
@@ -22,6 +23,23 @@ export const settingsPatchSchema = z.object({
     .optional(),
   notifyReviewers: z.enum(NOTIFY_MODES, { error: `must be one of ${NOTIFY_MODES.join(", ")}` }).optional(),
   notifyCreator: z.enum(NOTIFY_MODES, { error: `must be one of ${NOTIFY_MODES.join(", ")}` }).optional(),
+  remindBefore: field.remindBefore.optional(),
+  remindOverdue: z.boolean().optional(),
+  timezone: z
+    .string()
+    .transform((value, ctx) => {
+      const zone = canonicalTimeZone(value);
+      if (zone === null) {
+        ctx.issues.push({
+          code: "custom",
+          message: `must be a time zone name like Europe/Berlin or America/New_York ("${value.slice(0, 40)}" is not one)`,
+          input: value,
+        });
+        return z.NEVER;
+      }
+      return zone;
+    })
+    .optional(),
 });
 export type SettingsPatchValues = z.output<typeof settingsPatchSchema>;
 
