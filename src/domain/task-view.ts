@@ -40,6 +40,8 @@ export interface TaskView {
   overdue: boolean;
   /** A recurring task: its next occurrence is created when it is done or skipped. */
   repeat: Recurrence | null;
+  /** A closed recurring task: the number of the occurrence that followed it. */
+  nextOccurrence: number | null;
   startedAt: string | null;
   submittedAt: string | null;
   completedAt: string | null;

@@ -90,7 +90,9 @@ export function zonedInstant(wall: WallTime, timeZone: string): Date {
   const second = offsetAt(new Date(guess), timeZone);
   if (second === first) return new Date(guess);
   const retry = asUtc - second;
-  return offsetAt(new Date(retry), timeZone) === second ? new Date(retry) : new Date(asUtc - Math.max(first, second));
+  return offsetAt(new Date(retry), timeZone) === second
+    ? new Date(retry)
+    : new Date(asUtc - Math.max(first, second));
 }
 
 /** The calendar day `days` after the wall time's day (month and year roll over). */

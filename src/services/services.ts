@@ -125,6 +125,8 @@ export interface JobService {
   }): Promise<number>;
   /** Hands unassigned tasks of auto-assign channels to the least-loaded agent; returns how many. */
   autoAssign(options: { systemUserId: () => string | undefined }): Promise<number>;
+  /** Sends the reminders whose time has come (once each, across instances); returns how many. */
+  sendReminders(options: { systemUserId: () => string | undefined; batchSize?: number }): Promise<number>;
 }
 
 export interface HealthService {

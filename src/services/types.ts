@@ -2,6 +2,7 @@ import type { Cache } from "../cache/types.ts";
 import type { ChannelRights, ServerPermission } from "../domain/roles.ts";
 import type {
   AutoAssignMode,
+  DueFilter,
   EventSource,
   NotifyMode,
   Priority,
@@ -102,6 +103,10 @@ export interface ListFilters {
   label?: string;
   /** Restrict to one channel; omitted = whole guild. */
   channelId?: string;
+  /** Live tasks overdue, due today or within 7 days (today and week in the server's time zone). */
+  due?: DueFilter;
+  /** "due": soonest due first, only tasks with a due date; default newest first. */
+  sort?: "number" | "due";
 }
 
 export interface Page<T> {
@@ -200,6 +205,8 @@ export interface StatsView {
   estimates: { tasks: number; estimatedMinutes: number; actualMinutes: number; ratio: number | null };
   oldestOpen: TaskRef[];
   reviewsPending: number;
+  /** Live tasks past their due time. */
+  overdue: number;
 }
 
 export interface ReviewView {
@@ -376,6 +383,8 @@ export interface OperatorSnapshot {
   queues: { guildId: string; channelId: string; depth: number }[];
   /** oldestPendingSeconds: 0 when nothing is pending. */
   outbox: { pending: number; dead: number; oldestPendingSeconds: number };
+  /** Reminders whose time has come and that no instance has sent yet (a stuck job grows it). */
+  remindersDue: number;
 }
 
 export interface OperationsService {

@@ -63,7 +63,10 @@ export async function upsertChannelSettings(
   return row!;
 }
 
-export async function findGuildSettings(q: Queryable, guildId: string): Promise<GuildSettingsRow | undefined> {
+export async function findGuildSettings(
+  q: Queryable,
+  guildId: string,
+): Promise<GuildSettingsRow | undefined> {
   const [row] = await q.select().from(guildSettings).where(eq(guildSettings.guildId, guildId));
   return row;
 }

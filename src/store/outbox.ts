@@ -16,6 +16,8 @@ import { outbox } from "./schema.ts";
  *  - creator_notice: { taskId, outcome: "done" | "failed", actorId } — the creator's task is closed
  *  - question:     { taskId, askerId, question } — the assignee asks; the creator is told
  *  - answer:       { taskId, assigneeId, answererId, question, answer } — the assignee is told
+ *  - reminder:     { taskId, offsetMinutes, dueAt } — a due date is near (offset > 0 minutes before
+ *                  it), here (0) or past (< 0): the assignee is pinged, or the creator named
  */
 export type OutboxMessage =
   | { kind: "card"; payload: { taskId: number; version: number } }
@@ -28,7 +30,8 @@ export type OutboxMessage =
   | {
       kind: "answer";
       payload: { taskId: number; assigneeId: string; answererId: string; question: string; answer: string };
-    };
+    }
+  | { kind: "reminder"; payload: { taskId: number; offsetMinutes: number; dueAt: string } };
 
 export type AnnouncementRow = {
   taskId: number;

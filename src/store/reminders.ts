@@ -43,7 +43,11 @@ export async function rearmTaskReminders(tx: Tx, taskId: number, now: Date): Pro
 }
 
 /** A new task (or one made live again): its reminders, keeping those already sent. */
-export async function armTaskReminders(tx: Tx, task: Pick<TaskRow, "id" | "dueAt">, now: Date): Promise<void> {
+export async function armTaskReminders(
+  tx: Tx,
+  task: Pick<TaskRow, "id" | "dueAt">,
+  now: Date,
+): Promise<void> {
   if (task.dueAt !== null) await insertReminders(tx, [task.id], now);
 }
 

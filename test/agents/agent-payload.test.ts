@@ -36,6 +36,7 @@ function task(overrides: Partial<TaskView> = {}): TaskView {
     dueAt: "2030-01-02T03:04:05.000Z",
     overdue: false,
     repeat: null,
+    nextOccurrence: null,
     startedAt: null,
     submittedAt: null,
     completedAt: null,

@@ -19,6 +19,7 @@ export function taskView(overrides: Partial<TaskView> = {}): TaskView {
     dueAt: "2030-01-02T17:00:00.000Z",
     overdue: false,
     repeat: null,
+    nextOccurrence: null,
     startedAt: null,
     submittedAt: null,
     completedAt: null,

@@ -105,8 +105,23 @@ export interface AnswerPayload extends Envelope {
   reply: ReplyHelp;
 }
 
+/** A due date is near, here or past: who it is for, and when. */
+export interface ReminderPayload extends Envelope {
+  type: "reminder";
+  /** before: ahead of the due time; due: at it; overdue: a day or more after it. */
+  kind: "before" | "due" | "overdue";
+  /** Minutes before the due time this reminder is for (negative: after it). */
+  offsetMinutes: number;
+  due: string;
+  /** Pinged; null when the task has no assignee (the creator is named instead). */
+  assignee: string | null;
+  task: TaskPayload;
+  reply: ReplyHelp;
+}
+
 export type AgentPayload =
   | AssignmentPayload
+  | ReminderPayload
   | ReworkPayload
   | AnswerPayload
   | ReplyPayload

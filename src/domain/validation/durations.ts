@@ -69,7 +69,9 @@ function readDateTime(match: RegExpExecArray, timeZone: string): Date | null {
   if (!day || clock.hour > 23 || clock.minute > 59 || clock.second > 59) return null;
   if (!offset) return zonedInstant({ ...day, ...clock }, timeZone);
   const iso = `${match[1]}-${match[2]}-${match[3]}T${hour}:${minute}:${second ?? "00"}.${String(clock.millisecond).padStart(3, "0")}`;
-  const zoned = new Date(`${iso}${offset.toUpperCase() === "Z" ? "Z" : offset.replace(/^([+-]\d{2})(\d{2})$/, "$1:$2")}`);
+  const zoned = new Date(
+    `${iso}${offset.toUpperCase() === "Z" ? "Z" : offset.replace(/^([+-]\d{2})(\d{2})$/, "$1:$2")}`,
+  );
   return Number.isNaN(zoned.getTime()) ? null : zoned;
 }
 
@@ -106,7 +108,9 @@ function readDayWords(value: string, now: Date, timeZone: string): Date | null {
 function calendarDay(match: RegExpExecArray): Pick<WallTime, "year" | "month" | "day"> | null {
   const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
   const calendar = new Date(Date.UTC(year, month - 1, day));
-  return calendar.getUTCDate() === day && calendar.getUTCMonth() === month - 1 && calendar.getUTCFullYear() === year
+  return calendar.getUTCDate() === day &&
+    calendar.getUTCMonth() === month - 1 &&
+    calendar.getUTCFullYear() === year
     ? { year, month, day }
     : null;
 }

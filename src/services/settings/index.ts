@@ -8,8 +8,8 @@ import { actionContextSchema } from "../../domain/validation/task-inputs.ts";
 import { upsertChannelSettings, upsertGuildTimeZone } from "../../store/channel-settings.ts";
 import { rearmChannelReminders } from "../../store/reminders.ts";
 import { inTransaction } from "../../store/transaction.ts";
-import { withDatabaseFaults } from "../database-faults.ts";
 import { engineKeys } from "../cache-keys.ts";
+import { withDatabaseFaults } from "../database-faults.ts";
 import { createEngine, type Engine } from "../engine.ts";
 import { rebuildGateCounter } from "../gate/gate-drift.ts";
 import type {
@@ -76,7 +76,10 @@ async function updateSettings(
     // The live tasks' reminders follow the channel's new offsets (those already sent stay sent).
     if (remindBefore !== undefined || patch.remindOverdue !== undefined)
       await rearmChannelReminders(tx, ctx.channelId, now);
-    const zone = timezone === undefined ? undefined : (await upsertGuildTimeZone(tx, ctx.guildId, timezone, now)).timezone;
+    const zone =
+      timezone === undefined
+        ? undefined
+        : (await upsertGuildTimeZone(tx, ctx.guildId, timezone, now)).timezone;
     return { row, zone };
   });
   try {
