@@ -73,7 +73,7 @@ function offsetAt(date: Date, timeZone: string): number {
 
 /**
  * The instant the wall clock in `timeZone` reads `wall`. A time skipped by a DST jump is read with
- * the offset before it (02:30 on the spring-forward night is 03:30); a repeated one, the first time.
+ * the offset before it (02:30 on the spring-forward night is 03:30); a repeated one, as Intl finds it.
  */
 export function zonedInstant(wall: WallTime, timeZone: string): Date {
   const asUtc = Date.UTC(
@@ -90,9 +90,9 @@ export function zonedInstant(wall: WallTime, timeZone: string): Date {
   const second = offsetAt(new Date(guess), timeZone);
   if (second === first) return new Date(guess);
   const retry = asUtc - second;
-  return offsetAt(new Date(retry), timeZone) === second
-    ? new Date(retry)
-    : new Date(asUtc - Math.max(first, second));
+  if (offsetAt(new Date(retry), timeZone) === second) return new Date(retry);
+  // In a gap: read with the offset in force before the jump.
+  return new Date(asUtc - offsetAt(new Date(asUtc - 86_400_000), timeZone));
 }
 
 /** The calendar day `days` after the wall time's day (month and year roll over). */

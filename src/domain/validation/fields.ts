@@ -147,7 +147,7 @@ export const recurrence = z
   .string()
   .trim()
   .toLowerCase()
-  .pipe(z.enum(RECURRENCES, { error: `must be one of ${RECURRENCES.join(", ")} (or none)` }));
+  .pipe(z.enum(RECURRENCES, { error: `must be one of ${RECURRENCES.join(", ")}` }));
 
 /** One reminder offset: at least a minute, at most 30 days. */
 const MAX_REMIND_MINUTES = 30 * 24 * 60;

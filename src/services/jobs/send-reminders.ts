@@ -28,28 +28,44 @@ export interface SendRemindersOptions {
 export async function sendReminders(engine: Engine, options: SendRemindersOptions): Promise<number> {
   const userId = options.systemUserId();
   if (!userId) return 0;
-  const due = await findDueReminders(engine.db, engine.now(), options.batchSize ?? 50);
+  const batchSize = options.batchSize ?? 50;
   let queued = 0;
-  for (const ref of due) {
-    try {
-      if (await sendOne(engine, userId, ref)) queued += 1;
-    } catch (error) {
-      engine.log.warn({ err: error, ...ref }, "could not send a reminder; the next pass tries again");
+  // Batch after batch while they come full and this pass claims some (rows another instance holds
+  // come back as candidates; a pass does not spin on them).
+  for (let batch = 0; batch < MAX_BATCHES_PER_PASS; batch += 1) {
+    const due = await findDueReminders(engine.db, engine.now(), batchSize);
+    let handled = 0;
+    for (const ref of due) {
+      try {
+        const outcome = await sendOne(engine, userId, ref);
+        if (outcome !== "locked") handled += 1;
+        if (outcome === "queued") queued += 1;
+      } catch (error) {
+        engine.log.warn({ err: error, ...ref }, "could not send a reminder; the next pass tries again");
+      }
     }
+    if (due.length < batchSize || handled === 0) break;
   }
   return queued;
 }
 
-async function sendOne(engine: Engine, userId: string, ref: DueReminderRef): Promise<boolean> {
+const MAX_BATCHES_PER_PASS = 20;
+
+/** queued: its message is in the outbox; done: nothing to send (dropped, or silent); locked: not ours now. */
+async function sendOne(
+  engine: Engine,
+  userId: string,
+  ref: DueReminderRef,
+): Promise<"queued" | "done" | "locked"> {
   return mutate(engine, ref.guildId, async (tx, effects) => {
     const now = engine.now();
     const claimed = await claimReminder(tx, ref);
-    if (!claimed) return false;
+    if (!claimed) return "locked";
     const { reminder } = claimed;
     const task = await lockTaskById(tx, claimed.taskId);
     if (!task || !isLive(task.status) || task.dueAt?.toISOString() !== reminder.dueAt) {
       await dropReminder(tx, ref.taskId, ref.offsetMinutes);
-      return false;
+      return "done";
     }
     await markReminderSent(tx, ref.taskId, ref.offsetMinutes, now);
     let current = task;
@@ -60,10 +76,10 @@ async function sendOne(engine: Engine, userId: string, ref: DueReminderRef): Pro
       await recordChange(tx, effects, { ...change, details: { due: reminder.dueAt } }, now);
       current = updated;
     }
-    if (!reminder.notify) return false;
+    if (!reminder.notify) return "done";
     const payload = { taskId: current.id, offsetMinutes: reminder.offsetMinutes, dueAt: reminder.dueAt };
     await enqueueOutbox(tx, target(current), { kind: "reminder", payload }, now);
     effects.outbox = true;
-    return true;
+    return "queued";
   });
 }
