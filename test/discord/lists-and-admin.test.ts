@@ -102,6 +102,7 @@ describe("lists", () => {
       "By status",
       "By priority",
       "Reviews pending",
+      "Overdue",
       "Labels",
       "Assignees",
       "Estimates vs actual",
