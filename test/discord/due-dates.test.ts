@@ -1,12 +1,12 @@
 import { readFileSync } from "node:fs";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { ReminderPayload } from "../../src/discord/delivery/agent-payload.ts";
 import { readJsonBlock } from "../../src/discord/delivery/json-block.ts";
 import { OVERDUE_COLOUR } from "../../src/discord/render/status-style.ts";
 import { validateJsonSchema } from "../agents/json-schema-subset.ts";
 import type { ApiMessage } from "../stand-in/index.ts";
 import { createTask, embedOf, fieldOf, isEphemeral, slash, waitForCard } from "./support/act.ts";
-import { type BotUnderTest, bootBot } from "./support/boot-bot.ts";
+import { useBot } from "./support/boot-bot.ts";
 import { TEAM_WORLD } from "./support/world.ts";
 
 const schema = JSON.parse(
@@ -14,16 +14,9 @@ const schema = JSON.parse(
 );
 const HOUR = 3_600_000;
 
-let bot: BotUnderTest;
 let offset = 0;
 const now = () => new Date(Date.now() + offset);
-
-beforeAll(async () => {
-  bot = await bootBot({ world: TEAM_WORLD, now });
-});
-afterAll(async () => {
-  await bot?.stop();
-});
+const bot = useBot({ world: TEAM_WORLD, now });
 
 const id = (name: string) => bot.discord.user(name).id;
 const general = () => bot.discord.channel("general", "HQ").id;

@@ -1,19 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { ValidationError } from "../../src/domain/errors.ts";
 import { silentLogger } from "../../src/log.ts";
 import { systemReader } from "../../src/services/actors.ts";
 import { createJobService } from "../../src/services/jobs/index.ts";
-import { DRIVERS, type Harness, openHarness } from "./support/harness.ts";
+import { DRIVERS, type Harness, useHarness } from "./support/harness.ts";
 import { newScene, snowflake } from "./support/scene.ts";
 
 describe.each(DRIVERS)("due dates in lists and stats (%s)", (driver) => {
-  let h: Harness;
-  beforeAll(async () => {
-    h = await openHarness(driver);
-  });
-  afterAll(async () => {
-    await h?.close();
-  });
+  const h = useHarness(driver);
 
   it("filters overdue, today and this week in the server's zone, sorts by due date, counts overdue", async () => {
     // Wednesday 2030-03-06, 11:00 in Berlin.

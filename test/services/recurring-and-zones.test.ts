@@ -1,19 +1,13 @@
 import { sql } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { ForbiddenError, ValidationError } from "../../src/domain/errors.ts";
-import { DRIVERS, type Harness, openHarness } from "./support/harness.ts";
+import { DRIVERS, useHarness } from "./support/harness.ts";
 import { memberIn, newScene } from "./support/scene.ts";
 
 const DAY = 24 * 3_600_000;
 
 describe.each(DRIVERS)("recurring tasks (%s)", (driver) => {
-  let h: Harness;
-  beforeAll(async () => {
-    h = await openHarness(driver);
-  });
-  afterAll(async () => {
-    await h?.close();
-  });
+  const h = useHarness(driver);
 
   async function finish(s: Awaited<ReturnType<typeof newScene>>, number: number) {
     await h.tasks.transition(s.ctx(s.member), { number, action: "start" });
@@ -163,13 +157,7 @@ describe.each(DRIVERS)("recurring tasks (%s)", (driver) => {
 });
 
 describe.each(DRIVERS)("the server's time zone (%s)", (driver) => {
-  let h: Harness;
-  beforeAll(async () => {
-    h = await openHarness(driver);
-  });
-  afterAll(async () => {
-    await h?.close();
-  });
+  const h = useHarness(driver);
 
   it("a Berlin server's 2030-03-01 17:00 is stored as 16:00 UTC, on create and on edit", async () => {
     const s = await newScene(h);

@@ -1,10 +1,10 @@
 import { sql } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { ValidationError } from "../../src/domain/errors.ts";
 import { silentLogger } from "../../src/log.ts";
+import type { JobService } from "../../src/services/contracts.ts";
 import { createJobService } from "../../src/services/jobs/index.ts";
-import type { JobService } from "../../src/services/services.ts";
-import { DRIVERS, type Harness, openHarness } from "./support/harness.ts";
+import { DRIVERS, type Harness, useHarness } from "./support/harness.ts";
 import { newScene, snowflake } from "./support/scene.ts";
 
 const HOUR = 3_600_000;
@@ -18,10 +18,9 @@ interface ReminderRow extends Record<string, unknown> {
 }
 
 describe.each(DRIVERS)("due-date reminders (%s)", (driver) => {
-  let h: Harness;
+  const h = useHarness(driver);
   let jobs: JobService;
-  beforeAll(async () => {
-    h = await openHarness(driver);
+  beforeAll(() => {
     jobs = createJobService({
       database: h.database,
       cache: h.cache,
@@ -29,9 +28,6 @@ describe.each(DRIVERS)("due-date reminders (%s)", (driver) => {
       now: h.clock.now,
       tasks: h.tasks,
     });
-  });
-  afterAll(async () => {
-    await h?.close();
   });
 
   const pass = () => jobs.sendReminders({ systemUserId: () => BOT });
@@ -99,7 +95,7 @@ describe.each(DRIVERS)("due-date reminders (%s)", (driver) => {
       other.sendReminders({ systemUserId: () => BOT }),
     ]);
     // Together the passes queued each task's two due reminders (2h and 1h before) once.
-    expect(results.reduce((sum, n) => sum + n, 0)).toBe(24);
+    expect(results.reduce((sum: number, n: number) => sum + n, 0)).toBe(24);
     for (const task of created) expect((await offsetsOf(task.id)).sort()).toEqual([120, 60].sort());
   });
 

@@ -1,5 +1,5 @@
 import type { APIEmbed } from "discord.js";
-import type { ConfigView } from "../../services/types.ts";
+import type { ConfigView } from "../../services/views.ts";
 import { channelMention, minutesText, roleMention } from "./format.ts";
 import { fitEmbed } from "./limits.ts";
 

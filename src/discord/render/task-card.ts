@@ -1,8 +1,7 @@
 import type { APIActionRowComponent, APIButtonComponent, APIEmbed, APIEmbedField } from "discord.js";
 import { RECURRENCE_WORDS } from "../../domain/recurrence.ts";
 import { isLive } from "../../domain/task-states.ts";
-import type { LinkedRef } from "../../domain/task-view.ts";
-import type { AttemptView, TaskView } from "../../services/types.ts";
+import type { AttemptView, LinkedRef, TaskView } from "../../domain/task-view.ts";
 import {
   discordTime,
   escapeText,

@@ -1,7 +1,7 @@
 import type { APIEmbed } from "discord.js";
 import { RECURRENCE_WORDS } from "../../domain/recurrence.ts";
 import { isLive } from "../../domain/task-states.ts";
-import type { TaskView } from "../../services/types.ts";
+import type { TaskView } from "../../domain/task-view.ts";
 import { discordTime, titleText, userMention } from "./format.ts";
 import { fitEmbed } from "./limits.ts";
 import { PRIORITY_LABELS, STATUS_LABELS } from "./status-style.ts";

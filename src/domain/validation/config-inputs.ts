@@ -41,11 +41,9 @@ export const settingsPatchSchema = z.object({
     })
     .optional(),
 });
-export type SettingsPatchValues = z.output<typeof settingsPatchSchema>;
 
 export const agentInputSchema = z.object({
   userId: field.snowflake,
   labels: field.labels.default([]),
   maxConcurrent: between(1, 100).default(1),
 });
-export type AgentInputValues = z.output<typeof agentInputSchema>;

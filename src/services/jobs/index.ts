@@ -1,6 +1,5 @@
+import type { JobService, ServiceDeps, TaskService } from "../contracts.ts";
 import { createEngine } from "../engine.ts";
-import type { JobService } from "../services.ts";
-import type { ServiceDeps, TaskService } from "../types.ts";
 import { autoAssign } from "./auto-assign.ts";
 import { expireLeases } from "./expire-leases.ts";
 import { sendReminders } from "./send-reminders.ts";

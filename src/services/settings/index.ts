@@ -9,16 +9,11 @@ import { upsertChannelSettings, upsertGuildTimeZone } from "../../store/channel-
 import { rearmChannelReminders } from "../../store/reminders.ts";
 import { inTransaction } from "../../store/transaction.ts";
 import { engineKeys } from "../cache-keys.ts";
+import type { ActionContext, ChannelSettingsPatch, ServiceDeps, SettingsService } from "../contracts.ts";
 import { withDatabaseFaults } from "../database-faults.ts";
 import { createEngine, type Engine } from "../engine.ts";
 import { rebuildGateCounter } from "../gate/gate-drift.ts";
-import type {
-  ActionContext,
-  ChannelSettingsPatch,
-  ConfigView,
-  ServiceDeps,
-  SettingsService,
-} from "../types.ts";
+import type { ConfigView } from "../views.ts";
 import { rightsIn } from "../visibility.ts";
 import { readChannelSettings, readTimeZone, settingsKey, toSettingsView } from "./settings-view.ts";
 

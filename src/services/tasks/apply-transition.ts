@@ -1,6 +1,7 @@
 import { retryDelayMs } from "../../domain/backoff.ts";
 import { AgentAtCapacityError, QueueLimitError } from "../../domain/errors.ts";
 import { isLive, type TaskStatus } from "../../domain/task-states.ts";
+import type { TransitionAction } from "../../domain/transitions.ts";
 import { ruleOf, TRANSITIONS } from "../../domain/transitions.ts";
 import type { Evidence } from "../../domain/validation/evidence.ts";
 import { countInProgress, findAgent, lockAgent } from "../../store/agents.ts";
@@ -12,9 +13,10 @@ import { armTaskReminders } from "../../store/reminders.ts";
 import { insertReview } from "../../store/reviews.ts";
 import type { TaskRow } from "../../store/schema.ts";
 import { countLiveTasks, type TaskPatch, updateTask } from "../../store/tasks.ts";
+import type { ActionContext } from "../contracts.ts";
 import type { Effects } from "../effects.ts";
 import type { Engine } from "../engine.ts";
-import type { ActionContext, ChannelSettingsView, TaskAction } from "../types.ts";
+import type { ChannelSettingsView } from "../views.ts";
 import { continueSeries } from "./continue-series.ts";
 import { endAttempt, openAttempt } from "./record-attempt.ts";
 import { recordChange, target } from "./record-change.ts";
@@ -25,7 +27,7 @@ export interface Decided {
   ctx: ActionContext;
   task: TaskRow;
   settings: ChannelSettingsView;
-  action: TaskAction;
+  action: TransitionAction;
   text: string | undefined;
   assigneeId: string | undefined;
   /** submit's validated evidence block. */
@@ -112,7 +114,7 @@ interface PlanInput {
 type Planner = (input: PlanInput) => Plan | Promise<Plan>;
 
 /** What each transition writes besides its status: one planner per action of the table. */
-const PLANS: Record<TaskAction, Planner> = {
+const PLANS: Record<TransitionAction, Planner> = {
   claim: ({ actorId }) => ({ patch: { assigneeId: actorId }, details: { assigneeId: actorId } }),
   assign: ({ d, actorId, notify }) => {
     const assigneeId = d.assigneeId!;

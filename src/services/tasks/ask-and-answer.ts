@@ -1,12 +1,13 @@
 import { InvalidTransitionError } from "../../domain/errors.ts";
+import type { TaskView } from "../../domain/task-view.ts";
 import { text as textSchema } from "../../domain/validation/fields.ts";
 import { parseInput } from "../../domain/validation/parse.ts";
 import { actionContextSchema } from "../../domain/validation/task-inputs.ts";
 import { enqueueOutbox } from "../../store/outbox.ts";
 import { updateTask } from "../../store/tasks.ts";
+import type { ActionContext } from "../contracts.ts";
 import type { Engine } from "../engine.ts";
 import { mutate } from "../mutate.ts";
-import type { ActionContext, TaskView } from "../types.ts";
 import { requireTask, requireView } from "./load-task.ts";
 import { recordChange, target } from "./record-change.ts";
 import { requireAllowed } from "./require-allowed.ts";

@@ -8,8 +8,8 @@ import { enqueueOutbox } from "../../store/outbox.ts";
 import { armTaskReminders } from "../../store/reminders.ts";
 import type { TaskRow } from "../../store/schema.ts";
 import { insertTask } from "../../store/tasks.ts";
+import type { ActionContext } from "../contracts.ts";
 import type { Effects } from "../effects.ts";
-import type { ActionContext } from "../types.ts";
 import { recordChange, target } from "./record-change.ts";
 
 /**

@@ -1,5 +1,6 @@
 import { InvalidTransitionError, ValidationError } from "../../domain/errors.ts";
 import { isLive, statusWords } from "../../domain/task-states.ts";
+import type { TaskView } from "../../domain/task-view.ts";
 import { parseInput } from "../../domain/validation/parse.ts";
 import {
   actionContextSchema,
@@ -12,10 +13,10 @@ import { ancestorIds } from "../../store/hierarchy.ts";
 import { rearmTaskReminders } from "../../store/reminders.ts";
 import type { TaskRow } from "../../store/schema.ts";
 import { findTaskRef, type TaskPatch, updateTask } from "../../store/tasks.ts";
+import type { ActionContext, EditTaskInput } from "../contracts.ts";
 import type { Engine } from "../engine.ts";
 import { mutate } from "../mutate.ts";
 import { dueTimeZone } from "../settings/settings-view.ts";
-import type { ActionContext, EditTaskInput, TaskView } from "../types.ts";
 import { requireReferable, requireWritable, viewFor } from "../visibility.ts";
 import { staleVersion } from "./explain-refusal.ts";
 import { requireTask, requireView } from "./load-task.ts";

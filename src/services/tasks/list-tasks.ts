@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { DUE_FILTERS, type DueFilter, PRIORITIES, STATUS_FILTERS } from "../../domain/task-states.ts";
+import type { TaskView } from "../../domain/task-view.ts";
 import { addDays, wallTimeIn, zonedInstant } from "../../domain/time-zone.ts";
 import { labels, snowflake } from "../../domain/validation/fields.ts";
 import { parseInput } from "../../domain/validation/parse.ts";
@@ -14,10 +15,11 @@ import {
   pageTasks,
   pageTasksByDue,
 } from "../../store/task-lists.ts";
+import type { ActionContext, ListFilters, PageRequest } from "../contracts.ts";
 import { decodeCursor, encodeCursor } from "../cursor.ts";
 import type { Engine } from "../engine.ts";
 import { readTimeZone } from "../settings/settings-view.ts";
-import type { ActionContext, ListFilters, Page, PageRequest, TaskView } from "../types.ts";
+import type { Page } from "../views.ts";
 import { channelScope, viewableChannels, viewFor } from "../visibility.ts";
 
 const filtersSchema = z.object({
