@@ -316,6 +316,8 @@ export function actionOfCardButton(id: CardAction): TransitionAction {
 /** How each recorded event kind reads in the past tense (the kinds no action records included). */
 export const PAST_TENSE: Readonly<Record<string, string>> = {
   created: "created",
+  // The reminders job, at the due time (src/services/jobs/send-reminders.ts).
+  overdue: "marked overdue",
   ...Object.fromEntries(
     DOMAIN_ACTIONS.flatMap((action) => {
       const rule: TransitionRule = TRANSITIONS[action];

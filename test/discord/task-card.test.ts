@@ -40,6 +40,10 @@ describe("task card", () => {
   it("a recurring task's card says how it repeats", () => {
     const card = renderTaskCard(taskView({ repeat: "weekdays" }), { requireReview: true });
     expect(card.embeds[0]!.description).toContain("Repeats on weekdays");
+    const closed = renderTaskCard(taskView({ repeat: "weekly", status: "done", nextOccurrence: 13 }), {
+      requireReview: true,
+    });
+    expect(closed.embeds[0]!.description).toContain("Repeats weekly · Next occurrence #13");
     expect(renderTaskCard(taskView(), { requireReview: true }).embeds[0]!.description ?? "").not.toContain(
       "Repeats",
     );

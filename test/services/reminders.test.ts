@@ -1,6 +1,6 @@
 import { sql } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
-import { ValidationError } from "../../src/domain/errors.ts";
+import { ConflictError, ValidationError } from "../../src/domain/errors.ts";
 import { silentLogger } from "../../src/log.ts";
 import type { JobService } from "../../src/services/contracts.ts";
 import { createJobService } from "../../src/services/jobs/index.ts";
@@ -66,6 +66,14 @@ describe.each(DRIVERS)("due-date reminders (%s)", (driver) => {
     expect(overdue.version).toBe(task.version + 1);
     const history = await h.tasks.history(s.ctx(s.member), task.number);
     expect(history.items.map((event) => event.kind)).toContain("overdue");
+    // A card clicked at the version before tells what happened since.
+    const stale = await h.tasks
+      .transition(s.ctx(s.member), { number: task.number, action: "start", expectedVersion: task.version })
+      .catch((e: unknown) => e);
+    expect(stale).toBeInstanceOf(ConflictError);
+    expect((stale as Error).message).toBe(
+      `#${task.number} changed since you saw it: it was marked overdue by <@${BOT}>.`,
+    );
 
     for (let day = 1; day <= 5; day += 1) {
       h.clock.advance(DAY);

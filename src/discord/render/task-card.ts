@@ -121,6 +121,7 @@ function describe(task: TaskView): string | undefined {
   if (task.estimateMinutes) extras.push(`Estimate ${minutesText(task.estimateMinutes)}`);
   if (task.attempts > 0) extras.push(`Attempt ${task.attempts}`);
   if (task.repeat) extras.push(`Repeats ${RECURRENCE_WORDS[task.repeat]}`);
+  if (task.nextOccurrence) extras.push(`Next occurrence #${task.nextOccurrence}`);
   const parts = [escapeText(task.description.trim()), extras.join(" · ")].filter((part) => part.length > 0);
   return parts.length ? parts.join("\n\n") : undefined;
 }
