@@ -99,6 +99,7 @@ describe("time zones, reminders, overdue and repeat through Discord", () => {
       offsetMinutes: 60,
       assignee: id("bob"),
     });
+    expect(payload.task).toMatchObject({ number, repeat: "weekly", overdue: false, due: payload.due });
     expect(before.content).toContain(`<t:${unix(payload.due)}:f>`);
 
     offset += HOUR; // past due
