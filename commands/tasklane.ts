@@ -105,6 +105,11 @@ export const tasklaneCommandDefinition = {
           description: "When a task is done or failed: ping its creator, name them (default), or off",
           choices: NOTIFY_CHOICES,
         },
+        {
+          type: ApplicationCommandOptionType.Boolean,
+          name: "threads",
+          description: "Open a thread on each new task's card for its conversation (default no)",
+        },
         ...DUE_DATE_OPTIONS,
       ],
     },

@@ -42,5 +42,7 @@ function readPatch(options: ChatInputCommandInteraction["options"]): ChannelSett
   if (remindBefore !== null) patch.remindBefore = remindBefore;
   if (remindOverdue !== null) patch.remindOverdue = remindOverdue;
   if (timezone !== null) patch.timezone = timezone;
+  const threads = options.getBoolean("threads");
+  if (threads !== null) patch.threads = threads;
   return patch;
 }

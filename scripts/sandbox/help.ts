@@ -7,6 +7,7 @@ export function helpText(standIn: DiscordStandIn, style: Style): string {
   const usage: [string, string][] = [
     ["as alice", "be someone else (people below)"],
     ["in #backend", "go to another channel"],
+    ["in thread #4", "go to task #4's thread (threads:true)"],
     ['/task create title:"Fix login"', "a slash command (Tab completes)"],
     ["click Approve on #3", "a button on task #3's card"],
     ["click Next", "a button on the newest message showing it"],

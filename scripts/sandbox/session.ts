@@ -98,7 +98,7 @@ export class Session {
       channelName: (id) =>
         nameOf(
           () => standIn.channel(id),
-          (c) => c.name,
+          (c) => this.labelOf(c),
           "unknown-channel",
         ),
     };
@@ -106,7 +106,19 @@ export class Session {
   }
 
   get who(): { user: string; channel: string } {
-    return { user: this.user.username, channel: this.channel.name };
+    return { user: this.user.username, channel: this.channelLabel() };
+  }
+
+  private channelLabel(): string {
+    return this.labelOf(this.channel);
+  }
+
+  /** `general`, or for a task's thread `general/#4` (one word, as the prompt shows it). */
+  private labelOf(channel: { parent_id: string | null; name: string }): string {
+    const { parent_id: parentId, name } = channel;
+    if (!parentId) return name;
+    const parent = this.standIn.guild().channels.get(parentId)?.name ?? "thread";
+    return `${parent}/${/^#\d+/.exec(name)?.[0] ?? name.replace(/\s+/g, "-")}`;
   }
 
   /** Whether a line is running (background output waits for it). */
@@ -211,6 +223,19 @@ export class Session {
 
   private switchChannel(name: string, ctx: ActionContext): void {
     const channels = [...this.standIn.guild().channels.values()];
+    // `in thread #4`: the thread on task #4's card (channels with `/tasklane config threads:true`).
+    const task = /^thread\s+#?(\d+)$/i.exec(name)?.[1];
+    if (task) {
+      const thread = channels.find(
+        (c) => c.parent_id && (c.name === `#${task}` || c.name.startsWith(`#${task} · `)),
+      );
+      if (!thread) {
+        ctx.refuse(`#${task} has no thread (threads open where \`/tasklane config threads:true\` is set)`);
+        return;
+      }
+      this.channel = thread;
+      return;
+    }
     const found = channels.find((c) => c.name.toLowerCase() === name.toLowerCase());
     if (!found) {
       ctx.refuse(`no channel #${name}; channels: ${channels.map((c) => `#${c.name}`).join(", ")}`);

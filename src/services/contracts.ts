@@ -8,6 +8,7 @@ import type { Database } from "../store/database.ts";
 import type { ClaimedGroup } from "../store/outbox-delivery.ts";
 import type { TaskHeader } from "../store/task-headers.ts";
 import type { CardRecord, MarkOutcome } from "../store/task-messages.ts";
+import type { ThreadOfTask, ThreadRecord } from "../store/task-threads.ts";
 import type { GateDrift, GateDriftOptions } from "./gate/gate-drift.ts";
 import type {
   AgentView,
@@ -37,6 +38,7 @@ export type { OutboxMessage } from "../store/outbox.ts";
 export type { ClaimedGroup, ClaimedRow } from "../store/outbox-delivery.ts";
 export type { TaskHeader } from "../store/task-headers.ts";
 export type { CardRecord, MarkOutcome } from "../store/task-messages.ts";
+export type { ThreadOfTask, ThreadRecord } from "../store/task-threads.ts";
 export type { GateDrift, GateDriftOptions } from "./gate/gate-drift.ts";
 
 /**
@@ -294,6 +296,13 @@ export interface CardService {
   supersededWhileSending(taskId: number, version: number): Promise<boolean>;
   /** The card message is gone: forget it so the next refresh posts a new one. */
   forget(taskId: number, messageId: string): Promise<void>;
+  /** The thread on the task's card (channels with threads on); null when it has none. */
+  thread(taskId: number): Promise<ThreadRecord | null>;
+  /** The task whose open thread `threadId` is, in this guild; null for any other channel. */
+  taskOfThread(guildId: string, threadId: string): Promise<ThreadOfTask | null>;
+  recordThread(taskId: number, threadId: string): Promise<void>;
+  /** Deleted in Discord, or it would not open one (threadId null): the task's messages stay in its channel. */
+  forgetThread(taskId: number, threadId: string | null): Promise<void>;
 }
 
 /** The outbox, for its dispatcher (src/discord/delivery). */

@@ -63,6 +63,8 @@ export interface ChannelSettingsView {
   remindBeforeMinutes: number[];
   /** Remind at the due time, then daily up to three times more (default on). */
   remindOverdue: boolean;
+  /** Each new task gets a thread on its card, where its conversation goes. */
+  threads: boolean;
 }
 
 /** `/tasklane config`: the channel's settings and the server's time zone. */

@@ -16,6 +16,7 @@ export type SettingsValues = Partial<
     | "notifyCreator"
     | "remindBeforeMinutes"
     | "remindOverdue"
+    | "threads"
   >
 >;
 

@@ -18,6 +18,8 @@ import { outbox } from "./schema.ts";
  *  - answer:       { taskId, assigneeId, answererId, question, answer } — the assignee is told
  *  - reminder:     { taskId, offsetMinutes, dueAt } — a due date is near (offset > 0 minutes before
  *                  it), here (0) or past (< 0): the assignee is pinged, or the creator named
+ *  - thread:       { taskId } — open the thread on the task's card (channels with threads on; task-threads.ts)
+ *  - comment:      { taskId, authorId, text } — a comment made outside the task's thread, shown in it
  */
 export type OutboxMessage =
   | { kind: "card"; payload: { taskId: number; version: number } }
@@ -31,7 +33,9 @@ export type OutboxMessage =
       kind: "answer";
       payload: { taskId: number; assigneeId: string; answererId: string; question: string; answer: string };
     }
-  | { kind: "reminder"; payload: { taskId: number; offsetMinutes: number; dueAt: string } };
+  | { kind: "reminder"; payload: { taskId: number; offsetMinutes: number; dueAt: string } }
+  | { kind: "thread"; payload: { taskId: number } }
+  | { kind: "comment"; payload: { taskId: number; authorId: string; text: string } };
 
 export type AnnouncementRow = {
   taskId: number;

@@ -220,6 +220,8 @@ export const channelSettings = pgTable(
     remindBeforeMinutes: integer("remind_before_minutes").array().notNull().default(sql`'{1440}'::integer[]`),
     /** Remind at the due time, then daily up to three times more, while the task is live. */
     remindOverdue: boolean("remind_overdue").notNull().default(true),
+    /** A thread on each new task's card carries its conversation (migration 0010). */
+    threads: boolean("threads").notNull().default(false),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
@@ -358,6 +360,34 @@ export const taskMessages = pgTable("task_messages", {
   renderedVersion: integer("rendered_version").notNull().default(0),
   updatedAt: updatedAt(),
 });
+
+export const THREAD_STATES = ["wanted", "open", "gone"] as const;
+export type ThreadState = (typeof THREAD_STATES)[number];
+
+/**
+ * The thread on a task's card (channels with threads on): `wanted` from the creating transaction until
+ * the outbox opens it, `open` with its id, `gone` when Discord deleted it or would not open it (the
+ * task's messages then stay in its channel). Apart from task_messages: a card posted again (its
+ * message deleted) keeps the thread started on the old one.
+ */
+export const taskThreads = pgTable(
+  "task_threads",
+  {
+    taskId: integer("task_id")
+      .primaryKey()
+      .references(() => tasks.id, { onDelete: "cascade" }),
+    guildId: text("guild_id").notNull(),
+    threadId: text("thread_id"),
+    state: text("state").$type<ThreadState>().notNull().default("wanted"),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    uniqueIndex("task_threads_thread_key").on(t.threadId).where(sql`thread_id IS NOT NULL`),
+    check("task_threads_state_check", inList("state", THREAD_STATES)),
+    check("task_threads_open_has_id_check", sql`state <> 'open' OR thread_id IS NOT NULL`),
+  ],
+);
 
 /**
  * Gateway events (interactions, mention messages) claimed by an instance while Redis was unavailable:

@@ -157,6 +157,7 @@ describe("command definitions (public interface: names exactly as the issue says
         "remind-before",
         "remind-overdue",
         "timezone",
+        "threads",
       ]),
     );
     expect(optionNames("tasklane", "add", "agent")).toEqual(["user", "labels", "max-concurrent"]);

@@ -18,6 +18,7 @@ const expectedTables = [
   "task_messages",
   "task_reminders",
   "task_reviews",
+  "task_threads",
   "tasks",
 ];
 

@@ -37,6 +37,7 @@ export function renderSettings(settings: ConfigView, heading: string): APIEmbed 
       },
       { name: "remind-overdue", value: yesNo(settings.remindOverdue), inline: true },
       { name: "timezone (server)", value: settings.timezone, inline: true },
+      { name: "threads", value: yesNo(settings.threads), inline: true },
     ],
   });
 }

@@ -40,6 +40,7 @@ export const settingsPatchSchema = z.object({
       return zone;
     })
     .optional(),
+  threads: z.boolean().optional(),
 });
 
 export const agentInputSchema = z.object({

@@ -27,6 +27,7 @@ export function toSettingsView(
     notifyCreator: row?.notifyCreator ?? "mention",
     remindBeforeMinutes: row?.remindBeforeMinutes ?? [1440],
     remindOverdue: row?.remindOverdue ?? true,
+    threads: row?.threads ?? false,
   };
 }
 

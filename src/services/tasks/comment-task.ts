@@ -3,13 +3,14 @@ import { text as textSchema } from "../../domain/validation/fields.ts";
 import { parseInput } from "../../domain/validation/parse.ts";
 import { actionContextSchema } from "../../domain/validation/task-inputs.ts";
 import { findAgent } from "../../store/agents.ts";
+import { enqueueForThread } from "../../store/task-threads.ts";
 import { updateTask } from "../../store/tasks.ts";
 import type { ActionContext } from "../contracts.ts";
 import type { Engine } from "../engine.ts";
 import { mutate } from "../mutate.ts";
 import { viewFor } from "../visibility.ts";
 import { requireTask, requireView } from "./load-task.ts";
-import { recordChange } from "./record-change.ts";
+import { recordChange, target } from "./record-change.ts";
 import { requireAllowed } from "./require-allowed.ts";
 
 /** A comment is an event of its own; the task row (and its version) stays as it is. */
@@ -28,6 +29,12 @@ export async function commentTask(
     const change = { task, actorId: ctx.actor.userId, source: ctx.source, kind: "commented" };
     // The card shows the task, not its comments: its version is unchanged, so no card edit is due.
     await recordChange(tx, effects, { ...change, details: { text }, card: false }, now);
+    // A task with a thread shows its comments there; a mention's own message (and its answer) already is one.
+    if (ctx.source !== "mention") {
+      const payload = { taskId: task.id, authorId: ctx.actor.userId, text };
+      await enqueueForThread(tx, target(task), { kind: "comment", payload }, now);
+      effects.outbox = true;
+    }
     return requireView(tx, ctx.guildId, number);
   });
   return viewFor(ctx, view);

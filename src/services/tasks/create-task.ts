@@ -15,6 +15,7 @@ import { insertDependencies } from "../../store/dependencies.ts";
 import { enqueueOutbox } from "../../store/outbox.ts";
 import { armTaskReminders } from "../../store/reminders.ts";
 import type { TaskRow } from "../../store/schema.ts";
+import { wantThread } from "../../store/task-threads.ts";
 import { countLiveTasks, findNumberByCreateKey, insertTask } from "../../store/tasks.ts";
 import { pgErrorCode } from "../../store/transaction.ts";
 import type { ActionContext, CreateTaskInput } from "../contracts.ts";
@@ -149,6 +150,8 @@ async function insertNewTask(
   };
   const change = { task, actorId: ctx.actor.userId, source: ctx.source, kind: "created", to: task.status };
   await recordChange(tx, effects, { ...change, details }, now);
+  // Opened by the outbox once the card is posted (a thread starts on a message); its messages wait for it.
+  if (settings.threads) await wantThread(tx, target(task), now);
   // A new task shows up in its parent's view, and in its dependencies' views ("Blocks #n").
   effects.numbers([
     ...(parent ? [parent.number] : []),

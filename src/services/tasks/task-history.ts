@@ -52,7 +52,7 @@ export async function taskHistory(
 }
 
 /** Review verdicts, oldest first. */
-export async function taskReviews(engine: Engine, ctx: ActionContext, number: number): Promise<ReviewView[]> {
+export async function reviewsOf(engine: Engine, ctx: ActionContext, number: number): Promise<ReviewView[]> {
   const rows = await listReviews(engine.db, await taskId(engine, ctx, number));
   return rows.map((row) => ({
     reviewerId: row.reviewerId,
@@ -63,11 +63,7 @@ export async function taskReviews(engine: Engine, ctx: ActionContext, number: nu
 }
 
 /** Attempts, oldest first. */
-export async function taskAttempts(
-  engine: Engine,
-  ctx: ActionContext,
-  number: number,
-): Promise<AttemptView[]> {
+export async function attemptsOf(engine: Engine, ctx: ActionContext, number: number): Promise<AttemptView[]> {
   const rows = await listAttempts(engine.db, await taskId(engine, ctx, number));
   return rows.map((row) => ({
     attempt: row.attempt,

@@ -89,7 +89,7 @@ async function computeStats(engine: Engine, scope: StatsScope): Promise<StatsVie
 }
 
 /** Autocomplete choices: live tasks first, at most `limit` (≤ 25). */
-export async function suggest(
+export async function suggestionsFor(
   engine: Engine,
   rawCtx: ActionContext,
   rawQuery: string,
