@@ -3,6 +3,8 @@ import { describe, expect, it } from "vitest";
 import type { ReminderPayload } from "../../src/discord/delivery/agent-payload.ts";
 import { readJsonBlock } from "../../src/discord/delivery/json-block.ts";
 import { OVERDUE_COLOUR } from "../../src/discord/render/status-style.ts";
+import { systemReader } from "../../src/services/actors.ts";
+import { until } from "../agents/agent-world.ts";
 import { validateJsonSchema } from "../agents/json-schema-subset.ts";
 import type { ApiMessage } from "../stand-in/index.ts";
 import { createTask, embedOf, fieldOf, isEphemeral, slash, waitForCard } from "./support/act.ts";
@@ -149,5 +151,32 @@ describe("time zones, reminders, overdue and repeat through Discord", () => {
     expect(reminder.mentions).toEqual([]);
     expect(bot.discord.storedMessage(reminder.id)?.allowedMentions).toEqual({ parse: [] });
     expect((readJsonBlock(reminder.content) as ReminderPayload).assignee).toBeNull();
+  });
+
+  it("with threads on, a task's reminders land in its thread; the channel keeps the card", async () => {
+    await slash(bot, { userId: "olivia", channelId: "backend" }, "tasklane config", {
+      threads: true,
+    }).reply();
+    const card = await createTask(
+      bot,
+      { userId: "alice", channelId: "backend" },
+      { title: "Renew the certificate", due: "30m", assignee: id("bob") },
+    );
+    const number = Number(embedOf(card).title!.match(/^#(\d+)/)![1]);
+    const thread = await until(() => bot.discord.threadOf(card));
+    const { id: taskId } = await bot.app.services.tasks.get(systemReader(bot.discord.guild("HQ").id), number);
+    await until(async () => (await bot.app.services.cards.thread(taskId))?.state === "open");
+
+    offset += HOUR;
+    await bot.app.jobs()!.runOnce();
+    const reminder = await bot.discord.waitForMessage(
+      { channelId: thread.id, where: (m) => m.content.includes(`reminder: **#${number}** is due now`) },
+      { timeoutMs: 10_000 },
+    );
+    expect(reminder.mentions.map((user) => user.id)).toEqual([id("bob")]);
+    const inChannel = bot.discord
+      .channelMessages("backend", "HQ")
+      .filter((message) => message.content.includes(`reminder: **#${number}**`));
+    expect(inChannel).toEqual([]);
   });
 });
