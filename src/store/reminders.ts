@@ -1,8 +1,8 @@
-import { sql } from "drizzle-orm";
+import { and, eq, isNull, sql } from "drizzle-orm";
 import { LIVE_STATUSES } from "../domain/task-states.ts";
 import type { Queryable, Tx } from "./database.ts";
-import { queryRows, toIso } from "./raw.ts";
-import type { TaskRow } from "./schema.ts";
+import { queryRows } from "./raw.ts";
+import { type TaskRow, taskReminders, tasks } from "./schema.ts";
 
 const LIVE = sql.raw(`(${LIVE_STATUSES.map((status) => `'${status}'`).join(", ")})`);
 
@@ -97,25 +97,28 @@ export interface ClaimedReminder {
 
 /**
  * Locks one unsent reminder and its task (SKIP LOCKED: another instance, or a change to the task,
- * holds it; it is tried on a later pass). undefined: it was sent or changed meanwhile, or is locked.
+ * holds it; it is tried on a later pass) and answers both. undefined: it was sent or changed
+ * meanwhile, or is locked.
  */
 export async function claimReminder(
   tx: Tx,
   ref: DueReminderRef,
-): Promise<{ reminder: ClaimedReminder; taskId: number } | undefined> {
-  const [row] = await queryRows<{ offset_minutes: number; due_at: unknown; notify: boolean }>(
-    tx,
-    sql`
-    SELECT r.offset_minutes, r.due_at, r.notify
-    FROM task_reminders r JOIN tasks t ON t.id = r.task_id
-    WHERE r.task_id = ${ref.taskId} AND r.offset_minutes = ${ref.offsetMinutes} AND r.sent_at IS NULL
-    FOR UPDATE OF r, t SKIP LOCKED`,
-  );
+): Promise<{ reminder: ClaimedReminder; task: TaskRow } | undefined> {
+  const [row] = await tx
+    .select({ reminder: taskReminders, task: tasks })
+    .from(taskReminders)
+    .innerJoin(tasks, eq(tasks.id, taskReminders.taskId))
+    .where(
+      and(
+        eq(taskReminders.taskId, ref.taskId),
+        eq(taskReminders.offsetMinutes, ref.offsetMinutes),
+        isNull(taskReminders.sentAt),
+      ),
+    )
+    .for("update", { of: [taskReminders, tasks], skipLocked: true });
   if (!row) return undefined;
-  return {
-    taskId: ref.taskId,
-    reminder: { offsetMinutes: Number(row.offset_minutes), dueAt: toIso(row.due_at)!, notify: row.notify },
-  };
+  const { offsetMinutes, dueAt, notify } = row.reminder;
+  return { task: row.task, reminder: { offsetMinutes, dueAt: dueAt.toISOString(), notify } };
 }
 
 export async function markReminderSent(tx: Tx, taskId: number, offsetMinutes: number, now: Date) {

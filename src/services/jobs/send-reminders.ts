@@ -7,7 +7,7 @@ import {
   findDueReminders,
   markReminderSent,
 } from "../../store/reminders.ts";
-import { lockTaskById, updateTask } from "../../store/tasks.ts";
+import { updateTask } from "../../store/tasks.ts";
 import type { Engine } from "../engine.ts";
 import { mutate } from "../mutate.ts";
 import { recordChange, target } from "../tasks/record-change.ts";
@@ -61,9 +61,8 @@ async function sendOne(
     const now = engine.now();
     const claimed = await claimReminder(tx, ref);
     if (!claimed) return "locked";
-    const { reminder } = claimed;
-    const task = await lockTaskById(tx, claimed.taskId);
-    if (!task || !isLive(task.status) || task.dueAt?.toISOString() !== reminder.dueAt) {
+    const { reminder, task } = claimed;
+    if (!isLive(task.status) || task.dueAt?.toISOString() !== reminder.dueAt) {
       await dropReminder(tx, ref.taskId, ref.offsetMinutes);
       return "done";
     }
