@@ -122,6 +122,12 @@ describe("time zones, reminders, overdue and repeat through Discord", () => {
     const list = await slash(bot, { userId: "alice" }, "tasks list", { due: "overdue" }).reply();
     expect(embedOf(list).description).toContain(`**#${number}**`);
     expect(embedOf(list).description).toContain("**overdue**");
+    const byDue = await slash(bot, { userId: "alice" }, "tasks list", { sort: "due" }).reply();
+    expect(embedOf(byDue).title).toBe("Tasks (live, soonest due first) in this channel");
+    const order = (embedOf(byDue).description ?? "")
+      .split("\n")
+      .map((line) => line.match(/^\*\*#(\d+)/)?.[1]);
+    expect(order.slice(0, 2)).toEqual([String(number), "1"]); // overdue first, then the 2030 one
     const stats = await slash(bot, { userId: "alice" }, "tasks stats").reply();
     expect(fieldOf(stats, "Overdue")).toBe("1");
 
