@@ -192,6 +192,12 @@ describe.each(DRIVERS)("the server's time zone (%s)", (driver) => {
     expect((error as Error).message).toBe(
       'timezone must be a time zone name like Europe/Berlin or America/New_York ("Mars/Olympus" is not one)',
     );
+    const markup = await h.settings
+      .update(s.ctx(s.admin), { timezone: "@everyone <@&1>" })
+      .catch((e: unknown) => e);
+    expect((markup as Error).message).toBe(
+      "timezone must be a time zone name like Europe/Berlin or America/New_York",
+    );
     const channelAdmin = memberIn({ [s.channelId]: "manage" });
     await expect(
       h.settings.update(s.ctx(channelAdmin), { timezone: "Europe/Berlin" }),

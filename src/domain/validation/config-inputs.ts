@@ -32,7 +32,10 @@ export const settingsPatchSchema = z.object({
       if (zone === null) {
         ctx.issues.push({
           code: "custom",
-          message: `must be a time zone name like Europe/Berlin or America/New_York ("${value.slice(0, 40)}" is not one)`,
+          // The value is named back only when it is plain letters, digits and / _ + - (never markup).
+          message: /^[\w+\-/]{1,40}$/.test(value)
+            ? `must be a time zone name like Europe/Berlin or America/New_York ("${value}" is not one)`
+            : "must be a time zone name like Europe/Berlin or America/New_York",
           input: value,
         });
         return z.NEVER;
