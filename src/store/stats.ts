@@ -1,5 +1,6 @@
 import { sql } from "drizzle-orm";
 import type { Priority, TaskStatus } from "../domain/task-states.ts";
+import { inChannels } from "./channel-filter.ts";
 import type { Queryable } from "./database.ts";
 import { queryRows } from "./raw.ts";
 
@@ -105,4 +106,19 @@ export async function channelsWithTasks(q: Queryable, guildId: string): Promise<
       SELECT id FROM c WHERE id IS NOT NULL`,
   );
   return rows.map((row) => String(row.id));
+}
+
+/** Live tasks past their due time in these channels (null: all of the guild's), by tasks_guild_due_idx. */
+export async function countOverdue(
+  q: Queryable,
+  guildId: string,
+  channelIds: readonly string[] | null,
+  now: Date,
+): Promise<number> {
+  const rows = await queryRows<{ n: number }>(
+    q,
+    sql`SELECT count(*)::int AS n FROM tasks t WHERE t.guild_id = ${guildId} AND ${inChannels(channelIds)}
+      AND t.status IN ${LIVE} AND t.due_at IS NOT NULL AND t.due_at < ${now.toISOString()}::timestamptz`,
+  );
+  return Number(rows[0]?.n ?? 0);
 }

@@ -106,6 +106,17 @@ describe("every list query uses an index (postgres, 10 000 tasks)", () => {
     ["list by label", () => tasks.list(systemReader(GUILD), { label: "docs", status: "all" })],
     ["list live by label", () => tasks.list(systemReader(GUILD), { label: "api" })],
     ["list by priority", () => tasks.list(systemReader(GUILD), { priority: "critical" })],
+    ["list overdue", () => tasks.list(systemReader(GUILD), { due: "overdue" })],
+    ["list due this week", () => tasks.list(systemReader(GUILD), { due: "week", channelId: CHANNEL })],
+    [
+      "list by due date, second page",
+      async () =>
+        tasks.list(
+          systemReader(GUILD),
+          { sort: "due" },
+          { cursor: (await tasks.list(systemReader(GUILD), { sort: "due" })).nextCursor },
+        ),
+    ],
     ["search", () => tasks.search(systemReader(GUILD), "billing docs")],
     ["search, a word in every task", () => tasks.search(systemReader(GUILD), "generated")],
     ["history", () => tasks.history(systemReader(GUILD), 125)],

@@ -72,7 +72,7 @@ describe.each(DRIVERS)("statements per hot path (%s)", (driver) => {
       await counted(() => h.tasks.transition(s.ctx(s.member), { number: other, action: "start" }), true),
     ).toBeLessThanOrEqual(5);
     expect(await counted(() => h.tasks.comment(s.ctx(s.member), other, "On it"), true)).toBeLessThanOrEqual(
-      4,
+      5, // today's count: threads added the comment's message for the task's thread
     );
     expect((await h.tasks.get(s.ctx(s.member), number)).status).toBe("done");
     expect((await h.tasks.get(s.ctx(s.member), other)).status).toBe("in_progress");

@@ -2,7 +2,7 @@ import { retryDelayMs } from "../../domain/backoff.ts";
 import { AgentAtCapacityError, QueueLimitError } from "../../domain/errors.ts";
 import { isLive, type TaskStatus } from "../../domain/task-states.ts";
 import type { TransitionAction } from "../../domain/transitions.ts";
-import { TRANSITIONS } from "../../domain/transitions.ts";
+import { ruleOf, TRANSITIONS } from "../../domain/transitions.ts";
 import type { Evidence } from "../../domain/validation/evidence.ts";
 import { findAgent, lockAgentWithLoad } from "../../store/agents.ts";
 import { closeAttempt, findLatestAttempt } from "../../store/attempts.ts";
@@ -10,6 +10,7 @@ import { lockChannelSettings } from "../../store/channel-settings.ts";
 import type { Tx } from "../../store/database.ts";
 import type { ChangeMessage, ChangeRows } from "../../store/events.ts";
 import type { OutboxMessage } from "../../store/outbox.ts";
+import { armTaskReminders } from "../../store/reminders.ts";
 import type { TaskRow } from "../../store/schema.ts";
 import { type LinkedTasks, selectLinkedTasks } from "../../store/task-views.ts";
 import { countLiveTasks, type TaskPatch, updateTask } from "../../store/tasks.ts";
@@ -17,6 +18,7 @@ import type { ActionContext } from "../contracts.ts";
 import type { Effects } from "../effects.ts";
 import type { Engine } from "../engine.ts";
 import type { ChannelSettingsView } from "../views.ts";
+import { continueSeries } from "./continue-series.ts";
 import { endAttempt, openAttempt } from "./record-attempt.ts";
 import { recordChange, target } from "./record-change.ts";
 import { unblockDependents } from "./unblock-dependents.ts";
@@ -36,11 +38,15 @@ export interface Decided {
   recheck(tx: Tx, linked: LinkedTasks): Promise<void>;
 }
 
-/** What a written transition hands back: the row, its relatives as read under the lock, and the tasks it unblocked. */
+/**
+ * What a written transition hands back: the row, its relatives as read under the lock, the tasks it
+ * unblocked, and the number of the next occurrence it created (a recurring task closed), if any.
+ */
 export interface Applied {
   updated: TaskRow;
   linked: LinkedTasks;
   unblocked: number[];
+  next: number | null;
 }
 
 interface Plan {
@@ -83,6 +89,8 @@ export async function applyTransition(
   if (!updated) throw new RowChanged();
   const linked = await selectLinkedTasks(tx, updated.id);
   await d.recheck(tx, linked);
+  const continues = ruleOf(d.action).continuesSeries && !isLive(to);
+  const next = continues ? await continueSeries(tx, effects, ctx, updated, now) : null;
   await plan.after?.(updated);
   await tellWhoWaits(tx, rows, d, updated);
   await recordChange(
@@ -95,7 +103,7 @@ export async function applyTransition(
       kind: TRANSITIONS[d.action].eventKind,
       from: task.status,
       to,
-      details: plan.details,
+      details: next === null ? plan.details : { ...plan.details, next },
       relatives: to !== task.status,
       relativeNumbers: [
         ...(linked.parent ? [linked.parent.number] : []),
@@ -113,7 +121,7 @@ export async function applyTransition(
     to === "done" && linked.blocks.some((dependent) => dependent.status === "blocked")
       ? await unblockDependents(tx, effects, ctx, updated, now)
       : [];
-  return { updated, linked, unblocked };
+  return { updated, linked, unblocked, next };
 }
 
 /** The outbox rows and the review a transition collects, written with its event (record-change.ts). */
@@ -224,14 +232,9 @@ const PLANS: Record<TransitionAction, Planner> = {
     const { blockReason: _, ...metadata } = task.metadata;
     return { patch: { metadata }, details: { reason: text } };
   },
-  cancel: ({ tx, d: { text, now } }) => ({
-    patch: { leaseExpiresAt: null, nextAttemptAt: null },
-    details: { reason: text },
-    after: async (updated) => {
-      await closeAttempt(tx, updated.id, { outcome: "released", error: "cancelled" }, now);
-    },
-  }),
-  reopen: async ({ tx, d: { task, text }, actorId, notify }) => {
+  cancel: (input) => planCancel(input),
+  skip: (input) => planCancel(input),
+  reopen: async ({ tx, d, d: { task, text }, actorId, notify }) => {
     await checkQueueLimit(tx, task);
     return {
       patch: {
@@ -243,13 +246,24 @@ const PLANS: Record<TransitionAction, Planner> = {
         leaseExpiresAt: null,
       },
       details: { reason: text },
-      after: (updated) =>
-        updated.assigneeId && updated.assigneeId !== actorId
-          ? notify(updated, updated.assigneeId)
-          : undefined,
+      after: async (updated) => {
+        await armTaskReminders(tx, updated, d.now);
+        if (updated.assigneeId && updated.assigneeId !== actorId) notify(updated, updated.assigneeId);
+      },
     };
   },
 };
+
+/** Cancel ends a task (and a recurring one's series); skip cancels this occurrence only (continueSeries). */
+function planCancel({ tx, d: { text, now } }: PlanInput): Plan {
+  return {
+    patch: { leaseExpiresAt: null, nextAttemptAt: null },
+    details: { reason: text },
+    after: async (updated) => {
+      await closeAttempt(tx, updated.id, { outcome: "released", error: "cancelled" }, now);
+    },
+  };
+}
 
 function planFor(
   tx: Tx,

@@ -11,7 +11,9 @@ import {
 import { lockChannelSettings, shareChannelLimit } from "../../store/channel-settings.ts";
 import type { Tx } from "../../store/database.ts";
 import { insertDependencies } from "../../store/dependencies.ts";
+import { armTaskReminders } from "../../store/reminders.ts";
 import type { TaskRow } from "../../store/schema.ts";
+import { wantThread } from "../../store/task-threads.ts";
 import {
   countLiveTasks,
   findNumberByCreateKey,
@@ -24,7 +26,7 @@ import { applyEffects, Effects } from "../effects.ts";
 import type { Engine } from "../engine.ts";
 import { rebuildGateCounter } from "../gate/gate-drift.ts";
 import { mutate } from "../mutate.ts";
-import { readChannelSettings } from "../settings/settings-view.ts";
+import { dueTimeZone, readChannelSettings } from "../settings/settings-view.ts";
 import { requireReferable, requireSendIn, viewFor } from "../visibility.ts";
 import { requireTask, requireView } from "./load-task.ts";
 import { newTaskView } from "./new-task-view.ts";
@@ -41,7 +43,7 @@ export async function createTask(
   raw: CreateTaskInput,
 ): Promise<TaskView> {
   const ctx = parseInput(actionContextSchema, rawCtx);
-  const input = parseInput(createTaskSchema(engine.now()), raw);
+  const input = parseInput(createTaskSchema(engine.now(), await dueTimeZone(engine, rawCtx, raw?.due)), raw);
   requireSendIn(ctx, ctx.channelId);
   const replayed = await createdBefore(engine, ctx);
   if (replayed) return viewFor(ctx, replayed);
@@ -60,11 +62,18 @@ export async function createTask(
     }
     const insert = (limited: boolean) =>
       mutate(engine, ctx.guildId, (tx, effects) =>
-        insertNewTask(tx, effects, ctx, input, limited, engine.now()),
+        insertNewTask(tx, effects, ctx, input, { limited, threads: settings.threads }, engine.now()),
       );
     // A limited channel's creates take turns on its settings row for their whole transaction: queue
     // them here, so a burst does not hold a pool connection per waiter. A plain create is one statement.
-    const plain = limit === null && input.parentNumber === undefined && input.dependsOn.length === 0;
+    // (Due dates arm reminders and threads want a thread row: those take the transaction too.)
+    const plain =
+      limit === null &&
+      input.parentNumber === undefined &&
+      input.dependsOn.length === 0 &&
+      input.due === undefined &&
+      input.repeat === undefined &&
+      !settings.threads;
     view =
       (plain ? await insertAlone(engine, ctx, input) : undefined) ??
       (await (limit === null ? insert(false) : engine.creates.run(ctx.channelId, () => insert(true))));
@@ -155,7 +164,7 @@ async function insertNewTask(
   effects: Effects,
   ctx: ActionContext,
   input: CreateTaskValues,
-  limited: boolean,
+  { limited, threads }: { limited: boolean; threads: boolean },
   now: Date,
 ): Promise<TaskView> {
   const parent =
@@ -196,6 +205,7 @@ async function insertNewTask(
     parentId: parent?.id ?? null,
     estimateMinutes: input.estimate ?? null,
     dueAt: input.due ?? null,
+    recurrence: input.repeat ?? null,
     createKey: ctx.eventId ?? null,
     createdAt: now,
     updatedAt: now,
@@ -206,9 +216,11 @@ async function insertNewTask(
     dependencies.map((dependency) => dependency.id),
     now,
   );
+  await armTaskReminders(tx, task, now);
   const details = {
     title: task.title,
     assigneeId: task.assigneeId,
+    repeat: task.recurrence,
     parent: parent?.number,
     dependsOn: input.dependsOn.length > 0 ? input.dependsOn : undefined,
   };
@@ -226,6 +238,8 @@ async function insertNewTask(
         ]
       : [];
   await recordChange(tx, effects, { ...change, details, rows: { messages } }, now);
+  // Opened by the outbox once the card is posted (a thread starts on a message); its messages wait for it.
+  if (threads) await wantThread(tx, target(task), now);
   // A new task shows up in its parent's view, and in its dependencies' views ("Blocks #n").
   effects.numbers([
     ...(parent ? [parent.number] : []),

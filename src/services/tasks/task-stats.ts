@@ -10,7 +10,7 @@ import { snowflake } from "../../domain/validation/fields.ts";
 import { parseInput } from "../../domain/validation/parse.ts";
 import { actionContextSchema, suggestLimit, suggestQuery } from "../../domain/validation/task-inputs.ts";
 import { suggestTasks } from "../../store/search.ts";
-import { channelsWithTasks, type StatsPart, statsPart } from "../../store/stats.ts";
+import { channelsWithTasks, countOverdue, type StatsPart, statsPart } from "../../store/stats.ts";
 import { engineKeys } from "../cache-keys.ts";
 import type { ActionContext } from "../contracts.ts";
 import type { Engine } from "../engine.ts";
@@ -29,18 +29,25 @@ export async function taskStats(
 ): Promise<StatsView> {
   const ctx = parseInput(actionContextSchema, rawCtx);
   const { guildId } = ctx;
+  // Overdue moves with the clock, not with changes: counted fresh (tasks_guild_due_idx), never cached.
+  const overdueIn = (channelIds: readonly string[] | null) =>
+    countOverdue(engine.db, guildId, channelIds, engine.now());
   if (channelId !== undefined) {
     parseInput(snowflake, channelId, "channelId");
-    return mergeStats(
-      channelScope(ctx, channelId) === null ? [await cachedPart(engine, guildId, channelId)] : [],
-    );
+    if (channelScope(ctx, channelId) !== null) return { ...mergeStats([]), overdue: 0 };
+    const [part, overdue] = await Promise.all([
+      cachedPart(engine, guildId, channelId),
+      overdueIn([channelId]),
+    ]);
+    return { ...mergeStats([part]), overdue };
   }
   const visible = viewableChannels(ctx);
+  const overdue = overdueIn(visible);
   // The merge of every channel is the same for everyone who sees them all: that one is cached too.
   const key = engineKeys.stats(guildId);
   if (visible === null) {
-    const cached = await engine.cache.views.get<StatsView>(key);
-    if (cached) return cached;
+    const cached = await engine.cache.views.get<Omit<StatsView, "overdue">>(key);
+    if (cached) return { ...cached, overdue: await overdue };
   }
   const channels = (await channelsWithTasks(engine.db, guildId)).filter(
     (id) => visible === null || visible.includes(id),
@@ -53,7 +60,7 @@ export async function taskStats(
   }
   const stats = mergeStats(parts);
   if (visible === null) await engine.cache.views.set(key, stats, engine.viewTtlSeconds);
-  return stats;
+  return { ...stats, overdue: await overdue };
 }
 
 const PARTS_AT_ONCE = 4;
@@ -68,7 +75,7 @@ async function cachedPart(engine: Engine, guildId: string, channelId: string): P
 }
 
 /** The figures of several channels from theirs: sums, then the orders and cuts the view shows. */
-function mergeStats(parts: readonly StatsPart[]): StatsView {
+function mergeStats(parts: readonly StatsPart[]): Omit<StatsView, "overdue"> {
   const byStatus = Object.fromEntries(TASK_STATUSES.map((status) => [status, 0])) as Record<
     TaskStatus,
     number
@@ -147,7 +154,7 @@ function mergeStats(parts: readonly StatsPart[]): StatsView {
 }
 
 /** Autocomplete choices: live tasks first, at most `limit` (≤ 25). */
-export async function suggest(
+export async function suggestionsFor(
   engine: Engine,
   rawCtx: ActionContext,
   rawQuery: string,

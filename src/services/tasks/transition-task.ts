@@ -106,10 +106,11 @@ async function attemptTransition(
       if (needsRecheck && (await decideNow(locked, linked)) !== to) throw new RowChanged();
     },
   };
-  const { updated, linked, unblocked } = await applyTransition(tx, engine, effects, decided, to);
-  // Built from what the transaction holds; a submission (in review) or unblocked dependents are read.
+  const { updated, linked, unblocked, next } = await applyTransition(tx, engine, effects, decided, to);
+  // Built from what the transaction holds; a submission (in review), unblocked dependents or a next
+  // occurrence (recorded on the row after the update) are read.
   const view =
-    updated.status === "in_review" || unblocked.length > 0
+    updated.status === "in_review" || unblocked.length > 0 || next !== null
       ? (await selectTaskViewsByIds(tx, [updated.id]))[0]!
       : changedTaskView(updated, linked, {
           actorId: ctx.actor.userId,
