@@ -1,5 +1,6 @@
 import type { Cache } from "../cache/types.ts";
 import type { ChannelRights, ServerPermission } from "../domain/roles.ts";
+import type { TaskEventView } from "../domain/task-event.ts";
 import type { DueFilter, EventSource, Priority, StatusFilter, TaskStatus } from "../domain/task-states.ts";
 import type { AttemptView, TaskRef, TaskView } from "../domain/task-view.ts";
 import type { TransitionAction } from "../domain/transitions.ts";
@@ -22,7 +23,6 @@ import type {
   ReviewQueueItem,
   ReviewView,
   StatsView,
-  TaskEventView,
   TransitionResult,
 } from "./views.ts";
 

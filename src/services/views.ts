@@ -1,6 +1,5 @@
 import type {
   AutoAssignMode,
-  EventSource,
   NotifyMode,
   Priority,
   ReviewVerdict,
@@ -23,17 +22,6 @@ export interface Page<T> {
   /** Opaque keyset cursor for the next page; null on the last page. */
   nextCursor: string | null;
   prevCursor: string | null;
-}
-
-export interface TaskEventView {
-  id: number;
-  actorId: string;
-  kind: string;
-  fromStatus: TaskStatus | null;
-  toStatus: TaskStatus | null;
-  details: Record<string, unknown>;
-  source: EventSource;
-  at: string;
 }
 
 export interface QueueView {

@@ -20,6 +20,7 @@ import { outbox } from "./schema.ts";
  *                  it), here (0) or past (< 0): the assignee is pinged, or the creator named
  *  - thread:       { taskId } — open the thread on the task's card (channels with threads on; task-threads.ts)
  *  - comment:      { taskId, authorId, text } — a comment made outside the task's thread, shown in it
+ *  - thread_name:  { taskId } — the task's title changed: its thread is renamed (coalesced per task)
  */
 export type OutboxMessage =
   | { kind: "card"; payload: { taskId: number; version: number } }
@@ -35,7 +36,8 @@ export type OutboxMessage =
     }
   | { kind: "reminder"; payload: { taskId: number; offsetMinutes: number; dueAt: string } }
   | { kind: "thread"; payload: { taskId: number } }
-  | { kind: "comment"; payload: { taskId: number; authorId: string; text: string } };
+  | { kind: "comment"; payload: { taskId: number; authorId: string; text: string } }
+  | { kind: "thread_name"; payload: { taskId: number } };
 
 export type AnnouncementRow = {
   taskId: number;

@@ -96,19 +96,20 @@ export async function forgetThread(db: Queryable, taskId: number, threadId: stri
 }
 
 /**
- * A message that only a task with a thread gets (a comment typed outside it: the thread shows it),
- * in one statement; nothing for a task without one.
+ * A message that only a task with a thread gets (a comment typed outside it: the thread shows it; a
+ * new title: the thread is renamed, the newest rename only), in one statement; nothing for a task without one.
  */
 export async function enqueueForThread(
   tx: Tx,
   target: OutboxTarget,
-  message: Extract<OutboxMessage, { kind: "comment" }>,
+  message: Extract<OutboxMessage, { kind: "comment" | "thread_name" }>,
   now: Date,
 ): Promise<void> {
   const at = sql`${now.toISOString()}::timestamptz`;
+  const coalesceKey = message.kind === "thread_name" ? `thread_name:${target.taskId}` : null;
   await tx.execute(sql`
-    INSERT INTO outbox (guild_id, channel_id, task_id, kind, payload, nonce, next_attempt_at, created_at)
+    INSERT INTO outbox (guild_id, channel_id, task_id, kind, payload, coalesce_key, nonce, next_attempt_at, created_at)
     SELECT ${target.guildId}, ${target.channelId}, ${target.taskId}, ${message.kind},
-      ${JSON.stringify(message.payload)}::jsonb, ${newNonce()}, ${at}, ${at}
+      ${JSON.stringify(message.payload)}::jsonb, ${coalesceKey}, ${newNonce()}, ${at}, ${at}
     WHERE EXISTS (SELECT 1 FROM task_threads WHERE task_id = ${target.taskId} AND state <> 'gone')`);
 }

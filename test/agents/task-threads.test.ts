@@ -1,10 +1,22 @@
+import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ReplyPayload } from "../../src/discord/delivery/agent-payload.ts";
 import { systemReader } from "../../src/services/actors.ts";
 import type { ApiMessage } from "../stand-in/index.ts";
 import type { GuildSpec } from "../stand-in/state/world-spec.ts";
-import { type AgentWorld, jsonOf, startAgentWorld, until, WORLD } from "./agent-world.ts";
+import {
+  type AgentWorld,
+  agentSchema,
+  jsonOf,
+  startAgentWorld,
+  until as untilDefault,
+  WORLD,
+} from "./agent-world.ts";
+import { validateJsonSchema } from "./json-schema-subset.ts";
 
+/** Patient under a loaded machine (the suite shares two cores): what is awaited still has to happen. */
+const until = <T>(probe: () => T | undefined | false | Promise<T | undefined | false>) =>
+  untilDefault(probe, 20_000);
 let world: AgentWorld;
 let guildId: string;
 
@@ -73,7 +85,7 @@ async function create(title: string, channel = "lane"): Promise<{ number: number
       subcommand: "create",
       options: { title },
     })
-    .reply({ timeoutMs: 5_000 });
+    .reply({ timeoutMs: 15_000 });
   const number = Number(/#(\d+)/.exec(JSON.stringify(reply.embeds))?.[1]);
   expect(number).toBeGreaterThan(0);
   return { number, card: reply };
@@ -90,7 +102,10 @@ async function threadOn(card: ApiMessage) {
   return thread;
 }
 
-/** A mention in `channel` (a thread's id, or a channel's name); resolves with the bot's next message there. */
+/**
+ * A mention in `channel` (a thread's id, or a channel's name); resolves with the bot's answer to it in
+ * `answerIn` (its json block is a `reply`: outbox messages about the task may come first).
+ */
 async function mentionIn(
   channel: string,
   userId: string,
@@ -99,9 +114,16 @@ async function mentionIn(
 ): Promise<ApiMessage> {
   const since = world.discord.messageMark();
   world.discord.sendMessage({ channelId: channel, authorId: userId, content: `${world.botMention} ${text}` });
+  const isReply = (message: ApiMessage) => {
+    try {
+      return jsonOf(message).type === "reply";
+    } catch {
+      return false;
+    }
+  };
   return world.discord.waitForMessage(
-    { sentBy: "bot", kind: "create", channelId: answerIn },
-    { since, timeoutMs: 5_000 },
+    { sentBy: "bot", kind: "create", channelId: answerIn, where: isReply },
+    { since, timeoutMs: 15_000 },
   );
 }
 
@@ -159,6 +181,9 @@ describe("a thread per task (threads:true; stand-in, real Postgres and Redis)", 
         .find((message) => jsonOf<{ task: { number: number } }>(message).task.number === number),
     );
     expect(assignment.channel_id).toBe(world.discord.channel("lane").id);
+    // The agent learns where the conversation is, in a payload the published schema accepts.
+    expect(jsonOf<{ thread?: string }>(assignment).thread).toBe(thread.id);
+    expect(validateJsonSchema(agentSchema, jsonOf(assignment))).toEqual([]);
 
     // In the task's thread the number may be left out.
     const started = await mentionIn(thread.id, agent, "start");
@@ -212,7 +237,7 @@ describe("a thread per task (threads:true; stand-in, real Postgres and Redis)", 
     // The card in the channel follows every change (back in progress after the rework).
     await until(() => JSON.stringify(world.discord.message(card.id)!.embeds).includes("In progress"));
     expect(world.discord.storedMessage(card.id)!.versions.length).toBeGreaterThan(2);
-  });
+  }, 90_000);
 
   it("a mention in a thread with a number acts on that task (answered where it was made)", async () => {
     const agent = world.id("agent-1");
@@ -331,5 +356,50 @@ describe("a thread per task (threads:true; stand-in, real Postgres and Redis)", 
     const reply = await mentionIn("nothreads", world.id("agent-1"), `view ${number}`);
     expect(reply.message_reference?.message_id).toBeDefined();
     expect(jsonOf<ReplyPayload>(reply).task?.number).toBe(number);
+  });
+
+  it("a new title renames the task's thread", async () => {
+    const { number, card } = await create("Draft title");
+    const thread = await threadOn(card);
+    await world.slash("alice", "task", "edit", { task: number, title: "Final title" });
+    await until(() => world.discord.channel(thread.id).name === `#${number} · Final title`);
+    // Archived, it keeps its name (renaming it would wake it up); the edit still lands on the card.
+    world.discord.archiveThread(thread.id);
+    await world.slash("alice", "task", "edit", { task: number, title: "Quiet title" });
+    await until(() => JSON.stringify(world.discord.message(card.id)!.embeds).includes("Quiet title"));
+    const task = await taskOf(number);
+    await until(async () => {
+      const rows = await world.app.database.db.execute(
+        sql`SELECT state FROM outbox WHERE task_id = ${task.id} AND kind = 'thread_name' AND state = 'pending'`,
+      );
+      return (rows as unknown as { rows: unknown[] }).rows.length === 0;
+    });
+    expect(world.discord.channel(thread.id).name).toBe(`#${number} · Final title`);
+    expect(world.discord.channel(thread.id).thread_metadata?.archived).toBe(true);
+  });
+
+  it("a thread someone started on the card first is the task's thread (Discord's 160004)", async () => {
+    // The bot's thread start is slow to land; meanwhile alice starts one on the card herself.
+    const slow = world.discord.injectFault({
+      method: "POST",
+      route: "/channels/:channelId/messages/:messageId/threads",
+      delayMs: 1_500,
+      times: 1,
+    });
+    const { number, card } = await create("Beat the bot to it");
+    await until(() => slow.hits === 1);
+    const hers = world.discord.startThread({ message: card, userId: "alice", name: "alice's thread" });
+    expect(hers.id).toBe(card.id);
+    const refused = await world.discord.waitForRequest(
+      { method: "POST", route: "/channels/:channelId/messages/:messageId/threads", status: 400 },
+      { timeoutMs: 15_000 },
+    );
+    expect(refused.response).toMatchObject({ code: 160004 });
+    const task = await taskOf(number);
+    await until(async () => (await world.app.services.cards.thread(task.id))?.state === "open");
+    expect(await world.app.services.cards.thread(task.id)).toMatchObject({ threadId: card.id });
+    await world.slash("alice", "task", "comment", { task: number, text: "in her thread" });
+    await until(() => botMessages(card.id).find((message) => message.content.includes("in her thread")));
+    expect(world.discord.channel(card.id).name).toBe("alice's thread");
   });
 });

@@ -74,6 +74,25 @@ describe.each(DRIVERS)("threads per task: what the services write (%s)", (driver
     expect((await outboxKinds(plain.id)).map((row) => row.kind)).not.toContain("comment");
   });
 
+  it("a new title renames the thread (rows coalesced per task); other edits and tasks without one write none", async () => {
+    const s = await newScene(h, { threads: true });
+    const task = await h.tasks.create(s.ctx(s.creator), { title: "First" });
+    await h.tasks.edit(s.ctx(s.creator), task.number, { title: "Second" });
+    await h.tasks.edit(s.ctx(s.creator), task.number, { title: "Third" });
+    await h.tasks.edit(s.ctx(s.creator), task.number, { priority: "high" });
+    const renames = await h.rows<{ coalesce_key: string }>(
+      sql`SELECT coalesce_key FROM outbox WHERE task_id = ${task.id} AND kind = 'thread_name'`,
+    );
+    expect(renames).toEqual([
+      { coalesce_key: `thread_name:${task.id}` },
+      { coalesce_key: `thread_name:${task.id}` },
+    ]);
+    const off = await newScene(h);
+    const plain = await h.tasks.create(off.ctx(off.creator), { title: "Plain" });
+    await h.tasks.edit(off.ctx(off.creator), plain.number, { title: "Still plain" });
+    expect((await outboxKinds(plain.id)).map((row) => row.kind)).not.toContain("thread_name");
+  });
+
   it("threads is a channel setting (default off); a value that is not true/false is refused naming it", async () => {
     const s = await newScene(h);
     expect((await h.settings.show(s.ctx(s.admin))).threads).toBe(false);

@@ -143,4 +143,31 @@ describe("threads through the stand-in (a real discord.js client)", () => {
     const sent = await talk.send({ content: "in its thread" });
     expect(connected.discord.message(sent.id)?.channel_id).toBe(talk.id);
   });
+
+  it("lets a thread's creator rename it (THREAD_UPDATE); an archived one must be opened first (50083), a locked one is for managers", async () => {
+    const { thread } = await cardWithThread("#9 · Old title");
+    const updated = once(connected.client, Events.ThreadUpdate) as Promise<
+      [AnyThreadChannel, AnyThreadChannel]
+    >;
+    await thread.setName("#9 · New title");
+    const [, after] = await updated;
+    expect(after.name).toBe("#9 · New title");
+    expect(connected.discord.channel(thread.id).name).toBe("#9 · New title");
+    const rest = connected.client.rest;
+    expect(await codeOf(rest.patch(`/channels/${thread.id}`, { body: { name: "" } }))).toEqual({
+      status: 400,
+      code: 50035,
+    });
+    connected.discord.archiveThread(thread.id);
+    expect(await codeOf(rest.patch(`/channels/${thread.id}`, { body: { name: "sleeping" } }))).toEqual({
+      status: 400,
+      code: 50083,
+    });
+    connected.discord.archiveThread(thread.id, { locked: true });
+    expect(await codeOf(rest.patch(`/channels/${thread.id}`, { body: { archived: false } }))).toEqual({
+      status: 403,
+      code: 160005,
+    });
+    expect(connected.discord.channel(thread.id).name).toBe("#9 · New title");
+  });
 });

@@ -259,6 +259,22 @@ export class DiscordStandIn extends EventEmitter<StandInEvents> {
     return channel && this.core.threads.isThread(channel) ? channel : undefined;
   }
 
+  /** A member starts a thread on a message, as Discord's client does (THREAD_CREATE). */
+  startThread(input: { message: string | { id: string }; userId: string; name: string }): ApiChannel {
+    const id = typeof input.message === "string" ? input.message : input.message.id;
+    const stored = this.core.messages.get(id);
+    if (!stored || stored.deleted || stored.ephemeral) throw new StandInUsageError(`no message ${id}`);
+    const parent = this.world.channel(stored.message.channel_id);
+    try {
+      return this.core.threads.startFromMessage(parent, stored, this.world.user(input.userId).id, {
+        name: input.name,
+      });
+    } catch (error) {
+      if (error instanceof DiscordApiError) throw new StandInUsageError(error.message);
+      throw error;
+    }
+  }
+
   /** A moderator archives a thread (and with `locked`, locks it): THREAD_UPDATE. */
   archiveThread(thread: string, options: { locked?: boolean } = {}): ApiChannel {
     const channel = this.world.channel(thread);

@@ -64,6 +64,8 @@ export interface AssignmentPayload extends Envelope {
   leaseExpiresAt: string | null;
   task: TaskPayload;
   reply: ReplyHelp;
+  /** The task's thread (channels with threads on): its conversation is there, and the number may be left out. */
+  thread?: string;
 }
 
 export interface ReplyPayload extends Envelope {

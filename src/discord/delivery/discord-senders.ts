@@ -27,7 +27,7 @@ import {
 } from "./agent-payload.ts";
 import { NotReadyError } from "./delivery-failure.ts";
 import type { OutboxSender, SendResult } from "./outbox-dispatcher.ts";
-import { openThread, sendToTaskPlace } from "./task-thread.ts";
+import { openThread, renameThread, sendToTaskPlace } from "./task-thread.ts";
 
 export interface DiscordSenderDeps {
   client: Client;
@@ -63,6 +63,11 @@ export function createDiscordSenders(deps: DiscordSenderDeps): Record<OutboxMess
     reminder: (row) => sendReminder(deps, row),
     thread: (row) => sendThread(deps, row),
     comment: (row) => sendComment(deps, row),
+    thread_name: async (row) => {
+      readyClient(deps);
+      const view = await loadTask(deps, row);
+      return view ? renameThread(deps, view) : { messageId: null, note: "task no longer exists" };
+    },
   };
 }
 
@@ -309,7 +314,12 @@ async function sendAssignment(deps: DiscordSenderDeps, row: ClaimedRow): Promise
   await holdWhilePaused(deps, view.guildId, assigneeId);
   const settings = await deps.settings.get(view.guildId, view.channelId);
   const card = await renderCardFor(senderCardDeps(deps, client), view, { withButtons: false });
-  const payload = assignmentPayload({ task: view, settings, assigneeId, attempt, botUserId: client.user.id });
+  // Where the conversation will be: the agent can talk in the thread without the task's number.
+  const threadId = await openThread(deps, view);
+  const payload = {
+    ...assignmentPayload({ task: view, settings, assigneeId, attempt, botUserId: client.user.id }),
+    ...(threadId ? { thread: threadId } : {}),
+  };
   return postForTask(
     deps,
     view,

@@ -100,3 +100,29 @@ export async function sendToTaskPlace(
     throw error;
   }
 }
+
+/** The task's title changed: its thread takes the new name (an archived or locked thread keeps the old one). */
+export async function renameThread(deps: ThreadDeps, view: TaskView): Promise<SendResult> {
+  const threadId = await openThread(deps, view);
+  if (!threadId) return { messageId: null, note: "the task has no thread" };
+  try {
+    await deps.rest().patch(Routes.channel(threadId), { body: { name: threadName(view) } });
+    return { messageId: threadId };
+  } catch (error) {
+    if (isDiscordError(error, RESTJSONErrorCodes.UnknownChannel)) {
+      await deps.cards.forgetThread(view.id, threadId);
+      return { messageId: null, note: "the thread was deleted" };
+    }
+    if (
+      isDiscordError(error, RESTJSONErrorCodes.InvalidActionOnArchivedThread) ||
+      isDiscordError(error, RESTJSONErrorCodes.ThreadLocked) ||
+      isDiscordError(error, RESTJSONErrorCodes.MissingPermissions)
+    ) {
+      return {
+        messageId: null,
+        note: "the thread is archived, locked or not the bot's to rename: it keeps its name",
+      };
+    }
+    throw error;
+  }
+}

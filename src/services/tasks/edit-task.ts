@@ -12,6 +12,7 @@ import type { Tx } from "../../store/database.ts";
 import { ancestorIds } from "../../store/hierarchy.ts";
 import { rearmTaskReminders } from "../../store/reminders.ts";
 import type { TaskRow } from "../../store/schema.ts";
+import { enqueueForThread } from "../../store/task-threads.ts";
 import { findTaskRef, type TaskPatch, updateTask } from "../../store/tasks.ts";
 import type { ActionContext, EditTaskInput } from "../contracts.ts";
 import type { Engine } from "../engine.ts";
@@ -20,7 +21,7 @@ import { dueTimeZone } from "../settings/settings-view.ts";
 import { requireReferable, requireWritable, viewFor } from "../visibility.ts";
 import { staleVersion } from "./explain-refusal.ts";
 import { requireTask, requireView } from "./load-task.ts";
-import { recordChange } from "./record-change.ts";
+import { recordChange, target } from "./record-change.ts";
 import { requireAllowed } from "./require-allowed.ts";
 
 /** Edits title, description, priority, labels, due, repeat, estimate or parent; an edit that changes nothing writes nothing. */
@@ -60,6 +61,11 @@ export async function editTask(
       relatives,
     };
     await recordChange(tx, effects, { ...change, details: { changes } }, now);
+    // A task's thread is named after it.
+    if ("title" in changes) {
+      const rename = { kind: "thread_name" as const, payload: { taskId: updated.id } };
+      await enqueueForThread(tx, target(updated), rename, now);
+    }
     if (task.parentId !== null && task.parentId !== updated.parentId) {
       const old = await findTaskRef(tx, task.parentId);
       if (old) effects.numbers([old.number]);

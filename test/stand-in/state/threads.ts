@@ -87,6 +87,50 @@ export class Threads {
     thread.message_count = (thread.message_count ?? 0) + 1;
   }
 
+  /**
+   * PATCH /channels/{thread.id}: its creator (or whoever can Manage Threads) renames it and sets its
+   * auto-archive; locking needs Manage Threads; an archived thread only takes `archived: false` first
+   * (50083), which Send Messages in Threads allows; a locked one is for managers only.
+   */
+  modify(thread: ApiChannel, userId: Snowflake, body: JsonObject, now = Date.now()): ApiChannel {
+    const meta = thread.thread_metadata!;
+    const perms = this.world.channelPermissions(thread.id, userId);
+    if (!hasPermission(perms, "ViewChannel")) throw apiErrors.missingAccess();
+    const manages = hasPermission(perms, "ManageThreads");
+    const owns = thread.owner_id === userId;
+    if (meta.locked && !manages) throw threadErrors.locked();
+    if (meta.archived && body.archived !== false) throw threadErrors.archived();
+    const unarchiveOnly = Object.keys(body).every((key) => key === "archived") && body.archived === false;
+    if ("locked" in body && !manages) throw apiErrors.missingPermissions();
+    if (!manages && !owns && !(unarchiveOnly && hasPermission(perms, "SendMessagesInThreads")))
+      throw apiErrors.missingPermissions();
+    const errors = new FormErrors();
+    if ("name" in body) {
+      const name = typeof body.name === "string" ? body.name.trim() : "";
+      if (name === "") errors.add(["name"], "BASE_TYPE_REQUIRED", "This field is required");
+      else errors.maxLength(["name"], name, 100);
+    }
+    const duration = body.auto_archive_duration;
+    if (duration !== undefined && !AUTO_ARCHIVE_DURATIONS.includes(Number(duration)))
+      errors.add(
+        ["auto_archive_duration"],
+        "BASE_TYPE_CHOICES",
+        `Value must be one of {${AUTO_ARCHIVE_DURATIONS.join(", ")}}.`,
+      );
+    errors.throwIfAny();
+    if (typeof body.name === "string") thread.name = body.name.trim();
+    if (duration !== undefined) meta.auto_archive_duration = Number(duration);
+    this.update(
+      thread,
+      {
+        ...(typeof body.archived === "boolean" ? { archived: body.archived } : {}),
+        ...(typeof body.locked === "boolean" ? { locked: body.locked } : {}),
+      },
+      now,
+    );
+    return thread;
+  }
+
   /** A moderator archives (and maybe locks) a thread, or opens it again. */
   update(thread: ApiChannel, change: { archived?: boolean; locked?: boolean }, now = Date.now()): void {
     const meta = thread.thread_metadata;
