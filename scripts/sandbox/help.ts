@@ -14,6 +14,7 @@ export function helpText(standIn: DiscordStandIn, style: Style): string {
     ['submit modal reason:"needs tests"', "fill in the form the bot opened for you"],
     ["say @Tasklane next", "a message; @names become mentions"],
     ["wait 2s", "let time pass (retries, deliveries)"],
+    ["later 2h", "the bot's clock jumps ahead (due dates, reminders)"],
     ["json on | json off", "agents' json blocks whole / as one line"],
     ["help | quit", ""],
   ];

@@ -38,6 +38,8 @@ export interface TransitionRule {
   loads?: readonly DecisionLoad[];
   /** A reason or note that must not be empty. */
   needsText?: boolean;
+  /** Closing a recurring task this way (to done, or skipped) creates its next occurrence in the same transaction. */
+  continuesSeries?: boolean;
   button?: CardButton;
 }
 
@@ -95,6 +97,7 @@ export const TRANSITIONS = {
     past: "submitted",
     transition: true,
     loads: ["liveSubtasks"],
+    continuesSeries: true,
     button: {
       id: "submit",
       label: "Submit for review",
@@ -122,6 +125,7 @@ export const TRANSITIONS = {
     past: "approved",
     transition: true,
     loads: ["liveSubtasks"],
+    continuesSeries: true,
     button: { id: "approve", label: "Approve", style: "success", on: ["in_review"] },
   },
   request_rework: {
@@ -173,6 +177,17 @@ export const TRANSITIONS = {
     eventKind: "cancelled",
     past: "cancelled",
     transition: true,
+  },
+  // "Skip this one": cancels this occurrence of a recurring task and creates the next (cancel ends the series).
+  skip: {
+    from: LIVE_STATUSES,
+    to: "cancelled",
+    who: ["creator", "reviewer", "admin"],
+    verb: "skip",
+    eventKind: "skipped",
+    past: "skipped",
+    transition: true,
+    continuesSeries: true,
   },
   reopen: {
     from: TERMINAL_STATUSES,
@@ -301,6 +316,8 @@ export function actionOfCardButton(id: CardAction): TransitionAction {
 /** How each recorded event kind reads in the past tense (the kinds no action records included). */
 export const PAST_TENSE: Readonly<Record<string, string>> = {
   created: "created",
+  // The reminders job, at the due time (src/services/jobs/send-reminders.ts).
+  overdue: "marked overdue",
   ...Object.fromEntries(
     DOMAIN_ACTIONS.flatMap((action) => {
       const rule: TransitionRule = TRANSITIONS[action];

@@ -1,6 +1,7 @@
 import type { Cache } from "../cache/types.ts";
 import type { ChannelRights, ServerPermission } from "../domain/roles.ts";
-import type { EventSource, Priority, StatusFilter, TaskStatus } from "../domain/task-states.ts";
+import type { TaskEventView } from "../domain/task-event.ts";
+import type { DueFilter, EventSource, Priority, StatusFilter, TaskStatus } from "../domain/task-states.ts";
 import type { AttemptView, TaskRef, TaskView } from "../domain/task-view.ts";
 import type { TransitionAction } from "../domain/transitions.ts";
 import type { Logger } from "../log.ts";
@@ -13,6 +14,7 @@ import type { GateDrift, GateDriftOptions } from "./gate/gate-drift.ts";
 import type {
   AgentView,
   ChannelSettingsView,
+  ConfigView,
   ExportFile,
   ImportReport,
   OperatorSnapshot,
@@ -21,7 +23,6 @@ import type {
   ReviewQueueItem,
   ReviewView,
   StatsView,
-  TaskEventView,
   TransitionResult,
 } from "./views.ts";
 
@@ -96,12 +97,14 @@ export interface CreateTaskInput {
   assigneeId?: string;
   /** Comma-separated or an array. */
   labels?: string | string[];
-  /** ISO date/time or relative ("3d", "2h"). */
+  /** "2030-03-01 17:00", "tomorrow 9:00", "friday" (in the server's time zone), ISO with an offset, or "3d", "2h". */
   due?: string;
   /** "90m", "2h", "1d". */
   estimate?: string;
   parentNumber?: number;
   dependsOn?: number[] | string;
+  /** daily, weekdays, weekly, monthly; "none" (edit) stops the series. */
+  repeat?: string;
 }
 
 export type EditTaskInput = Partial<Omit<CreateTaskInput, "assigneeId" | "dependsOn">>;
@@ -127,6 +130,10 @@ export interface ListFilters {
   label?: string;
   /** Restrict to one channel; omitted = whole guild. */
   channelId?: string;
+  /** Live tasks overdue, due today or within 7 days (today and week in the server's time zone). */
+  due?: DueFilter;
+  /** "due": soonest due first, only tasks with a due date; default newest first. */
+  sort?: "number" | "due";
 }
 
 export interface PageRequest {
@@ -134,7 +141,14 @@ export interface PageRequest {
   limit?: number;
 }
 
-export type ChannelSettingsPatch = Partial<Omit<ChannelSettingsView, "channelId" | "guildId">>;
+export type ChannelSettingsPatch = Partial<
+  Omit<ChannelSettingsView, "channelId" | "guildId" | "remindBeforeMinutes">
+> & {
+  /** "1d,1h" (or minutes); "off" for none. */
+  remindBefore?: string | number[];
+  /** The server's time zone, an IANA name: Manage Server. */
+  timezone?: string;
+};
 
 export interface TaskService {
   create(ctx: ActionContext, input: CreateTaskInput): Promise<TaskView>;
@@ -181,9 +195,11 @@ export interface SettingsService {
   /** For rendering (cards, agent payloads): not an answer to a user. */
   get(guildId: string, channelId: string): Promise<ChannelSettingsView>;
   /** ctx.channelId's settings, for a member who may manage that channel. */
-  show(ctx: ActionContext): Promise<ChannelSettingsView>;
-  /** Manage Channels in ctx.channelId (Administrator anywhere). */
-  update(ctx: ActionContext, patch: ChannelSettingsPatch): Promise<ChannelSettingsView>;
+  show(ctx: ActionContext): Promise<ConfigView>;
+  /** Manage Channels in ctx.channelId (Administrator anywhere); the time zone needs Manage Server. */
+  update(ctx: ActionContext, patch: ChannelSettingsPatch): Promise<ConfigView>;
+  /** The server's time zone (default UTC), for reading and showing dates: not an answer to a user. */
+  timeZone(guildId: string): Promise<string>;
 }
 
 export interface AgentService {
@@ -322,6 +338,8 @@ export interface JobService {
   }): Promise<number>;
   /** Hands unassigned tasks of auto-assign channels to the least-loaded agent; returns how many. */
   autoAssign(options: { systemUserId: () => string | undefined }): Promise<number>;
+  /** Sends the reminders whose time has come (once each, across instances); returns how many. */
+  sendReminders(options: { systemUserId: () => string | undefined; batchSize?: number }): Promise<number>;
 }
 
 export interface HealthService {

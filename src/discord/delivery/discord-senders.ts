@@ -20,6 +20,7 @@ import {
   type AnswerPayload,
   assignmentPayload,
   PAYLOAD_VERSION,
+  type ReminderPayload,
   replyHelp,
   reworkPayload,
   taskPayload,
@@ -59,6 +60,7 @@ export function createDiscordSenders(deps: DiscordSenderDeps): Record<OutboxMess
     creator_notice: (row) => sendCreatorNotice(deps, row),
     question: (row) => sendQuestion(deps, row),
     answer: (row) => sendAnswer(deps, row),
+    reminder: (row) => sendReminder(deps, row),
     thread: (row) => sendThread(deps, row),
     comment: (row) => sendComment(deps, row),
     thread_name: async (row) => {
@@ -67,6 +69,53 @@ export function createDiscordSenders(deps: DiscordSenderDeps): Record<OutboxMess
       return view ? renameThread(deps, view) : { messageId: null, note: "task no longer exists" };
     },
   };
+}
+
+/**
+ * "#12 is due <t:…:f>": pings the assignee only; without one, names the creator without a ping. Not
+ * sent for a task closed, or given another due date, since the reminder was queued.
+ */
+async function sendReminder(deps: DiscordSenderDeps, row: ClaimedRow): Promise<SendResult> {
+  const client = readyClient(deps);
+  const view = await loadTask(deps, row);
+  if (!view) return { messageId: null, note: "task no longer exists" };
+  if (isTerminal(view.status)) return { messageId: null, note: `superseded: the task is ${view.status}` };
+  const dueAt = String(row.payload.dueAt ?? "");
+  if (view.dueAt !== dueAt) return { messageId: null, note: "superseded: the due date changed" };
+  if (view.assigneeId) await holdWhilePaused(deps, view.guildId, view.assigneeId);
+  const settings = await deps.settings.get(view.guildId, view.channelId);
+  const offsetMinutes = Number(row.payload.offsetMinutes ?? 0);
+  const kind = offsetMinutes > 0 ? "before" : offsetMinutes === 0 ? "due" : "overdue";
+  const payload: ReminderPayload = {
+    tasklane: PAYLOAD_VERSION,
+    type: "reminder",
+    guild: view.guildId,
+    channel: view.channelId,
+    kind,
+    offsetMinutes,
+    due: dueAt,
+    assignee: view.assigneeId,
+    task: taskPayload(view, settings),
+    reply: replyHelp(client.user.id, view.number),
+  };
+  const when =
+    kind === "before"
+      ? `is due ${discordTime(dueAt)} (${discordTime(dueAt, "R")})`
+      : kind === "due"
+        ? `is due now (${discordTime(dueAt)})`
+        : `is overdue: it was due ${discordTime(dueAt)} (${discordTime(dueAt, "R")})`;
+  const who = view.assigneeId ? `<@${view.assigneeId}>` : `Created by <@${view.createdBy}>, unassigned:`;
+  return postForTask(
+    deps,
+    view,
+    row.nonce,
+    {
+      lead: `${who} reminder: **#${view.number}** ${when}.`,
+      payload,
+      detail: `**#${view.number}** · ${titleText(truncate(view.title, 200))}`,
+    },
+    view.assigneeId ? { pinged: view.assigneeId } : {},
+  );
 }
 
 /** Opens the thread on a new task's card (channels with threads on); waits for the card to be posted. */

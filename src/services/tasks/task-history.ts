@@ -1,4 +1,5 @@
 import { z } from "zod";
+import type { TaskEventView } from "../../domain/task-event.ts";
 import type { AttemptResult, AttemptView } from "../../domain/task-view.ts";
 import { taskNumber } from "../../domain/validation/fields.ts";
 import { parseInput } from "../../domain/validation/parse.ts";
@@ -10,7 +11,7 @@ import { findTaskByNumber } from "../../store/tasks.ts";
 import type { ActionContext, PageRequest } from "../contracts.ts";
 import { decodeCursor, encodeCursor } from "../cursor.ts";
 import type { Engine } from "../engine.ts";
-import type { Page, ReviewView, TaskEventView } from "../views.ts";
+import type { Page, ReviewView } from "../views.ts";
 import { requireVisible } from "../visibility.ts";
 import { noSuchTask } from "./load-task.ts";
 

@@ -106,6 +106,8 @@ export async function openHarness(driver: Driver, options: HarnessOptions = {}):
         (SELECT coalesce(sum(last_number), 0)::int FROM guild_counters) AS numbers_handed_out,
         (SELECT count(*)::int FROM channel_settings) AS channel_settings,
         (SELECT count(*)::int FROM agents) AS agents,
+        (SELECT count(*)::int FROM task_reminders) AS task_reminders,
+        (SELECT count(*)::int FROM guild_settings) AS guild_settings,
         (SELECT coalesce(sum(version), 0)::int FROM tasks) AS task_versions`);
       return counts!;
     },
