@@ -5,6 +5,7 @@ import {
 import type { ComponentRoutes, SlashCommandModule } from "../src/discord/handler-types.ts";
 import { answerQuestion } from "./task/answer-question.ts";
 import { autocompleteTaskNumber } from "./task/autocomplete-task-number.ts";
+import { submitCardForm } from "./task/card-forms.ts";
 import { claimTask } from "./task/claim-task.ts";
 import { clickCardButton } from "./task/click-card-button.ts";
 import { commentOnTask } from "./task/comment-on-task.ts";
@@ -13,7 +14,6 @@ import { addDependency, removeDependency } from "./task/depend-task.ts";
 import { editTask } from "./task/edit-task.ts";
 import { showTaskAttempts } from "./task/show-task-attempts.ts";
 import { showTaskHistory } from "./task/show-task-history.ts";
-import { submitReworkReason } from "./task/submit-rework-reason.ts";
 import { transitionTask } from "./task/transition-task.ts";
 import { viewTask } from "./task/view-task.ts";
 import { GUILD_ONLY, TASK_OPTION, taskFieldOptions, taskNumberOption, textOption } from "./task-options.ts";
@@ -180,8 +180,8 @@ export const taskCommand = {
   autocomplete: autocompleteTaskNumber,
 } as const satisfies SlashCommandModule;
 
-/** The card's buttons and the Request rework modal belong to /task. */
+/** The card's buttons and the forms they open (rework reason, submission note, answer) belong to /task. */
 export const taskComponents = {
   card: { write: true, run: clickCardButton },
-  rework_modal: { write: true, run: submitReworkReason },
+  card_form: { write: true, run: submitCardForm },
 } as const satisfies Partial<ComponentRoutes>;

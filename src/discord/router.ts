@@ -58,7 +58,7 @@ const DRAINING_CLAIM_DELAY_MS = 1_000;
 const CARRIERS: Record<CustomIdKind, { surface: "button" | "modal"; source: EventSource }> = {
   card: { surface: "button", source: "button" },
   page: { surface: "button", source: "button" },
-  rework_modal: { surface: "modal", source: "modal" },
+  card_form: { surface: "modal", source: "modal" },
   create_modal: { surface: "modal", source: "context_menu" },
 };
 
@@ -244,7 +244,7 @@ export function describe(interaction: Interaction): string {
     const id = parseCustomId(interaction.customId);
     const kind = interaction.isModalSubmit() ? "modal" : "button";
     if (!id) return `${kind} (unrecognised)`;
-    return `${kind} ${id.kind === "card" ? id.action : id.kind}`;
+    return `${kind} ${id.kind === "card" ? id.action : id.kind === "card_form" ? id.form : id.kind}`;
   }
   return `interaction type ${type}`;
 }

@@ -103,6 +103,15 @@ export interface DeliveryService {
   markDead(ids: number[], error: string): Promise<void>;
   /** Milliseconds until the next pending row comes due (0 if one is due now); null when none is pending. */
   msUntilNextDue(now?: Date): Promise<number | null>;
+  /**
+   * The lease of an agent's task starts as the message telling it to work is sent (a rework): from now,
+   * `leaseMinutes` long, while the task is in progress with that assignee. The new expiry, or null.
+   */
+  startLease(
+    task: { id: number; guildId: string; number: number },
+    assigneeId: string,
+    leaseMinutes: number,
+  ): Promise<string | null>;
   /** The task as committed, read from Postgres, never the view cache (a row is visible only after its change commits). */
   committedTask(taskId: number): Promise<TaskView | null>;
 }

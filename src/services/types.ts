@@ -213,6 +213,8 @@ export interface TaskService {
   ask(ctx: ActionContext, number: number, question: string): Promise<TaskView>;
   /** The creator, a reviewer or an admin answers the waiting question: the assignee is told, the lease resumes. */
   answer(ctx: ActionContext, number: number, text: string): Promise<TaskView>;
+  /** Dry run of `answer` before its text is asked for (the card's Answer button); writes nothing. */
+  checkAnswer(ctx: ActionContext, number: number, expectedVersion?: number): Promise<void>;
   /** The assignee reports progress: renews the lease (agents) and records the note. */
   progress(ctx: ActionContext, number: number, note: string): Promise<TaskView>;
   addDependency(ctx: ActionContext, number: number, onNumber: number): Promise<TaskView>;

@@ -3,7 +3,7 @@ import { AgentAtCapacityError, QueueLimitError } from "../../domain/errors.ts";
 import { isLive, type TaskStatus } from "../../domain/task-states.ts";
 import { TRANSITIONS } from "../../domain/transitions.ts";
 import type { Evidence } from "../../domain/validation/evidence.ts";
-import { countInProgress, findAgent, lockAgent } from "../../store/agents.ts";
+import { countInProgress, lockAgent } from "../../store/agents.ts";
 import { closeAttempt, findLatestAttempt } from "../../store/attempts.ts";
 import { lockChannelSettings } from "../../store/channel-settings.ts";
 import type { Tx } from "../../store/database.ts";
@@ -101,8 +101,6 @@ interface PlanInput {
   actorId: string;
   /** Queues the assignment message to `assigneeId` (due at `notBefore` when given). */
   notify(updated: TaskRow, assigneeId: string, notBefore?: Date): Promise<void>;
-  /** A new lease when `userId` is a registered agent, else none. */
-  agentLease(userId: string | null): Promise<Date | null>;
 }
 
 type Planner = (input: PlanInput) => Plan | Promise<Plan>;
@@ -158,9 +156,9 @@ const PLANS: Record<TaskAction, Planner> = {
         now,
       ),
   }),
-  request_rework: async ({ tx, effects, d: { task, now, text }, actorId, agentLease }) => ({
-    // The lease restarts now, with the message that tells the assignee why.
-    patch: { reworkCount: task.reworkCount + 1, leaseExpiresAt: await agentLease(task.assigneeId) },
+  request_rework: async ({ tx, effects, d: { task, now, text }, actorId }) => ({
+    // No lease until the rework message reaches the agent: its sender starts it (it may wait in the outbox).
+    patch: { reworkCount: task.reworkCount + 1, leaseExpiresAt: null },
     details: { reason: text },
     after: async (updated) => {
       await insertReview(
@@ -226,7 +224,7 @@ const PLANS: Record<TaskAction, Planner> = {
 };
 
 function planFor(tx: Tx, engine: Engine, effects: Effects, d: Decided, to: TaskStatus): Plan | Promise<Plan> {
-  const { task, now, settings } = d;
+  const { now } = d;
   return PLANS[d.action]({
     tx,
     engine,
@@ -239,10 +237,6 @@ function planFor(tx: Tx, engine: Engine, effects: Effects, d: Decided, to: TaskS
       await enqueueOutbox(tx, target(updated), { kind: "assignment", payload }, now, notBefore);
       effects.outbox = true;
     },
-    agentLease: async (userId) =>
-      userId !== null && (await findAgent(tx, task.guildId, userId))
-        ? minutesFrom(now, settings.leaseMinutes)
-        : null,
   });
 }
 
