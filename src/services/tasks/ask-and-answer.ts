@@ -4,6 +4,7 @@ import { actorInChannel } from "../../domain/roles.ts";
 import { taskNumber, text as textSchema } from "../../domain/validation/fields.ts";
 import { parseInput } from "../../domain/validation/parse.ts";
 import { actionContextSchema } from "../../domain/validation/task-inputs.ts";
+import { recordAnswer, recordQuestion } from "../../store/attempts.ts";
 import { enqueueOutbox } from "../../store/outbox.ts";
 import { findTaskWithSettings, updateTask } from "../../store/tasks.ts";
 import type { Engine } from "../engine.ts";
@@ -64,6 +65,7 @@ export async function askQuestion(
     if (!updated) throw new InvalidTransitionError(`#${task.number} changed just now; ask again.`);
     const change = { task: updated, actorId: ctx.actor.userId, source: ctx.source, kind: "question_asked" };
     await recordChange(tx, effects, { ...change, details: { question } }, now);
+    await recordQuestion(tx, updated.id, { question, askedBy: ctx.actor.userId }, now);
     const payload = { taskId: updated.id, askerId: ctx.actor.userId, question };
     await enqueueOutbox(tx, target(updated), { kind: "question", payload }, now);
     effects.outbox = true;
@@ -122,6 +124,7 @@ export async function answerQuestion(
     if (!updated) throw new InvalidTransitionError(`#${task.number} changed just now; answer again.`);
     const change = { task: updated, actorId: ctx.actor.userId, source: ctx.source, kind: "answered" };
     await recordChange(tx, effects, { ...change, details: { question: waiting.text, answer } }, now);
+    await recordAnswer(tx, updated.id, { answer, answeredBy: ctx.actor.userId }, now);
     const payload = {
       taskId: updated.id,
       assigneeId: task.assigneeId,

@@ -84,5 +84,6 @@ export async function taskAttempts(
     summary: row.summary,
     result: (row.result as AttemptResult | null) ?? null,
     error: row.error,
+    questions: row.questions ?? [],
   }));
 }
