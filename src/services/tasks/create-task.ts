@@ -22,6 +22,7 @@ import { mutate } from "../mutate.ts";
 import { readChannelSettings } from "../settings/settings-view.ts";
 import type { ActionContext, CreateTaskInput, TaskView } from "../types.ts";
 import { requireReferable, requireSendIn, viewFor } from "../visibility.ts";
+import { refreshBlocker } from "./dependencies.ts";
 import { requireTask, requireView } from "./load-task.ts";
 import { newTaskView } from "./new-task-view.ts";
 import { recordChange, target } from "./record-change.ts";
@@ -98,10 +99,11 @@ async function insertNewTask(
       `#${parent.number} is ${statusWords(parent.status)}; reopen it before adding subtasks.`,
     );
   }
-  // Share locks: a dependency can't become done between this check and the commit without seeing the edge.
+  // Locked: a dependency can't become done between this check and the commit without seeing the edge,
+  // and its card gains "Blocks #n" (in number order, so two creates never wait on each other).
   const dependencies: TaskRow[] = [];
-  for (const number of input.dependsOn) {
-    const dependency = await requireTask(tx, ctx.guildId, number, "share");
+  for (const number of [...input.dependsOn].sort((a, b) => a - b)) {
+    const dependency = await requireTask(tx, ctx.guildId, number);
     requireReferable(ctx, dependency);
     dependencies.push(dependency);
   }
@@ -144,11 +146,10 @@ async function insertNewTask(
   };
   const change = { task, actorId: ctx.actor.userId, source: ctx.source, kind: "created", to: task.status };
   await recordChange(tx, effects, { ...change, details }, now);
-  // A new task shows up in its parent's view, and in its dependencies' views ("Blocks #n").
-  effects.numbers([
-    ...(parent ? [parent.number] : []),
-    ...dependencies.map((dependency) => dependency.number),
-  ]);
+  // A new task shows up in its parent's view, and on its dependencies' cards ("Blocks #n").
+  if (parent) effects.numbers([parent.number]);
+  for (const dependency of dependencies)
+    await refreshBlocker(tx, effects, ctx, dependency, { dependent: task.number, added: true }, now);
   if (task.assigneeId && task.assigneeId !== ctx.actor.userId) {
     const payload = { taskId: task.id, assigneeId: task.assigneeId, attempt: 1 };
     await enqueueOutbox(tx, target(task), { kind: "assignment", payload }, now);
