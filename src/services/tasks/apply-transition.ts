@@ -1,9 +1,10 @@
+import { hasRoom } from "../../domain/agent-capacity.ts";
 import { retryDelayMs } from "../../domain/backoff.ts";
-import { AgentAtCapacityError, QueueLimitError } from "../../domain/errors.ts";
+import { AgentAtCapacityError, AgentFullError, QueueLimitError } from "../../domain/errors.ts";
 import { isLive, type TaskStatus } from "../../domain/task-states.ts";
 import { TRANSITIONS } from "../../domain/transitions.ts";
 import type { Evidence } from "../../domain/validation/evidence.ts";
-import { countInProgress, lockAgent } from "../../store/agents.ts";
+import { countAgentLoad, countInProgress, lockAgent } from "../../store/agents.ts";
 import { closeAttempt, findLatestAttempt } from "../../store/attempts.ts";
 import { lockChannelSettings } from "../../store/channel-settings.ts";
 import type { Tx } from "../../store/database.ts";
@@ -108,8 +109,15 @@ type Planner = (input: PlanInput) => Plan | Promise<Plan>;
 /** What each transition writes besides its status: one planner per action of the table. */
 const PLANS: Record<TaskAction, Planner> = {
   claim: ({ actorId }) => ({ patch: { assigneeId: actorId }, details: { assigneeId: actorId } }),
-  assign: ({ d, actorId, notify }) => {
+  assign: async ({ tx, d, actorId, notify }) => {
     const assigneeId = d.assigneeId!;
+    // A registered agent takes no more than the capacity rule allows (the one auto-assign picks by).
+    // Its row is locked: two assigns racing for its last slot decide one after the other.
+    const agent = await lockAgent(tx, d.task.guildId, assigneeId);
+    if (agent) {
+      const load = await countAgentLoad(tx, d.task.guildId, assigneeId);
+      if (!hasRoom(agent, load)) throw new AgentFullError(assigneeId, load, agent.maxConcurrent);
+    }
     return {
       patch: { assigneeId },
       details: { assigneeId, previousAssigneeId: d.task.assigneeId },
