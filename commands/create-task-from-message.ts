@@ -1,7 +1,7 @@
 import { ApplicationCommandType, type RESTPostAPIContextMenuApplicationCommandsJSONBody } from "discord.js";
 import type { ComponentRoutes, MessageCommandModule } from "../src/discord/handler-types.ts";
-import { openCreateForm } from "./create-task-from-message/open-create-form.ts";
-import { submitCreateForm } from "./create-task-from-message/submit-create-form.ts";
+import * as contextMenu from "./create-task-from-message/context-menu.ts";
+import * as createModal from "./create-task-from-message/create-modal.ts";
 import { GUILD_ONLY } from "./task-options.ts";
 
 export const createTaskFromMessageDefinition = {
@@ -15,9 +15,9 @@ export const createTaskFromMessageCommand = {
   definition: createTaskFromMessageDefinition,
   // Opening the form changes nothing; submitting it is the write (rate limited there).
   write: false,
-  run: openCreateForm,
+  run: contextMenu.run,
 } as const satisfies MessageCommandModule;
 
 export const createTaskFromMessageComponents = {
-  create_modal: { write: true, run: submitCreateForm },
+  create_modal: { write: true, run: createModal.run },
 } as const satisfies Partial<ComponentRoutes>;

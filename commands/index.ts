@@ -1,6 +1,6 @@
 import type { CommandModule, ComponentRoutes, MentionVerbs } from "../src/discord/handler-types.ts";
 import { createTaskFromMessageCommand, createTaskFromMessageComponents } from "./create-task-from-message.ts";
-import { isWrite, runMentionCommand } from "./mentions.ts";
+import { isWrite, run as runMention } from "./mentions.ts";
 import { taskCommand, taskComponents } from "./task.ts";
 import { tasklaneCommand } from "./tasklane.ts";
 import { tasksCommand, tasksComponents } from "./tasks.ts";
@@ -23,4 +23,4 @@ export const componentRoutes: ComponentRoutes = {
 };
 
 /** What an agent (or a person) may say to `@Tasklane`: the mention handler runs exactly these. */
-export const mentionVerbs: MentionVerbs = { isWrite, run: runMentionCommand };
+export const mentionVerbs: MentionVerbs = { isWrite, run: runMention };

@@ -2,7 +2,8 @@ import type { MentionOutcome } from "../src/discord/handler-types.ts";
 import type { MentionCommand } from "../src/discord/mentions/parse-mention.ts";
 import { discordTime, inlineCode } from "../src/discord/render/format.ts";
 import { STATUS_LABELS } from "../src/discord/render/status-style.ts";
-import type { ActionContext, TaskService, TaskView } from "../src/services/types.ts";
+import type { TaskView } from "../src/domain/task-view.ts";
+import type { ActionContext, TaskService } from "../src/services/contracts.ts";
 
 /** Commands that change something: rate limited like slash writes. */
 export function isWrite(command: MentionCommand): boolean {
@@ -13,7 +14,7 @@ export function isWrite(command: MentionCommand): boolean {
  * Runs a parsed command through the same services as the slash commands (same permissions, same
  * state table). Throws what the services throw; the caller turns UserErrors into their sentence.
  */
-export async function runMentionCommand(
+export async function run(
   tasks: TaskService,
   ctx: ActionContext,
   command: Exclude<MentionCommand, { name: "help" }>,

@@ -1,6 +1,6 @@
 import type { ChatInputCommandInteraction } from "discord.js";
 import { ValidationError } from "../src/domain/errors.ts";
-import type { CreateTaskInput } from "../src/services/types.ts";
+import type { CreateTaskInput } from "../src/services/contracts.ts";
 
 type Options = ChatInputCommandInteraction["options"];
 

@@ -3,19 +3,20 @@ import {
   type RESTPostAPIChatInputApplicationCommandsJSONBody,
 } from "discord.js";
 import type { ComponentRoutes, SlashCommandModule } from "../src/discord/handler-types.ts";
-import { answerQuestion } from "./task/answer-question.ts";
-import { autocompleteTaskNumber } from "./task/autocomplete-task-number.ts";
-import { submitCardForm } from "./task/card-forms.ts";
-import { claimTask } from "./task/claim-task.ts";
-import { clickCardButton } from "./task/click-card-button.ts";
-import { commentOnTask } from "./task/comment-on-task.ts";
-import { createTask } from "./task/create-task.ts";
-import { addDependency, removeDependency } from "./task/depend-task.ts";
-import { editTask } from "./task/edit-task.ts";
-import { showTaskAttempts } from "./task/show-task-attempts.ts";
-import { showTaskHistory } from "./task/show-task-history.ts";
-import { transitionTask } from "./task/transition-task.ts";
-import { viewTask } from "./task/view-task.ts";
+import * as answer from "./task/answer.ts";
+import * as attempts from "./task/attempts.ts";
+import * as autocomplete from "./task/autocomplete.ts";
+import * as cardButton from "./task/card-button.ts";
+import * as cardForm from "./task/card-form.ts";
+import * as claim from "./task/claim.ts";
+import * as comment from "./task/comment.ts";
+import * as create from "./task/create.ts";
+import * as depend from "./task/depend.ts";
+import * as edit from "./task/edit.ts";
+import * as history from "./task/history.ts";
+import { runTransition } from "./task/transition.ts";
+import * as undepend from "./task/undepend.ts";
+import * as view from "./task/view.ts";
 import { GUILD_ONLY, TASK_OPTION, taskFieldOptions, taskNumberOption, textOption } from "./task-options.ts";
 
 export const taskCommandDefinition = {
@@ -157,31 +158,31 @@ export const taskCommand = {
   kind: "slash",
   definition: taskCommandDefinition,
   subcommands: {
-    create: { write: true, run: createTask },
-    view: { write: false, run: viewTask },
-    edit: { write: true, run: editTask },
-    assign: { write: true, run: transitionTask("assign") },
-    claim: { write: true, run: claimTask },
-    start: { write: true, run: transitionTask("start") },
-    submit: { write: true, run: transitionTask("submit", "note") },
-    approve: { write: true, run: transitionTask("approve", "comment") },
-    rework: { write: true, run: transitionTask("request_rework", "reason") },
-    block: { write: true, run: transitionTask("block", "reason") },
-    unblock: { write: true, run: transitionTask("unblock") },
-    cancel: { write: true, run: transitionTask("cancel", "reason") },
-    reopen: { write: true, run: transitionTask("reopen") },
-    depend: { write: true, run: addDependency },
-    undepend: { write: true, run: removeDependency },
-    comment: { write: true, run: commentOnTask },
-    history: { write: false, defer: true, run: showTaskHistory },
-    attempts: { write: false, defer: true, run: showTaskAttempts },
-    answer: { write: true, run: answerQuestion },
+    create: { write: true, run: create.run },
+    view: { write: false, run: view.run },
+    edit: { write: true, run: edit.run },
+    assign: { write: true, run: runTransition("assign") },
+    claim: { write: true, run: claim.run },
+    start: { write: true, run: runTransition("start") },
+    submit: { write: true, run: runTransition("submit", "note") },
+    approve: { write: true, run: runTransition("approve", "comment") },
+    rework: { write: true, run: runTransition("request_rework", "reason") },
+    block: { write: true, run: runTransition("block", "reason") },
+    unblock: { write: true, run: runTransition("unblock") },
+    cancel: { write: true, run: runTransition("cancel", "reason") },
+    reopen: { write: true, run: runTransition("reopen") },
+    depend: { write: true, run: depend.run },
+    undepend: { write: true, run: undepend.run },
+    comment: { write: true, run: comment.run },
+    history: { write: false, defer: true, run: history.run },
+    attempts: { write: false, defer: true, run: attempts.run },
+    answer: { write: true, run: answer.run },
   },
-  autocomplete: autocompleteTaskNumber,
+  autocomplete: autocomplete.run,
 } as const satisfies SlashCommandModule;
 
 /** The card's buttons and the forms they open (rework reason, submission note, answer) belong to /task. */
 export const taskComponents = {
-  card: { write: true, run: clickCardButton },
-  card_form: { write: true, run: submitCardForm },
+  card: { write: true, run: cardButton.run },
+  card_form: { write: true, run: cardForm.run },
 } as const satisfies Partial<ComponentRoutes>;

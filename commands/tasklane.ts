@@ -5,11 +5,11 @@ import {
 } from "discord.js";
 import type { SlashCommandModule } from "../src/discord/handler-types.ts";
 import { AUTO_ASSIGN_CHOICES, GUILD_ONLY } from "./task-options.ts";
-import { addAgent } from "./tasklane/add-agent.ts";
-import { configureChannel } from "./tasklane/configure-channel.ts";
-import { listAgents } from "./tasklane/list-agents.ts";
-import { pauseAgent } from "./tasklane/pause-agent.ts";
-import { removeAgent } from "./tasklane/remove-agent.ts";
+import * as agentAdd from "./tasklane/agent-add.ts";
+import * as agentList from "./tasklane/agent-list.ts";
+import { runPause } from "./tasklane/agent-pause.ts";
+import * as agentRemove from "./tasklane/agent-remove.ts";
+import * as config from "./tasklane/config.ts";
 
 const NOTIFY_CHOICES = [
   { name: "ping", value: "ping" },
@@ -170,11 +170,11 @@ export const tasklaneCommand = {
   kind: "slash",
   definition: tasklaneCommandDefinition,
   subcommands: {
-    config: { write: true, run: configureChannel },
-    "agent add": { write: true, run: addAgent },
-    "agent remove": { write: true, run: removeAgent },
-    "agent list": { write: false, run: listAgents },
-    "agent pause": { write: true, run: pauseAgent(true) },
-    "agent resume": { write: true, run: pauseAgent(false) },
+    config: { write: true, run: config.run },
+    "agent add": { write: true, run: agentAdd.run },
+    "agent remove": { write: true, run: agentRemove.run },
+    "agent list": { write: false, run: agentList.run },
+    "agent pause": { write: true, run: runPause(true) },
+    "agent resume": { write: true, run: runPause(false) },
   },
 } as const satisfies SlashCommandModule;

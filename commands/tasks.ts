@@ -6,15 +6,15 @@ import {
 import type { ComponentRoutes, SlashCommandModule } from "../src/discord/handler-types.ts";
 import { STATUS_FILTERS } from "../src/domain/task-states.ts";
 import { GUILD_ONLY, PRIORITY_CHOICES } from "./task-options.ts";
-import { exportTasks } from "./tasks/export-tasks.ts";
-import { importTasks } from "./tasks/import-tasks.ts";
-import { listMyTasks } from "./tasks/list-my-tasks.ts";
-import { listTasks } from "./tasks/list-tasks.ts";
-import { searchTasks } from "./tasks/search-tasks.ts";
-import { showQueue } from "./tasks/show-queue.ts";
-import { showReviews } from "./tasks/show-reviews.ts";
-import { showStats } from "./tasks/show-stats.ts";
-import { turnPage } from "./tasks/turn-page.ts";
+import * as exportFile from "./tasks/export.ts";
+import * as importFile from "./tasks/import.ts";
+import * as list from "./tasks/list.ts";
+import * as mine from "./tasks/mine.ts";
+import * as pageButton from "./tasks/page-button.ts";
+import * as queue from "./tasks/queue.ts";
+import * as reviews from "./tasks/reviews.ts";
+import * as search from "./tasks/search.ts";
+import * as stats from "./tasks/stats.ts";
 
 const SCOPE_OPTION: APIApplicationCommandBasicOption = {
   type: ApplicationCommandOptionType.String,
@@ -148,18 +148,18 @@ export const tasksCommand = {
   kind: "slash",
   definition: tasksCommandDefinition,
   subcommands: {
-    list: { write: false, defer: true, run: listTasks },
-    queue: { write: false, defer: true, run: showQueue },
-    mine: { write: false, defer: true, run: listMyTasks },
-    search: { write: false, defer: true, run: searchTasks },
-    stats: { write: false, defer: true, run: showStats },
-    reviews: { write: false, defer: true, run: showReviews },
-    import: { write: true, defer: true, run: importTasks },
-    export: { write: false, defer: true, run: exportTasks },
+    list: { write: false, defer: true, run: list.run },
+    queue: { write: false, defer: true, run: queue.run },
+    mine: { write: false, defer: true, run: mine.run },
+    search: { write: false, defer: true, run: search.run },
+    stats: { write: false, defer: true, run: stats.run },
+    reviews: { write: false, defer: true, run: reviews.run },
+    import: { write: true, defer: true, run: importFile.run },
+    export: { write: false, defer: true, run: exportFile.run },
   },
 } as const satisfies SlashCommandModule;
 
 /** Previous/Next on every list (including /task history) belong to /tasks. */
 export const tasksComponents = {
-  page: { write: false, run: turnPage },
+  page: { write: false, run: pageButton.run },
 } as const satisfies Partial<ComponentRoutes>;

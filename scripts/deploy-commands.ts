@@ -1,7 +1,7 @@
 import { REST, Routes } from "discord.js";
 import { ConfigError, loadConfig } from "../src/config.ts";
+import { deployCommands } from "../src/deploy-commands.ts";
 import type { CommandDiff } from "../src/discord/command-diff.ts";
-import { deployCommands } from "../src/discord/deploy-commands.ts";
 import { loadEnvFile } from "../src/load-env-file.ts";
 
 /**

@@ -1,7 +1,7 @@
 import { writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { UserError } from "../src/domain/errors.ts";
-import type { ExportInput } from "../src/services/types.ts";
+import type { ExportInput } from "../src/services/contracts.ts";
 import { fail, openOperator, operatorConfig, operatorContext, SNOWFLAKE } from "./operator/open-operator.ts";
 
 const USAGE =

@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { UserError } from "../src/domain/errors.ts";
 import { TASK_STATUSES } from "../src/domain/task-states.ts";
-import type { ImportReport } from "../src/services/types.ts";
+import type { ImportReport } from "../src/services/views.ts";
 import { fail, openOperator, operatorConfig, operatorContext, SNOWFLAKE } from "./operator/open-operator.ts";
 import { postPendingCards } from "./operator/post-pending-cards.ts";
 

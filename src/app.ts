@@ -9,6 +9,7 @@ import {
   type StartOutboxDispatcherOptions,
   startOutboxDispatcher,
 } from "./discord/delivery/start-outbox-dispatcher.ts";
+import { createGuardedRunner, type GuardedRunner } from "./discord/guarded-runner.ts";
 import { registerInteractionMetrics } from "./discord/interaction-metrics.ts";
 import { createMentionHandler, registerMentionCommands } from "./discord/mentions/mention-handler.ts";
 import { createInteractionRouter, type InteractionRouter } from "./discord/router.ts";
@@ -19,8 +20,8 @@ import { type GateDriftJob, startGateDriftCheck } from "./jobs/gate-drift-job.ts
 import { type Pruning, startPruning } from "./jobs/prune-history.ts";
 import { type Jobs, type JobsOptions, startJobs } from "./jobs/start-jobs.ts";
 import type { Logger } from "./log.ts";
-import { createServices, type Services } from "./services/services.ts";
-import type { ServiceDeps } from "./services/types.ts";
+import type { ServiceDeps, Services } from "./services/contracts.ts";
+import { createServices } from "./services/create-services.ts";
 import { type Database, embeddedDataDir, openDatabase } from "./store/database.ts";
 import { runMigrations } from "./store/migrate.ts";
 import { holdSoleInstanceLock } from "./store/sole-instance-lock.ts";
@@ -52,6 +53,8 @@ export interface App {
   database: Database;
   cache: Cache;
   router: InteractionRouter;
+  /** The one way in for interactions and mentions (claims, rate limits, work in flight). */
+  runner: GuardedRunner;
   /** The outbox dispatcher, once start() has run. */
   outbox(): OutboxDispatcher | undefined;
   /** The background jobs, once start() has run. */
@@ -95,6 +98,12 @@ export async function createApp(options: AppOptions): Promise<App> {
     log,
     ...(config.SHARD_COUNT ? { shards: { count: config.SHARD_COUNT, ids: config.SHARD_IDS } } : {}),
   });
+  const runner = createGuardedRunner({
+    services,
+    cache,
+    log,
+    onAnswered: registerInteractionMetrics(registry),
+  });
   const router = createInteractionRouter({
     client,
     services,
@@ -102,7 +111,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     log,
     commands,
     components: componentRoutes,
-    onAnswered: registerInteractionMetrics(registry),
+    runner,
   });
   client.on(Events.InteractionCreate, (interaction) => void router.handle(interaction));
   const mentions = createMentionHandler({
@@ -110,6 +119,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     services,
     cache,
     log,
+    runner,
     verbs: mentionVerbs,
     agentBudget: { capacity: config.AGENT_COMMAND_BUDGET, windowSeconds: 60 },
   });
@@ -128,6 +138,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     database,
     cache,
     router,
+    runner,
     httpPort: () => http?.port,
     outbox: () => outbox,
     jobs: () => jobs,
@@ -173,7 +184,7 @@ export async function createApp(options: AppOptions): Promise<App> {
       // first sends what the interactions finishing now commit. What is still pending after it stays
       // in the outbox for the next instance (or start) to deliver.
       const graceMs = config.SHUTDOWN_GRACE_MS;
-      const intake = Promise.all([router.drain(graceMs), mentions.drain(graceMs)]);
+      const intake = runner.drain(graceMs);
       const delivery = intake.then(async () => {
         await outbox?.drain();
         await outbox?.stop();

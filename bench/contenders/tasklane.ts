@@ -1,7 +1,7 @@
 import { createCache } from "../../src/cache/create-cache.ts";
 import { silentLogger } from "../../src/log.ts";
 import { systemReader } from "../../src/services/actors.ts";
-import { createTaskService } from "../../src/services/index.ts";
+import { createTaskService } from "../../src/services/tasks/index.ts";
 import { openDatabase } from "../../src/store/database.ts";
 import { channelIdOf, guildIdOf, userIdOf } from "../support/ids.ts";
 import { configureChannel, registerAgents } from "../support/seed-queue.ts";

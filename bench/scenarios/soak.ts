@@ -1,6 +1,6 @@
 import { mkdirSync } from "node:fs";
 import { REST } from "discord.js";
-import { deployCommands } from "../../src/discord/deploy-commands.ts";
+import { deployCommands } from "../../src/deploy-commands.ts";
 import { findFreePort } from "../../test/setup/free-port.ts";
 import { DiscordStandIn } from "../../test/stand-in/index.ts";
 import { stepFigures } from "../e2e/answers.ts";

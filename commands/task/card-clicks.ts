@@ -6,8 +6,8 @@ import { discordTime, userMention } from "../../src/discord/render/format.ts";
 import { STATUS_LABELS } from "../../src/discord/render/status-style.ts";
 import { deferComponentUpdate, messageBody } from "../../src/discord/respond.ts";
 import { ConflictError, ForbiddenError, NotFoundError, UserError } from "../../src/domain/errors.ts";
-import type { TaskHeader } from "../../src/services/services.ts";
-import type { TaskView } from "../../src/services/types.ts";
+import type { TaskView } from "../../src/domain/task-view.ts";
+import type { TaskHeader } from "../../src/services/contracts.ts";
 
 /** The task a custom_id names, refused unless it belongs to the server the click came from. */
 export async function resolveClickedTask(ctx: HandlerContext, taskId: number): Promise<TaskHeader> {

@@ -1,9 +1,10 @@
 import { titleText, userMention } from "../../src/discord/render/format.ts";
 import { STATUS_LABELS } from "../../src/discord/render/status-style.ts";
-import type { TaskAction, TaskView } from "../../src/services/types.ts";
+import type { TaskView } from "../../src/domain/task-view.ts";
+import type { TransitionAction } from "../../src/domain/transitions.ts";
 
 /** The ephemeral line that tells the actor what their command did. */
-export function confirmation(action: TaskAction, task: TaskView): string {
+export function confirmation(action: TransitionAction, task: TaskView): string {
   const ref = `**#${task.number}** · ${titleText(task.title)}`;
   switch (action) {
     case "claim":

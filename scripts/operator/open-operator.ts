@@ -5,8 +5,8 @@ import { type Config, ConfigError, loadConfig } from "../../src/config.ts";
 import { loadEnvFile } from "../../src/load-env-file.ts";
 import { createLogger, type Logger } from "../../src/log.ts";
 import { actorEverywhere } from "../../src/services/actors.ts";
-import { createTransferService } from "../../src/services/index.ts";
-import type { ActionContext, TransferService } from "../../src/services/types.ts";
+import type { ActionContext, TransferService } from "../../src/services/contracts.ts";
+import { createTransferService } from "../../src/services/transfers/index.ts";
 import { type Database, embeddedDataDir, openDatabase } from "../../src/store/database.ts";
 import { runMigrations } from "../../src/store/migrate.ts";
 

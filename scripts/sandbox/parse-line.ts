@@ -18,18 +18,6 @@ export type SandboxLine =
   | { kind: "quit" }
   | { kind: "error"; message: string };
 
-export const LINE_KEYWORDS = [
-  "as",
-  "in",
-  "click",
-  "submit modal",
-  "say",
-  "wait",
-  "json",
-  "help",
-  "quit",
-] as const;
-
 /** One line: a `#` comment or blank, a sandbox command, or a slash command. Never throws. */
 export function parseLine(raw: string): SandboxLine {
   const line = raw.trim();

@@ -6,7 +6,7 @@ import { REST } from "discord.js";
 import { pino } from "pino";
 import { type App, createApp } from "../../src/app.ts";
 import { loadConfig } from "../../src/config.ts";
-import { deployCommands } from "../../src/discord/deploy-commands.ts";
+import { deployCommands } from "../../src/deploy-commands.ts";
 import { createLogger } from "../../src/log.ts";
 import { DiscordStandIn } from "../../test/stand-in/index.ts";
 import { SANDBOX_WORLD } from "./world.ts";

@@ -6,8 +6,11 @@ import {
   type Message,
   PermissionFlagsBits,
 } from "discord.js";
+import { UserError } from "../domain/errors.ts";
+import type { ServerPermission } from "../domain/roles.ts";
 import { type ChannelRights, NO_RIGHTS } from "../domain/roles.ts";
-import type { Actor, ServerPermission } from "../services/types.ts";
+import type { EventSource } from "../domain/task-states.ts";
+import type { ActionContext, Actor } from "../services/contracts.ts";
 import {
   basePermissions,
   channelPermissions,
@@ -54,6 +57,26 @@ export function actorOfMessage(message: Message<true>): Actor {
     timedOutUntil: timedOutUntil(message.member),
   };
   return buildActor(who, message.guild, null, undefined);
+}
+
+/** Who acts where, for an interaction: its guild, its channel, its actor, the door it came through. */
+export function actionContextOf(
+  interaction: Interaction & { guildId: string },
+  source: EventSource,
+): ActionContext {
+  if (!interaction.channelId) throw new UserError("Tasklane can only act inside a channel.");
+  return {
+    guildId: interaction.guildId,
+    channelId: interaction.channelId,
+    actor: actorOf(interaction),
+    source,
+    eventId: interaction.id,
+  };
+}
+
+/** Who acts where, for a mention: the message's guild and channel, its author. */
+export function actionContextOfMessage(message: Message<true>, actor: Actor): ActionContext {
+  return { guildId: message.guildId, channelId: message.channelId, actor, source: "mention" };
 }
 
 function buildActor(

@@ -9,9 +9,9 @@ import type {
   RESTPostAPIContextMenuApplicationCommandsJSONBody,
 } from "discord.js";
 import type { Cache } from "../cache/types.ts";
+import type { TaskView } from "../domain/task-view.ts";
 import type { Logger } from "../log.ts";
-import type { Services } from "../services/services.ts";
-import type { ActionContext, TaskService, TaskView } from "../services/types.ts";
+import type { ActionContext, Services, TaskService } from "../services/contracts.ts";
 import type { CustomId } from "./custom-id.ts";
 import type { PageStore } from "./list-pages.ts";
 import type { MentionCommand } from "./mentions/parse-mention.ts";

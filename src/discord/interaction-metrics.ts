@@ -1,7 +1,10 @@
 import { Counter, Histogram, type Registry } from "prom-client";
 
+/** Every kind of event that comes in through the guarded runner. */
+export type EntryKind = "slash" | "button" | "modal" | "autocomplete" | "context_menu" | "mention" | "other";
+
 export interface InteractionOutcome {
-  kind: "slash" | "button" | "modal" | "autocomplete" | "context_menu" | "other";
+  kind: EntryKind;
   /** ok, refused:<code>, error */
   outcome: string;
   ms: number;
@@ -11,13 +14,13 @@ export interface InteractionOutcome {
 export function registerInteractionMetrics(registry: Registry): (event: InteractionOutcome) => void {
   const total = new Counter({
     name: "tasklane_interactions_total",
-    help: "Interactions answered, by kind (slash, button, modal, autocomplete, context menu) and outcome",
+    help: "Interactions and mentions answered, by kind (slash, button, modal, autocomplete, context menu, mention) and outcome",
     labelNames: ["kind", "outcome"],
     registers: [registry],
   });
   const seconds = new Histogram({
     name: "tasklane_interaction_seconds",
-    help: "Time from receiving an interaction to having answered it",
+    help: "Time from receiving an interaction or mention to having answered it",
     labelNames: ["kind"],
     buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 3, 5],
     registers: [registry],

@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { LruTtlMap } from "../cache/lru-ttl-map.ts";
 import type { Cache } from "../cache/types.ts";
-import type { ListFilters } from "../services/types.ts";
+import type { ListFilters } from "../services/contracts.ts";
 
 /** What a list shows; stored, because a search query or a label would not fit in a 100-char custom_id. */
 export type ListQuery =

@@ -1,5 +1,6 @@
 import type { APIEmbed } from "discord.js";
-import type { Page, TaskView } from "../services/types.ts";
+import type { TaskView } from "../domain/task-view.ts";
+import type { Page } from "../services/views.ts";
 import type { HandlerContext } from "./handler-types.ts";
 import type { ListPage } from "./list-pages.ts";
 import { channelMention, titleText } from "./render/format.ts";

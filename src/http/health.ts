@@ -1,5 +1,5 @@
 import type { Cache } from "../cache/types.ts";
-import type { HealthService } from "../services/services.ts";
+import type { HealthService } from "../services/contracts.ts";
 import type { HealthReport } from "./server.ts";
 
 export interface HealthSources {

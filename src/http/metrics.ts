@@ -1,6 +1,6 @@
 import { Counter, collectDefaultMetrics, Gauge, Registry } from "prom-client";
 import type { CacheMetricsSnapshot } from "../cache/types.ts";
-import type { OperatorSnapshot } from "../services/types.ts";
+import type { OperatorSnapshot } from "../services/views.ts";
 
 export interface MetricsRegistryOptions {
   /** Process metrics (CPU, memory, event loop lag) under the `tasklane_` prefix; default true. */

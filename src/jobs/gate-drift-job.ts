@@ -1,5 +1,5 @@
 import type { Logger } from "../log.ts";
-import type { GateDrift, GateService } from "../services/services.ts";
+import type { GateDrift, GateService } from "../services/contracts.ts";
 
 export interface GateDriftJobOptions {
   gate: GateService;

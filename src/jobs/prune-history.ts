@@ -1,5 +1,5 @@
 import type { Logger } from "../log.ts";
-import type { EventService } from "../services/types.ts";
+import type { EventService } from "../services/contracts.ts";
 
 export interface Pruning {
   stop(): Promise<void>;

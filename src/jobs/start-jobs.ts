@@ -1,6 +1,6 @@
 import type { Signals } from "../cache/types.ts";
 import type { Logger } from "../log.ts";
-import type { JobService } from "../services/services.ts";
+import type { JobService } from "../services/contracts.ts";
 
 export interface JobsOptions {
   jobs: JobService;

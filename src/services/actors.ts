@@ -1,5 +1,5 @@
 import type { Permission, ServerPermission } from "../domain/roles.ts";
-import type { ActionContext, Actor } from "./types.ts";
+import type { ActionContext, Actor } from "./contracts.ts";
 
 export interface PlainActor {
   userId: string;

@@ -2,8 +2,8 @@ import type { Cache } from "../cache/types.ts";
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from "../domain/backoff.ts";
 import type { Logger } from "../log.ts";
 import type { Database, Db } from "../store/database.ts";
+import type { ServiceDeps } from "./contracts.ts";
 import { KeyedQueue } from "./keyed-queue.ts";
-import type { ServiceDeps } from "./types.ts";
 
 /** ServiceDeps with every default filled in: what each use case receives. */
 export interface Engine {

@@ -1,5 +1,5 @@
 import { type Database, pingDatabase } from "../store/database.ts";
-import type { HealthService } from "./services.ts";
+import type { HealthService } from "./contracts.ts";
 
 export function createHealthService({ database }: { database: Database }): HealthService {
   return {

@@ -1,8 +1,8 @@
 import { ForbiddenError } from "../domain/errors.ts";
 import { type ChannelRights, NO_RIGHTS } from "../domain/roles.ts";
 import type { LinkedRef, TaskView } from "../domain/task-view.ts";
+import type { ActionContext } from "./contracts.ts";
 import { noSuchTask } from "./tasks/load-task.ts";
-import type { ActionContext } from "./types.ts";
 
 /** What visibility needs of a task: where it lives and whose it is. */
 export interface PlacedTask {

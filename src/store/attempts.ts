@@ -51,14 +51,6 @@ export async function closeAttempt(
   return row;
 }
 
-export async function findOpenAttempt(q: Queryable, taskId: number): Promise<TaskAttemptRow | undefined> {
-  const [row] = await q
-    .select()
-    .from(taskAttempts)
-    .where(and(eq(taskAttempts.taskId, taskId), isNull(taskAttempts.endedAt)));
-  return row;
-}
-
 export async function findLatestAttempt(q: Queryable, taskId: number): Promise<TaskAttemptRow | undefined> {
   const [row] = await q
     .select()

@@ -1,6 +1,6 @@
-import { and, eq, inArray, sql } from "drizzle-orm";
-import type { Queryable, Tx } from "./database.ts";
-import { type TaskRow, taskDependencies, tasks } from "./schema.ts";
+import { and, eq, sql } from "drizzle-orm";
+import type { Tx } from "./database.ts";
+import { type TaskRow, tasks } from "./schema.ts";
 
 /** One import per guild at a time: two runs of the same file must not both create its tasks. */
 export async function lockImports(tx: Tx, guildId: string): Promise<void> {
@@ -21,15 +21,4 @@ export async function lockImportedTasks(tx: Tx, guildId: string, tag: string): P
     )
     .orderBy(tasks.id)
     .for("update");
-}
-
-export async function dependencyEdges(
-  q: Queryable,
-  taskIds: number[],
-): Promise<{ taskId: number; dependsOnId: number }[]> {
-  if (taskIds.length === 0) return [];
-  return q
-    .select({ taskId: taskDependencies.taskId, dependsOnId: taskDependencies.dependsOnId })
-    .from(taskDependencies)
-    .where(inArray(taskDependencies.taskId, taskIds));
 }

@@ -1,23 +1,19 @@
-import { afterAll, beforeAll, expect, it } from "vitest";
+import { beforeAll, expect, it } from "vitest";
 import type { AnswerPayload, ReplyPayload, ReworkPayload } from "../../src/discord/delivery/agent-payload.ts";
 import { systemReader } from "../../src/services/actors.ts";
 import type { ApiMessage } from "../stand-in/index.ts";
-import { type AgentWorld, agentSchema, jsonOf, startAgentWorld, until, WORLD } from "./agent-world.ts";
+import { agentSchema, jsonOf, until, useAgentWorld, WORLD } from "./agent-world.ts";
 import { validateJsonSchema } from "./json-schema-subset.ts";
 
 /** HQ plus "qa", a bot agent holding the Reviewer role: it may approve by mention. */
-let world: AgentWorld;
+const base = WORLD.guilds![0]!;
+const guild = { ...base, members: [...base.members!, { username: "qa", bot: true, roles: ["Reviewer"] }] };
+const world = useAgentWorld({ standIn: { guilds: [guild] } });
 beforeAll(async () => {
-  const base = WORLD.guilds![0]!;
-  const guild = { ...base, members: [...base.members!, { username: "qa", bot: true, roles: ["Reviewer"] }] };
-  world = await startAgentWorld({ standIn: { guilds: [guild] } });
   await world.slash("alice", "tasklane", "config", { "reviewer-role": world.discord.role("Reviewer").id });
   await world.slash("alice", "tasklane", "add", { user: world.id("agent-0") }, "agent");
   await world.slash("alice", "tasklane", "add", { user: world.id("qa") }, "agent");
 }, 60_000);
-afterAll(async () => {
-  await world?.stop();
-});
 
 const fields = (message: ApiMessage) =>
   ((message.embeds[0]?.fields ?? []) as { name: string; value: string }[]).reduce<Record<string, string>>(

@@ -9,7 +9,7 @@ import {
   taskPayload,
 } from "../../src/discord/delivery/agent-payload.ts";
 import { jsonBlock, readJsonBlock } from "../../src/discord/delivery/json-block.ts";
-import type { TaskView } from "../../src/services/types.ts";
+import type { TaskView } from "../../src/domain/task-view.ts";
 import { validateJsonSchema } from "./json-schema-subset.ts";
 
 const schema = JSON.parse(

@@ -4,8 +4,8 @@ import { type App, type AppOptions, createApp } from "../../src/app.ts";
 import { createCache } from "../../src/cache/create-cache.ts";
 import type { Cache } from "../../src/cache/types.ts";
 import { loadConfig } from "../../src/config.ts";
+import { deployCommands } from "../../src/deploy-commands.ts";
 import { readJsonBlock } from "../../src/discord/delivery/json-block.ts";
-import { deployCommands } from "../../src/discord/deploy-commands.ts";
 import { createLogger, silentLogger } from "../../src/log.ts";
 import { type ApiMessage, DiscordStandIn, type StandInOptions } from "../stand-in/index.ts";
 import {
@@ -14,6 +14,7 @@ import {
   testRedisUrl,
   uniqueRedisPrefix,
 } from "../support/test-db.ts";
+import { useInSuite } from "../support/use-in-suite.ts";
 
 export const agentSchema = JSON.parse(
   readFileSync(new URL("../../src/discord/delivery/assignment.schema.json", import.meta.url), "utf8"),
@@ -73,6 +74,15 @@ export interface AgentWorldOptions {
 }
 
 /** The real bot (createApp) against the stand-in, a database of its own, and Redis under a unique prefix. */
+/** The world for the enclosing suite: started in beforeAll, stopped in afterAll. */
+export function useAgentWorld(options: AgentWorldOptions = {}): AgentWorld {
+  return useInSuite(
+    "the agent world",
+    () => startAgentWorld(options),
+    (world) => world.stop(),
+  );
+}
+
 export async function startAgentWorld(options: AgentWorldOptions = {}): Promise<AgentWorld> {
   const discord = await DiscordStandIn.start({ ...WORLD, ...options.standIn });
   const testDb = await createTestDatabase();

@@ -1,19 +1,15 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import type { AssignmentPayload, ReplyPayload } from "../../src/discord/delivery/agent-payload.ts";
 import { systemReader } from "../../src/services/actors.ts";
-import { type AgentWorld, agentSchema, jsonOf, startAgentWorld, until } from "./agent-world.ts";
+import { agentSchema, jsonOf, until, useAgentWorld } from "./agent-world.ts";
 import { validateJsonSchema } from "./json-schema-subset.ts";
 
-let world: AgentWorld;
+const world = useAgentWorld();
 
 beforeAll(async () => {
-  world = await startAgentWorld();
   await world.slash("alice", "tasklane", "config", { "reviewer-role": world.discord.role("Reviewer").id });
   await world.slash("alice", "tasklane", "add", { user: world.id("agent-0"), labels: "backend" }, "agent");
 }, 60_000);
-afterAll(async () => {
-  await world?.stop();
-});
 
 describe("bot agents in the channel (stand-in, real Postgres and Redis)", () => {
   it("a task assigned to a registered agent produces exactly one message, pinging only the agent, whose json validates", async () => {

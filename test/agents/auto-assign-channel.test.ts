@@ -1,21 +1,17 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import type { AssignmentPayload } from "../../src/discord/delivery/agent-payload.ts";
 import { systemReader } from "../../src/services/actors.ts";
-import { type AgentWorld, agentSchema, jsonOf, startAgentWorld, until } from "./agent-world.ts";
+import { agentSchema, jsonOf, until, useAgentWorld } from "./agent-world.ts";
 import { validateJsonSchema } from "./json-schema-subset.ts";
 
-let world: AgentWorld;
+// A long job interval: new tasks are handed out because the change signal starts a pass, not by polling.
+const world = useAgentWorld({ app: { jobs: { intervalMs: 60_000 } } });
 
 beforeAll(async () => {
-  // A long job interval: new tasks are handed out because the change signal starts a pass, not by polling.
-  world = await startAgentWorld({ app: { jobs: { intervalMs: 60_000 } } });
   await world.slash("alice", "tasklane", "config", { "auto-assign": "least_loaded" });
   await world.slash("alice", "tasklane", "add", { user: world.id("agent-12"), "max-concurrent": 5 }, "agent");
   await world.slash("alice", "tasklane", "add", { user: world.id("agent-13"), "max-concurrent": 5 }, "agent");
 }, 60_000);
-afterAll(async () => {
-  await world?.stop();
-});
 
 describe("auto-assign least-loaded in a channel (stand-in, real Postgres and Redis)", () => {
   it("each new task goes to the least-loaded agent, who is notified in the channel", async () => {

@@ -2,8 +2,8 @@ import { sql } from "drizzle-orm";
 import { afterEach, describe, expect, it } from "vitest";
 import { silentLogger } from "../../src/log.ts";
 import { actorEverywhere, systemReader } from "../../src/services/actors.ts";
+import type { ActionContext } from "../../src/services/contracts.ts";
 import { autoAssign } from "../../src/services/jobs/auto-assign.ts";
-import type { ActionContext } from "../../src/services/types.ts";
 import { DRIVERS, type Harness, openHarness } from "../services/support/harness.ts";
 
 const GUILD = "200000000000000001";

@@ -3,7 +3,7 @@ import { fileURLToPath } from "node:url";
 import { REST } from "discord.js";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { deployCommands } from "../../src/discord/deploy-commands.ts";
+import { deployCommands } from "../../src/deploy-commands.ts";
 import { DiscordStandIn } from "../stand-in/index.ts";
 import { createTestDatabase, type TestDatabase, testRedisUrl } from "../support/test-db.ts";
 import { isAssignment, until, WORLD } from "./agent-world.ts";

@@ -1,27 +1,23 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import type { AssignmentPayload } from "../../src/discord/delivery/agent-payload.ts";
 import type { Json } from "../stand-in/index.ts";
-import { type AgentWorld, jsonOf, sleep, startAgentWorld, until } from "./agent-world.ts";
+import { jsonOf, sleep, until, useAgentWorld } from "./agent-world.ts";
 
 const AGENTS = ["agent-3", "agent-4", "agent-5", "agent-6", "agent-7"];
-let world: AgentWorld;
+// Sends time out after 1 s here, so a "lost answer" (Discord made the message, the answer never came) is quick.
+const world = useAgentWorld({
+  app: {
+    delivery: {
+      pollMs: 100,
+      requestTimeoutMs: 1_000,
+      retry: { baseMs: 100, capMs: 1_000, jitter: 0.2, maxFailures: 30 },
+    },
+  },
+});
 
 beforeAll(async () => {
-  // Sends time out after 1 s here, so a "lost answer" (Discord made the message, the answer never came) is quick.
-  world = await startAgentWorld({
-    app: {
-      delivery: {
-        pollMs: 100,
-        requestTimeoutMs: 1_000,
-        retry: { baseMs: 100, capMs: 1_000, jitter: 0.2, maxFailures: 30 },
-      },
-    },
-  });
   for (const name of AGENTS) await world.slash("alice", "tasklane", "add", { user: world.id(name) }, "agent");
 }, 60_000);
-afterAll(async () => {
-  await world?.stop();
-});
 
 const pings = (body: Json | undefined, userId: string) =>
   JSON.stringify((body as { allowed_mentions?: unknown } | undefined)?.allowed_mentions ?? {}).includes(

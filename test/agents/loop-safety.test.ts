@@ -1,17 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import type { ReplyPayload } from "../../src/discord/delivery/agent-payload.ts";
 import { systemReader } from "../../src/services/actors.ts";
-import { type AgentWorld, isAssignment, jsonOf, sleep, startAgentWorld, until } from "./agent-world.ts";
+import { isAssignment, jsonOf, sleep, until, useAgentWorld } from "./agent-world.ts";
 
-let world: AgentWorld;
+const world = useAgentWorld({ env: { AGENT_COMMAND_BUDGET: "3" } });
 beforeAll(async () => {
-  world = await startAgentWorld({ env: { AGENT_COMMAND_BUDGET: "3" } });
   await world.slash("alice", "tasklane", "add", { user: world.id("agent-2") }, "agent");
   await world.slash("alice", "tasklane", "add", { user: world.id("agent-3") }, "agent");
 }, 60_000);
-afterAll(async () => {
-  await world?.stop();
-});
 
 const repliesTo = (id: string) =>
   world.discord

@@ -1,19 +1,15 @@
 import pg from "pg";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import type { ReplyPayload } from "../../src/discord/delivery/agent-payload.ts";
 import { systemReader } from "../../src/services/actors.ts";
-import { AGENT_NAMES, type AgentWorld, jsonOf, sleep, startAgentWorld } from "./agent-world.ts";
+import { AGENT_NAMES, jsonOf, sleep, useAgentWorld } from "./agent-world.ts";
 
-let world: AgentWorld;
+const world = useAgentWorld();
 
 beforeAll(async () => {
-  world = await startAgentWorld();
   for (const name of AGENT_NAMES.slice(0, 12))
     await world.slash("alice", "tasklane", "add", { user: world.id(name) }, "agent");
 }, 60_000);
-afterAll(async () => {
-  await world?.stop();
-});
 
 async function createThree(channel: string, titles: string[]): Promise<number[]> {
   const numbers: number[] = [];

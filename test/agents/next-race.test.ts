@@ -1,13 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import type { ReplyPayload } from "../../src/discord/delivery/agent-payload.ts";
 import { systemReader } from "../../src/services/actors.ts";
-import { AGENT_NAMES, type AgentWorld, agentSchema, jsonOf, startAgentWorld } from "./agent-world.ts";
+import { AGENT_NAMES, agentSchema, jsonOf, useAgentWorld } from "./agent-world.ts";
 import { validateJsonSchema } from "./json-schema-subset.ts";
 
-let world: AgentWorld;
+const world = useAgentWorld();
 
 beforeAll(async () => {
-  world = await startAgentWorld();
   for (const name of AGENT_NAMES) {
     await world.slash("alice", "tasklane", "add", { user: world.id(name) }, "agent");
   }
@@ -15,9 +14,6 @@ beforeAll(async () => {
     await world.slash("alice", "task", "create", { title: `Crawl shard ${index}` });
   }
 }, 60_000);
-afterAll(async () => {
-  await world?.stop();
-});
 
 describe("next under contention (stand-in, real Postgres and Redis)", () => {
   it("20 agents send next at once over 10 open tasks: 10 distinct claims and 10 clear queue-empty replies", async () => {

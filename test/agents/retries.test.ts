@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import type {
   AnnouncementPayload,
   AssignmentPayload,
@@ -6,29 +6,25 @@ import type {
 } from "../../src/discord/delivery/agent-payload.ts";
 import { systemReader } from "../../src/services/actors.ts";
 import type { ApiMessage } from "../stand-in/index.ts";
-import { type AgentWorld, agentSchema, jsonOf, sleep, startAgentWorld, until } from "./agent-world.ts";
+import { agentSchema, jsonOf, sleep, until, useAgentWorld } from "./agent-world.ts";
 import { validateJsonSchema } from "./json-schema-subset.ts";
 
 const BASE_MS = 400;
 let offsetMs = 0;
-let world: AgentWorld;
+const world = useAgentWorld({
+  app: {
+    engine: {
+      now: () => new Date(Date.now() + offsetMs),
+      retry: { baseMs: BASE_MS, capMs: 60_000, jitter: 0 },
+    },
+  },
+});
 
 beforeAll(async () => {
-  world = await startAgentWorld({
-    app: {
-      engine: {
-        now: () => new Date(Date.now() + offsetMs),
-        retry: { baseMs: BASE_MS, capMs: 60_000, jitter: 0 },
-      },
-    },
-  });
   await world.slash("alice", "tasklane", "config", { "max-attempts": 3, "lease-minutes": 30 });
   await world.slash("alice", "tasklane", "add", { user: world.id("agent-1") }, "agent");
   await world.slash("alice", "tasklane", "add", { user: world.id("agent-2") }, "agent");
 }, 60_000);
-afterAll(async () => {
-  await world?.stop();
-});
 
 function announcements(number: number, kind: "retry" | "dead_letter"): ApiMessage[] {
   return world.discord.channelMessages("lane").filter((message) => {

@@ -1,24 +1,20 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import type { ReplyPayload, ReworkPayload } from "../../src/discord/delivery/agent-payload.ts";
 import { actorEverywhere, systemReader } from "../../src/services/actors.ts";
 import type { ApiMessage } from "../stand-in/index.ts";
-import { type AgentWorld, agentSchema, jsonOf, startAgentWorld, until, WORLD } from "./agent-world.ts";
+import { agentSchema, jsonOf, until, useAgentWorld, WORLD } from "./agent-world.ts";
 import { validateJsonSchema } from "./json-schema-subset.ts";
 
-let world: AgentWorld;
+// The reviewer role is mentionable here, so only allowed_mentions decides whether it is pinged.
+const guild = { ...WORLD.guilds![0]!, roles: [{ name: "Reviewer", mentionable: true }] };
+const world = useAgentWorld({ standIn: { guilds: [guild] } });
 let guildId: string;
 
 beforeAll(async () => {
-  // The reviewer role is mentionable here, so only allowed_mentions decides whether it is pinged.
-  const guild = { ...WORLD.guilds![0]!, roles: [{ name: "Reviewer", mentionable: true }] };
-  world = await startAgentWorld({ standIn: { guilds: [guild] } });
   guildId = world.discord.guild("HQ").id;
   await world.slash("alice", "tasklane", "config", { "reviewer-role": world.discord.role("Reviewer").id });
   await world.slash("alice", "tasklane", "add", { user: world.id("agent-1") }, "agent");
 }, 60_000);
-afterAll(async () => {
-  await world?.stop();
-});
 
 const EVIDENCE = {
   files: [

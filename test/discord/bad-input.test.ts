@@ -1,16 +1,12 @@
 import { sql } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { createTask, isEphemeral, slash } from "./support/act.ts";
-import { type BotUnderTest, bootBot, waitForLog } from "./support/boot-bot.ts";
+import { useBot, waitForLog } from "./support/boot-bot.ts";
 import { TEAM_WORLD } from "./support/world.ts";
 
-let bot: BotUnderTest;
+const bot = useBot({ world: TEAM_WORLD });
 beforeAll(async () => {
-  bot = await bootBot({ world: TEAM_WORLD });
   await createTask(bot, { userId: "alice" }, { title: "Existing task" });
-});
-afterAll(async () => {
-  await bot?.stop();
 });
 
 const APOLOGY = /something went wrong/;

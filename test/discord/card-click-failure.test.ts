@@ -1,17 +1,11 @@
 import { sql } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { queryRows } from "../../src/store/raw.ts";
 import { createTask, fieldOf, waitForCard } from "./support/act.ts";
-import { type BotUnderTest, bootBot } from "./support/boot-bot.ts";
+import { useBot } from "./support/boot-bot.ts";
 import { TEAM_WORLD } from "./support/world.ts";
 
-let bot: BotUnderTest;
-beforeAll(async () => {
-  bot = await bootBot({ world: TEAM_WORLD });
-});
-afterAll(async () => {
-  await bot?.stop();
-});
+const bot = useBot({ world: TEAM_WORLD });
 
 describe("a click whose card edit fails (stand-in, real Postgres and Redis)", () => {
   it("does not leave the card recorded as showing the change: the card still ends up showing it", async () => {

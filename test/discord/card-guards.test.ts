@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { systemReader } from "../../src/services/actors.ts";
 import { queryRows } from "../../src/store/raw.ts";
 import { SHOWN_BY_CLICK } from "../../src/store/task-messages.ts";
@@ -16,18 +16,14 @@ import {
   waitForCard,
   waitForCardStatus,
 } from "./support/act.ts";
-import { type BotUnderTest, bootBot } from "./support/boot-bot.ts";
+import { useBot } from "./support/boot-bot.ts";
 import { TEAM_WORLD } from "./support/world.ts";
 
-let bot: BotUnderTest;
+const bot = useBot({ world: TEAM_WORLD });
 let hq: string;
 beforeAll(async () => {
-  bot = await bootBot({ world: TEAM_WORLD });
   hq = bot.discord.guild("HQ").id;
   await slash(bot, { userId: "olivia" }, "tasklane config", { "reviewer-role": "Reviewer" }).reply();
-});
-afterAll(async () => {
-  await bot?.stop();
 });
 
 const numberOf = (card: ApiMessage) => Number(embedOf(card).title!.match(/^#(\d+)/)![1]);

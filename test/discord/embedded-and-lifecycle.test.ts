@@ -1,21 +1,15 @@
 import { spawn } from "node:child_process";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { DiscordStandIn } from "../stand-in/index.ts";
 import { buttonLabels, createTask, fieldOf, isEphemeral, slash } from "./support/act.ts";
-import { BOT_TOKEN, type BotUnderTest, bootBot } from "./support/boot-bot.ts";
+import { BOT_TOKEN, useBot } from "./support/boot-bot.ts";
 
 describe("the embedded default (PGlite, in-process cache)", () => {
-  let bot: BotUnderTest;
-  beforeAll(async () => {
-    bot = await bootBot({
-      database: "pglite",
-      rateLimitWrites: 4,
-      http: true,
-      world: { guilds: [{ name: "Home", channels: ["general"], members: ["ann", "ben"] }] },
-    });
-  });
-  afterAll(async () => {
-    await bot?.stop();
+  const bot = useBot({
+    database: "pglite",
+    rateLimitWrites: 4,
+    http: true,
+    world: { guilds: [{ name: "Home", channels: ["general"], members: ["ann", "ben"] }] },
   });
 
   it("runs the same commands and cards", async () => {
@@ -75,7 +69,7 @@ describe("the embedded default (PGlite, in-process cache)", () => {
     const answer = await inFlight.reply();
     expect(answer.embeds.length + answer.content.length).toBeGreaterThan(0);
     await stopping;
-    expect(bot.app.router.inFlight()).toBe(0);
+    expect(bot.app.runner.inFlight()).toBe(0);
     expect(bot.app.client.isReady()).toBe(false);
     bot.app.stop = async () => {}; // already stopped; afterAll's stop() must not stop it twice
   });

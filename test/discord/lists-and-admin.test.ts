@@ -1,12 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { systemReader } from "../../src/services/actors.ts";
 import { buttonLabels, createTask, customIds, embedOf, isEphemeral, slash } from "./support/act.ts";
-import { type BotUnderTest, bootBot } from "./support/boot-bot.ts";
+import { useBot } from "./support/boot-bot.ts";
 import { TEAM_WORLD } from "./support/world.ts";
 
-let bot: BotUnderTest;
+const bot = useBot({ world: TEAM_WORLD });
 beforeAll(async () => {
-  bot = await bootBot({ world: TEAM_WORLD });
   for (let i = 1; i <= 23; i += 1) {
     await createTask(
       bot,
@@ -15,9 +14,6 @@ beforeAll(async () => {
     );
   }
   await createTask(bot, { userId: "bob", channelId: "backend" }, { title: "Backend chore", labels: "db" });
-});
-afterAll(async () => {
-  await bot?.stop();
 });
 
 const lines = (message: { embeds: unknown[] }) =>

@@ -1,7 +1,7 @@
-import { afterAll, beforeAll, expect, it } from "vitest";
+import { beforeAll, expect, it } from "vitest";
 import type { LoggedRequest } from "../stand-in/index.ts";
 import { createTask, embedOf, slash, waitForCardStatus } from "./support/act.ts";
-import { type BotUnderTest, bootBot } from "./support/boot-bot.ts";
+import { useBot } from "./support/boot-bot.ts";
 
 /** A server where the bot COULD ping everyone and a mentionable role: only allowed_mentions stops it. */
 const WORLD = {
@@ -20,13 +20,9 @@ const WORLD = {
   ],
 } as const;
 
-let bot: BotUnderTest;
+const bot = useBot({ world: structuredClone(WORLD) as never });
 beforeAll(async () => {
-  bot = await bootBot({ world: structuredClone(WORLD) as never });
   await slash(bot, { userId: "olivia" }, "tasklane config", { "reviewer-role": "Reviewer" }).reply();
-});
-afterAll(async () => {
-  await bot?.stop();
 });
 
 /** Requests that create or change a message the bot sends. */

@@ -1,15 +1,15 @@
 import { sql } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { type CardAction, encodeCustomId } from "../../src/discord/custom-id.ts";
 import { actorEverywhere, systemReader } from "../../src/services/actors.ts";
-import type { ActionContext, TransitionInput } from "../../src/services/types.ts";
+import type { ActionContext, TransitionInput } from "../../src/services/contracts.ts";
 import { queryRows } from "../../src/store/raw.ts";
 import type { InteractionHandle } from "../stand-in/interactions/handle.ts";
 import { embedOf, slash } from "./support/act.ts";
-import { type BotUnderTest, bootBot, waitForLog } from "./support/boot-bot.ts";
+import { useBot, waitForLog } from "./support/boot-bot.ts";
 
 /**
- * Issue #11's acceptance matrix: every command, button, modal, autocomplete and mention verb, on a
+ * The permission matrix: every command, button, modal, autocomplete and mention verb, on a
  * task in the private #leads, by six kinds of member. Whoever cannot view #leads gets the answer an
  * unknown number gets and changes nothing; the others get exactly what the state table allows them.
  */
@@ -103,14 +103,13 @@ interface Answer {
   outcome: string;
 }
 
-let bot: BotUnderTest;
+const bot = useBot({ world: WORLD });
 let guildId: string;
 let leadsId: string;
 const userIds: Record<string, string> = {};
 let botMention: string;
 
 beforeAll(async () => {
-  bot = await bootBot({ world: WORLD });
   guildId = bot.discord.guild("HQ").id;
   leadsId = bot.discord.channel("leads").id;
   for (const name of ["olivia", ...Object.keys(ACTORS)]) userIds[name] = bot.discord.user(name).id;
@@ -120,9 +119,6 @@ beforeAll(async () => {
   }).reply();
   expect(config.embeds).toHaveLength(1);
 }, 60_000);
-afterAll(async () => {
-  await bot?.stop();
-});
 
 /** Olivia (the owner) acting in #leads through the services: how each case's task gets its state. */
 const asOwner = (): ActionContext => ({

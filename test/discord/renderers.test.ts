@@ -1,11 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { prefill } from "../../commands/create-task-from-message/open-create-form.ts";
+import { prefill } from "../../commands/create-task-from-message/context-menu.ts";
 import { parseTaskNumbers } from "../../commands/read-task-fields.ts";
 import { parseCustomId } from "../../src/discord/custom-id.ts";
 import { pagingButtons } from "../../src/discord/render/paging.ts";
 import { historyLine, renderHistory } from "../../src/discord/render/task-history.ts";
 import { renderTaskList, taskLine } from "../../src/discord/render/task-list.ts";
-import type { TaskEventView } from "../../src/services/types.ts";
+import type { TaskEventView } from "../../src/services/views.ts";
 import { taskView } from "./task-view-fixture.ts";
 
 describe("list pages", () => {

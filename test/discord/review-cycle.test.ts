@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import {
   buttonLabels,
   createTask,
@@ -11,19 +11,15 @@ import {
   waitForCard,
   waitForCardStatus,
 } from "./support/act.ts";
-import { type BotUnderTest, bootBot } from "./support/boot-bot.ts";
+import { useBot } from "./support/boot-bot.ts";
 import { TEAM_WORLD } from "./support/world.ts";
 
-let bot: BotUnderTest;
+const bot = useBot({ world: TEAM_WORLD });
 beforeAll(async () => {
-  bot = await bootBot({ world: TEAM_WORLD });
   const config = await slash(bot, { userId: "olivia" }, "tasklane config", {
     "reviewer-role": "Reviewer",
   }).reply();
   expect(embedOf(config).title).toBe("Settings updated");
-});
-afterAll(async () => {
-  await bot?.stop();
 });
 
 describe("a task's review cycle, through the card's buttons", () => {

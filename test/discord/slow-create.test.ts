@@ -1,17 +1,13 @@
 import { sql } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { queryRows } from "../../src/store/raw.ts";
 import { createTask, slash } from "./support/act.ts";
-import { type BotUnderTest, bootBot } from "./support/boot-bot.ts";
+import { useBot } from "./support/boot-bot.ts";
 import { TEAM_WORLD } from "./support/world.ts";
 
-let bot: BotUnderTest;
+const bot = useBot({ world: TEAM_WORLD });
 beforeAll(async () => {
-  bot = await bootBot({ world: TEAM_WORLD });
   await createTask(bot, { userId: "alice" }, { title: "First, so the channel has its settings row" });
-});
-afterAll(async () => {
-  await bot?.stop();
 });
 
 describe("a create slower than Discord's window (stand-in, real Postgres and Redis)", () => {

@@ -1,4 +1,4 @@
-import type { TaskView } from "../../src/services/types.ts";
+import type { TaskView } from "../../src/domain/task-view.ts";
 
 /** A plausible TaskView for renderer tests; override what the test is about. */
 export function taskView(overrides: Partial<TaskView> = {}): TaskView {

@@ -38,7 +38,7 @@ describe("a new task's card posted but not recorded", () => {
     const card = await createTask(bot, { userId: "alice" }, { title: "Renew the certificate" });
     expect(fieldOf(card, "Status")).toBe("Open");
     // The handler has tried to record the card (and failed) before the database is healthy again.
-    while (bot.app.router.inFlight() > 0) await new Promise((resolve) => setTimeout(resolve, 10));
+    while (bot.app.runner.inFlight() > 0) await new Promise((resolve) => setTimeout(resolve, 10));
     await db().execute(sql`DROP TRIGGER refuse_card_record ON task_messages`);
     await db().execute(sql`DROP FUNCTION refuse_card_record()`);
 

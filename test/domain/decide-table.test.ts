@@ -5,7 +5,7 @@ import { TASK_STATUSES, type TaskStatus } from "../../src/domain/task-states.ts"
 import { DOMAIN_ACTIONS, type DomainAction } from "../../src/domain/transitions.ts";
 
 /**
- * DESIGN.md's state table, written out by hand (independently of src/domain/transitions.ts) and
+ * The state table of docs/architecture.md, written out by hand (independently of src/domain/transitions.ts) and
  * checked for every status × action × role.
  */
 type TestRole = "assignee" | "creator" | "reviewer" | "admin" | "anyone" | "system";

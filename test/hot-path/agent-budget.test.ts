@@ -14,10 +14,7 @@ describe("an agent's command budget, shared by two instances on one Redis", () =
   it("mentions spread over both instances draw on one budget, and the bot is told it is spent once", async () => {
     const [a, b] = world.instances.map((instance) =>
       instance.cache.buckets("agent-commands", { capacity: 4, windowSeconds: 60 }),
-    ) as [
-      ReturnType<World["instances"][0]["cache"]["buckets"]>,
-      ReturnType<World["instances"][0]["cache"]["buckets"]>,
-    ];
+    ) as [RateLimiter, RateLimiter];
     const taken = [];
     for (let i = 0; i < 6; i += 1) taken.push((await (i % 2 === 0 ? a : b).take("g:agent")).allowed);
     // Per instance, each would have allowed its 3 of the 6.

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { TaskView } from "../../src/domain/task-view.ts";
 import { systemReader } from "../../src/services/actors.ts";
-import type { TaskView } from "../../src/services/types.ts";
 import { testRedisUrl } from "../support/test-db.ts";
 import { ctxFor, GUILD, newChannel, openWorld, userId, type World } from "./world.ts";
 

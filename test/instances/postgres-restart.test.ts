@@ -1,7 +1,7 @@
 import { REST } from "discord.js";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { deployCommands } from "../../src/discord/deploy-commands.ts";
+import { deployCommands } from "../../src/deploy-commands.ts";
 import { DiscordStandIn } from "../stand-in/index.ts";
 import { type LocalServer, startLocalPostgres } from "../support/servers.ts";
 import { testRedisUrl, uniqueRedisPrefix } from "../support/test-db.ts";

@@ -1,6 +1,6 @@
 import { REST } from "discord.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { deployCommands } from "../../src/discord/deploy-commands.ts";
+import { deployCommands } from "../../src/deploy-commands.ts";
 import { DiscordStandIn } from "../stand-in/index.ts";
 import {
   createTestDatabase,

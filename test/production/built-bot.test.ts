@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { REST } from "discord.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { deployCommands } from "../../src/discord/deploy-commands.ts";
+import { deployCommands } from "../../src/deploy-commands.ts";
 import { DiscordStandIn } from "../stand-in/index.ts";
 import { createTestDatabase, type TestDatabase } from "../support/test-db.ts";
 

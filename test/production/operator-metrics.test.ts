@@ -1,18 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { createMetricsRegistry, registerOperatorMetrics } from "../../src/http/metrics.ts";
 import { silentLogger } from "../../src/log.ts";
-import { createOperationsService } from "../../src/services/index.ts";
-import { DRIVERS, type Harness, openHarness } from "../services/support/harness.ts";
+import { createOperationsService } from "../../src/services/operations/index.ts";
+import { DRIVERS, useHarness } from "../services/support/harness.ts";
 import { newScene } from "../services/support/scene.ts";
 
 describe.each(DRIVERS)("operator gauges on /metrics (%s)", (driver) => {
-  let h: Harness;
-  beforeAll(async () => {
-    h = await openHarness(driver);
-  });
-  afterAll(async () => {
-    await h?.close();
-  });
+  const h = useHarness(driver);
 
   it("show tasks by status, the deepest queues, and the outbox backlog with its oldest age", async () => {
     const a = await newScene(h);

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { knownNames } from "../../scripts/sandbox/actions/run-slash.ts";
 import { type ParseResult, parseSlashCommand } from "../../scripts/sandbox/parse-options.ts";
 import { SANDBOX_WORLD } from "../../scripts/sandbox/world.ts";
-import { deployCommands } from "../../src/discord/deploy-commands.ts";
+import { deployCommands } from "../../src/deploy-commands.ts";
 import { DiscordStandIn } from "../stand-in/index.ts";
 
 /** Options are read against what was deployed to the stand-in, as Discord's client reads them. */

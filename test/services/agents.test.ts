@@ -1,18 +1,12 @@
 import { sql } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { systemReader } from "../../src/services/actors.ts";
-import { DRIVERS, type Harness, openHarness } from "./support/harness.ts";
+import { DRIVERS, useHarness } from "./support/harness.ts";
 import { newScene, user } from "./support/scene.ts";
 
 describe.each(DRIVERS)("agents: next, leases, retries and dead letters (%s)", (driver) => {
-  let h: Harness;
-  beforeAll(async () => {
-    // Backoff without jitter: 1 s, 2 s, … capped at 3 s.
-    h = await openHarness(driver, { retry: { baseMs: 1_000, capMs: 3_000, jitter: 0 } });
-  });
-  afterAll(async () => {
-    await h?.close();
-  });
+  // Backoff without jitter: 1 s, 2 s, … capped at 3 s.
+  const h = useHarness(driver, { retry: { baseMs: 1_000, capMs: 3_000, jitter: 0 } });
 
   const outboxOf = (taskId: number) =>
     h.rows<{ kind: string; payload: Record<string, unknown>; next_attempt_at: string }>(

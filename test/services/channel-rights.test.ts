@@ -1,16 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { systemReader } from "../../src/services/actors.ts";
-import { DRIVERS, type Harness, openHarness } from "./support/harness.ts";
+import { DRIVERS, useHarness } from "./support/harness.ts";
 import { memberIn, newScene, snowflake, user } from "./support/scene.ts";
 
 describe.each(DRIVERS)("rights are those of the task's channel (%s)", (driver) => {
-  let h: Harness;
-  beforeAll(async () => {
-    h = await openHarness(driver);
-  });
-  afterAll(async () => {
-    await h?.close();
-  });
+  const h = useHarness(driver);
 
   it("Manage Channels in another channel does not make a reviewer here; in the task's channel it does", async () => {
     const s = await newScene(h);

@@ -1,22 +1,16 @@
 import { sql } from "drizzle-orm";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import { createRedisCache } from "../../src/cache/redis-cache.ts";
 import { silentLogger } from "../../src/log.ts";
 import { systemReader } from "../../src/services/actors.ts";
-import { type Harness, openHarness, warmPool } from "./support/harness.ts";
+import { useHarness, warmPool } from "./support/harness.ts";
 import { newScene, user } from "./support/scene.ts";
 
 /** Real Postgres only: PGlite runs one statement at a time, so nothing races there. */
 describe("concurrency with many real connections (postgres)", () => {
-  let h: Harness;
-  beforeAll(async () => {
-    h = await openHarness("postgres", { poolMax: 60 });
-  });
+  const h = useHarness("postgres", { poolMax: 60 });
   beforeEach(async () => {
     await warmPool(h, 60);
-  });
-  afterAll(async () => {
-    await h?.close();
   });
 
   const settle = <T>(calls: Promise<T>[]) => Promise.allSettled(calls);

@@ -1,16 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { systemReader } from "../../src/services/actors.ts";
-import { DRIVERS, type Harness, openHarness } from "./support/harness.ts";
+import { DRIVERS, useHarness } from "./support/harness.ts";
 import { newScene, snowflake } from "./support/scene.ts";
 
 describe.each(DRIVERS)("dependencies and subtasks (%s)", (driver) => {
-  let h: Harness;
-  beforeAll(async () => {
-    h = await openHarness(driver);
-  });
-  afterAll(async () => {
-    await h?.close();
-  });
+  const h = useHarness(driver);
 
   it("refuses the edge that closes a cycle A→B→C→A, naming the cycle, and writes nothing", async () => {
     const s = await newScene(h);

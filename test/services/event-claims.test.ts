@@ -3,25 +3,21 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createRedisCache } from "../../src/cache/redis-cache.ts";
 import type { Cache } from "../../src/cache/types.ts";
 import { silentLogger } from "../../src/log.ts";
-import { createEventService } from "../../src/services/index.ts";
-import type { EventService } from "../../src/services/types.ts";
-import { DRIVERS, type Harness, openHarness } from "./support/harness.ts";
+import type { EventService } from "../../src/services/contracts.ts";
+import { createEventService } from "../../src/services/events/index.ts";
+import { DRIVERS, type Harness, openHarness, useHarness } from "./support/harness.ts";
 import { newScene, snowflake } from "./support/scene.ts";
 
 describe.each(DRIVERS)("each gateway event claimed once (%s)", (driver) => {
-  let h: Harness;
+  const h = useHarness(driver);
   let events: EventService;
   beforeAll(async () => {
-    h = await openHarness(driver);
     events = createEventService({
       database: h.database,
       cache: h.cache,
       log: silentLogger,
       now: h.clock.now,
     });
-  });
-  afterAll(async () => {
-    await h?.close();
   });
 
   it("the first claim of an id wins, every later one loses, ids do not interfere", async () => {

@@ -1,15 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { DRIVERS, type Harness, openHarness } from "./support/harness.ts";
+import { describe, expect, it } from "vitest";
+import { DRIVERS, useHarness } from "./support/harness.ts";
 import { newScene } from "./support/scene.ts";
 
 describe.each(DRIVERS)("the queue-limit counter follows only limited channels (%s)", (driver) => {
-  let h: Harness;
-  beforeAll(async () => {
-    h = await openHarness(driver);
-  });
-  afterAll(async () => {
-    await h?.close();
-  });
+  const h = useHarness(driver);
 
   it("keeps no counter without a limit, counts the live tasks when a limit is set, and follows them", async () => {
     const s = await newScene(h);

@@ -1,7 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { systemReader } from "../../src/services/actors.ts";
-import type { CreateTaskInput } from "../../src/services/types.ts";
-import { DRIVERS, type Harness, openHarness } from "./support/harness.ts";
+import type { CreateTaskInput } from "../../src/services/contracts.ts";
+import { DRIVERS, useHarness } from "./support/harness.ts";
 import { newScene } from "./support/scene.ts";
 
 type Scene = Awaited<ReturnType<typeof newScene>>;
@@ -51,15 +51,11 @@ const CREATE_CASES: [string, Partial<CreateTaskInput> & Record<string, unknown>,
 describe.each(DRIVERS)(
   "invalid input is refused with the field named, and nothing is written (%s)",
   (driver) => {
-    let h: Harness;
+    const h = useHarness(driver);
     let s: Scene;
     beforeAll(async () => {
-      h = await openHarness(driver);
       s = await newScene(h);
       await h.tasks.create(s.ctx(s.creator), { title: "Existing" });
-    });
-    afterAll(async () => {
-      await h?.close();
     });
 
     async function refusedWithoutWrites(call: () => Promise<unknown>, field: string, message: string) {

@@ -1,19 +1,13 @@
 import { sql } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
+import type { TransitionAction } from "../../src/domain/transitions.ts";
 import { systemReader } from "../../src/services/actors.ts";
-import type { TaskAction } from "../../src/services/types.ts";
 import type { EventSource } from "../../src/store/schema.ts";
-import { DRIVERS, type Harness, openHarness } from "./support/harness.ts";
+import { DRIVERS, useHarness } from "./support/harness.ts";
 import { newScene } from "./support/scene.ts";
 
 describe.each(DRIVERS)("task lifecycle (%s)", (driver) => {
-  let h: Harness;
-  beforeAll(async () => {
-    h = await openHarness(driver);
-  });
-  afterAll(async () => {
-    await h?.close();
-  });
+  const h = useHarness(driver);
 
   it("create → claim → start → submit → rework → submit → approve leaves exactly these events and reviews", async () => {
     const s = await newScene(h);
@@ -39,7 +33,7 @@ describe.each(DRIVERS)("task lifecycle (%s)", (driver) => {
 
     const step = (
       actor: typeof s.member,
-      action: TaskAction,
+      action: TransitionAction,
       extra: Record<string, unknown> = {},
       source: EventSource = "slash",
     ) => h.tasks.transition(s.ctx(actor, source), { number: 1, action, ...extra });

@@ -1,16 +1,15 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { systemReader } from "../../src/services/actors.ts";
-import { DRIVERS, type Harness, openHarness } from "./support/harness.ts";
+import { DRIVERS, useHarness } from "./support/harness.ts";
 import { newScene, snowflake, user } from "./support/scene.ts";
 
 type Scene = Awaited<ReturnType<typeof newScene>>;
 
 describe.each(DRIVERS)("reading tasks: list, search, history, queue, suggest, stats (%s)", (driver) => {
-  let h: Harness;
+  const h = useHarness(driver);
   let s: Scene;
   const otherChannel = snowflake();
   beforeAll(async () => {
-    h = await openHarness(driver);
     s = await newScene(h, { requireReview: false, queueLimit: 50 });
     const titles = [
       ["Fix login redirect", "high", "bug,auth"],
@@ -23,9 +22,6 @@ describe.each(DRIVERS)("reading tasks: list, search, history, queue, suggest, st
       await h.tasks.create(s.ctx(s.creator), { title, priority, labels });
     for (let i = 6; i <= 12; i += 1)
       await h.tasks.create(s.ctx(s.creator, "slash", otherChannel), { title: `Chore ${i}` });
-  });
-  afterAll(async () => {
-    await h?.close();
   });
 
   it("lists newest first with filters, totals and cursors both ways", async () => {

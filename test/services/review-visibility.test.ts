@@ -1,18 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { ActionContext, Actor } from "../../src/services/types.ts";
-import { DRIVERS, type Harness, openHarness } from "./support/harness.ts";
+import { describe, expect, it } from "vitest";
+import type { ActionContext, Actor } from "../../src/services/contracts.ts";
+import { DRIVERS, useHarness } from "./support/harness.ts";
 import { memberIn, newScene, snowflake } from "./support/scene.ts";
 
 const NO_SUCH = (n: number) => ({ name: "NotFoundError", message: `There is no task #${n} in this server.` });
 
 describe.each(DRIVERS)("the review loop's reads follow the task's channel (%s)", (driver) => {
-  let h: Harness;
-  beforeAll(async () => {
-    h = await openHarness(driver);
-  });
-  afterAll(async () => {
-    await h?.close();
-  });
+  const h = useHarness(driver);
 
   /**
    * #general holds #1 "Write the memo"; #leads (private, same reviewer role) holds #2 "Salary bands",

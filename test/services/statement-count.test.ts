@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { DRIVERS, type Harness, openHarness } from "./support/harness.ts";
+import { describe, expect, it } from "vitest";
+import { DRIVERS, useHarness } from "./support/harness.ts";
 import { newScene } from "./support/scene.ts";
 
 /**
@@ -12,13 +12,7 @@ import { newScene } from "./support/scene.ts";
 const APPROVE_BUDGET = 10;
 
 describe.each(DRIVERS)("statements per change (%s)", (driver) => {
-  let h: Harness;
-  beforeAll(async () => {
-    h = await openHarness(driver);
-  });
-  afterAll(async () => {
-    await h?.close();
-  });
+  const h = useHarness(driver);
 
   it("one Approve click (a card's version-checked approve)", async () => {
     const s = await newScene(h);

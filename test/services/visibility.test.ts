@@ -1,19 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { systemReader } from "../../src/services/actors.ts";
-import type { ActionContext, Actor } from "../../src/services/types.ts";
-import { DRIVERS, type Harness, openHarness } from "./support/harness.ts";
+import type { ActionContext, Actor } from "../../src/services/contracts.ts";
+import { DRIVERS, useHarness } from "./support/harness.ts";
 import { memberIn, newScene, snowflake, user } from "./support/scene.ts";
 
 const NO_SUCH = (n: number) => ({ name: "NotFoundError", message: `There is no task #${n} in this server.` });
 
 describe.each(DRIVERS)("a task in a channel you cannot view does not exist for you (%s)", (driver) => {
-  let h: Harness;
-  beforeAll(async () => {
-    h = await openHarness(driver);
-  });
-  afterAll(async () => {
-    await h?.close();
-  });
+  const h = useHarness(driver);
 
   /** #general (everyone) holds #1 and #3; #leads (private) holds #2 "Salary bands", a subtask of #1, on which #3 depends. */
   async function privateScene() {

@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { createTask, slash } from "../discord/support/act.ts";
-import { type BotUnderTest, bootBot } from "../discord/support/boot-bot.ts";
+import { type BotUnderTest, useBot } from "../discord/support/boot-bot.ts";
 
 /** #vault is private: only the Vault role may view it. */
 const WORLD = {
@@ -35,14 +35,10 @@ async function exported(bot: BotUnderTest, userId: string, format: "csv" | "json
 }
 
 describe("/tasks export leaves out what the actor cannot see", () => {
-  let bot: BotUnderTest;
+  const bot = useBot({ world: WORLD as never });
   beforeAll(async () => {
-    bot = await bootBot({ world: WORLD as never });
     await createTask(bot, { userId: "alice", channelId: "general" }, { title: "Public chore" });
     await createTask(bot, { userId: "val", channelId: "vault" }, { title: "Rotate the vault keys" });
-  });
-  afterAll(async () => {
-    await bot?.stop();
   });
 
   it("a member who cannot view #vault gets only the public task, in CSV and in JSON", async () => {

@@ -1,8 +1,8 @@
 import { readFileSync } from "node:fs";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { CSV_COLUMNS } from "../../src/services/transfers/export-formats.ts";
 import { slash } from "../discord/support/act.ts";
-import { type BotUnderTest, bootBot } from "../discord/support/boot-bot.ts";
+import { useBot } from "../discord/support/boot-bot.ts";
 import { TEAM_WORLD } from "../discord/support/world.ts";
 
 const TAGGED = readFileSync(new URL("./fixtures/tasks-tagged.json", import.meta.url), "utf8");
@@ -48,13 +48,7 @@ async function attachmentOf(message: { attachments: unknown[] }) {
 }
 
 describe("/tasks import and /tasks export through the stand-in", () => {
-  let bot: BotUnderTest;
-  beforeAll(async () => {
-    bot = await bootBot({ world: TEAM_WORLD });
-  });
-  afterAll(async () => {
-    await bot?.stop();
-  });
+  const bot = useBot({ world: TEAM_WORLD });
   const botCards = () =>
     bot.discord.channelMessages("backend").filter((message) => message.author.id === bot.discord.botUser.id);
 

@@ -1,10 +1,11 @@
 import { readFileSync } from "node:fs";
 import { sql } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { silentLogger } from "../../src/log.ts";
-import { createTransferService } from "../../src/services/index.ts";
-import type { ImportReport, TransferService } from "../../src/services/types.ts";
-import { DRIVERS, type Harness, openHarness } from "../services/support/harness.ts";
+import type { TransferService } from "../../src/services/contracts.ts";
+import { createTransferService } from "../../src/services/transfers/index.ts";
+import type { ImportReport } from "../../src/services/views.ts";
+import { DRIVERS, useHarness } from "../services/support/harness.ts";
 import { newScene, user } from "../services/support/scene.ts";
 
 const fixture = (name: string) => readFileSync(new URL(`./fixtures/${name}`, import.meta.url), "utf8");
@@ -40,19 +41,15 @@ interface ImportedRow extends Record<string, unknown> {
 }
 
 describe.each(DRIVERS)("Task Master import (%s)", (driver) => {
-  let h: Harness;
+  const h = useHarness(driver);
   let transfers: TransferService;
   beforeAll(async () => {
-    h = await openHarness(driver);
     transfers = createTransferService({
       database: h.database,
       cache: h.cache,
       log: silentLogger,
       now: h.clock.now,
     });
-  });
-  afterAll(async () => {
-    await h?.close();
   });
 
   const importedRows = (guildId: string) =>

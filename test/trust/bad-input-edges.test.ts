@@ -1,13 +1,12 @@
 import { sql } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { createTask, isEphemeral, slash } from "../discord/support/act.ts";
-import { type BotUnderTest, bootBot } from "../discord/support/boot-bot.ts";
+import { useBot } from "../discord/support/boot-bot.ts";
 import { TEAM_WORLD } from "../discord/support/world.ts";
 
-let bot: BotUnderTest;
+const bot = useBot({ world: TEAM_WORLD });
 let cardId: string;
 beforeAll(async () => {
-  bot = await bootBot({ world: TEAM_WORLD });
   const card = await createTask(bot, { userId: "alice" }, { title: "Existing task", assignee: "alice" });
   cardId = card.id;
   await settled();
@@ -24,9 +23,6 @@ async function settled(): Promise<void> {
   }
   throw new Error("the outbox never settled");
 }
-afterAll(async () => {
-  await bot?.stop();
-});
 
 /** What a refusal must leave alone: every row of every table the bot writes. */
 async function snapshot(): Promise<string> {

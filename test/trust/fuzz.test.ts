@@ -1,8 +1,8 @@
 import { sql } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { readJsonBlock } from "../../src/discord/delivery/json-block.ts";
 import { createTask, slash } from "../discord/support/act.ts";
-import { type BotUnderTest, bootBot } from "../discord/support/boot-bot.ts";
+import { useBot } from "../discord/support/boot-bot.ts";
 import { type ApiMessage, type InteractionHandle, StandInUsageError } from "../stand-in/index.ts";
 
 /**
@@ -60,7 +60,13 @@ function random(seed: number) {
 
 type Rng = ReturnType<typeof random>;
 
-let bot: BotUnderTest;
+// Every mention must get an answer here; an agent past its command budget is answered once and then
+// ignored on purpose (test/agents/loop-safety.test.ts), so the budget is lifted out of this test's way.
+const bot = useBot({
+  world: structuredClone(WORLD) as never,
+  logLevel: "info",
+  agentCommandBudget: 1_000_000,
+});
 let ids: { users: string[]; roles: string[]; channels: string[]; botId: string };
 const cards: { id: string; number: number }[] = [];
 let elsewhereCardId = "";
@@ -537,13 +543,6 @@ function allBotMessages(): ApiMessage[] {
 }
 
 beforeAll(async () => {
-  // Every mention must get an answer here; an agent past its command budget is answered once and then
-  // ignored on purpose (test/agents/loop-safety.test.ts), so the budget is lifted out of this test's way.
-  bot = await bootBot({
-    world: structuredClone(WORLD) as never,
-    logLevel: "info",
-    agentCommandBudget: 1_000_000,
-  });
   // discord.js paces every REST call to Discord's 50/s global limit; the stand-in is local and this
   // test is about answers, not pacing, so the bot's client may go as fast as the machine does.
   bot.app.client.rest.options.globalRequestsPerSecond = 10_000;
@@ -569,9 +568,6 @@ beforeAll(async () => {
   elsewhereCardId = elsewhere.id;
   maxTaskId = 13;
 }, 60_000);
-afterAll(async () => {
-  await bot?.stop();
-});
 
 describe(`fuzz: ${TOTAL} generated interactions and mentions (seed ${SEED})`, () => {
   it("no internal error, no ping beyond an assignee, nothing over Discord's limits, and refusals change nothing", async () => {

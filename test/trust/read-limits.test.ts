@@ -1,7 +1,7 @@
 import { sql } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { createTask, embedOf, slash } from "../discord/support/act.ts";
-import { type BotUnderTest, bootBot } from "../discord/support/boot-bot.ts";
+import { useBot } from "../discord/support/boot-bot.ts";
 import { TEAM_WORLD } from "../discord/support/world.ts";
 
 const SLOW_DOWN = /^Slow down: try again in \d+ s\.$/;
@@ -10,14 +10,10 @@ describe.each([
   ["Postgres and Redis", "postgres"],
   ["the embedded default (PGlite, in-process limiter)", "pglite"],
 ] as const)("reads are rate limited too, on %s", (_name, database) => {
-  let bot: BotUnderTest;
+  const bot = useBot({ world: TEAM_WORLD, database, rateLimitReads: 4, rateLimitWrites: 1000 });
   beforeAll(async () => {
-    bot = await bootBot({ world: TEAM_WORLD, database, rateLimitReads: 4, rateLimitWrites: 1000 });
     await createTask(bot, { userId: "alice" }, { title: "Write the onboarding docs" });
   }, 60_000);
-  afterAll(async () => {
-    await bot?.stop();
-  });
 
   const autocomplete = (userId: string) =>
     bot.discord.autocomplete({
@@ -73,9 +69,8 @@ describe.each([
 });
 
 describe("list and search totals are capped: a LIMITed count, shown as 1,000+", () => {
-  let bot: BotUnderTest;
+  const bot = useBot({ world: TEAM_WORLD });
   beforeAll(async () => {
-    bot = await bootBot({ world: TEAM_WORLD });
     await createTask(bot, { userId: "alice" }, { title: "Bulk seed 0" });
     const guildId = bot.discord.guild("HQ").id;
     const channelId = bot.discord.channel("general", "HQ").id;
@@ -85,9 +80,6 @@ describe("list and search totals are capped: a LIMITed count, shown as 1,000+", 
       INSERT INTO tasks (guild_id, channel_id, number, title, created_by)
       SELECT ${guildId}, ${channelId}, n, 'Bulk seed ' || n, ${creator} FROM generate_series(2, 1101) AS n`);
   }, 60_000);
-  afterAll(async () => {
-    await bot?.stop();
-  });
 
   it("over 1,000 matches: the footer says 1,000+ and Next still pages on", async () => {
     const list = await slash(bot, { userId: "alice" }, "tasks list", {}).reply();

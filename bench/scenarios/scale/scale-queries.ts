@@ -2,7 +2,7 @@ import { viewKeys } from "../../../src/cache/keys.ts";
 import type { Cache } from "../../../src/cache/types.ts";
 import { systemReader } from "../../../src/services/actors.ts";
 import { engineKeys } from "../../../src/services/cache-keys.ts";
-import type { TaskService } from "../../../src/services/types.ts";
+import type { TaskService } from "../../../src/services/contracts.ts";
 import { channelIdOf, guildIdOf, userIdOf } from "../../support/ids.ts";
 import { LABELS, WORDS } from "../../support/vocabulary.ts";
 import { seededRandom } from "../../support/zipf.ts";

@@ -1,4 +1,4 @@
-import type { CreateTaskInput } from "../../../src/services/types.ts";
+import type { CreateTaskInput } from "../../../src/services/contracts.ts";
 import { LABELS, WORDS } from "../../support/vocabulary.ts";
 import { seededRandom } from "../../support/zipf.ts";
 

@@ -1,7 +1,7 @@
 import { type Client, DiscordAPIError, type REST } from "discord.js";
+import type { TaskView } from "../../domain/task-view.ts";
 import type { Logger } from "../../log.ts";
-import type { CardService } from "../../services/services.ts";
-import type { SettingsService, TaskView } from "../../services/types.ts";
+import type { CardService, SettingsService } from "../../services/contracts.ts";
 import { redactRefs } from "../../services/visibility.ts";
 import { publicAudience } from "../actor.ts";
 import type { HandlerContext } from "../handler-types.ts";

@@ -1,6 +1,6 @@
 import { type APIMessage, RESTJSONErrorCodes, Routes, SnowflakeUtil } from "discord.js";
+import type { TaskView } from "../../domain/task-view.ts";
 import { PENDING_MESSAGE_ID } from "../../services/cards/index.ts";
-import type { TaskView } from "../../services/types.ts";
 import { parseCustomId } from "../custom-id.ts";
 import { type CardDeps, isDiscordError, renderCardFor, toRestBody } from "./card-deps.ts";
 

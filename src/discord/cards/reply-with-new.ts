@@ -1,5 +1,5 @@
 import type { RepliableInteraction } from "discord.js";
-import type { TaskView } from "../../services/types.ts";
+import type { TaskView } from "../../domain/task-view.ts";
 import { answerEphemeral, messageBody } from "../respond.ts";
 import { type CardDeps, renderCardFor } from "./card-deps.ts";
 

@@ -1,5 +1,5 @@
 import type { ButtonInteraction, ModalMessageModalSubmitInteraction } from "discord.js";
-import type { TaskView } from "../../services/types.ts";
+import type { TaskView } from "../../domain/task-view.ts";
 import { messageBody } from "../respond.ts";
 import { type CardDeps, renderCardFor } from "./card-deps.ts";
 import { refresh } from "./refresh.ts";

@@ -1,6 +1,6 @@
 import type { Priority, TaskStatus } from "../../domain/task-states.ts";
-import type { LinkedTaskRef } from "../../domain/task-view.ts";
-import type { ChannelSettingsView, TaskView } from "../../services/types.ts";
+import type { LinkedTaskRef, TaskView } from "../../domain/task-view.ts";
+import type { ChannelSettingsView } from "../../services/views.ts";
 
 /**
  * The machine-readable block in every message Tasklane writes for agents (assignments, reworks,

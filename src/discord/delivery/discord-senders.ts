@@ -1,8 +1,16 @@
 import { type APIEmbed, type APIMessage, type Client, type REST, Routes } from "discord.js";
 import { isTerminal } from "../../domain/task-states.ts";
+import type { TaskView } from "../../domain/task-view.ts";
 import type { Logger } from "../../log.ts";
-import type { CardService, ClaimedRow, DeliveryService, OutboxMessage } from "../../services/services.ts";
-import type { AgentService, AgentView, SettingsService, TaskView } from "../../services/types.ts";
+import type {
+  AgentService,
+  CardService,
+  ClaimedRow,
+  DeliveryService,
+  OutboxMessage,
+  SettingsService,
+} from "../../services/contracts.ts";
+import type { AgentView } from "../../services/views.ts";
 import { type CardDeps, renderCardFor } from "../cards/card-deps.ts";
 import { refresh } from "../cards/refresh.ts";
 import { discordTime, escapeText, oneLine, titleText } from "../render/format.ts";

@@ -1,7 +1,7 @@
 import type { Cache } from "../../cache/types.ts";
 import { type RetryPolicy, retryDelayMs } from "../../domain/backoff.ts";
 import type { Logger } from "../../log.ts";
-import type { ClaimedGroup, ClaimedRow, DeliveryService } from "../../services/services.ts";
+import type { ClaimedGroup, ClaimedRow, DeliveryService } from "../../services/contracts.ts";
 import { classifyFailure, type DeliveryFailure } from "./delivery-failure.ts";
 import { createDeliveryMetrics, type DeliveryCounts, type DeliveryMetrics } from "./delivery-metrics.ts";
 

@@ -2,7 +2,7 @@ import type { Client, REST } from "discord.js";
 import type { Registry } from "prom-client";
 import type { Cache } from "../../cache/types.ts";
 import type { Logger } from "../../log.ts";
-import type { Services } from "../../services/services.ts";
+import type { Services } from "../../services/contracts.ts";
 import { createDeliveryMetrics } from "./delivery-metrics.ts";
 import { createDeliveryRest } from "./delivery-rest.ts";
 import { createDiscordSenders } from "./discord-senders.ts";

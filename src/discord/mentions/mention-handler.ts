@@ -1,22 +1,18 @@
-import { randomBytes } from "node:crypto";
 import { type Client, Events, type Message } from "discord.js";
 import { LruTtlMap } from "../../cache/lru-ttl-map.ts";
 import type { RateLimitOptions } from "../../cache/token-bucket.ts";
-import { RateLimitedError, UserError } from "../../domain/errors.ts";
-import { databaseFaultOf } from "../../services/database-faults.ts";
-import type { ActionContext, Actor, TaskView } from "../../services/types.ts";
-import { actorOfMessage } from "../actor.ts";
+import type { TaskView } from "../../domain/task-view.ts";
+import type { Actor } from "../../services/contracts.ts";
+import { actionContextOfMessage, actorOfMessage } from "../actor.ts";
 import { agentMessage } from "../delivery/agent-message.ts";
 import { PAYLOAD_VERSION, type ReplyPayload, taskPayload } from "../delivery/agent-payload.ts";
+import type { Failure, Guard, GuardedRunner } from "../guarded-runner.ts";
 import type { DiscordDeps, MentionVerbs } from "../handler-types.ts";
-import { createInFlight } from "../in-flight.ts";
 import { refusalText, titleText } from "../render/format.ts";
 import { type MentionCommand, mentionUsage, parseMentionCommand, stripBotMention } from "./parse-mention.ts";
 
 export interface MentionHandler {
   handle(message: Message): Promise<void>;
-  /** Waits (bounded) for commands in flight; new mentions are ignored from now on. */
-  drain(timeoutMs?: number): Promise<void>;
 }
 
 interface Answer {
@@ -31,13 +27,18 @@ interface Answer {
 /**
  * Agents (and people) speak to Tasklane by mentioning it: `@Tasklane start 12`. Only messages in a
  * server that mention the bot itself are read (no privileged intent needed); every one gets a reply,
- * with a human line and the agent json block, never silence.
+ * with a human line and the agent json block, never silence. Claims, rate limits, in-flight tracking
+ * and the error pipeline are the guarded runner's, as for every interaction.
  */
 export function createMentionHandler(
-  deps: DiscordDeps & { client: Client; verbs: MentionVerbs; agentBudget?: RateLimitOptions },
+  deps: DiscordDeps & {
+    client: Client;
+    verbs: MentionVerbs;
+    runner: GuardedRunner;
+    agentBudget?: RateLimitOptions;
+  },
 ): MentionHandler {
-  const { client, log, services, cache, verbs } = deps;
-  const inFlight = createInFlight();
+  const { client, log, services, cache, verbs, runner } = deps;
   // Shared by every instance (Redis; in process for the embedded cache): a bot spreading its mentions
   // over instances gets one budget, not one each.
   const budgetOptions = deps.agentBudget ?? { capacity: 30, windowSeconds: 60 };
@@ -87,54 +88,19 @@ export function createMentionHandler(
     error: { code },
   });
 
-  async function answer(message: Message<true>, text: string, actor: Actor): Promise<Answer> {
-    const parsed = parseMentionCommand(text);
-    if (!parsed.ok) {
-      return {
-        command: null,
-        ok: false,
-        message: refusalText(parsed.problem),
-        task: null,
-        error: { code: "usage" },
-        usage: true,
-      };
-    }
-    const { command } = parsed;
+  /** The command's answer; what the services throw goes to the runner's error pipeline. */
+  async function answer(
+    message: Message<true>,
+    command: MentionCommand,
+    actor: Actor,
+    guard: Guard,
+  ): Promise<Answer> {
     if (command.name === "help")
       return { command: "help", ok: true, message: "Here is what I understand.", task: null, usage: true };
-    const ctx: ActionContext = {
-      guildId: message.guildId,
-      channelId: message.channelId,
-      actor,
-      source: "mention",
-    };
-    try {
-      const limiter = verbs.isWrite(command) ? cache.rateLimiter : cache.readRateLimiter;
-      const decision = await limiter.take(`${ctx.guildId}:${actor.userId}`);
-      if (!decision.allowed) throw new RateLimitedError(decision.retryAfterMs);
-      const outcome = await verbs.run(services.tasks, ctx, command);
-      return { command: command.name, ok: true, ...outcome };
-    } catch (thrown) {
-      const error = databaseFaultOf(thrown) ?? thrown;
-      if (error instanceof UserError) {
-        return {
-          command: command.name,
-          ok: false,
-          message: refusalText(error.message),
-          task: null,
-          error: { code: error.code },
-        };
-      }
-      const ref = randomBytes(4).toString("hex").toUpperCase();
-      log.error({ ref, err: error, messageId: message.id, command: command.name }, "mention command failed");
-      return {
-        command: command.name,
-        ok: false,
-        message: `Sorry, something went wrong on our side (ref ${ref}).`,
-        task: null,
-        error: { code: "internal", ref },
-      };
-    }
+    const ctx = actionContextOfMessage(message, actor);
+    await guard.limit(ctx, verbs.isWrite(command));
+    const outcome = await verbs.run(services.tasks, ctx, command);
+    return { command: command.name, ok: true, ...outcome };
   }
 
   async function replyWith(message: Message<true>, result: Answer, botMention: string): Promise<void> {
@@ -168,64 +134,84 @@ export function createMentionHandler(
     });
   }
 
-  /**
-   * Every mention is claimed before any work; "elsewhere": another instance (or an earlier delivery)
-   * has it. An answer when the claim itself failed for a reason the user can read.
-   */
-  async function claimMessage(message: Message<true>): Promise<"elsewhere" | Answer | null> {
-    try {
-      return (await services.events.claim(message.id)) ? null : "elsewhere";
-    } catch (error) {
-      if (!(error instanceof UserError)) throw error;
-      return { command: null, ok: false, message: error.message, task: null, error: { code: error.code } };
+  /** A refusal or failure, in the reply's words: the sentence, or the apology with its reference id. */
+  function answerOfFailure(command: MentionCommand["name"] | null, failure: Failure): Answer {
+    if (failure.expected) {
+      return {
+        command,
+        ok: false,
+        message: refusalText(failure.error.message),
+        task: null,
+        error: { code: failure.error.code },
+      };
     }
+    return {
+      command,
+      ok: false,
+      message: `Sorry, something went wrong on our side (ref ${failure.ref}).`,
+      task: null,
+      error: { code: "internal", ref: failure.ref },
+    };
   }
 
-  async function handle(message: Message): Promise<void> {
+  function handle(message: Message): Promise<void> {
     const botUser = client.user;
-    if (inFlight.draining || !botUser || message.author.id === botUser.id || message.webhookId) return;
-    if (!message.inGuild()) return;
+    // While draining, a mention is left unclaimed for another instance (a rolling deploy) to take.
+    if (runner.draining || !botUser || message.author.id === botUser.id || message.webhookId)
+      return Promise.resolve();
+    if (!message.inGuild()) return Promise.resolve();
     const botRoleId = message.guild.members.me?.roles.botRole?.id;
     const text = stripBotMention(message.content, botUser.id, botRoleId);
-    if (text === message.content.trim()) return; // not addressed to us
-    const started = performance.now();
+    if (text === message.content.trim()) return Promise.resolve(); // not addressed to us
     const actor = actorOfMessage(message);
-    const claim = await claimMessage(message);
-    if (claim === "elsewhere") return;
-    const gate = claim ? null : await checkBot(message, actor);
-    if (gate === "quiet") return;
-    const result = claim ?? gate ?? (await answer(message, text, actor));
-    try {
-      await replyWith(message, result, `<@${botUser.id}>`);
-    } catch (error) {
-      log.warn({ err: error, messageId: message.id }, "could not reply to a mention");
-    }
-    log.info(
+    const botMention = `<@${botUser.id}>`;
+    const fields: Record<string, unknown> = {
+      messageId: message.id,
+      guildId: message.guildId,
+      userId: actor.userId,
+      isBot: actor.isBot,
+      command: "unknown",
+    };
+    let command: MentionCommand["name"] | null = null;
+    const reply = async (result: Answer) => {
+      try {
+        await replyWith(message, result, botMention);
+      } catch (error) {
+        log.warn({ err: error, messageId: message.id }, "could not reply to a mention");
+      }
+    };
+    return runner.run(
+      { id: message.id, kind: "mention", fields },
       {
-        messageId: message.id,
-        guildId: message.guildId,
-        userId: actor.userId,
-        isBot: actor.isBot,
-        command: result.command ?? "unknown",
-        outcome: result.ok ? "ok" : `refused:${result.error?.code}`,
-        ms: Math.round(performance.now() - started),
+        run: async (guard) => {
+          const gate = await checkBot(message, actor);
+          if (gate === "quiet") return "quiet";
+          const parsed = gate ? null : parseMentionCommand(text);
+          if (parsed?.ok) {
+            command = parsed.command.name;
+            fields.command = command;
+          }
+          const result: Answer =
+            gate ??
+            (parsed?.ok
+              ? await answer(message, parsed.command, actor, guard)
+              : {
+                  command: null,
+                  ok: false,
+                  message: refusalText(parsed?.problem ?? ""),
+                  task: null,
+                  error: { code: "usage" },
+                  usage: true,
+                });
+          await reply(result);
+          return result.ok ? "ok" : `refused:${result.error?.code}`;
+        },
+        tell: (failure) => reply(answerOfFailure(command, failure)),
       },
-      "mention",
     );
   }
 
-  return {
-    handle(message) {
-      return inFlight.track(
-        handle(message).catch((error: unknown) =>
-          log.error({ err: error, messageId: message.id }, "mention handling failed"),
-        ),
-      );
-    },
-    async drain(timeoutMs = 10_000) {
-      await inFlight.drain(timeoutMs);
-    },
-  };
+  return { handle };
 }
 
 /** Listens on messageCreate; returns the function that stops listening. */

@@ -1,5 +1,5 @@
 import type { APIEmbed } from "discord.js";
-import type { AgentView } from "../../services/types.ts";
+import type { AgentView } from "../../services/views.ts";
 import { inlineCode, userMention } from "./format.ts";
 import { fitEmbed } from "./limits.ts";
 

@@ -1,5 +1,4 @@
-import type { HiddenRef } from "../../domain/task-view.ts";
-import type { TaskRef } from "../../services/types.ts";
+import type { HiddenRef, TaskRef } from "../../domain/task-view.ts";
 import { STATUS_LABELS } from "./status-style.ts";
 
 /** Renders as a mention in Discord; every message sets allowedMentions, so it never pings by itself. */

@@ -1,5 +1,5 @@
 import type { APIEmbed } from "discord.js";
-import type { ReviewQueueItem } from "../../services/types.ts";
+import type { ReviewQueueItem } from "../../services/views.ts";
 import { channelMention, discordTime, titleText, userMention } from "./format.ts";
 import { fitEmbed, truncate } from "./limits.ts";
 

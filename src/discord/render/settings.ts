@@ -1,5 +1,5 @@
 import type { APIEmbed } from "discord.js";
-import type { ChannelSettingsView } from "../../services/types.ts";
+import type { ChannelSettingsView } from "../../services/views.ts";
 import { channelMention, roleMention } from "./format.ts";
 import { fitEmbed } from "./limits.ts";
 

@@ -1,6 +1,6 @@
 import type { APIEmbed } from "discord.js";
 import { PRIORITIES, TASK_STATUSES } from "../../domain/task-states.ts";
-import type { StatsView } from "../../services/types.ts";
+import type { StatsView } from "../../services/views.ts";
 import { inlineCode, minutesText, taskRefLine, userMention } from "./format.ts";
 import { fitEmbed } from "./limits.ts";
 import { PRIORITY_LABELS, STATUS_LABELS } from "./status-style.ts";

@@ -1,6 +1,5 @@
 import type { APIEmbed } from "discord.js";
-import type { AttemptQuestion } from "../../domain/task-view.ts";
-import type { AttemptView, TaskView } from "../../services/types.ts";
+import type { AttemptQuestion, AttemptView, TaskView } from "../../domain/task-view.ts";
 import { discordTime, escapeText, titleText, userMention } from "./format.ts";
 import { LIMITS, truncate } from "./limits.ts";
 import { STATUS_COLOURS } from "./status-style.ts";

@@ -1,6 +1,6 @@
 import { type APIButtonComponent, ButtonStyle, ComponentType } from "discord.js";
+import type { TaskView } from "../../domain/task-view.ts";
 import { type CardButton, cardButtonsFor } from "../../domain/transitions.ts";
-import type { TaskView } from "../../services/types.ts";
 import { encodeCustomId } from "../custom-id.ts";
 
 const STYLES: Record<

@@ -1,6 +1,5 @@
 import type { APIActionRowComponent, APIButtonComponent, APIEmbed, APIEmbedField } from "discord.js";
-import type { LinkedRef } from "../../domain/task-view.ts";
-import type { AttemptView, TaskView } from "../../services/types.ts";
+import type { AttemptView, LinkedRef, TaskView } from "../../domain/task-view.ts";
 import {
   discordTime,
   escapeText,

@@ -1,5 +1,6 @@
 import type { APIEmbed } from "discord.js";
-import type { TaskEventView, TaskView } from "../../services/types.ts";
+import type { TaskView } from "../../domain/task-view.ts";
+import type { TaskEventView } from "../../services/views.ts";
 import { discordTime, escapeText, oneLine, titleText, userMention } from "./format.ts";
 import { fitEmbed, truncate } from "./limits.ts";
 import { STATUS_LABELS } from "./status-style.ts";

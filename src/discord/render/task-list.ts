@@ -1,5 +1,5 @@
 import type { APIEmbed } from "discord.js";
-import type { TaskView } from "../../services/types.ts";
+import type { TaskView } from "../../domain/task-view.ts";
 import { discordTime, titleText, userMention } from "./format.ts";
 import { fitEmbed } from "./limits.ts";
 import { PRIORITY_LABELS, STATUS_LABELS } from "./status-style.ts";

@@ -23,11 +23,9 @@ export const settingsPatchSchema = z.object({
   notifyReviewers: z.enum(NOTIFY_MODES, { error: `must be one of ${NOTIFY_MODES.join(", ")}` }).optional(),
   notifyCreator: z.enum(NOTIFY_MODES, { error: `must be one of ${NOTIFY_MODES.join(", ")}` }).optional(),
 });
-export type SettingsPatchValues = z.output<typeof settingsPatchSchema>;
 
 export const agentInputSchema = z.object({
   userId: field.snowflake,
   labels: field.labels.default([]),
   maxConcurrent: between(1, 100).default(1),
 });
-export type AgentInputValues = z.output<typeof agentInputSchema>;

@@ -53,10 +53,6 @@ export const text = plainText.pipe(
   z.string().trim().min(1, "can't be empty").max(MAX_TEXT, `must be at most ${MAX_TEXT} characters`),
 );
 
-export const optionalText = plainText.pipe(
-  z.string().trim().max(MAX_TEXT, `must be at most ${MAX_TEXT} characters`),
-);
-
 const LABEL = /^[\p{L}\p{N}][\p{L}\p{N}_.\-/:+#]*$/u;
 
 /** "Bug, ui ,bug" or ["Bug","ui"] -> ["bug","ui"]: trimmed, lowercased, deduplicated. */

@@ -6,9 +6,10 @@ import { parseInput } from "../../domain/validation/parse.ts";
 import { actionContextSchema } from "../../domain/validation/task-inputs.ts";
 import { deleteAgent, listAgentsWithLoad, setAgentPaused, upsertAgent } from "../../store/agents.ts";
 import { inTransaction } from "../../store/transaction.ts";
+import type { ActionContext, AgentService, ServiceDeps } from "../contracts.ts";
 import { withDatabaseFaults } from "../database-faults.ts";
 import { createEngine, type Engine } from "../engine.ts";
-import type { ActionContext, AgentService, AgentView, ServiceDeps } from "../types.ts";
+import type { AgentView } from "../views.ts";
 
 /** Agents: Discord users (usually bots) that get tasks through `next`, with labels and a concurrency cap. */
 export function createAgentService(deps: ServiceDeps): AgentService {

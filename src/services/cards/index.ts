@@ -11,7 +11,7 @@ import {
   restoreCardVersion,
   supersededWhileSending,
 } from "../../store/task-messages.ts";
-import type { CardService } from "../services.ts";
+import type { CardService } from "../contracts.ts";
 
 export { PENDING_MESSAGE_ID } from "../../store/task-messages.ts";
 

@@ -10,7 +10,7 @@ import {
   scheduleRetry,
 } from "../../store/outbox-delivery.ts";
 import { selectTaskViewsByIds } from "../../store/task-views.ts";
-import type { DeliveryService } from "../services.ts";
+import type { DeliveryService } from "../contracts.ts";
 
 /** The outbox as the dispatcher sees it: claim due rows, settle them, and read the task a row is about. */
 export function createDeliveryService({

@@ -3,9 +3,9 @@ import {
   deleteOutboxSentBefore,
   insertHandledEvent,
 } from "../../store/handled-events.ts";
+import type { EventService, ServiceDeps } from "../contracts.ts";
 import { withDatabaseFaults } from "../database-faults.ts";
 import { createEngine, type Engine } from "../engine.ts";
-import type { EventService, ServiceDeps } from "../types.ts";
 
 /**
  * How long a claim stands. Discord re-delivers an event within seconds (a second session on the

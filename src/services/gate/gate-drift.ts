@@ -1,7 +1,8 @@
 import { createRunCoalescer } from "../../cache/coalesce-runs.ts";
 import type { LimitGate } from "../../cache/types.ts";
 import type { Database } from "../../store/database.ts";
-import { countLiveTasks, lockChannelSettings, selectLimitedChannels } from "../../store/gate-counts.ts";
+import { lockExistingSettings, selectLimitedChannels } from "../../store/gate-counts.ts";
+import { countLiveTasks } from "../../store/tasks.ts";
 
 export interface GateDrift {
   channelId: string;
@@ -77,7 +78,7 @@ async function repairUnderLock(
   channelId: string,
 ): Promise<{ live: number }> {
   return database.db.transaction(async (tx) => {
-    await lockChannelSettings(tx, channelId);
+    await lockExistingSettings(tx, channelId);
     const live = await countLiveTasks(tx, channelId);
     await gate.seed(channelId, live);
     return { live };

@@ -1,6 +1,6 @@
 import type { LimitGate } from "../../cache/types.ts";
 import type { Database } from "../../store/database.ts";
-import type { GateService } from "../services.ts";
+import type { GateService } from "../contracts.ts";
 import { checkGateDrift, rebuildGateCounter } from "./gate-drift.ts";
 
 export function createGateService(deps: { database: Database; cache: { gate: LimitGate } }): GateService {

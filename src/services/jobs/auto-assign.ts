@@ -12,7 +12,7 @@ import {
 import type { Database } from "../../store/database.ts";
 import { sqlNow } from "../../store/raw.ts";
 import { actorEverywhere } from "../actors.ts";
-import type { TaskService } from "../types.ts";
+import type { TaskService } from "../contracts.ts";
 
 export interface AutoAssignDeps {
   database: Database;

@@ -4,7 +4,7 @@ import type { Database } from "../../store/database.ts";
 import { claimExpiredLeases, type ExpiredLease } from "../../store/leases.ts";
 import { sqlNow } from "../../store/raw.ts";
 import { actorEverywhere } from "../actors.ts";
-import type { TaskService } from "../types.ts";
+import type { TaskService } from "../contracts.ts";
 
 export interface ExpireLeasesDeps {
   database: Database;

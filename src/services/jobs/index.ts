@@ -1,5 +1,4 @@
-import type { JobService } from "../services.ts";
-import type { ServiceDeps, TaskService } from "../types.ts";
+import type { JobService, ServiceDeps, TaskService } from "../contracts.ts";
 import { autoAssign } from "./auto-assign.ts";
 import { expireLeases } from "./expire-leases.ts";
 

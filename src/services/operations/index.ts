@@ -1,7 +1,8 @@
 import { TASK_STATUSES, type TaskStatus } from "../../domain/task-states.ts";
 import { countTasksByStatus, deepestQueues, outboxBacklog } from "../../store/operator-stats.ts";
+import type { OperationsService, ServiceDeps } from "../contracts.ts";
 import { createEngine, type Engine } from "../engine.ts";
-import type { OperationsService, OperatorSnapshot, ServiceDeps } from "../types.ts";
+import type { OperatorSnapshot } from "../views.ts";
 
 /** At most this many channels get a queue-depth series: the deepest ones (bounded label cardinality). */
 export const QUEUE_DEPTH_CHANNELS = 100;

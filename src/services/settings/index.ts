@@ -7,16 +7,11 @@ import { parseInput } from "../../domain/validation/parse.ts";
 import { actionContextSchema } from "../../domain/validation/task-inputs.ts";
 import { upsertChannelSettings } from "../../store/channel-settings.ts";
 import { inTransaction } from "../../store/transaction.ts";
+import type { ActionContext, ChannelSettingsPatch, ServiceDeps, SettingsService } from "../contracts.ts";
 import { withDatabaseFaults } from "../database-faults.ts";
 import { createEngine, type Engine } from "../engine.ts";
 import { rebuildGateCounter } from "../gate/gate-drift.ts";
-import type {
-  ActionContext,
-  ChannelSettingsPatch,
-  ChannelSettingsView,
-  ServiceDeps,
-  SettingsService,
-} from "../types.ts";
+import type { ChannelSettingsView } from "../views.ts";
 import { rightsIn } from "../visibility.ts";
 import { readChannelSettings, settingsKey, toSettingsView } from "./settings-view.ts";
 

@@ -2,7 +2,7 @@ import { findChannelSettings } from "../../store/channel-settings.ts";
 import type { ChannelSettingsRow } from "../../store/schema.ts";
 import { engineKeys } from "../cache-keys.ts";
 import type { Engine } from "../engine.ts";
-import type { ChannelSettingsView } from "../types.ts";
+import type { ChannelSettingsView } from "../views.ts";
 
 export const settingsKey = engineKeys.settings;
 

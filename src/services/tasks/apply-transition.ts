@@ -2,6 +2,7 @@ import { hasRoom } from "../../domain/agent-capacity.ts";
 import { retryDelayMs } from "../../domain/backoff.ts";
 import { AgentAtCapacityError, AgentFullError, QueueLimitError } from "../../domain/errors.ts";
 import { isLive, type TaskStatus } from "../../domain/task-states.ts";
+import type { TransitionAction } from "../../domain/transitions.ts";
 import { TRANSITIONS } from "../../domain/transitions.ts";
 import type { Evidence } from "../../domain/validation/evidence.ts";
 import { countAgentLoad, countInProgress, lockAgent } from "../../store/agents.ts";
@@ -12,9 +13,10 @@ import { enqueueOutbox } from "../../store/outbox.ts";
 import { insertReview } from "../../store/reviews.ts";
 import type { TaskRow } from "../../store/schema.ts";
 import { countLiveTasks, type TaskPatch, updateTask } from "../../store/tasks.ts";
+import type { ActionContext } from "../contracts.ts";
 import type { Effects } from "../effects.ts";
 import type { Engine } from "../engine.ts";
-import type { ActionContext, ChannelSettingsView, TaskAction } from "../types.ts";
+import type { ChannelSettingsView } from "../views.ts";
 import { endAttempt, openAttempt } from "./record-attempt.ts";
 import { recordChange, target } from "./record-change.ts";
 import { unblockDependents } from "./unblock-dependents.ts";
@@ -24,7 +26,7 @@ export interface Decided {
   ctx: ActionContext;
   task: TaskRow;
   settings: ChannelSettingsView;
-  action: TaskAction;
+  action: TransitionAction;
   text: string | undefined;
   assigneeId: string | undefined;
   /** submit's validated evidence block. */
@@ -107,7 +109,7 @@ interface PlanInput {
 type Planner = (input: PlanInput) => Plan | Promise<Plan>;
 
 /** What each transition writes besides its status: one planner per action of the table. */
-const PLANS: Record<TaskAction, Planner> = {
+const PLANS: Record<TransitionAction, Planner> = {
   claim: ({ actorId }) => ({ patch: { assigneeId: actorId }, details: { assigneeId: actorId } }),
   assign: async ({ tx, d, actorId, notify }) => {
     const assigneeId = d.assigneeId!;

@@ -1,16 +1,17 @@
 import { decide } from "../../domain/decide.ts";
 import { InvalidTransitionError } from "../../domain/errors.ts";
 import { actorInChannel } from "../../domain/roles.ts";
+import type { TaskView } from "../../domain/task-view.ts";
 import { taskNumber, text as textSchema } from "../../domain/validation/fields.ts";
 import { parseInput } from "../../domain/validation/parse.ts";
 import { actionContextSchema } from "../../domain/validation/task-inputs.ts";
 import { recordAnswer, recordQuestion } from "../../store/attempts.ts";
 import { enqueueOutbox } from "../../store/outbox.ts";
 import { findTaskWithSettings, updateTask } from "../../store/tasks.ts";
+import type { ActionContext } from "../contracts.ts";
 import type { Engine } from "../engine.ts";
 import { mutate } from "../mutate.ts";
 import { toSettingsView } from "../settings/settings-view.ts";
-import type { ActionContext, TaskView } from "../types.ts";
 import { requireWritable } from "../visibility.ts";
 import { refusalError, staleVersion } from "./explain-refusal.ts";
 import { noSuchTask, requireTask, requireView } from "./load-task.ts";

@@ -1,11 +1,12 @@
+import type { TaskView } from "../../domain/task-view.ts";
 import { text as textSchema } from "../../domain/validation/fields.ts";
 import { parseInput } from "../../domain/validation/parse.ts";
 import { actionContextSchema } from "../../domain/validation/task-inputs.ts";
 import { findAgent } from "../../store/agents.ts";
 import { updateTask } from "../../store/tasks.ts";
+import type { ActionContext } from "../contracts.ts";
 import type { Engine } from "../engine.ts";
 import { mutate } from "../mutate.ts";
-import type { ActionContext, TaskView } from "../types.ts";
 import { viewFor } from "../visibility.ts";
 import { requireTask, requireView } from "./load-task.ts";
 import { recordChange } from "./record-change.ts";

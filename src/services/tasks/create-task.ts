@@ -1,6 +1,7 @@
 import type { GateDecision } from "../../cache/types.ts";
 import { InvalidTransitionError, QueueLimitError } from "../../domain/errors.ts";
 import { isLive, statusWords } from "../../domain/task-states.ts";
+import type { TaskView } from "../../domain/task-view.ts";
 import { parseInput } from "../../domain/validation/parse.ts";
 import {
   actionContextSchema,
@@ -15,12 +16,12 @@ import { enqueueOutbox } from "../../store/outbox.ts";
 import type { TaskRow } from "../../store/schema.ts";
 import { countLiveTasks, findNumberByCreateKey, insertTask } from "../../store/tasks.ts";
 import { pgErrorCode } from "../../store/transaction.ts";
+import type { ActionContext, CreateTaskInput } from "../contracts.ts";
 import type { Effects } from "../effects.ts";
 import type { Engine } from "../engine.ts";
 import { rebuildGateCounter } from "../gate/gate-drift.ts";
 import { mutate } from "../mutate.ts";
 import { readChannelSettings } from "../settings/settings-view.ts";
-import type { ActionContext, CreateTaskInput, TaskView } from "../types.ts";
 import { requireReferable, requireSendIn, viewFor } from "../visibility.ts";
 import { refreshBlocker } from "./dependencies.ts";
 import { requireTask, requireView } from "./load-task.ts";

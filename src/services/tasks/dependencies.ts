@@ -1,4 +1,5 @@
 import { InvalidTransitionError, ValidationError } from "../../domain/errors.ts";
+import type { TaskView } from "../../domain/task-view.ts";
 import type { DomainAction } from "../../domain/transitions.ts";
 import { taskNumber } from "../../domain/validation/fields.ts";
 import { parseInput } from "../../domain/validation/parse.ts";
@@ -14,10 +15,10 @@ import {
 } from "../../store/dependencies.ts";
 import type { TaskRow } from "../../store/schema.ts";
 import { type TaskPatch, updateTask } from "../../store/tasks.ts";
+import type { ActionContext } from "../contracts.ts";
 import type { Effects } from "../effects.ts";
 import type { Engine } from "../engine.ts";
 import { mutate } from "../mutate.ts";
-import type { ActionContext, TaskView } from "../types.ts";
 import { requireReferable, requireVisible, viewFor } from "../visibility.ts";
 import { requireTask, requireView } from "./load-task.ts";
 import { recordChange } from "./record-change.ts";

@@ -1,5 +1,6 @@
 import { InvalidTransitionError, ValidationError } from "../../domain/errors.ts";
 import { isLive, statusWords } from "../../domain/task-states.ts";
+import type { TaskView } from "../../domain/task-view.ts";
 import { parseInput } from "../../domain/validation/parse.ts";
 import {
   actionContextSchema,
@@ -11,9 +12,9 @@ import type { Tx } from "../../store/database.ts";
 import { ancestorIds } from "../../store/hierarchy.ts";
 import type { TaskRow } from "../../store/schema.ts";
 import { findTaskRef, type TaskPatch, updateTask } from "../../store/tasks.ts";
+import type { ActionContext, EditTaskInput } from "../contracts.ts";
 import type { Engine } from "../engine.ts";
 import { mutate } from "../mutate.ts";
-import type { ActionContext, EditTaskInput, TaskView } from "../types.ts";
 import { requireReferable, requireWritable, viewFor } from "../visibility.ts";
 import { staleVersion } from "./explain-refusal.ts";
 import { requireTask, requireView } from "./load-task.ts";

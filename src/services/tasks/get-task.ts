@@ -1,9 +1,10 @@
 import { viewKeys } from "../../cache/keys.ts";
+import type { TaskView } from "../../domain/task-view.ts";
 import { taskNumber } from "../../domain/validation/fields.ts";
 import { parseInput } from "../../domain/validation/parse.ts";
 import { actionContextSchema } from "../../domain/validation/task-inputs.ts";
+import type { ActionContext } from "../contracts.ts";
 import type { Engine } from "../engine.ts";
-import type { ActionContext, TaskView } from "../types.ts";
 import { requireVisible, viewFor } from "../visibility.ts";
 import { requireView } from "./load-task.ts";
 

@@ -1,6 +1,6 @@
+import type { ServiceDeps, TaskService } from "../contracts.ts";
 import { withDatabaseFaults } from "../database-faults.ts";
 import { createEngine } from "../engine.ts";
-import type { ServiceDeps, TaskService } from "../types.ts";
 import { answerQuestion, askQuestion, checkAnswer } from "./ask-and-answer.ts";
 import { checkTransition } from "./check-transition.ts";
 import { commentTask, reportProgress } from "./comment-task.ts";

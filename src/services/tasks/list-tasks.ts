@@ -1,13 +1,15 @@
 import { z } from "zod";
 import { PRIORITIES, STATUS_FILTERS } from "../../domain/task-states.ts";
+import type { TaskView } from "../../domain/task-view.ts";
 import { labels, snowflake } from "../../domain/validation/fields.ts";
 import { parseInput } from "../../domain/validation/parse.ts";
 import { actionContextSchema, pageSchema, searchQuery } from "../../domain/validation/task-inputs.ts";
 import { countSearch, searchTasks } from "../../store/search.ts";
 import { countTasks, type ListPosition, pageTasks } from "../../store/task-lists.ts";
+import type { ActionContext, ListFilters, PageRequest } from "../contracts.ts";
 import { decodeCursor, encodeCursor } from "../cursor.ts";
 import type { Engine } from "../engine.ts";
-import type { ActionContext, ListFilters, Page, PageRequest, TaskView } from "../types.ts";
+import type { Page } from "../views.ts";
 import { channelScope, viewableChannels, viewFor } from "../visibility.ts";
 
 const filtersSchema = z.object({

@@ -1,11 +1,11 @@
 import { NotFoundError } from "../../domain/errors.ts";
+import type { TaskView } from "../../domain/task-view.ts";
 import { taskNumber } from "../../domain/validation/fields.ts";
 import { parseInput } from "../../domain/validation/parse.ts";
 import type { Queryable, Tx } from "../../store/database.ts";
 import type { TaskRow } from "../../store/schema.ts";
 import { selectTaskView } from "../../store/task-views.ts";
 import { lockTaskByNumber } from "../../store/tasks.ts";
-import type { TaskView } from "../types.ts";
 
 export function noSuchTask(number: number): NotFoundError {
   return new NotFoundError(`There is no task #${number} in this server.`);

@@ -1,8 +1,7 @@
+import type { TaskView } from "../../domain/task-view.ts";
 import type { TaskRow } from "../../store/schema.ts";
 import { toTaskView } from "../../store/task-views.ts";
-import type { TaskView } from "../types.ts";
 
-const iso = (date: Date | null) => date?.toISOString() ?? null;
 const ref = (task: TaskRow) => ({
   number: task.number,
   title: task.title,

@@ -1,4 +1,5 @@
 import { AgentAtCapacityError } from "../../domain/errors.ts";
+import type { TaskView } from "../../domain/task-view.ts";
 import { labels as labelsSchema } from "../../domain/validation/fields.ts";
 import { parseInput } from "../../domain/validation/parse.ts";
 import { actionContextSchema } from "../../domain/validation/task-inputs.ts";
@@ -6,10 +7,10 @@ import { countInProgress, lockAgent } from "../../store/agents.ts";
 import { findChannelSettings } from "../../store/channel-settings.ts";
 import { lockNextEligible } from "../../store/queue.ts";
 import { updateTask } from "../../store/tasks.ts";
+import type { ActionContext } from "../contracts.ts";
 import type { Engine } from "../engine.ts";
 import { mutate } from "../mutate.ts";
 import { toSettingsView } from "../settings/settings-view.ts";
-import type { ActionContext, TaskView } from "../types.ts";
 import { requireSendIn, viewFor } from "../visibility.ts";
 import { requireView } from "./load-task.ts";
 import { openAttempt } from "./record-attempt.ts";

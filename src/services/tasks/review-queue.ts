@@ -5,9 +5,10 @@ import { parseInput } from "../../domain/validation/parse.ts";
 import { actionContextSchema } from "../../domain/validation/task-inputs.ts";
 import { inChannels } from "../../store/channel-filter.ts";
 import { selectTaskViews } from "../../store/task-views.ts";
+import type { ActionContext } from "../contracts.ts";
 import type { Engine } from "../engine.ts";
 import { readChannelSettings } from "../settings/settings-view.ts";
-import type { ActionContext, ChannelSettingsView, ReviewQueueItem } from "../types.ts";
+import type { ChannelSettingsView, ReviewQueueItem } from "../views.ts";
 import { canSee, rightsIn, viewableChannels, viewFor } from "../visibility.ts";
 import { decisionSettings } from "./transition-task.ts";
 

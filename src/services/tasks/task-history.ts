@@ -1,4 +1,5 @@
 import { z } from "zod";
+import type { AttemptResult, AttemptView } from "../../domain/task-view.ts";
 import { taskNumber } from "../../domain/validation/fields.ts";
 import { parseInput } from "../../domain/validation/parse.ts";
 import { actionContextSchema, pageSchema } from "../../domain/validation/task-inputs.ts";
@@ -6,17 +7,10 @@ import { listAttempts } from "../../store/attempts.ts";
 import { countEvents, pageEvents } from "../../store/history.ts";
 import { listReviews } from "../../store/reviews.ts";
 import { findTaskByNumber } from "../../store/tasks.ts";
+import type { ActionContext, PageRequest } from "../contracts.ts";
 import { decodeCursor, encodeCursor } from "../cursor.ts";
 import type { Engine } from "../engine.ts";
-import type {
-  ActionContext,
-  AttemptResult,
-  AttemptView,
-  Page,
-  PageRequest,
-  ReviewView,
-  TaskEventView,
-} from "../types.ts";
+import type { Page, ReviewView, TaskEventView } from "../views.ts";
 import { requireVisible } from "../visibility.ts";
 import { noSuchTask } from "./load-task.ts";
 

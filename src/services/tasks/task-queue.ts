@@ -6,10 +6,11 @@ import { parseInput } from "../../domain/validation/parse.ts";
 import { actionContextSchema, pageSchema } from "../../domain/validation/task-inputs.ts";
 import { pageQueue } from "../../store/queue.ts";
 import { countLiveTasks } from "../../store/tasks.ts";
+import type { ActionContext, PageRequest } from "../contracts.ts";
 import { decodeCursor, encodeCursor } from "../cursor.ts";
 import type { Engine } from "../engine.ts";
 import { readChannelSettings } from "../settings/settings-view.ts";
-import type { ActionContext, PageRequest, QueueView } from "../types.ts";
+import type { QueueView } from "../views.ts";
 import { channelScope, viewFor } from "../visibility.ts";
 
 const queueCursor = z.object({

@@ -5,6 +5,7 @@ import {
   TASK_STATUSES,
   type TaskStatus,
 } from "../../domain/task-states.ts";
+import type { TaskRef } from "../../domain/task-view.ts";
 import { snowflake } from "../../domain/validation/fields.ts";
 import { parseInput } from "../../domain/validation/parse.ts";
 import { actionContextSchema, suggestLimit, suggestQuery } from "../../domain/validation/task-inputs.ts";
@@ -18,8 +19,9 @@ import {
   type StatsScope,
 } from "../../store/stats.ts";
 import { engineKeys } from "../cache-keys.ts";
+import type { ActionContext } from "../contracts.ts";
 import type { Engine } from "../engine.ts";
-import type { ActionContext, StatsView, TaskRef } from "../types.ts";
+import type { StatsView } from "../views.ts";
 import { channelScope, viewableChannels } from "../visibility.ts";
 
 /**

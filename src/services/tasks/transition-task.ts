@@ -10,17 +10,12 @@ import { openDependencies } from "../../store/dependencies.ts";
 import type { TaskRow } from "../../store/schema.ts";
 import { selectTaskViewsByIds } from "../../store/task-views.ts";
 import { findTaskByNumber, findTaskWithSettings, liveSubtasks, lockTaskById } from "../../store/tasks.ts";
+import type { ActionContext, TransitionInput } from "../contracts.ts";
 import type { Effects } from "../effects.ts";
 import type { Engine } from "../engine.ts";
 import { mutate } from "../mutate.ts";
 import { toSettingsView } from "../settings/settings-view.ts";
-import type {
-  ActionContext,
-  ChannelSettingsView,
-  TaskAction,
-  TransitionInput,
-  TransitionResult,
-} from "../types.ts";
+import type { ChannelSettingsView, TransitionResult } from "../views.ts";
 import { canSee, requireWritable, viewFor } from "../visibility.ts";
 import { applyTransition, type Decided, RowChanged } from "./apply-transition.ts";
 import { refusalError, staleVersion } from "./explain-refusal.ts";

@@ -2,8 +2,8 @@ import type { Tx } from "../../store/database.ts";
 import { lockBlockedDependents, openDependencies } from "../../store/dependencies.ts";
 import type { TaskRow } from "../../store/schema.ts";
 import { updateTask } from "../../store/tasks.ts";
+import type { ActionContext } from "../contracts.ts";
 import type { Effects } from "../effects.ts";
-import type { ActionContext } from "../types.ts";
 import { recordChange } from "./record-change.ts";
 
 /**

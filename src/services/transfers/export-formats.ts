@@ -1,4 +1,5 @@
-import type { TaskEventView, TaskView } from "../types.ts";
+import type { TaskView } from "../../domain/task-view.ts";
+import type { TaskEventView } from "../views.ts";
 
 export const CSV_COLUMNS = [
   "number",

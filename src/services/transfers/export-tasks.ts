@@ -1,18 +1,13 @@
 import { z } from "zod";
 import { TASK_STATUSES } from "../../domain/task-states.ts";
+import type { TaskView } from "../../domain/task-view.ts";
 import { parseInput } from "../../domain/validation/parse.ts";
 import { actionContextSchema } from "../../domain/validation/task-inputs.ts";
 import { eventsOfTasks } from "../../store/exports.ts";
+import type { ActionContext, ExportInput, ListFilters } from "../contracts.ts";
 import type { Engine } from "../engine.ts";
 import { listTasks } from "../tasks/list-tasks.ts";
-import type {
-  ActionContext,
-  ExportFile,
-  ExportInput,
-  ListFilters,
-  TaskEventView,
-  TaskView,
-} from "../types.ts";
+import type { ExportFile, TaskEventView } from "../views.ts";
 import { type ExportDocument, exportedTask, toCsv } from "./export-formats.ts";
 
 /** An export stops here (and says so): one reply's attachment, built in memory. */

@@ -16,12 +16,13 @@ import { deleteDependency, insertDependencies, lockDependencyGraph } from "../..
 import { lockImportedTasks, lockImports } from "../../store/imports.ts";
 import type { TaskRow } from "../../store/schema.ts";
 import { countLiveTasks, insertTask, type TaskPatch, updateTask } from "../../store/tasks.ts";
+import type { ActionContext, ImportInput } from "../contracts.ts";
 import type { Effects } from "../effects.ts";
 import type { Engine } from "../engine.ts";
 import { mutate } from "../mutate.ts";
 import { recordChange } from "../tasks/record-change.ts";
 import { unblockDependents } from "../tasks/unblock-dependents.ts";
-import type { ActionContext, ImportedTask, ImportInput, ImportReport } from "../types.ts";
+import type { ImportedTask, ImportReport } from "../views.ts";
 import { rightsIn } from "../visibility.ts";
 
 /** A file larger than this is refused before it is parsed. */

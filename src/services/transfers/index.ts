@@ -1,5 +1,5 @@
+import type { ServiceDeps, TransferService } from "../contracts.ts";
 import { createEngine } from "../engine.ts";
-import type { ServiceDeps, TransferService } from "../types.ts";
 import { exportTasks } from "./export-tasks.ts";
 import { importTaskMaster } from "./import-taskmaster.ts";
 

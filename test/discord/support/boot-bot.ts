@@ -4,7 +4,7 @@ import { type App, createApp } from "../../../src/app.ts";
 import { createCache } from "../../../src/cache/create-cache.ts";
 import type { Cache } from "../../../src/cache/types.ts";
 import { loadConfig } from "../../../src/config.ts";
-import { deployCommands } from "../../../src/discord/deploy-commands.ts";
+import { deployCommands } from "../../../src/deploy-commands.ts";
 import { createLogger, type Logger } from "../../../src/log.ts";
 import { DiscordStandIn, type StandInOptions } from "../../stand-in/index.ts";
 import {
@@ -13,6 +13,7 @@ import {
   testRedisUrl,
   uniqueRedisPrefix,
 } from "../../support/test-db.ts";
+import { useInSuite } from "../../support/use-in-suite.ts";
 
 export const BOT_TOKEN = "stand-in-bot-token";
 
@@ -103,6 +104,15 @@ export async function bootBot(options: BootOptions = {}): Promise<BotUnderTest> 
       await testDatabase?.drop();
     },
   };
+}
+
+/** The bot for the enclosing suite: booted in beforeAll, stopped in afterAll. */
+export function useBot(options: BootOptions = {}): BotUnderTest {
+  return useInSuite(
+    "the bot",
+    () => bootBot(options),
+    (bot) => bot.stop(),
+  );
 }
 
 function captureLogger(lines: LogLine[], level?: string): Logger {

@@ -3,12 +3,20 @@ import { createMemoryCache } from "../../../src/cache/memory-cache.ts";
 import { createRedisCache } from "../../../src/cache/redis-cache.ts";
 import type { Cache } from "../../../src/cache/types.ts";
 import { silentLogger } from "../../../src/log.ts";
-import { createAgentService, createSettingsService, createTaskService } from "../../../src/services/index.ts";
-import type { AgentService, ServiceDeps, SettingsService, TaskService } from "../../../src/services/types.ts";
+import { createAgentService } from "../../../src/services/agents/index.ts";
+import type {
+  AgentService,
+  ServiceDeps,
+  SettingsService,
+  TaskService,
+} from "../../../src/services/contracts.ts";
+import { createSettingsService } from "../../../src/services/settings/index.ts";
+import { createTaskService } from "../../../src/services/tasks/index.ts";
 import { type Database, openDatabase } from "../../../src/store/database.ts";
 import { runMigrations } from "../../../src/store/migrate.ts";
 import { queryRows } from "../../../src/store/raw.ts";
 import { createTestDatabase, testRedisUrl, uniqueRedisPrefix } from "../../support/test-db.ts";
+import { useInSuite } from "../../support/use-in-suite.ts";
 
 /** The same service suite runs on a real Postgres server (with Redis) and on embedded PGlite (in-process cache). */
 export type Driver = "postgres" | "pglite";
@@ -111,4 +119,13 @@ export async function openHarness(driver: Driver, options: HarnessOptions = {}):
 /** Opens `connections` pool connections up front, as a running bot's pool would have them. */
 export async function warmPool(h: Harness, connections: number): Promise<void> {
   await Promise.all(Array.from({ length: connections }, () => h.rows(sql`SELECT pg_sleep(0.05)`)));
+}
+
+/** A harness for the enclosing suite: opened in beforeAll, closed in afterAll. */
+export function useHarness(driver: Driver, options: HarnessOptions = {}): Harness {
+  return useInSuite(
+    "the harness",
+    () => openHarness(driver, options),
+    (harness) => harness.close(),
+  );
 }

@@ -1,11 +1,6 @@
+import type { ChannelRights, Permission, ServerPermission } from "../../../src/domain/roles.ts";
 import { actorEverywhere } from "../../../src/services/actors.ts";
-import type {
-  ActionContext,
-  Actor,
-  ChannelRights,
-  Permission,
-  ServerPermission,
-} from "../../../src/services/types.ts";
+import type { ActionContext, Actor } from "../../../src/services/contracts.ts";
 import type { EventSource } from "../../../src/store/schema.ts";
 import type { Harness } from "./harness.ts";
 

@@ -1,0 +1,30 @@
+import type { ButtonInteraction } from "discord.js";
+import type { CustomId } from "../../src/discord/custom-id.ts";
+import type { HandlerContext } from "../../src/discord/handler-types.ts";
+import { cardButtonOf, isTransitionAction } from "../../src/domain/transitions.ts";
+import { applyCardChange, refreshStaleCard, resolveClickedTask } from "./card-clicks.ts";
+import { checkCardAction, openCardForm } from "./card-form.ts";
+
+/**
+ * Claim, Start, Submit for review / Mark done, Release, Approve, Unblock, Reopen act at once; Request
+ * rework, Submit with a note and Answer open their form (card-form.ts) — the table says which.
+ */
+export async function run(
+  interaction: ButtonInteraction,
+  id: Extract<CustomId, { kind: "card" }>,
+  ctx: HandlerContext,
+): Promise<void> {
+  const header = await resolveClickedTask(ctx, id.taskId);
+  if (header.version !== id.version) return refreshStaleCard(interaction, ctx, header);
+  const { action, button } = cardButtonOf(id.action);
+  if (button.form) {
+    // Refuse someone who may not before asking for text, not after they typed it.
+    await checkCardAction(ctx, action, header.number, id.version);
+    return openCardForm(interaction, ctx, header, button.form, action);
+  }
+  if (!isTransitionAction(action))
+    throw new Error(`the ${button.id} button has neither a form nor a transition`);
+  await applyCardChange(interaction, ctx, header, id.version, () =>
+    ctx.services.tasks.transition(ctx.action, { number: header.number, action, expectedVersion: id.version }),
+  );
+}

@@ -1,0 +1,16 @@
+import type { ChatInputCommandInteraction } from "discord.js";
+import type { HandlerContext } from "../../src/discord/handler-types.ts";
+import { answerEphemeral } from "../../src/discord/respond.ts";
+import type { TransitionAction } from "../../src/domain/transitions.ts";
+import { confirmation } from "./confirmations.ts";
+
+/** `/task start|submit|approve|rework|block|unblock|cancel|reopen|assign`: one transition each. */
+export function runTransition(action: TransitionAction, textOption?: "note" | "comment" | "reason") {
+  return async (interaction: ChatInputCommandInteraction, ctx: HandlerContext): Promise<void> => {
+    const number = interaction.options.getInteger("task", true);
+    const text = textOption ? (interaction.options.getString(textOption) ?? undefined) : undefined;
+    const assigneeId = action === "assign" ? interaction.options.getUser("assignee", true).id : undefined;
+    const result = await ctx.services.tasks.transition(ctx.action, { number, action, text, assigneeId });
+    await answerEphemeral(interaction, confirmation(action, result.task));
+  };
+}
