@@ -21,7 +21,8 @@ type Outcome = Omit<ScenarioResult, "id" | "title" | "durationMs">;
 
 export const endToEnd: Scenario = {
   id: "e2e",
-  title: "End to end: the bot process (tsx src/main.ts) driven through the Discord stand-in, open loop",
+  title:
+    "End to end: the compiled bot process (node dist/main.js, as npm start runs it) driven through the Discord stand-in, open loop",
   async run(context) {
     const steps = context.quick
       ? [{ rate: 200, seconds: 8 }]
