@@ -16,6 +16,7 @@ export function readTaskFields(options: Options): Partial<CreateTaskInput> {
   const parent = options.getInteger("parent");
   const assignee = options.getUser("assignee");
   const dependsOn = options.getString("depends-on");
+  const repeat = options.getString("repeat");
   if (title !== null) fields.title = title;
   if (description !== null) fields.description = description;
   if (priority !== null) fields.priority = priority;
@@ -25,6 +26,7 @@ export function readTaskFields(options: Options): Partial<CreateTaskInput> {
   if (parent !== null) fields.parentNumber = parent;
   if (assignee) fields.assigneeId = assignee.id;
   if (dependsOn !== null) fields.dependsOn = parseTaskNumbers(dependsOn, "depends-on");
+  if (repeat !== null) fields.repeat = repeat;
   return fields;
 }
 

@@ -3,7 +3,7 @@ import {
   ApplicationCommandOptionType,
   InteractionContextType,
 } from "discord.js";
-import { AUTO_ASSIGN_MODES, PRIORITIES } from "../src/domain/task-states.ts";
+import { AUTO_ASSIGN_MODES, PRIORITIES, RECURRENCES } from "../src/domain/task-states.ts";
 
 /** Pieces shared by the command definitions. Option names are public interface: keep them stable. */
 
@@ -51,7 +51,12 @@ export const taskFieldOptions = (titleRequired: boolean) =>
     },
     { type: ApplicationCommandOptionType.User, name: "assignee", description: "Who does it" },
     textOption("labels", "Comma-separated labels, e.g. backend, bug", false, 400),
-    textOption("due", "When it is due: 2025-07-01, 2025-07-01 17:00 (UTC) or from now: 3d, 2h", false, 100),
+    textOption(
+      "due",
+      "When it is due, in the server's time zone: 2030-03-01 17:00, tomorrow 9:00, friday; or 3d, 2h",
+      false,
+      100,
+    ),
     textOption("estimate", "How long it should take: 90m, 2h, 1d", false, 50),
     taskNumberOption("parent", "Make it a subtask of this task", false),
     textOption(
@@ -60,4 +65,14 @@ export const taskFieldOptions = (titleRequired: boolean) =>
       false,
       200,
     ),
+    {
+      type: ApplicationCommandOptionType.String,
+      name: "repeat",
+      description: titleRequired
+        ? "Make it recurring: the next one is created when it is done"
+        : "Make it recurring, or none to end the series",
+      choices: titleRequired ? RECURRENCE_CHOICES : [...RECURRENCE_CHOICES, { name: "none", value: "none" }],
+    },
   ] satisfies APIApplicationCommandBasicOption[];
+
+export const RECURRENCE_CHOICES = RECURRENCES.map((recurrence) => ({ name: recurrence, value: recurrence }));

@@ -106,8 +106,16 @@ export const taskCommandDefinition = {
     {
       type: ApplicationCommandOptionType.Subcommand,
       name: "cancel",
-      description: "Cancel a task",
-      options: [TASK_OPTION, textOption("reason", "Why it is no longer needed", false)],
+      description: "Cancel a task (a recurring one: its series ends, unless skip-this-one)",
+      options: [
+        TASK_OPTION,
+        textOption("reason", "Why it is no longer needed", false),
+        {
+          type: ApplicationCommandOptionType.Boolean,
+          name: "skip-this-one",
+          description: "Recurring task: cancel only this occurrence; the next one is created",
+        },
+      ],
     },
     {
       type: ApplicationCommandOptionType.Subcommand,

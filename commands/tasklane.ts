@@ -17,6 +17,27 @@ const NOTIFY_CHOICES = [
   { name: "off", value: "off" },
 ];
 
+/** Reminders (this channel) and the server's time zone (Manage Server). */
+const DUE_DATE_OPTIONS = [
+  {
+    type: ApplicationCommandOptionType.String,
+    name: "remind-before",
+    description: "Remind before due dates: durations like 1d,1h (each at least 1m; default 1d), or off",
+    max_length: 100,
+  },
+  {
+    type: ApplicationCommandOptionType.Boolean,
+    name: "remind-overdue",
+    description: "Remind at the due time, then daily up to 3 times (default yes)",
+  },
+  {
+    type: ApplicationCommandOptionType.String,
+    name: "timezone",
+    description: "The server's time zone for typed dates, e.g. Europe/Berlin (default UTC; Manage Server)",
+    max_length: 64,
+  },
+] as const;
+
 export const tasklaneCommandDefinition = {
   name: "tasklane",
   description: "Channel settings and agents (Manage Channels)",
@@ -84,6 +105,12 @@ export const tasklaneCommandDefinition = {
           description: "When a task is done or failed: ping its creator, name them (default), or off",
           choices: NOTIFY_CHOICES,
         },
+        {
+          type: ApplicationCommandOptionType.Boolean,
+          name: "threads",
+          description: "Open a thread on each new task's card for its conversation (default no)",
+        },
+        ...DUE_DATE_OPTIONS,
       ],
     },
     {

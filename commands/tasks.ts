@@ -4,7 +4,7 @@ import {
   type RESTPostAPIChatInputApplicationCommandsJSONBody,
 } from "discord.js";
 import type { ComponentRoutes, SlashCommandModule } from "../src/discord/handler-types.ts";
-import { STATUS_FILTERS } from "../src/domain/task-states.ts";
+import { DUE_FILTERS, STATUS_FILTERS } from "../src/domain/task-states.ts";
 import { GUILD_ONLY, PRIORITY_CHOICES } from "./task-options.ts";
 import * as exportFile from "./tasks/export.ts";
 import * as importFile from "./tasks/import.ts";
@@ -56,6 +56,21 @@ export const tasksCommandDefinition = {
           max_length: 32,
         },
         SCOPE_OPTION,
+        {
+          type: ApplicationCommandOptionType.String,
+          name: "due",
+          description: "Live tasks overdue, due today or due within a week (server time zone)",
+          choices: DUE_FILTERS.map((due) => ({ name: due, value: due })),
+        },
+        {
+          type: ApplicationCommandOptionType.String,
+          name: "sort",
+          description: "newest first (default), or due: soonest due first (tasks with a due date)",
+          choices: [
+            { name: "newest", value: "number" },
+            { name: "due", value: "due" },
+          ],
+        },
       ],
     },
     {

@@ -53,7 +53,15 @@ try {
     ...(values["log-file"] ? { logFile: values["log-file"] } : {}),
     onStep: (step) => process.stderr.write(style.dim(`… ${step}\n`)),
   });
-  const session = new Session(sandbox.standIn, { style, width, print, fullJson: values.json });
+  const clock = sandbox;
+  const session = new Session(sandbox.standIn, {
+    style,
+    width,
+    print,
+    fullJson: values.json,
+    passTime: (ms) => clock.passTime(ms),
+    now: () => clock.now().getTime(),
+  });
   if (!values.bare) {
     const problems = await session.runQuietly(SETUP_LINES);
     for (const problem of problems) print(style.red(`✗ set-up: ${problem}`));

@@ -55,7 +55,7 @@ export async function run(
       }),
       row({
         custom_id: CREATE_FORM_FIELDS.due,
-        label: "Due (2025-07-01, 3d, 2h)",
+        label: "Due (2030-03-01 17:00, tomorrow 9:00, 3d)",
         style: TextInputStyle.Short,
         required: false,
         max_length: 100,

@@ -17,7 +17,9 @@ export function confirmation(action: TransitionAction, task: TaskView): string {
       return `You approved ${ref}; it is now ${STATUS_LABELS[task.status]}.`;
     case "request_rework":
       return `You sent ${ref} back for rework.`;
+    case "skip":
+      return `You skipped ${ref}${task.nextOccurrence ? `; the next one is **#${task.nextOccurrence}**` : ""}.`;
     default:
-      return `${ref} is now ${STATUS_LABELS[task.status]}.`;
+      return `${ref} is now ${STATUS_LABELS[task.status]}${task.nextOccurrence ? `; the next one is **#${task.nextOccurrence}**` : ""}.`;
   }
 }

@@ -10,7 +10,10 @@ export function runTransition(action: TransitionAction, textOption?: "note" | "c
     const number = interaction.options.getInteger("task", true);
     const text = textOption ? (interaction.options.getString(textOption) ?? undefined) : undefined;
     const assigneeId = action === "assign" ? interaction.options.getUser("assignee", true).id : undefined;
-    const result = await ctx.services.tasks.transition(ctx.action, { number, action, text, assigneeId });
-    await answerEphemeral(interaction, confirmation(action, result.task));
+    // "Skip this one" on a recurring task: this occurrence is cancelled, the series goes on.
+    const chosen = action === "cancel" && interaction.options.getBoolean("skip-this-one") ? "skip" : action;
+    const input = { number, action: chosen, text, assigneeId };
+    const result = await ctx.services.tasks.transition(ctx.action, input);
+    await answerEphemeral(interaction, confirmation(chosen, result.task));
   };
 }

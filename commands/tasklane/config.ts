@@ -36,5 +36,13 @@ function readPatch(options: ChatInputCommandInteraction["options"]): ChannelSett
   const notifyCreator = options.getString("notify-creator");
   if (notifyReviewers !== null) patch.notifyReviewers = notifyReviewers as NotifyMode;
   if (notifyCreator !== null) patch.notifyCreator = notifyCreator as NotifyMode;
+  const remindBefore = options.getString("remind-before");
+  const remindOverdue = options.getBoolean("remind-overdue");
+  const timezone = options.getString("timezone");
+  if (remindBefore !== null) patch.remindBefore = remindBefore;
+  if (remindOverdue !== null) patch.remindOverdue = remindOverdue;
+  if (timezone !== null) patch.timezone = timezone;
+  const threads = options.getBoolean("threads");
+  if (threads !== null) patch.threads = threads;
   return patch;
 }

@@ -1,7 +1,7 @@
 import type { ChatInputCommandInteraction } from "discord.js";
 import type { HandlerContext } from "../../src/discord/handler-types.ts";
 import { titleText, userMention } from "../../src/discord/render/format.ts";
-import type { Priority, StatusFilter } from "../../src/domain/task-states.ts";
+import type { DueFilter, Priority, StatusFilter } from "../../src/domain/task-states.ts";
 import type { ListFilters } from "../../src/services/contracts.ts";
 import { showFirstPage } from "./first-page.ts";
 
@@ -13,13 +13,23 @@ export async function run(interaction: ChatInputCommandInteraction, ctx: Handler
   const priority = options.getString("priority") as Priority | null;
   const label = options.getString("label");
   const wholeServer = options.getString("scope") === "server";
+  const due = options.getString("due") as DueFilter | null;
+  const byDue = options.getString("sort") === "due";
   const filters: ListFilters = { status };
+  if (due) filters.due = due;
+  if (byDue) filters.sort = "due";
   if (assignee) filters.assigneeId = assignee.id;
   if (priority) filters.priority = priority;
   if (label) filters.label = label;
   if (!wholeServer) filters.channelId = ctx.action.channelId;
 
-  const described = [status.replaceAll("_", " "), priority, label && `label ${titleText(label)}`]
+  const described = [
+    status.replaceAll("_", " "),
+    priority,
+    label && `label ${titleText(label)}`,
+    due && (due === "overdue" ? "overdue" : `due ${due === "week" ? "this week" : "today"}`),
+    byDue && "soonest due first",
+  ]
     .filter(Boolean)
     .join(", ");
   const title = `Tasks (${described}) in ${wholeServer ? "this server" : "this channel"}`;

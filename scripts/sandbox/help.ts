@@ -7,12 +7,14 @@ export function helpText(standIn: DiscordStandIn, style: Style): string {
   const usage: [string, string][] = [
     ["as alice", "be someone else (people below)"],
     ["in #backend", "go to another channel"],
+    ["in thread #4", "go to task #4's thread (threads:true)"],
     ['/task create title:"Fix login"', "a slash command (Tab completes)"],
     ["click Approve on #3", "a button on task #3's card"],
     ["click Next", "a button on the newest message showing it"],
     ['submit modal reason:"needs tests"', "fill in the form the bot opened for you"],
     ["say @Tasklane next", "a message; @names become mentions"],
     ["wait 2s", "let time pass (retries, deliveries)"],
+    ["later 2h", "the bot's clock jumps ahead (due dates, reminders)"],
     ["json on | json off", "agents' json blocks whole / as one line"],
     ["help | quit", ""],
   ];

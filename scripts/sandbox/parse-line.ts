@@ -1,3 +1,4 @@
+import { parseDurationMinutes } from "../../src/domain/validation/durations.ts";
 import { type Token, tokenize } from "./tokenize.ts";
 
 /** What a person can type at the sandbox prompt (or put in a --script file). */
@@ -12,6 +13,8 @@ export type SandboxLine =
   | { kind: "submit-modal"; fields: Record<string, string> }
   | { kind: "say"; text: string }
   | { kind: "wait"; ms: number }
+  /** `later 2h`: the bot's clock jumps ahead and its background jobs run (due dates, reminders) */
+  | { kind: "later"; ms: number }
   /** show fenced json blocks (the agents' payloads) whole, or as one summary line */
   | { kind: "json"; show: boolean }
   | { kind: "help" }
@@ -41,6 +44,8 @@ export function parseLine(raw: string): SandboxLine {
       return parseSubmit(rest);
     case "wait":
       return parseWait(rest);
+    case "later":
+      return parseLater(rest);
     case "json":
       if (rest === "on" || rest === "off") return { kind: "json", show: rest === "on" };
       return error("json on, or json off");
@@ -93,6 +98,16 @@ function parseWait(rest: string): SandboxLine {
   if (!match) return error("wait how long? e.g. wait 2s");
   const ms = Number(match[1]) * (match[2] === "ms" ? 1 : 1000);
   return ms <= 60_000 ? { kind: "wait", ms } : error("wait at most 60s");
+}
+
+const MAX_LATER_MINUTES = 30 * 24 * 60;
+
+function parseLater(rest: string): SandboxLine {
+  const minutes = parseDurationMinutes(rest || "1h");
+  if (minutes === null || minutes < 1) return error("later by how much? e.g. later 2h, later 1d");
+  return minutes <= MAX_LATER_MINUTES
+    ? { kind: "later", ms: minutes * 60_000 }
+    : error("later by at most 30d");
 }
 
 function splitFirst(text: string): [string, string] {

@@ -26,6 +26,10 @@ export interface SessionOptions {
   fullJson?: boolean;
   /** after an answer, how long nothing must change before the line is done (default 350 ms) */
   quietMs?: number;
+  /** `later 2h`: moves the bot's clock ahead and runs its background jobs (absent: the line is refused) */
+  passTime?: (ms: number) => Promise<void>;
+  /** the bot's clock, for "in 2 hours" (default: the real one) */
+  now?: () => number;
 }
 
 export interface LineResult {
@@ -75,6 +79,7 @@ export class Session {
       }
     };
     this.renderContext = {
+      ...(options.now ? { now: options.now } : {}),
       style: options.style,
       width: options.width,
       fullJson: options.fullJson ?? false,
@@ -93,7 +98,7 @@ export class Session {
       channelName: (id) =>
         nameOf(
           () => standIn.channel(id),
-          (c) => c.name,
+          (c) => this.labelOf(c),
           "unknown-channel",
         ),
     };
@@ -101,7 +106,19 @@ export class Session {
   }
 
   get who(): { user: string; channel: string } {
-    return { user: this.user.username, channel: this.channel.name };
+    return { user: this.user.username, channel: this.channelLabel() };
+  }
+
+  private channelLabel(): string {
+    return this.labelOf(this.channel);
+  }
+
+  /** `general`, or for a task's thread `general/#4` (one word, as the prompt shows it). */
+  private labelOf(channel: { parent_id: string | null; name: string }): string {
+    const { parent_id: parentId, name } = channel;
+    if (!parentId) return name;
+    const parent = this.standIn.guild().channels.get(parentId)?.name ?? "thread";
+    return `${parent}/${/^#\d+/.exec(name)?.[0] ?? name.replace(/\s+/g, "-")}`;
   }
 
   /** Whether a line is running (background output waits for it). */
@@ -131,7 +148,7 @@ export class Session {
       const line = parseLine(raw);
       const ctx = this.actionContext(result);
       await this.execute(line, ctx, result);
-      if (["slash", "click", "submit-modal", "say", "wait"].includes(line.kind)) {
+      if (["slash", "click", "submit-modal", "say", "wait", "later"].includes(line.kind)) {
         await this.feed.settle(this.options.quietMs ?? 350, SETTLE_MAX_MS);
       }
       this.flush(result.failures);
@@ -174,6 +191,12 @@ export class Session {
       case "wait":
         await new Promise((resolve) => setTimeout(resolve, line.ms));
         return;
+      case "later":
+        if (!this.options.passTime) return ctx.refuse("this sandbox has no clock to move");
+        this.print(
+          this.options.style.dim(`⏩ the bot's clock moves ${minutesWords(line.ms / 60_000)} ahead`),
+        );
+        return this.options.passTime(line.ms);
       case "json":
         this.renderContext.fullJson = line.show;
         return this.print(this.options.style.dim(`json blocks: ${line.show ? "whole" : "one line"}`));
@@ -200,6 +223,19 @@ export class Session {
 
   private switchChannel(name: string, ctx: ActionContext): void {
     const channels = [...this.standIn.guild().channels.values()];
+    // `in thread #4`: the thread on task #4's card (channels with `/tasklane config threads:true`).
+    const task = /^thread\s+#?(\d+)$/i.exec(name)?.[1];
+    if (task) {
+      const thread = channels.find(
+        (c) => c.parent_id && (c.name === `#${task}` || c.name.startsWith(`#${task} · `)),
+      );
+      if (!thread) {
+        ctx.refuse(`#${task} has no thread (threads open where \`/tasklane config threads:true\` is set)`);
+        return;
+      }
+      this.channel = thread;
+      return;
+    }
     const found = channels.find((c) => c.name.toLowerCase() === name.toLowerCase());
     if (!found) {
       ctx.refuse(`no channel #${name}; channels: ${channels.map((c) => `#${c.name}`).join(", ")}`);
@@ -296,4 +332,10 @@ function errorReference(entry: FeedEntry): string | undefined {
     if (match) return match[1];
   }
   return undefined;
+}
+
+function minutesWords(minutes: number): string {
+  if (minutes % 1440 === 0) return `${minutes / 1440}d`;
+  if (minutes % 60 === 0) return `${minutes / 60}h`;
+  return `${minutes}m`;
 }

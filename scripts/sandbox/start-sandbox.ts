@@ -19,6 +19,10 @@ export interface Sandbox {
   app: App;
   /** the bot's and the stand-in's logs (JSON lines) */
   logFile: string;
+  /** The bot's clock: real time plus what `later` added. */
+  now(): Date;
+  /** `later 2h`: the bot's clock jumps ahead and its background jobs (reminders among them) run once. */
+  passTime(ms: number): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -66,13 +70,20 @@ export async function startSandbox(options: StartSandboxOptions = {}): Promise<S
       HTTP_PORT: "0",
       HTTP_HOST: "127.0.0.1",
     });
-    app = await createApp({ config, log });
+    let ahead = 0;
+    const now = () => new Date(Date.now() + ahead);
+    app = await createApp({ config, log, engine: { now } });
     await app.start();
     const started = app;
     return {
       standIn,
       app: started,
       logFile,
+      now,
+      async passTime(ms) {
+        ahead += ms;
+        await started.jobs()?.runOnce();
+      },
       async stop() {
         await started.stop();
         await standIn.stop();

@@ -153,7 +153,7 @@ export function createInteractionRouter(options: RouterOptions): InteractionRout
           interactionId: interaction.id,
           guildId: interaction.guildId,
           userId: interaction.user.id,
-          command: describe(interaction),
+          command: labelOf(interaction),
         },
       };
       return runner.run(event, {
@@ -183,7 +183,7 @@ function subcommandKey(interaction: ChatInputCommandInteraction | AutocompleteIn
 }
 
 /** The command label in logs: "task create", "button approve", "modal rework-reason". */
-export function describe(interaction: Interaction): string {
+function labelOf(interaction: Interaction): string {
   const type: number = interaction.type;
   if (interaction.isChatInputCommand() || interaction.isAutocomplete()) {
     const label = `${interaction.commandName} ${subcommandKey(interaction)}`.trim();

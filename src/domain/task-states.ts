@@ -89,3 +89,11 @@ export type AttemptOutcome = (typeof ATTEMPT_OUTCOMES)[number];
 /** Who a channel tells, and how: ping the role/user, name it without a ping, or say nothing. */
 export const NOTIFY_MODES = ["ping", "mention", "off"] as const;
 export type NotifyMode = (typeof NOTIFY_MODES)[number];
+
+/** How a recurring task repeats: its next occurrence is due one period after the last one. */
+export const RECURRENCES = ["daily", "weekdays", "weekly", "monthly"] as const;
+export type Recurrence = (typeof RECURRENCES)[number];
+
+/** The due-date filters of `/tasks list due:` (all of them live tasks only). */
+export const DUE_FILTERS = ["overdue", "today", "week"] as const;
+export type DueFilter = (typeof DUE_FILTERS)[number];

@@ -1,4 +1,4 @@
-import type { AttemptOutcome, EventSource, Priority, TaskStatus } from "./task-states.ts";
+import type { AttemptOutcome, EventSource, Priority, Recurrence, TaskStatus } from "./task-states.ts";
 
 /** A task as its card, lists and agents see it: plain values, dates as ISO strings. */
 export interface TaskRef {
@@ -36,6 +36,12 @@ export interface TaskView {
   parent: LinkedRef | null;
   estimateMinutes: number | null;
   dueAt: string | null;
+  /** Its due time came while it was live (set by the reminders job; a new due date clears it). */
+  overdue: boolean;
+  /** A recurring task: its next occurrence is created when it is done or skipped. */
+  repeat: Recurrence | null;
+  /** A closed recurring task: the number of the occurrence that followed it. */
+  nextOccurrence: number | null;
   startedAt: string | null;
   submittedAt: string | null;
   completedAt: string | null;

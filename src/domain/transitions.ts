@@ -58,6 +58,8 @@ export interface TransitionRule {
   loads?: readonly DecisionLoad[];
   /** A reason or note that must not be empty. */
   needsText?: boolean;
+  /** Closing a recurring task this way (to done, or skipped) creates its next occurrence in the same transaction. */
+  continuesSeries?: boolean;
   /** Its card buttons: usually one; Submit also has one that opens a form for a note. */
   buttons?: readonly CardButton[];
 }
@@ -116,6 +118,7 @@ export const TRANSITIONS = {
     past: "submitted",
     transition: true,
     loads: ["liveSubtasks"],
+    continuesSeries: true,
     buttons: [
       {
         id: "submit",
@@ -161,6 +164,7 @@ export const TRANSITIONS = {
     past: "approved",
     transition: true,
     loads: ["liveSubtasks"],
+    continuesSeries: true,
     buttons: [{ id: "approve", label: "Approve", style: "success", on: ["in_review"] }],
   },
   request_rework: {
@@ -228,6 +232,17 @@ export const TRANSITIONS = {
     eventKind: "cancelled",
     past: "cancelled",
     transition: true,
+  },
+  // "Skip this one": cancels this occurrence of a recurring task and creates the next (cancel ends the series).
+  skip: {
+    from: LIVE_STATUSES,
+    to: "cancelled",
+    who: ["creator", "reviewer", "admin"],
+    verb: "skip",
+    eventKind: "skipped",
+    past: "skipped",
+    transition: true,
+    continuesSeries: true,
   },
   reopen: {
     from: TERMINAL_STATUSES,
@@ -417,6 +432,8 @@ export function isTransitionAction(action: DomainAction): action is TransitionAc
 /** How each recorded event kind reads in the past tense (the kinds no action records included). */
 export const PAST_TENSE: Readonly<Record<string, string>> = {
   created: "created",
+  // The reminders job, at the due time (src/services/jobs/send-reminders.ts).
+  overdue: "marked overdue",
   ...Object.fromEntries(
     DOMAIN_ACTIONS.flatMap((action) => {
       const rule: TransitionRule = TRANSITIONS[action];

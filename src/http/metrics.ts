@@ -65,7 +65,8 @@ export interface OperatorMetricsSource {
 /**
  * Gauges from the operations service's rollup (one per scrape window, shared by all of them):
  * tasklane_tasks{status}, tasklane_queue_depth{guild_id,channel_id} (the deepest channels),
- * tasklane_outbox_pending, tasklane_outbox_oldest_pending_seconds, tasklane_outbox_dead_rows.
+ * tasklane_outbox_pending, tasklane_outbox_oldest_pending_seconds, tasklane_outbox_dead_rows,
+ * tasklane_reminders_due.
  */
 export function registerOperatorMetrics(registry: Registry, source: OperatorMetricsSource): void {
   const gauge = (
@@ -111,5 +112,11 @@ export function registerOperatorMetrics(registry: Registry, source: OperatorMetr
     "Outbox messages given up on (state dead), kept for inspection",
     [],
     (g, s) => g.set(s.outbox.dead),
+  );
+  gauge(
+    "tasklane_reminders_due",
+    "Due-date reminders whose time has come and that are not sent yet (should stay near 0)",
+    [],
+    (g, s) => g.set(s.remindersDue),
   );
 }

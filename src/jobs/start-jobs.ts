@@ -18,13 +18,14 @@ const SIGNAL_DEBOUNCE_MS = 100;
 
 export interface Jobs {
   /** One pass of every job now (tests, and start-up). */
-  runOnce(): Promise<{ expiredLeases: number; autoAssigned: number }>;
+  runOnce(): Promise<{ expiredLeases: number; autoAssigned: number; reminders: number }>;
   stop(): Promise<void>;
 }
 
 /**
  * Background jobs, safe on every instance: lease expiry claims with SKIP LOCKED, auto-assignment
- * takes a per-guild advisory lock, and both act through the engine at the version they saw.
+ * takes a per-guild advisory lock, and both act through the engine at the version they saw;
+ * reminders are claimed one by one with SKIP LOCKED and marked sent with their outbox row.
  * Retried assignments need no job: the engine writes their outbox row due at the end of the
  * backoff, and the outbox dispatcher sends it then, once.
  */
@@ -41,7 +42,8 @@ export function startJobs(options: JobsOptions): Jobs {
     const { jobs, systemUserId } = options;
     const expiredLeases = await jobs.expireLeases({ systemUserId, claimMs: options.leaseClaimMs });
     const autoAssigned = await jobs.autoAssign({ systemUserId });
-    return { expiredLeases, autoAssigned };
+    const reminders = await jobs.sendReminders({ systemUserId });
+    return { expiredLeases, autoAssigned, reminders };
   }
 
   /** One pass at a time; asked for during a pass, one more runs right after it. */

@@ -1,6 +1,7 @@
 import type { Cache } from "../cache/types.ts";
 import type { ChannelRights, ServerPermission } from "../domain/roles.ts";
-import type { EventSource, Priority, StatusFilter, TaskStatus } from "../domain/task-states.ts";
+import type { TaskEventView } from "../domain/task-event.ts";
+import type { DueFilter, EventSource, Priority, StatusFilter, TaskStatus } from "../domain/task-states.ts";
 import type { AttemptView, TaskRef, TaskView } from "../domain/task-view.ts";
 import type { TransitionAction } from "../domain/transitions.ts";
 import type { Logger } from "../log.ts";
@@ -8,10 +9,12 @@ import type { Database } from "../store/database.ts";
 import type { ClaimedGroup } from "../store/outbox-delivery.ts";
 import type { TaskHeader } from "../store/task-headers.ts";
 import type { CardRecord, MarkOutcome } from "../store/task-messages.ts";
+import type { ThreadOfTask, ThreadRecord } from "../store/task-threads.ts";
 import type { GateDrift, GateDriftOptions } from "./gate/gate-drift.ts";
 import type {
   AgentView,
   ChannelSettingsView,
+  ConfigView,
   ExportFile,
   ImportReport,
   OperatorSnapshot,
@@ -20,7 +23,6 @@ import type {
   ReviewQueueItem,
   ReviewView,
   StatsView,
-  TaskEventView,
   TransitionResult,
 } from "./views.ts";
 
@@ -36,6 +38,7 @@ export type { OutboxMessage } from "../store/outbox.ts";
 export type { ClaimedGroup, ClaimedRow } from "../store/outbox-delivery.ts";
 export type { TaskHeader } from "../store/task-headers.ts";
 export type { CardRecord, MarkOutcome } from "../store/task-messages.ts";
+export type { ThreadOfTask, ThreadRecord } from "../store/task-threads.ts";
 export type { GateDrift, GateDriftOptions } from "./gate/gate-drift.ts";
 
 /**
@@ -94,12 +97,14 @@ export interface CreateTaskInput {
   assigneeId?: string;
   /** Comma-separated or an array. */
   labels?: string | string[];
-  /** ISO date/time or relative ("3d", "2h"). */
+  /** "2030-03-01 17:00", "tomorrow 9:00", "friday" (in the server's time zone), ISO with an offset, or "3d", "2h". */
   due?: string;
   /** "90m", "2h", "1d". */
   estimate?: string;
   parentNumber?: number;
   dependsOn?: number[] | string;
+  /** daily, weekdays, weekly, monthly; "none" (edit) stops the series. */
+  repeat?: string;
 }
 
 export type EditTaskInput = Partial<Omit<CreateTaskInput, "assigneeId" | "dependsOn">>;
@@ -125,6 +130,10 @@ export interface ListFilters {
   label?: string;
   /** Restrict to one channel; omitted = whole guild. */
   channelId?: string;
+  /** Live tasks overdue, due today or within 7 days (today and week in the server's time zone). */
+  due?: DueFilter;
+  /** "due": soonest due first, only tasks with a due date; default newest first. */
+  sort?: "number" | "due";
 }
 
 export interface PageRequest {
@@ -132,7 +141,14 @@ export interface PageRequest {
   limit?: number;
 }
 
-export type ChannelSettingsPatch = Partial<Omit<ChannelSettingsView, "channelId" | "guildId">>;
+export type ChannelSettingsPatch = Partial<
+  Omit<ChannelSettingsView, "channelId" | "guildId" | "remindBeforeMinutes">
+> & {
+  /** "1d,1h" (or minutes); "off" for none. */
+  remindBefore?: string | number[];
+  /** The server's time zone, an IANA name: Manage Server. */
+  timezone?: string;
+};
 
 export interface TaskService {
   create(ctx: ActionContext, input: CreateTaskInput): Promise<TaskView>;
@@ -181,9 +197,11 @@ export interface SettingsService {
   /** For rendering (cards, agent payloads): not an answer to a user. */
   get(guildId: string, channelId: string): Promise<ChannelSettingsView>;
   /** ctx.channelId's settings, for a member who may manage that channel. */
-  show(ctx: ActionContext): Promise<ChannelSettingsView>;
-  /** Manage Channels in ctx.channelId (Administrator anywhere). */
-  update(ctx: ActionContext, patch: ChannelSettingsPatch): Promise<ChannelSettingsView>;
+  show(ctx: ActionContext): Promise<ConfigView>;
+  /** Manage Channels in ctx.channelId (Administrator anywhere); the time zone needs Manage Server. */
+  update(ctx: ActionContext, patch: ChannelSettingsPatch): Promise<ConfigView>;
+  /** The server's time zone (default UTC), for reading and showing dates: not an answer to a user. */
+  timeZone(guildId: string): Promise<string>;
 }
 
 export interface AgentService {
@@ -280,6 +298,13 @@ export interface CardService {
   supersededWhileSending(taskId: number, version: number): Promise<boolean>;
   /** The card message is gone: forget it so the next refresh posts a new one. */
   forget(taskId: number, messageId: string): Promise<void>;
+  /** The thread on the task's card (channels with threads on); null when it has none. */
+  thread(taskId: number): Promise<ThreadRecord | null>;
+  /** The task whose open thread `threadId` is, in this guild; null for any other channel. */
+  taskOfThread(guildId: string, threadId: string): Promise<ThreadOfTask | null>;
+  recordThread(taskId: number, threadId: string): Promise<void>;
+  /** Deleted in Discord, or it would not open one (threadId null): the task's messages stay in its channel. */
+  forgetThread(taskId: number, threadId: string | null): Promise<void>;
 }
 
 /** The outbox, for its dispatcher (src/discord/delivery). */
@@ -324,6 +349,8 @@ export interface JobService {
   }): Promise<number>;
   /** Hands unassigned tasks of auto-assign channels to the least-loaded agent; returns how many. */
   autoAssign(options: { systemUserId: () => string | undefined }): Promise<number>;
+  /** Sends the reminders whose time has come (once each, across instances); returns how many. */
+  sendReminders(options: { systemUserId: () => string | undefined; batchSize?: number }): Promise<number>;
 }
 
 export interface HealthService {

@@ -1,6 +1,5 @@
 import type {
   AutoAssignMode,
-  EventSource,
   NotifyMode,
   Priority,
   ReviewVerdict,
@@ -23,17 +22,6 @@ export interface Page<T> {
   /** Opaque keyset cursor for the next page; null on the last page. */
   nextCursor: string | null;
   prevCursor: string | null;
-}
-
-export interface TaskEventView {
-  id: number;
-  actorId: string;
-  kind: string;
-  fromStatus: TaskStatus | null;
-  toStatus: TaskStatus | null;
-  details: Record<string, unknown>;
-  source: EventSource;
-  at: string;
 }
 
 export interface QueueView {
@@ -59,6 +47,18 @@ export interface ChannelSettingsView {
   notifyReviewers: NotifyMode;
   /** When a task is done or failed: ping its creator, name them, or say nothing. */
   notifyCreator: NotifyMode;
+  /** Reminders before a due date, in minutes, largest first (default one day). */
+  remindBeforeMinutes: number[];
+  /** Remind at the due time, then daily up to three times more (default on). */
+  remindOverdue: boolean;
+  /** Each new task gets a thread on its card, where its conversation goes. */
+  threads: boolean;
+}
+
+/** `/tasklane config`: the channel's settings and the server's time zone. */
+export interface ConfigView extends ChannelSettingsView {
+  /** IANA name (default UTC): typed dates are read in it. */
+  timezone: string;
 }
 
 export interface AgentView {
@@ -87,6 +87,8 @@ export interface StatsView {
   estimates: { tasks: number; estimatedMinutes: number; actualMinutes: number; ratio: number | null };
   oldestOpen: TaskRef[];
   reviewsPending: number;
+  /** Live tasks past their due time. */
+  overdue: number;
 }
 
 export interface ReviewView {
@@ -145,4 +147,6 @@ export interface OperatorSnapshot {
   queues: { guildId: string; channelId: string; depth: number }[];
   /** oldestPendingSeconds: 0 when nothing is pending. */
   outbox: { pending: number; dead: number; oldestPendingSeconds: number };
+  /** Reminders whose time has come and that no instance has sent yet (a stuck job grows it). */
+  remindersDue: number;
 }

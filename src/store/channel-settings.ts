@@ -1,6 +1,6 @@
 import { eq, sql } from "drizzle-orm";
 import type { Queryable, Tx } from "./database.ts";
-import { type ChannelSettingsRow, channelSettings } from "./schema.ts";
+import { type ChannelSettingsRow, channelSettings, type GuildSettingsRow, guildSettings } from "./schema.ts";
 
 export type SettingsValues = Partial<
   Pick<
@@ -14,6 +14,9 @@ export type SettingsValues = Partial<
     | "autoAssign"
     | "notifyReviewers"
     | "notifyCreator"
+    | "remindBeforeMinutes"
+    | "remindOverdue"
+    | "threads"
   >
 >;
 
@@ -57,6 +60,28 @@ export async function upsertChannelSettings(
     .insert(channelSettings)
     .values({ channelId, guildId, ...values, createdAt: now, updatedAt: now })
     .onConflictDoUpdate({ target: channelSettings.channelId, set: { ...values, updatedAt: now } })
+    .returning();
+  return row!;
+}
+
+export async function findGuildSettings(
+  q: Queryable,
+  guildId: string,
+): Promise<GuildSettingsRow | undefined> {
+  const [row] = await q.select().from(guildSettings).where(eq(guildSettings.guildId, guildId));
+  return row;
+}
+
+export async function upsertGuildTimeZone(
+  tx: Tx,
+  guildId: string,
+  timezone: string,
+  now: Date,
+): Promise<GuildSettingsRow> {
+  const [row] = await tx
+    .insert(guildSettings)
+    .values({ guildId, timezone, createdAt: now, updatedAt: now })
+    .onConflictDoUpdate({ target: guildSettings.guildId, set: { timezone, updatedAt: now } })
     .returning();
   return row!;
 }

@@ -1,11 +1,11 @@
 import { sql } from "drizzle-orm";
+import type { TaskEventView } from "../domain/task-event.ts";
 import type { Queryable } from "./database.ts";
-import type { EventRecord } from "./history.ts";
 import { fromJson, queryRows, toIso } from "./raw.ts";
 
 /** The audit events of these tasks, oldest first per task (index task_events_task_idx). */
-export async function eventsOfTasks(q: Queryable, taskIds: number[]): Promise<Map<number, EventRecord[]>> {
-  const byTask = new Map<number, EventRecord[]>();
+export async function eventsOfTasks(q: Queryable, taskIds: number[]): Promise<Map<number, TaskEventView[]>> {
+  const byTask = new Map<number, TaskEventView[]>();
   if (taskIds.length === 0) return byTask;
   const rows = await queryRows(
     q,
@@ -22,10 +22,10 @@ export async function eventsOfTasks(q: Queryable, taskIds: number[]): Promise<Ma
       id: Number(row.id),
       actorId: String(row.actor_id),
       kind: String(row.kind),
-      fromStatus: (row.from_status as EventRecord["fromStatus"]) ?? null,
-      toStatus: (row.to_status as EventRecord["toStatus"]) ?? null,
+      fromStatus: (row.from_status as TaskEventView["fromStatus"]) ?? null,
+      toStatus: (row.to_status as TaskEventView["toStatus"]) ?? null,
       details: fromJson<Record<string, unknown>>(row.details) ?? {},
-      source: row.source as EventRecord["source"],
+      source: row.source as TaskEventView["source"],
       at: toIso(row.created_at)!,
     });
     byTask.set(taskId, events);

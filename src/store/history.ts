@@ -1,18 +1,8 @@
 import { sql } from "drizzle-orm";
+import type { TaskEventView } from "../domain/task-event.ts";
 import type { EventSource, TaskStatus } from "../domain/task-states.ts";
 import type { Queryable } from "./database.ts";
 import { fromJson, queryRows, toIso } from "./raw.ts";
-
-export interface EventRecord {
-  id: number;
-  actorId: string;
-  kind: string;
-  fromStatus: TaskStatus | null;
-  toStatus: TaskStatus | null;
-  details: Record<string, unknown>;
-  source: EventSource;
-  at: string;
-}
 
 export async function countEvents(q: Queryable, taskId: number): Promise<number> {
   const rows = await queryRows<{ n: number }>(
@@ -28,7 +18,7 @@ export async function pageEvents(
   taskId: number,
   position: { after: number } | { before: number } | null,
   limit: number,
-): Promise<{ items: EventRecord[]; more: boolean }> {
+): Promise<{ items: TaskEventView[]; more: boolean }> {
   const before = position && "before" in position;
   const bound = !position
     ? sql``
@@ -41,7 +31,7 @@ export async function pageEvents(
       WHERE task_id = ${taskId} ${bound} ORDER BY id ${before ? sql`ASC` : sql`DESC`} LIMIT ${limit + 1}`,
   );
   const items = rows.slice(0, limit).map(
-    (row): EventRecord => ({
+    (row): TaskEventView => ({
       id: Number(row.id),
       actorId: String(row.actor_id),
       kind: String(row.kind),

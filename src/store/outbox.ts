@@ -16,6 +16,11 @@ import { outbox } from "./schema.ts";
  *  - creator_notice: { taskId, outcome: "done" | "failed", actorId } — the creator's task is closed
  *  - question:     { taskId, askerId, question } — the assignee asks; the creator is told
  *  - answer:       { taskId, assigneeId, answererId, question, answer } — the assignee is told
+ *  - reminder:     { taskId, offsetMinutes, dueAt } — a due date is near (offset > 0 minutes before
+ *                  it), here (0) or past (< 0): the assignee is pinged, or the creator named
+ *  - thread:       { taskId } — open the thread on the task's card (channels with threads on; task-threads.ts)
+ *  - comment:      { taskId, authorId, text } — a comment made outside the task's thread, shown in it
+ *  - thread_name:  { taskId } — the task's title changed: its thread is renamed (coalesced per task)
  */
 export type OutboxMessage =
   | { kind: "card"; payload: { taskId: number; version: number } }
@@ -28,7 +33,11 @@ export type OutboxMessage =
   | {
       kind: "answer";
       payload: { taskId: number; assigneeId: string; answererId: string; question: string; answer: string };
-    };
+    }
+  | { kind: "reminder"; payload: { taskId: number; offsetMinutes: number; dueAt: string } }
+  | { kind: "thread"; payload: { taskId: number } }
+  | { kind: "comment"; payload: { taskId: number; authorId: string; text: string } }
+  | { kind: "thread_name"; payload: { taskId: number } };
 
 export type AnnouncementRow = {
   taskId: number;

@@ -26,7 +26,9 @@ import {
   type NotifyMode,
   PRIORITIES,
   type Priority,
+  RECURRENCES,
   REVIEW_VERDICTS,
+  type Recurrence,
   type ReviewVerdict,
   TASK_STATUSES,
   type TaskStatus,
@@ -92,6 +94,8 @@ export const tasks = pgTable(
     parentId: integer("parent_id").references((): AnyPgColumn => tasks.id, { onDelete: "set null" }),
     estimateMinutes: integer("estimate_minutes"),
     dueAt: timestamp("due_at", { withTimezone: true }),
+    /** null: a one-off task; else its next occurrence is created when it is done (or skipped). */
+    recurrence: text("recurrence").$type<Recurrence>(),
     startedAt: timestamp("started_at", { withTimezone: true }),
     submittedAt: timestamp("submitted_at", { withTimezone: true }),
     completedAt: timestamp("completed_at", { withTimezone: true }),
@@ -122,6 +126,7 @@ export const tasks = pgTable(
       .on(t.leaseExpiresAt)
       .where(sql`status = 'in_progress' AND lease_expires_at IS NOT NULL`),
     index("tasks_labels_idx").using("gin", t.labels),
+    index("tasks_guild_due_idx").on(t.guildId, t.dueAt, t.number).where(sql`due_at IS NOT NULL`),
     index("tasks_search_idx").using("gin", t.searchVector),
     // Also tasks_stats_idx (guild_id, channel_id) INCLUDE (…): hand-written in migration 0003, as
     // drizzle's index builder has no INCLUDE. It serves the stats aggregates as index-only scans.
@@ -133,6 +138,7 @@ export const tasks = pgTable(
     check("tasks_number_positive_check", sql`number > 0`),
     check("tasks_estimate_positive_check", sql`estimate_minutes IS NULL OR estimate_minutes > 0`),
     check("tasks_parent_not_self_check", sql`parent_id IS NULL OR parent_id <> id`),
+    check("tasks_recurrence_check", sql`recurrence IS NULL OR ${inList("recurrence", RECURRENCES)}`),
   ],
 );
 
@@ -210,6 +216,12 @@ export const channelSettings = pgTable(
     autoAssign: text("auto_assign").$type<AutoAssignMode>().notNull().default("off"),
     notifyReviewers: text("notify_reviewers").$type<NotifyMode>().notNull().default("mention"),
     notifyCreator: text("notify_creator").$type<NotifyMode>().notNull().default("mention"),
+    /** Reminders before a due date, in minutes (1440 = a day before). */
+    remindBeforeMinutes: integer("remind_before_minutes").array().notNull().default(sql`'{1440}'::integer[]`),
+    /** Remind at the due time, then daily up to three times more, while the task is live. */
+    remindOverdue: boolean("remind_overdue").notNull().default(true),
+    /** A thread on each new task's card carries its conversation (migration 0010). */
+    threads: boolean("threads").notNull().default(false),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
@@ -221,6 +233,41 @@ export const channelSettings = pgTable(
     check("channel_settings_auto_assign_check", inList("auto_assign", AUTO_ASSIGN_MODES)),
     check("channel_settings_notify_reviewers_check", inList("notify_reviewers", NOTIFY_MODES)),
     check("channel_settings_notify_creator_check", inList("notify_creator", NOTIFY_MODES)),
+    check("channel_settings_remind_before_check", sql`cardinality(remind_before_minutes) <= 5`),
+  ],
+);
+
+/** Server-wide settings (Manage Server): the time zone typed dates are read in. */
+export const guildSettings = pgTable("guild_settings", {
+  guildId: text("guild_id").primaryKey(),
+  /** An IANA name (Europe/Berlin); dates are shown as Discord timestamps, in each reader's own zone. */
+  timezone: text("timezone").notNull().default("UTC"),
+  createdAt: createdAt(),
+  updatedAt: updatedAt(),
+});
+
+/**
+ * One reminder of a task's due date: `offset_minutes` before it (0 = at the due time, negative =
+ * overdue, days after). Armed when a due date is set or changed (re-armed: rows of the old date go);
+ * claimed with SKIP LOCKED and marked sent in the transaction that writes its outbox row, so each
+ * (task, offset) is sent once whatever the number of instances. `notify` false: the due time only
+ * marks the task overdue (remind-overdue off).
+ */
+export const taskReminders = pgTable(
+  "task_reminders",
+  {
+    taskId: integer("task_id")
+      .notNull()
+      .references(() => tasks.id, { onDelete: "cascade" }),
+    offsetMinutes: integer("offset_minutes").notNull(),
+    dueAt: timestamp("due_at", { withTimezone: true }).notNull(),
+    remindAt: timestamp("remind_at", { withTimezone: true }).notNull(),
+    notify: boolean("notify").notNull(),
+    sentAt: timestamp("sent_at", { withTimezone: true }),
+  },
+  (t) => [
+    primaryKey({ columns: [t.taskId, t.offsetMinutes] }),
+    index("task_reminders_pending_idx").on(t.remindAt).where(sql`sent_at IS NULL`),
   ],
 );
 
@@ -316,6 +363,34 @@ export const taskMessages = pgTable("task_messages", {
   updatedAt: updatedAt(),
 });
 
+export const THREAD_STATES = ["wanted", "open", "gone"] as const;
+export type ThreadState = (typeof THREAD_STATES)[number];
+
+/**
+ * The thread on a task's card (channels with threads on): `wanted` from the creating transaction until
+ * the outbox opens it, `open` with its id, `gone` when Discord deleted it or would not open it (the
+ * task's messages then stay in its channel). Apart from task_messages: a card posted again (its
+ * message deleted) keeps the thread started on the old one.
+ */
+export const taskThreads = pgTable(
+  "task_threads",
+  {
+    taskId: integer("task_id")
+      .primaryKey()
+      .references(() => tasks.id, { onDelete: "cascade" }),
+    guildId: text("guild_id").notNull(),
+    threadId: text("thread_id"),
+    state: text("state").$type<ThreadState>().notNull().default("wanted"),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    uniqueIndex("task_threads_thread_key").on(t.threadId).where(sql`thread_id IS NOT NULL`),
+    check("task_threads_state_check", inList("state", THREAD_STATES)),
+    check("task_threads_open_has_id_check", sql`state <> 'open' OR thread_id IS NOT NULL`),
+  ],
+);
+
 /**
  * Gateway events (interactions, mention messages) claimed by an instance while Redis was unavailable:
  * the primary key lets exactly one instance handle each. Pruned after a day by a background job.
@@ -338,3 +413,5 @@ export type AgentRow = typeof agents.$inferSelect;
 export type OutboxRow = typeof outbox.$inferSelect;
 export type TaskAttemptRow = typeof taskAttempts.$inferSelect;
 export type TaskMessageRow = typeof taskMessages.$inferSelect;
+export type GuildSettingsRow = typeof guildSettings.$inferSelect;
+export type TaskReminderRow = typeof taskReminders.$inferSelect;

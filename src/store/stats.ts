@@ -107,3 +107,13 @@ export async function oldestOpen(
   );
   return rows.map((row) => ({ ...row, number: Number(row.number) }));
 }
+
+/** Live tasks past their due time (tasks_guild_due_idx). */
+export async function countOverdue(q: Queryable, scope: StatsScope, now: Date): Promise<number> {
+  const rows = await queryRows<{ n: number }>(
+    q,
+    sql`SELECT count(*)::int AS n FROM tasks t WHERE ${scoped(scope)} AND t.status IN ${LIVE}
+      AND t.due_at IS NOT NULL AND t.due_at < ${now.toISOString()}::timestamptz`,
+  );
+  return Number(rows[0]?.n ?? 0);
+}

@@ -15,6 +15,9 @@ export interface ListQuery {
   channelId?: string;
   /** The channels the reader may see; null: all of them. */
   channelIds: readonly string[] | null;
+  /** Due in [dueFrom, dueBefore): live tasks with a due date only (tasks_guild_due_idx). */
+  dueFrom?: Date;
+  dueBefore?: Date;
 }
 
 /** Keyset position: `after` = older than this number (next page), `before` = newer (previous page). */
@@ -31,6 +34,9 @@ function listWhere(query: ListQuery): SQL {
   if (query.assigneeId) conditions.push(sql`t.assignee_id = ${query.assigneeId}`);
   if (query.priority) conditions.push(sql`t.priority = ${query.priority}`);
   if (query.label) conditions.push(sql`t.labels @> ${sql.param([query.label])}::text[]`);
+  if (query.dueFrom || query.dueBefore) conditions.push(sql`t.status IN ${LIVE}`);
+  if (query.dueFrom) conditions.push(sql`t.due_at >= ${query.dueFrom.toISOString()}::timestamptz`);
+  if (query.dueBefore) conditions.push(sql`t.due_at < ${query.dueBefore.toISOString()}::timestamptz`);
   return sql.join(conditions, sql` AND `);
 }
 
@@ -64,4 +70,42 @@ export async function pageTasks(
     limit: limit + 1,
   });
   return { items: rows.slice(0, limit), more: rows.length > limit };
+}
+
+/** Keyset position in due order: after/before this (due, number). */
+export type DuePosition = { afterDue: string; after: number } | { beforeDue: string; before: number } | null;
+
+/** Soonest due first, then by number; only tasks with a due date. Fetches limit + 1, like pageTasks. */
+export async function pageTasksByDue(
+  q: Queryable,
+  query: ListQuery,
+  position: DuePosition,
+  limit: number,
+): Promise<{ items: TaskView[]; more: boolean }> {
+  const where = sql`${listWhere(query)} AND t.due_at IS NOT NULL`;
+  if (position && "beforeDue" in position) {
+    const rows = await selectTaskViews(
+      q,
+      sql`${where} AND (t.due_at, t.number) < (${position.beforeDue}::timestamptz, ${position.before})`,
+      { order: sql`t.due_at DESC, t.number DESC`, limit: limit + 1 },
+    );
+    return { items: rows.slice(0, limit).reverse(), more: rows.length > limit };
+  }
+  const after = position
+    ? sql` AND (t.due_at, t.number) > (${position.afterDue}::timestamptz, ${position.after})`
+    : sql``;
+  const rows = await selectTaskViews(q, sql`${where}${after}`, {
+    order: sql`t.due_at ASC, t.number ASC`,
+    limit: limit + 1,
+  });
+  return { items: rows.slice(0, limit), more: rows.length > limit };
+}
+
+/** Sorting by due date counts what it lists: the tasks with one. */
+export async function countTasksWithDue(q: Queryable, query: ListQuery, upTo: number): Promise<number> {
+  const rows = await queryRows<{ n: number }>(
+    q,
+    sql`SELECT count(*)::int AS n FROM (SELECT 1 FROM tasks t WHERE ${listWhere(query)} AND t.due_at IS NOT NULL LIMIT ${upTo}) capped`,
+  );
+  return Number(rows[0]?.n ?? 0);
 }

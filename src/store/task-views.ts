@@ -1,5 +1,5 @@
 import { type SQL, sql } from "drizzle-orm";
-import type { AttemptOutcome, Priority, TaskStatus } from "../domain/task-states.ts";
+import type { AttemptOutcome, Priority, Recurrence, TaskStatus } from "../domain/task-states.ts";
 import type {
   AttemptQuestion,
   AttemptResult,
@@ -31,6 +31,7 @@ const TASK_COLUMN_NAMES = [
   "created_by",
   "estimate_minutes",
   "due_at",
+  "recurrence",
   "started_at",
   "submitted_at",
   "completed_at",
@@ -66,6 +67,7 @@ export async function selectTaskViews(
       (SELECT coalesce(json_agg(${ref("s")} ORDER BY s.number), '[]'::json)
         FROM tasks s WHERE s.parent_id = t.id) AS subtasks,
       t.metadata->'question' AS question,
+      jsonb_build_object('overdue', t.metadata->'overdue', 'nextOccurrence', t.metadata->'nextOccurrence') AS metadata,
       CASE WHEN t.status = 'in_review' THEN
         (SELECT json_build_object('attempt', a.attempt, 'assigneeId', a.assignee_id, 'startedAt', a.started_at,
             'endedAt', a.ended_at, 'outcome', a.outcome, 'summary', a.summary, 'result', a.result, 'error', a.error,
@@ -143,6 +145,7 @@ export type TaskRelatives = Pick<
 /** The one TaskRow → TaskView mapper (the views read in SQL, and a created task's view built in memory). */
 export function toTaskView(row: TaskColumns, relatives: TaskRelatives): TaskView {
   const nullableNumber = (value: unknown) => (value === null || value === undefined ? null : Number(value));
+  const metadata = fromJson<Record<string, unknown> | null>(row.metadata ?? null);
   return {
     id: Number(row.id),
     guildId: String(row.guildId),
@@ -158,6 +161,9 @@ export function toTaskView(row: TaskColumns, relatives: TaskRelatives): TaskView
     parent: relatives.parent,
     estimateMinutes: nullableNumber(row.estimateMinutes),
     dueAt: toIso(row.dueAt),
+    overdue: metadata?.overdue === true,
+    nextOccurrence: typeof metadata?.nextOccurrence === "number" ? metadata.nextOccurrence : null,
+    repeat: (row.recurrence as Recurrence | null) ?? null,
     startedAt: toIso(row.startedAt),
     submittedAt: toIso(row.submittedAt),
     completedAt: toIso(row.completedAt),

@@ -45,6 +45,8 @@ export interface AgentWorld {
   app: App;
   testDb: TestDatabase;
   cache: Cache;
+  /** The Redis key prefix of `cache`: a second instance's cache shares it. */
+  redisPrefix: string;
   /** `<@bot>` as agents type it. */
   botMention: string;
   id(user: string): string;
@@ -86,9 +88,10 @@ export function useAgentWorld(options: AgentWorldOptions = {}): AgentWorld {
 export async function startAgentWorld(options: AgentWorldOptions = {}): Promise<AgentWorld> {
   const discord = await DiscordStandIn.start({ ...WORLD, ...options.standIn });
   const testDb = await createTestDatabase();
+  const redisPrefix = uniqueRedisPrefix();
   const cache = await createCache({
     redisUrl: testRedisUrl(),
-    keyPrefix: uniqueRedisPrefix(),
+    keyPrefix: redisPrefix,
     log: silentLogger,
     rateLimit: { capacity: 1000, windowSeconds: 10 },
     readRateLimit: { capacity: 1000, windowSeconds: 10 },
@@ -123,6 +126,7 @@ export async function startAgentWorld(options: AgentWorldOptions = {}): Promise<
     app,
     testDb,
     cache,
+    redisPrefix,
     botMention,
     id: (user) => discord.user(user).id,
     async slash(userId, name, subcommand, slashOptions = {}, group) {

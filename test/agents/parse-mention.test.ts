@@ -155,4 +155,36 @@ describe("mention commands: what an agent types", () => {
       problem: "submit needs a summary after the task number (or a summary in the block).",
     });
   });
+
+  it("in a task's thread, leaves the task out (its thread's), and still takes another number", () => {
+    const inThread = (text: string) => parseMentionCommand(text, 12);
+    expect(inThread("start")).toEqual({ ok: true, command: { name: "start", number: 12 } });
+    expect(inThread("submit done")).toEqual({
+      ok: true,
+      command: { name: "submit", number: 12, text: "done" },
+    });
+    expect(inThread("comment looks good")).toEqual({
+      ok: true,
+      command: { name: "comment", number: 12, text: "looks good" },
+    });
+    expect(inThread("approve")).toEqual({ ok: true, command: { name: "approve", number: 12, text: "" } });
+    expect(inThread('submit ```json\n{"summary":"in the block"}\n```')).toEqual({
+      ok: true,
+      command: { name: "submit", number: 12, text: "", evidence: { summary: "in the block" } },
+    });
+    expect(inThread("comment #7 over there")).toEqual({
+      ok: true,
+      command: { name: "comment", number: 7, text: "over there" },
+    });
+    expect(inThread("view 3")).toEqual({ ok: true, command: { name: "view", number: 3 } });
+    // next and create name no task; a verb that needs text still needs it.
+    expect(inThread("next docs")).toEqual({ ok: true, command: { name: "next", labels: ["docs"] } });
+    expect(inThread("create Fix it")).toEqual({ ok: true, command: { name: "create", title: "Fix it" } });
+    expect(inThread("progress")).toEqual({
+      ok: false,
+      problem: "progress needs a note after the task number.",
+    });
+    // Outside a thread the number is still required.
+    expect(parseMentionCommand("submit done")).toMatchObject({ ok: false });
+  });
 });

@@ -72,7 +72,19 @@ describe("command definitions (public interface: names exactly as the issue says
       "estimate",
       "parent",
       "depends-on",
+      "repeat",
     ]);
+    expect(
+      sub("task", "create")
+        .options!.find((o) => o.name === "repeat")!
+        .choices!.map((c) => c.value),
+    ).toEqual(["daily", "weekdays", "weekly", "monthly"]);
+    expect(
+      sub("task", "edit")
+        .options!.find((o) => o.name === "repeat")!
+        .choices!.map((c) => c.value),
+    ).toEqual(["daily", "weekdays", "weekly", "monthly", "none"]);
+    expect(optionNames("task", "cancel")).toEqual(["task", "reason", "skip-this-one"]);
     expect(
       sub("task", "create")
         .options!.find((o) => o.name === "priority")!
@@ -112,7 +124,15 @@ describe("command definitions (public interface: names exactly as the issue says
     expect(optionNames("tasks", "import")).toEqual(["file", "dry-run", "tag"]);
     expect(sub("tasks", "import").options![0]).toMatchObject({ type: 11, required: true });
     expect(optionNames("tasks", "export")).toEqual(["format", "status", "scope"]);
-    expect(optionNames("tasks", "list")).toEqual(["status", "assignee", "priority", "label", "scope"]);
+    expect(optionNames("tasks", "list")).toEqual([
+      "status",
+      "assignee",
+      "priority",
+      "label",
+      "scope",
+      "due",
+      "sort",
+    ]);
     expect(sub("tasks", "list").options![0]!.choices!.map((c) => c.value)).toEqual([
       "live",
       "open",
@@ -134,6 +154,10 @@ describe("command definitions (public interface: names exactly as the issue says
         "lease-minutes",
         "notify-reviewers",
         "notify-creator",
+        "remind-before",
+        "remind-overdue",
+        "timezone",
+        "threads",
       ]),
     );
     expect(optionNames("tasklane", "add", "agent")).toEqual(["user", "labels", "max-concurrent"]);

@@ -56,7 +56,24 @@ describe("the embedded default (PGlite, in-process cache)", () => {
         discord: { ok: true, detail: "gateway ready" },
       },
     });
+    // A mention comes in the same way as an interaction, and is counted beside them.
+    const since = bot.discord.messageMark();
+    const sent = bot.discord.sendMessage({
+      channelId: "general",
+      guildId: "Home",
+      authorId: "ben",
+      content: `${bot.discord.mention(bot.discord.botUser.username)} help`,
+    });
+    await bot.discord.waitForMessage(
+      {
+        sentBy: "bot",
+        kind: "create",
+        where: (message) => message.message_reference?.message_id === sent.id,
+      },
+      { since, timeoutMs: 5_000 },
+    );
     const metrics = await (await fetch(`${base}/metrics`)).text();
+    expect(metrics).toMatch(/tasklane_interactions_total\{kind="mention",outcome="ok"\} 1/);
     expect(metrics).toMatch(/tasklane_interactions_total\{kind="slash",outcome="ok"\} \d+/);
     expect(metrics).toMatch(/tasklane_interactions_total\{kind="slash",outcome="refused:rate_limited"\} 1/);
     expect(metrics).toContain("tasklane_interaction_seconds_bucket");

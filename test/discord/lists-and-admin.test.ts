@@ -98,6 +98,7 @@ describe("lists", () => {
       "By status",
       "By priority",
       "Reviews pending",
+      "Overdue",
       "Labels",
       "Assignees",
       "Estimates vs actual",

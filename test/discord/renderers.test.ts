@@ -5,7 +5,7 @@ import { parseCustomId } from "../../src/discord/custom-id.ts";
 import { pagingButtons } from "../../src/discord/render/paging.ts";
 import { historyLine, renderHistory } from "../../src/discord/render/task-history.ts";
 import { renderTaskList, taskLine } from "../../src/discord/render/task-list.ts";
-import type { TaskEventView } from "../../src/services/views.ts";
+import type { TaskEventView } from "../../src/domain/task-event.ts";
 import { taskView } from "./task-view-fixture.ts";
 
 describe("list pages", () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { parseCustomId } from "../../src/discord/custom-id.ts";
 import { embedLength } from "../../src/discord/render/limits.ts";
-import { STATUS_COLOURS } from "../../src/discord/render/status-style.ts";
+import { OVERDUE_COLOUR, STATUS_COLOURS } from "../../src/discord/render/status-style.ts";
 import { renderTaskCard } from "../../src/discord/render/task-card.ts";
 import type { TaskStatus } from "../../src/store/schema.ts";
 import { taskView } from "./task-view-fixture.ts";
@@ -22,6 +22,31 @@ describe("task card", () => {
     ["failed", ["Reopen"]],
   ] as const)("a %s task shows exactly %o", (status, labels) => {
     expect(labelsOf(status)).toEqual(labels);
+  });
+
+  it("a live task past its due time says Overdue, in the overdue colour; a closed one does not", () => {
+    const due = (status: TaskStatus) => {
+      const embed = renderTaskCard(taskView({ status, overdue: true }), { requireReview: true }).embeds[0]!;
+      return { due: embed.fields!.find((field) => field.name === "Due")!.value, color: embed.color };
+    };
+    expect(due("in_progress").due).toMatch(/^<t:\d+:f> \(<t:\d+:R>\) · \*\*Overdue\*\*$/);
+    expect(due("in_progress").color).toBe(OVERDUE_COLOUR);
+    expect(due("done").due).not.toContain("Overdue");
+    expect(due("done").color).toBe(STATUS_COLOURS.done);
+    const onTime = renderTaskCard(taskView({ status: "open" }), { requireReview: true }).embeds[0]!;
+    expect(onTime.color).toBe(STATUS_COLOURS.open);
+  });
+
+  it("a recurring task's card says how it repeats", () => {
+    const card = renderTaskCard(taskView({ repeat: "weekdays" }), { requireReview: true });
+    expect(card.embeds[0]!.description).toContain("Repeats on weekdays");
+    const closed = renderTaskCard(taskView({ repeat: "weekly", status: "done", nextOccurrence: 13 }), {
+      requireReview: true,
+    });
+    expect(closed.embeds[0]!.description).toContain("Repeats weekly · Next occurrence #13");
+    expect(renderTaskCard(taskView(), { requireReview: true }).embeds[0]!.description ?? "").not.toContain(
+      "Repeats",
+    );
   });
 
   it("shows Mark done instead of Submit for review where review is not required", () => {

@@ -27,6 +27,7 @@ const SPEC: Record<DomainAction, { from: TaskStatus[]; to: TaskStatus | "same"; 
   block: { from: ["open", "in_progress"], to: "blocked", who: STEWARDS },
   unblock: { from: ["blocked"], to: "open", who: [...STEWARDS, "system"] },
   cancel: { from: LIVE, to: "cancelled", who: ["creator", "reviewer", "admin"] },
+  skip: { from: LIVE, to: "cancelled", who: ["creator", "reviewer", "admin"] },
   reopen: { from: ["done", "cancelled", "failed"], to: "open", who: ["creator", "reviewer", "admin"] },
   edit: { from: [...TASK_STATUSES], to: "same", who: STEWARDS },
   progress: { from: ["in_progress"], to: "same", who: ["assignee"] },

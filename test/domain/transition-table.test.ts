@@ -28,6 +28,7 @@ describe("the transition table's derived lists", () => {
       "block",
       "unblock",
       "cancel",
+      "skip",
       "reopen",
     ]);
   });

@@ -9,13 +9,16 @@ const expectedTables = [
   "agents",
   "channel_settings",
   "guild_counters",
+  "guild_settings",
   "handled_events",
   "outbox",
   "task_attempts",
   "task_dependencies",
   "task_events",
   "task_messages",
+  "task_reminders",
   "task_reviews",
+  "task_threads",
   "tasks",
 ];
 

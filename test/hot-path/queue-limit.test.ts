@@ -6,18 +6,16 @@ import { systemReader } from "../../src/services/actors.ts";
 import { checkGateDrift } from "../../src/services/gate/gate-drift.ts";
 import { LIVE_STATUSES, tasks as tasksTable } from "../../src/store/schema.ts";
 import { testRedisUrl } from "../support/test-db.ts";
-import { ctxFor, newChannel, openWorld, userId, type World } from "./world.ts";
+import { ctxFor, newChannel, userId, useWorld } from "./world.ts";
 
 describe("200 racing creates against a queue limit of 10, two instances, Redis up", () => {
-  let world: World;
+  const world = useWorld({ redisUrl: testRedisUrl(), count: 2 });
   let admin: Redis;
   beforeAll(async () => {
-    world = await openWorld({ redisUrl: testRedisUrl(), count: 2 });
     admin = new Redis(testRedisUrl());
   });
   afterAll(async () => {
     admin.disconnect();
-    await world.close();
   });
 
   const liveInPostgres = async (channelId: string) => {

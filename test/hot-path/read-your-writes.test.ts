@@ -1,15 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { TaskView } from "../../src/domain/task-view.ts";
 import { systemReader } from "../../src/services/actors.ts";
 import { testRedisUrl } from "../support/test-db.ts";
-import { ctxFor, GUILD, newChannel, openWorld, userId, type World } from "./world.ts";
+import { ctxFor, GUILD, newChannel, userId, useWorld } from "./world.ts";
 
 describe("read-your-writes across two instances sharing one Redis", () => {
-  let world: World;
-  beforeAll(async () => {
-    world = await openWorld({ redisUrl: testRedisUrl(), count: 2 });
-  });
-  afterAll(() => world.close());
+  const world = useWorld({ redisUrl: testRedisUrl(), count: 2 });
 
   /** After a write, the next read on either instance shows it, even with both caches warm before. */
   const expectEverywhere = async (written: TaskView) => {

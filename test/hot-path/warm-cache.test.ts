@@ -1,18 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { QueueLimitError } from "../../src/domain/errors.ts";
 import { systemReader } from "../../src/services/actors.ts";
 import { testRedisUrl } from "../support/test-db.ts";
-import { ctxFor, GUILD, newChannel, openWorld, type World } from "./world.ts";
+import { ctxFor, GUILD, newChannel, useWorld, type World } from "./world.ts";
 
 describe.each([
   ["Redis", () => testRedisUrl()],
   ["the in-process cache", () => undefined],
 ])("a warm cache (%s) keeps reads off Postgres", (_name, redisUrl) => {
-  let world: World;
-  beforeAll(async () => {
-    world = await openWorld({ redisUrl: redisUrl(), count: 1 });
-  });
-  afterAll(() => world.close());
+  const world = useWorld({ redisUrl: redisUrl(), count: 1 });
 
   it("a task view read twice queries Postgres only the first time", async () => {
     const [{ tasks, database, cache }] = world.instances as [World["instances"][0]];

@@ -8,6 +8,7 @@ import { createTaskService } from "../../src/services/tasks/index.ts";
 import { type Database, openDatabase } from "../../src/store/database.ts";
 import { PATIENT_TIMEOUTS } from "../cache/patient-timeouts.ts";
 import { createTestDatabase, type TestDatabase, uniqueRedisPrefix } from "../support/test-db.ts";
+import { useInSuite } from "../support/use-in-suite.ts";
 
 export const GUILD = "100000000000000001";
 export const ADMIN = "300000000000000001";
@@ -46,6 +47,17 @@ export interface World {
   /** Redis key prefix all instances share. */
   prefix: string;
   close(): Promise<void>;
+}
+
+type WorldOptions = Parameters<typeof openWorld>[0];
+
+/** The world for the enclosing suite: opened in beforeAll, closed in afterAll. */
+export function useWorld(options: WorldOptions): World {
+  return useInSuite(
+    "the world",
+    () => openWorld(options),
+    (world) => world.close(),
+  );
 }
 
 /** `count` instances sharing one Postgres database and one Redis (or each its own memory cache). */

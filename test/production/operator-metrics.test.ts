@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { createMetricsRegistry, registerOperatorMetrics } from "../../src/http/metrics.ts";
 import { silentLogger } from "../../src/log.ts";
+import { createJobService } from "../../src/services/jobs/index.ts";
 import { createOperationsService } from "../../src/services/operations/index.ts";
 import { DRIVERS, useHarness } from "../services/support/harness.ts";
 import { newScene } from "../services/support/scene.ts";
@@ -43,6 +44,35 @@ describe.each(DRIVERS)("operator gauges on /metrics (%s)", (driver) => {
     expect(text).toMatch(new RegExp(`tasklane_outbox_pending ${snapshot.outbox.pending}\\n`));
     expect(text).toMatch(/tasklane_outbox_oldest_pending_seconds (9\d|1\d\d)(\.\d+)?\n/);
     expect(text).toContain("tasklane_outbox_dead_rows 0");
+  });
+
+  it("show the reminders whose time has come and that are not sent yet", async () => {
+    const s = await newScene(h, { remindBefore: "1h" });
+    await h.tasks.create(s.ctx(s.creator), { title: "Due soon", due: "3h" });
+    const operations = createOperationsService({
+      database: h.database,
+      cache: h.cache,
+      log: silentLogger,
+      now: h.clock.now,
+      rollupTtlMs: 0,
+    });
+    expect((await operations.snapshot()).remindersDue).toBe(0);
+    h.clock.advance(4 * 3_600_000); // the 1h-before and the at-due reminders are both due now
+    expect((await operations.snapshot()).remindersDue).toBe(2);
+    const registry = createMetricsRegistry({ defaultMetrics: false });
+    registerOperatorMetrics(registry, operations);
+    expect(await registry.metrics()).toContain("tasklane_reminders_due 2");
+
+    const jobs = createJobService({
+      database: h.database,
+      cache: h.cache,
+      log: silentLogger,
+      now: h.clock.now,
+      tasks: h.tasks,
+    });
+    await jobs.sendReminders({ systemUserId: () => "100000000000000009" });
+    expect((await operations.snapshot()).remindersDue).toBe(0);
+    expect(await registry.metrics()).toContain("tasklane_reminders_due 0");
   });
 
   it("scrapes within the rollup window share one rollup", async () => {

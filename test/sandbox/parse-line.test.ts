@@ -8,6 +8,14 @@ describe("sandbox line parser", () => {
     expect(parseLine("click Approve on #3")).toEqual({ kind: "click", label: "Approve", task: 3 });
   });
 
+  it("moves the bot's clock with later, by a duration of at most 30 days", () => {
+    expect(parseLine("later 2h")).toEqual({ kind: "later", ms: 2 * 3_600_000 });
+    expect(parseLine("later 1d30m")).toEqual({ kind: "later", ms: (24 * 60 + 30) * 60_000 });
+    expect(parseLine("later")).toEqual({ kind: "later", ms: 3_600_000 });
+    expect(parseLine("later soon")).toMatchObject({ kind: "error" });
+    expect(parseLine("later 31d")).toEqual({ kind: "error", message: "later by at most 30d" });
+  });
+
   it("switches who is typing and where, with or without @ and #", () => {
     expect(parseLine("as alice")).toEqual({ kind: "as", user: "alice" });
     expect(parseLine("as @rita")).toEqual({ kind: "as", user: "rita" });

@@ -106,6 +106,27 @@ describe("the sandbox tour", () => {
     );
   });
 
+  it("reads a typed date in the server's time zone, reminds the assignee, goes overdue, and skips to the next occurrence", () => {
+    expect(answerTo(run.stdout, "/tasklane config timezone:Europe/Berlin remind-before:1h")).toMatch(
+      /remind-before\s+remind-overdue\s+timezone \(server\)\s*│\s*\n\s*│ 1h\s+yes\s+Europe\/Berlin/,
+    );
+    // 17:00 in Berlin is 16:00 UTC; the sandbox shows Discord timestamps in UTC.
+    expect(answerTo(run.stdout, '/task create title:"Quarterly report" due:"2030-03-01 17:00"')).toContain(
+      "1 Mar 2030 16:00 UTC",
+    );
+    expect(answerTo(run.stdout, "later 90m")).toMatch(/@bob reminder: #6 is due .* \(in 30 minutes\)\./);
+    const due = answerTo(run.stdout, "later 1h");
+    expect(due).toContain("@bob reminder: #6 is due now");
+    expect(due).toMatch(/\{json\} reminder · #6 · open/);
+    expect(due).toMatch(/Overdue/);
+    expect(answerTo(run.stdout, "/tasks list due:overdue")).toMatch(
+      /#6 Water the plants .* overdue, due 30 minutes ago/,
+    );
+    const skipped = answerTo(run.stdout, "/task cancel task:6 skip-this-one:true");
+    expect(skipped).toContain("You skipped #6 · Water the plants; the next one is #7.");
+    expect(skipped).toMatch(/#7 · Water the plants[\s\S]*Repeats weekly[\s\S]*\(in 7 days\)/);
+  });
+
   it("hands the agent the most urgent task when it asks for work, and puts it on the card", () => {
     const claim = answerTo(run.stdout, "say @Tasklane next");
     expect(claim).toContain("↳ reply to robo");
@@ -149,5 +170,21 @@ describe("the sandbox tour", () => {
     expect(assignment).toMatch(/\{json\} assignment[^\n]*\n\s*\n\s*#3 · Nightly export job/);
     expect(assignment).toMatch(/\{json\} assignment · #3/);
     expect(assignment).not.toMatch(/<@\d+>/);
+  });
+
+  it("opens a thread on a new task's card and holds the task's conversation there, the number left out", () => {
+    const comment = answerTo(run.stdout, '/task comment task:4 text:"Mention the new login flow"');
+    expect(comment).toMatch(
+      /Tasklane #general\/#4\n\s+@alice commented on #4:\n\s+> Mention the new login flow/,
+    );
+    const assignment = answerTo(run.stdout, "/task assign task:4 assignee:@robo");
+    expect(assignment).toMatch(/Tasklane #general\n\s+@robo you are assigned #4/);
+    const started = answerTo(run.stdout, "say @Tasklane start", "robo #general/#4");
+    expect(started).toMatch(/Tasklane #general\/#4 ↳ reply to robo\n\s+Started #4\./);
+    const submitted = answerTo(run.stdout, "say @Tasklane submit Drafted the notes in docs/release.md");
+    expect(submitted).toContain("#4 submitted for review.");
+    expect(submitted).toMatch(/Tasklane #general\/#4\n\s+#4 · Write the release notes is ready for review/);
+    // The card in the channel is still edited on every change.
+    expect(submitted).toMatch(/Tasklane #general ✎ edited[\s\S]*\[Approve\] \[Request rework\]/);
   });
 });

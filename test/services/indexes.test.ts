@@ -92,6 +92,17 @@ describe("every list query uses an index (postgres, 10 000 tasks)", () => {
     ["list by assignee", () => tasks.list(systemReader(GUILD), { assigneeId: "900000000000000003" })],
     ["list by label", () => tasks.list(systemReader(GUILD), { label: "docs", status: "all" })],
     ["list by priority", () => tasks.list(systemReader(GUILD), { priority: "critical" })],
+    ["list overdue", () => tasks.list(systemReader(GUILD), { due: "overdue" })],
+    ["list due this week", () => tasks.list(systemReader(GUILD), { due: "week", channelId: CHANNEL })],
+    [
+      "list by due date, second page",
+      async () =>
+        tasks.list(
+          systemReader(GUILD),
+          { sort: "due" },
+          { cursor: (await tasks.list(systemReader(GUILD), { sort: "due" })).nextCursor },
+        ),
+    ],
     ["search", () => tasks.search(systemReader(GUILD), "billing docs")],
     ["history", () => tasks.history(systemReader(GUILD), 125)],
     ["reviews", () => tasks.reviews(systemReader(GUILD), 125)],

@@ -5,9 +5,9 @@ import {
   MessageFlags,
   SlashCommandBuilder,
 } from "discord.js";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { StandInUsageError } from "../stand-in/index.ts";
-import { type Connected, connectClient } from "./connect-client.ts";
+import { useConnectedClient } from "./connect-client.ts";
 
 const upload = new SlashCommandBuilder()
   .setName("upload")
@@ -15,16 +15,14 @@ const upload = new SlashCommandBuilder()
   .addAttachmentOption((o) => o.setName("file").setDescription("The file").setRequired(true));
 
 describe("attachments through the stand-in (options, uploads, the CDN)", () => {
-  let connected: Connected;
+  const connected = useConnectedClient();
   let handler: (interaction: ChatInputCommandInteraction) => Promise<unknown> = async () => {};
   beforeAll(async () => {
-    connected = await connectClient();
     connected.client.on("interactionCreate", (interaction: Interaction) => {
       if (interaction.isChatInputCommand()) handler(interaction).catch(() => {});
     });
     await connected.client.application.commands.set([upload.toJSON()], connected.discord.guild().id);
   });
-  afterAll(() => connected.close());
 
   it("delivers an attachment option as Discord does (id + resolved.attachments) and serves its signed URL", async () => {
     let seen: { name: string; size: number; contentType: string | null; url: string } | undefined;

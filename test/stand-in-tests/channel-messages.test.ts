@@ -1,18 +1,13 @@
 import { once } from "node:events";
 import { Events, GatewayIntentBits, type Message, type TextChannel } from "discord.js";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { DiscordStandIn } from "../stand-in/index.ts";
-import { type Connected, connectClient, TEST_WORLD } from "./connect-client.ts";
+import { connectClient, TEST_WORLD, useConnectedClient } from "./connect-client.ts";
 
 describe("channel messages through the stand-in", () => {
-  let connected: Connected;
+  const connected = useConnectedClient();
   const channel = (name: string) =>
     connected.client.channels.cache.get(connected.discord.channel(name).id) as TextChannel;
-
-  beforeAll(async () => {
-    connected = await connectClient();
-  });
-  afterAll(() => connected.close());
 
   it("creates one message for two sends with the same enforced nonce", async () => {
     const { discord } = connected;

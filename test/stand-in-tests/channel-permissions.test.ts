@@ -1,7 +1,7 @@
 import { type ChatInputCommandInteraction, PermissionFlagsBits as P, SlashCommandBuilder } from "discord.js";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import type { StandInOptions } from "../stand-in/index.ts";
-import { type Connected, connectClient } from "./connect-client.ts";
+import { useConnectedClient } from "./connect-client.ts";
 
 const WORLD: StandInOptions = {
   guilds: [
@@ -28,11 +28,10 @@ const WORLD: StandInOptions = {
 const ping = new SlashCommandBuilder().setName("ping").setDescription("Ping");
 
 describe("private channels and threads, as Discord has them", () => {
-  let connected: Connected;
+  const connected = useConnectedClient(WORLD);
   let received: ChatInputCommandInteraction[] = [];
 
   beforeAll(async () => {
-    connected = await connectClient(WORLD);
     connected.client.on("interactionCreate", (interaction) => {
       if (!interaction.isChatInputCommand()) return;
       received.push(interaction);
@@ -40,7 +39,6 @@ describe("private channels and threads, as Discord has them", () => {
     });
     await connected.client.application.commands.set([ping.toJSON()], connected.discord.guild().id);
   });
-  afterAll(() => connected.close());
 
   const thread = () =>
     [...connected.discord.guild().channels.values()].find((channel) => channel.name === "plans")!;

@@ -11,9 +11,9 @@ import {
   TextInputBuilder,
   TextInputStyle,
 } from "discord.js";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import type { ApiMessage } from "../stand-in/index.ts";
-import { type Connected, connectClient } from "./connect-client.ts";
+import { useConnectedClient } from "./connect-client.ts";
 
 const row = (...buttons: [string, string, boolean?][]) =>
   new ActionRowBuilder<ButtonBuilder>().addComponents(
@@ -27,11 +27,10 @@ const row = (...buttons: [string, string, boolean?][]) =>
   );
 
 describe("buttons, modals and context menus through the stand-in", () => {
-  let connected: Connected;
+  const connected = useConnectedClient();
   let handler: (interaction: Interaction) => Promise<unknown> = async () => {};
 
   beforeAll(async () => {
-    connected = await connectClient();
     connected.client.on("interactionCreate", (interaction) => {
       handler(interaction).catch(() => {});
     });
@@ -40,7 +39,6 @@ describe("buttons, modals and context menus through the stand-in", () => {
       connected.discord.guild().id,
     );
   });
-  afterAll(() => connected.close());
 
   async function postCard(content: string): Promise<ApiMessage> {
     const { client, discord } = connected;

@@ -1,6 +1,7 @@
 import { once } from "node:events";
 import { Client, type ClientOptions, Events, GatewayIntentBits } from "discord.js";
 import { DiscordStandIn, type StandInOptions } from "../stand-in/index.ts";
+import { useInSuite } from "../support/use-in-suite.ts";
 
 /** A small server: an owner, an admin, two members, a reviewer and a bot agent. */
 export const TEST_WORLD: StandInOptions = {
@@ -56,4 +57,16 @@ export async function connectClient(
       await discord.stop();
     },
   };
+}
+
+/** A connected client for the enclosing suite: connected in beforeAll, closed in afterAll. */
+export function useConnectedClient(
+  options: StandInOptions = TEST_WORLD,
+  clientOptions: Partial<ClientOptions> = {},
+): Connected {
+  return useInSuite(
+    "the client",
+    () => connectClient(options, clientOptions),
+    (connected) => connected.close(),
+  );
 }

@@ -6,24 +6,22 @@ import {
   Routes,
   SlashCommandBuilder,
 } from "discord.js";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Connected, connectClient, TEST_WORLD } from "./connect-client.ts";
+import { beforeAll, describe, expect, it } from "vitest";
+import { TEST_WORLD, useConnectedClient } from "./connect-client.ts";
 
 const ping = new SlashCommandBuilder().setName("ping").setDescription("Ping");
 
 describe("Discord's rules for answering interactions", () => {
-  let connected: Connected;
+  // a short window keeps the late-callback test fast; Discord's is 3000 ms (the default)
+  const connected = useConnectedClient({ ...TEST_WORLD, interactionTimeoutMs: 1000 });
   let handler: (interaction: Interaction) => Promise<unknown> = async () => {};
 
   beforeAll(async () => {
-    // a short window keeps the late-callback test fast; Discord's is 3000 ms (the default)
-    connected = await connectClient({ ...TEST_WORLD, interactionTimeoutMs: 1000 });
     connected.client.on("interactionCreate", (interaction) => {
       handler(interaction).catch(() => {});
     });
     await connected.client.application.commands.set([ping.toJSON()], connected.discord.guild().id);
   });
-  afterAll(() => connected.close());
 
   const run = () => connected.discord.sendSlashCommand({ channelId: "general", userId: "bob", name: "ping" });
 

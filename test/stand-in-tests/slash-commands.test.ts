@@ -5,9 +5,9 @@ import {
   PermissionFlagsBits,
   SlashCommandBuilder,
 } from "discord.js";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { StandInUsageError } from "../stand-in/index.ts";
-import { type Connected, connectClient } from "./connect-client.ts";
+import { useConnectedClient } from "./connect-client.ts";
 
 const task = new SlashCommandBuilder()
   .setName("task")
@@ -42,11 +42,10 @@ const admin = new SlashCommandBuilder()
   .addSubcommand((s) => s.setName("config").setDescription("Settings"));
 
 describe("slash commands through the stand-in", () => {
-  let connected: Connected;
+  const connected = useConnectedClient();
   let handler: (interaction: Interaction) => Promise<unknown> = async () => {};
 
   beforeAll(async () => {
-    connected = await connectClient();
     connected.client.on("interactionCreate", (interaction) => {
       handler(interaction).catch(() => {});
     });
@@ -55,7 +54,6 @@ describe("slash commands through the stand-in", () => {
       connected.discord.guild().id,
     );
   });
-  afterAll(() => connected.close());
 
   it("stores the commands the bot registers, keeping ids on a second overwrite", async () => {
     const { discord, client } = connected;

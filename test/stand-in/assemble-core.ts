@@ -9,6 +9,7 @@ import { Cdn } from "./state/cdn.ts";
 import { CommandStore } from "./state/commands.ts";
 import { MessageStore } from "./state/messages.ts";
 import { type MessageEvent, Messaging } from "./state/messaging.ts";
+import { Threads } from "./state/threads.ts";
 import type { World } from "./state/world.ts";
 
 export interface CoreHooks {
@@ -47,6 +48,7 @@ export function assembleCore(world: World, options: StandInOptions, hooks: CoreH
     world,
     messages,
     messaging,
+    threads: new Threads(world, gateway),
     commands: new CommandStore(world.application.id, world.ids),
     interactions,
     gateway,

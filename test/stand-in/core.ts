@@ -6,6 +6,7 @@ import type { Cdn } from "./state/cdn.ts";
 import type { CommandStore } from "./state/commands.ts";
 import type { MessageStore } from "./state/messages.ts";
 import type { Messaging } from "./state/messaging.ts";
+import type { Threads } from "./state/threads.ts";
 import type { World } from "./state/world.ts";
 
 export interface Settings {
@@ -26,6 +27,7 @@ export interface Core {
   world: World;
   messages: MessageStore;
   messaging: Messaging;
+  threads: Threads;
   commands: CommandStore;
   interactions: InteractionRegistry;
   gateway: Gateway;

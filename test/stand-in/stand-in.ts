@@ -2,6 +2,7 @@ import { EventEmitter } from "node:events";
 import type { Server } from "node:http";
 import { assembleCore } from "./assemble-core.ts";
 import type { Core, InteractionEventName } from "./core.ts";
+import { DiscordApiError, StandInUsageError } from "./errors.ts";
 import { Intent } from "./gateway/intents.ts";
 import { listenOn } from "./http-server.ts";
 import {
@@ -230,6 +231,16 @@ export class DiscordStandIn extends EventEmitter<StandInEvents> {
     const replyId = typeof input.replyTo === "string" ? input.replyTo : input.replyTo?.id;
     const replyTo = replyId ? this.core.messages.get(replyId) : undefined;
     if (replyId && !replyTo) throw new Error(`no message ${replyId} to reply to`);
+    if (this.core.threads.isThread(channel)) {
+      try {
+        this.core.threads.beforeMessage(channel, author.id);
+      } catch (error) {
+        // Discord's client does not offer a locked thread's message box to those who cannot manage it.
+        if (error instanceof DiscordApiError)
+          throw new StandInUsageError(`${author.username}: ${error.message}`);
+        throw error;
+      }
+    }
     return this.core.messaging.createUserMessage({
       channelId: channel.id,
       authorId: author.id,
@@ -237,6 +248,44 @@ export class DiscordStandIn extends EventEmitter<StandInEvents> {
       ...(replyTo ? { replyTo } : {}),
       ...(input.mentionRepliedUser !== undefined ? { mentionRepliedUser: input.mentionRepliedUser } : {}),
     }).message;
+  }
+
+  // ---- threads, as moderators handle them ----
+
+  /** The thread started from a message (its id is the message's), if there is one. */
+  threadOf(message: string | { id: string }): ApiChannel | undefined {
+    const id = typeof message === "string" ? message : message.id;
+    const channel = this.world.findChannel(id);
+    return channel && this.core.threads.isThread(channel) ? channel : undefined;
+  }
+
+  /** A member starts a thread on a message, as Discord's client does (THREAD_CREATE). */
+  startThread(input: { message: string | { id: string }; userId: string; name: string }): ApiChannel {
+    const id = typeof input.message === "string" ? input.message : input.message.id;
+    const stored = this.core.messages.get(id);
+    if (!stored || stored.deleted || stored.ephemeral) throw new StandInUsageError(`no message ${id}`);
+    const parent = this.world.channel(stored.message.channel_id);
+    try {
+      return this.core.threads.startFromMessage(parent, stored, this.world.user(input.userId).id, {
+        name: input.name,
+      });
+    } catch (error) {
+      if (error instanceof DiscordApiError) throw new StandInUsageError(error.message);
+      throw error;
+    }
+  }
+
+  /** A moderator archives a thread (and with `locked`, locks it): THREAD_UPDATE. */
+  archiveThread(thread: string, options: { locked?: boolean } = {}): ApiChannel {
+    const channel = this.world.channel(thread);
+    this.core.threads.update(channel, { archived: true, ...(options.locked ? { locked: true } : {}) });
+    return channel;
+  }
+
+  /** A moderator deletes a thread: THREAD_DELETE; Unknown Channel (10003) for it from now on. */
+  deleteThread(thread: string): void {
+    const channel = this.world.channel(thread);
+    this.core.threads.remove(channel, this.core.messages.get(channel.id));
   }
 
   // ---- what the bot did ----

@@ -62,6 +62,8 @@ export interface ApiChannel {
   last_message_id: Snowflake | null;
   rate_limit_per_user: number;
   flags: number;
+  /** minutes; copied onto threads started here (Discord: 60, 1440, 4320 or 10080; unset reads as 1440) */
+  default_auto_archive_duration?: number;
   /** threads (types 10, 11, 12) only */
   owner_id?: Snowflake;
   thread_metadata?: {
@@ -148,6 +150,8 @@ export interface ApiMessage {
   message_reference?: ApiMessageReference;
   referenced_message?: ApiMessage | null;
   reactions?: { count: number; me: boolean; emoji: { id: Snowflake | null; name: string } }[];
+  /** the thread started from this message */
+  thread?: JsonObject;
 }
 
 export interface ApiCommandOption {

@@ -33,7 +33,8 @@ export async function refresh(deps: CardDeps, view: TaskView, now = Date.now()):
   const card = await cards.find(view.id);
   // A task created moments ago gets its card as the creating interaction's reply (replyWithNewCard);
   // its outbox row must not race that reply into a second card. Past the grace, the reply failed.
-  if (!card && now - Date.parse(view.createdAt) < NEW_CARD_REPLY_GRACE_MS) return unsettled("pending");
+  if (!card && now - Date.parse(view.createdAt) < NEW_CARD_REPLY_GRACE_MS && !createdByTasklane(view))
+    return unsettled("pending");
   if (!card) return postCard(deps, view);
   // A placeholder: someone is posting it, or died doing so; postCard takes it over once it is stale.
   if (card.messageId === PENDING_MESSAGE_ID) return postCard(deps, view, { afterPlaceholder: true });
@@ -56,6 +57,11 @@ export async function refresh(deps: CardDeps, view: TaskView, now = Date.now()):
     if (isDiscordError(error, RESTJSONErrorCodes.UnknownChannel)) return unsettled("gone");
     throw error;
   }
+}
+
+/** A recurring task's next occurrence: Tasklane made it, no interaction is posting its card. */
+function createdByTasklane(view: TaskView): boolean {
+  return view.lastEvent?.kind === "created" && view.lastEvent.source === "system";
 }
 
 async function postCard(

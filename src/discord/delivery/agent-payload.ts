@@ -1,4 +1,4 @@
-import type { Priority, TaskStatus } from "../../domain/task-states.ts";
+import type { Priority, Recurrence, TaskStatus } from "../../domain/task-states.ts";
 import type { LinkedTaskRef, TaskView } from "../../domain/task-view.ts";
 import type { ChannelSettingsView } from "../../services/views.ts";
 
@@ -22,6 +22,10 @@ export interface TaskPayload {
   labels: string[];
   assignee: string | null;
   due: string | null;
+  /** Its due time came while it was live (cleared by a new due date). */
+  overdue: boolean;
+  /** A recurring task's period: its next occurrence is created when it is done or skipped. */
+  repeat: Recurrence | null;
   dependencies: { number: number; status: TaskStatus }[];
   /** Failed attempts counted so far (agent fail or expired lease). */
   failedAttempts: number;
@@ -60,6 +64,8 @@ export interface AssignmentPayload extends Envelope {
   leaseExpiresAt: string | null;
   task: TaskPayload;
   reply: ReplyHelp;
+  /** The task's thread (channels with threads on): its conversation is there, and the number may be left out. */
+  thread?: string;
 }
 
 export interface ReplyPayload extends Envelope {
@@ -105,8 +111,23 @@ export interface AnswerPayload extends Envelope {
   reply: ReplyHelp;
 }
 
+/** A due date is near, here or past: who it is for, and when. */
+export interface ReminderPayload extends Envelope {
+  type: "reminder";
+  /** before: ahead of the due time; due: at it; overdue: a day or more after it. */
+  kind: "before" | "due" | "overdue";
+  /** Minutes before the due time this reminder is for (negative: after it). */
+  offsetMinutes: number;
+  due: string;
+  /** Pinged; null when the task has no assignee (the creator is named instead). */
+  assignee: string | null;
+  task: TaskPayload;
+  reply: ReplyHelp;
+}
+
 export type AgentPayload =
   | AssignmentPayload
+  | ReminderPayload
   | ReworkPayload
   | AnswerPayload
   | ReplyPayload
@@ -123,6 +144,8 @@ export function taskPayload(task: TaskView, settings: Pick<ChannelSettingsView, 
     labels: task.labels,
     assignee: task.assigneeId,
     due: task.dueAt,
+    overdue: task.overdue,
+    repeat: task.repeat,
     // A dependency in a channel the payload's readers cannot see is left out.
     dependencies: task.dependencies
       .filter((dependency): dependency is LinkedTaskRef => !dependency.hidden)

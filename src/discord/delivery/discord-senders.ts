@@ -21,12 +21,14 @@ import {
   type AnswerPayload,
   assignmentPayload,
   PAYLOAD_VERSION,
+  type ReminderPayload,
   replyHelp,
   reworkPayload,
   taskPayload,
 } from "./agent-payload.ts";
 import { NotReadyError } from "./delivery-failure.ts";
 import type { OutboxSender, SendResult } from "./outbox-dispatcher.ts";
+import { openThread, renameThread, sendToTaskPlace } from "./task-thread.ts";
 
 export interface DiscordSenderDeps {
   client: Client;
@@ -64,7 +66,89 @@ export function createDiscordSenders(deps: DiscordSenderDeps): Record<OutboxMess
     creator_notice: (row) => sendCreatorNotice(deps, row),
     question: (row) => sendQuestion(deps, row),
     answer: (row) => sendAnswer(deps, row),
+    reminder: (row) => sendReminder(deps, row),
+    thread: (row) => sendThread(deps, row),
+    comment: (row) => sendComment(deps, row),
+    thread_name: async (row) => {
+      readyClient(deps);
+      const view = await loadTask(deps, row);
+      return view ? renameThread(deps, view) : { messageId: null, note: "task no longer exists" };
+    },
   };
+}
+
+/**
+ * "#12 is due <t:…:f>": pings the assignee only; without one, names the creator without a ping. Not
+ * sent for a task closed, or given another due date, since the reminder was queued.
+ */
+async function sendReminder(deps: DiscordSenderDeps, row: ClaimedRow): Promise<SendResult> {
+  const client = readyClient(deps);
+  const view = await loadTask(deps, row);
+  if (!view) return { messageId: null, note: "task no longer exists" };
+  if (isTerminal(view.status)) return { messageId: null, note: `superseded: the task is ${view.status}` };
+  const dueAt = String(row.payload.dueAt ?? "");
+  if (view.dueAt !== dueAt) return { messageId: null, note: "superseded: the due date changed" };
+  if (view.assigneeId) await holdWhilePaused(deps, view.guildId, view.assigneeId);
+  const settings = await deps.settings.get(view.guildId, view.channelId);
+  const offsetMinutes = Number(row.payload.offsetMinutes ?? 0);
+  const kind = offsetMinutes > 0 ? "before" : offsetMinutes === 0 ? "due" : "overdue";
+  const payload: ReminderPayload = {
+    tasklane: PAYLOAD_VERSION,
+    type: "reminder",
+    guild: view.guildId,
+    channel: view.channelId,
+    kind,
+    offsetMinutes,
+    due: dueAt,
+    assignee: view.assigneeId,
+    task: taskPayload(view, settings),
+    reply: replyHelp(client.user.id, view.number),
+  };
+  const when =
+    kind === "before"
+      ? `is due ${discordTime(dueAt)} (${discordTime(dueAt, "R")})`
+      : kind === "due"
+        ? `is due now (${discordTime(dueAt)})`
+        : `is overdue: it was due ${discordTime(dueAt)} (${discordTime(dueAt, "R")})`;
+  const who = view.assigneeId ? `<@${view.assigneeId}>` : `Created by <@${view.createdBy}>, unassigned:`;
+  return postForTask(
+    deps,
+    view,
+    row.nonce,
+    {
+      lead: `${who} reminder: **#${view.number}** ${when}.`,
+      payload,
+      detail: `**#${view.number}** · ${titleText(truncate(view.title, 200))}`,
+    },
+    view.assigneeId ? { pinged: view.assigneeId } : {},
+  );
+}
+
+/** Opens the thread on a new task's card (channels with threads on); waits for the card to be posted. */
+async function sendThread(deps: DiscordSenderDeps, row: ClaimedRow): Promise<SendResult> {
+  readyClient(deps);
+  const view = await loadTask(deps, row);
+  if (!view) return { messageId: null, note: "task no longer exists" };
+  const threadId = await openThread(deps, view);
+  return threadId ? { messageId: threadId } : { messageId: null, note: "the task has no thread" };
+}
+
+/** A comment made outside the task's thread, shown in it; the author is named, nobody is pinged. */
+async function sendComment(deps: DiscordSenderDeps, row: ClaimedRow): Promise<SendResult> {
+  readyClient(deps);
+  const view = await loadTask(deps, row);
+  if (!view) return { messageId: null, note: "task no longer exists" };
+  const head = `<@${String(row.payload.authorId)}> commented on **#${view.number}**:`;
+  const body = truncate(quote(String(row.payload.text ?? "")), LIMITS.content - head.length - 1);
+  return sendToTaskPlace(deps, view, (channelId) =>
+    post(
+      deps,
+      channelId,
+      row.nonce,
+      { content: `${head}\n${body}`, file: null },
+      { allowed_mentions: { parse: [] } },
+    ),
+  );
 }
 
 /** User text quoted for people: escaped first, so its lines cannot be markup of their own. */
@@ -87,9 +171,9 @@ async function sendQuestion(deps: DiscordSenderDeps, row: ClaimedRow): Promise<S
     Math.max(60, LIMITS.content - head.length - tail.length - 2),
   );
   const content = { content: `${head}\n${body}\n${tail}`, file: null };
-  return post(deps, view.channelId, row.nonce, content, {
-    allowed_mentions: { parse: [], users: [view.createdBy] },
-  });
+  return sendToTaskPlace(deps, view, (channelId) =>
+    post(deps, channelId, row.nonce, content, { allowed_mentions: { parse: [], users: [view.createdBy] } }),
+  );
 }
 
 /** The answer, pinging the assignee only, with a json block of type `answer`. */
@@ -149,12 +233,14 @@ async function sendReviewRequest(deps: DiscordSenderDeps, row: ClaimedRow): Prom
     truncate(`**#${view.number}** · ${titleText(view.title)} is ready for review by ${who}${by}.`, 1500) +
     summary;
   const ping = settings.notifyReviewers === "ping" && role !== null;
-  return post(
-    deps,
-    view.channelId,
-    row.nonce,
-    { content, file: null },
-    { allowed_mentions: ping ? { parse: [], roles: [role] } : { parse: [] } },
+  return sendToTaskPlace(deps, view, (channelId) =>
+    post(
+      deps,
+      channelId,
+      row.nonce,
+      { content, file: null },
+      { allowed_mentions: ping ? { parse: [], roles: [role] } : { parse: [] } },
+    ),
   );
 }
 
@@ -177,12 +263,14 @@ async function sendCreatorNotice(deps: DiscordSenderDeps, row: ClaimedRow): Prom
     1900,
   );
   const ping = settings.notifyCreator === "ping";
-  return post(
-    deps,
-    view.channelId,
-    row.nonce,
-    { content, file: null },
-    { allowed_mentions: ping ? { parse: [], users: [view.createdBy] } : { parse: [] } },
+  return sendToTaskPlace(deps, view, (channelId) =>
+    post(
+      deps,
+      channelId,
+      row.nonce,
+      { content, file: null },
+      { allowed_mentions: ping ? { parse: [], users: [view.createdBy] } : { parse: [] } },
+    ),
   );
 }
 
@@ -192,7 +280,7 @@ async function loadTask(deps: DiscordSenderDeps, row: ClaimedRow): Promise<TaskV
   return deps.delivery.committedTask(taskId);
 }
 
-function cardDepsOf(deps: DiscordSenderDeps, client: Client<true>): CardDeps {
+function senderCardDeps(deps: DiscordSenderDeps, client: Client<true>): CardDeps {
   return { client, rest: deps.rest(), cards: deps.cards, settings: deps.settings, log: deps.log };
 }
 
@@ -208,7 +296,7 @@ async function sendCard(deps: DiscordSenderDeps, row: ClaimedRow): Promise<SendR
   // Another edit may land after ours (a click's, another instance's): then the newest view is shown again,
   // whatever became of this row meanwhile (a click may have settled it).
   for (let shown: TaskView | null = view, attempt = 0; shown && attempt < 3; attempt += 1) {
-    const { outcome, messageId } = await refresh(cardDepsOf(deps, client), shown);
+    const { outcome, messageId } = await refresh(senderCardDeps(deps, client), shown);
     // The creating interaction is still posting this card (it records it within moments), or died
     // doing so: come back soon; waits back off and the grace ends in a takeover.
     if (outcome === "pending") throw new NotReadyError("another poster is posting this card", 250);
@@ -231,8 +319,13 @@ async function sendAssignment(deps: DiscordSenderDeps, row: ClaimedRow): Promise
   if (isTerminal(view.status)) return { messageId: null, note: `superseded: the task is ${view.status}` };
   await holdWhilePaused(deps, view.guildId, assigneeId);
   const settings = await deps.settings.get(view.guildId, view.channelId);
-  const card = await renderCardFor(cardDepsOf(deps, client), view, { withButtons: false });
-  const payload = assignmentPayload({ task: view, settings, assigneeId, attempt, botUserId: client.user.id });
+  const card = await renderCardFor(senderCardDeps(deps, client), view, { withButtons: false });
+  // Where the conversation will be: the agent can talk in the thread without the task's number.
+  const threadId = await openThread(deps, view);
+  const payload = {
+    ...assignmentPayload({ task: view, settings, assigneeId, attempt, botUserId: client.user.id }),
+    ...(threadId ? { thread: threadId } : {}),
+  };
   return postForTask(
     deps,
     view,
@@ -245,6 +338,8 @@ async function sendAssignment(deps: DiscordSenderDeps, row: ClaimedRow): Promise
     {
       pinged: assigneeId,
       body: { embeds: card.embeds },
+      // Assignments are the channel's: the lane shows who took what, threads or not.
+      inThread: false,
     },
   );
 }
@@ -317,20 +412,27 @@ async function sendAnnouncement(deps: DiscordSenderDeps, row: ClaimedRow): Promi
 
 /**
  * A message about one task, its json block attached as `task-N.json` when it does not fit. It pings
- * `pinged` (the assignee being told) and nobody else, whatever the user text says.
+ * `pinged` (the assignee being told) and nobody else, whatever the user text says. It goes to the
+ * task's thread when it has one (unless `inThread` is false), else to its channel.
  */
 function postForTask(
   deps: DiscordSenderDeps,
   view: TaskView,
   nonce: string,
   parts: Omit<Parameters<typeof agentMessage>[0], "fileName">,
-  { pinged, body = {} }: { pinged?: string; body?: Record<string, unknown> } = {},
+  {
+    pinged,
+    body = {},
+    inThread = true,
+  }: { pinged?: string; body?: Record<string, unknown>; inThread?: boolean } = {},
 ): Promise<SendResult> {
   const message = agentMessage({ ...parts, fileName: `task-${view.number}.json` });
-  return post(deps, view.channelId, nonce, message, {
-    ...body,
-    allowed_mentions: { parse: [], ...(pinged ? { users: [pinged] } : {}) },
-  });
+  const send = (channelId: string) =>
+    post(deps, channelId, nonce, message, {
+      ...body,
+      allowed_mentions: { parse: [], ...(pinged ? { users: [pinged] } : {}) },
+    });
+  return inThread ? sendToTaskPlace(deps, view, send) : send(view.channelId);
 }
 
 /** The bot's sentence first; the reason, user text, after the json block. */

@@ -1,15 +1,17 @@
-import { type Client, Events, type Message } from "discord.js";
+import { type Client, Events, type Message, RESTJSONErrorCodes, Routes } from "discord.js";
 import { LruTtlMap } from "../../cache/lru-ttl-map.ts";
 import type { RateLimitOptions } from "../../cache/token-bucket.ts";
 import type { TaskView } from "../../domain/task-view.ts";
 import type { Actor } from "../../services/contracts.ts";
 import { actionContextOfMessage, actorOfMessage } from "../actor.ts";
+import { isDiscordError } from "../cards/card-deps.ts";
 import { agentMessage } from "../delivery/agent-message.ts";
 import { PAYLOAD_VERSION, type ReplyPayload, taskPayload } from "../delivery/agent-payload.ts";
 import type { Failure, Guard, GuardedRunner } from "../guarded-runner.ts";
 import type { DiscordDeps, MentionVerbs } from "../handler-types.ts";
 import { refusalText, titleText } from "../render/format.ts";
 import { type MentionCommand, mentionUsage, parseMentionCommand, stripBotMention } from "./parse-mention.ts";
+import { type MentionPlace, placeOfMention } from "./thread-place.ts";
 
 export interface MentionHandler {
   handle(message: Message): Promise<void>;
@@ -92,12 +94,13 @@ export function createMentionHandler(
   async function answer(
     message: Message<true>,
     command: MentionCommand,
-    actor: Actor,
+    place: MentionPlace,
     guard: Guard,
   ): Promise<Answer> {
     if (command.name === "help")
       return { command: "help", ok: true, message: "Here is what I understand.", task: null, usage: true };
-    const ctx = actionContextOfMessage(message, actor);
+    // In a task's thread: the task's channel, with the rights the thread gives.
+    const ctx = { ...actionContextOfMessage(message, place.actor), channelId: place.channelId };
     await guard.limit(ctx, verbs.isWrite(command));
     const outcome = await verbs.run(services.tasks, ctx, command);
     return { command: command.name, ok: true, ...outcome };
@@ -120,18 +123,74 @@ export function createMentionHandler(
     };
     const usage = result.usage ? `\n${mentionUsage(botMention)}` : "";
     const task = result.task;
-    const { content, file } = agentMessage({
-      lead: result.message + usage,
-      payload,
-      ...(task ? { detail: `**#${task.number}** · ${titleText(task.title)}` } : {}),
-      fileName: task ? `task-${task.number}.json` : "tasklane.json",
-    });
+    const compose = (lead: string) =>
+      agentMessage({
+        lead,
+        payload,
+        ...(task ? { detail: `**#${task.number}** · ${titleText(task.title)}` } : {}),
+        fileName: task ? `task-${task.number}.json` : "tasklane.json",
+      });
+    const threadId = task ? await threadToAnswerIn(message, task) : null;
+    if (task && threadId) {
+      // Named, not pinged: the thread's readers see whose command this answers.
+      const { content, file } = compose(`<@${message.author.id}> ${result.message}${usage}`);
+      if (await answerInThread(task, threadId, content, file)) return;
+    }
+    const { content, file } = compose(result.message + usage);
     await message.reply({
       content,
       ...(file ? { files: [{ attachment: file.data, name: file.name }] } : {}),
       allowedMentions: { parse: [], repliedUser: false },
       failIfNotExists: false,
     });
+  }
+
+  /** In a task's thread, the task's channel and the thread's task; a lookup that fails acts where it was said. */
+  async function placeOf(message: Message<true>, actor: Actor): Promise<MentionPlace> {
+    try {
+      return await placeOfMention(services.cards, message, actor);
+    } catch (error) {
+      log.warn(
+        { err: error, messageId: message.id },
+        "could not tell whether a mention is in a task's thread",
+      );
+      return { channelId: message.channelId, actor };
+    }
+  }
+
+  /**
+   * A task's conversation is in its thread: the answer to a mention made in the task's channel goes
+   * to the task's thread when it has one (a mention in a thread is answered there).
+   */
+  async function threadToAnswerIn(message: Message<true>, task: TaskView): Promise<string | null> {
+    if (message.channelId !== task.channelId) return null;
+    const thread = await services.cards.thread(task.id).catch(() => null);
+    return thread?.state === "open" && thread.threadId ? thread.threadId : null;
+  }
+
+  /** False when the answer stays a reply: the thread is gone (then forgotten) or locked. */
+  async function answerInThread(
+    task: TaskView,
+    threadId: string,
+    content: string,
+    file: { name: string; data: Buffer } | null,
+  ): Promise<boolean> {
+    try {
+      await client.rest.post(Routes.channelMessages(threadId), {
+        body: {
+          content,
+          allowed_mentions: { parse: [] },
+          ...(file ? { attachments: [{ id: 0, filename: file.name }] } : {}),
+        },
+        ...(file ? { files: [{ name: file.name, data: file.data, contentType: "application/json" }] } : {}),
+      });
+      return true;
+    } catch (error) {
+      if (isDiscordError(error, RESTJSONErrorCodes.UnknownChannel))
+        await services.cards.forgetThread(task.id, threadId).catch(() => undefined);
+      else log.warn({ err: error, taskId: task.id }, "could not answer in the task's thread");
+      return false;
+    }
   }
 
   /** A refusal or failure, in the reply's words: the sentence, or the apology with its reference id. */
@@ -186,7 +245,8 @@ export function createMentionHandler(
         run: async (guard) => {
           const gate = await checkBot(message, actor);
           if (gate === "quiet") return "quiet";
-          const parsed = gate ? null : parseMentionCommand(text);
+          const place = gate ? null : await placeOf(message, actor);
+          const parsed = place ? parseMentionCommand(text, place.threadTask) : null;
           if (parsed?.ok) {
             command = parsed.command.name;
             fields.command = command;
@@ -194,7 +254,7 @@ export function createMentionHandler(
           const result: Answer =
             gate ??
             (parsed?.ok
-              ? await answer(message, parsed.command, actor, guard)
+              ? await answer(message, parsed.command, place!, guard)
               : {
                   command: null,
                   ok: false,

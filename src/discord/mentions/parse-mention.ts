@@ -55,11 +55,16 @@ export function stripBotMention(content: string, botUserId: string, botRoleId?: 
   return content.replace(new RegExp(`<@[!&]?(?:${ids})>`, "g"), " ").trim();
 }
 
-export function parseMentionCommand(text: string): ParsedMention {
+/**
+ * `threadTask`: the number of the task whose thread the message is in; a command there may leave the
+ * task out (`submit done`), and one that names a number (`comment 7 …`) still acts on that one.
+ */
+export function parseMentionCommand(text: string, threadTask?: number): ParsedMention {
   const trimmed = text.trim();
   if (trimmed === "") return refuse("Say what to do.");
-  const [word = "", rest = ""] = splitFirstWord(trimmed);
+  const [word = "", given = ""] = splitFirstWord(trimmed);
   const name = word.toLowerCase();
+  const rest = threadTask !== undefined && TAKES_A_TASK.has(name) ? withTask(given, threadTask) : given;
   switch (name) {
     case "help":
     case "usage":
@@ -86,6 +91,26 @@ export function parseMentionCommand(text: string): ParsedMention {
     default:
       return refuse(`I don't know the command "${word.slice(0, 32)}".`);
   }
+}
+
+const TAKES_A_TASK = new Set([
+  "start",
+  "release",
+  "view",
+  "submit",
+  "progress",
+  "fail",
+  "rework",
+  "comment",
+  "block",
+  "ask",
+  "approve",
+]);
+
+/** The thread's task in front of the arguments, unless they start with a task number of their own. */
+function withTask(rest: string, number: number): string {
+  const [first = ""] = splitFirstWord(rest);
+  return parseTaskNumber(first) === undefined ? `${number} ${rest}`.trim() : rest;
 }
 
 function parseNext(rest: string): ParsedMention {
@@ -203,5 +228,8 @@ function refuse(problem: string): ParsedMention {
 /** The usage text every refusal carries; the mention renders as @Tasklane and pings nobody. */
 export function mentionUsage(botMention: string): string {
   const lines = Object.values(MENTION_USAGE).map((usage) => `• ${botMention} \`${usage}\``);
-  return ["Mention me with one of (task = its number, like 12 or #12):", ...lines].join("\n");
+  return [
+    "Mention me with one of (task = its number, like 12 or #12; in a task's thread it may be left out):",
+    ...lines,
+  ].join("\n");
 }

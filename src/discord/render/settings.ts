@@ -1,9 +1,9 @@
 import type { APIEmbed } from "discord.js";
-import type { ChannelSettingsView } from "../../services/views.ts";
-import { channelMention, roleMention } from "./format.ts";
+import type { ConfigView } from "../../services/views.ts";
+import { channelMention, minutesText, roleMention } from "./format.ts";
 import { fitEmbed } from "./limits.ts";
 
-export function renderSettings(settings: ChannelSettingsView, heading: string): APIEmbed {
+export function renderSettings(settings: ConfigView, heading: string): APIEmbed {
   const yesNo = (value: boolean) => (value ? "yes" : "no");
   return fitEmbed({
     title: heading,
@@ -28,6 +28,16 @@ export function renderSettings(settings: ChannelSettingsView, heading: string): 
       { name: "auto-assign", value: settings.autoAssign.replaceAll("_", "-"), inline: true },
       { name: "notify-reviewers", value: settings.notifyReviewers, inline: true },
       { name: "notify-creator", value: settings.notifyCreator, inline: true },
+      {
+        name: "remind-before",
+        value: settings.remindBeforeMinutes.length
+          ? settings.remindBeforeMinutes.map(minutesText).join(", ")
+          : "off",
+        inline: true,
+      },
+      { name: "remind-overdue", value: yesNo(settings.remindOverdue), inline: true },
+      { name: "timezone (server)", value: settings.timezone, inline: true },
+      { name: "threads", value: yesNo(settings.threads), inline: true },
     ],
   });
 }

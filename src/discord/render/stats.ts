@@ -28,6 +28,7 @@ export function renderStats(stats: StatsView, scopeText: string): APIEmbed {
       { name: "By status", value: byStatus.join("\n"), inline: true },
       { name: "By priority", value: byPriority.join("\n"), inline: true },
       { name: "Reviews pending", value: String(stats.reviewsPending), inline: true },
+      { name: "Overdue", value: String(stats.overdue), inline: true },
       { name: "Labels", value: labels.join("\n") || NONE },
       { name: "Assignees", value: assignees.join("\n") || NONE },
       { name: "Estimates vs actual", value: estimateText },

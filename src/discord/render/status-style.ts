@@ -20,6 +20,9 @@ export const STATUS_COLOURS: Record<TaskStatus, number> = {
   failed: 0xe74c3c,
 };
 
+/** A live task past its due time, whatever its status. */
+export const OVERDUE_COLOUR = 0xc0392b;
+
 export const PRIORITY_LABELS: Record<Priority, string> = {
   low: "Low",
   medium: "Medium",

@@ -1,4 +1,6 @@
 import type { APIActionRowComponent, APIButtonComponent, APIEmbed, APIEmbedField } from "discord.js";
+import { RECURRENCE_WORDS } from "../../domain/recurrence.ts";
+import { isLive } from "../../domain/task-states.ts";
 import type { AttemptView, LinkedRef, TaskView } from "../../domain/task-view.ts";
 import {
   discordTime,
@@ -10,7 +12,7 @@ import {
   userMention,
 } from "./format.ts";
 import { fitButtonRows, fitEmbed, truncate } from "./limits.ts";
-import { PRIORITY_LABELS, STATUS_COLOURS, STATUS_LABELS } from "./status-style.ts";
+import { OVERDUE_COLOUR, PRIORITY_LABELS, STATUS_COLOURS, STATUS_LABELS } from "./status-style.ts";
 import { taskButtons } from "./task-buttons.ts";
 
 export interface CardOptions {
@@ -33,7 +35,7 @@ export function renderTaskCard(task: TaskView, options: CardOptions): RenderedCa
   const embed = fitEmbed({
     title: `#${task.number} · ${titleText(task.title)}`,
     description: describe(task),
-    color: STATUS_COLOURS[task.status],
+    color: isOverdue(task) ? OVERDUE_COLOUR : STATUS_COLOURS[task.status],
     fields: cardFields(task),
     footer: { text: footerText(task, options.nameOf ?? ((id) => id)) },
     timestamp: task.lastEvent?.at ?? task.updatedAt,
@@ -54,7 +56,9 @@ function cardFields(task: TaskView): APIEmbedField[] {
     },
     {
       name: "Due",
-      value: task.dueAt ? `${discordTime(task.dueAt)} (${discordTime(task.dueAt, "R")})` : NONE,
+      value: task.dueAt
+        ? `${discordTime(task.dueAt)} (${discordTime(task.dueAt, "R")})${isOverdue(task) ? " · **Overdue**" : ""}`
+        : NONE,
       inline: true,
     },
     { name: "Depends on", value: refList(task.dependencies) },
@@ -116,8 +120,15 @@ function describe(task: TaskView): string | undefined {
   if (task.parent) extras.push(`Subtask of ${taskRefLine(task.parent)}`);
   if (task.estimateMinutes) extras.push(`Estimate ${minutesText(task.estimateMinutes)}`);
   if (task.attempts > 0) extras.push(`Attempt ${task.attempts}`);
+  if (task.repeat) extras.push(`Repeats ${RECURRENCE_WORDS[task.repeat]}`);
+  if (task.nextOccurrence) extras.push(`Next occurrence #${task.nextOccurrence}`);
   const parts = [escapeText(task.description.trim()), extras.join(" · ")].filter((part) => part.length > 0);
   return parts.length ? parts.join("\n\n") : undefined;
+}
+
+/** Its due time came while it was live (the reminders job marks it); closed tasks are never overdue. */
+export function isOverdue(task: TaskView): boolean {
+  return task.overdue && isLive(task.status);
 }
 
 function refList(refs: readonly LinkedRef[]): string {

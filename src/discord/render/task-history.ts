@@ -1,6 +1,6 @@
 import type { APIEmbed } from "discord.js";
+import type { TaskEventView } from "../../domain/task-event.ts";
 import type { TaskView } from "../../domain/task-view.ts";
-import type { TaskEventView } from "../../services/views.ts";
 import { discordTime, escapeText, oneLine, titleText, userMention } from "./format.ts";
 import { fitEmbed, truncate } from "./limits.ts";
 import { STATUS_LABELS } from "./status-style.ts";
@@ -19,11 +19,19 @@ export function historyLine(event: TaskEventView): string {
 
 function noteOf(details: Record<string, unknown>): string | null {
   if (typeof details.lastDependency === "number") return `#${details.lastDependency} done`;
+  // A recurring task's occurrences name each other.
+  const series =
+    typeof details.next === "number"
+      ? `next occurrence #${details.next}`
+      : typeof details.repeats === "number"
+        ? `next occurrence of #${details.repeats}`
+        : null;
   for (const key of ["text", "reason", "note", "comment", "summary"]) {
     const value = details[key];
-    if (typeof value === "string" && value.trim()) return oneLine(value);
+    if (typeof value === "string" && value.trim())
+      return series ? `${oneLine(value)} · ${series}` : oneLine(value);
   }
-  return null;
+  return series;
 }
 
 export function renderHistory(

@@ -1,4 +1,6 @@
 import type { APIEmbed } from "discord.js";
+import { RECURRENCE_WORDS } from "../../domain/recurrence.ts";
+import { isLive } from "../../domain/task-states.ts";
 import type { TaskView } from "../../domain/task-view.ts";
 import { discordTime, titleText, userMention } from "./format.ts";
 import { fitEmbed } from "./limits.ts";
@@ -26,7 +28,11 @@ export function taskLine(task: TaskView): string {
     PRIORITY_LABELS[task.priority],
   ];
   if (task.assigneeId) parts.push(userMention(task.assigneeId));
-  if (task.dueAt) parts.push(`due ${discordTime(task.dueAt, "R")}`);
+  if (task.dueAt)
+    parts.push(
+      `${task.overdue && isLive(task.status) ? "**overdue**, " : ""}due ${discordTime(task.dueAt, "R")}`,
+    );
+  if (task.repeat) parts.push(`repeats ${RECURRENCE_WORDS[task.repeat]}`);
   return parts.join(" · ");
 }
 

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { PRIORITIES } from "../task-states.ts";
+import { PRIORITIES, RECURRENCES } from "../task-states.ts";
 import { parseDue, parseDurationMinutes } from "./durations.ts";
 
 /** Messages start with the rule; parseInput() puts the field's name in front of them. */
@@ -78,15 +78,15 @@ export const labels = z
     if (problem) ctx.issues.push({ code: "custom", message: problem, input: ctx.value });
   });
 
-/** A due date, not in the past, at most 10 years ahead. */
-export function due(now: Date) {
+/** A due date, read in the server's time zone, not in the past, at most 10 years ahead. */
+export function due(now: Date, timeZone?: string) {
   return z.string().transform((value, ctx) => {
-    const date = parseDue(value, now);
+    const date = parseDue(value, now, timeZone);
     const problem =
       date === null && parseDurationMinutes(value) !== null
         ? "must be within 10 years"
         : date === null
-          ? "must be a date like 2030-03-01, a date-time like 2030-03-01T17:00Z, or relative like 3d or 2h"
+          ? "must be a date like 2030-03-01, a date and time like 2030-03-01 17:00, a day like tomorrow 9:00 or friday, or relative like 3d or 2h"
           : date.getTime() < now.getTime()
             ? "must not be in the past"
             : date.getTime() - now.getTime() > MAX_DUE_MS
@@ -136,4 +136,39 @@ export const taskNumbers = z
       return z.NEVER;
     }
     return [...new Set(numbers)];
+  });
+
+/** daily, weekdays, weekly, monthly. */
+export const recurrence = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .pipe(z.enum(RECURRENCES, { error: `must be one of ${RECURRENCES.join(", ")}` }));
+
+/** One reminder offset: at least a minute, at most 30 days. */
+const MAX_REMIND_MINUTES = 30 * 24 * 60;
+
+/** "1d,1h" -> [1440, 60]: deduplicated, largest first; "off" or "none" -> no reminders before. */
+export const remindBefore = z
+  .union([z.string(), z.array(z.number())], { error: "must be durations like 1d,1h" })
+  .transform((value, ctx) => {
+    const parts = Array.isArray(value)
+      ? value
+      : ["off", "none", ""].includes(value.trim().toLowerCase())
+        ? []
+        : value.split(",").map((part) => parseDurationMinutes(part));
+    const problem = parts.some((minutes) => minutes === null || !Number.isInteger(minutes))
+      ? "must be durations like 1d,1h (or off)"
+      : parts.some((minutes) => minutes! < 1)
+        ? "must each be at least 1m"
+        : parts.some((minutes) => minutes! > MAX_REMIND_MINUTES)
+          ? "must each be at most 30d"
+          : parts.length > 5
+            ? "must list at most 5 durations"
+            : null;
+    if (problem) {
+      ctx.issues.push({ code: "custom", message: problem, input: value });
+      return z.NEVER;
+    }
+    return [...new Set(parts as number[])].sort((a, b) => b - a);
   });

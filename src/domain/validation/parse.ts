@@ -16,6 +16,8 @@ const FIELD_WORDS: Record<string, string> = {
   autoAssign: "auto assign",
   notifyReviewers: "notify reviewers",
   notifyCreator: "notify creator",
+  remindBefore: "remind before",
+  remindOverdue: "remind overdue",
   maxConcurrent: "max concurrent",
   userId: "user",
   guildId: "server id",

@@ -23,21 +23,6 @@ export const actionContextSchema = z.object({
   eventId: field.snowflake.optional(),
 });
 
-export function createTaskSchema(now: Date) {
-  return z.object({
-    title: field.title,
-    description: field.description.default(""),
-    priority: field.priority.default("medium"),
-    assigneeId: field.snowflake.optional(),
-    labels: field.labels.default([]),
-    due: field.due(now).optional(),
-    estimate: field.estimate.optional(),
-    parentNumber: field.taskNumber.optional(),
-    dependsOn: field.taskNumbers.default([]),
-  });
-}
-export type CreateTaskValues = z.output<ReturnType<typeof createTaskSchema>>;
-
 /** "", "none" or null clear an optional value. */
 const clearable = <S extends z.ZodType>(schema: S) =>
   z.union([
@@ -51,14 +36,31 @@ const clearable = <S extends z.ZodType>(schema: S) =>
     schema,
   ]);
 
-export function editTaskSchema(now: Date) {
+export function createTaskSchema(now: Date, timeZone?: string) {
+  return z.object({
+    title: field.title,
+    description: field.description.default(""),
+    priority: field.priority.default("medium"),
+    assigneeId: field.snowflake.optional(),
+    labels: field.labels.default([]),
+    due: field.due(now, timeZone).optional(),
+    estimate: field.estimate.optional(),
+    parentNumber: field.taskNumber.optional(),
+    dependsOn: field.taskNumbers.default([]),
+    repeat: clearable(field.recurrence).optional(),
+  });
+}
+export type CreateTaskValues = z.output<ReturnType<typeof createTaskSchema>>;
+
+export function editTaskSchema(now: Date, timeZone?: string) {
   return z.object({
     title: field.title.optional(),
     description: field.description.optional(),
     priority: field.priority.optional(),
     labels: field.labels.optional(),
-    due: clearable(field.due(now)).optional(),
+    due: clearable(field.due(now, timeZone)).optional(),
     estimate: clearable(field.estimate).optional(),
+    repeat: clearable(field.recurrence).optional(),
     parentNumber: z.union([z.literal(null), field.taskNumber]).optional(),
   });
 }

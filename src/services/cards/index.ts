@@ -11,6 +11,7 @@ import {
   restoreCardVersion,
   supersededWhileSending,
 } from "../../store/task-messages.ts";
+import { findTaskOfThread, findThread, forgetThread, recordThreadOpened } from "../../store/task-threads.ts";
 import type { CardService } from "../contracts.ts";
 
 export { PENDING_MESSAGE_ID } from "../../store/task-messages.ts";
@@ -29,5 +30,9 @@ export function createCardService({ database }: { database: Database }): CardSer
     markRendered: (taskId, messageId, version) => markCardRendered(db, taskId, messageId, version),
     supersededWhileSending: (taskId, version) => supersededWhileSending(db, taskId, version),
     forget: (taskId, messageId) => forgetCard(db, taskId, messageId),
+    thread: (taskId) => findThread(db, taskId),
+    taskOfThread: (guildId, threadId) => findTaskOfThread(db, guildId, threadId),
+    recordThread: (taskId, threadId) => recordThreadOpened(db, taskId, threadId),
+    forgetThread: (taskId, threadId) => forgetThread(db, taskId, threadId),
   };
 }

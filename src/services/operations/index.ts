@@ -1,5 +1,6 @@
 import { TASK_STATUSES, type TaskStatus } from "../../domain/task-states.ts";
 import { countTasksByStatus, deepestQueues, outboxBacklog } from "../../store/operator-stats.ts";
+import { countRemindersDue } from "../../store/reminders.ts";
 import type { OperationsService, ServiceDeps } from "../contracts.ts";
 import { createEngine, type Engine } from "../engine.ts";
 import type { OperatorSnapshot } from "../views.ts";
@@ -9,7 +10,7 @@ export const QUEUE_DEPTH_CHANNELS = 100;
 /** Scrapes within this long share one rollup: three cheap queries per window, whatever the scrape rate. */
 export const ROLLUP_TTL_MS = 15_000;
 
-/** What an operator watches: work by status, the deepest queues, the outbox. */
+/** What an operator watches: work by status, the deepest queues, the outbox, reminders falling behind. */
 export function createOperationsService(deps: ServiceDeps & { rollupTtlMs?: number }): OperationsService {
   const engine = createEngine(deps);
   const ttl = deps.rollupTtlMs ?? ROLLUP_TTL_MS;
@@ -30,10 +31,11 @@ export function createOperationsService(deps: ServiceDeps & { rollupTtlMs?: numb
 }
 
 async function rollup(engine: Engine): Promise<OperatorSnapshot> {
-  const [byStatus, queues, outbox] = await Promise.all([
+  const [byStatus, queues, outbox, remindersDue] = await Promise.all([
     countTasksByStatus(engine.db),
     deepestQueues(engine.db, QUEUE_DEPTH_CHANNELS),
     outboxBacklog(engine.db),
+    countRemindersDue(engine.db, engine.now()),
   ]);
   const tasksByStatus = Object.fromEntries(TASK_STATUSES.map((status) => [status, 0])) as Record<
     TaskStatus,
@@ -53,5 +55,6 @@ async function rollup(engine: Engine): Promise<OperatorSnapshot> {
           ? 0
           : Math.max(0, (takenAt.getTime() - new Date(outbox.oldestPendingAt).getTime()) / 1000),
     },
+    remindersDue,
   };
 }

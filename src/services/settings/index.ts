@@ -1,19 +1,21 @@
 import { viewKeys } from "../../cache/keys.ts";
 import { ForbiddenError } from "../../domain/errors.ts";
-import { actorInChannel, canConfigureChannel } from "../../domain/roles.ts";
+import { actorInChannel, canConfigureChannel, canManageServer } from "../../domain/roles.ts";
 import { settingsPatchSchema } from "../../domain/validation/config-inputs.ts";
 import { snowflake } from "../../domain/validation/fields.ts";
 import { parseInput } from "../../domain/validation/parse.ts";
 import { actionContextSchema } from "../../domain/validation/task-inputs.ts";
-import { upsertChannelSettings } from "../../store/channel-settings.ts";
+import { upsertChannelSettings, upsertGuildTimeZone } from "../../store/channel-settings.ts";
+import { rearmChannelReminders } from "../../store/reminders.ts";
 import { inTransaction } from "../../store/transaction.ts";
+import { engineKeys } from "../cache-keys.ts";
 import type { ActionContext, ChannelSettingsPatch, ServiceDeps, SettingsService } from "../contracts.ts";
 import { withDatabaseFaults } from "../database-faults.ts";
 import { createEngine, type Engine } from "../engine.ts";
 import { rebuildGateCounter } from "../gate/gate-drift.ts";
-import type { ChannelSettingsView } from "../views.ts";
+import type { ConfigView } from "../views.ts";
 import { rightsIn } from "../visibility.ts";
-import { readChannelSettings, settingsKey, toSettingsView } from "./settings-view.ts";
+import { readChannelSettings, readTimeZone, settingsKey, toSettingsView } from "./settings-view.ts";
 
 export function createSettingsService(deps: ServiceDeps): SettingsService {
   const engine = createEngine(deps);
@@ -26,9 +28,17 @@ export function createSettingsService(deps: ServiceDeps): SettingsService {
     show: async (rawCtx) => {
       const ctx = parseInput(actionContextSchema, rawCtx);
       requireConfigurer(ctx);
-      return readChannelSettings(engine, ctx.guildId, ctx.channelId);
+      const [settings, timezone] = await Promise.all([
+        readChannelSettings(engine, ctx.guildId, ctx.channelId),
+        readTimeZone(engine, ctx.guildId),
+      ]);
+      return { ...settings, timezone };
     },
     update: (ctx, patch) => updateSettings(engine, ctx, patch),
+    timeZone: (guildId) => {
+      parseInput(snowflake, guildId, "guildId");
+      return readTimeZone(engine, guildId);
+    },
   });
 }
 
@@ -47,17 +57,31 @@ async function updateSettings(
   engine: Engine,
   rawCtx: ActionContext,
   rawPatch: ChannelSettingsPatch,
-): Promise<ChannelSettingsView> {
+): Promise<ConfigView> {
   const ctx = parseInput(actionContextSchema, rawCtx);
-  const patch = parseInput(settingsPatchSchema, rawPatch ?? {});
+  const { remindBefore, timezone, ...patch } = parseInput(settingsPatchSchema, rawPatch ?? {});
   requireConfigurer(ctx);
-  const row = await inTransaction(engine.db, (tx) =>
-    upsertChannelSettings(tx, ctx.guildId, ctx.channelId, patch, engine.now()),
-  );
+  if (timezone !== undefined && !canManageServer(ctx.actor)) {
+    throw new ForbiddenError("Only members who can manage the server can change its time zone.");
+  }
+  const values = { ...patch, ...(remindBefore === undefined ? {} : { remindBeforeMinutes: remindBefore }) };
+  const now = engine.now();
+  const { row, zone } = await inTransaction(engine.db, async (tx) => {
+    const row = await upsertChannelSettings(tx, ctx.guildId, ctx.channelId, values, now);
+    // The live tasks' reminders follow the channel's new offsets (those already sent stay sent).
+    if (remindBefore !== undefined || patch.remindOverdue !== undefined)
+      await rearmChannelReminders(tx, ctx.channelId, now);
+    const zone =
+      timezone === undefined
+        ? undefined
+        : (await upsertGuildTimeZone(tx, ctx.guildId, timezone, now)).timezone;
+    return { row, zone };
+  });
   try {
     await engine.cache.views.del([
       settingsKey(ctx.guildId, ctx.channelId),
       viewKeys.queue(ctx.guildId, ctx.channelId),
+      ...(zone === undefined ? [] : [engineKeys.timeZone(ctx.guildId)]),
     ]);
     // The counter of live tasks is kept only while a limit is set: recount it when one is (re)set.
     if (patch.queueLimit !== undefined && row.queueLimit !== null) {
@@ -70,5 +94,6 @@ async function updateSettings(
     { guildId: ctx.guildId, channelId: ctx.channelId, actorId: ctx.actor.userId, patch },
     "channel settings changed",
   );
-  return toSettingsView(row, ctx.guildId, ctx.channelId);
+  const settings = toSettingsView(row, ctx.guildId, ctx.channelId);
+  return { ...settings, timezone: zone ?? (await readTimeZone(engine, ctx.guildId)) };
 }

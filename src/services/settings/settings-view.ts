@@ -1,4 +1,5 @@
-import { findChannelSettings } from "../../store/channel-settings.ts";
+import { DEFAULT_TIME_ZONE } from "../../domain/time-zone.ts";
+import { findChannelSettings, findGuildSettings } from "../../store/channel-settings.ts";
 import type { ChannelSettingsRow } from "../../store/schema.ts";
 import { engineKeys } from "../cache-keys.ts";
 import type { Engine } from "../engine.ts";
@@ -24,6 +25,9 @@ export function toSettingsView(
     autoAssign: row?.autoAssign ?? "off",
     notifyReviewers: row?.notifyReviewers ?? "mention",
     notifyCreator: row?.notifyCreator ?? "mention",
+    remindBeforeMinutes: row?.remindBeforeMinutes ?? [1440],
+    remindOverdue: row?.remindOverdue ?? true,
+    threads: row?.threads ?? false,
   };
 }
 
@@ -39,4 +43,28 @@ export async function readChannelSettings(
   const view = toSettingsView(await findChannelSettings(engine.db, channelId), guildId, channelId);
   await engine.cache.views.set(key, view, engine.viewTtlSeconds);
   return view;
+}
+
+/** Cache-aside read of the server's time zone (default UTC). */
+export async function readTimeZone(engine: Engine, guildId: string): Promise<string> {
+  const key = engineKeys.timeZone(guildId);
+  const cached = await engine.cache.views.get<{ timezone: string }>(key);
+  if (cached) return cached.timezone;
+  const timezone = (await findGuildSettings(engine.db, guildId))?.timezone ?? DEFAULT_TIME_ZONE;
+  await engine.cache.views.set(key, { timezone }, engine.viewTtlSeconds);
+  return timezone;
+}
+
+/**
+ * The zone a typed due date is read in: asked for only when there is a date to read (a create or
+ * edit without one costs nothing). A bad guild id is left for the input check to name.
+ */
+export async function dueTimeZone(
+  engine: Engine,
+  ctx: { guildId?: unknown } | undefined,
+  due: unknown,
+): Promise<string | undefined> {
+  if (typeof due !== "string" || due.trim() === "" || typeof ctx?.guildId !== "string") return undefined;
+  if (!/^\d{17,20}$/.test(ctx.guildId)) return undefined;
+  return readTimeZone(engine, ctx.guildId);
 }

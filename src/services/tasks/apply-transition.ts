@@ -3,13 +3,14 @@ import { retryDelayMs } from "../../domain/backoff.ts";
 import { AgentAtCapacityError, AgentFullError, QueueLimitError } from "../../domain/errors.ts";
 import { isLive, type TaskStatus } from "../../domain/task-states.ts";
 import type { TransitionAction } from "../../domain/transitions.ts";
-import { TRANSITIONS } from "../../domain/transitions.ts";
+import { ruleOf, TRANSITIONS } from "../../domain/transitions.ts";
 import type { Evidence } from "../../domain/validation/evidence.ts";
 import { countAgentLoad, countInProgress, lockAgent } from "../../store/agents.ts";
 import { closeAttempt, findLatestAttempt } from "../../store/attempts.ts";
 import { lockChannelSettings } from "../../store/channel-settings.ts";
 import type { Tx } from "../../store/database.ts";
 import { enqueueOutbox } from "../../store/outbox.ts";
+import { armTaskReminders } from "../../store/reminders.ts";
 import { insertReview } from "../../store/reviews.ts";
 import type { TaskRow } from "../../store/schema.ts";
 import { countLiveTasks, type TaskPatch, updateTask } from "../../store/tasks.ts";
@@ -17,6 +18,7 @@ import type { ActionContext } from "../contracts.ts";
 import type { Effects } from "../effects.ts";
 import type { Engine } from "../engine.ts";
 import type { ChannelSettingsView } from "../views.ts";
+import { continueSeries } from "./continue-series.ts";
 import { endAttempt, openAttempt } from "./record-attempt.ts";
 import { recordChange, target } from "./record-change.ts";
 import { unblockDependents } from "./unblock-dependents.ts";
@@ -70,6 +72,8 @@ export async function applyTransition(
   const updated = await updateTask(tx, task, { ...plan.patch, status: to }, now);
   if (!updated) throw new RowChanged();
   await d.recheck(tx);
+  const continues = ruleOf(d.action).continuesSeries && !isLive(to);
+  const next = continues ? await continueSeries(tx, effects, ctx, updated, now) : null;
   await recordChange(
     tx,
     effects,
@@ -80,7 +84,7 @@ export async function applyTransition(
       kind: TRANSITIONS[d.action].eventKind,
       from: task.status,
       to,
-      details: plan.details,
+      details: next === null ? plan.details : { ...plan.details, next },
       relatives: to !== task.status,
     },
     now,
@@ -206,14 +210,9 @@ const PLANS: Record<TransitionAction, Planner> = {
     const { blockReason: _, ...metadata } = task.metadata;
     return { patch: { metadata }, details: { reason: text } };
   },
-  cancel: ({ tx, d: { text, now } }) => ({
-    patch: { leaseExpiresAt: null, nextAttemptAt: null },
-    details: { reason: text },
-    after: async (updated) => {
-      await closeAttempt(tx, updated.id, { outcome: "released", error: "cancelled" }, now);
-    },
-  }),
-  reopen: async ({ tx, d: { task, text }, actorId, notify }) => {
+  cancel: (input) => planCancel(input),
+  skip: (input) => planCancel(input),
+  reopen: async ({ tx, d, d: { task, text }, actorId, notify }) => {
     await checkQueueLimit(tx, task);
     return {
       patch: {
@@ -225,13 +224,24 @@ const PLANS: Record<TransitionAction, Planner> = {
         leaseExpiresAt: null,
       },
       details: { reason: text },
-      after: async (updated) =>
-        updated.assigneeId && updated.assigneeId !== actorId
-          ? notify(updated, updated.assigneeId)
-          : undefined,
+      after: async (updated) => {
+        await armTaskReminders(tx, updated, d.now);
+        if (updated.assigneeId && updated.assigneeId !== actorId) await notify(updated, updated.assigneeId);
+      },
     };
   },
 };
+
+/** Cancel ends a task (and a recurring one's series); skip cancels this occurrence only (continueSeries). */
+function planCancel({ tx, d: { text, now } }: PlanInput): Plan {
+  return {
+    patch: { leaseExpiresAt: null, nextAttemptAt: null },
+    details: { reason: text },
+    after: async (updated) => {
+      await closeAttempt(tx, updated.id, { outcome: "released", error: "cancelled" }, now);
+    },
+  };
+}
 
 function planFor(tx: Tx, engine: Engine, effects: Effects, d: Decided, to: TaskStatus): Plan | Promise<Plan> {
   const { now } = d;

@@ -13,7 +13,9 @@ import { nextTaskNumber } from "../../store/counters.ts";
 import type { Tx } from "../../store/database.ts";
 import { insertDependencies } from "../../store/dependencies.ts";
 import { enqueueOutbox } from "../../store/outbox.ts";
+import { armTaskReminders } from "../../store/reminders.ts";
 import type { TaskRow } from "../../store/schema.ts";
+import { wantThread } from "../../store/task-threads.ts";
 import { countLiveTasks, findNumberByCreateKey, insertTask } from "../../store/tasks.ts";
 import { pgErrorCode } from "../../store/transaction.ts";
 import type { ActionContext, CreateTaskInput } from "../contracts.ts";
@@ -21,7 +23,7 @@ import type { Effects } from "../effects.ts";
 import type { Engine } from "../engine.ts";
 import { rebuildGateCounter } from "../gate/gate-drift.ts";
 import { mutate } from "../mutate.ts";
-import { readChannelSettings } from "../settings/settings-view.ts";
+import { dueTimeZone, readChannelSettings } from "../settings/settings-view.ts";
 import { requireReferable, requireSendIn, viewFor } from "../visibility.ts";
 import { refreshBlocker } from "./dependencies.ts";
 import { requireTask, requireView } from "./load-task.ts";
@@ -39,7 +41,7 @@ export async function createTask(
   raw: CreateTaskInput,
 ): Promise<TaskView> {
   const ctx = parseInput(actionContextSchema, rawCtx);
-  const input = parseInput(createTaskSchema(engine.now()), raw);
+  const input = parseInput(createTaskSchema(engine.now(), await dueTimeZone(engine, rawCtx, raw?.due)), raw);
   requireSendIn(ctx, ctx.channelId);
   const replayed = await createdBefore(engine, ctx);
   if (replayed) return viewFor(ctx, replayed);
@@ -129,6 +131,7 @@ async function insertNewTask(
     parentId: parent?.id ?? null,
     estimateMinutes: input.estimate ?? null,
     dueAt: input.due ?? null,
+    recurrence: input.repeat ?? null,
     createKey: ctx.eventId ?? null,
     createdAt: now,
     updatedAt: now,
@@ -139,14 +142,18 @@ async function insertNewTask(
     dependencies.map((dependency) => dependency.id),
     now,
   );
+  await armTaskReminders(tx, task, now);
   const details = {
     title: task.title,
     assigneeId: task.assigneeId,
+    repeat: task.recurrence,
     parent: parent?.number,
     dependsOn: input.dependsOn.length > 0 ? input.dependsOn : undefined,
   };
   const change = { task, actorId: ctx.actor.userId, source: ctx.source, kind: "created", to: task.status };
   await recordChange(tx, effects, { ...change, details }, now);
+  // Opened by the outbox once the card is posted (a thread starts on a message); its messages wait for it.
+  if (settings.threads) await wantThread(tx, target(task), now);
   // A new task shows up in its parent's view, and on its dependencies' cards ("Blocks #n").
   if (parent) effects.numbers([parent.number]);
   for (const dependency of dependencies)

@@ -10,18 +10,21 @@ import {
 } from "../../domain/validation/task-inputs.ts";
 import type { Tx } from "../../store/database.ts";
 import { ancestorIds } from "../../store/hierarchy.ts";
+import { rearmTaskReminders } from "../../store/reminders.ts";
 import type { TaskRow } from "../../store/schema.ts";
+import { enqueueForThread } from "../../store/task-threads.ts";
 import { findTaskRef, type TaskPatch, updateTask } from "../../store/tasks.ts";
 import type { ActionContext, EditTaskInput } from "../contracts.ts";
 import type { Engine } from "../engine.ts";
 import { mutate } from "../mutate.ts";
+import { dueTimeZone } from "../settings/settings-view.ts";
 import { requireReferable, requireWritable, viewFor } from "../visibility.ts";
 import { staleVersion } from "./explain-refusal.ts";
 import { requireTask, requireView } from "./load-task.ts";
-import { recordChange } from "./record-change.ts";
+import { recordChange, target } from "./record-change.ts";
 import { requireAllowed } from "./require-allowed.ts";
 
-/** Edits title, description, priority, labels, due, estimate or parent; an edit that changes nothing writes nothing. */
+/** Edits title, description, priority, labels, due, repeat, estimate or parent; an edit that changes nothing writes nothing. */
 export async function editTask(
   engine: Engine,
   rawCtx: ActionContext,
@@ -30,7 +33,7 @@ export async function editTask(
   expectedVersion?: number,
 ): Promise<TaskView> {
   const ctx = parseInput(actionContextSchema, rawCtx);
-  const values = parseInput(editTaskSchema(engine.now()), raw);
+  const values = parseInput(editTaskSchema(engine.now(), await dueTimeZone(engine, rawCtx, raw?.due)), raw);
   const version = parseInput(expectedVersionSchema, expectedVersion, "expectedVersion");
   const view = await mutate(engine, ctx.guildId, async (tx, effects) => {
     const now = engine.now();
@@ -41,8 +44,14 @@ export async function editTask(
     const { patch, changes } = await diff(tx, ctx, task, values);
     await requireAllowed(tx, ctx, task, "edit", now);
     if (Object.keys(changes).length === 0) return requireView(tx, ctx.guildId, number);
+    // A new due date is not overdue (it can't be in the past) and has reminders of its own.
+    if ("due" in changes && "overdue" in task.metadata) {
+      const { overdue: _, ...metadata } = task.metadata;
+      patch.metadata = metadata;
+    }
     const updated = await updateTask(tx, task, patch, now);
     if (!updated) throw new InvalidTransitionError(`#${number} changed while you edited it; look again.`);
+    if ("due" in changes) await rearmTaskReminders(tx, updated.id, now);
     const relatives = "title" in changes || "parent" in changes;
     const change = {
       task: updated,
@@ -52,6 +61,11 @@ export async function editTask(
       relatives,
     };
     await recordChange(tx, effects, { ...change, details: { changes } }, now);
+    // A task's thread is named after it.
+    if ("title" in changes) {
+      const rename = { kind: "thread_name" as const, payload: { taskId: updated.id } };
+      await enqueueForThread(tx, target(updated), rename, now);
+    }
     if (task.parentId !== null && task.parentId !== updated.parentId) {
       const old = await findTaskRef(tx, task.parentId);
       if (old) effects.numbers([old.number]);
@@ -83,6 +97,7 @@ async function diff(
   if (values.priority !== undefined) set("priority", "priority", values.priority, task.priority);
   if (values.labels !== undefined) set("labels", "labels", values.labels, task.labels);
   if (values.due !== undefined) set("dueAt", "due", values.due, task.dueAt);
+  if (values.repeat !== undefined) set("recurrence", "repeat", values.repeat, task.recurrence);
   if (values.estimate !== undefined)
     set("estimateMinutes", "estimate", values.estimate, task.estimateMinutes);
   if (values.parentNumber !== undefined) {

@@ -11,9 +11,9 @@ import { getTask } from "./get-task.ts";
 import { listTasks, searchTaskViews } from "./list-tasks.ts";
 import { nextTask } from "./next-task.ts";
 import { reviewQueue } from "./review-queue.ts";
-import { taskAttempts, taskHistory, taskReviews } from "./task-history.ts";
+import { attemptsOf, reviewsOf, taskHistory } from "./task-history.ts";
 import { taskQueue } from "./task-queue.ts";
-import { suggest, taskStats } from "./task-stats.ts";
+import { suggestionsFor, taskStats } from "./task-stats.ts";
 import { transitionTask } from "./transition-task.ts";
 
 /** The task engine (the state table: docs/architecture.md): every mutating call is one transaction. */
@@ -36,10 +36,10 @@ export function createTaskService(deps: ServiceDeps): TaskService {
     list: (ctx, filters, page) => listTasks(engine, ctx, filters, page),
     search: (ctx, query, page) => searchTaskViews(engine, ctx, query, page),
     history: (ctx, number, page) => taskHistory(engine, ctx, number, page),
-    reviews: (ctx, number) => taskReviews(engine, ctx, number),
-    attempts: (ctx, number) => taskAttempts(engine, ctx, number),
+    reviews: (ctx, number) => reviewsOf(engine, ctx, number),
+    attempts: (ctx, number) => attemptsOf(engine, ctx, number),
     queue: (ctx, channelId, page) => taskQueue(engine, ctx, channelId, page),
-    suggest: (ctx, query, limit) => suggest(engine, ctx, query, limit),
+    suggest: (ctx, query, limit) => suggestionsFor(engine, ctx, query, limit),
     stats: (ctx, channelId) => taskStats(engine, ctx, channelId),
     reviewQueue: (ctx) => reviewQueue(engine, ctx),
   });

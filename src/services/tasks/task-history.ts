@@ -1,4 +1,5 @@
 import { z } from "zod";
+import type { TaskEventView } from "../../domain/task-event.ts";
 import type { AttemptResult, AttemptView } from "../../domain/task-view.ts";
 import { taskNumber } from "../../domain/validation/fields.ts";
 import { parseInput } from "../../domain/validation/parse.ts";
@@ -10,7 +11,7 @@ import { findTaskByNumber } from "../../store/tasks.ts";
 import type { ActionContext, PageRequest } from "../contracts.ts";
 import { decodeCursor, encodeCursor } from "../cursor.ts";
 import type { Engine } from "../engine.ts";
-import type { Page, ReviewView, TaskEventView } from "../views.ts";
+import type { Page, ReviewView } from "../views.ts";
 import { requireVisible } from "../visibility.ts";
 import { noSuchTask } from "./load-task.ts";
 
@@ -52,7 +53,7 @@ export async function taskHistory(
 }
 
 /** Review verdicts, oldest first. */
-export async function taskReviews(engine: Engine, ctx: ActionContext, number: number): Promise<ReviewView[]> {
+export async function reviewsOf(engine: Engine, ctx: ActionContext, number: number): Promise<ReviewView[]> {
   const rows = await listReviews(engine.db, await taskId(engine, ctx, number));
   return rows.map((row) => ({
     reviewerId: row.reviewerId,
@@ -63,11 +64,7 @@ export async function taskReviews(engine: Engine, ctx: ActionContext, number: nu
 }
 
 /** Attempts, oldest first. */
-export async function taskAttempts(
-  engine: Engine,
-  ctx: ActionContext,
-  number: number,
-): Promise<AttemptView[]> {
+export async function attemptsOf(engine: Engine, ctx: ActionContext, number: number): Promise<AttemptView[]> {
   const rows = await listAttempts(engine.db, await taskId(engine, ctx, number));
   return rows.map((row) => ({
     attempt: row.attempt,

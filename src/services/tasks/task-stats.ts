@@ -13,6 +13,7 @@ import { suggestTasks } from "../../store/search.ts";
 import {
   assigneeWorkload,
   countByStatusAndPriority,
+  countOverdue,
   estimateAccuracy,
   labelProgress,
   oldestOpen,
@@ -49,12 +50,13 @@ export async function taskStats(
 }
 
 async function computeStats(engine: Engine, scope: StatsScope): Promise<StatsView> {
-  const [counts, labels, assignees, estimates, oldest] = await Promise.all([
+  const [counts, labels, assignees, estimates, oldest, overdue] = await Promise.all([
     countByStatusAndPriority(engine.db, scope),
     labelProgress(engine.db, scope),
     assigneeWorkload(engine.db, scope),
     estimateAccuracy(engine.db, scope),
     oldestOpen(engine.db, scope),
+    countOverdue(engine.db, scope, engine.now()),
   ]);
   const byStatus = Object.fromEntries(TASK_STATUSES.map((status) => [status, 0])) as Record<
     TaskStatus,
@@ -82,11 +84,12 @@ async function computeStats(engine: Engine, scope: StatsScope): Promise<StatsVie
     },
     oldestOpen: oldest,
     reviewsPending: byStatus.in_review,
+    overdue,
   };
 }
 
 /** Autocomplete choices: live tasks first, at most `limit` (≤ 25). */
-export async function suggest(
+export async function suggestionsFor(
   engine: Engine,
   rawCtx: ActionContext,
   rawQuery: string,

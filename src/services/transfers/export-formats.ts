@@ -1,5 +1,5 @@
+import type { TaskEventView } from "../../domain/task-event.ts";
 import type { TaskView } from "../../domain/task-view.ts";
-import type { TaskEventView } from "../views.ts";
 
 export const CSV_COLUMNS = [
   "number",

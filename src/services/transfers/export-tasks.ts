@@ -1,4 +1,5 @@
 import { z } from "zod";
+import type { TaskEventView } from "../../domain/task-event.ts";
 import { TASK_STATUSES } from "../../domain/task-states.ts";
 import type { TaskView } from "../../domain/task-view.ts";
 import { parseInput } from "../../domain/validation/parse.ts";
@@ -7,7 +8,7 @@ import { eventsOfTasks } from "../../store/exports.ts";
 import type { ActionContext, ExportInput, ListFilters } from "../contracts.ts";
 import type { Engine } from "../engine.ts";
 import { listTasks } from "../tasks/list-tasks.ts";
-import type { ExportFile, TaskEventView } from "../views.ts";
+import type { ExportFile } from "../views.ts";
 import { type ExportDocument, exportedTask, toCsv } from "./export-formats.ts";
 
 /** An export stops here (and says so): one reply's attachment, built in memory. */

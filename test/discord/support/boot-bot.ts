@@ -34,6 +34,8 @@ export interface BootOptions {
   logLevel?: string;
   /** Serve /healthz and /metrics on a free loopback port (default off). */
   http?: boolean;
+  /** The engine's clock (due dates, reminders, leases); default the real one. */
+  now?: () => Date;
 }
 
 export interface LogLine {
@@ -89,7 +91,8 @@ export async function bootBot(options: BootOptions = {}): Promise<BotUnderTest> 
     ...(options.agentCommandBudget ? { AGENT_COMMAND_BUDGET: String(options.agentCommandBudget) } : {}),
   });
   const http = options.http ? { port: 0, host: "127.0.0.1" } : false;
-  const app = await createApp({ config, log, http, ...(cache ? { cache } : {}) });
+  const engine = options.now ? { engine: { now: options.now } } : {};
+  const app = await createApp({ config, log, http, ...engine, ...(cache ? { cache } : {}) });
   await app.start();
   await discord.waitForBot();
 

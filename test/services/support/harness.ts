@@ -102,9 +102,12 @@ export async function openHarness(driver: Driver, options: HarnessOptions = {}):
         (SELECT count(*)::int FROM task_reviews) AS task_reviews,
         (SELECT count(*)::int FROM task_dependencies) AS task_dependencies,
         (SELECT count(*)::int FROM outbox) AS outbox,
+        (SELECT count(*)::int FROM task_threads) AS task_threads,
         (SELECT coalesce(sum(last_number), 0)::int FROM guild_counters) AS numbers_handed_out,
         (SELECT count(*)::int FROM channel_settings) AS channel_settings,
         (SELECT count(*)::int FROM agents) AS agents,
+        (SELECT count(*)::int FROM task_reminders) AS task_reminders,
+        (SELECT count(*)::int FROM guild_settings) AS guild_settings,
         (SELECT coalesce(sum(version), 0)::int FROM tasks) AS task_versions`);
       return counts!;
     },

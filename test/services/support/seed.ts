@@ -4,12 +4,13 @@ import type { Db } from "../../../src/store/database.ts";
 /**
  * Bulk test data straight into the tables (the services would take minutes for this much): `guilds`
  * guilds × `perGuild` tasks over 5 channels each, statuses, priorities and labels spread, an event
- * per task, a dependency for every other task, a review per done task, some subtasks. Guild and channel ids are derived from `prefix`.
+ * per task, a dependency for every other task, a review per done task, some subtasks, a due date
+ * (some past) on every fourth task. Guild and channel ids are derived from `prefix`.
  */
 export async function seedTasks(db: Db, prefix: string, guilds: number, perGuild: number): Promise<void> {
   await db.execute(sql`
     INSERT INTO tasks (guild_id, channel_id, number, title, description, status, priority, labels,
-      assignee_id, created_by, estimate_minutes, started_at, completed_at, created_at, updated_at)
+      assignee_id, created_by, estimate_minutes, started_at, completed_at, due_at, created_at, updated_at)
     SELECT ${prefix} || lpad(g::text, 6, '0'),
       ${prefix} || lpad(g::text, 3, '0') || lpad((n % 5)::text, 3, '0'),
       n,
@@ -24,6 +25,7 @@ export async function seedTasks(db: Db, prefix: string, guilds: number, perGuild
       CASE WHEN n % 2 = 0 THEN 60 + n % 240 END,
       now() - interval '3 days',
       CASE WHEN n % 10 IN (5, 6, 7) THEN now() - interval '1 day' END,
+      CASE WHEN n % 4 = 1 THEN now() + (((n % 40) - 10) || ' hours')::interval END,
       now() - (n || ' minutes')::interval, now()
     FROM generate_series(1, ${guilds}) g, generate_series(1, ${perGuild}) n`);
   await db.execute(sql`

@@ -71,9 +71,10 @@ export function gatewayGuild(world: World, guild: GuildState, withAllMembers: bo
     channels: [...guild.channels.values()]
       .filter((c) => !THREAD_TYPES.includes(c.type))
       .map(({ guild_id: _omit, ...c }) => c) as unknown as JsonObject[],
-    // Active threads come apart from the channels, without overwrites (their parent's apply).
+    // Active threads come apart from the channels, without overwrites (their parent's apply);
+    // archived ones are not sent (a client asks for them).
     threads: [...guild.channels.values()]
-      .filter((c) => THREAD_TYPES.includes(c.type))
+      .filter((c) => THREAD_TYPES.includes(c.type) && !c.thread_metadata?.archived)
       .map(({ permission_overwrites: _none, ...thread }) => thread) as unknown as JsonObject[],
     presences: [],
     stage_instances: [],

@@ -115,6 +115,8 @@ export function addGuildFromSpec(world: World, spec: GuildSpec): GuildState {
     });
     const id = c.id ?? world.ids.next();
     const channel = newTextChannel(id, guildId, c.name.replace(/^#/, ""), position, { ...c, overwrites });
+    if (c.defaultAutoArchiveDuration !== undefined)
+      channel.default_auto_archive_duration = c.defaultAutoArchiveDuration;
     guild.channels.set(id, channel);
     for (const name of c.threads ?? []) {
       const threadId = world.ids.next();

@@ -40,6 +40,8 @@ export interface ChannelSpec {
   overwrites?: OverwriteSpec[];
   /** active public threads in this channel, by name; they have no overwrites of their own (the channel's apply) */
   threads?: string[];
+  /** minutes (60, 1440, 4320, 10080) copied onto threads started here; unset, Discord's clients use 1440 */
+  defaultAutoArchiveDuration?: number;
 }
 
 export interface OverwriteSpec {

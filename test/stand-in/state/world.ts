@@ -56,6 +56,13 @@ export class World {
     this.channelGuild.set(channel.id, guildId);
   }
 
+  /** A channel (a thread) deleted: unknown from now on. */
+  removeChannel(channelId: Snowflake): void {
+    const guildId = this.channelGuild.get(channelId);
+    if (guildId) this.guilds.get(guildId)?.channels.delete(channelId);
+    this.channelGuild.delete(channelId);
+  }
+
   /** A user by id or username. */
   user(ref: string): ApiUser {
     const found = isSnowflake(ref)

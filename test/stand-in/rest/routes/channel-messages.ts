@@ -3,6 +3,7 @@ import { apiErrors, FormErrors } from "../../errors.ts";
 import { MessageType } from "../../payloads/message.ts";
 import { hasPermission } from "../../permissions.ts";
 import type { StoredMessage } from "../../state/messages.ts";
+import { threadPayload } from "../../state/threads.ts";
 import {
   type ApiChannel,
   type ApiMessageReference,
@@ -11,9 +12,9 @@ import {
   THREAD_TYPES,
 } from "../../types.ts";
 import { isEmptyMessage, validateMessageBody } from "../../validate/message-body.ts";
-import { noContent, ok, type RouteContext, type RouteDef } from "../router.ts";
+import { created, noContent, ok, type RouteContext, type RouteDef } from "../router.ts";
 
-/** Channel messages: create (with nonce/enforce_nonce), list, get, edit, delete. */
+/** Channel messages: create (with nonce/enforce_nonce), list, get, edit, delete; a thread started on one. */
 export function channelMessageRoutes(core: Core): RouteDef[] {
   const botId = core.world.botUser.id;
   const channelFor = ({ params }: RouteContext): ApiChannel => {
@@ -79,6 +80,17 @@ export function channelMessageRoutes(core: Core): RouteDef[] {
       },
     },
     {
+      method: "POST",
+      route: `${base}/:messageId/threads`,
+      auth: true,
+      handle: (ctx) => {
+        const stored = messageFor(ctx);
+        const parent = core.world.findChannel(stored.message.channel_id)!;
+        const thread = core.threads.startFromMessage(parent, stored, botId, (ctx.body ?? {}) as JsonObject);
+        return created(threadPayload(thread) as Json);
+      },
+    },
+    {
       method: "DELETE",
       route: `${base}/:messageId`,
       auth: true,
@@ -111,6 +123,7 @@ function createChannelMessage(core: Core, channel: ApiChannel, ctx: RouteContext
   );
   errors.throwIfAny();
   if (isEmptyMessage(body, ctx.files.length)) throw apiErrors.emptyMessage();
+  if (core.threads.isThread(channel)) core.threads.beforeMessage(channel, botId);
   const nonce = body.nonce as string | number | undefined;
   if (nonce !== undefined && nonce !== null && body.enforce_nonce === true) {
     const earlier = core.messages.byNonce(botId, nonce, core.settings.nonceWindowMs);

@@ -1,8 +1,9 @@
 import type { Core } from "../../core.ts";
 import { apiErrors } from "../../errors.ts";
 import { restGuild } from "../../payloads/guild.ts";
+import { threadPayload } from "../../state/threads.ts";
 import type { GuildState } from "../../state/world.ts";
-import { type Json, THREAD_TYPES } from "../../types.ts";
+import { type Json, type JsonObject, THREAD_TYPES } from "../../types.ts";
 import { noContent, ok, type RouteContext, type RouteDef } from "../router.ts";
 
 /** Guilds, their channels, roles and members; single channels; typing. */
@@ -72,6 +73,19 @@ export function guildRoutes(core: Core, membersIntentAllowed: () => boolean): Ro
         const channel = world.findChannel(params.channelId!);
         if (!channel) throw apiErrors.unknownChannel();
         return ok(channel as unknown as Json);
+      },
+    },
+    {
+      method: "PATCH",
+      route: "/channels/:channelId",
+      auth: true,
+      handle: ({ params, body }) => {
+        const channel = world.findChannel(params.channelId!);
+        if (!channel) throw apiErrors.unknownChannel();
+        // Threads only: editing a channel itself is not modelled (answered as an unknown route).
+        if (!core.threads.isThread(channel)) throw apiErrors.notFound();
+        const thread = core.threads.modify(channel, world.botUser.id, (body ?? {}) as JsonObject);
+        return ok(threadPayload(thread) as Json);
       },
     },
     {

@@ -1,0 +1,160 @@
+import { Writable } from "node:stream";
+import { describe, expect, it } from "vitest";
+import { createGuardedRunner, type EntryEvent, type Failure } from "../../src/discord/guarded-runner.ts";
+import type { InteractionOutcome } from "../../src/discord/interaction-metrics.ts";
+import { NotFoundError } from "../../src/domain/errors.ts";
+import { createLogger } from "../../src/log.ts";
+import { createEventService } from "../../src/services/events/index.ts";
+import { DRIVERS, useHarness } from "../services/support/harness.ts";
+import { newScene, snowflake } from "../services/support/scene.ts";
+import type { LogLine } from "./support/boot-bot.ts";
+
+/** The one way in, on its own: a real event service (Postgres, Redis or the in-process cache) and real rate limiters. */
+describe.each(DRIVERS)("the guarded runner (%s)", (driver) => {
+  const h = useHarness(driver);
+
+  function runner() {
+    const lines: LogLine[] = [];
+    const answered: InteractionOutcome[] = [];
+    const sink = new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        for (const line of chunk.toString("utf8").split("\n")) if (line.trim()) lines.push(JSON.parse(line));
+        done();
+      },
+    });
+    const log = createLogger({ level: "debug", destination: sink });
+    const events = createEventService({ database: h.database, cache: h.cache, log });
+    const run = createGuardedRunner({
+      services: { events },
+      cache: h.cache,
+      log,
+      onAnswered: (e) => answered.push(e),
+    });
+    return { run, lines, answered };
+  }
+  const event = (kind: EntryEvent["kind"] = "slash"): EntryEvent => {
+    const id = snowflake();
+    return { id, kind, fields: { interactionId: id } };
+  };
+
+  it("runs an event once: a second delivery (another instance, a retry) does nothing and is not counted", async () => {
+    const { run, lines, answered } = runner();
+    const e = event();
+    let runs = 0;
+    const handler = {
+      run: async () => {
+        runs += 1;
+        return undefined;
+      },
+      tell: async () => {},
+    };
+    await Promise.all([run.run(e, handler), run.run(e, handler)]);
+    await run.run(e, handler);
+    expect(runs).toBe(1);
+    expect(answered).toEqual([{ kind: "slash", outcome: "ok", ms: expect.any(Number) }]);
+    expect(lines.filter((line) => line.msg === "interaction" && line.interactionId === e.id)).toHaveLength(1);
+  });
+
+  it("a refusal is told as its sentence and logged refused:<code>; nothing else is logged as an error", async () => {
+    const { run, lines, answered } = runner();
+    const told: Failure[] = [];
+    await run.run(event("mention"), {
+      run: async () => {
+        throw new NotFoundError("There is no task #404 in this server.");
+      },
+      tell: async (failure) => {
+        told.push(failure);
+      },
+    });
+    expect(told).toHaveLength(1);
+    expect(told[0]).toMatchObject({ expected: true, outcome: "refused:not_found" });
+    expect(told[0]!.expected && told[0]!.error.message).toBe("There is no task #404 in this server.");
+    expect(answered.map((a) => [a.kind, a.outcome])).toEqual([["mention", "refused:not_found"]]);
+    expect(lines.find((line) => line.msg === "mention")?.outcome).toBe("refused:not_found");
+    expect(lines.filter((line) => line.level >= 50)).toEqual([]);
+  });
+
+  it("an unexpected error gets an apology whose reference id is in the error's log line", async () => {
+    const { run, lines } = runner();
+    const told: Failure[] = [];
+    const e = event("button");
+    await run.run(e, {
+      run: async () => {
+        throw new Error("the card store fell over");
+      },
+      tell: async (failure) => {
+        told.push(failure);
+      },
+    });
+    const failure = told[0];
+    if (!failure || failure.expected)
+      throw new Error(`expected an unexpected failure, got ${JSON.stringify(told)}`);
+    expect(failure.ref).toMatch(/^[0-9A-F]{8}$/);
+    const logged = lines.find((line) => line.msg === "interaction failed");
+    expect(logged).toMatchObject({ ref: failure.ref, interactionId: e.id });
+    expect(JSON.stringify(logged)).toContain("the card store fell over");
+    expect(lines.find((line) => line.msg === "interaction")?.outcome).toBe("error");
+  });
+
+  it("the guard takes from the actor's write bucket in this server: past it, the event is refused as rate limited", async () => {
+    const s = await newScene(h);
+    const { run } = runner();
+    const outcomes: string[] = [];
+    const limited = { ...s.ctx(s.member), guildId: snowflake() };
+    for (let i = 0; i < 1_200; i += 1) {
+      let outcome = "ok";
+      await run.run(event(), {
+        run: async (guard) => {
+          await guard.limit(limited, true);
+          return undefined;
+        },
+        tell: async (failure) => {
+          outcome = failure.outcome;
+        },
+      });
+      outcomes.push(outcome);
+      if (outcome !== "ok") break;
+    }
+    expect(outcomes.at(-1)).toBe("refused:rate_limited");
+    expect(outcomes.slice(0, -1).every((outcome) => outcome === "ok")).toBe(true);
+  });
+
+  it("drain waits for the event in flight; one arriving meanwhile is told Tasklane is restarting", async () => {
+    const { run } = runner();
+    let release = () => {};
+    let finished = false;
+    const slow = run.run(event(), {
+      run: async () => {
+        await new Promise<void>((resolve) => {
+          release = resolve;
+        });
+        finished = true;
+        return undefined;
+      },
+      tell: async () => {},
+    });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(run.inFlight()).toBe(1);
+    const draining = run.drain(10_000);
+    expect(run.draining).toBe(true);
+    const told: Failure[] = [];
+    let lateRan = false;
+    const late = run.run(event(), {
+      run: async () => {
+        lateRan = true;
+        return undefined;
+      },
+      tell: async (failure) => {
+        told.push(failure);
+      },
+    });
+    release();
+    await Promise.all([slow, late, draining]);
+    expect(finished).toBe(true);
+    expect(lateRan).toBe(false);
+    expect(told[0]?.expected && told[0].error.message).toBe(
+      "Tasklane is restarting; try again in a few seconds.",
+    );
+    expect(run.inFlight()).toBe(0);
+  });
+});
