@@ -21,7 +21,8 @@ type Outcome = Omit<ScenarioResult, "id" | "title" | "durationMs">;
 
 export const endToEnd: Scenario = {
   id: "e2e",
-  title: "End to end: the bot process (tsx src/main.ts) driven through the Discord stand-in, open loop",
+  title:
+    "End to end: the compiled bot process (node dist/main.js, as npm start runs it) driven through the Discord stand-in, open loop",
   async run(context) {
     const steps = context.quick
       ? [{ rate: 200, seconds: 8 }]
@@ -143,10 +144,10 @@ export const endToEnd: Scenario = {
           )} (button = the next card button: claim → start → submit by the claimer, approve by a lead). ` +
           `${cards.size} cards followed. Latency = INTERACTION_CREATE sent on the gateway → first callback received by the stand-in; ` +
           "'from schedule' adds the sender's own lag behind the open-loop schedule; 'full answer' waits for a deferred reply to be filled in.",
-        `Bot peak RSS (VmHWM of the node process running src/main.ts): ${peakRss.toFixed(0)} MB; tsx launcher process: ${memory.launcher?.peakRssMb.toFixed(0) ?? "?"} MB. ` +
+        `Bot peak RSS (VmHWM of the compiled bot, node dist/main.js, as npm start runs it): ${peakRss.toFixed(0)} MB. ` +
           "The stand-in and the load generator share the same 2 cores with the bot, Postgres and Redis.",
       );
-      outcome.data = { peakRssMb: peakRss, launcherPeakRssMb: memory.launcher?.peakRssMb };
+      outcome.data = { peakRssMb: peakRss };
     } finally {
       clearInterval(poll);
       await bot.stop();

@@ -1,4 +1,5 @@
-import { and, eq, sql } from "drizzle-orm";
+import { and, eq, type SQL, sql } from "drizzle-orm";
+import { AGENT_LOAD_STATUSES } from "../domain/agent-capacity.ts";
 import type { Queryable, Tx } from "./database.ts";
 import { queryRows } from "./raw.ts";
 import { type AgentRow, agents } from "./schema.ts";
@@ -69,6 +70,21 @@ export async function deleteAgent(tx: Tx, guildId: string, userId: string): Prom
 }
 
 /** Tasks the user is working on right now (in progress) in the guild: what an agent's cap counts. */
+/** How many tasks an agent holds, by the capacity rule (AGENT_LOAD_STATUSES); `guildId`/`userId` are SQL. */
+export function agentLoadSql(guildId: SQL, userId: SQL): SQL {
+  const statuses = sql.raw(AGENT_LOAD_STATUSES.map((status) => `'${status}'`).join(", "));
+  return sql`(SELECT count(*)::int FROM tasks held WHERE held.guild_id = ${guildId}
+    AND held.assignee_id = ${userId} AND held.status IN (${statuses}))`;
+}
+
+export async function countAgentLoad(q: Queryable, guildId: string, userId: string): Promise<number> {
+  const rows = await queryRows<{ n: number }>(
+    q,
+    sql`SELECT ${agentLoadSql(sql`${guildId}`, sql`${userId}`)} AS n`,
+  );
+  return Number(rows[0]?.n ?? 0);
+}
+
 export async function countInProgress(q: Queryable, guildId: string, userId: string): Promise<number> {
   const rows = await queryRows<{ n: number }>(
     q,

@@ -31,7 +31,7 @@ describe("command definitions (public interface: names exactly as the issue says
     ]);
     for (const [index, definition] of commandDefinitions.entries())
       expect(definition).toBe(commands[index]!.definition);
-    expect(Object.keys(componentRoutes).sort()).toEqual(["card", "create_modal", "page", "rework_modal"]);
+    expect(Object.keys(componentRoutes).sort()).toEqual(["card", "card_form", "create_modal", "page"]);
   });
 
   it("/task has every subcommand, each with a handler", () => {

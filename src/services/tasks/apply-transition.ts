@@ -1,10 +1,11 @@
+import { hasRoom } from "../../domain/agent-capacity.ts";
 import { retryDelayMs } from "../../domain/backoff.ts";
-import { AgentAtCapacityError, QueueLimitError } from "../../domain/errors.ts";
+import { AgentAtCapacityError, AgentFullError, QueueLimitError } from "../../domain/errors.ts";
 import { isLive, type TaskStatus } from "../../domain/task-states.ts";
 import type { TransitionAction } from "../../domain/transitions.ts";
 import { ruleOf, TRANSITIONS } from "../../domain/transitions.ts";
 import type { Evidence } from "../../domain/validation/evidence.ts";
-import { countInProgress, findAgent, lockAgent } from "../../store/agents.ts";
+import { countAgentLoad, countInProgress, lockAgent } from "../../store/agents.ts";
 import { closeAttempt, findLatestAttempt } from "../../store/attempts.ts";
 import { lockChannelSettings } from "../../store/channel-settings.ts";
 import type { Tx } from "../../store/database.ts";
@@ -107,8 +108,6 @@ interface PlanInput {
   actorId: string;
   /** Queues the assignment message to `assigneeId` (due at `notBefore` when given). */
   notify(updated: TaskRow, assigneeId: string, notBefore?: Date): Promise<void>;
-  /** A new lease when `userId` is a registered agent, else none. */
-  agentLease(userId: string | null): Promise<Date | null>;
 }
 
 type Planner = (input: PlanInput) => Plan | Promise<Plan>;
@@ -116,8 +115,15 @@ type Planner = (input: PlanInput) => Plan | Promise<Plan>;
 /** What each transition writes besides its status: one planner per action of the table. */
 const PLANS: Record<TransitionAction, Planner> = {
   claim: ({ actorId }) => ({ patch: { assigneeId: actorId }, details: { assigneeId: actorId } }),
-  assign: ({ d, actorId, notify }) => {
+  assign: async ({ tx, d, actorId, notify }) => {
     const assigneeId = d.assigneeId!;
+    // A registered agent takes no more than the capacity rule allows (the one auto-assign picks by).
+    // Its row is locked: two assigns racing for its last slot decide one after the other.
+    const agent = await lockAgent(tx, d.task.guildId, assigneeId);
+    if (agent) {
+      const load = await countAgentLoad(tx, d.task.guildId, assigneeId);
+      if (!hasRoom(agent, load)) throw new AgentFullError(assigneeId, load, agent.maxConcurrent);
+    }
     return {
       patch: { assigneeId },
       details: { assigneeId, previousAssigneeId: d.task.assigneeId },
@@ -164,9 +170,9 @@ const PLANS: Record<TransitionAction, Planner> = {
         now,
       ),
   }),
-  request_rework: async ({ tx, effects, d: { task, now, text }, actorId, agentLease }) => ({
-    // The lease restarts now, with the message that tells the assignee why.
-    patch: { reworkCount: task.reworkCount + 1, leaseExpiresAt: await agentLease(task.assigneeId) },
+  request_rework: async ({ tx, effects, d: { task, now, text }, actorId }) => ({
+    // No lease until the rework message reaches the agent: its sender starts it (it may wait in the outbox).
+    patch: { reworkCount: task.reworkCount + 1, leaseExpiresAt: null },
     details: { reason: text },
     after: async (updated) => {
       await insertReview(
@@ -238,7 +244,7 @@ function planCancel({ tx, d: { text, now } }: PlanInput): Plan {
 }
 
 function planFor(tx: Tx, engine: Engine, effects: Effects, d: Decided, to: TaskStatus): Plan | Promise<Plan> {
-  const { task, now, settings } = d;
+  const { now } = d;
   return PLANS[d.action]({
     tx,
     engine,
@@ -251,10 +257,6 @@ function planFor(tx: Tx, engine: Engine, effects: Effects, d: Decided, to: TaskS
       await enqueueOutbox(tx, target(updated), { kind: "assignment", payload }, now, notBefore);
       effects.outbox = true;
     },
-    agentLease: async (userId) =>
-      userId !== null && (await findAgent(tx, task.guildId, userId))
-        ? minutesFrom(now, settings.leaseMinutes)
-        : null,
   });
 }
 
