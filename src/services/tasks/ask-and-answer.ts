@@ -10,13 +10,12 @@ import { enqueueOutbox } from "../../store/outbox.ts";
 import { findTaskWithSettings, updateTask } from "../../store/tasks.ts";
 import type { ActionContext } from "../contracts.ts";
 import type { Engine } from "../engine.ts";
-import { mutate } from "../mutate.ts";
 import { toSettingsView } from "../settings/settings-view.ts";
 import { requireWritable } from "../visibility.ts";
+import { changeAllowedTask } from "./change-allowed-task.ts";
 import { refusalError, staleVersion } from "./explain-refusal.ts";
-import { noSuchTask, requireTask, requireView } from "./load-task.ts";
+import { noSuchTask } from "./load-task.ts";
 import { recordChange, target } from "./record-change.ts";
-import { requireAllowed } from "./require-allowed.ts";
 import { decisionSettings } from "./transition-task.ts";
 
 /** The question a task waits on, in its metadata while unanswered. */
@@ -40,12 +39,8 @@ export async function askQuestion(
   number: number,
   raw: string,
 ): Promise<TaskView> {
-  const ctx = parseInput(actionContextSchema, rawCtx);
   const question = parseInput(textSchema, raw, "question");
-  return mutate(engine, ctx.guildId, async (tx, effects) => {
-    const now = engine.now();
-    const task = await requireTask(tx, ctx.guildId, number);
-    await requireAllowed(tx, ctx, task, "ask", now);
+  return changeAllowedTask(engine, rawCtx, number, "ask", async ({ tx, effects, ctx, task, now }) => {
     if (waitingQuestion(task.metadata))
       throw new InvalidTransitionError(`#${task.number} already waits for an answer to its last question.`);
     const leaseLeftMs = task.leaseExpiresAt
@@ -70,7 +65,6 @@ export async function askQuestion(
     const payload = { taskId: updated.id, askerId: ctx.actor.userId, question };
     await enqueueOutbox(tx, target(updated), { kind: "question", payload }, now);
     effects.outbox = true;
-    return requireView(tx, ctx.guildId, number);
   });
 }
 
@@ -110,12 +104,8 @@ export async function answerQuestion(
   number: number,
   raw: string,
 ): Promise<TaskView> {
-  const ctx = parseInput(actionContextSchema, rawCtx);
   const answer = parseInput(textSchema, raw, "text");
-  return mutate(engine, ctx.guildId, async (tx, effects) => {
-    const now = engine.now();
-    const task = await requireTask(tx, ctx.guildId, number);
-    await requireAllowed(tx, ctx, task, "answer", now);
+  return changeAllowedTask(engine, rawCtx, number, "answer", async ({ tx, effects, ctx, task, now }) => {
     const waiting = waitingQuestion(task.metadata);
     if (!waiting || !task.assigneeId) throw noQuestion(task.number);
     const { question: _, ...metadata } = task.metadata;
@@ -135,6 +125,5 @@ export async function answerQuestion(
     };
     await enqueueOutbox(tx, target(updated), { kind: "answer", payload }, now);
     effects.outbox = true;
-    return requireView(tx, ctx.guildId, number);
   });
 }
