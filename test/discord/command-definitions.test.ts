@@ -160,6 +160,11 @@ describe("command definitions (public interface: names exactly as the issue says
         "threads",
       ]),
     );
+    expect(
+      sub("tasklane", "config")
+        .options!.find((o) => o.name === "remind-overdue")!
+        .choices!.map((c) => c.value),
+    ).toEqual(["on", "off"]);
     expect(optionNames("tasklane", "add", "agent")).toEqual(["user", "labels", "max-concurrent"]);
     expect(optionNames("tasklane", "remove", "agent")).toEqual(["user"]);
     expect(optionNames("tasklane", "list", "agent")).toEqual([]);

@@ -108,7 +108,7 @@ describe("the sandbox tour", () => {
 
   it("reads a typed date in the server's time zone, reminds the assignee, goes overdue, and skips to the next occurrence", () => {
     expect(answerTo(run.stdout, "/tasklane config timezone:Europe/Berlin remind-before:1h")).toMatch(
-      /remind-before\s+remind-overdue\s+timezone \(server\)\s*│\s*\n\s*│ 1h\s+yes\s+Europe\/Berlin/,
+      /remind-before\s+remind-overdue\s+timezone \(server\)\s*│\s*\n\s*│ 1h\s+on\s+Europe\/Berlin/,
     );
     // 17:00 in Berlin is 16:00 UTC; the sandbox shows Discord timestamps in UTC.
     expect(answerTo(run.stdout, '/task create title:"Quarterly report" due:"2030-03-01 17:00"')).toContain(
