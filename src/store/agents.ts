@@ -77,12 +77,27 @@ export function agentLoadSql(guildId: SQL, userId: SQL): SQL {
     AND held.assignee_id = ${userId} AND held.status IN (${statuses}))`;
 }
 
-export async function countAgentLoad(q: Queryable, guildId: string, userId: string): Promise<number> {
-  const rows = await queryRows<{ n: number }>(
-    q,
-    sql`SELECT ${agentLoadSql(sql`${guildId}`, sql`${userId}`)} AS n`,
+/**
+ * Locks the agent's row (two assigns racing for its last slot take turns) and then counts what it holds
+ * by the capacity rule; undefined for someone who is not a registered agent. Two statements on purpose:
+ * under READ COMMITTED a count in the locking statement reads the snapshot taken before the lock wait,
+ * so it would miss the assign that held the lock.
+ */
+export async function lockAgentLoad(
+  tx: Tx,
+  guildId: string,
+  userId: string,
+): Promise<{ maxConcurrent: number; load: number } | undefined> {
+  const [agent] = await queryRows<{ max_concurrent: number }>(
+    tx,
+    sql`SELECT max_concurrent FROM agents WHERE guild_id = ${guildId} AND user_id = ${userId} FOR UPDATE`,
   );
-  return Number(rows[0]?.n ?? 0);
+  if (!agent) return undefined;
+  const [held] = await queryRows<{ load: number }>(
+    tx,
+    sql`SELECT ${agentLoadSql(sql`${guildId}`, sql`${userId}`)} AS load`,
+  );
+  return { maxConcurrent: Number(agent.max_concurrent), load: Number(held?.load ?? 0) };
 }
 
 export async function countInProgress(q: Queryable, guildId: string, userId: string): Promise<number> {

@@ -1,11 +1,10 @@
-import { hasRoom } from "../../domain/agent-capacity.ts";
 import { retryDelayMs } from "../../domain/backoff.ts";
-import { AgentAtCapacityError, AgentFullError, QueueLimitError } from "../../domain/errors.ts";
+import { AgentAtCapacityError, QueueLimitError } from "../../domain/errors.ts";
 import { isLive, type TaskStatus } from "../../domain/task-states.ts";
 import type { TransitionAction } from "../../domain/transitions.ts";
 import { ruleOf, TRANSITIONS } from "../../domain/transitions.ts";
 import type { Evidence } from "../../domain/validation/evidence.ts";
-import { countAgentLoad, countInProgress, lockAgent } from "../../store/agents.ts";
+import { countInProgress, lockAgent } from "../../store/agents.ts";
 import { closeAttempt, findLatestAttempt } from "../../store/attempts.ts";
 import { lockChannelSettings } from "../../store/channel-settings.ts";
 import type { Tx } from "../../store/database.ts";
@@ -14,6 +13,7 @@ import { armTaskReminders } from "../../store/reminders.ts";
 import { insertReview } from "../../store/reviews.ts";
 import type { TaskRow } from "../../store/schema.ts";
 import { countLiveTasks, type TaskPatch, updateTask } from "../../store/tasks.ts";
+import { requireAgentRoom } from "../agents/require-room.ts";
 import type { ActionContext } from "../contracts.ts";
 import type { Effects } from "../effects.ts";
 import type { Engine } from "../engine.ts";
@@ -117,13 +117,7 @@ const PLANS: Record<TransitionAction, Planner> = {
   claim: ({ actorId }) => ({ patch: { assigneeId: actorId }, details: { assigneeId: actorId } }),
   assign: async ({ tx, d, actorId, notify }) => {
     const assigneeId = d.assigneeId!;
-    // A registered agent takes no more than the capacity rule allows (the one auto-assign picks by).
-    // Its row is locked: two assigns racing for its last slot decide one after the other.
-    const agent = await lockAgent(tx, d.task.guildId, assigneeId);
-    if (agent) {
-      const load = await countAgentLoad(tx, d.task.guildId, assigneeId);
-      if (!hasRoom(agent, load)) throw new AgentFullError(assigneeId, load, agent.maxConcurrent);
-    }
+    await requireAgentRoom(tx, d.task.guildId, assigneeId);
     return {
       patch: { assigneeId },
       details: { assigneeId, previousAssigneeId: d.task.assigneeId },
