@@ -7,13 +7,13 @@ import * as answer from "./task/answer.ts";
 import * as attempts from "./task/attempts.ts";
 import * as autocomplete from "./task/autocomplete.ts";
 import * as cardButton from "./task/card-button.ts";
+import * as cardForm from "./task/card-form.ts";
 import * as claim from "./task/claim.ts";
 import * as comment from "./task/comment.ts";
 import * as create from "./task/create.ts";
 import * as depend from "./task/depend.ts";
 import * as edit from "./task/edit.ts";
 import * as history from "./task/history.ts";
-import * as reworkModal from "./task/rework-modal.ts";
 import { runTransition } from "./task/transition.ts";
 import * as undepend from "./task/undepend.ts";
 import * as view from "./task/view.ts";
@@ -189,8 +189,8 @@ export const taskCommand = {
   autocomplete: autocomplete.run,
 } as const satisfies SlashCommandModule;
 
-/** The card's buttons and the Request rework modal belong to /task. */
+/** The card's buttons and the forms they open (rework reason, submission note, answer) belong to /task. */
 export const taskComponents = {
   card: { write: true, run: cardButton.run },
-  rework_modal: { write: true, run: reworkModal.run },
+  card_form: { write: true, run: cardForm.run },
 } as const satisfies Partial<ComponentRoutes>;

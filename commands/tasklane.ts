@@ -1,4 +1,5 @@
 import {
+  type APIApplicationCommandBasicOption,
   ApplicationCommandOptionType,
   PermissionFlagsBits,
   type RESTPostAPIChatInputApplicationCommandsJSONBody,
@@ -18,7 +19,7 @@ const NOTIFY_CHOICES = [
 ];
 
 /** Reminders (this channel) and the server's time zone (Manage Server). */
-const DUE_DATE_OPTIONS = [
+const DUE_DATE_OPTIONS: APIApplicationCommandBasicOption[] = [
   {
     type: ApplicationCommandOptionType.String,
     name: "remind-before",
@@ -26,9 +27,13 @@ const DUE_DATE_OPTIONS = [
     max_length: 100,
   },
   {
-    type: ApplicationCommandOptionType.Boolean,
+    type: ApplicationCommandOptionType.String,
     name: "remind-overdue",
-    description: "Remind at the due time, then daily up to 3 times (default yes)",
+    description: "Remind at the due time, then daily up to 3 times (default on)",
+    choices: [
+      { name: "on", value: "on" },
+      { name: "off", value: "off" },
+    ],
   },
   {
     type: ApplicationCommandOptionType.String,
@@ -36,7 +41,7 @@ const DUE_DATE_OPTIONS = [
     description: "The server's time zone for typed dates, e.g. Europe/Berlin (default UTC; Manage Server)",
     max_length: 64,
   },
-] as const;
+];
 
 export const tasklaneCommandDefinition = {
   name: "tasklane",

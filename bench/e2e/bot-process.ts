@@ -1,4 +1,4 @@
-import { type ChildProcess, spawn } from "node:child_process";
+import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { createWriteStream, readFileSync } from "node:fs";
 
 /** Memory of one process from /proc/<pid>/status, in MB. */
@@ -30,48 +30,35 @@ export function cpuSeconds(pid: number): number {
   }
 }
 
-function childrenOf(pid: number): number[] {
-  try {
-    return readFileSync(`/proc/${pid}/task/${pid}/children`, "utf8")
-      .trim()
-      .split(/\s+/)
-      .filter(Boolean)
-      .map(Number);
-  } catch {
-    return [];
-  }
-}
-
 export interface BotProcess {
-  /** The process we spawned (tsx's launcher, as `npm start` runs it). */
-  launcherPid: number;
-  /** The node process running src/main.ts (tsx's child); the launcher's pid if there is none. */
+  /** The node process running dist/main.js. */
   botPid(): number;
-  /** Peak RSS seen so far of the bot process (and of the launcher, reported apart). */
-  memory(): { bot: ProcessMemory | undefined; launcher: ProcessMemory | undefined };
+  /** RSS of the bot process, now and at its peak. */
+  memory(): { bot: ProcessMemory | undefined };
   exited: Promise<number | null>;
   stop(): Promise<void>;
 }
 
 /**
- * Starts the bot as `npm start` does (`tsx src/main.ts`), with `env` added; stdout/stderr go to
- * `logFile`. `nodeFlags` (e.g. --cpu-prof) are passed to the node process that runs the bot.
+ * Starts the bot as `npm start` does: builds dist/ if it is missing or stale (`prestart`), then runs
+ * `node dist/main.js` with `env` added; stdout/stderr go to `logFile`. `nodeFlags` (e.g. --cpu-prof)
+ * are passed to that node process.
  */
 export function startBot(env: Record<string, string>, logFile: string, nodeFlags: string[] = []): BotProcess {
+  const prestart = spawnSync(process.execPath, ["scripts/build/ensure-build.mjs"], { stdio: "inherit" });
+  if (prestart.status !== 0) throw new Error("building dist/ failed (node scripts/build/ensure-build.mjs)");
   const log = createWriteStream(logFile);
-  const child: ChildProcess = spawn("node_modules/.bin/tsx", [...nodeFlags, "src/main.ts"], {
+  const child: ChildProcess = spawn(process.execPath, [...nodeFlags, "dist/main.js"], {
     env: { ...process.env, ...env, NODE_ENV: "production" },
     stdio: ["ignore", "pipe", "pipe"],
   });
   child.stdout?.pipe(log);
   child.stderr?.pipe(log);
   const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
-  const launcherPid = child.pid ?? -1;
-  const botPid = () => childrenOf(launcherPid).at(-1) ?? launcherPid;
+  const pid = child.pid ?? -1;
   return {
-    launcherPid,
-    botPid,
-    memory: () => ({ bot: readMemory(botPid()), launcher: readMemory(launcherPid) }),
+    botPid: () => pid,
+    memory: () => ({ bot: readMemory(pid) }),
     exited,
     stop: async () => {
       if (child.exitCode !== null) return;

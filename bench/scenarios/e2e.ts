@@ -22,7 +22,8 @@ type Outcome = Omit<ScenarioResult, "id" | "title" | "durationMs">;
 
 export const endToEnd: Scenario = {
   id: "e2e",
-  title: "End to end: the bot process (tsx src/main.ts) driven through the Discord stand-in, open loop",
+  title:
+    "End to end: the compiled bot process (node dist/main.js, as npm start runs it) driven through the Discord stand-in, open loop",
   async run(context) {
     const steps = context.quick
       ? [{ rate: 200, seconds: 8 }]
@@ -155,10 +156,10 @@ export const endToEnd: Scenario = {
           "Each row's latency is *answer seen*: an immediate reply or a click's own card update (callback 4/7) at its callback; " +
           "a deferred reply (5) when its content arrives; a deferred click (6) when the card shows the new state (its edit or the outbox's). " +
           "Ack = the first callback's latency, beside it.",
-        `Bot peak RSS (VmHWM of the node process running src/main.ts): ${peakRss.toFixed(0)} MB; tsx launcher process: ${memory.launcher?.peakRssMb.toFixed(0) ?? "?"} MB. ` +
+        `Bot peak RSS (VmHWM of the compiled bot, node dist/main.js, as npm start runs it): ${peakRss.toFixed(0)} MB. ` +
           "The stand-in and the load generator share the same 2 cores with the bot, Postgres and Redis.",
       );
-      outcome.data = { peakRssMb: peakRss, launcherPeakRssMb: memory.launcher?.peakRssMb };
+      outcome.data = { peakRssMb: peakRss };
     } finally {
       clearInterval(poll);
       await bot.stop();

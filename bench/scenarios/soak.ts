@@ -15,15 +15,16 @@ import type { Scenario, ScenarioResult } from "../types.ts";
 
 const BOT_TOKEN = "bench-bot-token";
 const TMP = "bench/.tmp";
-const RATE = 100;
+const DEFAULT_RATE = 100;
 const CHUNK_MS = 60_000;
 
 type Outcome = Omit<ScenarioResult, "id" | "title" | "durationMs">;
 
 /**
- * Memory over time (issue 17): the bot process at 100 interactions/s for SOAK_MINUTES (default 30;
- * `--quick`: 1), RSS sampled after each minute. The first fifth is warm-up (caches and pools fill);
- * the target is RSS growth under 10% from the end of warm-up to the end. Opt-in: `--only soak`.
+ * Memory over time (issue 17): the compiled bot process at SOAK_RATE interactions/s (default 100) for
+ * SOAK_MINUTES (default 30; `--quick`: 1), RSS and the V8 heap (from /metrics) sampled after each
+ * minute. The first fifth is warm-up (caches and pools fill); the target is RSS growth under 10% from
+ * the end of warm-up to the end. Opt-in: `--only soak`.
  */
 export const soak: Scenario = {
   id: "soak",
@@ -31,6 +32,7 @@ export const soak: Scenario = {
   optIn: true,
   async run(context) {
     const minutes = context.quick ? 1 : Number(process.env.SOAK_MINUTES ?? 30);
+    const RATE = Number(process.env.SOAK_RATE ?? DEFAULT_RATE);
     const chunks = Math.max(2, Math.round((minutes * 60_000) / CHUNK_MS));
     const chunkMs = Math.min(CHUNK_MS, (minutes * 60_000) / chunks);
     mkdirSync(TMP, { recursive: true });
@@ -46,6 +48,7 @@ export const soak: Scenario = {
     const rest = new REST({ api: standIn.apiUrl }).setToken(BOT_TOKEN);
     await deployCommands({ rest, applicationId: standIn.applicationId, guildId: standIn.guild().id });
     const logFile = `${TMP}/soak-bot.log`;
+    const httpPort = await findFreePort();
     const bot = startBot(
       {
         DISCORD_TOKEN: BOT_TOKEN,
@@ -53,7 +56,7 @@ export const soak: Scenario = {
         DATABASE_URL: database.url,
         REDIS_URL: context.servers.redisUrl,
         REDIS_KEY_PREFIX: `bench:${context.runId}:soak:`,
-        HTTP_PORT: String(await findFreePort()),
+        HTTP_PORT: String(httpPort),
         HTTP_HOST: "127.0.0.1",
         LOG_LEVEL: "warn",
         LOG_FORMAT: "json",
@@ -69,13 +72,16 @@ export const soak: Scenario = {
       ]);
       const send = createMix(standIn, new CardTracker(standIn));
       const edits = new MessageEdits(standIn);
-      const samples: { minute: number; rssMb: number }[] = [];
+      const samples: { minute: number; rssMb: number; heapMb: number; externalMb: number }[] = [];
       for (let chunk = 1; chunk <= chunks; chunk += 1) {
         const sent = await runOpenLoop(RATE, chunkMs, send);
         await waitForAnswers(sent, 4_000);
         const rssMb = bot.memory().bot?.rssMb ?? Number.NaN;
-        samples.push({ minute: (chunk * chunkMs) / 60_000, rssMb });
-        context.progress(`soak: ${chunk}/${chunks}, RSS ${rssMb.toFixed(0)} MB`);
+        const { heapMb, externalMb } = await heapOf(httpPort);
+        samples.push({ minute: (chunk * chunkMs) / 60_000, rssMb, heapMb, externalMb });
+        context.progress(
+          `soak: ${chunk}/${chunks}, RSS ${rssMb.toFixed(0)} MB, heap used ${heapMb.toFixed(0)} MB, external ${externalMb.toFixed(0)} MB`,
+        );
         if (chunk === chunks)
           outcome.rows.push(...stepFigures(`last chunk at ${RATE}/s`, RATE, chunkMs, sent, edits).rows);
       }
@@ -88,7 +94,8 @@ export const soak: Scenario = {
         met: minutes >= 30 ? growth < 0.1 : null,
       });
       outcome.notes.push(
-        `RSS by minute: ${samples.map((s) => `${s.minute.toFixed(1)}: ${s.rssMb.toFixed(0)}`).join(", ")} MB.` +
+        `RSS by minute: ${samples.map((s) => `${s.minute.toFixed(1)}: ${s.rssMb.toFixed(0)}`).join(", ")} MB; ` +
+          `V8 heap used: ${samples.map((s) => s.heapMb.toFixed(0)).join(", ")} MB.` +
           (minutes < 30 ? ` A ${minutes}-minute run shows the trend only; the target needs 30 minutes.` : ""),
       );
       outcome.data = { samples };
@@ -100,3 +107,18 @@ export const soak: Scenario = {
     return outcome;
   },
 };
+
+/** The bot's V8 heap in use and its external memory, from its /metrics (prom-client's defaults). */
+async function heapOf(port: number): Promise<{ heapMb: number; externalMb: number }> {
+  try {
+    const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+    const gauge = (name: string) =>
+      Number(new RegExp(`^${name} (\\S+)$`, "m").exec(text)?.[1] ?? Number.NaN) / 1024 / 1024;
+    return {
+      heapMb: gauge("tasklane_nodejs_heap_size_used_bytes"),
+      externalMb: gauge("tasklane_nodejs_external_memory_bytes"),
+    };
+  } catch {
+    return { heapMb: Number.NaN, externalMb: Number.NaN };
+  }
+}

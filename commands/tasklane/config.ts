@@ -37,10 +37,10 @@ function readPatch(options: ChatInputCommandInteraction["options"]): ChannelSett
   if (notifyReviewers !== null) patch.notifyReviewers = notifyReviewers as NotifyMode;
   if (notifyCreator !== null) patch.notifyCreator = notifyCreator as NotifyMode;
   const remindBefore = options.getString("remind-before");
-  const remindOverdue = options.getBoolean("remind-overdue");
+  const remindOverdue = options.getString("remind-overdue");
   const timezone = options.getString("timezone");
   if (remindBefore !== null) patch.remindBefore = remindBefore;
-  if (remindOverdue !== null) patch.remindOverdue = remindOverdue;
+  if (remindOverdue !== null) patch.remindOverdue = remindOverdue === "on";
   if (timezone !== null) patch.timezone = timezone;
   const threads = options.getBoolean("threads");
   if (threads !== null) patch.threads = threads;

@@ -22,10 +22,17 @@ export class LruTtlMap<V> {
   }
 
   set(key: string, value: V, ttlMs: number): void {
+    const now = this.now();
     this.#entries.delete(key);
-    this.#entries.set(key, { value, expiresAt: this.now() + ttlMs });
+    this.#entries.set(key, { value, expiresAt: now + ttlMs });
     while (this.#entries.size > this.maxEntries) {
       const oldest = this.#entries.keys().next().value as string;
+      this.#entries.delete(oldest);
+    }
+    // Expired entries at the least-recently-used end go too, so a map that is never read back (or read
+    // rarely) holds what is live, not up to maxEntries of the dead. Amortised: each entry leaves once.
+    for (const [oldest, entry] of this.#entries) {
+      if (entry.expiresAt > now) break;
       this.#entries.delete(oldest);
     }
   }

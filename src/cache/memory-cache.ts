@@ -47,6 +47,10 @@ export function createMemoryCache(options: MemoryCacheOptions): Cache {
     },
     rateLimiter: { take: async (key) => bucket.take(key) },
     readRateLimiter: { take: async (key) => readBucket.take(key) },
+    buckets(_name, bucketOptions) {
+      const named = createLocalTokenBucket(bucketOptions, now);
+      return { take: async (key) => named.take(key) };
+    },
     signals: {
       async publish(signal) {
         hub.emit(signal);

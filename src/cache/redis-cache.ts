@@ -87,6 +87,8 @@ export async function createRedisCache(options: RedisCacheOptions): Promise<Cach
       (key) => keys.rate(`read:${key}`),
       options.readRateLimit ?? DEFAULT_READ_RATE_LIMIT,
     ),
+    buckets: (name, bucketOptions) =>
+      createRedisRateLimiter(scripts, link, (key) => keys.rate(`${name}:${key}`), bucketOptions),
     signals,
     claims: createRedisClaims(client, link, keys),
     metrics: () => counters.snapshot(link.available()),

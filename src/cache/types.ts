@@ -82,6 +82,11 @@ export interface Cache {
   rateLimiter: RateLimiter;
   /** Reads (lists, search, view, history, stats, autocomplete): a separate, more generous bucket. */
   readRateLimiter: RateLimiter;
+  /**
+   * Token buckets of their own under `name` (e.g. the agents' command budget), shared by every
+   * instance like the rate limiters (in process for the embedded cache). Call once per name.
+   */
+  buckets(name: string, options: { capacity: number; windowSeconds: number }): RateLimiter;
   signals: Signals;
   claims: EventClaims;
   metrics(): CacheMetricsSnapshot;

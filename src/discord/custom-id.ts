@@ -1,4 +1,4 @@
-import { CARD_ACTIONS, type CardAction } from "../domain/transitions.ts";
+import { CARD_ACTIONS, CARD_FORM_IDS, type CardAction, type CardFormId } from "../domain/transitions.ts";
 
 /**
  * The one codec for every custom_id Tasklane puts on a button or modal. A custom_id comes back from
@@ -6,19 +6,19 @@ import { CARD_ACTIONS, type CardAction } from "../domain/transitions.ts";
  * produce and returns null for anything forged, garbled or oversized.
  *
  *   t1:<action>:<taskId>:<version>   a card button (taskId is the internal id, never the #number)
- *   t1:rework-reason:<taskId>:<version>   the Request rework modal
+ *   t1:<form>:<taskId>:<version>     the form a card button opens (rework-reason, submit-note-text, answer-text)
  *   t1:create-task                   the Create task from message modal
  *   t1:page:<token>                  a list's Previous/Next button (token names stored list state)
  */
 
-export { CARD_ACTIONS, type CardAction } from "../domain/transitions.ts";
+export { CARD_ACTIONS, CARD_FORM_IDS, type CardAction, type CardFormId } from "../domain/transitions.ts";
 
 export const CUSTOM_ID_MAX_LENGTH = 100;
 const PREFIX = "t1";
 
 export type CustomId =
   | { kind: "card"; action: CardAction; taskId: number; version: number }
-  | { kind: "rework_modal"; taskId: number; version: number }
+  | { kind: "card_form"; form: CardFormId; taskId: number; version: number }
   | { kind: "create_modal" }
   | { kind: "page"; token: string };
 
@@ -38,8 +38,8 @@ function encode(id: CustomId): string {
   switch (id.kind) {
     case "card":
       return `${PREFIX}:${id.action}:${id.taskId}:${id.version}`;
-    case "rework_modal":
-      return `${PREFIX}:rework-reason:${id.taskId}:${id.version}`;
+    case "card_form":
+      return `${PREFIX}:${id.form}:${id.taskId}:${id.version}`;
     case "create_modal":
       return `${PREFIX}:create-task`;
     case "page":
@@ -60,13 +60,17 @@ export function parseCustomId(raw: unknown): CustomId | null {
   const taskId = positiveInt(first!);
   const version = positiveInt(second!);
   if (taskId === null || version === null) return null;
-  if (action === "rework-reason") return { kind: "rework_modal", taskId, version };
+  if (isCardFormId(action!)) return { kind: "card_form", form: action, taskId, version };
   if (isCardAction(action!)) return { kind: "card", action, taskId, version };
   return null;
 }
 
 function isCardAction(value: string): value is CardAction {
   return (CARD_ACTIONS as readonly string[]).includes(value);
+}
+
+function isCardFormId(value: string): value is CardFormId {
+  return (CARD_FORM_IDS as readonly string[]).includes(value);
 }
 
 function positiveInt(text: string): number | null {

@@ -67,7 +67,7 @@ type IdOf<K extends CustomIdKind> = Extract<CustomId, { kind: K }>;
 export interface ComponentInteractions {
   card: ButtonInteraction;
   page: ButtonInteraction;
-  rework_modal: ModalSubmitInteraction;
+  card_form: ModalSubmitInteraction;
   create_modal: ModalSubmitInteraction;
 }
 

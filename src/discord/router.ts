@@ -46,7 +46,7 @@ const GARBLED =
 const CARRIERS: Record<CustomIdKind, { surface: "button" | "modal"; source: EventSource }> = {
   card: { surface: "button", source: "button" },
   page: { surface: "button", source: "button" },
-  rework_modal: { surface: "modal", source: "modal" },
+  card_form: { surface: "modal", source: "modal" },
   create_modal: { surface: "modal", source: "context_menu" },
 };
 
@@ -194,7 +194,7 @@ function labelOf(interaction: Interaction): string {
     const id = parseCustomId(interaction.customId);
     const kind = interaction.isModalSubmit() ? "modal" : "button";
     if (!id) return `${kind} (unrecognised)`;
-    return `${kind} ${id.kind === "card" ? id.action : id.kind}`;
+    return `${kind} ${id.kind === "card" ? id.action : id.kind === "card_form" ? id.form : id.kind}`;
   }
   return `interaction type ${type}`;
 }

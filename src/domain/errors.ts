@@ -81,6 +81,22 @@ export class AgentAtCapacityError extends UserError {
   }
 }
 
+/** A task was assigned to an agent already holding as many tasks as it may (src/domain/agent-capacity.ts). */
+export class AgentFullError extends UserError {
+  override name = "AgentFullError";
+  override readonly code = "agent_full";
+  constructor(
+    readonly agentId: string,
+    readonly load: number,
+    readonly maxConcurrent: number,
+  ) {
+    super(
+      `<@${agentId}> already has ${load} open or in-progress task${load === 1 ? "" : "s"}, its limit is ${maxConcurrent}: ` +
+        "finish, release or unassign one of them first, or raise its limit with `/tasklane agent add max-concurrent:`. Nothing was changed.",
+    );
+  }
+}
+
 /** Postgres could not take the lock in time (lock_timeout) even on a second try. Nothing was changed. */
 export class BusyError extends UserError {
   override name = "BusyError";

@@ -82,6 +82,16 @@ export interface AttemptResult {
   notes?: string;
 }
 
+/** A question the assignee asked during an attempt, and its answer once given. */
+export interface AttemptQuestion {
+  question: string;
+  askedBy: string;
+  askedAt: string;
+  answer: string | null;
+  answeredBy: string | null;
+  answeredAt: string | null;
+}
+
 /** One try at a task (task_attempts): who, when, how it ended, what they handed in. */
 export interface AttemptView {
   attempt: number;
@@ -93,4 +103,6 @@ export interface AttemptView {
   summary: string | null;
   result: AttemptResult | null;
   error: string | null;
+  /** Questions asked during the attempt, oldest first, with their answers. */
+  questions: AttemptQuestion[];
 }

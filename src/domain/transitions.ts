@@ -4,6 +4,22 @@ import { LIVE_STATUSES, TASK_STATUSES, type TaskStatus, TERMINAL_STATUSES } from
 /** What decide() may need beyond the task row; the service loads it in the transaction (loadExtra). */
 export type DecisionLoad = "liveSubtasks" | "openDependencies" | "parent";
 
+/**
+ * The form (a Discord modal) a card button opens for the text its action takes: a rework reason, a
+ * submission note, an answer. Its `id` is the modal's custom_id word, public like the button's.
+ */
+export interface CardForm {
+  id: string;
+  /** Before the task number: "Request rework on" → "Request rework on #12". */
+  title: string;
+  /** The text input's custom_id (the submit handler reads it back) and its label. */
+  field: string;
+  label: string;
+  required: boolean;
+  maxLength: number;
+  placeholder: string;
+}
+
 /** A card button's look, independent of discord.js (src/discord/render/task-buttons.ts maps the style). */
 export interface CardButton {
   /** The custom_id's action word; public interface, as cards already posted carry it. */
@@ -15,6 +31,10 @@ export interface CardButton {
   style: "primary" | "secondary" | "success" | "danger";
   /** The statuses whose card shows it (a subset of `from`). */
   on: readonly TaskStatus[];
+  /** Shown only while the assignee's question waits for an answer. */
+  whileQuestion?: boolean;
+  /** Opens this form instead of acting at once; the action runs when the form is sent. */
+  form?: CardForm;
 }
 
 /**
@@ -40,7 +60,8 @@ export interface TransitionRule {
   needsText?: boolean;
   /** Closing a recurring task this way (to done, or skipped) creates its next occurrence in the same transaction. */
   continuesSeries?: boolean;
-  button?: CardButton;
+  /** Its card buttons: usually one; Submit also has one that opens a form for a note. */
+  buttons?: readonly CardButton[];
 }
 
 const ALL = TASK_STATUSES;
@@ -57,7 +78,7 @@ export const TRANSITIONS = {
     eventKind: "claimed",
     past: "claimed",
     transition: true,
-    button: { id: "claim", label: "Claim", style: "primary", on: ["open"] },
+    buttons: [{ id: "claim", label: "Claim", style: "primary", on: ["open"] }],
   },
   // Assigning yourself is a claim (anyone); assigning someone else needs the creator or a reviewer.
   assign: {
@@ -86,7 +107,7 @@ export const TRANSITIONS = {
     eventKind: "started",
     past: "started",
     transition: true,
-    button: { id: "start", label: "Start", style: "success", on: ["open"] },
+    buttons: [{ id: "start", label: "Start", style: "success", on: ["open"] }],
   },
   submit: {
     from: ["in_progress"],
@@ -98,13 +119,31 @@ export const TRANSITIONS = {
     transition: true,
     loads: ["liveSubtasks"],
     continuesSeries: true,
-    button: {
-      id: "submit",
-      label: "Submit for review",
-      labelWithoutReview: "Mark done",
-      style: "success",
-      on: ["in_progress"],
-    },
+    buttons: [
+      {
+        id: "submit",
+        label: "Submit for review",
+        labelWithoutReview: "Mark done",
+        style: "success",
+        on: ["in_progress"],
+      },
+      {
+        id: "submit-note",
+        label: "Submit with a note",
+        labelWithoutReview: "Mark done with a note",
+        style: "secondary",
+        on: ["in_progress"],
+        form: {
+          id: "submit-note-text",
+          title: "Hand in",
+          field: "note",
+          label: "Note (optional)",
+          required: false,
+          maxLength: 4000,
+          placeholder: "What you did, where to look",
+        },
+      },
+    ],
   },
   release: {
     from: ["in_progress"],
@@ -114,7 +153,7 @@ export const TRANSITIONS = {
     eventKind: "released",
     past: "released",
     transition: true,
-    button: { id: "release", label: "Release", style: "secondary", on: ["in_progress"] },
+    buttons: [{ id: "release", label: "Release", style: "secondary", on: ["in_progress"] }],
   },
   approve: {
     from: ["in_review"],
@@ -126,7 +165,7 @@ export const TRANSITIONS = {
     transition: true,
     loads: ["liveSubtasks"],
     continuesSeries: true,
-    button: { id: "approve", label: "Approve", style: "success", on: ["in_review"] },
+    buttons: [{ id: "approve", label: "Approve", style: "success", on: ["in_review"] }],
   },
   request_rework: {
     from: ["in_review"],
@@ -137,7 +176,23 @@ export const TRANSITIONS = {
     past: "sent back for rework",
     transition: true,
     needsText: true,
-    button: { id: "rework", label: "Request rework", style: "danger", on: ["in_review"] },
+    buttons: [
+      {
+        id: "rework",
+        label: "Request rework",
+        style: "danger",
+        on: ["in_review"],
+        form: {
+          id: "rework-reason",
+          title: "Request rework on",
+          field: "reason",
+          label: "Reason",
+          required: true,
+          maxLength: 1000,
+          placeholder: "What needs to change?",
+        },
+      },
+    ],
   },
   fail: {
     from: ["in_progress"],
@@ -167,7 +222,7 @@ export const TRANSITIONS = {
     past: "unblocked",
     transition: true,
     loads: ["openDependencies"],
-    button: { id: "unblock", label: "Unblock", style: "primary", on: ["blocked"] },
+    buttons: [{ id: "unblock", label: "Unblock", style: "primary", on: ["blocked"] }],
   },
   cancel: {
     from: LIVE_STATUSES,
@@ -198,7 +253,7 @@ export const TRANSITIONS = {
     past: "reopened",
     transition: true,
     loads: ["openDependencies", "parent"],
-    button: { id: "reopen", label: "Reopen", style: "secondary", on: TERMINAL_STATUSES },
+    buttons: [{ id: "reopen", label: "Reopen", style: "secondary", on: TERMINAL_STATUSES }],
   },
   edit: {
     from: ALL,
@@ -264,6 +319,24 @@ export const TRANSITIONS = {
     eventKind: "answered",
     past: "answered",
     transition: false,
+    buttons: [
+      {
+        id: "answer",
+        label: "Answer",
+        style: "primary",
+        on: ["in_progress"],
+        whileQuestion: true,
+        form: {
+          id: "answer-text",
+          title: "Answer the question on",
+          field: "text",
+          label: "Answer",
+          required: true,
+          maxLength: 1000,
+          placeholder: "Your answer for the assignee",
+        },
+      },
+    ],
   },
 } as const satisfies Record<string, TransitionRule>;
 
@@ -282,35 +355,78 @@ export const TRANSITION_ACTIONS = DOMAIN_ACTIONS.filter((action) => TRANSITIONS[
   ...TransitionAction[],
 ];
 
-/** The custom_id action words of the card buttons ("rework" for request_rework). */
-export type CardAction = {
-  [A in DomainAction]: Transitions[A] extends { button: { id: infer Id } } ? Id : never;
+type AnyButton = Transitions[DomainAction] extends infer R
+  ? R extends { buttons: readonly (infer B)[] }
+    ? B
+    : never
+  : never;
+type IdOf<B> = B extends { id: infer Id } ? Id : never;
+type FormIdOf<B> = B extends { form: { id: infer Id } } ? Id : never;
+
+/** The actions with a card button: the transitions, and Answer. */
+export type CardButtonAction = {
+  [A in DomainAction]: Transitions[A] extends { buttons: readonly unknown[] } ? A : never;
 }[DomainAction];
+
+/** The custom_id action words of the card buttons ("rework" for request_rework). */
+export type CardAction = IdOf<AnyButton>;
+
+/** The custom_id words of the forms card buttons open ("rework-reason"). */
+export type CardFormId = FormIdOf<AnyButton>;
 
 /** A card button and the action it asks for. */
 export interface CardButtonOf {
-  action: TransitionAction;
-  button: CardButton & { id: CardAction };
+  action: CardButtonAction;
+  button: Omit<CardButton, "id" | "form"> & { id: CardAction; form?: CardFormOf["form"] };
+}
+
+/** A form and the action it asks for when sent. */
+export interface CardFormOf extends CardButtonOf {
+  form: CardForm & { id: CardFormId };
 }
 
 /** The buttons in the table's order. */
 export const CARD_BUTTONS: readonly CardButtonOf[] = DOMAIN_ACTIONS.flatMap((action) => {
   const rule: TransitionRule = TRANSITIONS[action];
-  return rule.button
-    ? [{ action: action as TransitionAction, button: rule.button as CardButtonOf["button"] }]
-    : [];
+  return (rule.buttons ?? []).map((button) => ({
+    action: action as CardButtonAction,
+    button: button as CardButtonOf["button"],
+  }));
 });
 
 export const CARD_ACTIONS = CARD_BUTTONS.map((entry) => entry.button.id) as [CardAction, ...CardAction[]];
 
-/** The buttons a card in `status` shows. */
-export function cardButtonsFor(status: TaskStatus): readonly CardButtonOf[] {
-  return CARD_BUTTONS.filter((entry) => entry.button.on.includes(status));
+const CARD_FORMS: readonly CardFormOf[] = CARD_BUTTONS.flatMap((entry) =>
+  entry.button.form ? [{ ...entry, form: entry.button.form }] : [],
+);
+
+export const CARD_FORM_IDS = CARD_FORMS.map((entry) => entry.form.id) as [CardFormId, ...CardFormId[]];
+
+/** The buttons a card in `status` shows; Answer only while a question waits. */
+export function cardButtonsFor(status: TaskStatus, waitingForAnswer = false): readonly CardButtonOf[] {
+  return CARD_BUTTONS.filter(
+    (entry) => entry.button.on.includes(status) && (!entry.button.whileQuestion || waitingForAnswer),
+  );
+}
+
+/** The button a card button's custom_id names, and the action it asks for. */
+export function cardButtonOf(id: CardAction): CardButtonOf {
+  return CARD_BUTTONS.find((entry) => entry.button.id === id)!;
 }
 
 /** The action a card button's custom_id asks for. */
-export function actionOfCardButton(id: CardAction): TransitionAction {
-  return CARD_BUTTONS.find((entry) => entry.button.id === id)!.action;
+export function actionOfCardButton(id: CardAction): CardButtonAction {
+  return cardButtonOf(id).action;
+}
+
+/** The form a modal's custom_id names, its button, and the action it asks for. */
+export function cardFormOf(id: CardFormId): CardFormOf {
+  return CARD_FORMS.find((entry) => entry.form.id === id)!;
+}
+
+/** Asked for through TaskService.transition (the other button actions have methods of their own). */
+export function isTransitionAction(action: DomainAction): action is TransitionAction {
+  return TRANSITIONS[action].transition;
 }
 
 /** How each recorded event kind reads in the past tense (the kinds no action records included). */

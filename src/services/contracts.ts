@@ -166,6 +166,8 @@ export interface TaskService {
   ask(ctx: ActionContext, number: number, question: string): Promise<TaskView>;
   /** The creator, a reviewer or an admin answers the waiting question: the assignee is told, the lease resumes. */
   answer(ctx: ActionContext, number: number, text: string): Promise<TaskView>;
+  /** Dry run of `answer` before its text is asked for (the card's Answer button); writes nothing. */
+  checkAnswer(ctx: ActionContext, number: number, expectedVersion?: number): Promise<void>;
   /** The assignee reports progress: renews the lease (agents) and records the note. */
   progress(ctx: ActionContext, number: number, note: string): Promise<TaskView>;
   addDependency(ctx: ActionContext, number: number, onNumber: number): Promise<TaskView>;
@@ -316,6 +318,15 @@ export interface DeliveryService {
   markDead(ids: number[], error: string): Promise<void>;
   /** Milliseconds until the next pending row comes due (0 if one is due now); null when none is pending. */
   msUntilNextDue(now?: Date): Promise<number | null>;
+  /**
+   * The lease of an agent's task starts as the message telling it to work is sent (a rework): from now,
+   * `leaseMinutes` long, while the task is in progress with that assignee. The new expiry, or null.
+   */
+  startLease(
+    task: { id: number; guildId: string; number: number },
+    assigneeId: string,
+    leaseMinutes: number,
+  ): Promise<string | null>;
   /** The task as committed, read from Postgres, never the view cache (a row is visible only after its change commits). */
   committedTask(taskId: number): Promise<TaskView | null>;
 }

@@ -1,4 +1,5 @@
-import { and, eq, sql } from "drizzle-orm";
+import { and, eq, type SQL, sql } from "drizzle-orm";
+import { AGENT_LOAD_STATUSES } from "../domain/agent-capacity.ts";
 import type { Queryable, Tx } from "./database.ts";
 import { queryRows } from "./raw.ts";
 import { type AgentRow, agents } from "./schema.ts";
@@ -34,30 +35,14 @@ export async function setAgentPaused(
   return rows.length > 0;
 }
 
-/**
- * Locks the agent's row (concurrent `next`/`start` calls by one agent take turns on its concurrency
- * cap) and reads what they check under that lock, in one statement: its tasks in progress in the
- * guild, and the lease length of `channelId` (null: the channel has no settings row, the default applies).
- */
-export async function lockAgentWithLoad(
-  tx: Tx,
-  guildId: string,
-  userId: string,
-  channelId: string,
-): Promise<{ agent: AgentRow; busy: number; leaseMinutes: number | null } | undefined> {
+/** Locks the agent's row: concurrent `next`/`start` calls by one agent take turns on its concurrency cap. */
+export async function lockAgent(tx: Tx, guildId: string, userId: string): Promise<AgentRow | undefined> {
   const [row] = await tx
-    .select({
-      agent: agents,
-      busy: sql<number>`(SELECT count(*)::int FROM tasks
-        WHERE guild_id = ${guildId} AND assignee_id = ${userId} AND status = 'in_progress')`,
-      leaseMinutes: sql<
-        number | null
-      >`(SELECT lease_minutes FROM channel_settings WHERE channel_id = ${channelId})`,
-    })
+    .select()
     .from(agents)
     .where(and(eq(agents.guildId, guildId), eq(agents.userId, userId)))
     .for("update");
-  return row && { agent: row.agent, busy: Number(row.busy), leaseMinutes: row.leaseMinutes };
+  return row;
 }
 
 export async function upsertAgent(
@@ -85,6 +70,76 @@ export async function deleteAgent(tx: Tx, guildId: string, userId: string): Prom
 }
 
 /** Tasks the user is working on right now (in progress) in the guild: what an agent's cap counts. */
+/** How many tasks an agent holds, by the capacity rule (AGENT_LOAD_STATUSES); `guildId`/`userId` are SQL. */
+export function agentLoadSql(guildId: SQL, userId: SQL): SQL {
+  const statuses = sql.raw(AGENT_LOAD_STATUSES.map((status) => `'${status}'`).join(", "));
+  return sql`(SELECT count(*)::int FROM tasks held WHERE held.guild_id = ${guildId}
+    AND held.assignee_id = ${userId} AND held.status IN (${statuses}))`;
+}
+
+/**
+ * Locks the agent's row (two assigns racing for its last slot take turns) and then counts what it holds
+ * by the capacity rule; undefined for someone who is not a registered agent. Two statements on purpose:
+ * under READ COMMITTED a count in the locking statement reads the snapshot taken before the lock wait,
+ * so it would miss the assign that held the lock.
+ */
+export async function lockAgentLoad(
+  tx: Tx,
+  guildId: string,
+  userId: string,
+): Promise<{ maxConcurrent: number; load: number } | undefined> {
+  const [agent] = await queryRows<{ max_concurrent: number }>(
+    tx,
+    sql`SELECT max_concurrent FROM agents WHERE guild_id = ${guildId} AND user_id = ${userId} FOR UPDATE`,
+  );
+  if (!agent) return undefined;
+  const [held] = await queryRows<{ load: number }>(
+    tx,
+    sql`SELECT ${agentLoadSql(sql`${guildId}`, sql`${userId}`)} AS load`,
+  );
+  return { maxConcurrent: Number(agent.max_concurrent), load: Number(held?.load ?? 0) };
+}
+
+/**
+ * Locks the agent's row (concurrent `next`/`start` calls by one agent take turns on its concurrency
+ * cap), with the lease length of `channelId` (null: no settings row, the default applies), then counts
+ * its tasks in progress in the guild. The count is its own statement on purpose: under READ COMMITTED
+ * a count in the locking statement reads the snapshot taken before the lock wait, and would miss the
+ * claim that held the lock.
+ */
+export async function lockAgentWithLoad(
+  tx: Tx,
+  guildId: string,
+  userId: string,
+  channelId: string,
+): Promise<{ agent: AgentRow; busy: number; leaseMinutes: number | null } | undefined> {
+  const [row] = await tx
+    .select({
+      agent: agents,
+      leaseMinutes: sql<
+        number | null
+      >`(SELECT lease_minutes FROM channel_settings WHERE channel_id = ${channelId})`,
+    })
+    .from(agents)
+    .where(and(eq(agents.guildId, guildId), eq(agents.userId, userId)))
+    .for("update");
+  if (!row) return undefined;
+  return {
+    agent: row.agent,
+    busy: await countInProgress(tx, guildId, userId),
+    leaseMinutes: row.leaseMinutes,
+  };
+}
+
+export async function countInProgress(q: Queryable, guildId: string, userId: string): Promise<number> {
+  const rows = await queryRows<{ n: number }>(
+    q,
+    sql`
+    SELECT count(*)::int AS n FROM tasks
+    WHERE guild_id = ${guildId} AND assignee_id = ${userId} AND status = 'in_progress'`,
+  );
+  return Number(rows[0]?.n ?? 0);
+}
 
 export async function listAgentsWithLoad(
   q: Queryable,

@@ -68,3 +68,40 @@ export async function listAttempts(q: Queryable, taskId: number): Promise<TaskAt
     .where(eq(taskAttempts.taskId, taskId))
     .orderBy(asc(taskAttempts.attempt));
 }
+
+/** The question joins the open attempt's list (the assignee asked it while working). */
+export async function recordQuestion(
+  tx: Tx,
+  taskId: number,
+  question: { question: string; askedBy: string },
+  now: Date,
+): Promise<void> {
+  const entry = { ...question, askedAt: now.toISOString(), answer: null, answeredBy: null, answeredAt: null };
+  await tx
+    .update(taskAttempts)
+    .set({ questions: sql`${taskAttempts.questions} || jsonb_build_array(${JSON.stringify(entry)}::jsonb)` })
+    .where(and(eq(taskAttempts.taskId, taskId), isNull(taskAttempts.endedAt)));
+}
+
+/** The answer goes with the last question of the open attempt. */
+export async function recordAnswer(
+  tx: Tx,
+  taskId: number,
+  answer: { answer: string; answeredBy: string },
+  now: Date,
+): Promise<void> {
+  const patch = JSON.stringify({ ...answer, answeredAt: now.toISOString() });
+  await tx
+    .update(taskAttempts)
+    .set({
+      questions: sql`jsonb_set(${taskAttempts.questions}, ARRAY[(jsonb_array_length(${taskAttempts.questions}) - 1)::text],
+        (${taskAttempts.questions} -> -1) || ${patch}::jsonb)`,
+    })
+    .where(
+      and(
+        eq(taskAttempts.taskId, taskId),
+        isNull(taskAttempts.endedAt),
+        sql`jsonb_array_length(${taskAttempts.questions}) > 0`,
+      ),
+    );
+}

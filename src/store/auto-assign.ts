@@ -1,4 +1,5 @@
 import { type SQL, sql } from "drizzle-orm";
+import { agentLoadSql } from "./agents.ts";
 import type { Database } from "./database.ts";
 import { eligibleOpenTask } from "./eligibility.ts";
 import { queryRows } from "./raw.ts";
@@ -15,7 +16,7 @@ export interface AgentLoad {
   userId: string;
   labels: string[];
   maxConcurrent: number;
-  /** Open or in-progress tasks assigned to the agent in its guild. */
+  /** The tasks it holds by the capacity rule (src/domain/agent-capacity.ts). */
   load: number;
 }
 
@@ -84,9 +85,7 @@ export async function selectAutoAssignCandidates(
 export async function selectAgentLoads(database: Database, guildId: string): Promise<AgentLoad[]> {
   const rows = await queryRows<{ user_id: string; labels: string[]; max_concurrent: number; load: number }>(
     database.db,
-    sql`SELECT a.user_id, a.labels, a.max_concurrent,
-        (SELECT count(*)::int FROM tasks t WHERE t.guild_id = a.guild_id AND t.assignee_id = a.user_id
-          AND t.status IN ('open', 'in_progress')) AS load
+    sql`SELECT a.user_id, a.labels, a.max_concurrent, ${agentLoadSql(sql`a.guild_id`, sql`a.user_id`)} AS load
       FROM agents a WHERE a.guild_id = ${guildId}
       ORDER BY a.created_at, a.user_id`,
   );

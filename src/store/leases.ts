@@ -1,6 +1,6 @@
 import { type SQL, sql } from "drizzle-orm";
 import type { Queryable } from "./database.ts";
-import { queryRows } from "./raw.ts";
+import { queryRows, toIso } from "./raw.ts";
 
 export interface ExpiredLease {
   id: number;
@@ -45,4 +45,27 @@ export async function claimExpiredLeases(
     number: Number(row.number),
     version: Number(row.version),
   }));
+}
+
+/**
+ * Starts an agent's lease on a task it is being told about (a rework message): `leaseMinutes` from
+ * `now`, while the task is still in progress with that assignee and no question holds it paused.
+ * Not a change of the task (no version, no event): the card does not show the lease. Returns the
+ * new expiry, or null when the task no longer qualifies.
+ */
+export async function startLeaseOnDelivery(
+  q: Queryable,
+  taskId: number,
+  assigneeId: string,
+  leaseMinutes: number,
+  now: Date,
+): Promise<string | null> {
+  const [row] = await queryRows<{ lease_expires_at: unknown }>(
+    q,
+    sql`UPDATE tasks SET lease_expires_at = ${now.toISOString()}::timestamptz + make_interval(mins => ${leaseMinutes}::int)
+      WHERE id = ${taskId} AND assignee_id = ${assigneeId} AND status = 'in_progress'
+        AND metadata->'question' IS NULL
+      RETURNING lease_expires_at`,
+  );
+  return row ? toIso(row.lease_expires_at) : null;
 }

@@ -3,7 +3,6 @@ import { fileURLToPath } from "node:url";
 import { drizzle as drizzlePg } from "drizzle-orm/node-postgres";
 import { migrate as migratePg } from "drizzle-orm/node-postgres/migrator";
 import type { PgliteDatabase } from "drizzle-orm/pglite";
-import { migrate as migratePglite } from "drizzle-orm/pglite/migrator";
 import pg from "pg";
 import type { Database } from "./database.ts";
 
@@ -31,6 +30,7 @@ const MIGRATION_LOCK_KEY = 7_236_120_001;
  */
 export async function runMigrations(database: Database, url?: string): Promise<void> {
   if (database.kind === "pglite") {
+    const { migrate: migratePglite } = await import("drizzle-orm/pglite/migrator");
     await migratePglite(database.db as unknown as PgliteDatabase, { migrationsFolder });
     return;
   }

@@ -14,7 +14,6 @@ import {
   timestamp,
   uniqueIndex,
 } from "drizzle-orm/pg-core";
-
 import {
   ATTEMPT_OUTCOMES,
   type AttemptOutcome,
@@ -34,6 +33,7 @@ import {
   TASK_STATUSES,
   type TaskStatus,
 } from "../domain/task-states.ts";
+import type { AttemptQuestion } from "../domain/task-view.ts";
 
 export type {
   AttemptOutcome,
@@ -340,6 +340,8 @@ export const taskAttempts = pgTable(
     summary: text("summary"),
     result: jsonb("result").$type<Record<string, unknown>>(),
     error: text("error"),
+    /** The assignee's questions during the attempt and their answers, in order (AttemptQuestion). */
+    questions: jsonb("questions").$type<AttemptQuestion[]>().notNull().default(sql`'[]'::jsonb`),
   },
   (t) => [
     uniqueIndex("task_attempts_task_attempt_key").on(t.taskId, t.attempt),

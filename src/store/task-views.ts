@@ -1,6 +1,12 @@
 import { type SQL, sql } from "drizzle-orm";
 import type { AttemptOutcome, Priority, Recurrence, TaskStatus } from "../domain/task-states.ts";
-import type { AttemptResult, AttemptView, LinkedTaskRef, TaskView } from "../domain/task-view.ts";
+import type {
+  AttemptQuestion,
+  AttemptResult,
+  AttemptView,
+  LinkedTaskRef,
+  TaskView,
+} from "../domain/task-view.ts";
 import type { Queryable } from "./database.ts";
 import { fromJson, queryRows, toIso } from "./raw.ts";
 import type { TaskRow } from "./schema.ts";
@@ -117,7 +123,8 @@ export async function selectTaskViews(
       jsonb_build_object('overdue', t.metadata->'overdue', 'nextOccurrence', t.metadata->'nextOccurrence') AS metadata,
       CASE WHEN t.status = 'in_review' THEN
         (SELECT json_build_object('attempt', a.attempt, 'assigneeId', a.assignee_id, 'startedAt', a.started_at,
-            'endedAt', a.ended_at, 'outcome', a.outcome, 'summary', a.summary, 'result', a.result, 'error', a.error)
+            'endedAt', a.ended_at, 'outcome', a.outcome, 'summary', a.summary, 'result', a.result, 'error', a.error,
+            'questions', a.questions)
           FROM task_attempts a WHERE a.task_id = t.id AND a.outcome = 'submitted'
           ORDER BY a.attempt DESC LIMIT 1)
       END AS submission,
@@ -173,6 +180,7 @@ function toAttemptView(row: Record<string, unknown> | null): AttemptView | null 
     summary: (row.summary as string | null) ?? null,
     result: (row.result as AttemptResult | null) ?? null,
     error: (row.error as string | null) ?? null,
+    questions: (row.questions as AttemptQuestion[] | null) ?? [],
   };
 }
 

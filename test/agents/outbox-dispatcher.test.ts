@@ -45,7 +45,7 @@ afterAll(async () => {
 
 function start(options: Partial<OutboxDispatcherOptions> & Pick<OutboxDispatcherOptions, "senders">) {
   const dispatcher = createOutboxDispatcher({
-    delivery: createDeliveryService({ database }),
+    delivery: createDeliveryService({ database, cache }),
     cache,
     log: silentLogger,
     pollMs: 50,
@@ -304,7 +304,7 @@ describe("outbox dispatcher on the embedded default (PGlite, in-process cache)",
       let failedOnce = false;
       const sent: string[] = [];
       const dispatcher = createOutboxDispatcher({
-        delivery: createDeliveryService({ database: embedded }),
+        delivery: createDeliveryService({ database: embedded, cache: memory }),
         cache: memory,
         log: silentLogger,
         pollMs: 20,

@@ -1,49 +1,41 @@
 import { sql } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import type { ReplyPayload } from "../../src/discord/delivery/agent-payload.ts";
 import { systemReader } from "../../src/services/actors.ts";
 import type { ApiMessage } from "../stand-in/index.ts";
 import type { GuildSpec } from "../stand-in/state/world-spec.ts";
-import {
-  type AgentWorld,
-  agentSchema,
-  jsonOf,
-  startAgentWorld,
-  until as untilDefault,
-  WORLD,
-} from "./agent-world.ts";
+import { agentSchema, jsonOf, until as untilDefault, useAgentWorld, WORLD } from "./agent-world.ts";
 import { validateJsonSchema } from "./json-schema-subset.ts";
 
 /** Patient under a loaded machine (the suite shares two cores): what is awaited still has to happen. */
 const until = <T>(probe: () => T | undefined | false | Promise<T | undefined | false>) =>
   untilDefault(probe, 20_000);
-let world: AgentWorld;
+const guild: GuildSpec = {
+  ...WORLD.guilds![0]!,
+  channels: [
+    // Threads started here stop showing after three days of quiet (the channel's default).
+    { name: "lane", defaultAutoArchiveDuration: 4320 },
+    "other",
+    // Members may not post in the channel, only in threads: the board-and-threads layout.
+    {
+      name: "board",
+      overwrites: [{ role: "@everyone", deny: ["SendMessages"], allow: ["SendMessagesInThreads"] }],
+    },
+    // Nobody (the bot included) may start threads here.
+    { name: "nothreads", overwrites: [{ role: "@everyone", deny: ["CreatePublicThreads"] }] },
+    {
+      name: "secret",
+      overwrites: [
+        { role: "@everyone", deny: ["ViewChannel"] },
+        { member: "Tasklane", allow: ["ViewChannel"] },
+      ],
+    },
+  ],
+};
+const world = useAgentWorld({ standIn: { guilds: [guild] } });
 let guildId: string;
 
 beforeAll(async () => {
-  const guild: GuildSpec = {
-    ...WORLD.guilds![0]!,
-    channels: [
-      // Threads started here stop showing after three days of quiet (the channel's default).
-      { name: "lane", defaultAutoArchiveDuration: 4320 },
-      "other",
-      // Members may not post in the channel, only in threads: the board-and-threads layout.
-      {
-        name: "board",
-        overwrites: [{ role: "@everyone", deny: ["SendMessages"], allow: ["SendMessagesInThreads"] }],
-      },
-      // Nobody (the bot included) may start threads here.
-      { name: "nothreads", overwrites: [{ role: "@everyone", deny: ["CreatePublicThreads"] }] },
-      {
-        name: "secret",
-        overwrites: [
-          { role: "@everyone", deny: ["ViewChannel"] },
-          { member: "Tasklane", allow: ["ViewChannel"] },
-        ],
-      },
-    ],
-  };
-  world = await startAgentWorld({ standIn: { guilds: [guild] } });
   guildId = world.discord.guild("HQ").id;
   await world.slash("alice", "tasklane", "config", {
     threads: true,
@@ -51,9 +43,6 @@ beforeAll(async () => {
   });
   await world.slash("alice", "tasklane", "add", { user: world.id("agent-1") }, "agent");
 }, 60_000);
-afterAll(async () => {
-  await world?.stop();
-});
 
 const bot = () => world.discord.botUser.id;
 const botMessages = (channel: string) =>

@@ -210,6 +210,20 @@ describe.each(implementations)("%s cache", (kind, make) => {
     });
   });
 
+  describe("named buckets", () => {
+    it("each name has its own capacity, apart from the rate limiters and from other names", async () => {
+      const cache = await open({ rateLimit: { capacity: 1, windowSeconds: 60 } });
+      const budget = cache.buckets("agent-commands", { capacity: 3, windowSeconds: 60 });
+      const other = cache.buckets("other", { capacity: 1, windowSeconds: 60 });
+      const takes = [];
+      for (let i = 0; i < 4; i += 1) takes.push((await budget.take("g:bot")).allowed);
+      expect(takes).toEqual([true, true, true, false]);
+      expect((await other.take("g:bot")).allowed).toBe(true);
+      expect((await cache.rateLimiter.take("g:bot")).allowed).toBe(true);
+      expect((await budget.take("g:another-bot")).allowed).toBe(true);
+    });
+  });
+
   describe("signals", () => {
     it("delivers to every subscriber until it unsubscribes, even when one handler throws", async () => {
       const cache = await open();

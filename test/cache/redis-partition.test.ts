@@ -84,11 +84,10 @@ describe("one instance losing its network to a Redis that keeps running", () => 
       expect(await a.views.get("task:1:1")).toBeUndefined();
       timings.push(performance.now() - started);
     }
-    // The first three wait for the 100 ms command timeout; then the breaker is open and none waits.
-    expect(Math.max(...timings)).toBeLessThan(200);
+    // The first three wait for the 100 ms command timeout (not forever: a hang would end the test at
+    // its own timeout); then the breaker is open and the other seventeen never reach Redis, so only
+    // three errors are counted. No upper bound on a timing: this machine may be loaded.
     expect(Math.min(...timings.slice(0, 3))).toBeGreaterThanOrEqual(90);
-    expect(Math.max(...timings.slice(3))).toBeLessThan(90);
-    expect(timings.slice(3).sort((x, y) => x - y)[8]).toBeLessThan(2);
     expect(messages("warn")).toEqual([UNAVAILABLE]);
     expect(a.metrics()).toMatchObject({ available: false, errors: 3 });
 

@@ -224,7 +224,7 @@ describe("card edits that race", () => {
     // Then the old edit lands ("Open"), is noticed, and the card is rendered again at the newest version.
     await new Promise((resolve) => setTimeout(resolve, 900));
     const healed = await waitForCardStatus(bot, card.id, "In progress");
-    expect(buttonLabels(healed)).toEqual(["Submit for review", "Release"]);
+    expect(buttonLabels(healed)).toEqual(["Submit for review", "Submit with a note", "Release"]);
     const statuses = [...bot.discord.storedMessage(card.id)!.versions, healed].map((m) =>
       fieldOf(m, "Status"),
     );

@@ -31,7 +31,7 @@ describe("command definitions (public interface: names exactly as the issue says
     ]);
     for (const [index, definition] of commandDefinitions.entries())
       expect(definition).toBe(commands[index]!.definition);
-    expect(Object.keys(componentRoutes).sort()).toEqual(["card", "create_modal", "page", "rework_modal"]);
+    expect(Object.keys(componentRoutes).sort()).toEqual(["card", "card_form", "create_modal", "page"]);
   });
 
   it("/task has every subcommand, each with a handler", () => {
@@ -160,6 +160,11 @@ describe("command definitions (public interface: names exactly as the issue says
         "threads",
       ]),
     );
+    expect(
+      sub("tasklane", "config")
+        .options!.find((o) => o.name === "remind-overdue")!
+        .choices!.map((c) => c.value),
+    ).toEqual(["on", "off"]);
     expect(optionNames("tasklane", "add", "agent")).toEqual(["user", "labels", "max-concurrent"]);
     expect(optionNames("tasklane", "remove", "agent")).toEqual(["user"]);
     expect(optionNames("tasklane", "list", "agent")).toEqual([]);

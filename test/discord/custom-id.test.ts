@@ -1,11 +1,17 @@
 import { describe, expect, it } from "vitest";
-import { CARD_ACTIONS, type CustomId, encodeCustomId, parseCustomId } from "../../src/discord/custom-id.ts";
+import {
+  CARD_ACTIONS,
+  CARD_FORM_IDS,
+  type CustomId,
+  encodeCustomId,
+  parseCustomId,
+} from "../../src/discord/custom-id.ts";
 
 describe("custom_id codec", () => {
   const samples: CustomId[] = [
     ...CARD_ACTIONS.map((action) => ({ kind: "card" as const, action, taskId: 41, version: 3 })),
     { kind: "card", action: "approve", taskId: 2_147_483_647, version: 2_147_483_647 },
-    { kind: "rework_modal", taskId: 41, version: 7 },
+    ...CARD_FORM_IDS.map((form) => ({ kind: "card_form" as const, form, taskId: 41, version: 7 })),
     { kind: "create_modal" },
     { kind: "page", token: "AbC_-09xyz" },
   ];
@@ -17,10 +23,15 @@ describe("custom_id codec", () => {
     expect(parseCustomId(raw)).toEqual(id);
   });
 
-  it("uses the documented layout for card buttons", () => {
+  it("uses the documented layout for card buttons and their forms", () => {
     expect(encodeCustomId({ kind: "card", action: "approve", taskId: 41, version: 3 })).toBe(
       "t1:approve:41:3",
     );
+    // Forms already open when a new version deploys keep their custom_id.
+    expect(encodeCustomId({ kind: "card_form", form: "rework-reason", taskId: 41, version: 3 })).toBe(
+      "t1:rework-reason:41:3",
+    );
+    expect(CARD_FORM_IDS).toEqual(["submit-note-text", "rework-reason", "answer-text"]);
   });
 
   it.each([
@@ -42,6 +53,8 @@ describe("custom_id codec", () => {
     ["page token with odd characters", "t1:page:ab$c"],
     ["create modal with extras", "t1:create-task:5"],
     ["rework modal without version", "t1:rework-reason:41"],
+    ["answer form without version", "t1:answer-text:41"],
+    ["unknown form", "t1:delete-reason:41:3"],
     ["oversized", `t1:page:${"a".repeat(100)}`],
   ])("refuses %s", (_why, raw) => {
     expect(parseCustomId(raw)).toBeNull();

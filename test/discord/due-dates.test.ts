@@ -53,12 +53,14 @@ describe("time zones, reminders, overdue and repeat through Discord", () => {
     const set = await slash(bot, { userId: "olivia" }, "tasklane config", {
       timezone: "Europe/Berlin",
       "remind-before": "1d,1h",
-      "remind-overdue": true,
+      "remind-overdue": "off",
     }).reply();
     expect(embedOf(set).title).toBe("Settings updated");
     expect(fieldOf(set, "timezone (server)")).toBe("Europe/Berlin");
     expect(fieldOf(set, "remind-before")).toBe("1d, 1h");
-    expect(fieldOf(set, "remind-overdue")).toBe("yes");
+    expect(fieldOf(set, "remind-overdue")).toBe("off");
+    const on = await slash(bot, { userId: "olivia" }, "tasklane config", { "remind-overdue": "on" }).reply();
+    expect(fieldOf(on, "remind-overdue")).toBe("on");
   });
 
   it("a Berlin server's due:2030-03-01 17:00 is 16:00 UTC, shown as a Discord timestamp", async () => {

@@ -479,7 +479,12 @@ const CASES: Case[] = [
       return settle(
         bot.discord.submitModal({
           userId: a,
-          customId: encodeCustomId({ kind: "rework_modal", taskId: t.id, version: t.version }),
+          customId: encodeCustomId({
+            kind: "card_form",
+            form: "rework-reason",
+            taskId: t.id,
+            version: t.version,
+          }),
           fields: { reason: "needs more" },
           unchecked: true,
           channelId: "leads",

@@ -47,7 +47,7 @@ describe("a task's review cycle, through the card's buttons", () => {
     expect(buttonLabels(claimed)).toEqual(["Claim", "Start"]);
 
     const started = await click("alice", "Start", "In progress");
-    expect(buttonLabels(started)).toEqual(["Submit for review", "Release"]);
+    expect(buttonLabels(started)).toEqual(["Submit for review", "Submit with a note", "Release"]);
 
     const submitted = await click("alice", "Submit for review", "In review");
     expect(buttonLabels(submitted)).toEqual(["Approve", "Request rework"]);
@@ -61,7 +61,7 @@ describe("a task's review cycle, through the card's buttons", () => {
       .reply();
     expect(reworked.id).toBe(card.id);
     expect(fieldOf(reworked, "Status")).toBe("In progress (rework 1)");
-    expect(buttonLabels(reworked)).toEqual(["Submit for review", "Release"]);
+    expect(buttonLabels(reworked)).toEqual(["Submit for review", "Submit with a note", "Release"]);
 
     await click("alice", "Submit for review", "In review");
     const approved = await click("rita", "Approve", "Done");
@@ -115,7 +115,7 @@ describe("a task's review cycle, through the card's buttons", () => {
     expect(start.content).toBe(`**#${number}** · Write the changelog is now In progress.`);
 
     const edited = await waitForCardStatus(bot, card.id, "In progress");
-    expect(buttonLabels(edited)).toEqual(["Submit for review", "Release"]);
+    expect(buttonLabels(edited)).toEqual(["Submit for review", "Submit with a note", "Release"]);
     expect(fieldOf(currentMessage(bot, card.id), "Assignee")).toBe(`<@${bot.discord.user("bob").id}>`);
   });
 
@@ -172,7 +172,7 @@ describe("a task's review cycle, through the card's buttons", () => {
     await waitForCard(bot, card.id, (message) => fieldOf(message, "Assignee") !== "Unassigned");
     await bot.discord.clickButton({ message: card.id, userId: "bob", label: "Start" }).reply();
     const started = await waitForCardStatus(bot, card.id, "In progress");
-    expect(buttonLabels(started)).toEqual(["Mark done", "Release"]);
+    expect(buttonLabels(started)).toEqual(["Mark done", "Mark done with a note", "Release"]);
     await bot.discord.clickButton({ message: card.id, userId: "bob", label: "Mark done" }).reply();
     const done = await waitForCardStatus(bot, card.id, "Done");
     expect(buttonLabels(done)).toEqual(["Reopen"]);

@@ -14,7 +14,7 @@ const labelsOf = (status: TaskStatus, requireReview = true) =>
 describe("task card", () => {
   it.each([
     ["open", ["Claim", "Start"]],
-    ["in_progress", ["Submit for review", "Release"]],
+    ["in_progress", ["Submit for review", "Submit with a note", "Release"]],
     ["in_review", ["Approve", "Request rework"]],
     ["blocked", ["Unblock"]],
     ["done", ["Reopen"]],
@@ -50,7 +50,17 @@ describe("task card", () => {
   });
 
   it("shows Mark done instead of Submit for review where review is not required", () => {
-    expect(labelsOf("in_progress", false)).toEqual(["Mark done", "Release"]);
+    expect(labelsOf("in_progress", false)).toEqual(["Mark done", "Mark done with a note", "Release"]);
+  });
+
+  it("shows Answer only while the assignee's question waits for one", () => {
+    const question = { text: "Which branch?", askedBy: "111", at: "2026-01-01T00:00:00.000Z" };
+    const waiting = renderTaskCard(taskView({ status: "in_progress", question }), { requireReview: true });
+    const labels = waiting.components.flatMap((row) =>
+      row.components.map((button) => ("label" in button ? button.label : undefined)),
+    );
+    expect(labels).toEqual(["Submit for review", "Submit with a note", "Release", "Answer"]);
+    expect(labelsOf("in_progress")).not.toContain("Answer");
   });
 
   it("each button names the task's internal id and the version shown", () => {

@@ -3,7 +3,10 @@ import { TASK_STATUSES } from "../../src/domain/task-states.ts";
 import {
   actionOfCardButton,
   CARD_ACTIONS,
+  CARD_BUTTONS,
+  type CardFormId,
   cardButtonsFor,
+  cardFormOf,
   PAST_TENSE,
   TRANSITION_ACTIONS,
   TRANSITIONS,
@@ -36,7 +39,7 @@ describe("the transition table's derived lists", () => {
     );
     expect(labels).toEqual({
       open: ["Claim", "Start"],
-      in_progress: ["Submit for review", "Release"],
+      in_progress: ["Submit for review", "Submit with a note", "Release"],
       in_review: ["Approve", "Request rework"],
       blocked: ["Unblock"],
       done: ["Reopen"],
@@ -44,12 +47,32 @@ describe("the transition table's derived lists", () => {
       failed: ["Reopen"],
     });
     expect(cardButtonsFor("in_progress")[0]?.button.labelWithoutReview).toBe("Mark done");
+    expect(cardButtonsFor("in_progress", true).map(({ button }) => button.label)).toEqual([
+      "Submit for review",
+      "Submit with a note",
+      "Release",
+      "Answer",
+    ]);
+  });
+
+  it("the buttons that take text open a form whose custom_id maps back to the action", () => {
+    const forms = CARD_BUTTONS.flatMap(({ action, button }) =>
+      button.form
+        ? [{ action, button: button.id, form: button.form.id, required: button.form.required }]
+        : [],
+    );
+    expect(forms).toEqual([
+      { action: "submit", button: "submit-note", form: "submit-note-text", required: false },
+      { action: "request_rework", button: "rework", form: "rework-reason", required: true },
+      { action: "answer", button: "answer", form: "answer-text", required: true },
+    ]);
+    for (const { action, form } of forms) expect(cardFormOf(form as CardFormId).action).toBe(action);
   });
 
   it("a button is only shown where its action is allowed, and its custom_id word maps back to it", () => {
     for (const status of TASK_STATUSES) {
       for (const { action, button } of cardButtonsFor(status)) {
-        expect(TRANSITIONS[action].from).toContain(status);
+        expect((TRANSITIONS[action].from as readonly string[]).includes(status)).toBe(true);
         expect(actionOfCardButton(button.id)).toBe(action);
       }
     }

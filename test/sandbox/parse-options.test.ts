@@ -42,7 +42,7 @@ describe("sandbox slash command options", () => {
 
   it("refuses an option name the command does not have, suggesting the close one", () => {
     expect(errorOf('task create titel:"Fix login"')).toBe(
-      '/task create has no option "titel". Did you mean title? Options: title*, description, priority, assignee, labels, due, estimate, parent, depends-on',
+      '/task create has no option "titel". Did you mean title? Options: title*, description, priority, assignee, labels, due, estimate, parent, depends-on, repeat',
     );
   });
 

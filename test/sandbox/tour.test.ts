@@ -60,7 +60,7 @@ describe("the sandbox tour", () => {
 
   it("edits the same card at every step of the review cycle, with the buttons of each status", () => {
     expect(answerTo(run.stdout, "click Start on #1")).toMatch(
-      /✎ edited[\s\S]*In progress[\s\S]*\[Submit for review\] \[Release\]/,
+      /✎ edited[\s\S]*In progress[\s\S]*\[Submit for review\] \[Submit with a note\] \[Release\]/,
     );
     expect(answerTo(run.stdout, "click Submit for review on #1")).toMatch(
       /In review[\s\S]*\[Approve\] \[Request rework\]/,
@@ -79,7 +79,9 @@ describe("the sandbox tour", () => {
     expect(form).toContain("Request rework on #1");
     expect(form).toContain('submit modal reason:"…"');
     const rework = answerTo(run.stdout, 'submit modal reason:"Add a test for the expired-session case"');
-    expect(rework).toMatch(/In progress \(rework 1\)[\s\S]*\[Submit for review\] \[Release\]/);
+    expect(rework).toMatch(
+      /In progress \(rework 1\)[\s\S]*\[Submit for review\] \[Submit with a note\] \[Release\]/,
+    );
   });
 
   it("ends the review cycle with Done and Reopen, and shows it all in the history", () => {
@@ -106,7 +108,7 @@ describe("the sandbox tour", () => {
 
   it("reads a typed date in the server's time zone, reminds the assignee, goes overdue, and skips to the next occurrence", () => {
     expect(answerTo(run.stdout, "/tasklane config timezone:Europe/Berlin remind-before:1h")).toMatch(
-      /remind-before\s+remind-overdue\s+timezone \(server\)\s*│\s*\n\s*│ 1h\s+yes\s+Europe\/Berlin/,
+      /remind-before\s+remind-overdue\s+timezone \(server\)\s*│\s*\n\s*│ 1h\s+on\s+Europe\/Berlin/,
     );
     // 17:00 in Berlin is 16:00 UTC; the sandbox shows Discord timestamps in UTC.
     expect(answerTo(run.stdout, '/task create title:"Quarterly report" due:"2030-03-01 17:00"')).toContain(

@@ -1,16 +1,10 @@
 import { sql } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { DRIVERS, type Harness, openHarness } from "./support/harness.ts";
+import { describe, expect, it } from "vitest";
+import { DRIVERS, useHarness } from "./support/harness.ts";
 import { newScene } from "./support/scene.ts";
 
 describe.each(DRIVERS)("threads per task: what the services write (%s)", (driver) => {
-  let h: Harness;
-  beforeAll(async () => {
-    h = await openHarness(driver);
-  });
-  afterAll(async () => {
-    await h?.close();
-  });
+  const h = useHarness(driver);
 
   const threadRows = (taskId: number) =>
     h.rows<{ state: string; thread_id: string | null }>(

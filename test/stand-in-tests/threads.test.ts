@@ -7,9 +7,9 @@ import {
   type Message,
   type TextChannel,
 } from "discord.js";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { StandInUsageError } from "../stand-in/errors.ts";
-import { type Connected, connectClient, TEST_WORLD } from "./connect-client.ts";
+import { TEST_WORLD, useConnectedClient } from "./connect-client.ts";
 
 const codeOf = async (promise: Promise<unknown>) => {
   try {
@@ -21,30 +21,25 @@ const codeOf = async (promise: Promise<unknown>) => {
 };
 
 describe("threads through the stand-in (a real discord.js client)", () => {
-  let connected: Connected;
+  const connected = useConnectedClient({
+    guilds: [
+      {
+        ...TEST_WORLD.guilds![0]!,
+        channels: [
+          "general",
+          // Members may talk in threads here, not in the channel itself.
+          {
+            name: "cards-only",
+            overwrites: [{ role: "@everyone", deny: ["SendMessages"], allow: ["SendMessagesInThreads"] }],
+            threads: ["talk"],
+          },
+          { name: "slow-lane", defaultAutoArchiveDuration: 4320 },
+        ],
+      },
+    ],
+  });
   const channel = (name: string) =>
     connected.client.channels.cache.get(connected.discord.channel(name).id) as TextChannel;
-
-  beforeAll(async () => {
-    connected = await connectClient({
-      guilds: [
-        {
-          ...TEST_WORLD.guilds![0]!,
-          channels: [
-            "general",
-            // Members may talk in threads here, not in the channel itself.
-            {
-              name: "cards-only",
-              overwrites: [{ role: "@everyone", deny: ["SendMessages"], allow: ["SendMessagesInThreads"] }],
-              threads: ["talk"],
-            },
-            { name: "slow-lane", defaultAutoArchiveDuration: 4320 },
-          ],
-        },
-      ],
-    });
-  });
-  afterAll(() => connected.close());
 
   async function cardWithThread(name: string): Promise<{ card: Message; thread: AnyThreadChannel }> {
     const card = await channel("general").send({ content: `card for ${name}` });

@@ -15,7 +15,8 @@ let agent: string;
 
 beforeAll(async () => {
   agent = world.id("agent-0");
-  await world.slash("alice", "tasklane", "add", { user: agent }, "agent");
+  // Room for every task this file hands it (assigning a full agent is refused: agent-capacity.ts).
+  await world.slash("alice", "tasklane", "add", { user: agent, "max-concurrent": 5 }, "agent");
 }, 60_000);
 
 /** Markdown Discord would render from what the bot wrote: a masked link, a heading, a quote, a list or a fence. */

@@ -1,6 +1,7 @@
-import { type APIMessage, RESTJSONErrorCodes, Routes } from "discord.js";
+import { type APIMessage, RESTJSONErrorCodes, Routes, SnowflakeUtil } from "discord.js";
 import type { TaskView } from "../../domain/task-view.ts";
 import { PENDING_MESSAGE_ID } from "../../services/cards/index.ts";
+import { parseCustomId } from "../custom-id.ts";
 import { type CardDeps, isDiscordError, renderCardFor, toRestBody } from "./card-deps.ts";
 
 /**
@@ -36,7 +37,7 @@ export async function refresh(deps: CardDeps, view: TaskView, now = Date.now()):
     return unsettled("pending");
   if (!card) return postCard(deps, view);
   // A placeholder: someone is posting it, or died doing so; postCard takes it over once it is stale.
-  if (card.messageId === PENDING_MESSAGE_ID) return postCard(deps, view);
+  if (card.messageId === PENDING_MESSAGE_ID) return postCard(deps, view, { afterPlaceholder: true });
   if (card.renderedVersion >= view.version) return settled("current", card.messageId);
   const claimed = await cards.claimVersion(view.id, view.version);
   if (!claimed) return settled("current", card.messageId);
@@ -63,9 +64,24 @@ function createdByTasklane(view: TaskView): boolean {
   return view.lastEvent?.kind === "created" && view.lastEvent.source === "system";
 }
 
-async function postCard(deps: CardDeps, view: TaskView): Promise<Refreshed> {
+async function postCard(
+  deps: CardDeps,
+  view: TaskView,
+  { afterPlaceholder = false } = {},
+): Promise<Refreshed> {
   const { cards } = deps;
   if (!(await cards.claimPosting(view.id, view.channelId))) return unsettled("pending");
+  // The poster before us may have posted the card and died (or lost the database) before recording it.
+  const posted = afterPlaceholder ? await findPostedCard(deps, view) : null;
+  if (posted) {
+    await cards.recordMessage({
+      taskId: view.id,
+      channelId: view.channelId,
+      messageId: posted,
+      renderedVersion: 0,
+    });
+    return refresh(deps, view);
+  }
   try {
     const body = {
       ...toRestBody(await renderCardFor(deps, view)),
@@ -88,4 +104,45 @@ async function postCard(deps: CardDeps, view: TaskView): Promise<Refreshed> {
     if (isDiscordError(error, RESTJSONErrorCodes.UnknownChannel)) return unsettled("gone");
     throw error;
   }
+}
+
+/** How far before the task's creation its card is looked for (clocks differ), and how many pages. */
+const LOOK_BACK_MS = 60_000;
+const PAGES = 3;
+
+/**
+ * The card a poster posted without recording it: a message of the bot's in the task's channel, sent
+ * after the task was created, whose buttons name this task. Null when there is none (or the channel
+ * cannot be read): then posting is right.
+ */
+async function findPostedCard(deps: CardDeps, view: TaskView): Promise<string | null> {
+  const rest = deps.rest ?? deps.client.rest;
+  const botId = deps.client.user?.id;
+  let after = SnowflakeUtil.generate({ timestamp: Date.parse(view.createdAt) - LOOK_BACK_MS }).toString();
+  try {
+    for (let page = 0; page < PAGES; page += 1) {
+      const messages = (await rest.get(Routes.channelMessages(view.channelId), {
+        query: new URLSearchParams({ after, limit: "100" }),
+      })) as APIMessage[];
+      const card = messages.find((message) => message.author.id === botId && isCardOf(message, view.id));
+      if (card) return card.id;
+      if (messages.length < 100) return null;
+      after = messages.reduce(
+        (newest, message) => (BigInt(message.id) > BigInt(newest) ? message.id : newest),
+        after,
+      );
+    }
+  } catch (error) {
+    deps.log.warn({ err: error, taskId: view.id }, "could not look for an unrecorded card; posting one");
+  }
+  return null;
+}
+
+function isCardOf(message: APIMessage, taskId: number): boolean {
+  return (message.components ?? []).some((row) =>
+    ("components" in row ? row.components : []).some((component) => {
+      const id = "custom_id" in component ? parseCustomId(component.custom_id) : null;
+      return id?.kind === "card" && id.taskId === taskId;
+    }),
+  );
 }

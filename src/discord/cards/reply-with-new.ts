@@ -17,9 +17,15 @@ export async function replyWithNew(
     await answerEphemeral(interaction, `Created **#${view.number}**; its card is on its way to the channel.`);
     return;
   }
+  let response: Awaited<ReturnType<typeof replyWithCard>>;
   try {
-    const rendered = await renderCardFor(deps, view);
-    const response = await interaction.reply({ ...messageBody(rendered), withResponse: true });
+    response = await replyWithCard(interaction, view, deps);
+  } catch (error) {
+    // No card was posted: the next poster (the outbox) may post it.
+    await cards.releaseClaim(view.id);
+    throw error;
+  }
+  try {
     const messageId = response.resource?.message?.id ?? (await interaction.fetchReply()).id;
     await cards.recordMessage({
       taskId: view.id,
@@ -28,7 +34,13 @@ export async function replyWithNew(
       renderedVersion: view.version,
     });
   } catch (error) {
-    await cards.releaseClaim(view.id);
-    throw error;
+    // The card is in the channel but not on record (the database went away): the placeholder stays,
+    // and whoever takes it over once stale finds this message instead of posting a second card.
+    deps.log.warn({ err: error, taskId: view.id }, "new card posted but not recorded; the outbox adopts it");
   }
+}
+
+async function replyWithCard(interaction: RepliableInteraction, view: TaskView, deps: CardDeps) {
+  const rendered = await renderCardFor(deps, view);
+  return interaction.reply({ ...messageBody(rendered), withResponse: true });
 }

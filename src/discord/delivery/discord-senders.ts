@@ -10,6 +10,7 @@ import type {
   OutboxMessage,
   SettingsService,
 } from "../../services/contracts.ts";
+import type { AgentView } from "../../services/views.ts";
 import { type CardDeps, renderCardFor } from "../cards/card-deps.ts";
 import { refresh } from "../cards/refresh.ts";
 import { discordTime, escapeText, oneLine, titleText } from "../render/format.ts";
@@ -43,10 +44,15 @@ export interface DiscordSenderDeps {
 /** How long a message to a paused agent waits before it is tried again (not counted as a failure). */
 const PAUSED_RETRY_MS = 15_000;
 
-/** A paused agent's messages wait for `/tasklane agent resume`. */
-async function holdWhilePaused(deps: DiscordSenderDeps, guildId: string, userId: string): Promise<void> {
+/** A paused agent's messages wait for `/tasklane agent resume`. Returns the agent; null for a person. */
+async function holdWhilePaused(
+  deps: DiscordSenderDeps,
+  guildId: string,
+  userId: string,
+): Promise<AgentView | null> {
   const agent = await deps.agents.get(guildId, userId);
   if (agent?.paused) throw new NotReadyError(`agent ${userId} is paused`, PAUSED_RETRY_MS);
+  return agent;
 }
 
 /** One sender for each kind the task engine writes (OutboxMessage, src/store/outbox.ts): a new kind needs one. */
@@ -351,10 +357,14 @@ async function sendRework(deps: DiscordSenderDeps, row: ClaimedRow): Promise<Sen
   if (view.assigneeId !== assigneeId)
     return { messageId: null, note: "superseded: the task has another assignee" };
   if (isTerminal(view.status)) return { messageId: null, note: `superseded: the task is ${view.status}` };
-  await holdWhilePaused(deps, view.guildId, assigneeId);
+  const agent = await holdWhilePaused(deps, view.guildId, assigneeId);
   const settings = await deps.settings.get(view.guildId, view.channelId);
+  // An agent's lease runs from this message, not from the click that wrote it (it may wait in the outbox).
+  const leaseExpiresAt = agent
+    ? await deps.delivery.startLease(view, assigneeId, settings.leaseMinutes)
+    : view.leaseExpiresAt;
   const payload = reworkPayload({
-    task: view,
+    task: { ...view, leaseExpiresAt },
     settings,
     assigneeId,
     reviewerId,

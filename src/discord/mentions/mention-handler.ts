@@ -1,5 +1,6 @@
 import { type Client, Events, type Message, RESTJSONErrorCodes, Routes } from "discord.js";
-import { createLocalTokenBucket, type RateLimitOptions } from "../../cache/token-bucket.ts";
+import { LruTtlMap } from "../../cache/lru-ttl-map.ts";
+import type { RateLimitOptions } from "../../cache/token-bucket.ts";
 import type { TaskView } from "../../domain/task-view.ts";
 import type { Actor } from "../../services/contracts.ts";
 import { actionContextOfMessage, actorOfMessage } from "../actor.ts";
@@ -39,11 +40,22 @@ export function createMentionHandler(
     agentBudget?: RateLimitOptions;
   },
 ): MentionHandler {
-  const { client, log, services, verbs, runner } = deps;
-  // Per instance: each mention is handled by the one instance that claimed it.
-  const budget = createLocalTokenBucket(deps.agentBudget ?? { capacity: 30, windowSeconds: 60 });
-  /** Bots already told they are out of budget (or paused), until when: they hear it once. */
-  const told = new Map<string, number>();
+  const { client, log, services, cache, verbs, runner } = deps;
+  // Shared by every instance (Redis; in process for the embedded cache): a bot spreading its mentions
+  // over instances gets one budget, not one each.
+  const budgetOptions = deps.agentBudget ?? { capacity: 30, windowSeconds: 60 };
+  const budget = cache.buckets("agent-commands", budgetOptions);
+  /** While Redis cannot say whether a bot was told already: this instance's memory of it. */
+  const toldHere = new LruTtlMap<true>(10_000);
+
+  /** True for the first caller (of any instance) in `ttlMs`: that one tells the bot, the rest stay quiet. */
+  async function firstToTell(key: string, ttlMs: number): Promise<boolean> {
+    const claim = await cache.claims.claim(`told:${key}`, Math.max(1, Math.ceil(ttlMs / 1000)));
+    if (claim !== "unknown") return claim === "won";
+    if (toldHere.get(key)) return false;
+    toldHere.set(key, true, ttlMs);
+    return true;
+  }
 
   /**
    * Loop safety for bot accounts: a paused agent is refused, and past its command budget a bot gets
@@ -52,26 +64,21 @@ export function createMentionHandler(
   async function checkBot(message: Message<true>, actor: Actor): Promise<Answer | "quiet" | null> {
     if (!actor.isBot) return null;
     const key = `${message.guildId}:${actor.userId}`;
-    const now = Date.now();
     const agent = await services.agents.get(message.guildId, actor.userId);
     if (agent?.paused) {
-      if ((told.get(`paused:${key}`) ?? 0) > now) return "quiet";
-      told.set(`paused:${key}`, now + 60_000);
+      if (!(await firstToTell(`paused:${key}`, 60_000))) return "quiet";
       return refusal(
         "paused",
         "You are paused in this server: I take no commands from you until an admin runs `/tasklane agent resume`.",
       );
     }
-    told.delete(`paused:${key}`);
-    if ((told.get(key) ?? 0) > now) return "quiet";
-    told.delete(key);
-    const decision = budget.take(key);
+    const decision = await budget.take(key);
     if (decision.allowed) return null;
-    told.set(key, now + decision.retryAfterMs);
-    const back = Math.ceil((now + decision.retryAfterMs) / 1000);
+    if (!(await firstToTell(`budget:${key}`, decision.retryAfterMs))) return "quiet";
+    const back = Math.ceil((Date.now() + decision.retryAfterMs) / 1000);
     return refusal(
       "budget",
-      `You have used your command budget (${deps.agentBudget?.capacity ?? 30} a minute). I will not answer you again until <t:${back}:R>.`,
+      `You have used your command budget (${budgetOptions.capacity} a minute). I will not answer you again until <t:${back}:R>.`,
     );
   }
 

@@ -35,7 +35,7 @@ export function renderSettings(settings: ConfigView, heading: string): APIEmbed 
           : "off",
         inline: true,
       },
-      { name: "remind-overdue", value: yesNo(settings.remindOverdue), inline: true },
+      { name: "remind-overdue", value: settings.remindOverdue ? "on" : "off", inline: true },
       { name: "timezone (server)", value: settings.timezone, inline: true },
       { name: "threads", value: yesNo(settings.threads), inline: true },
     ],

@@ -1,5 +1,5 @@
 import type { APIEmbed } from "discord.js";
-import type { AttemptView, TaskView } from "../../domain/task-view.ts";
+import type { AttemptQuestion, AttemptView, TaskView } from "../../domain/task-view.ts";
 import { discordTime, escapeText, titleText, userMention } from "./format.ts";
 import { LIMITS, truncate } from "./limits.ts";
 import { STATUS_COLOURS } from "./status-style.ts";
@@ -45,16 +45,33 @@ function attemptBody(attempt: AttemptView, text: (words: string) => string = esc
   if (result?.links?.length) lines.push(`Links: ${result.links.map(text).join(" ")}`);
   if (result?.notes) lines.push(`Notes: ${text(result.notes)}`);
   if (attempt.error) lines.push(`Reason: ${text(attempt.error)}`);
+  for (const asked of attempt.questions) lines.push(...questionLines(asked, text));
   return lines;
 }
 
-/** One line per attempt, for `/task view`. */
+/** "Q (@agent): Which branch?" and, once answered, "A (@alice): main". */
+function questionLines(asked: AttemptQuestion, text: (words: string) => string): string[] {
+  const lines = [`Q (${userMention(asked.askedBy)}): ${text(asked.question)}`];
+  lines.push(
+    asked.answer === null
+      ? "A: waiting for an answer"
+      : `A (${userMention(asked.answeredBy ?? "")}): ${text(asked.answer)}`,
+  );
+  return lines;
+}
+
+/** One line per attempt, for `/task view`, and one per question asked during it. */
 export function attemptsSummary(attempts: AttemptView[]): string {
   const lines = attempts.map((attempt) => {
-    const first = attemptBody(attempt)[0];
-    return first
+    const first = attemptBody({ ...attempt, questions: [] })[0];
+    const heading = first
       ? `${attemptHeading(attempt)} — ${truncate(first.replaceAll("\n", " "), 120)}`
       : attemptHeading(attempt);
+    const asked = attempt.questions.map(
+      (question) =>
+        `↳ ${truncate(questionLines(question, escapeText).join(" · ").replaceAll("\n", " "), 200)}`,
+    );
+    return [heading, ...asked].join("\n");
   });
   return truncate(lines.join("\n"), LIMITS.fieldValue);
 }

@@ -13,9 +13,9 @@ const STYLES: Record<
   danger: ButtonStyle.Danger,
 };
 
-/** The card's buttons, from the transition table (src/domain/transitions.ts): one per action that has one. */
+/** The card's buttons, from the transition table (src/domain/transitions.ts); Answer while a question waits. */
 export function taskButtons(task: TaskView, requireReview: boolean): APIButtonComponent[] {
-  return cardButtonsFor(task.status).map(({ button }) => ({
+  return cardButtonsFor(task.status, task.question !== null).map(({ button }) => ({
     type: ComponentType.Button,
     style: STYLES[button.style],
     label: requireReview ? button.label : (button.labelWithoutReview ?? button.label),

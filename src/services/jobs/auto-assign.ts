@@ -1,3 +1,4 @@
+import { coversLabels, hasRoom } from "../../domain/agent-capacity.ts";
 import { UserError } from "../../domain/errors.ts";
 import type { Logger } from "../../log.ts";
 import {
@@ -58,12 +59,11 @@ async function assignInGuild(deps: AutoAssignDeps, guildId: string, userId: stri
   return assigned;
 }
 
-/** Fewest open/in-progress tasks among agents that cover the labels and are below their cap; first registered wins ties. */
+/** The least loaded agent that covers the labels and has room (agent-capacity.ts); first registered wins ties. */
 export function leastLoaded(agents: AgentLoad[], taskLabels: string[]): AgentLoad | undefined {
   let best: AgentLoad | undefined;
   for (const agent of agents) {
-    const covers = agent.labels.length === 0 || taskLabels.every((label) => agent.labels.includes(label));
-    if (!covers || agent.load >= agent.maxConcurrent) continue;
+    if (!coversLabels(agent.labels, taskLabels) || !hasRoom(agent, agent.load)) continue;
     if (!best || agent.load < best.load) best = agent;
   }
   return best;

@@ -4,7 +4,7 @@ import { isLive, type TaskStatus } from "../../domain/task-states.ts";
 import type { TransitionAction } from "../../domain/transitions.ts";
 import { ruleOf, TRANSITIONS } from "../../domain/transitions.ts";
 import type { Evidence } from "../../domain/validation/evidence.ts";
-import { findAgent, lockAgentWithLoad } from "../../store/agents.ts";
+import { lockAgentWithLoad } from "../../store/agents.ts";
 import { closeAttempt, findLatestAttempt } from "../../store/attempts.ts";
 import { lockChannelSettings } from "../../store/channel-settings.ts";
 import type { Tx } from "../../store/database.ts";
@@ -14,6 +14,7 @@ import { armTaskReminders } from "../../store/reminders.ts";
 import type { TaskRow } from "../../store/schema.ts";
 import { type LinkedTasks, selectLinkedTasks } from "../../store/task-views.ts";
 import { countLiveTasks, type TaskPatch, updateTask } from "../../store/tasks.ts";
+import { requireAgentRoom } from "../agents/require-room.ts";
 import type { ActionContext } from "../contracts.ts";
 import type { Effects } from "../effects.ts";
 import type { Engine } from "../engine.ts";
@@ -145,8 +146,6 @@ interface PlanInput {
   send(updated: TaskRow, message: OutboxMessage, notBefore?: Date): void;
   /** Queues the assignment message to `assigneeId` (due at `notBefore` when given). */
   notify(updated: TaskRow, assigneeId: string, notBefore?: Date): void;
-  /** A new lease when `userId` is a registered agent, else none. */
-  agentLease(userId: string | null): Promise<Date | null>;
 }
 
 type Planner = (input: PlanInput) => Plan | Promise<Plan>;
@@ -154,8 +153,9 @@ type Planner = (input: PlanInput) => Plan | Promise<Plan>;
 /** What each transition writes besides its status: one planner per action of the table. */
 const PLANS: Record<TransitionAction, Planner> = {
   claim: ({ actorId }) => ({ patch: { assigneeId: actorId }, details: { assigneeId: actorId } }),
-  assign: ({ d, actorId, notify }) => {
+  assign: async ({ tx, d, actorId, notify }) => {
     const assigneeId = d.assigneeId!;
+    await requireAgentRoom(tx, d.task.guildId, assigneeId);
     return {
       patch: { assigneeId },
       details: { assigneeId, previousAssigneeId: d.task.assigneeId },
@@ -197,9 +197,9 @@ const PLANS: Record<TransitionAction, Planner> = {
       rows.review = { taskId: updated.id, reviewerId: actorId, verdict: "approved", comment: text || null };
     },
   }),
-  request_rework: async ({ tx, rows, send, d: { task, now, text }, actorId, agentLease }) => ({
-    // The lease restarts now, with the message that tells the assignee why.
-    patch: { reworkCount: task.reworkCount + 1, leaseExpiresAt: await agentLease(task.assigneeId) },
+  request_rework: async ({ tx, rows, send, d: { task, now, text }, actorId }) => ({
+    // No lease until the rework message reaches the agent: its sender starts it (it may wait in the outbox).
+    patch: { reworkCount: task.reworkCount + 1, leaseExpiresAt: null },
     details: { reason: text },
     after: async (updated) => {
       rows.review = { taskId: updated.id, reviewerId: actorId, verdict: "changes_requested", comment: text! };
@@ -273,7 +273,6 @@ function planFor(
   to: TaskStatus,
   rows: ChangeRowsDraft,
 ): Plan | Promise<Plan> {
-  const { task, now, settings } = d;
   const send = (updated: TaskRow, message: OutboxMessage, notBefore?: Date) => {
     rows.messages.push({ target: target(updated), message, notBefore });
   };
@@ -290,10 +289,6 @@ function planFor(
       const payload = { taskId: updated.id, assigneeId, attempt: updated.attempts + 1 };
       send(updated, { kind: "assignment", payload }, notBefore);
     },
-    agentLease: async (userId) =>
-      userId !== null && (await findAgent(tx, task.guildId, userId))
-        ? minutesFrom(now, settings.leaseMinutes)
-        : null,
   });
 }
 

@@ -28,6 +28,7 @@ import { rebuildGateCounter } from "../gate/gate-drift.ts";
 import { mutate } from "../mutate.ts";
 import { dueTimeZone, readChannelSettings } from "../settings/settings-view.ts";
 import { requireReferable, requireSendIn, viewFor } from "../visibility.ts";
+import { refreshBlocker } from "./dependencies.ts";
 import { requireTask, requireView } from "./load-task.ts";
 import { newTaskView } from "./new-task-view.ts";
 import { cardDueAt, eventDetails, recordChange, target } from "./record-change.ts";
@@ -175,10 +176,11 @@ async function insertNewTask(
       `#${parent.number} is ${statusWords(parent.status)}; reopen it before adding subtasks.`,
     );
   }
-  // Share locks: a dependency can't become done between this check and the commit without seeing the edge.
+  // Locked: a dependency can't become done between this check and the commit without seeing the edge,
+  // and its card gains "Blocks #n" (in number order, so two creates never wait on each other).
   const dependencies: TaskRow[] = [];
-  for (const number of input.dependsOn) {
-    const dependency = await requireTask(tx, ctx.guildId, number, "share");
+  for (const number of [...input.dependsOn].sort((a, b) => a - b)) {
+    const dependency = await requireTask(tx, ctx.guildId, number);
     requireReferable(ctx, dependency);
     dependencies.push(dependency);
   }
@@ -240,11 +242,10 @@ async function insertNewTask(
   await recordChange(tx, effects, { ...change, details, rows: { messages } }, now);
   // Opened by the outbox once the card is posted (a thread starts on a message); its messages wait for it.
   if (threads) await wantThread(tx, target(task), now);
-  // A new task shows up in its parent's view, and in its dependencies' views ("Blocks #n").
-  effects.numbers([
-    ...(parent ? [parent.number] : []),
-    ...dependencies.map((dependency) => dependency.number),
-  ]);
+  // A new task shows up in its parent's view, and on its dependencies' cards ("Blocks #n").
+  if (parent) effects.numbers([parent.number]);
+  for (const dependency of dependencies)
+    await refreshBlocker(tx, effects, ctx, dependency, { dependent: task.number, added: true }, now);
   return newTaskView(task, parent, dependencies);
 }
 

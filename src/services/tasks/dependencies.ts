@@ -16,6 +16,7 @@ import {
 import type { TaskRow } from "../../store/schema.ts";
 import { type TaskPatch, updateTask } from "../../store/tasks.ts";
 import type { ActionContext } from "../contracts.ts";
+import type { Effects } from "../effects.ts";
 import type { Engine } from "../engine.ts";
 import { mutate } from "../mutate.ts";
 import { requireReferable, requireVisible, viewFor } from "../visibility.ts";
@@ -78,7 +79,8 @@ async function editGraph(
     const now = engine.now();
     await lockDependencyGraph(tx, ctx.guildId);
     // Both numbers resolve inside ctx's guild only: an edge can never cross guilds.
-    const on = await requireTask(tx, ctx.guildId, onNumber, "share");
+    // Locked for update: its card lists what it blocks, so the edge is a change to it too.
+    const on = await requireTask(tx, ctx.guildId, onNumber);
     const task = await requireTask(tx, ctx.guildId, number);
     requireVisible(ctx, task);
     // Waiting on a task is a change to it too (it blocks this one's approval); letting go only needs to see it.
@@ -103,11 +105,46 @@ async function editGraph(
       },
       now,
     );
-    // The other task's view lists what it blocks.
-    effects.numbers([on.number]);
+    await refreshBlocker(
+      tx,
+      effects,
+      ctx,
+      on,
+      { dependent: number, added: action === "add_dependency" },
+      now,
+    );
     return requireView(tx, ctx.guildId, number);
   });
   return viewFor(ctx, view);
+}
+
+/**
+ * A task's card shows what waits for it ("Blocks #7, #9"), so gaining or losing a dependent is a change
+ * to it as well: a new version, its own event and card refresh, in the same transaction. `blocker` must
+ * be locked for update.
+ */
+export async function refreshBlocker(
+  tx: Tx,
+  effects: Effects,
+  ctx: Pick<ActionContext, "actor" | "source">,
+  blocker: TaskRow,
+  edge: { dependent: number; added: boolean },
+  now: Date,
+): Promise<void> {
+  const updated = await updateTask(tx, blocker, {}, now);
+  if (!updated) return;
+  await recordChange(
+    tx,
+    effects,
+    {
+      task: updated,
+      actorId: ctx.actor.userId,
+      source: ctx.source,
+      kind: edge.added ? "dependent_added" : "dependent_removed",
+      details: { dependent: edge.dependent },
+    },
+    now,
+  );
 }
 
 /** #3 → #1 → #2 → #3, started at the lowest number so the same cycle always reads the same. */

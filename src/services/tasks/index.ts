@@ -1,7 +1,7 @@
 import type { ServiceDeps, TaskService } from "../contracts.ts";
 import { withDatabaseFaults } from "../database-faults.ts";
 import { createEngine } from "../engine.ts";
-import { answerQuestion, askQuestion } from "./ask-and-answer.ts";
+import { answerQuestion, askQuestion, checkAnswer } from "./ask-and-answer.ts";
 import { checkTransition } from "./check-transition.ts";
 import { commentTask, reportProgress } from "./comment-task.ts";
 import { createTask } from "./create-task.ts";
@@ -29,6 +29,7 @@ export function createTaskService(deps: ServiceDeps): TaskService {
     progress: (ctx, number, note) => reportProgress(engine, ctx, number, note),
     ask: (ctx, number, question) => askQuestion(engine, ctx, number, question),
     answer: (ctx, number, text) => answerQuestion(engine, ctx, number, text),
+    checkAnswer: (ctx, number, expectedVersion) => checkAnswer(engine, ctx, number, expectedVersion),
     addDependency: (ctx, number, onNumber) => addDependency(engine, ctx, number, onNumber),
     removeDependency: (ctx, number, onNumber) => removeDependency(engine, ctx, number, onNumber),
     get: (ctx, number) => getTask(engine, ctx, number),

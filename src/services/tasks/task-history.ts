@@ -75,5 +75,6 @@ export async function attemptsOf(engine: Engine, ctx: ActionContext, number: num
     summary: row.summary,
     result: (row.result as AttemptResult | null) ?? null,
     error: row.error,
+    questions: row.questions ?? [],
   }));
 }
