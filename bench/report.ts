@@ -55,7 +55,7 @@ function scenarioSection(scenario: ScenarioResult): string[] {
 }
 
 function targetSection(targets: TargetCheck[]): string[] {
-  const lines = ["### Targets (issue 7)", "", "| target | figure | verdict |", "| --- | --- | --- |"];
+  const lines = ["### Targets (issues 7 and 14)", "", "| target | figure | verdict |", "| --- | --- | --- |"];
   for (const target of targets)
     lines.push(`| ${target.target} | ${target.figure} | ${verdict(target.met)} |`);
   return [...lines, ""];

@@ -79,13 +79,16 @@ export function createMix(standIn: DiscordStandIn, cards: CardTracker, seed = 5)
     button: click,
   };
 
-  /** Sends one interaction; falls back to a view (or a create) when its kind has no target yet. */
-  return (): { kind: InteractionKind; record: InteractionRecord } => {
-    const kind = pickKind();
+  /** Sends one of `kind`; falls back to a view (or a create) when its kind has no target yet. */
+  const sendOf = (kind: InteractionKind): { kind: InteractionKind; record: InteractionRecord } => {
     const record = build[kind]();
     if (record) return { kind, record };
     const fallback = view();
     if (fallback) return { kind: "view", record: fallback };
     return { kind: "create", record: build.create()! };
   };
+  /** Sends one interaction of the mix. `.only(kind)`: a sender of that kind alone (CPU per kind). */
+  return Object.assign(() => sendOf(pickKind()), {
+    only: (kind: InteractionKind) => () => sendOf(kind),
+  });
 }

@@ -41,10 +41,14 @@ export async function runOpenLoop(
   return sent;
 }
 
-/** Resolves once every interaction has its first callback, or `graceMs` after the last was sent. */
-export async function waitForAnswers(sent: Sent[], graceMs: number): Promise<void> {
+/** Resolves once every interaction is `answered` (default: has its first callback), or after `graceMs`. */
+export async function waitForAnswers(
+  sent: Sent[],
+  graceMs: number,
+  answered: (s: Sent) => boolean = (s) => s.record.callback !== undefined,
+): Promise<void> {
   const deadline = performance.now() + graceMs;
-  while (performance.now() < deadline && sent.some((s) => !s.record.callback)) {
+  while (performance.now() < deadline && sent.some((s) => !answered(s))) {
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }

@@ -88,10 +88,11 @@ async function measureSize(context: BenchContext, size: number, outcome: Outcome
         note: notes.join("; "),
       });
       if (query.targeted && size >= 1_000_000) {
+        const targetMs = query.targetMs ?? TARGET_MS;
         outcome.targets.push({
-          target: `1M tasks: ${query.name} p99 < ${TARGET_MS} ms`,
+          target: `1M tasks: ${query.name} p99 < ${targetMs} ms`,
           figure: `${latency.p99.toFixed(1)} ms`,
-          met: errors.length === 0 && latency.p99 < TARGET_MS,
+          met: errors.length === 0 && latency.p99 < targetMs,
         });
       }
     }

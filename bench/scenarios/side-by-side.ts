@@ -76,16 +76,18 @@ export function sideBySide(extra: Contender[] = []): Scenario {
 function compareWithPgBoss(throughputs: Map<string, number>): TargetCheck[] {
   const tasklane = throughputs.get("Tasklane");
   const pgBoss = throughputs.get("pg-boss 10");
-  if (tasklane === undefined || pgBoss === undefined) {
-    return [
-      { target: "Tasklane claim+complete ≥ pg-boss fetch+complete", figure: "not measured", met: null },
-    ];
-  }
+  const floor = throughputs.get(CONTENDERS[0]!.name);
+  const target =
+    "Tasklane claim+complete ≥ 3× pg-boss fetch+complete (8 workers), audit event and outbox row included";
+  if (tasklane === undefined || pgBoss === undefined) return [{ target, figure: "not measured", met: null }];
+  const ofFloor = floor
+    ? `; ${((tasklane / floor) * 100).toFixed(0)}% of the bare SKIP LOCKED floor (${floor.toFixed(0)}/s)`
+    : "";
   return [
     {
-      target: "Tasklane claim+complete ≥ pg-boss fetch+complete (8 workers)",
-      figure: `${tasklane.toFixed(0)}/s vs ${pgBoss.toFixed(0)}/s (${(tasklane / pgBoss).toFixed(2)}×)`,
-      met: tasklane >= pgBoss,
+      target,
+      figure: `${tasklane.toFixed(0)}/s vs ${pgBoss.toFixed(0)}/s (${(tasklane / pgBoss).toFixed(2)}×)${ofFloor}`,
+      met: tasklane >= 3 * pgBoss,
     },
   ];
 }

@@ -7,6 +7,7 @@ import { stepFigures } from "../e2e/answers.ts";
 import { startBot } from "../e2e/bot-process.ts";
 import { CardTracker } from "../e2e/card-tracker.ts";
 import { createMix } from "../e2e/interaction-mix.ts";
+import { MessageEdits } from "../e2e/message-edits.ts";
 import { runOpenLoop, waitForAnswers } from "../e2e/open-loop.ts";
 import { BENCH_WORLD } from "../e2e/world.ts";
 import { createBenchDatabase } from "../support/databases.ts";
@@ -70,6 +71,7 @@ export const soak: Scenario = {
         }),
       ]);
       const send = createMix(standIn, new CardTracker(standIn));
+      const edits = new MessageEdits(standIn);
       const samples: { minute: number; rssMb: number; heapMb: number; externalMb: number }[] = [];
       for (let chunk = 1; chunk <= chunks; chunk += 1) {
         const sent = await runOpenLoop(RATE, chunkMs, send);
@@ -81,7 +83,7 @@ export const soak: Scenario = {
           `soak: ${chunk}/${chunks}, RSS ${rssMb.toFixed(0)} MB, heap used ${heapMb.toFixed(0)} MB, external ${externalMb.toFixed(0)} MB`,
         );
         if (chunk === chunks)
-          outcome.rows.push(...stepFigures(`last chunk at ${RATE}/s`, RATE, chunkMs, sent).rows);
+          outcome.rows.push(...stepFigures(`last chunk at ${RATE}/s`, RATE, chunkMs, sent, edits).rows);
       }
       const warm = samples[Math.max(0, Math.floor(chunks / 5) - 1)]!;
       const last = samples.at(-1)!;

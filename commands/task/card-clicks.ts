@@ -4,7 +4,7 @@ import { type ClickedCard, showOnClick } from "../../src/discord/cards/show-on-c
 import type { HandlerContext } from "../../src/discord/handler-types.ts";
 import { discordTime, userMention } from "../../src/discord/render/format.ts";
 import { STATUS_LABELS } from "../../src/discord/render/status-style.ts";
-import { deferComponentUpdate, messageBody } from "../../src/discord/respond.ts";
+import { deferIfSlow, messageBody } from "../../src/discord/respond.ts";
 import { ConflictError, ForbiddenError, NotFoundError, UserError } from "../../src/domain/errors.ts";
 import type { TaskView } from "../../src/domain/task-view.ts";
 import type { TaskHeader } from "../../src/services/contracts.ts";
@@ -24,7 +24,8 @@ export async function resolveClickedTask(ctx: HandlerContext, taskId: number): P
 }
 
 /**
- * Runs the click's change against the version the card showed. The card is then updated in place;
+ * Runs the click's change against the version the card showed. The card is then updated in place, in
+ * the click's own callback when the change is quick (nearly always);
  * if someone else changed the task first, it is refreshed and the actor told what happened.
  */
 export async function applyCardChange(
@@ -34,7 +35,7 @@ export async function applyCardChange(
   shownVersion: number,
   change: () => Promise<{ task: TaskView }>,
 ): Promise<void> {
-  await deferComponentUpdate(interaction);
+  deferIfSlow(interaction, "update");
   try {
     const result = await change();
     await showOnClick(interaction, cardDepsOf(ctx), result.task, reload(ctx));
@@ -54,7 +55,6 @@ export async function refreshStaleCard(
   header: TaskHeader,
   reason?: string,
 ): Promise<void> {
-  if (!interaction.deferred && !interaction.replied) await deferComponentUpdate(interaction);
   const task = await ctx.services.tasks.get(ctx.action, header.number);
   await showOnClick(interaction, cardDepsOf(ctx), task, reload(ctx));
   await interaction.followUp({

@@ -7,9 +7,6 @@ import { ValidationError } from "../../src/domain/errors.ts";
 import type { TaskView } from "../../src/domain/task-view.ts";
 import { readTaskFields } from "../read-task-fields.ts";
 
-/** Past this a create may miss Discord's 3-second window: the actor is shown "thinking…" first. */
-const DEFER_AFTER_MS = 2_000;
-
 /**
  * `/task create`: the reply is the task's public card. A slow create (a busy channel lock, a database
  * failing over) is deferred ephemerally instead; the actor is then told it was created (or why not)
@@ -18,7 +15,7 @@ const DEFER_AFTER_MS = 2_000;
 export async function run(interaction: ChatInputCommandInteraction, ctx: HandlerContext): Promise<void> {
   const { title, ...fields } = readTaskFields(interaction.options);
   if (title === undefined) throw new ValidationError("title", "title is required.");
-  const slow = deferWhenSlow(interaction, DEFER_AFTER_MS);
+  const slow = deferWhenSlow(interaction);
   let task: TaskView;
   try {
     task = await ctx.services.tasks.create(ctx.action, { title, ...fields });

@@ -1,5 +1,6 @@
 import { Client, GatewayIntentBits, Options } from "discord.js";
 import type { Logger } from "../log.ts";
+import { InteractionExemptRest } from "./interaction-rest.ts";
 import { NO_PINGS } from "./respond.ts";
 
 export interface DiscordClientOptions {
@@ -46,6 +47,8 @@ export function createDiscordClient({ apiUrl, log, shards }: DiscordClientOption
       guildMembers: { interval: 600, filter: () => (member) => member.id !== member.client.user.id },
     },
   });
+  // Before login: the gateway and every handler then use it (interaction webhooks skip the global limit).
+  client.rest = new InteractionExemptRest(client.options.rest);
   client.on("warn", (message) => log.warn({ discord: message }, "discord.js warning"));
   client.on("error", (error) => log.error({ err: error }, "discord client error"));
   client.on("shardDisconnect", (event, shardId) =>

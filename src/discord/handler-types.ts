@@ -38,7 +38,7 @@ export interface HandlerContext extends DiscordDeps {
 export interface Subcommand {
   /** Rate limited per user and server: writes in one bucket, reads in another, more generous one. */
   write: boolean;
-  /** May take longer than Discord's 3 s: the router defers an ephemeral reply first. */
+  /** May take longer than Discord's 3 s: the router defers an ephemeral reply if no answer came within 1.5 s. */
   defer?: boolean;
   run(interaction: ChatInputCommandInteraction, ctx: HandlerContext): Promise<void>;
 }

@@ -3,8 +3,10 @@ import {
   type APIButtonComponent,
   type APIEmbed,
   type AttachmentPayload,
+  type ButtonInteraction,
   MessageFlags,
   type MessageMentionOptions,
+  type ModalMessageModalSubmitInteraction,
   type RepliableInteraction,
 } from "discord.js";
 import { fitComponents, fitContent, fitEmbeds } from "./render/limits.ts";
@@ -34,10 +36,70 @@ export function messageBody(body: ReplyBody) {
 type DeferMode = "reply" | "update";
 const deferred = new WeakMap<RepliableInteraction, DeferMode>();
 
+/**
+ * How long an answer may take before Discord is told "thinking…" (or, for a click, "updating"): the
+ * answer nearly always comes first and is then the callback itself, one call (type 4, or 7 for a
+ * click on a card) instead of a deferral plus an edit; a slow one still makes the 3-second window.
+ */
+export const DEFER_AFTER_MS = 1_500;
+
+interface Deferral {
+  timer: NodeJS.Timeout | undefined;
+  sending: Promise<void> | undefined;
+}
+const pendingDeferrals = new WeakMap<RepliableInteraction, Deferral>();
+
 /** Ephemeral "thinking…": the answer then replaces it with editReply. */
 export async function deferEphemeral(interaction: RepliableInteraction): Promise<void> {
   await interaction.deferReply({ flags: MessageFlags.Ephemeral });
   deferred.set(interaction, "reply");
+}
+
+/** A component's message will be edited later; refusals go to a separate ephemeral follow-up. */
+export async function deferComponentUpdate(interaction: ComponentInteraction): Promise<void> {
+  await interaction.deferUpdate();
+  deferred.set(interaction, "update");
+}
+
+/** A button or a form opened from a message: what may answer by updating that message. */
+export type ComponentInteraction = RepliableInteraction & {
+  deferUpdate(): Promise<unknown>;
+};
+
+/**
+ * Defers only if nothing has answered after `afterMs` ("reply": ephemerally; "update": the clicked
+ * message). Whatever answers calls `settleDeferral` first, so the two never race.
+ */
+export function deferIfSlow(
+  interaction: RepliableInteraction,
+  mode: DeferMode,
+  afterMs = DEFER_AFTER_MS,
+): void {
+  const deferral: Deferral = { timer: undefined, sending: undefined };
+  deferral.timer = setTimeout(() => {
+    deferral.timer = undefined;
+    const defer =
+      mode === "reply"
+        ? deferEphemeral(interaction)
+        : deferComponentUpdate(interaction as ComponentInteraction);
+    deferral.sending = defer.catch(() => undefined);
+  }, afterMs);
+  pendingDeferrals.set(interaction, deferral);
+}
+
+/** Before answering: stops a pending `deferIfSlow`, or waits for the deferral it already sent. */
+export async function settleDeferral(interaction: RepliableInteraction): Promise<void> {
+  const deferral = pendingDeferrals.get(interaction);
+  if (!deferral) return;
+  pendingDeferrals.delete(interaction);
+  clearTimeout(deferral.timer);
+  await deferral.sending;
+}
+
+/** How the interaction was acknowledged so far: not yet, deferred as a reply, or as an update. */
+export function acknowledgement(interaction: RepliableInteraction): DeferMode | "none" | "answered" {
+  if (interaction.replied) return "answered";
+  return deferred.get(interaction) ?? (interaction.deferred ? "reply" : "none");
 }
 
 export interface SlowAnswer {
@@ -52,28 +114,28 @@ export interface SlowAnswer {
  * (possibly public) reply, a slow one still makes Discord's 3-second window, and whatever follows the
  * deferral (a refusal, a confirmation) reaches only the actor.
  */
-export function deferWhenSlow(interaction: RepliableInteraction, afterMs: number): SlowAnswer {
-  let deferring: Promise<void> | undefined;
-  const timer = setTimeout(() => {
-    deferring = deferEphemeral(interaction).catch(() => undefined);
-  }, afterMs);
+export function deferWhenSlow(interaction: RepliableInteraction, afterMs = DEFER_AFTER_MS): SlowAnswer {
+  deferIfSlow(interaction, "reply", afterMs);
   return {
     get deferred() {
       return deferred.get(interaction) === "reply";
     },
-    async settle() {
-      clearTimeout(timer);
-      await deferring;
-    },
+    settle: () => settleDeferral(interaction),
   };
 }
 
-/** A component's message will be edited later; refusals go to a separate ephemeral follow-up. */
-export async function deferComponentUpdate(
-  interaction: RepliableInteraction & { deferUpdate(): Promise<unknown> },
-): Promise<void> {
-  await interaction.deferUpdate();
-  deferred.set(interaction, "update");
+/** A click's answer that replaces the clicked message: a button, or a form opened from a message. */
+export type UpdatableInteraction = ButtonInteraction | ModalMessageModalSubmitInteraction;
+
+/**
+ * Shows `body` in place of the clicked message: in the click's own callback (UPDATE_MESSAGE, one call)
+ * unless `deferIfSlow` had to defer it, then by editing it.
+ */
+export async function updateClicked(interaction: UpdatableInteraction, body: ReplyBody): Promise<void> {
+  await settleDeferral(interaction);
+  const payload = messageBody(body);
+  if (interaction.deferred || interaction.replied) await interaction.editReply(payload);
+  else await interaction.update(payload);
 }
 
 /** Answers only the actor, whatever has happened to the interaction so far. */
@@ -81,6 +143,7 @@ export async function answerEphemeral(
   interaction: RepliableInteraction,
   body: ReplyBody | string,
 ): Promise<void> {
+  await settleDeferral(interaction);
   const payload = messageBody(typeof body === "string" ? { content: body } : body);
   const mode = deferred.get(interaction);
   if (mode === "reply" && !interaction.replied) {

@@ -25,7 +25,7 @@ import type {
 import type { EntryKind } from "./interaction-metrics.ts";
 import { createPageStore } from "./list-pages.ts";
 import { refusalText } from "./render/format.ts";
-import { answerEphemeral, deferEphemeral } from "./respond.ts";
+import { answerEphemeral, deferIfSlow } from "./respond.ts";
 
 export interface RouterOptions extends DiscordDeps {
   client: Client;
@@ -98,7 +98,7 @@ export function createInteractionRouter(options: RouterOptions): InteractionRout
       throw new UserError("That command is not one Tasklane knows. Its commands may need redeploying.");
     const ctx = contextFor(interaction, "slash");
     await guard.limit(ctx.action, handler.write);
-    if (handler.defer) await deferEphemeral(interaction);
+    if (handler.defer) deferIfSlow(interaction, "reply");
     await handler.run(interaction, ctx);
   }
 

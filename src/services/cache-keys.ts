@@ -2,6 +2,8 @@
 export const engineKeys = {
   settings: (guildId: string, channelId: string) => `settings:${guildId}:${channelId}`,
   timeZone: (guildId: string) => `timezone:${guildId}`,
-  /** channelId undefined = the whole guild. */
-  stats: (guildId: string, channelId?: string) => `stats:${guildId}:${channelId ?? "*"}`,
+  /** The whole guild's stats (the merge of every channel's part), for readers who see every channel. */
+  stats: (guildId: string) => `stats:${guildId}:*`,
+  /** One channel's part of the stats (store/stats.ts StatsPart), merged into any channel set's figures. */
+  statsPart: (guildId: string, channelId: string) => `stats-part:${guildId}:${channelId}`,
 };

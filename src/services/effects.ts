@@ -21,7 +21,7 @@ export class Effects {
     this.changed.set(task.id, task.number);
     this.viewKeys.add(viewKeys.task(this.guildId, task.number));
     this.viewKeys.add(viewKeys.queue(this.guildId, task.channelId));
-    this.viewKeys.add(engineKeys.stats(this.guildId, task.channelId));
+    this.viewKeys.add(engineKeys.statsPart(this.guildId, task.channelId));
     this.viewKeys.add(engineKeys.stats(this.guildId));
   }
 

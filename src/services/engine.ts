@@ -17,7 +17,7 @@ export interface Engine {
   viewTtlSeconds: number;
   /** Gate counters being rebuilt by this instance, per channel: a burst waits for one rebuild. */
   gateSeeds: Map<string, Promise<void>>;
-  /** Per-guild turns for creates (they serialise on the guild's counter row anyway). */
+  /** Turns for the writes that serialise on one row anyway: a limited channel's creates, a guild's imports. */
   creates: KeyedQueue;
 }
 

@@ -1,7 +1,8 @@
 /**
- * Runs tasks one at a time per key, in arrival order. Creates in one guild take turns on the guild's
- * counter row in Postgres anyway; queueing them here first keeps a burst from holding a pool
- * connection per waiter and from timing out on the row lock. Across instances Postgres still decides.
+ * Runs tasks one at a time per key, in arrival order. Creates in a limited channel take turns on its
+ * settings row in Postgres anyway (imports on their guild's); queueing them here first keeps a burst
+ * from holding a pool connection per waiter and from timing out on the row lock. Across instances
+ * Postgres still decides.
  */
 export class KeyedQueue {
   readonly #tails = new Map<string, Promise<unknown>>();

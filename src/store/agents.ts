@@ -100,6 +100,37 @@ export async function lockAgentLoad(
   return { maxConcurrent: Number(agent.max_concurrent), load: Number(held?.load ?? 0) };
 }
 
+/**
+ * Locks the agent's row (concurrent `next`/`start` calls by one agent take turns on its concurrency
+ * cap), with the lease length of `channelId` (null: no settings row, the default applies), then counts
+ * its tasks in progress in the guild. The count is its own statement on purpose: under READ COMMITTED
+ * a count in the locking statement reads the snapshot taken before the lock wait, and would miss the
+ * claim that held the lock.
+ */
+export async function lockAgentWithLoad(
+  tx: Tx,
+  guildId: string,
+  userId: string,
+  channelId: string,
+): Promise<{ agent: AgentRow; busy: number; leaseMinutes: number | null } | undefined> {
+  const [row] = await tx
+    .select({
+      agent: agents,
+      leaseMinutes: sql<
+        number | null
+      >`(SELECT lease_minutes FROM channel_settings WHERE channel_id = ${channelId})`,
+    })
+    .from(agents)
+    .where(and(eq(agents.guildId, guildId), eq(agents.userId, userId)))
+    .for("update");
+  if (!row) return undefined;
+  return {
+    agent: row.agent,
+    busy: await countInProgress(tx, guildId, userId),
+    leaseMinutes: row.leaseMinutes,
+  };
+}
+
 export async function countInProgress(q: Queryable, guildId: string, userId: string): Promise<number> {
   const rows = await queryRows<{ n: number }>(
     q,

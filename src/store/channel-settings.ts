@@ -49,6 +49,20 @@ export async function lockChannelSettings(
   return row!;
 }
 
+/**
+ * The channel's queue limit, its settings row (if any) share-locked until the transaction ends: creates
+ * in a channel without a limit never wait on each other, and a limit being set waits for them (and they
+ * for it, seeing it once it commits).
+ */
+export async function shareChannelLimit(tx: Tx, channelId: string): Promise<number | null> {
+  const [row] = await tx
+    .select({ queueLimit: channelSettings.queueLimit })
+    .from(channelSettings)
+    .where(eq(channelSettings.channelId, channelId))
+    .for("share");
+  return row?.queueLimit ?? null;
+}
+
 export async function upsertChannelSettings(
   tx: Tx,
   guildId: string,

@@ -1,4 +1,5 @@
-import { and, asc, eq, sql } from "drizzle-orm";
+import { and, asc, eq, getTableColumns, sql } from "drizzle-orm";
+import { alias } from "drizzle-orm/pg-core";
 import type { TaskView } from "../domain/task-view.ts";
 import type { Queryable, Tx } from "./database.ts";
 import { eligibleOpenTask } from "./eligibility.ts";
@@ -18,40 +19,59 @@ export interface EligibleQuery {
 }
 
 /**
- * The first eligible open task of the channel's queue (priority, then age), locked for this
- * transaction. `skip`: SKIP LOCKED, concurrent callers each get a different task, or none, at once.
+ * The first eligible open task of the channel's queue (priority, then age), claimed in one statement:
+ * it becomes in progress for `query.userId` (version moved on, started now unless it was before,
+ * backoff cleared, the lease given), returned with the assignee it had (a claim, or a re-start of
+ * one's own). `skip`: SKIP LOCKED, concurrent callers each get a different task, or none, at once.
  * `wait`: waits for each locked candidate in turn and takes the first that is still eligible once
  * its holder is done, so a task that is ready is never missed because someone held it a moment.
  *
  * NO KEY UPDATE, not UPDATE: every audit, outbox and card row written for a task takes a KEY SHARE
  * lock on it (the foreign key check), and FOR UPDATE would count those tasks as locked.
  */
-export async function lockNextEligible(
+export async function claimNextEligible(
   tx: Tx,
   query: EligibleQuery,
-  mode: "skip" | "wait" = "skip",
-): Promise<TaskRow | undefined> {
-  const [row] = await tx
-    .select()
-    .from(tasks)
+  mode: "skip" | "wait",
+  leaseExpiresAt: Date | null,
+): Promise<{ task: TaskRow; previousAssigneeId: string | null } | undefined> {
+  const c = alias(tasks, "c");
+  const candidate = tx
+    .select({ id: c.id, previousAssigneeId: c.assigneeId })
+    .from(c)
     .where(
       and(
-        eq(tasks.channelId, query.channelId),
-        eq(tasks.guildId, query.guildId),
-        eligibleOpenTask('"tasks"', sql`${query.now.toISOString()}::timestamptz`),
-        sql`(${tasks.assigneeId} IS NULL OR ${tasks.assigneeId} = ${query.userId})`,
+        eq(c.channelId, query.channelId),
+        eq(c.guildId, query.guildId),
+        eligibleOpenTask('"c"', sql`${query.now.toISOString()}::timestamptz`),
+        sql`(${c.assigneeId} IS NULL OR ${c.assigneeId} = ${query.userId})`,
         query.agentLabels.length > 0
-          ? sql`${tasks.labels} <@ ${sql.param(query.agentLabels)}::text[]`
+          ? sql`${c.labels} <@ ${sql.param(query.agentLabels)}::text[]`
           : undefined,
-        query.wantLabels.length > 0
-          ? sql`${tasks.labels} && ${sql.param(query.wantLabels)}::text[]`
-          : undefined,
+        query.wantLabels.length > 0 ? sql`${c.labels} && ${sql.param(query.wantLabels)}::text[]` : undefined,
       ),
     )
-    .orderBy(asc(tasks.priorityRank), asc(tasks.createdAt), asc(tasks.id))
+    .orderBy(asc(c.priorityRank), asc(c.createdAt), asc(c.id))
     .limit(1)
-    .for("no key update", mode === "skip" ? { skipLocked: true } : {});
-  return row;
+    .for("no key update", mode === "skip" ? { skipLocked: true } : {})
+    .as("candidate");
+  const [row] = await tx
+    .update(tasks)
+    .set({
+      status: "in_progress",
+      assigneeId: query.userId,
+      startedAt: sql`coalesce(${tasks.startedAt}, ${query.now.toISOString()}::timestamptz)`,
+      nextAttemptAt: null,
+      leaseExpiresAt,
+      version: sql`${tasks.version} + 1`,
+      updatedAt: query.now,
+    })
+    .from(candidate)
+    .where(eq(tasks.id, candidate.id))
+    .returning({ ...getTableColumns(tasks), previousAssigneeId: candidate.previousAssigneeId });
+  if (!row) return undefined;
+  const { previousAssigneeId, ...task } = row;
+  return { task, previousAssigneeId };
 }
 
 export interface QueuePosition {

@@ -125,7 +125,8 @@ export const tasks = pgTable(
     index("tasks_lease_idx")
       .on(t.leaseExpiresAt)
       .where(sql`status = 'in_progress' AND lease_expires_at IS NOT NULL`),
-    index("tasks_labels_idx").using("gin", t.labels),
+    // One guild's tasks with a label: the key is "guild_id:label" (migration 0011 defines the function).
+    index("tasks_guild_labels_idx").using("gin", sql`tasklane_guild_labels(${t.guildId}, ${t.labels})`),
     index("tasks_guild_due_idx").on(t.guildId, t.dueAt, t.number).where(sql`due_at IS NOT NULL`),
     index("tasks_search_idx").using("gin", t.searchVector),
     // Also tasks_stats_idx (guild_id, channel_id) INCLUDE (…): hand-written in migration 0003, as

@@ -27,7 +27,15 @@ export async function countSearch(
   return Number(rows[0]?.n ?? 0);
 }
 
-/** Ranked by ts_rank over the generated search_vector (GIN index), newest first among equals. */
+/** How many of the newest matches a search ranks: a page never waits for every match to be ranked. */
+export const SEARCH_CANDIDATES = 1_000;
+
+/**
+ * Ranked by ts_rank over the generated search_vector, newest first among equals: the best of the
+ * newest SEARCH_CANDIDATES matches. For a rare word Postgres finds the matches through the GIN index;
+ * for a common one it walks the guild's numbers newest first (tasks_guild_number_key) and stops at
+ * the candidate count, so neither ranks every match of a million tasks.
+ */
 export async function searchTasks(
   q: Queryable,
   guildId: string,
@@ -37,12 +45,13 @@ export async function searchTasks(
   limit: number,
 ): Promise<TaskView[]> {
   const query = tsQuery(text);
-  const where = sql`t.guild_id = ${guildId} AND ${inChannels(channelIds)} AND t.search_vector @@ ${query}`;
-  return selectTaskViews(q, where, {
-    order: sql`ts_rank(t.search_vector, ${query}) DESC, t.number DESC`,
-    limit,
-    offset,
-  });
+  // The page is picked among the candidates; only its rows are then read as views.
+  const where = sql`t.id IN (SELECT ranked.id FROM (
+      SELECT c.id, c.number, c.search_vector FROM tasks c
+      WHERE c.guild_id = ${guildId} AND ${inChannels(channelIds, "c")} AND c.search_vector @@ ${query}
+      ORDER BY c.number DESC LIMIT ${SEARCH_CANDIDATES}) ranked
+    ORDER BY ts_rank(ranked.search_vector, ${query}) DESC, ranked.number DESC LIMIT ${limit} OFFSET ${offset})`;
+  return selectTaskViews(q, where, { order: sql`ts_rank(t.search_vector, ${query}) DESC, t.number DESC` });
 }
 
 export interface SuggestRow extends Record<string, unknown> {

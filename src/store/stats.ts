@@ -1,119 +1,124 @@
-import { type SQL, sql } from "drizzle-orm";
+import { sql } from "drizzle-orm";
 import type { Priority, TaskStatus } from "../domain/task-states.ts";
 import { inChannels } from "./channel-filter.ts";
 import type { Queryable } from "./database.ts";
 import { queryRows } from "./raw.ts";
 
-/** A guild, or one channel of it. Every query below filters on an indexed prefix of this. */
-export interface StatsScope {
-  guildId: string;
-  channelId?: string;
-  /** The channels the reader may see; null: all of them. */
-  channelIds: readonly string[] | null;
+/**
+ * One channel's figures, in full (every label, every assignee, sums rather than averages), so the
+ * figures of any set of channels are a merge of theirs: a server's stats after a change recompute
+ * only the changed channel's part. Each query filters on (guild_id, channel_id), the prefix of
+ * tasks_stats_idx (a covering index: index-only scans).
+ */
+export interface StatsPart {
+  counts: { status: TaskStatus; priority: Priority; n: number }[];
+  /** Done / total per label; cancelled tasks are not counted as work. */
+  labels: { label: string; done: number; total: number }[];
+  assignees: {
+    userId: string;
+    live: number;
+    inProgress: number;
+    done: number;
+    /** Start-to-done minutes over the done tasks that were started, and how many those are. */
+    doneMinutes: number;
+    timedDone: number;
+  }[];
+  /** Done tasks that had an estimate: estimated vs actual (start to done) minutes. */
+  estimates: { tasks: number; estimatedMinutes: number; actualMinutes: number };
+  /** The five longest-waiting open tasks (numbers grow with creation time). */
+  oldestOpen: { number: number; title: string; status: TaskStatus }[];
 }
-
-const scoped = (scope: StatsScope): SQL =>
-  scope.channelId
-    ? sql`t.guild_id = ${scope.guildId} AND t.channel_id = ${scope.channelId} AND ${inChannels(scope.channelIds)}`
-    : sql`t.guild_id = ${scope.guildId} AND ${inChannels(scope.channelIds)}`;
 
 const LIVE = sql.raw(`('open', 'in_progress', 'in_review', 'blocked')`);
 const MINUTES = sql.raw(`extract(epoch FROM (t.completed_at - t.started_at)) / 60`);
 
-export async function countByStatusAndPriority(
-  q: Queryable,
-  scope: StatsScope,
-): Promise<{ status: TaskStatus; priority: Priority; n: number }[]> {
-  const rows = await queryRows<{ status: TaskStatus; priority: Priority; n: number }>(
-    q,
-    sql`SELECT t.status, t.priority, count(*)::int AS n FROM tasks t WHERE ${scoped(scope)} GROUP BY t.status, t.priority`,
-  );
-  return rows.map((row) => ({ ...row, n: Number(row.n) }));
-}
-
-/** Done / total per label; cancelled tasks are not counted as work. The 25 biggest labels. */
-export async function labelProgress(
-  q: Queryable,
-  scope: StatsScope,
-): Promise<{ label: string; done: number; total: number }[]> {
-  const rows = await queryRows<{ label: string; done: number; total: number }>(
-    q,
-    sql`SELECT label, count(*) FILTER (WHERE t.status = 'done')::int AS done, count(*)::int AS total
-      FROM tasks t CROSS JOIN LATERAL unnest(t.labels) AS label
-      WHERE ${scoped(scope)} AND t.status <> 'cancelled' AND cardinality(t.labels) > 0
-      GROUP BY label ORDER BY total DESC, label LIMIT 25`,
-  );
-  return rows.map((row) => ({ label: row.label, done: Number(row.done), total: Number(row.total) }));
-}
-
-export interface WorkloadRecord {
-  userId: string;
-  live: number;
-  inProgress: number;
-  done: number;
-  avgCompletionMinutes: number | null;
-}
-
-/** Per assignee: live, in progress, done, and the average start-to-done time. The 25 busiest. */
-export async function assigneeWorkload(q: Queryable, scope: StatsScope): Promise<WorkloadRecord[]> {
-  const rows = await queryRows(
-    q,
-    sql`SELECT t.assignee_id,
-        count(*) FILTER (WHERE t.status IN ${LIVE})::int AS live,
-        count(*) FILTER (WHERE t.status = 'in_progress')::int AS in_progress,
-        count(*) FILTER (WHERE t.status = 'done')::int AS done,
-        avg(${MINUTES}) FILTER (WHERE t.status = 'done' AND t.started_at IS NOT NULL)::float8 AS avg_minutes
-      FROM tasks t WHERE ${scoped(scope)} AND t.assignee_id IS NOT NULL
-      GROUP BY t.assignee_id ORDER BY live DESC, done DESC, t.assignee_id LIMIT 25`,
-  );
-  return rows.map((row) => ({
-    userId: String(row.assignee_id),
-    live: Number(row.live),
-    inProgress: Number(row.in_progress),
-    done: Number(row.done),
-    avgCompletionMinutes: row.avg_minutes === null ? null : Math.round(Number(row.avg_minutes)),
-  }));
-}
-
-/** Done tasks that had an estimate: estimated vs actual (start to done) minutes. */
-export async function estimateAccuracy(
-  q: Queryable,
-  scope: StatsScope,
-): Promise<{ tasks: number; estimatedMinutes: number; actualMinutes: number }> {
-  const rows = await queryRows(
-    q,
-    sql`SELECT count(*)::int AS tasks, coalesce(sum(t.estimate_minutes), 0)::int AS estimated,
-        coalesce(sum(${MINUTES}), 0)::float8 AS actual
-      FROM tasks t
-      WHERE ${scoped(scope)} AND t.status = 'done' AND t.estimate_minutes IS NOT NULL AND t.started_at IS NOT NULL`,
-  );
-  const row = rows[0] ?? {};
+export async function statsPart(q: Queryable, guildId: string, channelId: string): Promise<StatsPart> {
+  const scoped = sql`t.guild_id = ${guildId} AND t.channel_id = ${channelId}`;
+  const [counts, labels, assignees, estimates, oldest] = await Promise.all([
+    queryRows<{ status: TaskStatus; priority: Priority; n: number }>(
+      q,
+      sql`SELECT t.status, t.priority, count(*)::int AS n FROM tasks t WHERE ${scoped} GROUP BY t.status, t.priority`,
+    ),
+    queryRows<{ label: string; done: number; total: number }>(
+      q,
+      sql`SELECT label, count(*) FILTER (WHERE t.status = 'done')::int AS done, count(*)::int AS total
+        FROM tasks t CROSS JOIN LATERAL unnest(t.labels) AS label
+        WHERE ${scoped} AND t.status <> 'cancelled' AND cardinality(t.labels) > 0
+        GROUP BY label`,
+    ),
+    queryRows(
+      q,
+      sql`SELECT t.assignee_id,
+          count(*) FILTER (WHERE t.status IN ${LIVE})::int AS live,
+          count(*) FILTER (WHERE t.status = 'in_progress')::int AS in_progress,
+          count(*) FILTER (WHERE t.status = 'done')::int AS done,
+          coalesce(sum(${MINUTES}) FILTER (WHERE t.status = 'done' AND t.started_at IS NOT NULL), 0)::float8 AS done_minutes,
+          count(*) FILTER (WHERE t.status = 'done' AND t.started_at IS NOT NULL)::int AS timed_done
+        FROM tasks t WHERE ${scoped} AND t.assignee_id IS NOT NULL
+        GROUP BY t.assignee_id`,
+    ),
+    queryRows(
+      q,
+      sql`SELECT count(*)::int AS tasks, coalesce(sum(t.estimate_minutes), 0)::int AS estimated,
+          coalesce(sum(${MINUTES}), 0)::float8 AS actual
+        FROM tasks t
+        WHERE ${scoped} AND t.status = 'done' AND t.estimate_minutes IS NOT NULL AND t.started_at IS NOT NULL`,
+    ),
+    queryRows<{ number: number; title: string; status: TaskStatus }>(
+      q,
+      sql`SELECT t.number, t.title, t.status FROM tasks t WHERE ${scoped} AND t.status = 'open'
+        ORDER BY t.number LIMIT 5`,
+    ),
+  ]);
+  const estimate = estimates[0] ?? {};
   return {
-    tasks: Number(row.tasks ?? 0),
-    estimatedMinutes: Number(row.estimated ?? 0),
-    actualMinutes: Math.round(Number(row.actual ?? 0)),
+    counts: counts.map((row) => ({ ...row, n: Number(row.n) })),
+    labels: labels.map((row) => ({ label: row.label, done: Number(row.done), total: Number(row.total) })),
+    assignees: assignees.map((row) => ({
+      userId: String(row.assignee_id),
+      live: Number(row.live),
+      inProgress: Number(row.in_progress),
+      done: Number(row.done),
+      doneMinutes: Number(row.done_minutes),
+      timedDone: Number(row.timed_done),
+    })),
+    estimates: {
+      tasks: Number(estimate.tasks ?? 0),
+      estimatedMinutes: Number(estimate.estimated ?? 0),
+      actualMinutes: Number(estimate.actual ?? 0),
+    },
+    oldestOpen: oldest.map((row) => ({ ...row, number: Number(row.number) })),
   };
 }
 
-/** The five longest-waiting open tasks (numbers grow with creation time). */
-export async function oldestOpen(
-  q: Queryable,
-  scope: StatsScope,
-): Promise<{ number: number; title: string; status: TaskStatus }[]> {
-  const rows = await queryRows<{ number: number; title: string; status: TaskStatus }>(
+/**
+ * The channels of a guild that have tasks, in one skip scan of (guild_id, channel_id): one index
+ * probe per channel, not one per task.
+ */
+export async function channelsWithTasks(q: Queryable, guildId: string): Promise<string[]> {
+  const rows = await queryRows<{ id: string | null }>(
     q,
-    sql`SELECT t.number, t.title, t.status FROM tasks t WHERE ${scoped(scope)} AND t.status = 'open'
-      ORDER BY t.number LIMIT 5`,
+    sql`WITH RECURSIVE c AS (
+        SELECT min(channel_id) AS id FROM tasks WHERE guild_id = ${guildId}
+        UNION ALL
+        SELECT (SELECT min(channel_id) FROM tasks WHERE guild_id = ${guildId} AND channel_id > c.id)
+        FROM c WHERE c.id IS NOT NULL)
+      SELECT id FROM c WHERE id IS NOT NULL`,
   );
-  return rows.map((row) => ({ ...row, number: Number(row.number) }));
+  return rows.map((row) => String(row.id));
 }
 
-/** Live tasks past their due time (tasks_guild_due_idx). */
-export async function countOverdue(q: Queryable, scope: StatsScope, now: Date): Promise<number> {
+/** Live tasks past their due time in these channels (null: all of the guild's), by tasks_guild_due_idx. */
+export async function countOverdue(
+  q: Queryable,
+  guildId: string,
+  channelIds: readonly string[] | null,
+  now: Date,
+): Promise<number> {
   const rows = await queryRows<{ n: number }>(
     q,
-    sql`SELECT count(*)::int AS n FROM tasks t WHERE ${scoped(scope)} AND t.status IN ${LIVE}
-      AND t.due_at IS NOT NULL AND t.due_at < ${now.toISOString()}::timestamptz`,
+    sql`SELECT count(*)::int AS n FROM tasks t WHERE t.guild_id = ${guildId} AND ${inChannels(channelIds)}
+      AND t.status IN ${LIVE} AND t.due_at IS NOT NULL AND t.due_at < ${now.toISOString()}::timestamptz`,
   );
   return Number(rows[0]?.n ?? 0);
 }

@@ -25,7 +25,7 @@ export type ListPosition = { after: number } | { before: number } | null;
 
 const LIVE = sql.raw(`(${LIVE_STATUSES.map((status) => `'${status}'`).join(", ")})`);
 
-/** Each filter maps onto an index: (guild|channel, status, number), (guild, assignee, status), GIN labels. */
+/** Each filter maps onto an index: (guild|channel, status, number), (guild, assignee, status), GIN guild labels. */
 function listWhere(query: ListQuery): SQL {
   const conditions = [sql`t.guild_id = ${query.guildId}`, inChannels(query.channelIds)];
   if (query.channelId) conditions.push(sql`t.channel_id = ${query.channelId}`);
@@ -33,7 +33,12 @@ function listWhere(query: ListQuery): SQL {
   else if (query.status !== "all") conditions.push(sql`t.status = ${query.status}`);
   if (query.assigneeId) conditions.push(sql`t.assignee_id = ${query.assigneeId}`);
   if (query.priority) conditions.push(sql`t.priority = ${query.priority}`);
-  if (query.label) conditions.push(sql`t.labels @> ${sql.param([query.label])}::text[]`);
+  // The guild and the label in one GIN key (migration 0011): a label shared by many servers is not
+  // read for all of them.
+  if (query.label)
+    conditions.push(
+      sql`tasklane_guild_labels(t.guild_id, t.labels) @> ARRAY[${`${query.guildId}:${query.label}`}]::text[]`,
+    );
   if (query.dueFrom || query.dueBefore) conditions.push(sql`t.status IN ${LIVE}`);
   if (query.dueFrom) conditions.push(sql`t.due_at >= ${query.dueFrom.toISOString()}::timestamptz`);
   if (query.dueBefore) conditions.push(sql`t.due_at < ${query.dueBefore.toISOString()}::timestamptz`);

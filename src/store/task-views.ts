@@ -49,6 +49,65 @@ const TASK_COLUMNS = sql.raw(
   TASK_COLUMN_NAMES.map((column) => `t.${column} AS "${camelCase(column)}"`).join(", "),
 );
 
+/** The task's relatives, one json expression each; the task is `t`. */
+export const LINKED_TASK_FIELDS = {
+  parent: sql`(SELECT ${ref("p")} FROM tasks p WHERE p.id = t.parent_id)`,
+  dependencies: sql`(SELECT coalesce(json_agg(${ref("d")} ORDER BY d.number), '[]'::json)
+        FROM task_dependencies td JOIN tasks d ON d.id = td.depends_on_id WHERE td.task_id = t.id)`,
+  blocks: sql`(SELECT coalesce(json_agg(${ref("b")} ORDER BY b.number), '[]'::json)
+        FROM task_dependencies tb JOIN tasks b ON b.id = tb.task_id WHERE tb.depends_on_id = t.id)`,
+  subtasks: sql`(SELECT coalesce(json_agg(${ref("s")} ORDER BY s.number), '[]'::json)
+        FROM tasks s WHERE s.parent_id = t.id)`,
+};
+
+function relativesOfT(): SQL {
+  const f = LINKED_TASK_FIELDS;
+  return sql`${f.parent} AS parent, ${f.dependencies} AS dependencies, ${f.blocks} AS blocks, ${f.subtasks} AS subtasks`;
+}
+
+/** A task's parent, dependencies, the tasks it blocks and its subtasks, as its view shows them. */
+export interface LinkedTasks {
+  parent: LinkedTaskRef | null;
+  dependencies: LinkedTaskRef[];
+  blocks: LinkedTaskRef[];
+  subtasks: LinkedTaskRef[];
+}
+
+export function linkedTasksOf(row: Record<string, unknown>): LinkedTasks {
+  return {
+    parent: fromJson<LinkedTaskRef | null>(row.parent) ?? null,
+    dependencies: fromJson<LinkedTaskRef[]>(row.dependencies) ?? [],
+    blocks: fromJson<LinkedTaskRef[]>(row.blocks) ?? [],
+    subtasks: fromJson<LinkedTaskRef[]>(row.subtasks) ?? [],
+  };
+}
+
+/** The task's relatives as they are now (one statement): run it after the row lock for a fresh read. */
+export async function selectLinkedTasks(q: Queryable, taskId: number): Promise<LinkedTasks> {
+  const [row] = await queryRows(q, sql`SELECT ${relativesOfT()} FROM tasks t WHERE t.id = ${taskId}`);
+  return row ? linkedTasksOf(row) : { parent: null, dependencies: [], blocks: [], subtasks: [] };
+}
+
+/**
+ * The view of a task just changed, from its updated row and its relatives read under the lock (no
+ * query); `lastEvent` is the change's own event. A task in review also shows its submission, which
+ * this does not know: read that one with selectTaskViewsByIds.
+ */
+export function changedTaskView(
+  row: TaskRow,
+  linked: LinkedTasks,
+  lastEvent: NonNullable<TaskView["lastEvent"]>,
+): TaskView {
+  return toTaskView(row, {
+    ...linked,
+    question: toQuestion(
+      ((row.metadata as Record<string, unknown>).question as Record<string, unknown>) ?? null,
+    ),
+    submission: null,
+    lastEvent,
+  });
+}
+
 /** `where`/`order` refer to the task as `t`. Each relative is one indexed lookup per row. */
 export async function selectTaskViews(
   q: Queryable,
@@ -59,13 +118,7 @@ export async function selectTaskViews(
     q,
     sql`
     SELECT ${TASK_COLUMNS},
-      (SELECT ${ref("p")} FROM tasks p WHERE p.id = t.parent_id) AS parent,
-      (SELECT coalesce(json_agg(${ref("d")} ORDER BY d.number), '[]'::json)
-        FROM task_dependencies td JOIN tasks d ON d.id = td.depends_on_id WHERE td.task_id = t.id) AS dependencies,
-      (SELECT coalesce(json_agg(${ref("b")} ORDER BY b.number), '[]'::json)
-        FROM task_dependencies tb JOIN tasks b ON b.id = tb.task_id WHERE tb.depends_on_id = t.id) AS blocks,
-      (SELECT coalesce(json_agg(${ref("s")} ORDER BY s.number), '[]'::json)
-        FROM tasks s WHERE s.parent_id = t.id) AS subtasks,
+      ${relativesOfT()},
       t.metadata->'question' AS question,
       jsonb_build_object('overdue', t.metadata->'overdue', 'nextOccurrence', t.metadata->'nextOccurrence') AS metadata,
       CASE WHEN t.status = 'in_review' THEN
@@ -104,10 +157,7 @@ export async function selectTaskViewsByIds(q: Queryable, ids: readonly number[])
 function toTaskViewFromRow(row: Record<string, unknown>): TaskView {
   const lastEvent = fromJson<TaskView["lastEvent"]>(row.last_event);
   return toTaskView(row as TaskColumns, {
-    parent: fromJson<LinkedTaskRef | null>(row.parent) ?? null,
-    dependencies: fromJson<LinkedTaskRef[]>(row.dependencies) ?? [],
-    blocks: fromJson<LinkedTaskRef[]>(row.blocks) ?? [],
-    subtasks: fromJson<LinkedTaskRef[]>(row.subtasks) ?? [],
+    ...linkedTasksOf(row),
     question: toQuestion(fromJson<Record<string, unknown> | null>(row.question) ?? null),
     submission: toAttemptView(fromJson<Record<string, unknown> | null>(row.submission) ?? null),
     lastEvent: lastEvent ? { ...lastEvent, at: toIso(lastEvent.at)! } : null,

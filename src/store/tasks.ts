@@ -1,6 +1,9 @@
-import { and, eq, inArray, sql } from "drizzle-orm";
+import { and, eq, getTableColumns, inArray, sql } from "drizzle-orm";
+import { alias } from "drizzle-orm/pg-core";
 import type { PlacedStatusRef, StatusRef } from "../domain/task-states.ts";
 import type { Queryable, Tx } from "./database.ts";
+import type { NewEvent } from "./events.ts";
+import { newNonce } from "./outbox.ts";
 import { queryRows } from "./raw.ts";
 import {
   type ChannelSettingsRow,
@@ -10,6 +13,7 @@ import {
   type TaskRow,
   tasks,
 } from "./schema.ts";
+import { LINKED_TASK_FIELDS, type LinkedTasks, linkedTasksOf } from "./task-views.ts";
 
 export type TaskPatch = Partial<
   Omit<NewTaskRow, "id" | "guildId" | "number" | "version" | "createdAt" | "searchVector" | "priorityRank">
@@ -65,10 +69,111 @@ export async function findTaskWithSettings(
   return row;
 }
 
+/**
+ * What a change decides on, in one query: the task, its channel's settings row (absent: the defaults
+ * apply) and its relatives as its view shows them (the rules' live subtasks and open dependencies).
+ */
+export async function findTaskForChange(
+  q: Queryable,
+  guildId: string,
+  number: number,
+): Promise<{ task: TaskRow; settings: ChannelSettingsRow | null; linked: LinkedTasks } | undefined> {
+  const t = alias(tasks, "t");
+  const [row] = await q
+    .select({ task: t, settings: channelSettings, ...LINKED_TASK_FIELDS })
+    .from(t)
+    .leftJoin(channelSettings, eq(channelSettings.channelId, t.channelId))
+    .where(and(eq(t.guildId, guildId), eq(t.number, number)));
+  if (!row) return undefined;
+  const { task, settings, ...linked } = row;
+  return { task, settings, linked: linkedTasksOf(linked) };
+}
+
 /** The number of the task an interaction already created, if any. */
 export async function findNumberByCreateKey(q: Queryable, createKey: string): Promise<number | undefined> {
   const [row] = await q.select({ number: tasks.number }).from(tasks).where(eq(tasks.createKey, createKey));
   return row?.number;
+}
+
+/**
+ * Inserts the task with the guild's next #number in one statement: the counter upsert is a CTE, so the
+ * counter row (the one thing creates in a guild take turns on) is locked from this statement to the
+ * commit, not for the whole transaction. A rolled-back create gives its number back: no gaps.
+ */
+export async function insertNumberedTask(tx: Tx, values: Omit<NewTaskRow, "number">): Promise<TaskRow> {
+  const next = tx.$with("next_number", { lastNumber: sql<number>`last_number`.as("last_number") }).as(sql`
+    INSERT INTO guild_counters (guild_id, last_number) VALUES (${values.guildId}, 1)
+    ON CONFLICT (guild_id) DO UPDATE SET last_number = guild_counters.last_number + 1
+    RETURNING last_number`);
+  const [row] = await tx
+    .with(next)
+    .insert(tasks)
+    .values({ ...values, number: sql`(SELECT last_number FROM next_number)` })
+    .returning();
+  return row!;
+}
+
+/** What a create writes besides the task: its event and outbox rows (the card first, then `messages`). */
+export interface CreatedRows {
+  event: Omit<NewEvent, "taskId" | "guildId">;
+  cardDueAt: Date;
+  messages: readonly { kind: "assignment"; assigneeId: string }[];
+}
+
+/**
+ * A create in one statement, run on its own (autocommit): the guild's next number, the task, its
+ * event, its card row and its assignment row. The counter row is held only while Postgres runs the
+ * statement and commits it, never across a round trip to the bot. Nothing is written (undefined) when
+ * the channel has a queue limit: that create must count its live tasks under the channel's lock. The
+ * channel's settings row is share-locked, so a limit being set waits for it.
+ */
+export async function insertTaskAlone(
+  q: Queryable,
+  values: Omit<NewTaskRow, "number" | "createdAt" | "updatedAt">,
+  rows: CreatedRows,
+  now: Date,
+): Promise<TaskRow | undefined> {
+  const at = sql`${now.toISOString()}::timestamptz`;
+  const limitSet = q.$with("limit_set", { one: sql<number>`one` }).as(sql`
+    SELECT 1 AS one FROM channel_settings
+    WHERE channel_id = ${values.channelId} AND queue_limit IS NOT NULL FOR SHARE`);
+  const nextNumber = q.$with("next_number", { lastNumber: sql<number>`last_number` }).as(sql`
+    INSERT INTO guild_counters (guild_id, last_number)
+    SELECT ${values.guildId}, 1 WHERE NOT EXISTS (SELECT 1 FROM limit_set)
+    ON CONFLICT (guild_id) DO UPDATE SET last_number = guild_counters.last_number + 1
+    RETURNING last_number`);
+  const created = q.$with("created", getTableColumns(tasks)).as(sql`
+    INSERT INTO tasks (guild_id, channel_id, number, title, description, status, priority, labels, assignee_id,
+      created_by, parent_id, estimate_minutes, due_at, create_key, created_at, updated_at)
+    SELECT ${values.guildId}, ${values.channelId}, last_number, ${values.title}, ${values.description ?? ""},
+      ${values.status ?? "open"}, ${values.priority ?? "medium"}, ${sql.param(values.labels ?? [])}::text[],
+      ${values.assigneeId ?? null}, ${values.createdBy}, ${values.parentId ?? null}, ${values.estimateMinutes ?? null},
+      ${values.dueAt ? values.dueAt.toISOString() : null}::timestamptz, ${values.createKey ?? null}, ${at}, ${at}
+    FROM next_number
+    RETURNING *`);
+  const { event } = rows;
+  const createdEvent = q.$with("created_event", { id: sql<number>`id` }).as(sql`
+    INSERT INTO task_events (task_id, guild_id, actor_id, kind, from_status, to_status, details, source, created_at)
+    SELECT id, guild_id, ${event.actorId}, ${event.kind}, ${event.fromStatus ?? null}, ${event.toStatus ?? null},
+      ${JSON.stringify(event.details ?? {})}::jsonb, ${event.source}, ${at}
+    FROM created RETURNING id`);
+  const outboxRows = [
+    sql`SELECT guild_id, channel_id, id, 'card', jsonb_build_object('taskId', id, 'version', version),
+      'card:' || id, ${newNonce()}, ${rows.cardDueAt.toISOString()}::timestamptz, ${at} FROM created`,
+    ...rows.messages.map(
+      (message) => sql`SELECT guild_id, channel_id, id, 'assignment',
+        jsonb_build_object('taskId', id, 'assigneeId', ${message.assigneeId}::text, 'attempt', 1),
+        NULL, ${newNonce()}, ${at}, ${at} FROM created`,
+    ),
+  ];
+  const createdOutbox = q.$with("created_outbox", { id: sql<number>`id` }).as(sql`
+    INSERT INTO outbox (guild_id, channel_id, task_id, kind, payload, coalesce_key, nonce, next_attempt_at, created_at)
+    ${sql.join(outboxRows, sql` UNION ALL `)} RETURNING id`);
+  const [row] = await q
+    .with(limitSet, nextNumber, created, createdEvent, createdOutbox)
+    .select()
+    .from(created);
+  return row;
 }
 
 export async function insertTask(tx: Tx, values: NewTaskRow): Promise<TaskRow> {

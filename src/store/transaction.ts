@@ -20,10 +20,15 @@ export function pgErrorCode(error: unknown): string | undefined {
 const LOCK_TIMEOUT = "55P03";
 
 /** One transaction; run again (from the start) when Postgres aborted it for a deadlock or a lock timeout. */
-export async function inTransaction<T>(db: Db, work: (tx: Tx) => Promise<T>, attempts = 3): Promise<T> {
+export function inTransaction<T>(db: Db, work: (tx: Tx) => Promise<T>, attempts = 3): Promise<T> {
+  return retried(() => db.transaction(work), attempts);
+}
+
+/** `run` (a transaction, or one statement on its own), run again the way inTransaction runs one. */
+export async function retried<T>(run: () => Promise<T>, attempts = 3): Promise<T> {
   for (let attempt = 1; ; attempt += 1) {
     try {
-      return await db.transaction(work);
+      return await run();
     } catch (error) {
       const code = pgErrorCode(error);
       const retryable = code !== undefined && (RETRYABLE.has(code) || (code === LOCK_TIMEOUT && attempt < 2));

@@ -1,5 +1,5 @@
 import { spawn } from "node:child_process";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { DiscordStandIn } from "../stand-in/index.ts";
 import { buttonLabels, createTask, fieldOf, isEphemeral, slash } from "./support/act.ts";
 import { BOT_TOKEN, useBot } from "./support/boot-bot.ts";
@@ -80,8 +80,14 @@ describe("the embedded default (PGlite, in-process cache)", () => {
   });
 
   it("stops gracefully: an interaction in flight is answered before the client closes", async () => {
+    // The answer reaches Discord slowly, so it is still in flight when the stop begins.
+    bot.discord.injectFault({
+      route: "/interactions/:interactionId/:token/callback",
+      delayMs: 500,
+      times: 1,
+    });
     const inFlight = slash(bot, { userId: "ann", guildId: "Home" }, "tasks list");
-    expect((await inFlight.callback()).type).toBe(5); // deferred: the bot is now working on it
+    await vi.waitFor(() => expect(bot.app.runner.inFlight()).toBeGreaterThan(0));
     const stopping = bot.app.stop();
     const answer = await inFlight.reply();
     expect(answer.embeds.length + answer.content.length).toBeGreaterThan(0);

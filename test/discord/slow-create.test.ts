@@ -7,13 +7,14 @@ import { TEAM_WORLD } from "./support/world.ts";
 
 const bot = useBot({ world: TEAM_WORLD });
 beforeAll(async () => {
-  await createTask(bot, { userId: "alice" }, { title: "First, so the channel has its settings row" });
+  await createTask(bot, { userId: "alice" }, { title: "First, so the server has its counter row" });
 });
 
 describe("a create slower than Discord's window (stand-in, real Postgres and Redis)", () => {
   it("is deferred for the actor alone, then confirmed; one task, and its card still reaches the channel", async () => {
     const channelId = bot.discord.channel("general", "HQ").id;
-    // Something holds the channel's settings row (another instance's create, a migration) for 2.6 s.
+    const guildId = bot.discord.guild("HQ").id;
+    // Something holds the server's task numbering (another instance's create stuck before its commit) for 2.6 s.
     let release: () => void = () => undefined;
     const held = new Promise<void>((resolve) => {
       release = resolve;
@@ -23,7 +24,7 @@ describe("a create slower than Discord's window (stand-in, real Postgres and Red
       locked = resolve;
     });
     const holder = bot.app.database.db.transaction(async (tx) => {
-      await tx.execute(sql`SELECT 1 FROM channel_settings WHERE channel_id = ${channelId} FOR UPDATE`);
+      await tx.execute(sql`SELECT 1 FROM guild_counters WHERE guild_id = ${guildId} FOR UPDATE`);
       locked();
       await held;
     });

@@ -176,4 +176,52 @@ describe.each(DRIVERS)("reading tasks: list, search, history, queue, suggest, st
     expect(stats.reviewsPending).toBe(0);
     expect((await h.tasks.stats(systemReader(s.guildId))).byStatus.open).toBeGreaterThan(5);
   });
+
+  it("a server's stats merge its channels' figures, and follow a change in one channel", async () => {
+    const g = await newScene(h, { requireReview: false });
+    const second = snowflake();
+    const dev = user();
+    const inSecond = (actor: typeof dev) => g.ctx(actor, "slash", second);
+    await h.settings.update(inSecond(g.admin), { requireReview: false });
+    await h.tasks.create(g.ctx(g.creator), {
+      title: "One hour",
+      labels: "api",
+      estimate: "1h",
+      assigneeId: dev.userId,
+    });
+    await h.tasks.create(inSecond(g.creator), {
+      title: "Three hours",
+      labels: "api, ui",
+      estimate: "1h",
+      assigneeId: dev.userId,
+    });
+    await h.tasks.create(inSecond(g.creator), { title: "Waiting", labels: "ui" });
+    await h.tasks.transition(g.ctx(dev), { number: 1, action: "start" });
+    await h.tasks.transition(inSecond(dev), { number: 2, action: "start" });
+    h.clock.advance(3600_000);
+    await h.tasks.transition(g.ctx(dev), { number: 1, action: "submit" });
+    h.clock.advance(2 * 3600_000);
+    await h.tasks.transition(inSecond(dev), { number: 2, action: "submit" });
+    const before = await h.tasks.stats(systemReader(g.guildId));
+    expect(before.byStatus).toMatchObject({ open: 1, done: 2 });
+    expect(before.labels).toEqual([
+      { label: "api", done: 2, total: 2, percent: 100 },
+      { label: "ui", done: 1, total: 2, percent: 50 },
+    ]);
+    // Averaged over both channels' tasks (1 h and 3 h), not over the channels' averages.
+    expect(before.assignees).toEqual([
+      { userId: dev.userId, live: 0, inProgress: 0, done: 2, avgCompletionMinutes: 120 },
+    ]);
+    expect(before.estimates).toEqual({ tasks: 2, estimatedMinutes: 120, actualMinutes: 240, ratio: 2 });
+    expect(before.oldestOpen).toEqual([{ number: 3, title: "Waiting", status: "open" }]);
+    await h.tasks.transition(inSecond(dev), { number: 3, action: "claim" });
+    await h.tasks.transition(inSecond(dev), { number: 3, action: "start" });
+    const after = await h.tasks.stats(systemReader(g.guildId));
+    expect(after.byStatus).toMatchObject({ open: 0, in_progress: 1, done: 2 });
+    expect(after.assignees).toEqual([
+      { userId: dev.userId, live: 1, inProgress: 1, done: 2, avgCompletionMinutes: 120 },
+    ]);
+    expect(after.oldestOpen).toEqual([]);
+    expect((await h.tasks.stats(systemReader(g.guildId), g.channelId)).byStatus.done).toBe(1);
+  });
 });

@@ -2,6 +2,7 @@ import { once } from "node:events";
 import { Events, GatewayIntentBits, type Message, type TextChannel } from "discord.js";
 import { describe, expect, it } from "vitest";
 import { DiscordStandIn } from "../stand-in/index.ts";
+import { RateLimiter } from "../stand-in/rest/rate-limits.ts";
 import { connectClient, TEST_WORLD, useConnectedClient } from "./connect-client.ts";
 
 describe("channel messages through the stand-in", () => {
@@ -226,6 +227,30 @@ describe("rate limits", () => {
     } finally {
       await discord.stop();
     }
+  });
+});
+
+describe("the global limit", () => {
+  it("holds a bot to 50 requests/s across channels, but not its interaction webhooks", () => {
+    const limiter = new RateLimiter("discord");
+    const now = 1_000_000;
+    for (let i = 0; i < 50; i++) {
+      expect(
+        limiter.take("POST", "/channels/:channelId/messages", `channel-${i}`, now).exceeded,
+      ).toBeUndefined();
+    }
+    expect(limiter.take("POST", "/channels/:channelId/messages", "channel-50", now).exceeded).toEqual({
+      retryAfter: 1,
+      global: true,
+    });
+    const webhook = limiter.take(
+      "PATCH",
+      "/webhooks/:applicationId/:token/messages/:messageId",
+      "app/t",
+      now,
+      false,
+    );
+    expect(webhook.exceeded).toBeUndefined();
   });
 });
 

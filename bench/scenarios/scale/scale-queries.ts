@@ -10,8 +10,10 @@ import { seededRandom } from "../../support/zipf.ts";
 /** One query shape against the busy guild; `prepare` runs untimed before each timed call. */
 export interface ScaleQuery {
   name: string;
-  /** Which issue-7 target applies (list, queue and search: p99 < 20 ms at 1M). */
+  /** Whether a target applies at 1M (list, queue and search: p99 < 20 ms; stats: `targetMs`). */
   targeted: boolean;
+  /** The p99 target when not the lists' 20 ms (issue 14: guild stats < 50 ms). */
+  targetMs?: number;
   repetitions: number;
   call(iteration: number): Promise<unknown>;
   prepare?(iteration: number): Promise<void>;
@@ -98,25 +100,28 @@ export function scaleQueries(
     },
     {
       name: "per-task history",
-      targeted: false,
+      targeted: true,
       repetitions,
       call: () => service.history(systemReader(guildId), pickNumber()),
     },
     {
-      name: "stats, one channel (cache key deleted first)",
-      targeted: false,
+      name: "stats, one channel (its cached part deleted first)",
+      targeted: true,
+      targetMs: 50,
       repetitions: Math.max(5, Math.floor(repetitions / 10)),
       prepare: async (i) => {
         channels[i] = pickChannel();
-        await cache.views.del([engineKeys.stats(guildId, channels[i])]);
+        await cache.views.del([engineKeys.statsPart(guildId, channels[i])]);
       },
       call: (i) => service.stats(systemReader(guildId), channels[i]),
     },
     {
-      name: "stats, whole guild (cache key deleted first)",
-      targeted: false,
+      name: "stats, whole guild, after a change in one channel (its part and the guild's key deleted first)",
+      targeted: true,
+      targetMs: 50,
       repetitions: Math.max(5, Math.floor(repetitions / 10)),
-      prepare: () => cache.views.del([engineKeys.stats(guildId)]),
+      prepare: () =>
+        cache.views.del([engineKeys.stats(guildId), engineKeys.statsPart(guildId, pickChannel())]),
       call: () => service.stats(systemReader(guildId)),
     },
   ];

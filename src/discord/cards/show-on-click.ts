@@ -1,11 +1,10 @@
-import type { ButtonInteraction, ModalMessageModalSubmitInteraction } from "discord.js";
 import type { TaskView } from "../../domain/task-view.ts";
-import { messageBody } from "../respond.ts";
+import { type UpdatableInteraction, updateClicked } from "../respond.ts";
 import { type CardDeps, renderCardFor } from "./card-deps.ts";
 import { refresh } from "./refresh.ts";
 
-/** A click on a card (a button, or a form opened from one) whose reply was deferred as an update. */
-export type ClickedCard = ButtonInteraction | ModalMessageModalSubmitInteraction;
+/** A click on a card (a button, or a form opened from one): answered by updating the card. */
+export type ClickedCard = UpdatableInteraction;
 
 /**
  * The clicked message shows `task` at once. On the live card the version is recorded before the edit,
@@ -29,7 +28,7 @@ export async function showOnClick(
       continue;
     }
     try {
-      await interaction.editReply(messageBody(await renderCardFor(deps, shown)));
+      await updateClicked(interaction, await renderCardFor(deps, shown));
     } catch (error) {
       // The card still shows what it showed: give the version back (the dispatcher may already have
       // skipped its edit, finding it recorded) and edit the card the dispatcher's way, over the channel.

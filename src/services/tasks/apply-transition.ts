@@ -4,14 +4,15 @@ import { isLive, type TaskStatus } from "../../domain/task-states.ts";
 import type { TransitionAction } from "../../domain/transitions.ts";
 import { ruleOf, TRANSITIONS } from "../../domain/transitions.ts";
 import type { Evidence } from "../../domain/validation/evidence.ts";
-import { countInProgress, lockAgent } from "../../store/agents.ts";
+import { lockAgentWithLoad } from "../../store/agents.ts";
 import { closeAttempt, findLatestAttempt } from "../../store/attempts.ts";
 import { lockChannelSettings } from "../../store/channel-settings.ts";
 import type { Tx } from "../../store/database.ts";
-import { enqueueOutbox } from "../../store/outbox.ts";
+import type { ChangeMessage, ChangeRows } from "../../store/events.ts";
+import type { OutboxMessage } from "../../store/outbox.ts";
 import { armTaskReminders } from "../../store/reminders.ts";
-import { insertReview } from "../../store/reviews.ts";
 import type { TaskRow } from "../../store/schema.ts";
+import { type LinkedTasks, selectLinkedTasks } from "../../store/task-views.ts";
 import { countLiveTasks, type TaskPatch, updateTask } from "../../store/tasks.ts";
 import { requireAgentRoom } from "../agents/require-room.ts";
 import type { ActionContext } from "../contracts.ts";
@@ -34,15 +35,26 @@ export interface Decided {
   /** submit's validated evidence block. */
   evidence: Evidence | undefined;
   now: Date;
-  /** Runs under the row lock, right after the version-checked update: the checks that read other rows. */
-  recheck(tx: Tx): Promise<void>;
+  /** Runs under the row lock, right after the version-checked update, on the relatives read then. */
+  recheck(tx: Tx, linked: LinkedTasks): Promise<void>;
+}
+
+/**
+ * What a written transition hands back: the row, its relatives as read under the lock, the tasks it
+ * unblocked, and the number of the next occurrence it created (a recurring task closed), if any.
+ */
+export interface Applied {
+  updated: TaskRow;
+  linked: LinkedTasks;
+  unblocked: number[];
+  next: number | null;
 }
 
 interface Plan {
   patch: TaskPatch;
   details?: Record<string, unknown>;
-  /** Rows that go with the change (reviews, outbox), written after the task row. */
-  after?: (updated: TaskRow) => Promise<void>;
+  /** What goes with the change, after the task row: its statements (attempts), and rows for `rows`. */
+  after?: (updated: TaskRow) => void | Promise<void>;
 }
 
 /** The row changed between the read and the version-checked write (or a recheck under its lock failed). */
@@ -54,16 +66,21 @@ export class RowChanged extends Error {
 
 const minutesFrom = (now: Date, minutes: number) => new Date(now.getTime() + minutes * 60_000);
 
-/** Writes an allowed transition: the row (version-checked), its event, its rows, and its consequences. */
+/**
+ * Writes an allowed transition: the row (version-checked), its relatives read under the lock (the
+ * recheck, the views to drop, the returned view), then the event with every row that goes with it in
+ * one statement, and its consequences (dependents unblocked, only when there are blocked ones).
+ */
 export async function applyTransition(
   tx: Tx,
   engine: Engine,
   effects: Effects,
   d: Decided,
   to: TaskStatus,
-): Promise<number> {
+): Promise<Applied> {
   const { task, ctx, now } = d;
-  const plan = await planFor(tx, engine, effects, d, to);
+  const rows: ChangeRowsDraft = { messages: [] };
+  const plan = await planFor(tx, engine, effects, d, to, rows);
   // A question waits only while the task is in progress: any way out of it drops the question.
   if (to !== "in_progress" && "question" in (plan.patch.metadata ?? task.metadata)) {
     const { question: _, ...metadata } = plan.patch.metadata ?? task.metadata;
@@ -71,9 +88,12 @@ export async function applyTransition(
   }
   const updated = await updateTask(tx, task, { ...plan.patch, status: to }, now);
   if (!updated) throw new RowChanged();
-  await d.recheck(tx);
+  const linked = await selectLinkedTasks(tx, updated.id);
+  await d.recheck(tx, linked);
   const continues = ruleOf(d.action).continuesSeries && !isLive(to);
   const next = continues ? await continueSeries(tx, effects, ctx, updated, now) : null;
+  await plan.after?.(updated);
+  await tellWhoWaits(tx, rows, d, updated);
   await recordChange(
     tx,
     effects,
@@ -86,16 +106,30 @@ export async function applyTransition(
       to,
       details: next === null ? plan.details : { ...plan.details, next },
       relatives: to !== task.status,
+      relativeNumbers: [
+        ...(linked.parent ? [linked.parent.number] : []),
+        ...linked.subtasks.map((subtask) => subtask.number),
+        ...linked.blocks.map((dependent) => dependent.number),
+      ],
+      rows,
     },
     now,
   );
-  await plan.after?.(updated);
-  await tellWhoWaits(tx, effects, d, updated);
   // Only a channel with a limit keeps a counter of its live tasks.
   if (d.settings.queueLimit !== null && isLive(task.status) !== isLive(to))
     effects.gateRecount.add(task.channelId);
-  if (to === "done") await unblockDependents(tx, effects, ctx, updated, now);
-  return updated.id;
+  const unblocked =
+    to === "done" && linked.blocks.some((dependent) => dependent.status === "blocked")
+      ? await unblockDependents(tx, effects, ctx, updated, now)
+      : [];
+  return { updated, linked, unblocked, next };
+}
+
+/** The outbox rows and the review a transition collects, written with its event (record-change.ts). */
+interface ChangeRowsDraft {
+  messages: ChangeMessage[];
+  review?: ChangeRows["review"];
+  openAttempt?: ChangeRows["openAttempt"];
 }
 
 /** What a planner gets: the decided transition and the helpers its follow-up rows use. */
@@ -106,8 +140,12 @@ interface PlanInput {
   d: Decided;
   to: TaskStatus;
   actorId: string;
+  /** Rows written with the change's event: outbox messages and a review. */
+  rows: ChangeRowsDraft;
+  /** Queues an outbox message about the task (due at `notBefore` when given), written with the event. */
+  send(updated: TaskRow, message: OutboxMessage, notBefore?: Date): void;
   /** Queues the assignment message to `assigneeId` (due at `notBefore` when given). */
-  notify(updated: TaskRow, assigneeId: string, notBefore?: Date): Promise<void>;
+  notify(updated: TaskRow, assigneeId: string, notBefore?: Date): void;
 }
 
 type Planner = (input: PlanInput) => Plan | Promise<Plan>;
@@ -121,22 +159,20 @@ const PLANS: Record<TransitionAction, Planner> = {
     return {
       patch: { assigneeId },
       details: { assigneeId, previousAssigneeId: d.task.assigneeId },
-      after: async (updated) => (assigneeId === actorId ? undefined : notify(updated, assigneeId)),
+      after: (updated) => (assigneeId === actorId ? undefined : notify(updated, assigneeId)),
     };
   },
   unassign: ({ d }) => ({ patch: { assigneeId: null }, details: { previousAssigneeId: d.task.assigneeId } }),
-  start: async ({ tx, d: { task, now, settings }, actorId }) => {
-    const agent = await lockAgent(tx, task.guildId, actorId);
-    if (agent) {
-      const busy = await countInProgress(tx, task.guildId, actorId);
-      if (busy >= agent.maxConcurrent) throw new AgentAtCapacityError(busy, agent.maxConcurrent);
-    }
-    const leaseExpiresAt = agent ? minutesFrom(now, settings.leaseMinutes) : null;
+  start: async ({ tx, rows, d: { task, now, settings }, actorId }) => {
+    const found = await lockAgentWithLoad(tx, task.guildId, actorId, task.channelId);
+    if (found && found.busy >= found.agent.maxConcurrent)
+      throw new AgentAtCapacityError(found.busy, found.agent.maxConcurrent);
+    const leaseExpiresAt = found ? minutesFrom(now, settings.leaseMinutes) : null;
     return {
       patch: { startedAt: task.startedAt ?? now, nextAttemptAt: null, leaseExpiresAt },
       details: { attempt: task.attempts + 1 },
-      after: async (updated) => {
-        await openAttempt(tx, updated.id, actorId, now);
+      after: (updated) => {
+        rows.openAttempt = { taskId: updated.id, assigneeId: actorId };
       },
     };
   },
@@ -154,26 +190,19 @@ const PLANS: Record<TransitionAction, Planner> = {
       },
     };
   },
-  approve: ({ tx, d: { now, text }, actorId }) => ({
+  approve: ({ rows, d: { now, text }, actorId }) => ({
     patch: { completedAt: now },
     details: { comment: text },
-    after: (updated) =>
-      insertReview(
-        tx,
-        { taskId: updated.id, reviewerId: actorId, verdict: "approved", comment: text || null },
-        now,
-      ),
+    after: (updated) => {
+      rows.review = { taskId: updated.id, reviewerId: actorId, verdict: "approved", comment: text || null };
+    },
   }),
-  request_rework: async ({ tx, effects, d: { task, now, text }, actorId }) => ({
+  request_rework: async ({ tx, rows, send, d: { task, now, text }, actorId }) => ({
     // No lease until the rework message reaches the agent: its sender starts it (it may wait in the outbox).
     patch: { reworkCount: task.reworkCount + 1, leaseExpiresAt: null },
     details: { reason: text },
     after: async (updated) => {
-      await insertReview(
-        tx,
-        { taskId: updated.id, reviewerId: actorId, verdict: "changes_requested", comment: text! },
-        now,
-      );
+      rows.review = { taskId: updated.id, reviewerId: actorId, verdict: "changes_requested", comment: text! };
       if (!updated.assigneeId) return;
       const attempt = await openAttempt(tx, updated.id, updated.assigneeId, now);
       const payload = {
@@ -184,8 +213,7 @@ const PLANS: Record<TransitionAction, Planner> = {
         rework: updated.reworkCount,
         attempt: attempt.attempt,
       };
-      await enqueueOutbox(tx, target(updated), { kind: "rework", payload }, now);
-      effects.outbox = true;
+      send(updated, { kind: "rework", payload });
     },
   }),
   release: ({ tx, d: { task, text, now } }) => ({
@@ -220,7 +248,7 @@ const PLANS: Record<TransitionAction, Planner> = {
       details: { reason: text },
       after: async (updated) => {
         await armTaskReminders(tx, updated, d.now);
-        if (updated.assigneeId && updated.assigneeId !== actorId) await notify(updated, updated.assigneeId);
+        if (updated.assigneeId && updated.assigneeId !== actorId) notify(updated, updated.assigneeId);
       },
     };
   },
@@ -237,8 +265,17 @@ function planCancel({ tx, d: { text, now } }: PlanInput): Plan {
   };
 }
 
-function planFor(tx: Tx, engine: Engine, effects: Effects, d: Decided, to: TaskStatus): Plan | Promise<Plan> {
-  const { now } = d;
+function planFor(
+  tx: Tx,
+  engine: Engine,
+  effects: Effects,
+  d: Decided,
+  to: TaskStatus,
+  rows: ChangeRowsDraft,
+): Plan | Promise<Plan> {
+  const send = (updated: TaskRow, message: OutboxMessage, notBefore?: Date) => {
+    rows.messages.push({ target: target(updated), message, notBefore });
+  };
   return PLANS[d.action]({
     tx,
     engine,
@@ -246,16 +283,17 @@ function planFor(tx: Tx, engine: Engine, effects: Effects, d: Decided, to: TaskS
     d,
     to,
     actorId: d.ctx.actor.userId,
-    notify: async (updated, assigneeId, notBefore) => {
+    rows,
+    send,
+    notify: (updated, assigneeId, notBefore) => {
       const payload = { taskId: updated.id, assigneeId, attempt: updated.attempts + 1 };
-      await enqueueOutbox(tx, target(updated), { kind: "assignment", payload }, now, notBefore);
-      effects.outbox = true;
+      send(updated, { kind: "assignment", payload }, notBefore);
     },
   });
 }
 
 /** An attempt failed: count it; retry after a backoff with the same assignee, or dead-letter. */
-function planFailure({ tx, engine, effects, d, to, notify }: PlanInput): Plan {
+function planFailure({ tx, engine, d, to, send, notify }: PlanInput): Plan {
   const { task, now, text, settings } = d;
   const failures = task.attempts + 1;
   const retryAt =
@@ -277,25 +315,19 @@ function planFailure({ tx, engine, effects, d, to, notify }: PlanInput): Plan {
       const outcome = d.ctx.source === "system" ? "expired" : "failed";
       await endAttempt(tx, task, { outcome, error: text || null }, now);
       const kind = retryAt !== null ? "retry" : "dead_letter";
-      await enqueueOutbox(
-        tx,
-        target(updated),
-        {
-          kind: "announcement",
-          payload: {
-            taskId: updated.id,
-            kind,
-            text: announcement,
-            attempt: failures,
-            maxAttempts: settings.maxAttempts,
-            retryAt: retryAt?.toISOString() ?? null,
-            reason: text ?? null,
-          },
+      send(updated, {
+        kind: "announcement",
+        payload: {
+          taskId: updated.id,
+          kind,
+          text: announcement,
+          attempt: failures,
+          maxAttempts: settings.maxAttempts,
+          retryAt: retryAt?.toISOString() ?? null,
+          reason: text ?? null,
         },
-        now,
-      );
-      effects.outbox = true;
-      if (retryAt !== null && updated.assigneeId) await notify(updated, updated.assigneeId, retryAt);
+      });
+      if (retryAt !== null && updated.assigneeId) notify(updated, updated.assigneeId, retryAt);
     },
   };
 }
@@ -304,13 +336,13 @@ function planFailure({ tx, engine, effects, d, to, notify }: PlanInput): Plan {
  * Reviewers hear when a task enters review; its creator when it is done or failed (unless they
  * closed it themselves). How — ping, name, or nothing — is the channel's notify-* setting.
  */
-async function tellWhoWaits(tx: Tx, effects: Effects, d: Decided, updated: TaskRow): Promise<void> {
-  const { settings, now, ctx } = d;
+async function tellWhoWaits(tx: Tx, rows: ChangeRowsDraft, d: Decided, updated: TaskRow): Promise<void> {
+  const { settings, ctx } = d;
+  const send = (message: OutboxMessage) => rows.messages.push({ target: target(updated), message });
   if (updated.status === "in_review" && d.task.status !== "in_review" && settings.notifyReviewers !== "off") {
     const attempt = await findLatestAttempt(tx, updated.id);
     const payload = { taskId: updated.id, attempt: attempt?.attempt ?? null };
-    await enqueueOutbox(tx, target(updated), { kind: "review_request", payload }, now);
-    effects.outbox = true;
+    send({ kind: "review_request", payload });
   }
   const closed = updated.status === "done" || updated.status === "failed";
   if (closed && settings.notifyCreator !== "off" && updated.createdBy !== ctx.actor.userId) {
@@ -319,8 +351,7 @@ async function tellWhoWaits(tx: Tx, effects: Effects, d: Decided, updated: TaskR
       outcome: updated.status as "done" | "failed",
       actorId: ctx.actor.userId,
     };
-    await enqueueOutbox(tx, target(updated), { kind: "creator_notice", payload }, now);
-    effects.outbox = true;
+    send({ kind: "creator_notice", payload });
   }
 }
 

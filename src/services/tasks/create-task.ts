@@ -8,18 +8,21 @@ import {
   type CreateTaskValues,
   createTaskSchema,
 } from "../../domain/validation/task-inputs.ts";
-import { lockChannelSettings } from "../../store/channel-settings.ts";
-import { nextTaskNumber } from "../../store/counters.ts";
+import { lockChannelSettings, shareChannelLimit } from "../../store/channel-settings.ts";
 import type { Tx } from "../../store/database.ts";
 import { insertDependencies } from "../../store/dependencies.ts";
-import { enqueueOutbox } from "../../store/outbox.ts";
 import { armTaskReminders } from "../../store/reminders.ts";
 import type { TaskRow } from "../../store/schema.ts";
 import { wantThread } from "../../store/task-threads.ts";
-import { countLiveTasks, findNumberByCreateKey, insertTask } from "../../store/tasks.ts";
-import { pgErrorCode } from "../../store/transaction.ts";
+import {
+  countLiveTasks,
+  findNumberByCreateKey,
+  insertNumberedTask,
+  insertTaskAlone,
+} from "../../store/tasks.ts";
+import { pgErrorCode, retried } from "../../store/transaction.ts";
 import type { ActionContext, CreateTaskInput } from "../contracts.ts";
-import type { Effects } from "../effects.ts";
+import { applyEffects, Effects } from "../effects.ts";
 import type { Engine } from "../engine.ts";
 import { rebuildGateCounter } from "../gate/gate-drift.ts";
 import { mutate } from "../mutate.ts";
@@ -28,7 +31,7 @@ import { requireReferable, requireSendIn, viewFor } from "../visibility.ts";
 import { refreshBlocker } from "./dependencies.ts";
 import { requireTask, requireView } from "./load-task.ts";
 import { newTaskView } from "./new-task-view.ts";
-import { recordChange, target } from "./record-change.ts";
+import { cardDueAt, eventDetails, recordChange, target } from "./record-change.ts";
 
 /**
  * Creates a task in ctx.channelId. The cache's limit gate answers the obvious "full" first (no query);
@@ -58,9 +61,23 @@ export async function createTask(
       const live = await countLiveTasks(engine.db, ctx.channelId);
       if (live >= limit) throw new QueueLimitError(live, limit);
     }
-    view = await engine.creates.run(ctx.guildId, () =>
-      mutate(engine, ctx.guildId, (tx, effects) => insertNewTask(tx, effects, ctx, input, engine.now())),
-    );
+    const insert = (limited: boolean) =>
+      mutate(engine, ctx.guildId, (tx, effects) =>
+        insertNewTask(tx, effects, ctx, input, { limited, threads: settings.threads }, engine.now()),
+      );
+    // A limited channel's creates take turns on its settings row for their whole transaction: queue
+    // them here, so a burst does not hold a pool connection per waiter. A plain create is one statement.
+    // (Due dates arm reminders and threads want a thread row: those take the transaction too.)
+    const plain =
+      limit === null &&
+      input.parentNumber === undefined &&
+      input.dependsOn.length === 0 &&
+      input.due === undefined &&
+      input.repeat === undefined &&
+      !settings.threads;
+    view =
+      (plain ? await insertAlone(engine, ctx, input) : undefined) ??
+      (await (limit === null ? insert(false) : engine.creates.run(ctx.channelId, () => insert(true))));
   } catch (error) {
     // Postgres refusing what the gate let through means the counter was low: rebuild it, don't release.
     if (gateDecision?.kind === "reserved") {
@@ -79,6 +96,58 @@ export async function createTask(
   return viewFor(ctx, view);
 }
 
+/**
+ * A create with no limit to count and no relatives to lock, in one autocommit statement (number, task,
+ * event, card row, assignment row): the guild's counter is never held across a round trip. Undefined
+ * when a limit was set on the channel meanwhile; the caller then creates the counted way.
+ */
+async function insertAlone(
+  engine: Engine,
+  ctx: ActionContext,
+  input: CreateTaskValues,
+): Promise<TaskView | undefined> {
+  const now = engine.now();
+  const assigneeId = input.assigneeId ?? null;
+  const task = await retried(() =>
+    insertTaskAlone(
+      engine.db,
+      {
+        guildId: ctx.guildId,
+        channelId: ctx.channelId,
+        title: input.title,
+        description: input.description,
+        status: "open",
+        priority: input.priority,
+        labels: input.labels,
+        assigneeId,
+        createdBy: ctx.actor.userId,
+        parentId: null,
+        estimateMinutes: input.estimate ?? null,
+        dueAt: input.due ?? null,
+        createKey: ctx.eventId ?? null,
+      },
+      {
+        event: {
+          actorId: ctx.actor.userId,
+          kind: "created",
+          toStatus: "open",
+          source: ctx.source,
+          details: eventDetails({ title: input.title, assigneeId }),
+        },
+        cardDueAt: cardDueAt(ctx.source, now),
+        messages: assigneeId && assigneeId !== ctx.actor.userId ? [{ kind: "assignment", assigneeId }] : [],
+      },
+      now,
+    ),
+  );
+  if (!task) return undefined;
+  const effects = new Effects(ctx.guildId);
+  effects.task(task);
+  effects.outbox = true;
+  await applyEffects(engine, effects);
+  return newTaskView(task, null, []);
+}
+
 /** The task this interaction already created (a re-delivered or retried interaction), if any. */
 async function createdBefore(engine: Engine, ctx: ActionContext): Promise<TaskView | undefined> {
   if (!ctx.eventId) return undefined;
@@ -86,12 +155,17 @@ async function createdBefore(engine: Engine, ctx: ActionContext): Promise<TaskVi
   return number === undefined ? undefined : requireView(engine.db, ctx.guildId, number);
 }
 
-/** Relatives are looked up (and share-locked) before the channel lock, so the lock is held briefly. */
+/**
+ * Relatives are looked up (and share-locked) first. Only a channel with a limit serialises its creates
+ * (its settings row locked, the live tasks counted); the guild's numbering is the one step all creates
+ * of a guild take turns on, from the insert to the commit (insertNumberedTask).
+ */
 async function insertNewTask(
   tx: Tx,
   effects: Effects,
   ctx: ActionContext,
   input: CreateTaskValues,
+  { limited, threads }: { limited: boolean; threads: boolean },
   now: Date,
 ): Promise<TaskView> {
   const parent =
@@ -112,15 +186,17 @@ async function insertNewTask(
   }
   const waiting = dependencies.some((dependency) => dependency.status !== "done");
 
-  const settings = await lockChannelSettings(tx, ctx.guildId, ctx.channelId);
-  if (settings.queueLimit !== null) {
-    const live = await countLiveTasks(tx, ctx.channelId);
-    if (live >= settings.queueLimit) throw new QueueLimitError(live, settings.queueLimit);
+  // A limit set since the settings were read is seen here (its writer holds the row until it commits).
+  if (limited || (await shareChannelLimit(tx, ctx.channelId)) !== null) {
+    const settings = await lockChannelSettings(tx, ctx.guildId, ctx.channelId);
+    if (settings.queueLimit !== null) {
+      const live = await countLiveTasks(tx, ctx.channelId);
+      if (live >= settings.queueLimit) throw new QueueLimitError(live, settings.queueLimit);
+    }
   }
-  const task = await insertTask(tx, {
+  const task = await insertNumberedTask(tx, {
     guildId: ctx.guildId,
     channelId: ctx.channelId,
-    number: await nextTaskNumber(tx, ctx.guildId),
     title: input.title,
     description: input.description,
     status: waiting ? "blocked" : "open",
@@ -151,17 +227,25 @@ async function insertNewTask(
     dependsOn: input.dependsOn.length > 0 ? input.dependsOn : undefined,
   };
   const change = { task, actorId: ctx.actor.userId, source: ctx.source, kind: "created", to: task.status };
-  await recordChange(tx, effects, { ...change, details }, now);
+  const messages =
+    task.assigneeId && task.assigneeId !== ctx.actor.userId
+      ? [
+          {
+            target: target(task),
+            message: {
+              kind: "assignment" as const,
+              payload: { taskId: task.id, assigneeId: task.assigneeId, attempt: 1 },
+            },
+          },
+        ]
+      : [];
+  await recordChange(tx, effects, { ...change, details, rows: { messages } }, now);
   // Opened by the outbox once the card is posted (a thread starts on a message); its messages wait for it.
-  if (settings.threads) await wantThread(tx, target(task), now);
+  if (threads) await wantThread(tx, target(task), now);
   // A new task shows up in its parent's view, and on its dependencies' cards ("Blocks #n").
   if (parent) effects.numbers([parent.number]);
   for (const dependency of dependencies)
     await refreshBlocker(tx, effects, ctx, dependency, { dependent: task.number, added: true }, now);
-  if (task.assigneeId && task.assigneeId !== ctx.actor.userId) {
-    const payload = { taskId: task.id, assigneeId: task.assigneeId, attempt: 1 };
-    await enqueueOutbox(tx, target(task), { kind: "assignment", payload }, now);
-  }
   return newTaskView(task, parent, dependencies);
 }
 

@@ -3,17 +3,14 @@ import type { TaskView } from "../../domain/task-view.ts";
 import { labels as labelsSchema } from "../../domain/validation/fields.ts";
 import { parseInput } from "../../domain/validation/parse.ts";
 import { actionContextSchema } from "../../domain/validation/task-inputs.ts";
-import { countInProgress, lockAgent } from "../../store/agents.ts";
-import { findChannelSettings } from "../../store/channel-settings.ts";
-import { lockNextEligible } from "../../store/queue.ts";
-import { updateTask } from "../../store/tasks.ts";
+import { lockAgentWithLoad } from "../../store/agents.ts";
+import { claimNextEligible } from "../../store/queue.ts";
 import type { ActionContext } from "../contracts.ts";
 import type { Engine } from "../engine.ts";
 import { mutate } from "../mutate.ts";
 import { toSettingsView } from "../settings/settings-view.ts";
 import { requireSendIn, viewFor } from "../visibility.ts";
 import { requireView } from "./load-task.ts";
-import { openAttempt } from "./record-attempt.ts";
 import { recordChange } from "./record-change.ts";
 
 /**
@@ -32,73 +29,67 @@ export async function nextTask(
   requireSendIn(ctx, ctx.channelId);
   const view = await mutate(engine, ctx.guildId, async (tx, effects) => {
     const now = engine.now();
-    const agent = await lockAgent(tx, ctx.guildId, userId);
-    if (agent) {
-      const busy = await countInProgress(tx, ctx.guildId, userId);
-      if (busy >= agent.maxConcurrent) throw new AgentAtCapacityError(busy, agent.maxConcurrent);
-    }
+    const found = await lockAgentWithLoad(tx, ctx.guildId, userId, ctx.channelId);
+    if (found && found.busy >= found.agent.maxConcurrent)
+      throw new AgentAtCapacityError(found.busy, found.agent.maxConcurrent);
+    const leaseMinutes = found
+      ? (found.leaseMinutes ?? toSettingsView(undefined, ctx.guildId, ctx.channelId).leaseMinutes)
+      : 0;
+    const leaseExpiresAt = found ? new Date(now.getTime() + leaseMinutes * 60_000) : null;
     const query = {
       guildId: ctx.guildId,
       channelId: ctx.channelId,
       userId,
-      agentLabels: agent?.labels ?? [],
+      agentLabels: found?.agent.labels ?? [],
       wantLabels,
       now,
     };
     // Skipping found nothing free: the ready tasks may only be held for a moment (a comment, a card
     // write, another caller's claim), so wait for them rather than answer "queue empty".
-    const task = (await lockNextEligible(tx, query, "skip")) ?? (await lockNextEligible(tx, query, "wait"));
-    if (!task) return null;
-    const settings = toSettingsView(
-      await findChannelSettings(tx, task.channelId),
-      task.guildId,
-      task.channelId,
-    );
-    const leaseExpiresAt = agent ? new Date(now.getTime() + settings.leaseMinutes * 60_000) : null;
-    const updated = await updateTask(
-      tx,
-      task,
-      {
-        status: "in_progress",
-        assigneeId: userId,
-        startedAt: task.startedAt ?? now,
-        nextAttemptAt: null,
-        leaseExpiresAt,
-      },
-      now,
-    );
-    if (!updated) return null;
-    const base = { task: updated, actorId: userId, source: ctx.source };
-    if (task.assigneeId !== userId) {
-      await recordChange(
-        tx,
-        effects,
-        {
-          ...base,
-          kind: "claimed",
-          from: "open",
-          to: "open",
-          details: { assigneeId: userId, via: "next" },
-          card: false,
-        },
-        now,
-      );
-    }
-    await openAttempt(tx, updated.id, userId, now);
+    const claimed =
+      (await claimNextEligible(tx, query, "skip", leaseExpiresAt)) ??
+      (await claimNextEligible(tx, query, "wait", leaseExpiresAt));
+    if (!claimed) return null;
+    const { task: updated, previousAssigneeId } = claimed;
+    const event = { taskId: updated.id, guildId: updated.guildId, actorId: userId, source: ctx.source };
+    const claimedEvent = {
+      ...event,
+      kind: "claimed",
+      fromStatus: "open" as const,
+      toStatus: "open" as const,
+      details: { assigneeId: userId, via: "next" },
+    };
+    // The claim (unless it was already theirs), the start with its card row, and the attempt: one statement.
     await recordChange(
       tx,
       effects,
       {
-        ...base,
+        task: updated,
+        actorId: userId,
+        source: ctx.source,
         kind: "started",
         from: "open",
         to: "in_progress",
-        details: { attempt: task.attempts + 1, via: "next" },
-        relatives: true,
+        details: { attempt: updated.attempts + 1, via: "next" },
+        rows: {
+          earlierEvents: previousAssigneeId !== userId ? [claimedEvent] : [],
+          openAttempt: { taskId: updated.id, assigneeId: userId },
+        },
       },
       now,
     );
-    return requireView(tx, ctx.guildId, task.number);
+    const view = await requireView(tx, ctx.guildId, updated.number);
+    // The status changed: the views of its parent, subtasks and dependents show it (read with the view).
+    effects.numbers(relativesOf(view));
+    return view;
   });
   return view && viewFor(ctx, view);
+}
+
+function relativesOf(view: TaskView): number[] {
+  return [
+    ...(view.parent ? [view.parent.number] : []),
+    ...view.subtasks.map((subtask) => subtask.number),
+    ...view.blocks.map((dependent) => dependent.number),
+  ];
 }

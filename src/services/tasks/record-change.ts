@@ -1,6 +1,6 @@
 import type { EventSource, TaskStatus } from "../../domain/task-states.ts";
 import type { Tx } from "../../store/database.ts";
-import { insertEvent, insertEventWithCard } from "../../store/events.ts";
+import { type ChangeRows, insertChange } from "../../store/events.ts";
 import type { TaskRow } from "../../store/schema.ts";
 import { relativeNumbers } from "../../store/tasks.ts";
 import type { Effects } from "../effects.ts";
@@ -17,6 +17,10 @@ export interface Change {
   relatives?: boolean;
   /** false when another change in the same transaction already refreshes the card. */
   card?: boolean;
+  /** The relatives' numbers when the caller already read them (under the row lock), so no query. */
+  relativeNumbers?: readonly number[];
+  /** Outbox rows, a review, earlier events, an attempt that go with the change: in the event's statement. */
+  rows?: Omit<ChangeRows, "card">;
 }
 
 /**
@@ -26,7 +30,7 @@ export interface Change {
 export const CLICK_CARD_GRACE_MS = 5_000;
 const CLICKED: ReadonlySet<EventSource> = new Set(["button", "modal"]);
 
-/** Every change writes its event and refreshes its card, in the changing transaction. */
+/** Every change writes its event and refreshes its card, in the changing transaction: one statement. */
 export async function recordChange(tx: Tx, effects: Effects, change: Change, now: Date): Promise<void> {
   const { task } = change;
   const event = {
@@ -36,24 +40,30 @@ export async function recordChange(tx: Tx, effects: Effects, change: Change, now
     kind: change.kind,
     fromStatus: change.from ?? null,
     toStatus: change.to ?? null,
-    details: withoutEmpty(change.details ?? {}),
+    details: eventDetails(change.details ?? {}),
     source: change.source,
   };
-  if (change.card === false) await insertEvent(tx, event, now);
-  else {
-    const dueAt = CLICKED.has(change.source) ? new Date(now.getTime() + CLICK_CARD_GRACE_MS) : now;
-    await insertEventWithCard(tx, event, { target: target(task), version: task.version, dueAt }, now);
-    effects.outbox = true;
+  const rows: ChangeRows = { ...change.rows };
+  if (change.card !== false) {
+    rows.card = { target: target(task), version: task.version, dueAt: cardDueAt(change.source, now) };
   }
+  await insertChange(tx, event, rows, now);
+  if (rows.card || rows.messages?.length) effects.outbox = true;
   effects.task(task);
-  if (change.relatives) effects.numbers(await relativeNumbers(tx, task));
+  if (change.relatives) effects.numbers([...(change.relativeNumbers ?? (await relativeNumbers(tx, task)))]);
 }
 
 export function target(task: TaskRow) {
   return { guildId: task.guildId, channelId: task.channelId, taskId: task.id };
 }
 
-function withoutEmpty(details: Record<string, unknown>): Record<string, unknown> {
+/** When a change's card row is due: at once, or after the grace a click has to show it itself. */
+export function cardDueAt(source: EventSource, now: Date): Date {
+  return CLICKED.has(source) ? new Date(now.getTime() + CLICK_CARD_GRACE_MS) : now;
+}
+
+/** An event's details without the empty ones. */
+export function eventDetails(details: Record<string, unknown>): Record<string, unknown> {
   return Object.fromEntries(
     Object.entries(details).filter(([, value]) => value !== undefined && value !== null && value !== ""),
   );

@@ -10,15 +10,7 @@ import { snowflake } from "../../domain/validation/fields.ts";
 import { parseInput } from "../../domain/validation/parse.ts";
 import { actionContextSchema, suggestLimit, suggestQuery } from "../../domain/validation/task-inputs.ts";
 import { suggestTasks } from "../../store/search.ts";
-import {
-  assigneeWorkload,
-  countByStatusAndPriority,
-  countOverdue,
-  estimateAccuracy,
-  labelProgress,
-  oldestOpen,
-  type StatsScope,
-} from "../../store/stats.ts";
+import { channelsWithTasks, countOverdue, type StatsPart, statsPart } from "../../store/stats.ts";
 import { engineKeys } from "../cache-keys.ts";
 import type { ActionContext } from "../contracts.ts";
 import type { Engine } from "../engine.ts";
@@ -26,8 +18,9 @@ import type { StatsView } from "../views.ts";
 import { channelScope, viewableChannels } from "../visibility.ts";
 
 /**
- * Per guild or channel. byPriority counts live tasks (the work still ahead). Cached until a task of
- * the scope changes (or the view TTL passes): the aggregates read the whole scope.
+ * Per guild or channel. byPriority counts live tasks (the work still ahead). Each channel's part is
+ * cached until a task of that channel changes (or the view TTL passes); a server's figures merge the
+ * parts of the channels the reader sees, so after a change only that channel is read again.
  */
 export async function taskStats(
   engine: Engine,
@@ -36,28 +29,53 @@ export async function taskStats(
 ): Promise<StatsView> {
   const ctx = parseInput(actionContextSchema, rawCtx);
   const { guildId } = ctx;
-  if (channelId !== undefined) parseInput(snowflake, channelId, "channelId");
-  const channelIds = channelId === undefined ? viewableChannels(ctx) : channelScope(ctx, channelId);
-  // One channel's figures are the same for everyone who sees it (and none for who doesn't); a server's
-  // figures depend on the channels the reader sees, so only the unrestricted ones are cached.
-  if (channelIds !== null) return computeStats(engine, { guildId, channelId, channelIds });
-  const key = engineKeys.stats(guildId, channelId);
-  const cached = await engine.cache.views.get<StatsView>(key);
-  if (cached) return cached;
-  const stats = await computeStats(engine, { guildId, channelId, channelIds });
-  await engine.cache.views.set(key, stats, engine.viewTtlSeconds);
-  return stats;
+  // Overdue moves with the clock, not with changes: counted fresh (tasks_guild_due_idx), never cached.
+  const overdueIn = (channelIds: readonly string[] | null) =>
+    countOverdue(engine.db, guildId, channelIds, engine.now());
+  if (channelId !== undefined) {
+    parseInput(snowflake, channelId, "channelId");
+    if (channelScope(ctx, channelId) !== null) return { ...mergeStats([]), overdue: 0 };
+    const [part, overdue] = await Promise.all([
+      cachedPart(engine, guildId, channelId),
+      overdueIn([channelId]),
+    ]);
+    return { ...mergeStats([part]), overdue };
+  }
+  const visible = viewableChannels(ctx);
+  const overdue = overdueIn(visible);
+  // The merge of every channel is the same for everyone who sees them all: that one is cached too.
+  const key = engineKeys.stats(guildId);
+  if (visible === null) {
+    const cached = await engine.cache.views.get<Omit<StatsView, "overdue">>(key);
+    if (cached) return { ...cached, overdue: await overdue };
+  }
+  const channels = (await channelsWithTasks(engine.db, guildId)).filter(
+    (id) => visible === null || visible.includes(id),
+  );
+  const parts: StatsPart[] = [];
+  // A few channels at a time: a cold server does not take the whole pool (each part is five queries).
+  for (let i = 0; i < channels.length; i += PARTS_AT_ONCE) {
+    const batch = channels.slice(i, i + PARTS_AT_ONCE);
+    parts.push(...(await Promise.all(batch.map((id) => cachedPart(engine, guildId, id)))));
+  }
+  const stats = mergeStats(parts);
+  if (visible === null) await engine.cache.views.set(key, stats, engine.viewTtlSeconds);
+  return { ...stats, overdue: await overdue };
 }
 
-async function computeStats(engine: Engine, scope: StatsScope): Promise<StatsView> {
-  const [counts, labels, assignees, estimates, oldest, overdue] = await Promise.all([
-    countByStatusAndPriority(engine.db, scope),
-    labelProgress(engine.db, scope),
-    assigneeWorkload(engine.db, scope),
-    estimateAccuracy(engine.db, scope),
-    oldestOpen(engine.db, scope),
-    countOverdue(engine.db, scope, engine.now()),
-  ]);
+const PARTS_AT_ONCE = 4;
+
+async function cachedPart(engine: Engine, guildId: string, channelId: string): Promise<StatsPart> {
+  const key = engineKeys.statsPart(guildId, channelId);
+  const cached = await engine.cache.views.get<StatsPart>(key);
+  if (cached) return cached;
+  const part = await statsPart(engine.db, guildId, channelId);
+  await engine.cache.views.set(key, part, engine.viewTtlSeconds);
+  return part;
+}
+
+/** The figures of several channels from theirs: sums, then the orders and cuts the view shows. */
+function mergeStats(parts: readonly StatsPart[]): Omit<StatsView, "overdue"> {
   const byStatus = Object.fromEntries(TASK_STATUSES.map((status) => [status, 0])) as Record<
     TaskStatus,
     number
@@ -66,25 +84,72 @@ async function computeStats(engine: Engine, scope: StatsScope): Promise<StatsVie
     Priority,
     number
   >;
-  for (const { status, priority, n } of counts) {
-    byStatus[status] += n;
-    if (isLive(status)) byPriority[priority] += n;
+  const labels = new Map<string, { done: number; total: number }>();
+  const assignees = new Map<string, StatsPart["assignees"][number]>();
+  const estimates = { tasks: 0, estimatedMinutes: 0, actualMinutes: 0 };
+  const oldest: StatsPart["oldestOpen"] = [];
+  for (const part of parts) {
+    for (const { status, priority, n } of part.counts) {
+      byStatus[status] += n;
+      if (isLive(status)) byPriority[priority] += n;
+    }
+    for (const { label, done, total } of part.labels) {
+      const sum = labels.get(label) ?? { done: 0, total: 0 };
+      labels.set(label, { done: sum.done + done, total: sum.total + total });
+    }
+    for (const row of part.assignees) {
+      const sum = assignees.get(row.userId);
+      assignees.set(
+        row.userId,
+        sum
+          ? {
+              userId: row.userId,
+              live: sum.live + row.live,
+              inProgress: sum.inProgress + row.inProgress,
+              done: sum.done + row.done,
+              doneMinutes: sum.doneMinutes + row.doneMinutes,
+              timedDone: sum.timedDone + row.timedDone,
+            }
+          : row,
+      );
+    }
+    estimates.tasks += part.estimates.tasks;
+    estimates.estimatedMinutes += part.estimates.estimatedMinutes;
+    estimates.actualMinutes += part.estimates.actualMinutes;
+    oldest.push(...part.oldestOpen);
   }
+  const actualMinutes = Math.round(estimates.actualMinutes);
   return {
     byStatus,
     byPriority,
-    labels: labels.map((label) => ({ ...label, percent: Math.round((label.done * 100) / label.total) })),
-    assignees,
+    labels: [...labels.entries()]
+      .sort(([a, x], [b, y]) => y.total - x.total || (a < b ? -1 : a > b ? 1 : 0))
+      .slice(0, 25)
+      .map(([label, { done, total }]) => ({ label, done, total, percent: Math.round((done * 100) / total) })),
+    assignees: [...assignees.values()]
+      .sort(
+        (a, b) =>
+          b.live - a.live || b.done - a.done || (a.userId < b.userId ? -1 : a.userId > b.userId ? 1 : 0),
+      )
+      .slice(0, 25)
+      .map(({ userId, live, inProgress, done, doneMinutes, timedDone }) => ({
+        userId,
+        live,
+        inProgress,
+        done,
+        avgCompletionMinutes: timedDone > 0 ? Math.round(doneMinutes / timedDone) : null,
+      })),
     estimates: {
-      ...estimates,
+      tasks: estimates.tasks,
+      estimatedMinutes: estimates.estimatedMinutes,
+      actualMinutes,
       ratio:
         estimates.estimatedMinutes > 0
-          ? Math.round((estimates.actualMinutes / estimates.estimatedMinutes) * 100) / 100
+          ? Math.round((actualMinutes / estimates.estimatedMinutes) * 100) / 100
           : null,
     },
-    oldestOpen: oldest,
+    oldestOpen: oldest.sort((a, b) => a.number - b.number).slice(0, 5),
     reviewsPending: byStatus.in_review,
-    overdue,
   };
 }
 

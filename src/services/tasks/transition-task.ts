@@ -1,15 +1,15 @@
 import { type DecisionExtra, type DecisionSettings, decide } from "../../domain/decide.ts";
 import { actorInChannel } from "../../domain/roles.ts";
-import type { PlacedStatusRef } from "../../domain/task-states.ts";
-import { type DomainAction, ruleOf } from "../../domain/transitions.ts";
+import { isLive, type PlacedStatusRef } from "../../domain/task-states.ts";
+import type { LinkedTaskRef } from "../../domain/task-view.ts";
+import { type DomainAction, ruleOf, TRANSITIONS } from "../../domain/transitions.ts";
 import { type Evidence, parseEvidence } from "../../domain/validation/evidence.ts";
 import { parseInput } from "../../domain/validation/parse.ts";
 import { actionContextSchema, transitionSchema } from "../../domain/validation/task-inputs.ts";
 import type { Queryable, Tx } from "../../store/database.ts";
-import { openDependencies } from "../../store/dependencies.ts";
 import type { TaskRow } from "../../store/schema.ts";
-import { selectTaskViewsByIds } from "../../store/task-views.ts";
-import { findTaskByNumber, findTaskWithSettings, liveSubtasks, lockTaskById } from "../../store/tasks.ts";
+import { changedTaskView, type LinkedTasks, selectTaskViewsByIds } from "../../store/task-views.ts";
+import { findTaskByNumber, findTaskForChange, lockTaskById } from "../../store/tasks.ts";
 import type { ActionContext, TransitionInput } from "../contracts.ts";
 import type { Effects } from "../effects.ts";
 import type { Engine } from "../engine.ts";
@@ -65,7 +65,7 @@ async function attemptTransition(
   evidence: Evidence | undefined,
 ): Promise<TransitionResult> {
   const now = engine.now();
-  const found = await findTaskWithSettings(tx, ctx.guildId, input.number);
+  const found = await findTaskForChange(tx, ctx.guildId, input.number);
   if (!found) throw noSuchTask(input.number);
   const { task } = found;
   const rights = requireWritable(ctx, task);
@@ -73,8 +73,8 @@ async function attemptTransition(
     throw await staleVersion(tx, task, input.action);
   }
   const settings = toSettingsView(found.settings ?? undefined, task.guildId, task.channelId);
-  const decideNow = async (q: Queryable) => {
-    const extra = await loadExtra(q, ctx, task, input.action, now);
+  const decideNow = async (q: Queryable, linked: LinkedTasks) => {
+    const extra = await loadExtra(q, ctx, task, linked, input.action, now);
     const decision = decide(
       task,
       input.action,
@@ -90,7 +90,7 @@ async function attemptTransition(
     if (!decision.ok) throw await refusalError(q, task, input.action, decision);
     return decision.to;
   };
-  const to = await decideNow(tx);
+  const to = await decideNow(tx, found.linked);
   // What decide() read beyond the row may have changed before the row lock: decide again under it.
   const needsRecheck = (ruleOf(input.action).loads ?? []).length > 0;
   const decided: Decided = {
@@ -102,13 +102,24 @@ async function attemptTransition(
     assigneeId: input.assigneeId,
     evidence,
     now,
-    recheck: async (locked) => {
-      if (needsRecheck && (await decideNow(locked)) !== to) throw new RowChanged();
+    recheck: async (locked, linked) => {
+      if (needsRecheck && (await decideNow(locked, linked)) !== to) throw new RowChanged();
     },
   };
-  const id = await applyTransition(tx, engine, effects, decided, to);
-  const [view] = await selectTaskViewsByIds(tx, [id]);
-  return { task: viewFor(ctx, view!) };
+  const { updated, linked, unblocked, next } = await applyTransition(tx, engine, effects, decided, to);
+  // Built from what the transaction holds; a submission (in review), unblocked dependents or a next
+  // occurrence (recorded on the row after the update) are read.
+  const view =
+    updated.status === "in_review" || unblocked.length > 0 || next !== null
+      ? (await selectTaskViewsByIds(tx, [updated.id]))[0]!
+      : changedTaskView(updated, linked, {
+          actorId: ctx.actor.userId,
+          kind: TRANSITIONS[input.action].eventKind,
+          at: now.toISOString(),
+          source: ctx.source,
+          dependency: null,
+        });
+  return { task: viewFor(ctx, view) };
 }
 
 export function decisionSettings(settings: ChannelSettingsView): DecisionSettings {
@@ -120,11 +131,12 @@ export function decisionSettings(settings: ChannelSettingsView): DecisionSetting
   };
 }
 
-/** What the rules need beyond the row: the entry's `loads`. */
+/** What the rules need beyond the row: the entry's `loads`, from the relatives read with it. */
 async function loadExtra(
   q: Queryable,
   ctx: ActionContext,
   task: TaskRow,
+  linked: LinkedTasks,
   action: DomainAction,
   now: Date,
 ): Promise<DecisionExtra> {
@@ -133,8 +145,14 @@ async function loadExtra(
   // A refusal names related tasks; one the actor cannot see is named without its status.
   const placed = (refs: PlacedStatusRef[]) =>
     refs.map((ref) => (canSee(ctx, { ...ref, assigneeId: null }) ? ref : { ...ref, hidden: true }));
-  if (loads.includes("liveSubtasks")) extra.liveSubtasks = placed(await liveSubtasks(q, task.id));
-  if (loads.includes("openDependencies")) extra.openDependencies = placed(await openDependencies(q, task.id));
+  const refs = (list: LinkedTaskRef[]) =>
+    list.map(({ number, status, channelId }) => ({ number, status, channelId }));
+  if (loads.includes("liveSubtasks"))
+    extra.liveSubtasks = placed(refs(linked.subtasks.filter((subtask) => isLive(subtask.status))));
+  if (loads.includes("openDependencies"))
+    extra.openDependencies = placed(
+      refs(linked.dependencies.filter((dependency) => dependency.status !== "done")),
+    );
   if (loads.includes("parent") && task.parentId !== null) {
     // A share lock: a concurrent approval of the parent waits for this reopen and then sees it live.
     const parent = await lockTaskById(q as Tx, task.parentId, "share");

@@ -41,7 +41,17 @@ export class RateLimiter {
 
   constructor(private readonly mode: RateLimitMode) {}
 
-  take(method: string, route: string, majorParameter: string, now = Date.now()): RateLimitDecision {
+  /**
+   * `countsGlobally` is false for interaction webhooks (`/webhooks/:applicationId/:token`): Discord
+   * exempts interaction endpoints from the bot's global limit; their per-route buckets still apply.
+   */
+  take(
+    method: string,
+    route: string,
+    majorParameter: string,
+    now = Date.now(),
+    countsGlobally = true,
+  ): RateLimitDecision {
     const key = `${method} ${route}`;
     const policy = this.mode === "discord" ? (DISCORD_POLICIES[key] ?? DISCORD_DEFAULT) : GENEROUS;
     const hash = createHash("sha1").update(key).digest("hex").slice(0, 32);
@@ -51,7 +61,7 @@ export class RateLimiter {
       bucket = { remaining: policy.limit, resetAt: now + policy.windowMs };
       this.buckets.set(id, bucket);
     }
-    if (this.mode === "discord") {
+    if (this.mode === "discord" && countsGlobally) {
       if (this.global.resetAt <= now) this.global = { remaining: GLOBAL_PER_SECOND, resetAt: now + 1000 };
       if (this.global.remaining <= 0) {
         return { headers: {}, exceeded: { retryAfter: (this.global.resetAt - now) / 1000, global: true } };

@@ -129,7 +129,7 @@ function rateLimit(deps: RestServerDeps, method: string, route: string, params: 
     params.channelId ??
     params.guildId ??
     (params.token ? `${params.applicationId}/${params.token}` : "global");
-  const decision = deps.rateLimits.take(method, route, major);
+  const decision = deps.rateLimits.take(method, route, major, Date.now(), params.token === undefined);
   if (!decision.exceeded)
     return { exceeded: false, answer: { status: 200, headers: decision.headers } as Answer };
   const { retryAfter, global } = decision.exceeded;
