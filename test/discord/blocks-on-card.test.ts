@@ -1,15 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { createTask, embedOf, fieldOf, isEphemeral, slash, waitForCard } from "./support/act.ts";
-import { type BotUnderTest, bootBot } from "./support/boot-bot.ts";
+import { useBot } from "./support/boot-bot.ts";
 import { TEAM_WORLD } from "./support/world.ts";
 
-let bot: BotUnderTest;
-beforeAll(async () => {
-  bot = await bootBot({ world: TEAM_WORLD });
-});
-afterAll(async () => {
-  await bot?.stop();
-});
+const bot = useBot({ world: TEAM_WORLD });
 
 describe("a task's card shows what it blocks as soon as that changes", () => {
   it("/task depend, /task undepend and a create with depends-on edit the blocking task's card too", async () => {

@@ -1,17 +1,11 @@
 import { sql } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { systemReader } from "../../src/services/actors.ts";
 import { createTask, currentMessage, embedOf, fieldOf, slash } from "./support/act.ts";
-import { type BotUnderTest, bootBot } from "./support/boot-bot.ts";
+import { useBot } from "./support/boot-bot.ts";
 import { TEAM_WORLD } from "./support/world.ts";
 
-let bot: BotUnderTest;
-beforeAll(async () => {
-  bot = await bootBot({ world: TEAM_WORLD });
-});
-afterAll(async () => {
-  await bot?.stop();
-});
+const bot = useBot({ world: TEAM_WORLD });
 
 const db = () => bot.app.database.db;
 const cardsOf = (number: number) =>

@@ -1,17 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { systemReader } from "../../src/services/actors.ts";
-import { DRIVERS, type Harness, openHarness } from "./support/harness.ts";
+import { DRIVERS, useHarness } from "./support/harness.ts";
 import { newScene, user } from "./support/scene.ts";
 
 /** Assigning to an agent obeys the capacity rule auto-assign picks by (src/domain/agent-capacity.ts). */
 describe.each(DRIVERS)("assigning a registered agent (%s)", (driver) => {
-  let h: Harness;
-  beforeAll(async () => {
-    h = await openHarness(driver);
-  });
-  afterAll(async () => {
-    await h?.close();
-  });
+  const h = useHarness(driver);
 
   it("refuses an agent already holding its max-concurrent open or in-progress tasks, with a sentence, changing nothing", async () => {
     const s = await newScene(h);
