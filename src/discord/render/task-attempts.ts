@@ -113,5 +113,5 @@ function plainText(task: TaskView, attempts: AttemptView[]): string {
       ...attemptBody(attempt, (words) => words),
     ].join("\n");
   });
-  return [`# Attempts on #${task.number}: ${task.title}`, "", ...blocks].join("\n\n") + "\n";
+  return `${[`# Attempts on #${task.number}: ${task.title}`, "", ...blocks].join("\n\n")}\n`;
 }
