@@ -1,4 +1,5 @@
-import { writeFileSync } from "node:fs";
+import { mkdirSync, writeFileSync } from "node:fs";
+import { dirname } from "node:path";
 import type { LatencySummary } from "./stats.ts";
 import type { MachineInfo } from "./support/machine.ts";
 import type { ScenarioResult, TargetCheck } from "./types.ts";
@@ -85,6 +86,8 @@ export function renderMarkdown(report: BenchReport): string {
 
 export function writeReport(report: BenchReport, markdownPath: string, jsonPath: string): string {
   const markdown = renderMarkdown(report);
+  mkdirSync(dirname(markdownPath), { recursive: true });
+  mkdirSync(dirname(jsonPath), { recursive: true });
   writeFileSync(markdownPath, `${markdown}\n`);
   writeFileSync(jsonPath, `${JSON.stringify(report, null, 2)}\n`);
   return markdown;
