@@ -636,12 +636,18 @@ describe(`fuzz: ${TOTAL} generated interactions and mentions (seed ${SEED})`, ()
       expect(message.mention_roles, message.content).toEqual([]);
       const pinged = message.mentions.map((user) => user.id);
       if (pinged.length === 0) continue;
-      // The one message that pings: an assignment, and only its assignee (its json says whom).
+      // The messages that ping (an assignment, a rework, an answer, a reminder) ping one user, the task's
+      // assignee, first in the message; for an agent its json block says whom.
       expect(pinged, message.content).toHaveLength(1);
-      expect(message.content.startsWith(`<@${pinged[0]}> you are assigned`), message.content).toBe(true);
+      expect(message.content.startsWith(`<@${pinged[0]}> `), message.content).toBe(true);
       if (message.content.includes("```json")) {
-        const payload = readJsonBlock(message.content) as { type?: string; assignee?: string };
-        expect(payload).toMatchObject({ type: "assignment", assignee: pinged[0] });
+        const payload = readJsonBlock(message.content) as {
+          type?: string;
+          assignee?: string;
+          task?: { assignee?: string | null };
+        };
+        expect(["assignment", "rework", "answer", "reminder"], message.content).toContain(payload.type);
+        expect(payload.task?.assignee ?? payload.assignee, message.content).toBe(pinged[0]);
       }
     }
     for (const request of bot.discord.requests.entries) {
