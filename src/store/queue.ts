@@ -151,8 +151,12 @@ function claimStatement(mode: "skip" | "wait"): SQL {
       AND c.channel_id = ${p("channelId")} AND c.guild_id = ${p("guildId")}
       AND ${eligibleOpenTask('"c"', NOW)}
       AND (c.assignee_id IS NULL OR c.assignee_id = ${p("userId")})
-      AND (coalesce(cardinality((SELECT labels FROM gate)), 0) = 0 OR c.labels <@ (SELECT labels FROM gate))
-      AND (cardinality(${p("wantLabels")}::text[]) = 0 OR c.labels && ${p("wantLabels")}::text[])
+      -- CASE, not OR: Postgres soon plans a prepared statement once for any values, and it takes an OR
+      -- of parameters for a rare match and would sort the channel's queue rather than walk its index.
+      AND CASE WHEN coalesce(cardinality((SELECT labels FROM gate)), 0) = 0 THEN true
+        ELSE c.labels <@ (SELECT labels FROM gate) END
+      AND CASE WHEN cardinality(${p("wantLabels")}::text[]) = 0 THEN true
+        ELSE c.labels && ${p("wantLabels")}::text[] END
     ORDER BY c.priority_rank, c.created_at, c.id
     LIMIT 1
     FOR NO KEY UPDATE OF c${sql.raw(mode === "skip" ? " SKIP LOCKED" : "")}
