@@ -118,9 +118,9 @@ const CLAIMED_COLUMNS = columnsAs(tasks, "t", TASK_COLUMNS_EXCEPT);
  *
  * The cap: a count in this statement reads the snapshot taken when it began, so it would miss a claim
  * by the same agent that committed meanwhile. Every claim that checks the cap moves the agent's
- * `claim_seq` on (here, and lockAgentWithLoad), and this one only counts when `claim_seq` is still the
- * value of its snapshot once it holds the row (Postgres rechecks the condition on the newest row after
- * waiting); otherwise it answers "contended" and writes nothing.
+ * `claim_seq` on (here when it claims, and lockAgentWithLoad), and this one only counts when
+ * `claim_seq` is still the value of its snapshot once it holds the agent's row (Postgres rechecks the
+ * condition on the newest row after waiting for it); otherwise it answers "contended", writing nothing.
  */
 function claimStatement(mode: "skip" | "wait"): SQL {
   const lease = sql`${NOW} + make_interval(mins => coalesce(
@@ -129,11 +129,12 @@ function claimStatement(mode: "skip" | "wait"): SQL {
   return sql`WITH registered AS (
     SELECT claim_seq FROM agents WHERE guild_id = ${p("guildId")} AND user_id = ${p("userId")}
   ), agent AS (
-    UPDATE agents a SET claim_seq = a.claim_seq + 1
-    WHERE a.guild_id = ${p("guildId")} AND a.user_id = ${p("userId")} AND a.claim_seq = (SELECT claim_seq FROM registered)
-    RETURNING a.labels, a.max_concurrent,
+    SELECT a.labels, a.max_concurrent,
       (SELECT count(*)::int FROM tasks held WHERE held.guild_id = ${p("guildId")}
         AND held.assignee_id = ${p("userId")} AND held.status = 'in_progress') AS busy
+    FROM agents a
+    WHERE a.guild_id = ${p("guildId")} AND a.user_id = ${p("userId")} AND a.claim_seq = (SELECT claim_seq FROM registered)
+    FOR UPDATE
   ), gate AS (
     SELECT CASE WHEN NOT EXISTS (SELECT 1 FROM registered) THEN 'member'
         WHEN a.max_concurrent IS NULL THEN 'contended'
@@ -163,6 +164,9 @@ function claimStatement(mode: "skip" | "wait"): SQL {
       version = t.version + 1, updated_at = ${NOW}
     FROM candidate WHERE t.id = candidate.id
     RETURNING t.*, candidate.assignee_id AS previous_assignee_id
+  ), claim_counted AS (
+    UPDATE agents SET claim_seq = claim_seq + 1
+    WHERE guild_id = ${p("guildId")} AND user_id = ${p("userId")} AND EXISTS (SELECT 1 FROM claimed)
   ), events AS (
     INSERT INTO task_events (task_id, guild_id, actor_id, kind, from_status, to_status, details, source, created_at)
     SELECT id, guild_id, ${p("userId")}, 'claimed', 'open', 'open',
