@@ -11,6 +11,8 @@ export interface DiscordClientOptions {
   shards?: { count: number; ids?: readonly number[] };
   /** Members and users kept at most (the bot's own always stays); default DEFAULT_CACHE_LIMITS. */
   cacheLimits?: CacheLimits;
+  /** How often REST forgets idle per-route handlers; default REST_HANDLER_SWEEP_MS. */
+  restHandlerSweepMs?: number;
 }
 
 export interface CacheLimits {
@@ -19,6 +21,13 @@ export interface CacheLimits {
 }
 
 export const DEFAULT_CACHE_LIMITS: CacheLimits = { members: 200, users: 2_000 };
+
+/**
+ * @discordjs/rest keys a webhook's handler by its token, so every interaction answered by editReply or
+ * followUp leaves a handler behind; its default sweep (hourly) let a soak hold an hour of them. Idle
+ * handlers hold no rate-limit state that Discord's next response headers do not restore.
+ */
+export const REST_HANDLER_SWEEP_MS = 60_000;
 
 /**
  * Guilds (channels, roles, interactions) and GuildMessages (mentions of the bot carry their content
@@ -31,11 +40,12 @@ export function createDiscordClient({
   log,
   shards,
   cacheLimits = DEFAULT_CACHE_LIMITS,
+  restHandlerSweepMs = REST_HANDLER_SWEEP_MS,
 }: DiscordClientOptions): Client {
   const client = new Client({
     intents: [GatewayIntentBits.Guilds, GatewayIntentBits.GuildMessages],
     allowedMentions: NO_PINGS,
-    ...(apiUrl ? { rest: { api: apiUrl } } : {}),
+    rest: { ...(apiUrl ? { api: apiUrl } : {}), handlerSweepInterval: restHandlerSweepMs },
     ...(shards
       ? {
           shardCount: shards.count,

@@ -1,7 +1,8 @@
 import { once } from "node:events";
-import { type Client, Events } from "discord.js";
+import { type Client, Events, Routes } from "discord.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createDiscordClient } from "../../src/discord/client.ts";
+import type { InteractionExemptRest } from "../../src/discord/interaction-rest.ts";
 import { silentLogger } from "../../src/log.ts";
 import { DiscordStandIn } from "../stand-in/index.ts";
 
@@ -22,6 +23,7 @@ describe("the Discord client's caches", () => {
       apiUrl: discord.apiUrl,
       log: silentLogger,
       cacheLimits: { members: 10, users: 15 },
+      restHandlerSweepMs: 1_000,
     }) as Client<true>;
     const ready = once(client, Events.ClientReady);
     await client.login(TOKEN);
@@ -56,5 +58,28 @@ describe("the Discord client's caches", () => {
     expect(guild.members.cache.has(last)).toBe(true);
     const channel = guild.channels.cache.get(lane.id);
     expect(channel?.isTextBased() && channel.messages.cache.size).toBe(0);
+  });
+
+  it("forgets the per-token REST handler each interaction webhook leaves behind once it is idle", async () => {
+    const rest = client.rest as InteractionExemptRest;
+    const before = rest.handlerCount;
+    // Each answer edit is keyed by its interaction's token: one handler per interaction (with the
+    // library's hourly sweep, all 20 are still there at the deadline below).
+    await Promise.all(
+      Array.from(
+        { length: 20 },
+        (_, i) =>
+          rest
+            .patch(Routes.webhookMessage(discord.applicationId, `token-${i}`, "@original"), {
+              body: { content: "answer" },
+              auth: false,
+            })
+            .catch(() => undefined), // unknown tokens: Discord's 404 is fine, the handler is what counts
+      ),
+    );
+    const deadline = Date.now() + 10_000;
+    while (rest.handlerCount > before && Date.now() < deadline)
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(rest.handlerCount).toBeLessThanOrEqual(before);
   });
 });
