@@ -118,7 +118,6 @@ export const tasks = pgTable(
     uniqueIndex("tasks_guild_number_key").on(t.guildId, t.number),
     uniqueIndex("tasks_create_key_key").on(t.createKey).where(sql`create_key IS NOT NULL`),
     index("tasks_queue_idx").on(t.channelId, t.priorityRank, t.createdAt, t.id).where(sql`status = 'open'`),
-    index("tasks_live_by_channel_idx").on(t.channelId).where(inList("status", LIVE_STATUSES)),
     index("tasks_guild_status_number_idx").on(t.guildId, t.status, t.number),
     index("tasks_channel_status_number_idx").on(t.channelId, t.status, t.number),
     index("tasks_assignee_idx").on(t.guildId, t.assigneeId, t.status),
@@ -349,6 +348,8 @@ export const outbox = pgTable(
 /**
  * One try at a task: opened by start (or a rework), closed by submit, fail, an expired lease or a
  * release. At most one open attempt per task. `result` is the submission's validated evidence block.
+ * fillfactor 70 (migration 0015, SQL only): ending an attempt is a HOT update; keep ended_at,
+ * outcome, summary, result, error and questions out of every index.
  */
 export const taskAttempts = pgTable(
   "task_attempts",
@@ -370,7 +371,6 @@ export const taskAttempts = pgTable(
   },
   (t) => [
     uniqueIndex("task_attempts_task_attempt_key").on(t.taskId, t.attempt),
-    index("task_attempts_open_idx").on(t.taskId).where(sql`ended_at IS NULL`),
     check("task_attempts_outcome_check", sql`outcome IS NULL OR ${inList("outcome", ATTEMPT_OUTCOMES)}`),
     check("task_attempts_attempt_positive_check", sql`attempt > 0`),
     check("task_attempts_summary_length_check", sql`summary IS NULL OR char_length(summary) <= 4000`),

@@ -1,4 +1,6 @@
+import { sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
+import { queryRows } from "../../src/store/raw.ts";
 import { DRIVERS, useHarness } from "./support/harness.ts";
 import { newScene } from "./support/scene.ts";
 
@@ -78,5 +80,44 @@ describe.each(DRIVERS)("statements per hot path (%s)", (driver) => {
     );
     expect((await h.tasks.get(s.ctx(s.member), number)).status).toBe("done");
     expect((await h.tasks.get(s.ctx(s.member), other)).status).toBe("in_progress");
+  });
+});
+
+/**
+ * What a claim and a submit write besides their rows: a claim changes the task's status, so it adds an
+ * entry to each of the task's indexes, but ending the attempt it opened (submit, fail, release) is a
+ * HOT update: no column it writes is in an index (migration 0015). Counted by the database itself for
+ * the transaction, which is rolled back.
+ */
+describe.each(DRIVERS)("index entries per attempt (%s)", (driver) => {
+  const h = useHarness(driver);
+
+  it("ending the attempt a claim opened is a HOT update (no new index entries)", async () => {
+    const s = await newScene(h, { requireReview: false });
+    await h.tasks.create(s.ctx(s.creator), { title: "End my attempt" });
+    const claimed = (await h.tasks.next(s.ctx(s.member, "mention")))!;
+    const rolledBack = new Error("rolled back");
+    let counts: { updated: number; hot: number; ended: number } | undefined;
+    await h.database.db
+      .transaction(async (tx) => {
+        const [ended] = await queryRows<{ ended: number }>(
+          tx,
+          sql`WITH e AS (UPDATE task_attempts SET ended_at = now(), outcome = 'submitted', summary = 'Done',
+              result = '{"tests":"pass"}'::jsonb, error = NULL
+            WHERE task_id = ${claimed.id} AND ended_at IS NULL RETURNING 1) SELECT count(*)::int AS ended FROM e`,
+        );
+        const [stats] = await queryRows<{ updated: number; hot: number }>(
+          tx,
+          sql`SELECT pg_stat_get_xact_tuples_updated('task_attempts'::regclass)::int AS updated,
+            pg_stat_get_xact_tuples_hot_updated('task_attempts'::regclass)::int AS hot`,
+        );
+        counts = { ended: Number(ended!.ended), updated: Number(stats!.updated), hot: Number(stats!.hot) };
+        throw rolledBack;
+      })
+      .catch((error: unknown) => {
+        if (error !== rolledBack) throw error;
+      });
+    expect(counts).toEqual({ ended: 1, updated: 1, hot: 1 });
+    expect((await h.tasks.get(s.ctx(s.member), claimed.number)).status).toBe("in_progress");
   });
 });
