@@ -142,9 +142,9 @@ export const endToEnd: Scenario = {
       const memory = bot.memory();
       peakRss = Math.max(peakRss, memory.bot?.peakRssMb ?? 0);
       outcome.targets.push({
-        target: "bot peak RSS < 200 MB during the e2e run",
+        target: "bot peak RSS < 150 MB during the e2e run",
         figure: `${peakRss.toFixed(0)} MB`,
-        met: peakRss < 200,
+        met: peakRss < 150,
       });
       outcome.notes.push(
         `Mix per 100 interactions: ${Object.entries(MIX)
