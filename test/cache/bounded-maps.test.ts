@@ -5,7 +5,7 @@ import { createLocalTokenBucket } from "../../src/cache/token-bucket.ts";
 /** The in-process rate limiter and gate hold a bounded number of keys, however many pass through. */
 describe("bounded in-process maps", () => {
   it("a token bucket at maxKeys forgets the actor seen least recently, who starts full again", () => {
-    let now = 0;
+    const now = 0;
     const bucket = createLocalTokenBucket({ capacity: 1, windowSeconds: 60 }, () => now, 3);
     for (const actor of ["a", "b", "c"]) expect(bucket.take(actor).allowed).toBe(true);
     expect(bucket.take("a").allowed).toBe(false); // a is now the most recently seen
