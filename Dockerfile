@@ -43,4 +43,4 @@ HEALTHCHECK --interval=15s --timeout=5s --start-period=60s --retries=3 \
 # main.ts stops gracefully on SIGTERM: in-flight interactions finish, then client, HTTP, cache and database close.
 STOPSIGNAL SIGTERM
 # The V8 heap flags of `npm start` (package.json; see README "Memory").
-CMD ["node", "--max-semi-space-size=8", "--heap-growing-percent=50", "dist/main.js"]
+CMD ["node", "--max-semi-space-size=4", "--heap-growing-percent=50", "dist/main.js"]
