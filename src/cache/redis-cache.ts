@@ -60,6 +60,7 @@ export async function createRedisCache(options: RedisCacheOptions): Promise<Cach
     counters,
     failureThreshold: options.failureThreshold ?? 3,
     probeIntervalMs: options.probeIntervalMs ?? 1_000,
+    commandTimeoutMs: timeouts.commandTimeoutMs,
   });
   const scripts = defineScripts(client);
   const signals = createRedisSignals(client, subscriber, link, keys.signalsChannel, log);

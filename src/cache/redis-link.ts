@@ -14,6 +14,8 @@ export interface RedisLinkOptions {
   failureThreshold: number;
   /** How often an open breaker probes Redis. */
   probeIntervalMs: number;
+  /** A command with no answer by then fails (see `withinTimeout`); none when omitted. */
+  commandTimeoutMs?: number;
 }
 
 export interface RedisLink {
@@ -113,7 +115,7 @@ export function createRedisLink(options: RedisLinkOptions): RedisLink {
         return fallback();
       }
       try {
-        const result = await command();
+        const result = await withinTimeout(command(), options.commandTimeoutMs);
         breaker.recordSuccess();
         return result;
       } catch (error) {
@@ -152,6 +154,44 @@ export function createRedisLink(options: RedisLinkOptions): RedisLink {
       for (const wake of waiters) wake();
     },
   };
+}
+
+export class CommandTimeoutError extends Error {
+  constructor(ms: number) {
+    super(`Command timed out (no answer from redis within ${ms} ms)`);
+  }
+}
+
+/**
+ * Rejects when `promise` has not settled `ms` after the call. A timer that fires late because this
+ * process's own event loop was busy must not blame Redis for it: the answer may already be read off
+ * the socket and waiting for the loop's I/O phase. So the verdict waits for one more turn
+ * (setImmediate runs after that phase) and only an answer that is still missing then counts as slow.
+ */
+function withinTimeout<T>(promise: Promise<T>, ms: number | undefined): Promise<T> {
+  if (ms === undefined) return promise;
+  return new Promise<T>((resolve, reject) => {
+    let settled = false;
+    const timer = setTimeout(() => {
+      setImmediate(() => {
+        if (settled) return;
+        settled = true;
+        reject(new CommandTimeoutError(ms));
+      });
+    }, ms);
+    promise.then(
+      (value) => {
+        settled = true;
+        clearTimeout(timer);
+        resolve(value);
+      },
+      (error: unknown) => {
+        settled = true;
+        clearTimeout(timer);
+        reject(error);
+      },
+    );
+  });
 }
 
 /** An expired marker only costs one extra flush of a prefix that has been idle for a week. */
