@@ -82,12 +82,28 @@ redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[2])
 return 1
 `;
 
-/** KEYS: the stamp counter, then (view, stamp) pairs. */
+/**
+ * KEYS: the stamp counter, then (view, stamp) pairs. ARGV: the stamps' TTL, the number of fresh values,
+ * then per fresh value: its pair's index (0-based), json, ttl seconds, the stamp counter at its mark.
+ * A fresh value is judged before this delete stamps its key: it is stored unless its key was stamped
+ * after its mark (a later change's delete).
+ */
 const VIEW_DEL = `
+local storable = {}
+for f = 0, tonumber(ARGV[2]) - 1 do
+  local base = 3 + f * 4
+  local view = 2 + tonumber(ARGV[base]) * 2
+  if tonumber(redis.call('GET', KEYS[view + 1]) or '0') <= tonumber(ARGV[base + 3]) then
+    storable[#storable + 1] = {KEYS[view], ARGV[base + 1], ARGV[base + 2]}
+  end
+end
 local stamp = redis.call('INCR', KEYS[1])
 for i = 2, #KEYS, 2 do
   redis.call('UNLINK', KEYS[i])
   redis.call('SET', KEYS[i + 1], stamp, 'PX', ARGV[1])
+end
+for _, value in ipairs(storable) do
+  redis.call('SET', value[1], value[2], 'EX', value[3])
 end
 return stamp
 `;
@@ -103,7 +119,15 @@ export interface Scripts {
     ttlSeconds: number,
     seen: number,
   ): Promise<boolean>;
-  viewDel(counterKey: string, pairs: readonly [string, string][], stampTtlMs: number): Promise<void>;
+  /** Deletes the pairs' views and stamps them; then stores each `fresh` value its mark still allows. */
+  viewDel(
+    counterKey: string,
+    pairs: readonly [string, string][],
+    stampTtlMs: number,
+    fresh?: readonly { pair: number; json: string; ttlSeconds: number; seen: number }[],
+  ): Promise<void>;
+  /** The stamp counter now (0 before the first delete). */
+  viewStampNow(counterKey: string): Promise<number>;
   gateReserve(key: string, limit: number): Promise<[number, number]>;
   gateRelease(key: string): Promise<number>;
   gateAdd(key: string): Promise<number>;
@@ -136,10 +160,12 @@ export function defineScripts(redis: Redis): Scripts {
     },
     viewSet: async (viewKey, stampKey, json, ttlSeconds, seen) =>
       (await viewSet(viewKey, stampKey, json, ttlSeconds, seen)) === 1,
-    async viewDel(counterKey, pairs, stampTtlMs) {
+    async viewDel(counterKey, pairs, stampTtlMs, fresh = []) {
       const keys = [counterKey, ...pairs.flat()];
-      await viewDel(keys.length, ...keys, stampTtlMs);
+      const values = fresh.flatMap((entry) => [entry.pair, entry.json, entry.ttlSeconds, entry.seen]);
+      await viewDel(keys.length, ...keys, stampTtlMs, fresh.length, ...values);
     },
+    viewStampNow: async (counterKey) => Number((await redis.get(counterKey)) ?? 0),
     gateReserve: async (key, limit) => (await reserve(key, limit)) as [number, number],
     gateRelease: async (key) => (await release(key)) as number,
     gateAdd: async (key) => (await add(key)) as number,

@@ -9,8 +9,31 @@ export interface ViewCache {
   /** undefined on a miss, and on any cache failure. */
   get<T>(key: string): Promise<T | undefined>;
   set(key: string, value: unknown, ttlSeconds: number): Promise<void>;
-  /** Called AFTER the writing transaction commits, never before. */
-  del(keys: readonly string[]): Promise<void>;
+  /**
+   * Taken BEFORE a write that will hand its own result to `del` as a fresh value: every delete after
+   * this moment out-ranks it. Undefined when the cache cannot say (then there is nothing to store).
+   */
+  mark(): Promise<ViewMark | undefined>;
+  /**
+   * Called AFTER the writing transaction commits, never before. `fresh`: values that commit produced,
+   * each stored under its key (which is deleted too) unless a delete since its mark says they may
+   * already be out of date (a later change committed, or the cache was flushed or unreachable).
+   */
+  del(keys: readonly string[], fresh?: readonly FreshView[]): Promise<void>;
+}
+
+/** Opaque: where the cache's delete stamps stood when `mark()` was called. */
+export interface ViewMark {
+  readonly stamp: number;
+  readonly generation: number;
+}
+
+/** A value a write just committed, as a fresh read would return it: a read after it is a hit. */
+export interface FreshView {
+  key: string;
+  value: unknown;
+  ttlSeconds: number;
+  mark: ViewMark;
 }
 
 export type GateDecision =
