@@ -20,6 +20,11 @@ export interface EntryEvent {
   kind: EntryKind;
   /** The line every log of this event is written with; the handler may add to it (the command it read). */
   fields: Record<string, unknown>;
+  /**
+   * ms since the epoch after which an answer is of no use (an interaction's 3 s window, from its
+   * snowflake): the event is then dropped unclaimed. None for mentions, which have no window.
+   */
+  answerBy?: number;
 }
 
 export interface EntryHandler {
@@ -49,6 +54,8 @@ export interface GuardedRunnerOptions {
   log: Logger;
   /** Called once per event after it was answered (metrics). */
   onAnswered?: (event: InteractionOutcome) => void;
+  /** The clock `answerBy` is compared with (the engine's injected one in tests). */
+  now?: () => Date;
 }
 
 const RESTARTING = "Tasklane is restarting; try again in a few seconds.";
@@ -58,6 +65,21 @@ const RESTARTING = "Tasklane is restarting; try again in a few seconds.";
  */
 const DRAINING_CLAIM_DELAY_MS = 1_000;
 
+/** Discord's window for the first answer to an interaction. */
+export const INTERACTION_WINDOW_MS = 3_000;
+/** Our clock may run ahead of Discord's: an interaction is only given up this much past its window. */
+export const CLOCK_SKEW_MARGIN_MS = 500;
+
+/** When an answer to the interaction with this snowflake id stops being any use to its user. */
+export function answerByOf(createdTimestamp: number): number {
+  return createdTimestamp + INTERACTION_WINDOW_MS + CLOCK_SKEW_MARGIN_MS;
+}
+
+const EXPIRED_WARN_EVERY_MS = 60_000;
+
+/** The outcome logged for an event dropped because its window had passed. */
+export const EXPIRED = "expired";
+
 /**
  * The one way in for every event (slash, button, modal, autocomplete, context menu, mention): claimed
  * exactly once across instances, tracked in flight for a graceful stop, rate limited on request, and
@@ -66,7 +88,22 @@ const DRAINING_CLAIM_DELAY_MS = 1_000;
  */
 export function createGuardedRunner(options: GuardedRunnerOptions): GuardedRunner {
   const { log, services, cache } = options;
+  const now = options.now ?? (() => new Date());
   const inFlight = createInFlight();
+  // Past its window an interaction cannot be answered (Discord already told the user it failed), and
+  // working on it only delays the ones still in time: dropped before the claim and any other work.
+  const expired = (event: EntryEvent) => event.answerBy !== undefined && now().getTime() > event.answerBy;
+  // One warning a minute at most, with how many were dropped since the last one.
+  let droppedSinceWarn = 0;
+  let lastWarnAt = Number.NEGATIVE_INFINITY;
+  const noteExpired = () => {
+    droppedSinceWarn += 1;
+    const at = now().getTime();
+    if (at - lastWarnAt < EXPIRED_WARN_EVERY_MS) return;
+    log.warn({ dropped: droppedSinceWarn }, "interactions reached us past Discord's window and were dropped");
+    lastWarnAt = at;
+    droppedSinceWarn = 0;
+  };
 
   const guard: Guard = {
     async limit(ctx, write) {
@@ -93,11 +130,13 @@ export function createGuardedRunner(options: GuardedRunnerOptions): GuardedRunne
     let outcome = "ok";
     try {
       if (inFlight.draining) await new Promise((resolve) => setTimeout(resolve, DRAINING_CLAIM_DELAY_MS));
+      if (expired(event)) return finishExpired(event, started);
       if (!(await services.events.claim(event.id))) {
         log.debug(event.fields, `${logName(event)} claimed by another instance`);
         return;
       }
       if (inFlight.draining) throw new UserError(RESTARTING);
+      if (expired(event)) return finishExpired(event, started);
       outcome = (await handler.run(guard)) ?? "ok";
     } catch (thrown) {
       const failure = failureOf(thrown, event);
@@ -109,6 +148,15 @@ export function createGuardedRunner(options: GuardedRunnerOptions): GuardedRunne
         log.warn({ ...event.fields, ref, err: answerError }, "could not tell the user about a failure");
       }
     }
+    finish(event, outcome, started);
+  }
+
+  function finishExpired(event: EntryEvent, started: number): void {
+    noteExpired();
+    finish(event, EXPIRED, started);
+  }
+
+  function finish(event: EntryEvent, outcome: string, started: number): void {
     const ms = Math.round(performance.now() - started);
     log.info({ ...event.fields, outcome, ms }, logName(event));
     options.onAnswered?.({ kind: event.kind, outcome, ms });
