@@ -1,3 +1,5 @@
+import { viewKeys } from "../../cache/keys.ts";
+import type { ViewMark } from "../../cache/types.ts";
 import { type DecisionExtra, type DecisionSettings, decide } from "../../domain/decide.ts";
 import { actorInChannel } from "../../domain/roles.ts";
 import { isLive, type PlacedStatusRef } from "../../domain/task-states.ts";
@@ -42,8 +44,10 @@ export async function transitionTask(
     input.action === "submit" && input.evidence !== undefined ? parseEvidence(input.evidence) : undefined;
   for (let attempt = 1; ; attempt += 1) {
     try {
+      // Before the transaction: the view it commits is stored unless a later change out-ranks it.
+      const mark = await engine.cache.views.mark();
       return await mutate(engine, ctx.guildId, (tx, effects) =>
-        attemptTransition(tx, engine, effects, ctx, input, evidence),
+        attemptTransition(tx, engine, effects, ctx, input, evidence, mark),
       );
     } catch (error) {
       if (!(error instanceof RowChanged)) throw error;
@@ -63,6 +67,7 @@ async function attemptTransition(
   ctx: ActionContext,
   input: Input,
   evidence: Evidence | undefined,
+  mark: ViewMark | undefined,
 ): Promise<TransitionResult> {
   const now = engine.now();
   const found = await findTaskForChange(tx, ctx.guildId, input.number);
@@ -119,6 +124,10 @@ async function attemptTransition(
           source: ctx.source,
           dependency: null,
         });
+  if (mark) {
+    const key = viewKeys.task(ctx.guildId, view.number);
+    effects.fresh.push({ key, value: view, ttlSeconds: engine.viewTtlSeconds, mark });
+  }
   return { task: viewFor(ctx, view) };
 }
 
