@@ -184,6 +184,8 @@ export interface TaskService {
   reviews(ctx: ActionContext, number: number): Promise<ReviewView[]>;
   /** Every attempt at the task (start → submit | fail | expire | release), oldest first. */
   attempts(ctx: ActionContext, number: number): Promise<AttemptView[]>;
+  /** `get`, with the task's attempts and where its live card is (one query beside the cached view). */
+  details(ctx: ActionContext, number: number): Promise<TaskDetails>;
   queue(ctx: ActionContext, channelId: string, page?: PageRequest): Promise<QueueView>;
   /** Autocomplete: number prefix or title words, live tasks first, at most `limit` (≤ 25). */
   suggest(ctx: ActionContext, query: string, limit?: number): Promise<TaskRef[]>;
@@ -191,6 +193,14 @@ export interface TaskService {
   stats(ctx: ActionContext, channelId?: string): Promise<StatsView>;
   /** Tasks in review the actor can see and may approve or send back, oldest submission first (at most 25). */
   reviewQueue(ctx: ActionContext): Promise<ReviewQueueItem[]>;
+}
+
+export interface TaskDetails {
+  task: TaskView;
+  /** Oldest first, as `attempts` returns them. */
+  attempts: AttemptView[];
+  /** The task's live card; null before one is posted (or while it is being posted). */
+  liveCard: { channelId: string; messageId: string } | null;
 }
 
 export interface SettingsService {
