@@ -4,6 +4,7 @@ import { RateLimitedError, UserError } from "../domain/errors.ts";
 import type { Logger } from "../log.ts";
 import type { ActionContext, Services } from "../services/contracts.ts";
 import { databaseFaultOf } from "../services/database-faults.ts";
+import { createBoundedIntake, DEFAULT_INTAKE_LIMITS, type IntakeLimits } from "./bounded-intake.ts";
 import { createInFlight } from "./in-flight.ts";
 import { asIncompleteInput } from "./incomplete-input.ts";
 import type { EntryKind, InteractionOutcome } from "./interaction-metrics.ts";
@@ -56,6 +57,8 @@ export interface GuardedRunnerOptions {
   onAnswered?: (event: InteractionOutcome) => void;
   /** The clock `answerBy` is compared with (the engine's injected one in tests). */
   now?: () => Date;
+  /** Events running at once and waiting at most (memory stays bounded under a burst). */
+  intake?: IntakeLimits;
 }
 
 const RESTARTING = "Tasklane is restarting; try again in a few seconds.";
@@ -104,6 +107,23 @@ export function createGuardedRunner(options: GuardedRunnerOptions): GuardedRunne
     lastWarnAt = at;
     droppedSinceWarn = 0;
   };
+  const intake = createBoundedIntake(options.intake ?? DEFAULT_INTAKE_LIMITS);
+  let shedUnlogged = 0;
+  let shedLoggedAt = Number.NEGATIVE_INFINITY;
+
+  // Under overload, one line per shed event would add to the load: at most one line per 10 s.
+  function noteShed(event: EntryEvent): void {
+    shedUnlogged += 1;
+    options.onAnswered?.({ kind: event.kind, outcome: "shed", ms: 0 });
+    const at = performance.now();
+    if (at - shedLoggedAt < 10_000) return;
+    log.warn(
+      { ...event.fields, shed: shedUnlogged, running: intake.running, queued: intake.queued },
+      "overloaded: dropped the oldest waiting interactions unanswered",
+    );
+    shedUnlogged = 0;
+    shedLoggedAt = at;
+  }
 
   const guard: Guard = {
     async limit(ctx, write) {
@@ -165,9 +185,14 @@ export function createGuardedRunner(options: GuardedRunnerOptions): GuardedRunne
   return {
     run(event, handler) {
       return inFlight.track(
-        run(event, handler).catch((error: unknown) =>
-          log.error({ ...event.fields, err: error }, `${logName(event)} handling failed`),
-        ),
+        intake
+          .run(() => run(event, handler), {
+            sheddable: event.kind !== "mention",
+            onShed: () => noteShed(event),
+          })
+          .catch((error: unknown) =>
+            log.error({ ...event.fields, err: error }, `${logName(event)} handling failed`),
+          ),
       );
     },
     get draining() {

@@ -1,6 +1,7 @@
 import { sql } from "drizzle-orm";
 import {
   type AnyPgColumn,
+  bigint,
   boolean,
   check,
   customType,
@@ -125,12 +126,16 @@ export const tasks = pgTable(
     index("tasks_lease_idx")
       .on(t.leaseExpiresAt)
       .where(sql`status = 'in_progress' AND lease_expires_at IS NOT NULL`),
-    // One guild's tasks with a label: the key is "guild_id:label" (migration 0011 defines the function).
-    index("tasks_guild_labels_idx").using("gin", sql`tasklane_guild_labels(${t.guildId}, ${t.labels})`),
     index("tasks_guild_due_idx").on(t.guildId, t.dueAt, t.number).where(sql`due_at IS NOT NULL`),
-    index("tasks_search_idx").using("gin", t.searchVector),
-    // Also tasks_stats_idx (guild_id, channel_id) INCLUDE (…): hand-written in migration 0003, as
-    // drizzle's index builder has no INCLUDE. It serves the stats aggregates as index-only scans.
+    // The words and each task's (guild, block of 256 numbers) key (migration 0013 defines the function).
+    index("tasks_search_keys_idx").using(
+      "gin",
+      sql`tasklane_search_keys(${t.guildId}, ${t.number}, ${t.searchVector})`,
+    ),
+    // Also tasks_stats_idx (guild_id, channel_id) INCLUDE (…): hand-written in migration 0003, and
+    // tasks_live_due_idx (guild_id, due_at) INCLUDE (channel_id) WHERE live with a due date: in 0013,
+    // as drizzle's index builder has no INCLUDE. They serve the stats as index-only scans.
+    // Triggers (0013) keep task_labels in step with labels, status and channel.
     check("tasks_status_check", inList("status", TASK_STATUSES)),
     check("tasks_priority_check", inList("priority", PRIORITIES)),
     check("tasks_title_length_check", sql`char_length(title) BETWEEN 1 AND 200`),
@@ -141,6 +146,24 @@ export const tasks = pgTable(
     check("tasks_parent_not_self_check", sql`parent_id IS NULL OR parent_id <> id`),
     check("tasks_recurrence_check", sql`recurrence IS NULL OR ${inList("recurrence", RECURRENCES)}`),
   ],
+);
+
+/**
+ * One row per (task, label) in list order, with the status and channel a list filters on: the label
+ * list walks it newest first. Derived from tasks and written only by tasks' triggers (migration 0013);
+ * its primary key also INCLUDEs (status, channel_id, task_id), hand-written there.
+ */
+export const taskLabels = pgTable(
+  "task_labels",
+  {
+    guildId: text("guild_id").notNull(),
+    label: text("label").notNull(),
+    number: integer("number").notNull(),
+    taskId: integer("task_id").notNull(),
+    channelId: text("channel_id").notNull(),
+    status: text("status").$type<TaskStatus>().notNull(),
+  },
+  (t) => [primaryKey({ name: "task_labels_pkey", columns: [t.guildId, t.label, t.number] })],
 );
 
 export const taskDependencies = pgTable(
@@ -281,6 +304,8 @@ export const agents = pgTable(
     maxConcurrent: integer("max_concurrent").notNull().default(1),
     /** A paused agent gets no deliveries and its mention commands are refused (an operator's halt switch). */
     paused: boolean("paused").notNull().default(false),
+    /** Moved on by every claim that checks the agent's cap (store/queue.ts claimNextAlone says why). */
+    claimSeq: bigint("claim_seq", { mode: "number" }).notNull().default(0),
     addedBy: text("added_by").notNull(),
     createdAt: createdAt(),
   },

@@ -4,37 +4,38 @@ import type { TaskView } from "../domain/task-view.ts";
 import { inChannels } from "./channel-filter.ts";
 import type { Queryable } from "./database.ts";
 import { queryRows } from "./raw.ts";
-import { selectTaskViews } from "./task-views.ts";
+import { selectTaskViewsByIds } from "./task-views.ts";
 
 /** Title, description and labels are all indexed with the english config (migration 0002). */
 const tsQuery = (text: string) => sql`websearch_to_tsquery('english', ${text})`;
 
 const LIVE = sql.raw(`(${LIVE_STATUSES.map((status) => `'${status}'`).join(", ")})`);
 
-/** `channelIds`: the channels the reader may see; null: all of them. Counts at most `upTo` matches. */
-export async function countSearch(
-  q: Queryable,
-  guildId: string,
-  channelIds: readonly string[] | null,
-  text: string,
-  upTo: number,
-): Promise<number> {
-  const rows = await queryRows<{ n: number }>(
-    q,
-    sql`SELECT count(*)::int AS n FROM (SELECT 1 FROM tasks t
-      WHERE t.guild_id = ${guildId} AND ${inChannels(channelIds)} AND t.search_vector @@ ${tsQuery(text)} LIMIT ${upTo}) capped`,
-  );
-  return Number(rows[0]?.n ?? 0);
-}
+/** The indexed expression of tasks_search_keys_idx: search_vector plus the task's (guild, block) key. */
+const searchKeys = sql.raw("tasklane_search_keys(t.guild_id, t.number, t.search_vector)");
+
+/** Numbers per search block (tasklane_search_keys, migration 0013). */
+const BLOCK = 256;
+/** The first window: the newest 4 blocks. A window never spans more than MAX_BLOCKS. */
+const FIRST_BLOCKS = 4;
+const MAX_BLOCKS = 256;
 
 /** How many of the newest matches a search ranks: a page never waits for every match to be ranked. */
 export const SEARCH_CANDIDATES = 1_000;
 
+interface Candidate extends Record<string, unknown> {
+  id: number;
+  number: number;
+  rank: number;
+}
+
 /**
  * Ranked by ts_rank over the generated search_vector, newest first among equals: the best of the
- * newest SEARCH_CANDIDATES matches. For a rare word Postgres finds the matches through the GIN index;
- * for a common one it walks the guild's numbers newest first (tasks_guild_number_key) and stops at
- * the candidate count, so neither ranks every match of a million tasks.
+ * newest SEARCH_CANDIDATES matches the reader may see. `matched` counts matches up to `upTo` (≥
+ * SEARCH_CANDIDATES). The newest matches are found window by window, newest blocks of numbers first
+ * (tasks_search_keys_idx holds the words and each task's guild-and-block key), each window sized from
+ * the matches the last one held: neither a rare pair of words (whose matches sit far apart) nor a
+ * common word (a match in every task) reads much more than the matches it ranks.
  */
 export async function searchTasks(
   q: Queryable,
@@ -43,15 +44,49 @@ export async function searchTasks(
   text: string,
   offset: number,
   limit: number,
-): Promise<TaskView[]> {
+  upTo: number,
+): Promise<{ items: TaskView[]; matched: number }> {
   const query = tsQuery(text);
-  // The page is picked among the candidates; only its rows are then read as views.
-  const where = sql`t.id IN (SELECT ranked.id FROM (
-      SELECT c.id, c.number, c.search_vector FROM tasks c
-      WHERE c.guild_id = ${guildId} AND ${inChannels(channelIds, "c")} AND c.search_vector @@ ${query}
-      ORDER BY c.number DESC LIMIT ${SEARCH_CANDIDATES}) ranked
-    ORDER BY ts_rank(ranked.search_vector, ${query}) DESC, ranked.number DESC LIMIT ${limit} OFFSET ${offset})`;
-  return selectTaskViews(q, where, { order: sql`ts_rank(t.search_vector, ${query}) DESC, t.number DESC` });
+  const [head] = await queryRows<{ nodes: number; top: number | null }>(
+    q,
+    sql`SELECT numnode(${query})::int AS nodes, (SELECT max(number) FROM tasks WHERE guild_id = ${guildId}) AS top`,
+  );
+  // Only stop words (or no words): no lexeme to match, as `@@` would say.
+  if (!head || Number(head.nodes) === 0 || head.top === null) return { items: [], matched: 0 };
+  const candidates: Candidate[] = [];
+  let high = Math.floor(Number(head.top) / BLOCK);
+  let blocks = FIRST_BLOCKS;
+  while (high >= 0 && candidates.length < upTo) {
+    const low = Math.max(0, high - blocks + 1);
+    const window = sql`(SELECT string_agg(quote_literal(tasklane_search_block(${guildId}, b)), ' | ')
+      FROM generate_series(${low}::int, ${high}::int) AS b)::tsquery`;
+    const rows = await queryRows<Candidate>(
+      q,
+      sql`SELECT t.id, t.number, ts_rank(t.search_vector, ${query}) AS rank FROM tasks t
+        WHERE ${searchKeys} @@ (${query} && ${window})
+          AND t.guild_id = ${guildId} AND t.number >= ${low * BLOCK} AND t.number < ${(high + 1) * BLOCK}
+          AND ${inChannels(channelIds)} AND t.search_vector @@ ${query}
+        ORDER BY t.number DESC LIMIT ${upTo - candidates.length}`,
+    );
+    candidates.push(...rows);
+    const spanned = high - low + 1;
+    const wanted = (upTo - candidates.length) * 1.25;
+    const grown = Math.min(MAX_BLOCKS, spanned * 16);
+    blocks =
+      rows.length === 0 ? grown : Math.max(1, Math.min(grown, Math.ceil((wanted * spanned) / rows.length)));
+    high = low - 1;
+  }
+  const ranked = candidates
+    .slice(0, SEARCH_CANDIDATES)
+    .map((row) => ({ id: Number(row.id), number: Number(row.number), rank: Number(row.rank) }))
+    .sort((a, b) => b.rank - a.rank || b.number - a.number);
+  const ids = ranked.slice(offset, offset + limit).map((row) => row.id);
+  const views = await selectTaskViewsByIds(q, ids);
+  const byId = new Map(views.map((view) => [view.id, view]));
+  return {
+    items: ids.map((id) => byId.get(id)).filter((view): view is TaskView => view !== undefined),
+    matched: candidates.length,
+  };
 }
 
 export interface SuggestRow extends Record<string, unknown> {
@@ -87,7 +122,7 @@ export async function suggestTasks(
       return sql`(to_tsquery('simple', ${term}) || to_tsquery('english', ${term}))`;
     });
     const prefix = sql`(${sql.join(perWord, sql` && `)})`;
-    where = sql`${where} AND t.search_vector @@ ${prefix}`;
+    where = sql`${where} AND ${searchKeys} @@ ${prefix} AND t.search_vector @@ ${prefix}`;
     order = suggestOrder(sql`ts_rank(t.search_vector, ${prefix}) DESC`);
   }
   return queryRows<SuggestRow>(

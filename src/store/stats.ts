@@ -32,12 +32,43 @@ export interface StatsPart {
 const LIVE = sql.raw(`('open', 'in_progress', 'in_review', 'blocked')`);
 const MINUTES = sql.raw(`extract(epoch FROM (t.completed_at - t.started_at)) / 60`);
 
+interface FigureRow extends Record<string, unknown> {
+  /** 0: a (status, priority) group; 1: an assignee group. */
+  by_assignee: number;
+  status: TaskStatus | null;
+  priority: Priority | null;
+  assignee_id: string | null;
+  n: number;
+  live: number;
+  in_progress: number;
+  done: number;
+  done_minutes: number;
+  timed_done: number;
+  estimated_tasks: number;
+  estimated: number;
+  actual: number;
+}
+
 export async function statsPart(q: Queryable, guildId: string, channelId: string): Promise<StatsPart> {
   const scoped = sql`t.guild_id = ${guildId} AND t.channel_id = ${channelId}`;
-  const [counts, labels, assignees, estimates, oldest] = await Promise.all([
-    queryRows<{ status: TaskStatus; priority: Priority; n: number }>(
+  const timedDone = sql`t.status = 'done' AND t.started_at IS NOT NULL`;
+  const estimatedDone = sql`${timedDone} AND t.estimate_minutes IS NOT NULL`;
+  // Counts, workload and estimates in one pass over the channel's index entries (two grouping sets).
+  const [figures, labels, oldest] = await Promise.all([
+    queryRows<FigureRow>(
       q,
-      sql`SELECT t.status, t.priority, count(*)::int AS n FROM tasks t WHERE ${scoped} GROUP BY t.status, t.priority`,
+      sql`SELECT grouping(t.status)::int AS by_assignee, t.status, t.priority, t.assignee_id,
+          count(*)::int AS n,
+          count(*) FILTER (WHERE t.status IN ${LIVE})::int AS live,
+          count(*) FILTER (WHERE t.status = 'in_progress')::int AS in_progress,
+          count(*) FILTER (WHERE t.status = 'done')::int AS done,
+          coalesce(sum(${MINUTES}) FILTER (WHERE ${timedDone}), 0)::float8 AS done_minutes,
+          count(*) FILTER (WHERE ${timedDone})::int AS timed_done,
+          count(*) FILTER (WHERE ${estimatedDone})::int AS estimated_tasks,
+          coalesce(sum(t.estimate_minutes) FILTER (WHERE ${estimatedDone}), 0)::int AS estimated,
+          coalesce(sum(${MINUTES}) FILTER (WHERE ${estimatedDone}), 0)::float8 AS actual
+        FROM tasks t WHERE ${scoped}
+        GROUP BY GROUPING SETS ((t.status, t.priority), (t.assignee_id))`,
     ),
     queryRows<{ label: string; done: number; total: number }>(
       q,
@@ -46,33 +77,22 @@ export async function statsPart(q: Queryable, guildId: string, channelId: string
         WHERE ${scoped} AND t.status <> 'cancelled' AND cardinality(t.labels) > 0
         GROUP BY label`,
     ),
-    queryRows(
-      q,
-      sql`SELECT t.assignee_id,
-          count(*) FILTER (WHERE t.status IN ${LIVE})::int AS live,
-          count(*) FILTER (WHERE t.status = 'in_progress')::int AS in_progress,
-          count(*) FILTER (WHERE t.status = 'done')::int AS done,
-          coalesce(sum(${MINUTES}) FILTER (WHERE t.status = 'done' AND t.started_at IS NOT NULL), 0)::float8 AS done_minutes,
-          count(*) FILTER (WHERE t.status = 'done' AND t.started_at IS NOT NULL)::int AS timed_done
-        FROM tasks t WHERE ${scoped} AND t.assignee_id IS NOT NULL
-        GROUP BY t.assignee_id`,
-    ),
-    queryRows(
-      q,
-      sql`SELECT count(*)::int AS tasks, coalesce(sum(t.estimate_minutes), 0)::int AS estimated,
-          coalesce(sum(${MINUTES}), 0)::float8 AS actual
-        FROM tasks t
-        WHERE ${scoped} AND t.status = 'done' AND t.estimate_minutes IS NOT NULL AND t.started_at IS NOT NULL`,
-    ),
     queryRows<{ number: number; title: string; status: TaskStatus }>(
       q,
       sql`SELECT t.number, t.title, t.status FROM tasks t WHERE ${scoped} AND t.status = 'open'
         ORDER BY t.number LIMIT 5`,
     ),
   ]);
-  const estimate = estimates[0] ?? {};
+  const counts = figures.filter((row) => Number(row.by_assignee) === 0);
+  const assignees = figures.filter((row) => Number(row.by_assignee) === 1 && row.assignee_id !== null);
+  const sum = (rows: FigureRow[], field: keyof FigureRow) =>
+    rows.reduce((total, row) => total + Number(row[field]), 0);
   return {
-    counts: counts.map((row) => ({ ...row, n: Number(row.n) })),
+    counts: counts.map((row) => ({
+      status: row.status as TaskStatus,
+      priority: row.priority as Priority,
+      n: Number(row.n),
+    })),
     labels: labels.map((row) => ({ label: row.label, done: Number(row.done), total: Number(row.total) })),
     assignees: assignees.map((row) => ({
       userId: String(row.assignee_id),
@@ -83,9 +103,9 @@ export async function statsPart(q: Queryable, guildId: string, channelId: string
       timedDone: Number(row.timed_done),
     })),
     estimates: {
-      tasks: Number(estimate.tasks ?? 0),
-      estimatedMinutes: Number(estimate.estimated ?? 0),
-      actualMinutes: Number(estimate.actual ?? 0),
+      tasks: sum(counts, "estimated_tasks"),
+      estimatedMinutes: sum(counts, "estimated"),
+      actualMinutes: sum(counts, "actual"),
     },
     oldestOpen: oldest.map((row) => ({ ...row, number: Number(row.number) })),
   };

@@ -15,6 +15,7 @@ const expectedTables = [
   "task_attempts",
   "task_dependencies",
   "task_events",
+  "task_labels",
   "task_messages",
   "task_reminders",
   "task_reviews",

@@ -5,7 +5,7 @@ import { addDays, wallTimeIn, zonedInstant } from "../../domain/time-zone.ts";
 import { labels, snowflake } from "../../domain/validation/fields.ts";
 import { parseInput } from "../../domain/validation/parse.ts";
 import { actionContextSchema, pageSchema, searchQuery } from "../../domain/validation/task-inputs.ts";
-import { countSearch, searchTasks } from "../../store/search.ts";
+import { searchTasks } from "../../store/search.ts";
 import {
   countTasks,
   countTasksWithDue,
@@ -136,10 +136,15 @@ export async function searchTaskViews(
   const text = parseInput(searchQuery, rawQuery, "query");
   const page = parseInput(pageSchema, rawPage);
   const offset = decodeCursor(searchCursor, page.cursor)?.offset ?? 0;
-  const [items, counted] = await Promise.all([
-    searchTasks(engine.db, guildId, channelIds, text, offset, page.limit),
-    countSearch(engine.db, guildId, channelIds, text, TOTAL_CAP + 1),
-  ]);
+  const { items, matched: counted } = await searchTasks(
+    engine.db,
+    guildId,
+    channelIds,
+    text,
+    offset,
+    page.limit,
+    TOTAL_CAP + 1,
+  );
   const next = offset + items.length;
   const more = counted > TOTAL_CAP ? items.length === page.limit : next < counted;
   return {

@@ -1,0 +1,333 @@
+import { type SQL, sql } from "drizzle-orm";
+import { beforeAll, describe, expect, it } from "vitest";
+import { createMemoryCache } from "../../src/cache/memory-cache.ts";
+import { silentLogger } from "../../src/log.ts";
+import { systemReader } from "../../src/services/actors.ts";
+import type { ActionContext, ListFilters, TaskService } from "../../src/services/contracts.ts";
+import type { Page } from "../../src/services/views.ts";
+import { DRIVERS, useHarness } from "./support/harness.ts";
+import { memberIn, newScene, snowflake, user } from "./support/scene.ts";
+
+type Scene = Awaited<ReturnType<typeof newScene>>;
+type Numbered = { number: number };
+
+/** Every page of a list, forwards; then back again from the last page with prevCursor. */
+async function allPages<T extends Numbered>(
+  read: (cursor: string | null) => Promise<Page<T>>,
+): Promise<{ forward: number[]; backward: number[]; total: number }> {
+  const pages: Page<T>[] = [];
+  let cursor: string | null = null;
+  do {
+    const page = await read(cursor);
+    pages.push(page);
+    cursor = page.nextCursor;
+  } while (cursor !== null && pages.length < 50);
+  const backward: number[] = [];
+  let back = pages.at(-1)!.prevCursor;
+  while (back !== null) {
+    const page = await read(back);
+    backward.unshift(...page.items.map((item) => item.number));
+    back = page.prevCursor;
+  }
+  backward.push(...pages.at(-1)!.items.map((item) => item.number));
+  return {
+    forward: pages.flatMap((page) => page.items.map((item) => item.number)),
+    backward,
+    total: pages[0]!.total,
+  };
+}
+
+describe.each(DRIVERS)("lists, search and stats on their scale paths (%s)", (driver) => {
+  const h = useHarness(driver);
+
+  describe("the label list", () => {
+    let s: Scene;
+    const hidden = snowflake();
+    let member: ActionContext;
+
+    beforeAll(async () => {
+      s = await newScene(h, { requireReview: false, queueLimit: 200 });
+      await h.settings.update(s.ctx(s.admin, "slash", hidden), { requireReview: false });
+      const labelsOf = ["api", "ui", "api, ui", "docs", "", "api, docs, ui"];
+      for (let i = 0; i < 36; i += 1) {
+        await h.tasks.create(s.ctx(s.creator, "slash", i % 4 === 3 ? hidden : s.channelId), {
+          title: `Task ${i}`,
+          labels: labelsOf[i % labelsOf.length],
+          priority: i % 5 === 0 ? "high" : "medium",
+        });
+      }
+      const dev = user();
+      for (const number of [2, 5, 9, 14, 20, 27, 33]) {
+        const ctx = s.ctx(dev, "slash", number % 4 === 0 ? hidden : s.channelId);
+        await h.tasks.transition(ctx, { number, action: "claim" });
+        await h.tasks.transition(ctx, { number, action: "start" });
+        if (number % 3 === 0) await h.tasks.transition(ctx, { number, action: "submit" });
+      }
+      for (const number of [3, 11, 30])
+        await h.tasks.transition(s.ctx(s.creator, "slash", number % 4 === 0 ? hidden : s.channelId), {
+          number,
+          action: "cancel",
+          text: "not needed",
+        });
+      member = s.ctx(memberIn({ [s.channelId]: "send" }));
+    });
+
+    /** What a list of the label means, read straight from tasks.labels (no task_labels). */
+    const expected = async (label: string, where: SQL) =>
+      (
+        await h.rows<{ number: number }>(
+          sql`SELECT number FROM tasks t WHERE t.guild_id = ${s.guildId} AND ${label} = ANY (t.labels) AND ${where}
+            ORDER BY number DESC`,
+        )
+      ).map((row) => Number(row.number));
+
+    const cases: [string, ListFilters, SQL][] = [
+      ["live", { label: "api" }, sql`t.status IN ('open', 'in_progress', 'in_review', 'blocked')`],
+      ["all statuses", { label: "ui", status: "all" }, sql`true`],
+      ["done", { label: "api", status: "done" }, sql`t.status = 'done'`],
+      ["in progress", { label: "ui", status: "in_progress" }, sql`t.status = 'in_progress'`],
+      [
+        "with a priority (joins the task)",
+        { label: "api", priority: "high", status: "all" },
+        sql`t.priority = 'high'`,
+      ],
+    ];
+
+    async function expectSameAsTasks(
+      tasks: TaskService,
+      ctx: ActionContext,
+      filters: ListFilters,
+      where: SQL,
+    ) {
+      const visible = ctx === member ? sql`t.channel_id = ${s.channelId}` : sql`true`;
+      const want = await expected(filters.label!, sql`${where} AND ${visible}`);
+      const got = await allPages((cursor) => tasks.list(ctx, filters, { limit: 4, cursor }));
+      expect(got.forward).toEqual(want);
+      expect(got.backward).toEqual(want);
+      expect(got.total).toBe(want.length);
+      return want;
+    }
+
+    it.each(cases)(
+      "lists the label's tasks (%s) as tasks.labels says, newest first, both ways",
+      async (_, filters, where) => {
+        const want = await expectSameAsTasks(h.tasks, systemReader(s.guildId), filters, where);
+        expect(want.length).toBeGreaterThan(0);
+      },
+    );
+
+    it("leaves out the tasks of a channel the reader cannot see", async () => {
+      const all = await expected("api", sql`t.status IN ('open', 'in_progress', 'in_review', 'blocked')`);
+      const seen = await expectSameAsTasks(
+        h.tasks,
+        member,
+        { label: "api" },
+        sql`t.status IN ('open', 'in_progress', 'in_review', 'blocked')`,
+      );
+      expect(seen.length).toBeLessThan(all.length);
+      expect((await h.tasks.list(member, { label: "api", status: "all", channelId: hidden })).items).toEqual(
+        [],
+      );
+    });
+
+    it("follows label edits, transitions and a channel's own filter", async () => {
+      await h.tasks.edit(s.ctx(s.creator), 1, { labels: "docs" }); // api → docs
+      await h.tasks.edit(s.ctx(s.creator), 6, { labels: "api, ui" }); // none → api, ui
+      await h.tasks.edit(s.ctx(s.creator), 2, { labels: "" }); // ui → none
+      await h.tasks.transition(s.ctx(s.creator), { number: 7, action: "cancel", text: "dropped" });
+      for (const [, filters, where] of cases)
+        await expectSameAsTasks(h.tasks, systemReader(s.guildId), filters, where);
+      expect(
+        (await h.tasks.list(systemReader(s.guildId), { label: "api", status: "all" })).items.map(
+          (task) => task.number,
+        ),
+      ).toContain(6);
+      expect(
+        (
+          await h.tasks.list(systemReader(s.guildId), { label: "api", status: "all", channelId: s.channelId })
+        ).items.every((task) => task.channelId === s.channelId),
+      ).toBe(true);
+      // task_labels holds exactly one row per (task, label), with the task's status and channel.
+      const index = await h.rows(sql`SELECT label, number, channel_id, status FROM task_labels
+        WHERE guild_id = ${s.guildId} ORDER BY label, number`);
+      const fromTasks = await h.rows(sql`SELECT DISTINCT label, t.number, t.channel_id, t.status
+        FROM tasks t CROSS JOIN LATERAL unnest(t.labels) AS label
+        WHERE t.guild_id = ${s.guildId} ORDER BY label, t.number`);
+      expect(index).toEqual(fromTasks);
+    });
+
+    it("a label list sorted by due date keeps to the label", async () => {
+      await h.tasks.edit(s.ctx(s.creator), 12, { due: "3d" });
+      await h.tasks.edit(s.ctx(s.creator), 8, { due: "2d" });
+      await h.tasks.edit(s.ctx(s.creator), 6, { due: "1d" });
+      await h.tasks.edit(s.ctx(s.creator), 10, { due: "1h" }); // docs only
+      const numbers = (await h.tasks.list(systemReader(s.guildId), { label: "ui", sort: "due" })).items.map(
+        (task) => task.number,
+      );
+      const want = await expected(
+        "ui",
+        sql`t.due_at IS NOT NULL AND t.status IN ('open', 'in_progress', 'in_review', 'blocked')`,
+      );
+      expect([...numbers].sort((a, b) => a - b)).toEqual([...want].sort((a, b) => a - b));
+      expect(numbers).toEqual([6, 8, 12]);
+    });
+  });
+
+  describe("search", () => {
+    const guildId = snowflake();
+    const open = snowflake();
+    const closed = snowflake();
+    const member = (): ActionContext => ({
+      guildId,
+      channelId: open,
+      actor: memberIn({ [open]: "send" }),
+      source: "slash",
+    });
+
+    beforeAll(async () => {
+      // 2,600 numbers (1,000–1,399 missing) spread over many search blocks. Every task has "common";
+      // "alpha beta" meet every 77th task, "gamma" only in the oldest, "delta" in 3 of 5, "omega" in 2 tasks.
+      await h.rows(sql`
+        INSERT INTO tasks (guild_id, channel_id, number, title, description, labels, created_by, status)
+        SELECT ${guildId}, CASE WHEN n % 3 = 0 THEN ${closed} ELSE ${open} END, n,
+          'common task ' || n
+            || CASE WHEN n % 7 = 0 THEN ' alpha' ELSE '' END
+            || CASE WHEN n % 11 = 0 THEN ' beta' ELSE '' END,
+          'common words ' || repeat('common ', n % 4)
+            || CASE WHEN n < 300 THEN ' gamma' ELSE '' END
+            || CASE WHEN n % 5 < 3 THEN ' delta' ELSE '' END
+            || CASE WHEN n IN (17, 2999) THEN ' omega' ELSE '' END,
+          CASE WHEN n % 13 = 0 THEN ARRAY['alpha'] ELSE '{}'::text[] END,
+          '910000000000000001', 'open'
+        FROM generate_series(1, 3000) AS n WHERE n < 1000 OR n >= 1400`);
+      await h.rows(sql`ANALYZE tasks`);
+    });
+
+    /** The ranking before the search windows: one query ranking the newest 1,000 matches. */
+    const reference = async (text: string, channels: readonly string[] | null) => {
+      const visible = channels ? sql`c.channel_id = ANY(${sql.param([...channels])}::text[])` : sql`true`;
+      const q = sql`websearch_to_tsquery('english', ${text})`;
+      const ranked = await h.rows<{ number: number }>(sql`
+        SELECT ranked.number FROM (
+          SELECT c.number, c.search_vector FROM tasks c
+          WHERE c.guild_id = ${guildId} AND ${visible} AND c.search_vector @@ ${q}
+          ORDER BY c.number DESC LIMIT 1000) ranked
+        ORDER BY ts_rank(ranked.search_vector, ${q}) DESC, ranked.number DESC`);
+      const [count] = await h.rows<{ n: number }>(sql`SELECT count(*)::int AS n FROM tasks c
+        WHERE c.guild_id = ${guildId} AND ${visible} AND c.search_vector @@ ${q}`);
+      return { numbers: ranked.map((row) => Number(row.number)), matches: Number(count!.n) };
+    };
+
+    const queries = [
+      "alpha beta",
+      "common delta",
+      "gamma common",
+      "alpha -beta",
+      "omega",
+      '"common task"',
+      "beta or gamma",
+      "nothingmatches",
+    ];
+
+    it.each(queries)("ranks %j as one query over the newest 1,000 matches did", async (text) => {
+      for (const [ctx, channels] of [
+        [systemReader(guildId), null],
+        [member(), [open]],
+      ] as const) {
+        const want = await reference(text, channels);
+        const pages: number[] = [];
+        let cursor: string | null = null;
+        let first: Page<Numbered> | undefined;
+        for (let i = 0; i < 4; i += 1) {
+          const page: Page<Numbered> = await h.tasks.search(ctx, text, { limit: 25, cursor });
+          first ??= page;
+          pages.push(...page.items.map((item) => item.number));
+          cursor = page.nextCursor;
+          if (cursor === null) break;
+        }
+        expect(pages).toEqual(want.numbers.slice(0, pages.length));
+        expect(pages.length).toBe(Math.min(100, want.numbers.length));
+        expect(first!.total).toBe(Math.min(1000, want.matches));
+        expect(first!.totalCapped).toBe(want.matches > 1000);
+        if (channels) expect(pages.every((n) => n % 3 !== 0)).toBe(true);
+      }
+    });
+
+    it("a query of stop words only finds nothing, as before", async () => {
+      expect(await h.tasks.search(systemReader(guildId), "the and")).toMatchObject({ items: [], total: 0 });
+    });
+
+    it("text that looks like a search key finds only the tasks that contain it", async () => {
+      const key = `tasklane.${guildId}.10`;
+      expect((await h.tasks.search(systemReader(guildId), key)).items).toEqual([]);
+      expect(await h.tasks.suggest(systemReader(guildId), key)).toEqual([]);
+    });
+  });
+
+  describe("stats", () => {
+    it("equal a fresh count after changes in several channels, and leave out channels the reader cannot see", async () => {
+      const s = await newScene(h, { requireReview: false, queueLimit: 100 });
+      const [second, third] = [snowflake(), snowflake()];
+      const channels = [s.channelId, second, third];
+      for (const channel of [second, third])
+        await h.settings.update(s.ctx(s.admin, "slash", channel), { requireReview: false });
+      const dev = user();
+      for (let i = 0; i < 18; i += 1) {
+        await h.tasks.create(s.ctx(s.creator, "slash", channels[i % 3]), {
+          title: `Work ${i}`,
+          labels: ["api", "ui", "api, docs"][i % 3],
+          priority: i % 4 === 0 ? "critical" : "low",
+          ...(i % 2 === 0 ? { estimate: "1h" } : {}),
+          ...(i % 2 === 1 ? { due: "2h" } : {}),
+          ...(i % 5 === 0 ? { assigneeId: dev.userId } : {}),
+        });
+      }
+      const fresh = () =>
+        h.instances(1, createMemoryCache({ log: silentLogger }))[0]!.stats(systemReader(s.guildId));
+      const before = await h.tasks.stats(systemReader(s.guildId));
+      expect(before).toEqual(await fresh());
+      // Changes in two of the three channels; the third's cached part stays as it was.
+      const at = (n: number) => s.ctx(dev, "slash", channels[(n - 1) % 3]);
+      for (const n of [1, 4, 2]) {
+        if (n !== 1) await h.tasks.transition(at(n), { number: n, action: "claim" }); // #1 is dev's already
+        await h.tasks.transition(at(n), { number: n, action: "start" });
+      }
+      h.clock.advance(90 * 60_000);
+      await h.tasks.transition(at(1), { number: 1, action: "submit" });
+      await h.tasks.transition(s.ctx(s.creator, "slash", channels[1]), {
+        number: 5,
+        action: "cancel",
+        text: "no",
+      });
+      await h.tasks.edit(s.ctx(s.creator, "slash", channels[0]), 7, { labels: "ui, docs" });
+      await h.tasks.create(s.ctx(s.creator, "slash", channels[1]), { title: "Late one", labels: "ui" });
+      h.clock.advance(60 * 60_000); // past the 2h due dates: overdue is counted as of now
+      const after = await h.tasks.stats(systemReader(s.guildId));
+      expect(after).toEqual(await fresh());
+      expect(after).not.toEqual(before);
+      expect(after.overdue).toBe(9);
+      const counts = await h.rows<{ status: string; n: number }>(sql`SELECT status, count(*)::int AS n
+        FROM tasks WHERE guild_id = ${s.guildId} GROUP BY status`);
+      for (const { status, n } of counts)
+        expect(after.byStatus[status as keyof typeof after.byStatus]).toBe(Number(n));
+      for (const channel of channels) {
+        const cached = await h.tasks.stats(systemReader(s.guildId), channel);
+        const freshPart = await h
+          .instances(1, createMemoryCache({ log: silentLogger }))[0]!
+          .stats(systemReader(s.guildId), channel);
+        expect(cached).toEqual(freshPart);
+      }
+      // A reader who sees two of the channels: their figures only.
+      const reader = s.ctx(memberIn({ [s.channelId]: "view", [second]: "view" }));
+      const seen = await h.tasks.stats(reader);
+      const [visible] = await h.rows<{ n: number; overdue: number }>(sql`SELECT count(*)::int AS n,
+          count(*) FILTER (WHERE due_at < ${h.clock.now().toISOString()}::timestamptz
+            AND status IN ('open', 'in_progress', 'in_review', 'blocked'))::int AS overdue
+        FROM tasks WHERE guild_id = ${s.guildId} AND channel_id IN (${s.channelId}, ${second})`);
+      expect(Object.values(seen.byStatus).reduce((a, b) => a + b, 0)).toBe(Number(visible!.n));
+      expect(seen.overdue).toBe(Number(visible!.overdue));
+      expect(seen.overdue).toBeLessThan(after.overdue);
+      expect((await h.tasks.stats(reader, third)).byStatus.open).toBe(0);
+    });
+  });
+});
