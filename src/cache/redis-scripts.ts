@@ -41,31 +41,45 @@ if count == nil then return -1 end
 return redis.call('INCR', KEYS[1])
 `;
 
-/** Token bucket on the server's clock, so every instance agrees. Reply: {allowed 0|1, retryAfterMs}. */
-const RATE_TAKE = `
-local capacity = tonumber(ARGV[1])
-local perMs = tonumber(ARGV[2])
-local time = redis.call('TIME')
-local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
-local state = redis.call('HMGET', KEYS[1], 'tokens', 'at')
-local tokens = tonumber(state[1])
-local at = tonumber(state[2])
-if tokens == nil or at == nil then
-  tokens = capacity
-  at = now
+/** Token bucket on the server's clock, so every instance agrees. Returns {allowed 0|1, retryAfterMs}. */
+const TAKE_TOKEN = `
+local function take(key, capacity, perMs, ttlMs)
+  local time = redis.call('TIME')
+  local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
+  local state = redis.call('HMGET', key, 'tokens', 'at')
+  local tokens = tonumber(state[1])
+  local at = tonumber(state[2])
+  if tokens == nil or at == nil then
+    tokens = capacity
+    at = now
+  end
+  tokens = math.min(capacity, tokens + math.max(0, now - at) * perMs)
+  local allowed = 0
+  local retryAfter = 0
+  if tokens >= 1 then
+    tokens = tokens - 1
+    allowed = 1
+  else
+    retryAfter = math.ceil((1 - tokens) / perMs)
+  end
+  redis.call('HSET', key, 'tokens', tostring(tokens), 'at', tostring(now))
+  redis.call('PEXPIRE', key, ttlMs)
+  return {allowed, retryAfter}
 end
-tokens = math.min(capacity, tokens + math.max(0, now - at) * perMs)
-local allowed = 0
-local retryAfter = 0
-if tokens >= 1 then
-  tokens = tokens - 1
-  allowed = 1
-else
-  retryAfter = math.ceil((1 - tokens) / perMs)
-end
-redis.call('HSET', KEYS[1], 'tokens', tostring(tokens), 'at', tostring(now))
-redis.call('PEXPIRE', KEYS[1], ARGV[3])
-return {allowed, retryAfter}
+`;
+
+const RATE_TAKE = `${TAKE_TOKEN}
+return take(KEYS[1], tonumber(ARGV[1]), tonumber(ARGV[2]), ARGV[3])
+`;
+
+/**
+ * An event's claim (SET NX EX) and, only when it is won, a token from the actor's bucket: one round
+ * trip on every interaction's way in. Reply: {0, 0, 0} lost | {1, allowed 0|1, retryAfterMs}.
+ */
+const CLAIM_AND_TAKE = `${TAKE_TOKEN}
+if not redis.call('SET', KEYS[1], '1', 'EX', ARGV[1], 'NX') then return {0, 0, 0} end
+local decision = take(KEYS[2], tonumber(ARGV[2]), tonumber(ARGV[3]), ARGV[4])
+return {1, decision[1], decision[2]}
 `;
 
 /** Views. get -> {1, json} | {0, stamp}; set refused (0) when the key was stamped after `seen`. */
@@ -132,6 +146,15 @@ export interface Scripts {
   gateRelease(key: string): Promise<number>;
   gateAdd(key: string): Promise<number>;
   rateTake(key: string, capacity: number, perMs: number, ttlMs: number): Promise<[number, number]>;
+  /** [won 0|1, allowed 0|1, retryAfterMs]: the bucket is only touched when the claim is won. */
+  claimAndTake(
+    eventKey: string,
+    ttlSeconds: number,
+    rateKey: string,
+    capacity: number,
+    perMs: number,
+    ttlMs: number,
+  ): Promise<[number, number, number]>;
 }
 
 type ScriptCall = (key: string, ...args: (string | number)[]) => Promise<unknown>;
@@ -147,6 +170,7 @@ export function defineScripts(redis: Redis): Scripts {
   const release = define("tasklaneGateRelease", GATE_RELEASE, 1);
   const add = define("tasklaneGateAdd", GATE_ADD, 1);
   const take = define("tasklaneRateTake", RATE_TAKE, 1);
+  const claimAndTake = define("tasklaneClaimAndTake", CLAIM_AND_TAKE, 2);
   const viewGet = define("tasklaneViewGet", VIEW_GET, 2);
   const viewSet = define("tasklaneViewSet", VIEW_SET, 2);
   // Without numberOfKeys the first argument is the number of keys.
@@ -171,5 +195,11 @@ export function defineScripts(redis: Redis): Scripts {
     gateAdd: async (key) => (await add(key)) as number,
     rateTake: async (key, capacity, perMs, ttlMs) =>
       (await take(key, capacity, perMs, Math.ceil(ttlMs))) as [number, number],
+    claimAndTake: async (eventKey, ttlSeconds, rateKey, capacity, perMs, ttlMs) =>
+      (await claimAndTake(eventKey, rateKey, ttlSeconds, capacity, perMs, Math.ceil(ttlMs))) as [
+        number,
+        number,
+        number,
+      ],
   };
 }

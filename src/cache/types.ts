@@ -83,8 +83,25 @@ export interface Signals {
  * First-come claims on gateway event ids (SET NX with a TTL in Redis; a bounded map in process).
  * "unknown" when the cache cannot answer: the caller claims in Postgres instead.
  */
+export type ClaimAnswer = "won" | "lost" | "unknown";
+
+/** Which of the two rate limiters (writes, reads) a token is taken from, and the bucket's key. */
+export interface TokenRequest {
+  bucket: "write" | "read";
+  key: string;
+}
+
 export interface EventClaims {
-  claim(eventId: string, ttlSeconds: number): Promise<"won" | "lost" | "unknown">;
+  claim(eventId: string, ttlSeconds: number): Promise<ClaimAnswer>;
+  /**
+   * `claim`, and when it is not lost a token from `token`'s bucket, in one round trip. `decision` is
+   * absent when the cache could not take it with the claim (the caller then asks the limiter).
+   */
+  claimAndTake(
+    eventId: string,
+    ttlSeconds: number,
+    token: TokenRequest,
+  ): Promise<{ claim: ClaimAnswer; decision?: RateDecision }>;
 }
 
 export interface CacheMetricsSnapshot {

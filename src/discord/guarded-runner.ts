@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import type { Cache } from "../cache/types.ts";
+import type { Cache, RateDecision, TokenRequest } from "../cache/types.ts";
 import { RateLimitedError, UserError } from "../domain/errors.ts";
 import type { Logger } from "../log.ts";
 import type { ActionContext, Services } from "../services/contracts.ts";
@@ -26,6 +26,11 @@ export interface EntryEvent {
    * snowflake): the event is then dropped unclaimed. None for mentions, which have no window.
    */
   answerBy?: number;
+  /**
+   * The rate-limit token the handler will ask for first, when known before it runs: taken with the
+   * claim, in the same cache round trip, and handed to that `limit` call.
+   */
+  token?: TokenRequest;
 }
 
 export interface EntryHandler {
@@ -125,13 +130,23 @@ export function createGuardedRunner(options: GuardedRunnerOptions): GuardedRunne
     shedLoggedAt = at;
   }
 
-  const guard: Guard = {
-    async limit(ctx, write) {
-      const limiter = write ? cache.rateLimiter : cache.readRateLimiter;
-      const decision = await limiter.take(`${ctx.guildId}:${ctx.actor.userId}`);
-      if (!decision.allowed) throw new RateLimitedError(decision.retryAfterMs);
-    },
-  };
+  /** A guard for one event; `taken` is the token its claim already took (used by the first matching limit). */
+  function guardFor(taken?: { token: TokenRequest; decision: RateDecision }): Guard {
+    return {
+      async limit(ctx, write) {
+        const key = `${ctx.guildId}:${ctx.actor.userId}`;
+        const bucket = write ? "write" : "read";
+        let decision: RateDecision;
+        if (taken && taken.token.bucket === bucket && taken.token.key === key) {
+          decision = taken.decision;
+          taken = undefined;
+        } else {
+          decision = await (write ? cache.rateLimiter : cache.readRateLimiter).take(key);
+        }
+        if (!decision.allowed) throw new RateLimitedError(decision.retryAfterMs);
+      },
+    };
+  }
 
   function failureOf(thrown: unknown, event: EntryEvent): Failure {
     // A database fault outside a service call (the card store) reads the same as inside one.
@@ -151,13 +166,17 @@ export function createGuardedRunner(options: GuardedRunnerOptions): GuardedRunne
     try {
       if (inFlight.draining) await new Promise((resolve) => setTimeout(resolve, DRAINING_CLAIM_DELAY_MS));
       if (expired(event)) return finishExpired(event, started);
-      if (!(await services.events.claim(event.id))) {
+      const { token } = event;
+      const { won, decision } = token
+        ? await services.events.claimWithToken(event.id, token)
+        : { won: await services.events.claim(event.id), decision: undefined };
+      if (!won) {
         log.debug(event.fields, `${logName(event)} claimed by another instance`);
         return;
       }
       if (inFlight.draining) throw new UserError(RESTARTING);
       if (expired(event)) return finishExpired(event, started);
-      outcome = (await handler.run(guard)) ?? "ok";
+      outcome = (await handler.run(guardFor(token && decision ? { token, decision } : undefined))) ?? "ok";
     } catch (thrown) {
       const failure = failureOf(thrown, event);
       outcome = failure.outcome;

@@ -1,4 +1,4 @@
-import type { Cache } from "../cache/types.ts";
+import type { Cache, RateDecision, TokenRequest } from "../cache/types.ts";
 import type { ChannelRights, ServerPermission } from "../domain/roles.ts";
 import type { TaskEventView } from "../domain/task-event.ts";
 import type { DueFilter, EventSource, Priority, StatusFilter, TaskStatus } from "../domain/task-states.ts";
@@ -234,6 +234,11 @@ export interface EventService {
    * instance, or an earlier delivery of the same event, has it; the caller then does nothing at all.
    */
   claim(eventId: string): Promise<boolean>;
+  /**
+   * `claim`, taking the actor's rate-limit token in the same cache round trip. `decision` is absent when
+   * the claim was lost or the cache could not take it (ask the limiter then).
+   */
+  claimWithToken(eventId: string, token: TokenRequest): Promise<{ won: boolean; decision?: RateDecision }>;
   /** Deletes expired claims and outbox rows sent more than 7 days ago. */
   prune(): Promise<{ handledEvents: number; sentOutbox: number }>;
 }

@@ -178,6 +178,36 @@ describe.each(DRIVERS)("the guarded runner (%s)", (driver) => {
     expect(outcomes.slice(0, -1).every((outcome) => outcome === "ok")).toBe(true);
   });
 
+  it("a token taken with the claim is the one the guard uses: one per event, none for a lost claim, the same bucket", async () => {
+    const s = await newScene(h);
+    const { run } = runner();
+    /** Events until the first refusal, each delivered `deliveries` times. */
+    const untilRefused = async (withToken: boolean, deliveries: number) => {
+      const limited = { ...s.ctx(s.member), guildId: snowflake() };
+      const token = { bucket: "write" as const, key: `${limited.guildId}:${limited.actor.userId}` };
+      for (let allowed = 0; allowed < 1_200; allowed += 1) {
+        const e = { ...event(), ...(withToken ? { token } : {}) };
+        let outcome = "ok";
+        for (let delivery = 0; delivery < deliveries; delivery += 1) {
+          await run.run(e, {
+            run: async (guard) => {
+              await guard.limit(limited, true);
+              return undefined;
+            },
+            tell: async (failure) => {
+              outcome = failure.outcome;
+            },
+          });
+        }
+        if (outcome === "refused:rate_limited") return allowed;
+      }
+      throw new Error("never rate limited");
+    };
+    const plain = await untilRefused(false, 1);
+    expect(plain).toBeGreaterThan(0);
+    expect(await untilRefused(true, 2)).toBe(plain);
+  });
+
   it("drain waits for the event in flight; one arriving meanwhile is told Tasklane is restarting", async () => {
     const { run } = runner();
     let release = () => {};
