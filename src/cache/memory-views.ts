@@ -34,6 +34,7 @@ export function createMemoryViews(maxEntries: number, counters: CacheCounters, n
     async mark() {
       return { stamp: lastStamp, generation };
     },
+    markNew: () => ({ stamp: 0, generation }),
     async del(keys, fresh = []) {
       // Judged before this delete stamps the keys: only a delete after the mark out-ranks the value.
       const storable = fresh.filter(

@@ -56,6 +56,8 @@ export function createRedisViews(
       const stamp = await link.run(() => scripts.viewStampNow(keys.viewStampCounter), unavailable);
       return stamp === undefined ? undefined : { stamp, generation };
     },
+    // Stamps start at 1 (INCR): 0 means "never deleted", which is all a new row's key can have been.
+    markNew: () => ({ stamp: 0, generation: link.generation() }),
     async del(logicalKeys, fresh = []) {
       const all = [...new Set([...logicalKeys, ...fresh.map((entry) => entry.key)])];
       if (all.length === 0) return;

@@ -15,6 +15,11 @@ export interface ViewCache {
    */
   mark(): Promise<ViewMark | undefined>;
   /**
+   * A mark for the key of a row this caller is inserting (a new task's number), without a round trip:
+   * nobody can have changed that row before it exists, so any delete of the key at all out-ranks it.
+   */
+  markNew(): ViewMark;
+  /**
    * Called AFTER the writing transaction commits, never before. `fresh`: values that commit produced,
    * each stored under its key (which is deleted too) unless a delete since its mark says they may
    * already be out of date (a later change committed, or the cache was flushed or unreachable).

@@ -137,6 +137,19 @@ describe.each(implementations)("%s cache", (kind, make) => {
       expect(await cache.views.get("task:2:3")).toBeUndefined();
     });
 
+    it("a new row's fresh value (markNew) is stored unless its key was deleted at all since", async () => {
+      const cache = await open();
+      await cache.views.del(["task:3:0"]); // other keys' deletes do not matter
+      const created = { key: "task:3:1", value: { version: 1 }, ttlSeconds: 60, mark: cache.views.markNew() };
+      await cache.views.del(["task:3:1", "queue:3:c"], [created]);
+      expect(await cache.views.get("task:3:1")).toEqual({ version: 1 });
+      // Created, then changed by someone else whose delete landed first: the create's value is stale.
+      const late = { key: "task:3:2", value: { version: 1 }, ttlSeconds: 60, mark: cache.views.markNew() };
+      await cache.views.del(["task:3:2"]);
+      await cache.views.del(["task:3:2"], [late]);
+      expect(await cache.views.get("task:3:2")).toBeUndefined();
+    });
+
     it("lets many concurrent readers of one key store it when nothing changed", async () => {
       const cache = await open();
       await Promise.all(

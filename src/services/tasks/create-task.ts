@@ -113,8 +113,8 @@ async function insertAlone(
 ): Promise<TaskView | undefined> {
   const now = engine.now();
   const assigneeId = input.assigneeId ?? null;
-  // Before the insert: a change to the new task after it commits out-ranks the view stored below.
-  const mark = await engine.cache.views.mark();
+  // A change to the new task after it commits (its key deleted) out-ranks the view stored below.
+  const mark = engine.cache.views.markNew();
   const task = await retried(() =>
     insertTaskAlone(
       engine.db,
@@ -152,13 +152,12 @@ async function insertAlone(
   const effects = new Effects(ctx.guildId);
   effects.task(task);
   // Its first view (the card it is answered with, a /task view soon after) is a hit.
-  if (mark)
-    effects.fresh.push({
-      key: viewKeys.task(ctx.guildId, task.number),
-      value: view,
-      ttlSeconds: engine.viewTtlSeconds,
-      mark,
-    });
+  effects.fresh.push({
+    key: viewKeys.task(ctx.guildId, task.number),
+    value: view,
+    ttlSeconds: engine.viewTtlSeconds,
+    mark,
+  });
   effects.outbox = true;
   await applyEffects(engine, effects);
   return view;
