@@ -164,21 +164,32 @@ export class CommandTimeoutError extends Error {
 
 /**
  * Rejects when `promise` has not settled `ms` after the call. A timer that fires late because this
- * process's own event loop was busy must not blame Redis for it: the answer may already be read off
- * the socket and waiting for the loop's I/O phase. So the verdict waits for one more turn
- * (setImmediate runs after that phase) and only an answer that is still missing then counts as slow.
+ * process's own event loop was busy must not blame Redis for it: the command may have gone out only
+ * when the loop was free again (auto-pipelined writes wait for the tick to end), or its answer may be
+ * read off the socket and waiting for the loop's I/O phase. So a late timer is armed once more for
+ * `ms`, and the verdict always waits one more turn (setImmediate runs after the I/O phase): only an
+ * answer still missing then counts as slow.
  */
 function withinTimeout<T>(promise: Promise<T>, ms: number | undefined): Promise<T> {
   if (ms === undefined) return promise;
   return new Promise<T>((resolve, reject) => {
     let settled = false;
-    const timer = setTimeout(() => {
-      setImmediate(() => {
+    const arm = (rearmed: boolean): NodeJS.Timeout => {
+      const due = performance.now() + ms;
+      return setTimeout(() => {
         if (settled) return;
-        settled = true;
-        reject(new CommandTimeoutError(ms));
-      });
-    }, ms);
+        if (!rearmed && performance.now() - due > ms / 2) {
+          timer = arm(true);
+          return;
+        }
+        setImmediate(() => {
+          if (settled) return;
+          settled = true;
+          reject(new CommandTimeoutError(ms));
+        });
+      }, ms);
+    };
+    let timer = arm(false);
     promise.then(
       (value) => {
         settled = true;
