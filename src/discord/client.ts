@@ -9,7 +9,25 @@ export interface DiscordClientOptions {
   log: Logger;
   /** The bot's total shards and the ones this process runs (default: all, or Discord's one shard). */
   shards?: { count: number; ids?: readonly number[] };
+  /** Members and users kept at most (the bot's own always stays); default DEFAULT_CACHE_LIMITS. */
+  cacheLimits?: CacheLimits;
+  /** How often REST forgets idle per-route handlers; default REST_HANDLER_SWEEP_MS. */
+  restHandlerSweepMs?: number;
 }
+
+export interface CacheLimits {
+  members: number;
+  users: number;
+}
+
+export const DEFAULT_CACHE_LIMITS: CacheLimits = { members: 200, users: 2_000 };
+
+/**
+ * @discordjs/rest keys a webhook's handler by its token, so every interaction answered by editReply or
+ * followUp leaves a handler behind; its default sweep (hourly) let a soak hold an hour of them. Idle
+ * handlers hold no rate-limit state that Discord's next response headers do not restore.
+ */
+export const REST_HANDLER_SWEEP_MS = 60_000;
 
 /**
  * Guilds (channels, roles, interactions) and GuildMessages (mentions of the bot carry their content
@@ -17,11 +35,17 @@ export interface DiscordClientOptions {
  * what permissions need (guilds, channels, roles, the bot's own member) and are bounded otherwise, so
  * memory stays flat however many members and messages pass through.
  */
-export function createDiscordClient({ apiUrl, log, shards }: DiscordClientOptions): Client {
+export function createDiscordClient({
+  apiUrl,
+  log,
+  shards,
+  cacheLimits = DEFAULT_CACHE_LIMITS,
+  restHandlerSweepMs = REST_HANDLER_SWEEP_MS,
+}: DiscordClientOptions): Client {
   const client = new Client({
     intents: [GatewayIntentBits.Guilds, GatewayIntentBits.GuildMessages],
     allowedMentions: NO_PINGS,
-    ...(apiUrl ? { rest: { api: apiUrl } } : {}),
+    rest: { ...(apiUrl ? { api: apiUrl } : {}), handlerSweepInterval: restHandlerSweepMs },
     ...(shards
       ? {
           shardCount: shards.count,
@@ -38,8 +62,14 @@ export function createDiscordClient({ apiUrl, log, shards }: DiscordClientOption
       GuildEmojiManager: 0,
       GuildStickerManager: 0,
       // Interactions and messages carry their member; the cache only saves a lookup for card names.
-      GuildMemberManager: { maxSize: 200, keepOverLimit: (member) => member.id === member.client.user.id },
-      UserManager: { maxSize: 2_000, keepOverLimit: (user) => user.id === user.client.user.id },
+      GuildMemberManager: {
+        maxSize: cacheLimits.members,
+        keepOverLimit: (member) => member.id === member.client.user.id,
+      },
+      UserManager: {
+        maxSize: cacheLimits.users,
+        keepOverLimit: (user) => user.id === user.client.user.id,
+      },
     }),
     sweepers: {
       ...Options.DefaultSweeperSettings,

@@ -4,6 +4,7 @@ import { RateLimitedError, UserError } from "../domain/errors.ts";
 import type { Logger } from "../log.ts";
 import type { ActionContext, Services } from "../services/contracts.ts";
 import { databaseFaultOf } from "../services/database-faults.ts";
+import { createBoundedIntake, DEFAULT_INTAKE_LIMITS, type IntakeLimits } from "./bounded-intake.ts";
 import { createInFlight } from "./in-flight.ts";
 import { asIncompleteInput } from "./incomplete-input.ts";
 import type { EntryKind, InteractionOutcome } from "./interaction-metrics.ts";
@@ -49,6 +50,8 @@ export interface GuardedRunnerOptions {
   log: Logger;
   /** Called once per event after it was answered (metrics). */
   onAnswered?: (event: InteractionOutcome) => void;
+  /** Events running at once and waiting at most (memory stays bounded under a burst). */
+  intake?: IntakeLimits;
 }
 
 const RESTARTING = "Tasklane is restarting; try again in a few seconds.";
@@ -67,6 +70,23 @@ const DRAINING_CLAIM_DELAY_MS = 1_000;
 export function createGuardedRunner(options: GuardedRunnerOptions): GuardedRunner {
   const { log, services, cache } = options;
   const inFlight = createInFlight();
+  const intake = createBoundedIntake(options.intake ?? DEFAULT_INTAKE_LIMITS);
+  let shedUnlogged = 0;
+  let shedLoggedAt = Number.NEGATIVE_INFINITY;
+
+  // Under overload, one line per shed event would add to the load: at most one line per 10 s.
+  function noteShed(event: EntryEvent): void {
+    shedUnlogged += 1;
+    options.onAnswered?.({ kind: event.kind, outcome: "shed", ms: 0 });
+    const now = performance.now();
+    if (now - shedLoggedAt < 10_000) return;
+    log.warn(
+      { ...event.fields, shed: shedUnlogged, running: intake.running, queued: intake.queued },
+      "overloaded: dropped the oldest waiting interactions unanswered",
+    );
+    shedUnlogged = 0;
+    shedLoggedAt = now;
+  }
 
   const guard: Guard = {
     async limit(ctx, write) {
@@ -117,9 +137,14 @@ export function createGuardedRunner(options: GuardedRunnerOptions): GuardedRunne
   return {
     run(event, handler) {
       return inFlight.track(
-        run(event, handler).catch((error: unknown) =>
-          log.error({ ...event.fields, err: error }, `${logName(event)} handling failed`),
-        ),
+        intake
+          .run(() => run(event, handler), {
+            sheddable: event.kind !== "mention",
+            onShed: () => noteShed(event),
+          })
+          .catch((error: unknown) =>
+            log.error({ ...event.fields, err: error }, `${logName(event)} handling failed`),
+          ),
       );
     },
     get draining() {

@@ -5,7 +5,7 @@ export type EntryKind = "slash" | "button" | "modal" | "autocomplete" | "context
 
 export interface InteractionOutcome {
   kind: EntryKind;
-  /** ok, refused:<code>, error */
+  /** ok, refused:<code>, error, shed (dropped unanswered under overload) */
   outcome: string;
   ms: number;
 }

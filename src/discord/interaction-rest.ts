@@ -24,6 +24,11 @@ export class InteractionExemptRest extends REST {
     return isInteractionWebhook(request) ? this.webhooks.queueRequest(request) : super.queueRequest(request);
   }
 
+  /** Per-route rate-limit handlers held now, webhooks' included. */
+  get handlerCount(): number {
+    return this.handlers.size + this.webhooks.handlers.size;
+  }
+
   override clearHashSweeper(): void {
     super.clearHashSweeper();
     this.webhooks.clearHashSweeper();

@@ -53,10 +53,12 @@ export async function applyEffects(engine: Engine, effects: Effects): Promise<vo
       await rebuildGateCounter(engine.database, cache.gate, channelId);
     });
   }
-  for (const [taskId, number] of effects.changed) {
-    await attempt("signal", () =>
+  // The signals go out together (one round trip), once the views they announce are gone.
+  const signals = [...effects.changed].map(([taskId, number]) =>
+    attempt("signal", () =>
       cache.signals.publish({ type: "task_changed", guildId: effects.guildId, taskId, number }),
-    );
-  }
-  if (effects.outbox) await attempt("signal", () => cache.signals.publish({ type: "outbox_ready" }));
+    ),
+  );
+  if (effects.outbox) signals.push(attempt("signal", () => cache.signals.publish({ type: "outbox_ready" })));
+  await Promise.all(signals);
 }

@@ -20,3 +20,18 @@ export async function mutate<T>(
   await applyEffects(engine, effects);
   return result;
 }
+
+/**
+ * A change made by one statement on its own (autocommit) instead of a transaction: `work` runs it
+ * (run again after a deadlock) and collects its effects, applied only once it has committed.
+ */
+export async function mutateAlone<T>(
+  engine: Engine,
+  guildId: string,
+  work: (effects: Effects) => Promise<T>,
+): Promise<T> {
+  const effects = new Effects(guildId);
+  const result = await work(effects);
+  await applyEffects(engine, effects);
+  return result;
+}

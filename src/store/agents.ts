@@ -1,10 +1,10 @@
-import { and, eq, type SQL, sql } from "drizzle-orm";
+import { and, eq, getTableColumns, type SQL, sql } from "drizzle-orm";
 import { AGENT_LOAD_STATUSES } from "../domain/agent-capacity.ts";
 import type { Queryable, Tx } from "./database.ts";
 import { queryRows } from "./raw.ts";
 import { type AgentRow, agents } from "./schema.ts";
 
-export interface AgentWithLoad extends AgentRow {
+export interface AgentWithLoad extends Omit<AgentRow, "claimSeq"> {
   liveTasks: number;
 }
 
@@ -90,7 +90,8 @@ export async function lockAgentLoad(
 ): Promise<{ maxConcurrent: number; load: number } | undefined> {
   const [agent] = await queryRows<{ max_concurrent: number }>(
     tx,
-    sql`SELECT max_concurrent FROM agents WHERE guild_id = ${guildId} AND user_id = ${userId} FOR UPDATE`,
+    sql`UPDATE agents SET claim_seq = claim_seq + 1 WHERE guild_id = ${guildId} AND user_id = ${userId}
+      RETURNING max_concurrent`,
   );
   if (!agent) return undefined;
   const [held] = await queryRows<{ load: number }>(
@@ -105,7 +106,8 @@ export async function lockAgentLoad(
  * cap), with the lease length of `channelId` (null: no settings row, the default applies), then counts
  * its tasks in progress in the guild. The count is its own statement on purpose: under READ COMMITTED
  * a count in the locking statement reads the snapshot taken before the lock wait, and would miss the
- * claim that held the lock.
+ * claim that held the lock. The lock moves `claim_seq` on, so a one-statement claim running meanwhile
+ * sees it (store/queue.ts claimNextAlone).
  */
 export async function lockAgentWithLoad(
   tx: Tx,
@@ -114,21 +116,18 @@ export async function lockAgentWithLoad(
   channelId: string,
 ): Promise<{ agent: AgentRow; busy: number; leaseMinutes: number | null } | undefined> {
   const [row] = await tx
-    .select({
-      agent: agents,
+    .update(agents)
+    .set({ claimSeq: sql`${agents.claimSeq} + 1` })
+    .where(and(eq(agents.guildId, guildId), eq(agents.userId, userId)))
+    .returning({
+      ...getTableColumns(agents),
       leaseMinutes: sql<
         number | null
       >`(SELECT lease_minutes FROM channel_settings WHERE channel_id = ${channelId})`,
-    })
-    .from(agents)
-    .where(and(eq(agents.guildId, guildId), eq(agents.userId, userId)))
-    .for("update");
+    });
   if (!row) return undefined;
-  return {
-    agent: row.agent,
-    busy: await countInProgress(tx, guildId, userId),
-    leaseMinutes: row.leaseMinutes,
-  };
+  const { leaseMinutes, ...agent } = row;
+  return { agent, busy: await countInProgress(tx, guildId, userId), leaseMinutes };
 }
 
 export async function countInProgress(q: Queryable, guildId: string, userId: string): Promise<number> {

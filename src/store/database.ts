@@ -24,8 +24,13 @@ export type Queryable = Db | Tx;
 export interface Database {
   db: Db;
   kind: "postgres" | "pglite";
-  /** Statements sent through drizzle since start (tests and the bench read it). */
+  /** Statements sent through drizzle or `run` since start (tests and the bench read it). */
   queryCount(): number;
+  /**
+   * One hand-written statement on its own (autocommit): a named prepared statement on Postgres
+   * (parsed and planned once per connection), the same text on PGlite. See store/prepared.ts.
+   */
+  run<Row extends Record<string, unknown>>(statement: StatementText, values: unknown[]): Promise<Row[]>;
   /**
    * Runs `work` holding a session advisory lock on a connection of its own (not a transaction, so
    * no idle-in-transaction timeout ends it mid-way); undefined without running it when another
@@ -33,6 +38,12 @@ export interface Database {
    */
   withSessionLock<T>(namespace: number, key: string, work: () => Promise<T>): Promise<T | undefined>;
   close(): Promise<void>;
+}
+
+/** A statement's SQL text ($1, $2, …) and the name it is prepared under. */
+export interface StatementText {
+  name: string;
+  text: string;
 }
 
 export interface OpenDatabaseOptions {
@@ -64,6 +75,11 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
       db,
       kind: "postgres",
       queryCount: () => queries,
+      run: async <Row extends Record<string, unknown>>(statement: StatementText, values: unknown[]) => {
+        queries += 1;
+        const result = await pool.query<Row>({ name: statement.name, text: statement.text, values });
+        return result.rows;
+      },
       withSessionLock: (namespace, key, work) => withSessionLock(pool, namespace, key, work),
       close: () => pool.end(),
     };
@@ -82,6 +98,10 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
     db,
     kind: "pglite",
     queryCount: () => queries,
+    run: async <Row extends Record<string, unknown>>(statement: StatementText, values: unknown[]) => {
+      queries += 1;
+      return (await client.query<Row>(statement.text, values)).rows;
+    },
     withSessionLock: (_namespace, _key, work) => work(),
     close: () => client.close(),
   };

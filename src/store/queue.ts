@@ -1,11 +1,13 @@
-import { and, asc, eq, getTableColumns, sql } from "drizzle-orm";
+import { and, asc, eq, getTableColumns, type SQL, sql } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
 import type { TaskView } from "../domain/task-view.ts";
-import type { Queryable, Tx } from "./database.ts";
+import type { Database, Queryable, Tx } from "./database.ts";
 import { eligibleOpenTask } from "./eligibility.ts";
+import { newNonce } from "./outbox.ts";
+import { prepareStatement, runPrepared } from "./prepared.ts";
 import { queryRows, toIso } from "./raw.ts";
 import { type TaskRow, tasks } from "./schema.ts";
-import { selectTaskViews } from "./task-views.ts";
+import { LINKED_TASK_FIELDS, type LinkedTasks, linkedTasksOf, selectTaskViews } from "./task-views.ts";
 
 export interface EligibleQuery {
   guildId: string;
@@ -72,6 +74,174 @@ export async function claimNextEligible(
   if (!row) return undefined;
   const { previousAssigneeId, ...task } = row;
   return { task, previousAssigneeId };
+}
+
+/** What the one-statement claim hands back (claimNextAlone). */
+export type ClaimAlone =
+  /** The caller is a registered agent already holding `busy` of its `maxConcurrent` tasks: nothing written. */
+  | { outcome: "full"; busy: number; maxConcurrent: number }
+  /** Another claim by the same agent ran at the same moment: its cap needs the locking path (claimNextEligible). */
+  | { outcome: "contended" }
+  /** Nothing eligible was free (`skip`), or nothing eligible at all (`wait`). */
+  | { outcome: "none" }
+  | {
+      outcome: "claimed";
+      /** The row as the claim wrote it (Dates from the driver), and whom it was assigned to before. */
+      task: TaskRow;
+      previousAssigneeId: string | null;
+      linked: LinkedTasks;
+      /** The claim made the caller a registered agent's lease holder. */
+      agent: boolean;
+    };
+
+interface ClaimValues extends Record<string, unknown> {
+  guildId: string;
+  channelId: string;
+  userId: string;
+  wantLabels: string[];
+  now: string;
+  defaultLeaseMinutes: number;
+  source: string;
+  nonce: string;
+  cardDueAt: string;
+}
+
+const p = (name: keyof ClaimValues & string) => sql.placeholder(name);
+const NOW = sql`${p("now")}::timestamptz`;
+const CLAIMED_COLUMNS = sql.raw(
+  Object.entries(getTableColumns(tasks))
+    .map(([key, column]) => `t.${column.name} AS "${key}"`)
+    .join(", "),
+);
+
+/**
+ * `next` in one autocommit statement (data-modifying CTEs): the agent's cap, the pick (the rule of
+ * store/eligibility.ts, priority then age, NO KEY UPDATE for the reason above), the claim, the claimed
+ * and started events, the superseded and new attempt, the card's outbox row, and what the view needs.
+ * No lock is held across a round trip to the bot.
+ *
+ * The cap: a count in this statement reads the snapshot taken when it began, so it would miss a claim
+ * by the same agent that committed meanwhile. Every claim that checks the cap moves the agent's
+ * `claim_seq` on (here, and lockAgentWithLoad), and this one only counts when `claim_seq` is still the
+ * value of its snapshot once it holds the row (Postgres rechecks the condition on the newest row after
+ * waiting); otherwise it answers "contended" and writes nothing.
+ */
+function claimStatement(mode: "skip" | "wait"): SQL {
+  const lease = sql`${NOW} + make_interval(mins => coalesce(
+    (SELECT lease_minutes FROM channel_settings WHERE channel_id = ${p("channelId")}), ${p("defaultLeaseMinutes")}::int))`;
+  const f = LINKED_TASK_FIELDS;
+  return sql`WITH registered AS (
+    SELECT claim_seq FROM agents WHERE guild_id = ${p("guildId")} AND user_id = ${p("userId")}
+  ), agent AS (
+    UPDATE agents a SET claim_seq = a.claim_seq + 1
+    WHERE a.guild_id = ${p("guildId")} AND a.user_id = ${p("userId")} AND a.claim_seq = (SELECT claim_seq FROM registered)
+    RETURNING a.labels, a.max_concurrent,
+      (SELECT count(*)::int FROM tasks held WHERE held.guild_id = ${p("guildId")}
+        AND held.assignee_id = ${p("userId")} AND held.status = 'in_progress') AS busy
+  ), gate AS (
+    SELECT CASE WHEN NOT EXISTS (SELECT 1 FROM registered) THEN 'member'
+        WHEN a.max_concurrent IS NULL THEN 'contended'
+        WHEN a.busy >= a.max_concurrent THEN 'full'
+        ELSE 'agent' END AS outcome,
+      a.labels, a.busy, a.max_concurrent
+    FROM (SELECT 1) AS one LEFT JOIN agent a ON true
+  ), candidate AS (
+    SELECT c.id, c.assignee_id FROM tasks c
+    WHERE (SELECT outcome FROM gate) IN ('member', 'agent')
+      AND c.channel_id = ${p("channelId")} AND c.guild_id = ${p("guildId")}
+      AND ${eligibleOpenTask('"c"', NOW)}
+      AND (c.assignee_id IS NULL OR c.assignee_id = ${p("userId")})
+      -- CASE, not OR: Postgres soon plans a prepared statement once for any values, and it takes an OR
+      -- of parameters for a rare match and would sort the channel's queue rather than walk its index.
+      AND CASE WHEN coalesce(cardinality((SELECT labels FROM gate)), 0) = 0 THEN true
+        ELSE c.labels <@ (SELECT labels FROM gate) END
+      AND CASE WHEN cardinality(${p("wantLabels")}::text[]) = 0 THEN true
+        ELSE c.labels && ${p("wantLabels")}::text[] END
+    ORDER BY c.priority_rank, c.created_at, c.id
+    LIMIT 1
+    FOR NO KEY UPDATE OF c${sql.raw(mode === "skip" ? " SKIP LOCKED" : "")}
+  ), claimed AS (
+    UPDATE tasks t SET status = 'in_progress', assignee_id = ${p("userId")},
+      started_at = coalesce(t.started_at, ${NOW}), next_attempt_at = NULL,
+      lease_expires_at = CASE WHEN (SELECT outcome FROM gate) = 'agent' THEN ${lease} END,
+      version = t.version + 1, updated_at = ${NOW}
+    FROM candidate WHERE t.id = candidate.id
+    RETURNING t.*, candidate.assignee_id AS previous_assignee_id
+  ), events AS (
+    INSERT INTO task_events (task_id, guild_id, actor_id, kind, from_status, to_status, details, source, created_at)
+    SELECT id, guild_id, ${p("userId")}, 'claimed', 'open', 'open',
+        jsonb_build_object('assigneeId', ${p("userId")}::text, 'via', 'next'), ${p("source")}, ${NOW}
+      FROM claimed WHERE previous_assignee_id IS DISTINCT FROM ${p("userId")}
+    UNION ALL
+    SELECT id, guild_id, ${p("userId")}, 'started', 'open', 'in_progress',
+        jsonb_build_object('attempt', attempts + 1, 'via', 'next'), ${p("source")}, ${NOW}
+      FROM claimed
+  ), superseded AS (
+    UPDATE task_attempts SET ended_at = ${NOW}, outcome = 'released', summary = NULL, result = NULL,
+      error = 'superseded by a new attempt'
+    WHERE task_id = (SELECT id FROM claimed) AND ended_at IS NULL
+  ), attempt AS (
+    INSERT INTO task_attempts (task_id, assignee_id, started_at, attempt)
+    SELECT id, ${p("userId")}, ${NOW},
+      (SELECT coalesce(max(attempt), 0) + 1 FROM task_attempts WHERE task_id = claimed.id)
+    FROM claimed
+  ), card AS (
+    INSERT INTO outbox (guild_id, channel_id, task_id, kind, payload, coalesce_key, nonce, next_attempt_at, created_at)
+    SELECT guild_id, channel_id, id, 'card', jsonb_build_object('taskId', id, 'version', version), 'card:' || id,
+      ${p("nonce")}, ${p("cardDueAt")}::timestamptz, ${NOW}
+    FROM claimed
+  )
+  SELECT g.outcome, g.busy, g.max_concurrent AS "maxConcurrent", t.previous_assignee_id AS "previousAssigneeId",
+    ${CLAIMED_COLUMNS}, ${f.parent} AS parent, ${f.dependencies} AS dependencies, ${f.blocks} AS blocks,
+    ${f.subtasks} AS subtasks
+  FROM gate g LEFT JOIN claimed t ON true`;
+}
+
+const CLAIM_SKIPPING = prepareStatement<ClaimValues>("tasklane_claim_next_skip", claimStatement("skip"));
+const CLAIM_WAITING = prepareStatement<ClaimValues>("tasklane_claim_next_wait", claimStatement("wait"));
+
+/**
+ * claimNextEligible with everything that goes with a claim, as one statement on its own (see
+ * claimStatement); `mode` as there. The caller applies the cache effects once it has returned.
+ */
+export async function claimNextAlone(
+  database: Database,
+  query: Omit<EligibleQuery, "agentLabels"> & {
+    source: string;
+    cardDueAt: Date;
+    defaultLeaseMinutes: number;
+  },
+  mode: "skip" | "wait",
+): Promise<ClaimAlone> {
+  const [row] = await runPrepared<Record<string, unknown>, ClaimValues>(
+    database,
+    mode === "skip" ? CLAIM_SKIPPING : CLAIM_WAITING,
+    {
+      guildId: query.guildId,
+      channelId: query.channelId,
+      userId: query.userId,
+      wantLabels: query.wantLabels,
+      now: query.now.toISOString(),
+      defaultLeaseMinutes: query.defaultLeaseMinutes,
+      source: query.source,
+      nonce: newNonce(),
+      cardDueAt: query.cardDueAt.toISOString(),
+    },
+  );
+  const outcome = row?.outcome as "member" | "agent" | "contended" | "full";
+  if (outcome === "contended") return { outcome };
+  if (outcome === "full")
+    return { outcome, busy: Number(row!.busy), maxConcurrent: Number(row!.maxConcurrent) };
+  if (row?.id === null || row?.id === undefined) return { outcome: "none" };
+  const { outcome: _, busy: _b, maxConcurrent: _m, previousAssigneeId, ...rest } = row;
+  const { parent, dependencies, blocks, subtasks, ...task } = rest;
+  return {
+    outcome: "claimed",
+    task: task as unknown as TaskRow,
+    previousAssigneeId: (previousAssigneeId as string | null) ?? null,
+    linked: linkedTasksOf({ parent, dependencies, blocks, subtasks }),
+    agent: outcome === "agent",
+  };
 }
 
 export interface QueuePosition {

@@ -1,6 +1,7 @@
 import { sql } from "drizzle-orm";
 import {
   type AnyPgColumn,
+  bigint,
   boolean,
   check,
   customType,
@@ -303,6 +304,8 @@ export const agents = pgTable(
     maxConcurrent: integer("max_concurrent").notNull().default(1),
     /** A paused agent gets no deliveries and its mention commands are refused (an operator's halt switch). */
     paused: boolean("paused").notNull().default(false),
+    /** Moved on by every claim that checks the agent's cap (store/queue.ts claimNextAlone says why). */
+    claimSeq: bigint("claim_seq", { mode: "number" }).notNull().default(0),
     addedBy: text("added_by").notNull(),
     createdAt: createdAt(),
   },

@@ -169,7 +169,7 @@ function toQuestion(row: Record<string, unknown> | null): TaskView["question"] {
   return { text: row.text, askedBy: String(row.askedBy), at: String(row.at) };
 }
 
-function toAttemptView(row: Record<string, unknown> | null): AttemptView | null {
+export function toAttemptView(row: Record<string, unknown> | null): AttemptView | null {
   if (!row) return null;
   return {
     attempt: Number(row.attempt),

@@ -243,6 +243,32 @@ describe("a thread per task (threads:true; stand-in, real Postgres and Redis)", 
     expect(JSON.stringify(history)).toContain("looks good to me");
   });
 
+  it("/task create typed in a task's thread files the new task in the task's channel, its card posted there", async () => {
+    const { card } = await create("The parent conversation");
+    const thread = await threadOn(card);
+    const reply = await world.discord
+      .sendSlashCommand({
+        channelId: thread.id,
+        userId: "alice",
+        name: "task",
+        subcommand: "create",
+        options: { title: "Born in a thread" },
+      })
+      .reply({ timeoutMs: 15_000 });
+    expect(reply.flags & 64).toBe(64);
+    const number = Number(/\*\*#(\d+)\*\*/.exec(reply.content)?.[1]);
+    const lane = world.discord.channel("lane").id;
+    expect(reply.content).toBe(`Created **#${number}** in <#${lane}>; its card is on its way there.`);
+    expect((await taskOf(number)).channelId).toBe(lane);
+    const newCard = await until(() =>
+      botMessages("lane").find((message) => JSON.stringify(message.embeds).includes("Born in a thread")),
+    );
+    expect(newCard.channel_id).toBe(lane);
+    expect(
+      botMessages(thread.id).some((message) => JSON.stringify(message.embeds).includes("Born in a thread")),
+    ).toBe(false);
+  });
+
   it("threads off: the card, comments and replies all stay in the channel, and no thread is opened", async () => {
     const { number, card } = await create("A task in the other lane", "other");
     const reply = await mentionIn("other", world.id("agent-1"), `progress ${number} on it`);

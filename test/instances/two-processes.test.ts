@@ -31,6 +31,8 @@ interface Ledger {
   claims: number;
   mentions: { id: string; guildId: string }[];
   nextClaims: Created[];
+  /** Tasks the reminders case created (before the traffic). */
+  remindedTasks: number;
 }
 
 describe.each([
@@ -48,6 +50,7 @@ describe.each([
     claims: 0,
     mentions: [],
     nextClaims: [],
+    remindedTasks: 0,
   };
 
   beforeAll(async () => {
@@ -214,6 +217,53 @@ describe.each([
     await runAll(shuffle(jobs), 8);
   }
 
+  it("reminders come due while both processes run their jobs: each one is sent once", async () => {
+    const guildId = guilds[0]!;
+    const numbers = await runAll(
+      Array.from({ length: 6 }, (_, index) => async () => {
+        const reply = await slash(guildId, MEMBERS[index % MEMBERS.length]!, "create", {
+          title: `due task ${index}`,
+          due: "2030-03-01 17:00",
+        });
+        return Number(/#(\d+)/.exec(String(reply.embeds[0]?.title ?? reply.content))?.[1]);
+      }),
+      6,
+    );
+    ledger.remindedTasks = numbers.length;
+    /** Reminder rows armed per task: before the due date, at it, and the overdue repeats. */
+    const perTask = new Map<number, number>();
+    const db = new pg.Client({ connectionString: testDb.url });
+    await db.connect();
+    try {
+      const ofTheseTasks = `task_id IN (SELECT id FROM tasks WHERE guild_id = $1 AND number = ANY($2::int[]))`;
+      // Time passes: every armed reminder is due now (the processes' clocks are the host's).
+      const armed = await db.query(
+        `UPDATE task_reminders r SET remind_at = now() - interval '1 second' FROM tasks t
+          WHERE t.id = r.task_id AND r.${ofTheseTasks} RETURNING t.number`,
+        [guildId, numbers],
+      );
+      for (const { number } of armed.rows)
+        perTask.set(Number(number), (perTask.get(Number(number)) ?? 0) + 1);
+      expect([...perTask.keys()].sort()).toEqual([...numbers].sort());
+      await until(async () => {
+        const { rows } = await db.query(
+          `SELECT count(*)::int AS n FROM task_reminders WHERE sent_at IS NULL AND ${ofTheseTasks}`,
+          [guildId, numbers],
+        );
+        return rows[0].n === 0;
+      }, 30_000);
+    } finally {
+      await db.end();
+    }
+    await allOutboxSent(testDb.url);
+    const messages = discord.channelMessages("lane", guildId);
+    for (const number of numbers)
+      expect(
+        messages.filter((message) => message.content.includes(`reminder: **#${number}**`)),
+        `reminders about #${number}`,
+      ).toHaveLength(perTask.get(number)!);
+  }, 90_000);
+
   it("200 interactions and 50 mentions, one process SIGKILLed between halves: each answered once, nothing twice", async () => {
     await traffic("before");
     // Cards being edited, assignments being sent: the outbox has work when the process dies.
@@ -245,7 +295,9 @@ describe.each([
     await db.connect();
     try {
       const count = async (query: string) => Number((await db.query(query)).rows[0].n);
-      expect(await count("SELECT count(*) AS n FROM tasks")).toBe(ledger.creates.length);
+      expect(await count("SELECT count(*) AS n FROM tasks")).toBe(
+        ledger.creates.length + ledger.remindedTasks,
+      );
       expect(new Set(ledger.creates.map((task) => `${task.guildId}#${task.number}`)).size).toBe(80);
       expect(await count("SELECT count(*) AS n FROM task_events WHERE kind = 'commented'")).toBe(
         ledger.comments,

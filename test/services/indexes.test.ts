@@ -49,6 +49,13 @@ describe("every list query uses an index (postgres, 10 000 tasks)", () => {
       db,
       kind: "postgres",
       queryCount: () => statements.length,
+      run: async <Row extends Record<string, unknown>>(
+        statement: { name: string; text: string },
+        values: unknown[],
+      ) => {
+        statements.push({ query: statement.text, params: values });
+        return (await pool.query<Row>({ name: statement.name, text: statement.text, values })).rows;
+      },
       withSessionLock: (_namespace, _key, work) => work(),
       close: () => pool.end(),
     };

@@ -37,7 +37,11 @@ async function exported(bot: BotUnderTest, userId: string, format: "csv" | "json
 describe("/tasks export leaves out what the actor cannot see", () => {
   const bot = useBot({ world: WORLD as never });
   beforeAll(async () => {
-    await createTask(bot, { userId: "alice", channelId: "general" }, { title: "Public chore" });
+    await createTask(
+      bot,
+      { userId: "alice", channelId: "general" },
+      { title: "Public chore", repeat: "weekly" },
+    );
     await createTask(bot, { userId: "val", channelId: "vault" }, { title: "Rotate the vault keys" });
   });
 
@@ -49,6 +53,14 @@ describe("/tasks export leaves out what the actor cannot see", () => {
     const json = JSON.parse(await exported(bot, "alice", "json"));
     expect(json.tasks.map((task: { title: string }) => task.title)).toEqual(["Public chore"]);
     expect(JSON.stringify(json)).not.toContain(bot.discord.channel("vault").id);
+  });
+
+  it("a recurring task's repeat is exported, in CSV and in JSON", async () => {
+    const [header, row] = (await exported(bot, "alice", "csv")).trimEnd().split("\r\n");
+    const fields = Object.fromEntries(header!.split(",").map((name, i) => [name, row!.split(",")[i]]));
+    expect(fields).toMatchObject({ title: "Public chore", repeat: "weekly" });
+    const json = JSON.parse(await exported(bot, "alice", "json"));
+    expect(json.tasks[0]).toMatchObject({ title: "Public chore", repeat: "weekly" });
   });
 
   it("a member of the Vault role gets both", async () => {

@@ -108,7 +108,7 @@ describe("npm run import / npm run export", () => {
     expect(csv.stderr).toContain(`Wrote 11 tasks to ${out}.`);
     const lines = readFileSync(out, "utf8").trimEnd().split("\r\n");
     expect(lines[0]).toBe(
-      "number,title,status,priority,assignee,labels,due,estimate_minutes,parent,dependencies,channel,created,updated,completed",
+      "number,title,status,priority,assignee,labels,due,estimate_minutes,parent,dependencies,channel,created,updated,completed,repeat",
     );
     expect(lines).toHaveLength(12);
 

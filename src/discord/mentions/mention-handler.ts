@@ -11,7 +11,7 @@ import type { Failure, Guard, GuardedRunner } from "../guarded-runner.ts";
 import type { DiscordDeps, MentionVerbs } from "../handler-types.ts";
 import { refusalText, titleText } from "../render/format.ts";
 import { type MentionCommand, mentionUsage, parseMentionCommand, stripBotMention } from "./parse-mention.ts";
-import { type MentionPlace, placeOfMention } from "./thread-place.ts";
+import { type CommandPlace, placeOfMention } from "./thread-place.ts";
 
 export interface MentionHandler {
   handle(message: Message): Promise<void>;
@@ -94,7 +94,7 @@ export function createMentionHandler(
   async function answer(
     message: Message<true>,
     command: MentionCommand,
-    place: MentionPlace,
+    place: CommandPlace,
     guard: Guard,
   ): Promise<Answer> {
     if (command.name === "help")
@@ -146,7 +146,7 @@ export function createMentionHandler(
   }
 
   /** In a task's thread, the task's channel and the thread's task; a lookup that fails acts where it was said. */
-  async function placeOf(message: Message<true>, actor: Actor): Promise<MentionPlace> {
+  async function placeOf(message: Message<true>, actor: Actor): Promise<CommandPlace> {
     try {
       return await placeOfMention(services.cards, message, actor);
     } catch (error) {

@@ -20,8 +20,9 @@ import { canSee, requireWritable, viewFor } from "../visibility.ts";
 import { applyTransition, type Decided, RowChanged } from "./apply-transition.ts";
 import { refusalError, staleVersion } from "./explain-refusal.ts";
 import { noSuchTask } from "./load-task.ts";
+import { submitAlone } from "./submit-alone.ts";
 
-type Input = ReturnType<typeof transitionSchema.parse>;
+export type Input = ReturnType<typeof transitionSchema.parse>;
 const MAX_ATTEMPTS = 5;
 
 /**
@@ -42,6 +43,10 @@ export async function transitionTask(
     input.action === "submit" && input.evidence !== undefined ? parseEvidence(input.evidence) : undefined;
   for (let attempt = 1; ; attempt += 1) {
     try {
+      if (input.action === "submit") {
+        const alone = await submitAlone(engine, ctx, input, evidence);
+        if (alone) return alone;
+      }
       return await mutate(engine, ctx.guildId, (tx, effects) =>
         attemptTransition(tx, engine, effects, ctx, input, evidence),
       );
@@ -65,32 +70,7 @@ async function attemptTransition(
   evidence: Evidence | undefined,
 ): Promise<TransitionResult> {
   const now = engine.now();
-  const found = await findTaskForChange(tx, ctx.guildId, input.number);
-  if (!found) throw noSuchTask(input.number);
-  const { task } = found;
-  const rights = requireWritable(ctx, task);
-  if (input.expectedVersion !== undefined && input.expectedVersion !== task.version) {
-    throw await staleVersion(tx, task, input.action);
-  }
-  const settings = toSettingsView(found.settings ?? undefined, task.guildId, task.channelId);
-  const decideNow = async (q: Queryable, linked: LinkedTasks) => {
-    const extra = await loadExtra(q, ctx, task, linked, input.action, now);
-    const decision = decide(
-      task,
-      input.action,
-      actorInChannel(ctx.actor, rights),
-      decisionSettings(settings),
-      {
-        ...extra,
-        system: ctx.source === "system",
-        assigneeId: input.assigneeId,
-        text: input.text,
-      },
-    );
-    if (!decision.ok) throw await refusalError(q, task, input.action, decision);
-    return decision.to;
-  };
-  const to = await decideNow(tx, found.linked);
+  const { task, settings, to, decideNow } = await readAndDecide(tx, ctx, input, now);
   // What decide() read beyond the row may have changed before the row lock: decide again under it.
   const needsRecheck = (ruleOf(input.action).loads ?? []).length > 0;
   const decided: Decided = {
@@ -120,6 +100,36 @@ async function attemptTransition(
           dependency: null,
         });
   return { task: viewFor(ctx, view) };
+}
+
+/** Reads the task, checks the actor's rights and the version, and decides the action on the row as read. */
+export async function readAndDecide(q: Queryable, ctx: ActionContext, input: Input, now: Date) {
+  const found = await findTaskForChange(q, ctx.guildId, input.number);
+  if (!found) throw noSuchTask(input.number);
+  const { task, linked } = found;
+  const rights = requireWritable(ctx, task);
+  if (input.expectedVersion !== undefined && input.expectedVersion !== task.version) {
+    throw await staleVersion(q, task, input.action);
+  }
+  const settings = toSettingsView(found.settings ?? undefined, task.guildId, task.channelId);
+  const decideNow = async (reader: Queryable, related: LinkedTasks) => {
+    const extra = await loadExtra(reader, ctx, task, related, input.action, now);
+    const decision = decide(
+      task,
+      input.action,
+      actorInChannel(ctx.actor, rights),
+      decisionSettings(settings),
+      {
+        ...extra,
+        system: ctx.source === "system",
+        assigneeId: input.assigneeId,
+        text: input.text,
+      },
+    );
+    if (!decision.ok) throw await refusalError(reader, task, input.action, decision);
+    return decision.to;
+  };
+  return { task, linked, settings, to: await decideNow(q, linked), decideNow };
 }
 
 export function decisionSettings(settings: ChannelSettingsView): DecisionSettings {

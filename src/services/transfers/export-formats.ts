@@ -16,6 +16,7 @@ export const CSV_COLUMNS = [
   "created",
   "updated",
   "completed",
+  "repeat",
 ] as const;
 
 /** One row per task, as CSV_COLUMNS name them; lists are `;`-separated, times ISO 8601 (UTC). */
@@ -35,6 +36,7 @@ export function csvRow(task: TaskView): string[] {
     task.createdAt,
     task.updatedAt,
     task.completedAt ?? "",
+    task.repeat ?? "",
   ];
 }
 
@@ -71,6 +73,7 @@ export interface ExportedTask {
   createdAt: string;
   updatedAt: string;
   completedAt: string | null;
+  repeat: TaskView["repeat"];
   history: Omit<TaskEventView, "id">[];
 }
 
@@ -100,6 +103,7 @@ export function exportedTask(task: TaskView, history: TaskEventView[]): Exported
     createdAt: task.createdAt,
     updatedAt: task.updatedAt,
     completedAt: task.completedAt,
+    repeat: task.repeat,
     history: history.map(({ id: _id, ...event }) => event),
   };
 }

@@ -1,0 +1,82 @@
+import { isLive } from "../../domain/task-states.ts";
+import { TRANSITIONS } from "../../domain/transitions.ts";
+import type { Evidence } from "../../domain/validation/evidence.ts";
+import { submitTaskAlone } from "../../store/submit-alone.ts";
+import { changedTaskView, toAttemptView } from "../../store/task-views.ts";
+import { retried } from "../../store/transaction.ts";
+import type { ActionContext } from "../contracts.ts";
+import type { Engine } from "../engine.ts";
+import { mutateAlone } from "../mutate.ts";
+import type { TransitionResult } from "../views.ts";
+import { viewFor } from "../visibility.ts";
+import { cardDueAt, eventDetails } from "./record-change.ts";
+import { type Input, readAndDecide } from "./transition-task.ts";
+
+/**
+ * A submit without a transaction: the row read and decided as the transaction path does (every
+ * refusal the same sentence), then written in one statement (store/submit-alone.ts) with the rows
+ * apply-transition.ts would write for it. undefined when it does not apply (a recurring task or blocked
+ * dependents to carry along on done) or wrote nothing (the row held or moved on meanwhile): the
+ * transaction path runs instead.
+ */
+export async function submitAlone(
+  engine: Engine,
+  ctx: ActionContext,
+  input: Input,
+  evidence: Evidence | undefined,
+): Promise<TransitionResult | undefined> {
+  const now = engine.now();
+  const { task, linked, settings, to } = await readAndDecide(engine.db, ctx, input, now);
+  if (to !== "done" && to !== "in_review") return undefined;
+  if (to === "done" && (task.recurrence !== null || linked.blocks.some((b) => b.status === "blocked")))
+    return undefined;
+  const actorId = ctx.actor.userId;
+  const summary = input.text || evidence?.summary || null;
+  const kind = TRANSITIONS.submit.eventKind;
+  return mutateAlone(engine, ctx.guildId, async (effects) => {
+    const written = await retried(() =>
+      submitTaskAlone(engine.database, {
+        taskId: task.id,
+        version: task.version,
+        from: task.status,
+        to,
+        kind,
+        actorId,
+        source: ctx.source,
+        now,
+        details: eventDetails({
+          note: summary,
+          evidence: evidence ? true : undefined,
+          reviewSkipped: to === "done" ? true : undefined,
+        }),
+        summary,
+        result: (evidence as Record<string, unknown> | undefined) ?? null,
+        cardDueAt: cardDueAt(ctx.source, now),
+        reviewRequest: to === "in_review" && settings.notifyReviewers !== "off",
+        creatorNotice: to === "done" && settings.notifyCreator !== "off" && task.createdBy !== actorId,
+      }),
+    );
+    if (!written) return undefined;
+    const { task: updated, linked: related } = written;
+    effects.outbox = true;
+    effects.task(updated);
+    effects.numbers([
+      ...(related.parent ? [related.parent.number] : []),
+      ...related.subtasks.map((subtask) => subtask.number),
+      ...related.blocks.map((dependent) => dependent.number),
+    ]);
+    // Only a channel with a limit keeps a counter of its live tasks.
+    if (settings.queueLimit !== null && isLive(task.status) !== isLive(to))
+      effects.gateRecount.add(task.channelId);
+    const view = changedTaskView(updated, related, {
+      actorId,
+      kind,
+      at: now.toISOString(),
+      source: ctx.source,
+      dependency: null,
+    });
+    // In review, the view shows the attempt handed in (as selectTaskViews reads it).
+    const submission = to === "in_review" ? toAttemptView(written.submission) : null;
+    return { task: viewFor(ctx, { ...view, submission }) };
+  });
+}

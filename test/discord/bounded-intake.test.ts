@@ -1,0 +1,96 @@
+import { describe, expect, it } from "vitest";
+import { createGuardedRunner, type EntryEvent } from "../../src/discord/guarded-runner.ts";
+import type { InteractionOutcome } from "../../src/discord/interaction-metrics.ts";
+import { silentLogger } from "../../src/log.ts";
+import { createEventService } from "../../src/services/events/index.ts";
+import { DRIVERS, useHarness } from "../services/support/harness.ts";
+import { snowflake } from "../services/support/scene.ts";
+
+/** The runner's intake under a burst: a bounded number run, a bounded number wait, the oldest interactions go. */
+describe.each(DRIVERS)("the guarded runner's bounded intake (%s)", (driver) => {
+  const h = useHarness(driver);
+
+  function runnerWith(intake: { concurrency: number; maxQueued: number }) {
+    const answered: InteractionOutcome[] = [];
+    const events = createEventService({ database: h.database, cache: h.cache, log: silentLogger });
+    const runner = createGuardedRunner({
+      services: { events },
+      cache: h.cache,
+      log: silentLogger,
+      onAnswered: (e) => answered.push(e),
+      intake,
+    });
+    return { runner, events, answered };
+  }
+
+  /** A handler that records when it starts and finishes only when released. */
+  function blocked() {
+    const started: string[] = [];
+    let running = 0;
+    let mostAtOnce = 0;
+    const releases: (() => void)[] = [];
+    const handlerFor = (id: string) => ({
+      run: async () => {
+        started.push(id);
+        running += 1;
+        mostAtOnce = Math.max(mostAtOnce, running);
+        await new Promise<void>((resolve) => releases.push(resolve));
+        running -= 1;
+        return undefined;
+      },
+      tell: async () => {},
+    });
+    const releaseAll = async () => {
+      // Released work frees turns for the queue, whose work then blocks in turn: release until none is left.
+      for (let round = 0; round < 50; round += 1) {
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        for (const release of releases.splice(0)) release();
+      }
+    };
+    return { started, handlerFor, releaseAll, mostAtOnce: () => mostAtOnce };
+  }
+
+  const event = (kind: EntryEvent["kind"]): EntryEvent => {
+    const id = snowflake();
+    return { id, kind, fields: { interactionId: id } };
+  };
+  const settle = () => new Promise((resolve) => setTimeout(resolve, 100));
+
+  it("runs at most `concurrency` at once; past `maxQueued` waiting, the oldest waiting are dropped unanswered and unclaimed", async () => {
+    const { runner, events, answered } = runnerWith({ concurrency: 2, maxQueued: 3 });
+    const work = blocked();
+    const burst = Array.from({ length: 8 }, () => event("slash"));
+    const done = burst.map((e) => runner.run(e, work.handlerFor(e.id)));
+    await settle();
+    expect(work.started).toEqual([burst[0]!.id, burst[1]!.id]);
+    // Three waited past the queue's bound, the three oldest waiting: told nothing, counted as shed.
+    expect(answered.filter((a) => a.outcome === "shed")).toHaveLength(3);
+    expect(runner.inFlight()).toBe(5);
+
+    await work.releaseAll();
+    await Promise.all(done);
+    // Turns are given in arrival order; each run starts once its claim answers, so compare as a set.
+    expect([...work.started].sort()).toEqual([0, 1, 5, 6, 7].map((i) => burst[i]!.id).sort());
+    expect(work.mostAtOnce()).toBe(2);
+    expect(answered.filter((a) => a.outcome === "ok")).toHaveLength(5);
+    expect(runner.inFlight()).toBe(0);
+    // A shed event was never claimed: another instance on the same shard may still take it.
+    for (const i of [2, 3, 4]) expect(await events.claim(burst[i]!.id)).toBe(true);
+    for (const i of [0, 1, 5]) expect(await events.claim(burst[i]!.id)).toBe(false);
+  });
+
+  it("a waiting mention is never dropped: the interactions queued after it go instead", async () => {
+    const { runner, answered } = runnerWith({ concurrency: 1, maxQueued: 1 });
+    const work = blocked();
+    const first = event("slash");
+    const mention = event("mention");
+    const later = [event("button"), event("slash")];
+    const done = [first, mention, ...later].map((e) => runner.run(e, work.handlerFor(e.id)));
+    await settle();
+    expect(answered.filter((a) => a.outcome === "shed").map((a) => a.kind)).toEqual(["button", "slash"]);
+
+    await work.releaseAll();
+    await Promise.all(done);
+    expect(work.started).toEqual([first.id, mention.id]);
+  });
+});
