@@ -72,7 +72,12 @@ DROP INDEX IF EXISTS "tasks_guild_labels_idx";
 CREATE INDEX IF NOT EXISTS "tasks_live_due_idx" ON "tasks" USING btree ("guild_id", "due_at") INCLUDE ("channel_id")
   WHERE due_at IS NOT NULL AND status IN ('open', 'in_progress', 'in_review', 'blocked');
 --> statement-breakpoint
--- 3. Search. A search ranks the newest matches; finding them through a GIN index over every guild and
+-- 3. The review queue (/tasks reviews): a guild's tasks in review, oldest submission first, walked in
+-- that order instead of sorting every task in review.
+CREATE INDEX IF NOT EXISTS "tasks_review_queue_idx" ON "tasks" USING btree ("guild_id", "submitted_at" NULLS FIRST, "id")
+  WHERE status = 'in_review';
+--> statement-breakpoint
+-- 4. Search. A search ranks the newest matches; finding them through a GIN index over every guild and
 -- every year decoded each word's whole posting list and read every match's row. The search index now
 -- also holds, per task, a key for its guild's block of numbers at four sizes (256, 2,048, 16,384 and
 -- 131,072 numbers), so a search asks for "the words AND these few blocks", newest first, and widens

@@ -73,7 +73,8 @@ export async function searchTasks(
     sql`SELECT numnode(${query})::int AS nodes, (SELECT max(number) FROM tasks WHERE guild_id = ${guildId}) AS top`,
   );
   // Only stop words (or no words): no lexeme to match, as `@@` would say.
-  if (!head || Number(head.nodes) === 0 || head.top === null) return { items: [], matched: 0 };
+  if (!head || Number(head.nodes) === 0 || head.top === null || channelIds?.length === 0)
+    return { items: [], matched: 0 };
   if (!/^\d+$/.test(guildId)) throw new Error("a guild id is a snowflake");
   const candidates: Candidate[] = [];
   let end = Number(head.top) + 1;

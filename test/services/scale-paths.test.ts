@@ -254,6 +254,11 @@ describe.each(DRIVERS)("lists, search and stats on their scale paths (%s)", (dri
       }
     });
 
+    it("a reader who sees none of the channels finds nothing", async () => {
+      const outsider: ActionContext = { guildId, channelId: open, actor: memberIn({}), source: "slash" };
+      expect(await h.tasks.search(outsider, "common")).toMatchObject({ items: [], total: 0 });
+    });
+
     it("a query of stop words only finds nothing, as before", async () => {
       expect(await h.tasks.search(systemReader(guildId), "the and")).toMatchObject({ items: [], total: 0 });
     });
