@@ -1,4 +1,4 @@
-import { fillPlaceholders, type SQL } from "drizzle-orm";
+import { fillPlaceholders, getTableColumns, type SQL, sql, type Table } from "drizzle-orm";
 import { PgDialect } from "drizzle-orm/pg-core";
 import type { Database, StatementText } from "./database.ts";
 
@@ -31,3 +31,19 @@ export function runPrepared<Row extends Record<string, unknown>, Values extends 
 ): Promise<Row[]> {
   return database.run<Row>(statement, fillPlaceholders(statement.params, values));
 }
+
+/**
+ * `alias.column AS "key"` for each of the table's columns (but `except`), so a raw row reads as the
+ * table's drizzle row (timestamps come back as Dates from both drivers). `prefix` keeps two tables apart.
+ */
+export function columnsAs(table: Table, alias: string, except: readonly string[] = [], prefix = ""): SQL {
+  return sql.raw(
+    Object.entries(getTableColumns(table))
+      .filter(([key]) => !except.includes(key))
+      .map(([key, column]) => `${alias}.${column.name} AS "${prefix}${key}"`)
+      .join(", "),
+  );
+}
+
+/** A task row's columns as `columnsAs` gives them: all but the search vector, which no decision reads. */
+export const TASK_COLUMNS_EXCEPT = ["searchVector"] as const;

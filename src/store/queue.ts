@@ -4,7 +4,7 @@ import type { TaskView } from "../domain/task-view.ts";
 import type { Database, Queryable, Tx } from "./database.ts";
 import { eligibleOpenTask } from "./eligibility.ts";
 import { newNonce } from "./outbox.ts";
-import { prepareStatement, runPrepared } from "./prepared.ts";
+import { columnsAs, prepareStatement, runPrepared, TASK_COLUMNS_EXCEPT } from "./prepared.ts";
 import { queryRows, toIso } from "./raw.ts";
 import { type TaskRow, tasks } from "./schema.ts";
 import { LINKED_TASK_FIELDS, type LinkedTasks, linkedTasksOf, selectTaskViews } from "./task-views.ts";
@@ -108,11 +108,7 @@ interface ClaimValues extends Record<string, unknown> {
 
 const p = (name: keyof ClaimValues & string) => sql.placeholder(name);
 const NOW = sql`${p("now")}::timestamptz`;
-const CLAIMED_COLUMNS = sql.raw(
-  Object.entries(getTableColumns(tasks))
-    .map(([key, column]) => `t.${column.name} AS "${key}"`)
-    .join(", "),
-);
+const CLAIMED_COLUMNS = columnsAs(tasks, "t", TASK_COLUMNS_EXCEPT);
 
 /**
  * `next` in one autocommit statement (data-modifying CTEs): the agent's cap, the pick (the rule of
@@ -122,9 +118,9 @@ const CLAIMED_COLUMNS = sql.raw(
  *
  * The cap: a count in this statement reads the snapshot taken when it began, so it would miss a claim
  * by the same agent that committed meanwhile. Every claim that checks the cap moves the agent's
- * `claim_seq` on (here, and lockAgentWithLoad), and this one only counts when `claim_seq` is still the
- * value of its snapshot once it holds the row (Postgres rechecks the condition on the newest row after
- * waiting); otherwise it answers "contended" and writes nothing.
+ * `claim_seq` on (here when it claims, and lockAgentWithLoad), and this one only counts when
+ * `claim_seq` is still the value of its snapshot once it holds the agent's row (Postgres rechecks the
+ * condition on the newest row after waiting for it); otherwise it answers "contended", writing nothing.
  */
 function claimStatement(mode: "skip" | "wait"): SQL {
   const lease = sql`${NOW} + make_interval(mins => coalesce(
@@ -133,11 +129,12 @@ function claimStatement(mode: "skip" | "wait"): SQL {
   return sql`WITH registered AS (
     SELECT claim_seq FROM agents WHERE guild_id = ${p("guildId")} AND user_id = ${p("userId")}
   ), agent AS (
-    UPDATE agents a SET claim_seq = a.claim_seq + 1
-    WHERE a.guild_id = ${p("guildId")} AND a.user_id = ${p("userId")} AND a.claim_seq = (SELECT claim_seq FROM registered)
-    RETURNING a.labels, a.max_concurrent,
+    SELECT a.labels, a.max_concurrent,
       (SELECT count(*)::int FROM tasks held WHERE held.guild_id = ${p("guildId")}
         AND held.assignee_id = ${p("userId")} AND held.status = 'in_progress') AS busy
+    FROM agents a
+    WHERE a.guild_id = ${p("guildId")} AND a.user_id = ${p("userId")} AND a.claim_seq = (SELECT claim_seq FROM registered)
+    FOR UPDATE
   ), gate AS (
     SELECT CASE WHEN NOT EXISTS (SELECT 1 FROM registered) THEN 'member'
         WHEN a.max_concurrent IS NULL THEN 'contended'
@@ -167,6 +164,9 @@ function claimStatement(mode: "skip" | "wait"): SQL {
       version = t.version + 1, updated_at = ${NOW}
     FROM candidate WHERE t.id = candidate.id
     RETURNING t.*, candidate.assignee_id AS previous_assignee_id
+  ), claim_counted AS (
+    UPDATE agents SET claim_seq = claim_seq + 1
+    WHERE guild_id = ${p("guildId")} AND user_id = ${p("userId")} AND EXISTS (SELECT 1 FROM claimed)
   ), events AS (
     INSERT INTO task_events (task_id, guild_id, actor_id, kind, from_status, to_status, details, source, created_at)
     SELECT id, guild_id, ${p("userId")}, 'claimed', 'open', 'open',

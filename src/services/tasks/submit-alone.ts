@@ -2,6 +2,7 @@ import { isLive } from "../../domain/task-states.ts";
 import { TRANSITIONS } from "../../domain/transitions.ts";
 import type { Evidence } from "../../domain/validation/evidence.ts";
 import { submitTaskAlone } from "../../store/submit-alone.ts";
+import { readTaskForChange } from "../../store/task-for-change.ts";
 import { changedTaskView, toAttemptView } from "../../store/task-views.ts";
 import { retried } from "../../store/transaction.ts";
 import type { ActionContext } from "../contracts.ts";
@@ -26,7 +27,9 @@ export async function submitAlone(
   evidence: Evidence | undefined,
 ): Promise<TransitionResult | undefined> {
   const now = engine.now();
-  const { task, linked, settings, to } = await readAndDecide(engine.db, ctx, input, now);
+  const { task, linked, settings, to } = await readAndDecide(engine.db, ctx, input, now, (guildId, number) =>
+    readTaskForChange(engine.database, guildId, number),
+  );
   if (to !== "done" && to !== "in_review") return undefined;
   if (to === "done" && (task.recurrence !== null || linked.blocks.some((b) => b.status === "blocked")))
     return undefined;

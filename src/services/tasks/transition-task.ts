@@ -102,9 +102,19 @@ async function attemptTransition(
   return { task: viewFor(ctx, view) };
 }
 
-/** Reads the task, checks the actor's rights and the version, and decides the action on the row as read. */
-export async function readAndDecide(q: Queryable, ctx: ActionContext, input: Input, now: Date) {
-  const found = await findTaskForChange(q, ctx.guildId, input.number);
+/**
+ * Reads the task (with `read`, by default findTaskForChange on `q`), checks the actor's rights and the
+ * version, and decides the action on the row as read.
+ */
+export async function readAndDecide(
+  q: Queryable,
+  ctx: ActionContext,
+  input: Input,
+  now: Date,
+  read: (guildId: string, number: number) => ReturnType<typeof findTaskForChange> = (guildId, number) =>
+    findTaskForChange(q, guildId, number),
+) {
+  const found = await read(ctx.guildId, input.number);
   if (!found) throw noSuchTask(input.number);
   const { task, linked } = found;
   const rights = requireWritable(ctx, task);
