@@ -42,4 +42,5 @@ HEALTHCHECK --interval=15s --timeout=5s --start-period=60s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.HTTP_PORT || 8080) + '/healthz').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
 # main.ts stops gracefully on SIGTERM: in-flight interactions finish, then client, HTTP, cache and database close.
 STOPSIGNAL SIGTERM
-CMD ["node", "dist/main.js"]
+# The V8 heap flags of `npm start` (package.json; see README "Memory").
+CMD ["node", "--max-semi-space-size=4", "--heap-growing-percent=50", "dist/main.js"]

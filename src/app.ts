@@ -39,6 +39,11 @@ export interface AppOptions {
   http?: false | { port: number; host?: string };
   /** Engine knobs (clock, retry policy, randomness) passed through to the services. */
   engine?: Omit<ServiceDeps, "database" | "cache" | "log">;
+  /**
+   * The clock an interaction's 3 s window is judged by against its snowflake: Discord's time, so the
+   * real one by default, never the engine's (tests move that one through days).
+   */
+  interactionClock?: () => Date;
   /** Skip applying migrations at build (the database is known to be migrated, e.g. a test template). */
   skipMigrations?: boolean;
   /** Outbox dispatcher knobs (tests use small delays). */
@@ -103,6 +108,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     cache,
     log,
     onAnswered: registerInteractionMetrics(registry),
+    now: options.interactionClock,
   });
   const router = createInteractionRouter({
     client,

@@ -39,16 +39,23 @@ export interface BotProcess {
   stop(): Promise<void>;
 }
 
+/** The node flags of `npm start` (package.json: `node <flags> dist/main.js`). */
+export function startScriptFlags(): string[] {
+  const start = JSON.parse(readFileSync("package.json", "utf8")).scripts.start as string;
+  const words = start.split(/\s+/);
+  return words.slice(1, words.indexOf("dist/main.js"));
+}
+
 /**
  * Starts the bot as `npm start` does: builds dist/ if it is missing or stale (`prestart`), then runs
- * `node dist/main.js` with `env` added; stdout/stderr go to `logFile`. `nodeFlags` (e.g. --cpu-prof)
- * are passed to that node process.
+ * `node <npm start's flags> dist/main.js` with `env` added; stdout/stderr go to `logFile`. `nodeFlags`
+ * (e.g. --cpu-prof) are added to that node process's.
  */
 export function startBot(env: Record<string, string>, logFile: string, nodeFlags: string[] = []): BotProcess {
   const prestart = spawnSync(process.execPath, ["scripts/build/ensure-build.mjs"], { stdio: "inherit" });
   if (prestart.status !== 0) throw new Error("building dist/ failed (node scripts/build/ensure-build.mjs)");
   const log = createWriteStream(logFile);
-  const child: ChildProcess = spawn(process.execPath, [...nodeFlags, "dist/main.js"], {
+  const child: ChildProcess = spawn(process.execPath, [...startScriptFlags(), ...nodeFlags, "dist/main.js"], {
     env: { ...process.env, ...env, NODE_ENV: "production" },
     stdio: ["ignore", "pipe", "pipe"],
   });

@@ -10,6 +10,7 @@ import { CardTracker } from "../e2e/card-tracker.ts";
 import { createMix, type InteractionKind, MIX } from "../e2e/interaction-mix.ts";
 import { MessageEdits } from "../e2e/message-edits.ts";
 import { runOpenLoop, type Sent, waitForAnswers } from "../e2e/open-loop.ts";
+import { waitForOutboxDrain } from "../e2e/outbox-drain.ts";
 import { BENCH_WORLD } from "../e2e/world.ts";
 import { createBenchDatabase } from "../support/databases.ts";
 import { describeWaits, startWaitSampler } from "../support/wait-sampler.ts";
@@ -25,13 +26,17 @@ export const endToEnd: Scenario = {
   title:
     "End to end: the compiled bot process (node dist/main.js, as npm start runs it) driven through the Discord stand-in, open loop",
   async run(context) {
-    const steps = context.quick
-      ? [{ rate: 200, seconds: 8 }]
-      : [
-          { rate: 50, seconds: 20 },
-          { rate: 200, seconds: 20 },
-          { rate: 500, seconds: 20 },
-        ];
+    const steps =
+      stepsFromEnv(process.env.E2E_STEPS) ??
+      (context.quick
+        ? [{ rate: 200, seconds: 8 }]
+        : [
+            { rate: 50, seconds: 20 },
+            { rate: 200, seconds: 20 },
+            { rate: 500, seconds: 20 },
+          ]);
+    const kindSeconds = Number(process.env.E2E_KIND_SECONDS ?? (context.quick ? 3 : 5));
+    const kindsMeasured = (process.env.E2E_KINDS?.split(",") ?? Object.keys(MIX)) as InteractionKind[];
     mkdirSync(TMP, { recursive: true });
     const outcome: Outcome = { rows: [], targets: [], notes: [], data: {} };
     const standIn = await DiscordStandIn.start({ token: BOT_TOKEN, ...BENCH_WORLD });
@@ -114,16 +119,28 @@ export const endToEnd: Scenario = {
       }
       outcome.targets.push(...answerTargets(byRate));
 
+      // Idle: what the bot spends with nothing to answer (heartbeats, jobs, dispatcher polls), per second.
+      const backlog = await waitForOutboxDrain(database.url, 60_000);
+      if (backlog > 0)
+        outcome.notes.push(`The outbox still had ${backlog} messages to send 60 s after the last step.`);
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+      const idleBefore = cpuSeconds(bot.botPid());
+      const idleSeconds = 3;
+      await new Promise((resolve) => setTimeout(resolve, idleSeconds * 1_000));
+      outcome.notes.push(
+        `Bot CPU at rest: ${(((cpuSeconds(bot.botPid()) - idleBefore) * 1000) / idleSeconds).toFixed(0)} ms per second (${idleSeconds} s with no interactions).`,
+      );
+
       // CPU per kind: each kind alone at a steady rate, the bot's CPU time over what it answered.
       const cpuRate = 50;
-      const kindSeconds = context.quick ? 3 : 5;
       const cpuByKind: string[] = [];
       let worstCpuMs = 0;
-      for (const kind of Object.keys(MIX) as InteractionKind[]) {
+      for (const kind of kindSeconds > 0 ? kindsMeasured : []) {
         context.progress(`e2e: CPU per ${kind} (${cpuRate}/s for ${kindSeconds} s)`);
         const before = cpuSeconds(bot.botPid());
         const sent = await runOpenLoop(cpuRate, kindSeconds * 1_000, send.only(kind));
         await waitForAnswers(sent, 4_000, seen);
+        await waitForOutboxDrain(database.url, 30_000);
         const msPer = ((cpuSeconds(bot.botPid()) - before) * 1000) / sent.length;
         const kinds = new Set(sent.map((s) => s.kind));
         worstCpuMs = Math.max(worstCpuMs, msPer);
@@ -132,19 +149,19 @@ export const endToEnd: Scenario = {
         );
       }
       outcome.notes.push(
-        `Bot CPU per interaction, each kind alone at ${cpuRate}/s for ${kindSeconds} s (outbox work the kind causes included): ${cpuByKind.join(", ")}.`,
+        `Bot CPU per interaction, each kind alone at ${cpuRate}/s for ${kindSeconds} s (from its first send until its answers are seen and the outbox it filled is sent: outbox work the kind causes included, an earlier step's backlog not): ${cpuByKind.join(", ")}.`,
       );
       outcome.targets.push({
         target: "bot CPU <= 1.5 ms per interaction, every kind",
         figure: cpuByKind.join(", "),
-        met: worstCpuMs <= 1.5,
+        met: cpuByKind.length === Object.keys(MIX).length ? worstCpuMs <= 1.5 : null,
       });
       const memory = bot.memory();
       peakRss = Math.max(peakRss, memory.bot?.peakRssMb ?? 0);
       outcome.targets.push({
-        target: "bot peak RSS < 200 MB during the e2e run",
+        target: "bot peak RSS < 150 MB during the e2e run",
         figure: `${peakRss.toFixed(0)} MB`,
-        met: peakRss < 200,
+        met: peakRss < 150,
       });
       outcome.notes.push(
         `Mix per 100 interactions: ${Object.entries(MIX)
@@ -194,6 +211,16 @@ function answerTargets(byRate: Map<number, StepFigures>) {
       met: f500 ? f500.all.ackPast3s === 0 && f500.all.seenPast3s === 0 : null,
     },
   ];
+}
+
+/** E2E_STEPS="200:10,500:10": rate per second and seconds of each step, instead of the default steps. */
+function stepsFromEnv(value: string | undefined): { rate: number; seconds: number }[] | undefined {
+  if (!value) return undefined;
+  return value.split(",").map((step) => {
+    const [rate, seconds] = step.split(":").map(Number);
+    if (!rate || !seconds) throw new Error(`E2E_STEPS: "${step}" is not rate:seconds`);
+    return { rate, seconds };
+  });
 }
 
 function worstKind(f: StepFigures): string {

@@ -57,7 +57,10 @@ export function createMemoryCache(options: MemoryCacheOptions): Cache {
       },
       subscribe: (handler) => hub.subscribe(handler),
     },
-    claims: createMemoryClaims(now),
+    claims: createMemoryClaims(now, {
+      write: (key) => bucket.take(key),
+      read: (key) => readBucket.take(key),
+    }),
     metrics: () => counters.snapshot(true),
     close: async () => undefined,
   };

@@ -1,18 +1,22 @@
+import { LruTtlMap } from "./lru-ttl-map.ts";
 import type { GateDecision, LimitGate } from "./types.ts";
 
 interface Counter {
   count: number;
-  expiresAt: number;
 }
 
-/** The same rules as the Lua scripts: only `seed` creates a counter, nothing goes below zero. */
-export function createMemoryGate(ttlSeconds: number, now: () => number = Date.now): LimitGate {
-  const counters = new Map<string, Counter>();
-  const live = (channelId: string) => {
-    const counter = counters.get(channelId);
-    if (counter && counter.expiresAt <= now()) counters.delete(channelId);
-    return counters.get(channelId);
-  };
+/**
+ * The same rules as the Lua scripts: only `seed` creates a counter, nothing goes below zero. At most
+ * `maxChannels` counters: the least recently used goes first and reads unknown, like an expired one
+ * (the next create seeds it from Postgres).
+ */
+export function createMemoryGate(
+  ttlSeconds: number,
+  now: () => number = Date.now,
+  maxChannels = 100_000,
+): LimitGate {
+  const counters = new LruTtlMap<Counter>(maxChannels, now);
+  const live = (channelId: string) => counters.get(channelId);
 
   return {
     async reserve(channelId, limit): Promise<GateDecision> {
@@ -31,7 +35,7 @@ export function createMemoryGate(ttlSeconds: number, now: () => number = Date.no
       if (counter) counter.count += 1;
     },
     async seed(channelId, liveCount) {
-      counters.set(channelId, { count: checkedCount(liveCount), expiresAt: now() + ttlSeconds * 1000 });
+      counters.set(channelId, { count: checkedCount(liveCount) }, ttlSeconds * 1000);
     },
     async peek(channelId) {
       return live(channelId)?.count;

@@ -31,11 +31,23 @@ export function createMemoryViews(maxEntries: number, counters: CacheCounters, n
       if (setCheck.check === "stamp" && (stamps.get(key) ?? 0) > setCheck.stamp) return;
       values.set(key, json, Math.max(1, Math.ceil(ttlSeconds)) * 1000);
     },
-    async del(keys) {
+    async mark() {
+      return { stamp: lastStamp, generation };
+    },
+    markNew: () => ({ stamp: 0, generation }),
+    async del(keys, fresh = []) {
+      // Judged before this delete stamps the keys: only a delete after the mark out-ranks the value.
+      const storable = fresh.filter(
+        (entry) => entry.mark.generation === generation && (stamps.get(entry.key) ?? 0) <= entry.mark.stamp,
+      );
       lastStamp += 1;
-      for (const key of keys) {
+      for (const key of [...keys, ...fresh.map((entry) => entry.key)]) {
         values.delete(key);
         stamps.set(key, lastStamp, STAMP_TTL_MS);
+      }
+      for (const entry of storable) {
+        const json = JSON.stringify(entry.value);
+        if (json !== undefined) values.set(entry.key, json, Math.max(1, Math.ceil(entry.ttlSeconds)) * 1000);
       }
     },
   };

@@ -60,6 +60,7 @@ export async function createRedisCache(options: RedisCacheOptions): Promise<Cach
     counters,
     failureThreshold: options.failureThreshold ?? 3,
     probeIntervalMs: options.probeIntervalMs ?? 1_000,
+    commandTimeoutMs: timeouts.commandTimeoutMs,
   });
   const scripts = defineScripts(client);
   const signals = createRedisSignals(client, subscriber, link, keys.signalsChannel, log);
@@ -90,7 +91,10 @@ export async function createRedisCache(options: RedisCacheOptions): Promise<Cach
     buckets: (name, bucketOptions) =>
       createRedisRateLimiter(scripts, link, (key) => keys.rate(`${name}:${key}`), bucketOptions),
     signals,
-    claims: createRedisClaims(client, link, keys),
+    claims: createRedisClaims(client, scripts, link, keys, {
+      write: options.rateLimit ?? DEFAULT_RATE_LIMIT,
+      read: options.readRateLimit ?? DEFAULT_READ_RATE_LIMIT,
+    }),
     metrics: () => counters.snapshot(link.available()),
     async close() {
       link.stop();

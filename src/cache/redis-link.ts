@@ -14,6 +14,8 @@ export interface RedisLinkOptions {
   failureThreshold: number;
   /** How often an open breaker probes Redis. */
   probeIntervalMs: number;
+  /** A command with no answer by then fails (see `withinTimeout`); none when omitted. */
+  commandTimeoutMs?: number;
 }
 
 export interface RedisLink {
@@ -113,7 +115,7 @@ export function createRedisLink(options: RedisLinkOptions): RedisLink {
         return fallback();
       }
       try {
-        const result = await command();
+        const result = await withinTimeout(command(), options.commandTimeoutMs);
         breaker.recordSuccess();
         return result;
       } catch (error) {
@@ -152,6 +154,55 @@ export function createRedisLink(options: RedisLinkOptions): RedisLink {
       for (const wake of waiters) wake();
     },
   };
+}
+
+export class CommandTimeoutError extends Error {
+  constructor(ms: number) {
+    super(`Command timed out (no answer from redis within ${ms} ms)`);
+  }
+}
+
+/**
+ * Rejects when `promise` has not settled `ms` after the call. A timer that fires late because this
+ * process's own event loop was busy must not blame Redis for it: the command may have gone out only
+ * when the loop was free again (auto-pipelined writes wait for the tick to end), or its answer may be
+ * read off the socket and waiting for the loop's I/O phase. So a late timer is armed once more for
+ * `ms`, and the verdict always waits one more turn (setImmediate runs after the I/O phase): only an
+ * answer still missing then counts as slow.
+ */
+function withinTimeout<T>(promise: Promise<T>, ms: number | undefined): Promise<T> {
+  if (ms === undefined) return promise;
+  return new Promise<T>((resolve, reject) => {
+    let settled = false;
+    const arm = (rearmed: boolean): NodeJS.Timeout => {
+      const due = performance.now() + ms;
+      return setTimeout(() => {
+        if (settled) return;
+        if (!rearmed && performance.now() - due > ms / 2) {
+          timer = arm(true);
+          return;
+        }
+        setImmediate(() => {
+          if (settled) return;
+          settled = true;
+          reject(new CommandTimeoutError(ms));
+        });
+      }, ms);
+    };
+    let timer = arm(false);
+    promise.then(
+      (value) => {
+        settled = true;
+        clearTimeout(timer);
+        resolve(value);
+      },
+      (error: unknown) => {
+        settled = true;
+        clearTimeout(timer);
+        reject(error);
+      },
+    );
+  });
 }
 
 /** An expired marker only costs one extra flush of a prefix that has been idle for a week. */

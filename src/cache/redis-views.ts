@@ -51,11 +51,26 @@ export function createRedisViews(
         unavailable,
       );
     },
-    async del(logicalKeys) {
-      if (logicalKeys.length === 0) return;
-      const pairs = logicalKeys.map((key): [string, string] => [keys.view(key), keys.viewStamp(key)]);
+    async mark() {
+      const generation = link.generation();
+      const stamp = await link.run(() => scripts.viewStampNow(keys.viewStampCounter), unavailable);
+      return stamp === undefined ? undefined : { stamp, generation };
+    },
+    // Stamps start at 1 (INCR): 0 means "never deleted", which is all a new row's key can have been.
+    markNew: () => ({ stamp: 0, generation: link.generation() }),
+    async del(logicalKeys, fresh = []) {
+      const all = [...new Set([...logicalKeys, ...fresh.map((entry) => entry.key)])];
+      if (all.length === 0) return;
+      const pairs = all.map((key): [string, string] => [keys.view(key), keys.viewStamp(key)]);
+      // A mark from before an outage or flush means nothing now: only delete.
+      const storable = fresh.flatMap((entry) => {
+        const json = JSON.stringify(entry.value);
+        if (json === undefined || entry.mark.generation !== link.generation()) return [];
+        const ttl = Math.max(1, Math.ceil(entry.ttlSeconds));
+        return [{ pair: all.indexOf(entry.key), json, ttlSeconds: ttl, seen: entry.mark.stamp }];
+      });
       await link.run(
-        () => scripts.viewDel(keys.viewStampCounter, pairs, STAMP_TTL_MS),
+        () => scripts.viewDel(keys.viewStampCounter, pairs, STAMP_TTL_MS, storable),
         unavailable,
         pairs.map(([view]) => view),
       );

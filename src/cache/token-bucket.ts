@@ -1,3 +1,4 @@
+import { LruTtlMap } from "./lru-ttl-map.ts";
 import type { RateDecision } from "./types.ts";
 
 export interface RateLimitOptions {
@@ -15,32 +16,30 @@ interface Bucket {
   at: number;
 }
 
-/** The per-process bucket: the embedded limiter, and the fallback while Redis is unavailable. */
+/**
+ * The per-process bucket: the embedded limiter, and the fallback while Redis is unavailable. A bucket
+ * untouched for a whole window is full again, so it is forgotten then (exact); past `maxKeys` actors
+ * the least recently seen is forgotten first (it starts full again: lenient for that one actor).
+ */
 export function createLocalTokenBucket(
   { capacity, windowSeconds }: RateLimitOptions,
   now: () => number = Date.now,
   maxKeys = 100_000,
 ): { take(key: string): RateDecision } {
-  const perMs = capacity / (windowSeconds * 1000);
-  const buckets = new Map<string, Bucket>();
-
-  const forgetFullBuckets = (at: number) => {
-    for (const [key, bucket] of buckets) {
-      if (bucket.tokens + (at - bucket.at) * perMs >= capacity) buckets.delete(key);
-    }
-  };
+  const windowMs = windowSeconds * 1000;
+  const perMs = capacity / windowMs;
+  const buckets = new LruTtlMap<Bucket>(maxKeys, now);
 
   return {
     take(key) {
       const at = now();
-      if (buckets.size >= maxKeys) forgetFullBuckets(at);
       const bucket = buckets.get(key) ?? { tokens: capacity, at };
       const tokens = Math.min(capacity, bucket.tokens + Math.max(0, at - bucket.at) * perMs);
       if (tokens >= 1) {
-        buckets.set(key, { tokens: tokens - 1, at });
+        buckets.set(key, { tokens: tokens - 1, at }, windowMs);
         return { allowed: true };
       }
-      buckets.set(key, { tokens, at });
+      buckets.set(key, { tokens, at }, windowMs);
       return { allowed: false, retryAfterMs: Math.ceil((1 - tokens) / perMs) };
     },
   };

@@ -9,8 +9,36 @@ export interface ViewCache {
   /** undefined on a miss, and on any cache failure. */
   get<T>(key: string): Promise<T | undefined>;
   set(key: string, value: unknown, ttlSeconds: number): Promise<void>;
-  /** Called AFTER the writing transaction commits, never before. */
-  del(keys: readonly string[]): Promise<void>;
+  /**
+   * Taken BEFORE a write that will hand its own result to `del` as a fresh value: every delete after
+   * this moment out-ranks it. Undefined when the cache cannot say (then there is nothing to store).
+   */
+  mark(): Promise<ViewMark | undefined>;
+  /**
+   * A mark for the key of a row this caller is inserting (a new task's number), without a round trip:
+   * nobody can have changed that row before it exists, so any delete of the key at all out-ranks it.
+   */
+  markNew(): ViewMark;
+  /**
+   * Called AFTER the writing transaction commits, never before. `fresh`: values that commit produced,
+   * each stored under its key (which is deleted too) unless a delete since its mark says they may
+   * already be out of date (a later change committed, or the cache was flushed or unreachable).
+   */
+  del(keys: readonly string[], fresh?: readonly FreshView[]): Promise<void>;
+}
+
+/** Opaque: where the cache's delete stamps stood when `mark()` was called. */
+export interface ViewMark {
+  readonly stamp: number;
+  readonly generation: number;
+}
+
+/** A value a write just committed, as a fresh read would return it: a read after it is a hit. */
+export interface FreshView {
+  key: string;
+  value: unknown;
+  ttlSeconds: number;
+  mark: ViewMark;
 }
 
 export type GateDecision =
@@ -60,8 +88,25 @@ export interface Signals {
  * First-come claims on gateway event ids (SET NX with a TTL in Redis; a bounded map in process).
  * "unknown" when the cache cannot answer: the caller claims in Postgres instead.
  */
+export type ClaimAnswer = "won" | "lost" | "unknown";
+
+/** Which of the two rate limiters (writes, reads) a token is taken from, and the bucket's key. */
+export interface TokenRequest {
+  bucket: "write" | "read";
+  key: string;
+}
+
 export interface EventClaims {
-  claim(eventId: string, ttlSeconds: number): Promise<"won" | "lost" | "unknown">;
+  claim(eventId: string, ttlSeconds: number): Promise<ClaimAnswer>;
+  /**
+   * `claim`, and when it is not lost a token from `token`'s bucket, in one round trip. `decision` is
+   * absent when the cache could not take it with the claim (the caller then asks the limiter).
+   */
+  claimAndTake(
+    eventId: string,
+    ttlSeconds: number,
+    token: TokenRequest,
+  ): Promise<{ claim: ClaimAnswer; decision?: RateDecision }>;
 }
 
 export interface CacheMetricsSnapshot {

@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import type { Cache } from "../cache/types.ts";
+import type { Cache, RateDecision, TokenRequest } from "../cache/types.ts";
 import { RateLimitedError, UserError } from "../domain/errors.ts";
 import type { Logger } from "../log.ts";
 import type { ActionContext, Services } from "../services/contracts.ts";
@@ -21,6 +21,16 @@ export interface EntryEvent {
   kind: EntryKind;
   /** The line every log of this event is written with; the handler may add to it (the command it read). */
   fields: Record<string, unknown>;
+  /**
+   * ms since the epoch after which an answer is of no use (an interaction's 3 s window, from its
+   * snowflake): the event is then dropped unclaimed. None for mentions, which have no window.
+   */
+  answerBy?: number;
+  /**
+   * The rate-limit token the handler will ask for first, when known before it runs: taken with the
+   * claim, in the same cache round trip, and handed to that `limit` call.
+   */
+  token?: TokenRequest;
 }
 
 export interface EntryHandler {
@@ -50,6 +60,8 @@ export interface GuardedRunnerOptions {
   log: Logger;
   /** Called once per event after it was answered (metrics). */
   onAnswered?: (event: InteractionOutcome) => void;
+  /** The clock `answerBy` is compared with (the engine's injected one in tests). */
+  now?: () => Date;
   /** Events running at once and waiting at most (memory stays bounded under a burst). */
   intake?: IntakeLimits;
 }
@@ -61,6 +73,21 @@ const RESTARTING = "Tasklane is restarting; try again in a few seconds.";
  */
 const DRAINING_CLAIM_DELAY_MS = 1_000;
 
+/** Discord's window for the first answer to an interaction. */
+export const INTERACTION_WINDOW_MS = 3_000;
+/** Our clock may run ahead of Discord's: an interaction is only given up this much past its window. */
+export const CLOCK_SKEW_MARGIN_MS = 500;
+
+/** When an answer to the interaction with this snowflake id stops being any use to its user. */
+export function answerByOf(createdTimestamp: number): number {
+  return createdTimestamp + INTERACTION_WINDOW_MS + CLOCK_SKEW_MARGIN_MS;
+}
+
+const EXPIRED_WARN_EVERY_MS = 60_000;
+
+/** The outcome logged for an event dropped because its window had passed. */
+export const EXPIRED = "expired";
+
 /**
  * The one way in for every event (slash, button, modal, autocomplete, context menu, mention): claimed
  * exactly once across instances, tracked in flight for a graceful stop, rate limited on request, and
@@ -69,7 +96,22 @@ const DRAINING_CLAIM_DELAY_MS = 1_000;
  */
 export function createGuardedRunner(options: GuardedRunnerOptions): GuardedRunner {
   const { log, services, cache } = options;
+  const now = options.now ?? (() => new Date());
   const inFlight = createInFlight();
+  // Past its window an interaction cannot be answered (Discord already told the user it failed), and
+  // working on it only delays the ones still in time: dropped before the claim and any other work.
+  const expired = (event: EntryEvent) => event.answerBy !== undefined && now().getTime() > event.answerBy;
+  // One warning a minute at most, with how many were dropped since the last one.
+  let droppedSinceWarn = 0;
+  let lastWarnAt = Number.NEGATIVE_INFINITY;
+  const noteExpired = () => {
+    droppedSinceWarn += 1;
+    const at = now().getTime();
+    if (at - lastWarnAt < EXPIRED_WARN_EVERY_MS) return;
+    log.warn({ dropped: droppedSinceWarn }, "interactions reached us past Discord's window and were dropped");
+    lastWarnAt = at;
+    droppedSinceWarn = 0;
+  };
   const intake = createBoundedIntake(options.intake ?? DEFAULT_INTAKE_LIMITS);
   let shedUnlogged = 0;
   let shedLoggedAt = Number.NEGATIVE_INFINITY;
@@ -78,23 +120,33 @@ export function createGuardedRunner(options: GuardedRunnerOptions): GuardedRunne
   function noteShed(event: EntryEvent): void {
     shedUnlogged += 1;
     options.onAnswered?.({ kind: event.kind, outcome: "shed", ms: 0 });
-    const now = performance.now();
-    if (now - shedLoggedAt < 10_000) return;
+    const at = performance.now();
+    if (at - shedLoggedAt < 10_000) return;
     log.warn(
       { ...event.fields, shed: shedUnlogged, running: intake.running, queued: intake.queued },
       "overloaded: dropped the oldest waiting interactions unanswered",
     );
     shedUnlogged = 0;
-    shedLoggedAt = now;
+    shedLoggedAt = at;
   }
 
-  const guard: Guard = {
-    async limit(ctx, write) {
-      const limiter = write ? cache.rateLimiter : cache.readRateLimiter;
-      const decision = await limiter.take(`${ctx.guildId}:${ctx.actor.userId}`);
-      if (!decision.allowed) throw new RateLimitedError(decision.retryAfterMs);
-    },
-  };
+  /** A guard for one event; `taken` is the token its claim already took (used by the first matching limit). */
+  function guardFor(taken?: { token: TokenRequest; decision: RateDecision }): Guard {
+    return {
+      async limit(ctx, write) {
+        const key = `${ctx.guildId}:${ctx.actor.userId}`;
+        const bucket = write ? "write" : "read";
+        let decision: RateDecision;
+        if (taken && taken.token.bucket === bucket && taken.token.key === key) {
+          decision = taken.decision;
+          taken = undefined;
+        } else {
+          decision = await (write ? cache.rateLimiter : cache.readRateLimiter).take(key);
+        }
+        if (!decision.allowed) throw new RateLimitedError(decision.retryAfterMs);
+      },
+    };
+  }
 
   function failureOf(thrown: unknown, event: EntryEvent): Failure {
     // A database fault outside a service call (the card store) reads the same as inside one.
@@ -113,12 +165,18 @@ export function createGuardedRunner(options: GuardedRunnerOptions): GuardedRunne
     let outcome = "ok";
     try {
       if (inFlight.draining) await new Promise((resolve) => setTimeout(resolve, DRAINING_CLAIM_DELAY_MS));
-      if (!(await services.events.claim(event.id))) {
+      if (expired(event)) return finishExpired(event, started);
+      const { token } = event;
+      const { won, decision } = token
+        ? await services.events.claimWithToken(event.id, token)
+        : { won: await services.events.claim(event.id), decision: undefined };
+      if (!won) {
         log.debug(event.fields, `${logName(event)} claimed by another instance`);
         return;
       }
       if (inFlight.draining) throw new UserError(RESTARTING);
-      outcome = (await handler.run(guard)) ?? "ok";
+      if (expired(event)) return finishExpired(event, started);
+      outcome = (await handler.run(guardFor(token && decision ? { token, decision } : undefined))) ?? "ok";
     } catch (thrown) {
       const failure = failureOf(thrown, event);
       outcome = failure.outcome;
@@ -129,6 +187,15 @@ export function createGuardedRunner(options: GuardedRunnerOptions): GuardedRunne
         log.warn({ ...event.fields, ref, err: answerError }, "could not tell the user about a failure");
       }
     }
+    finish(event, outcome, started);
+  }
+
+  function finishExpired(event: EntryEvent, started: number): void {
+    noteExpired();
+    finish(event, EXPIRED, started);
+  }
+
+  function finish(event: EntryEvent, outcome: string, started: number): void {
     const ms = Math.round(performance.now() - started);
     log.info({ ...event.fields, outcome, ms }, logName(event));
     options.onAnswered?.({ kind: event.kind, outcome, ms });

@@ -7,11 +7,12 @@ import type {
   MessageContextMenuCommandInteraction,
   ModalSubmitInteraction,
 } from "discord.js";
+import type { TokenRequest } from "../cache/types.ts";
 import { UserError } from "../domain/errors.ts";
 import type { EventSource } from "../domain/task-states.ts";
 import { actionContextOf } from "./actor.ts";
 import { parseCustomId } from "./custom-id.ts";
-import type { Failure, Guard, GuardedRunner } from "./guarded-runner.ts";
+import { answerByOf, type Failure, type Guard, type GuardedRunner } from "./guarded-runner.ts";
 import type {
   CommandModule,
   ComponentRoute,
@@ -130,6 +131,30 @@ export function createInteractionRouter(options: RouterOptions): InteractionRout
     await route.run(interaction as never, id as never, ctx);
   }
 
+  /**
+   * The bucket the handler's `limit` call will take from (as dispatch() routes it), so the claim can
+   * take the token in its round trip; undefined when the route is unknown (dispatch() refuses it).
+   */
+  function tokenFor(interaction: Interaction): TokenRequest | undefined {
+    if (!interaction.inGuild()) return undefined;
+    const key = `${interaction.guildId}:${interaction.user.id}`;
+    const token = (write: boolean | undefined): TokenRequest | undefined =>
+      write === undefined ? undefined : { bucket: write ? "write" : "read", key };
+    if (interaction.isAutocomplete())
+      return slash.get(interaction.commandName)?.autocomplete ? token(false) : undefined;
+    if (interaction.isChatInputCommand())
+      return token(slash.get(interaction.commandName)?.subcommands[subcommandKey(interaction)]?.write);
+    if (interaction.isMessageContextMenuCommand()) return token(message.get(interaction.commandName)?.write);
+    if (interaction.isButton() || interaction.isModalSubmit()) {
+      const id = parseCustomId(interaction.customId);
+      const carrier = id && CARRIERS[id.kind];
+      if (!id || !carrier || carrier.surface !== (interaction.isButton() ? "button" : "modal"))
+        return undefined;
+      return token(options.components[id.kind].write);
+    }
+    return undefined;
+  }
+
   /** Autocomplete answers no suggestions; everything else an ephemeral sentence. */
   async function tell(interaction: Interaction, failure: Failure): Promise<void> {
     if (interaction.isAutocomplete()) {
@@ -149,6 +174,8 @@ export function createInteractionRouter(options: RouterOptions): InteractionRout
       const event = {
         id: interaction.id,
         kind: kindOf(interaction),
+        answerBy: answerByOf(interaction.createdTimestamp),
+        token: tokenFor(interaction),
         fields: {
           interactionId: interaction.id,
           guildId: interaction.guildId,

@@ -1,4 +1,4 @@
-import type { Cache } from "../cache/types.ts";
+import type { Cache, RateDecision, TokenRequest } from "../cache/types.ts";
 import type { ChannelRights, ServerPermission } from "../domain/roles.ts";
 import type { TaskEventView } from "../domain/task-event.ts";
 import type { DueFilter, EventSource, Priority, StatusFilter, TaskStatus } from "../domain/task-states.ts";
@@ -184,6 +184,8 @@ export interface TaskService {
   reviews(ctx: ActionContext, number: number): Promise<ReviewView[]>;
   /** Every attempt at the task (start → submit | fail | expire | release), oldest first. */
   attempts(ctx: ActionContext, number: number): Promise<AttemptView[]>;
+  /** `get`, with the task's attempts and where its live card is (one query beside the cached view). */
+  details(ctx: ActionContext, number: number): Promise<TaskDetails>;
   queue(ctx: ActionContext, channelId: string, page?: PageRequest): Promise<QueueView>;
   /** Autocomplete: number prefix or title words, live tasks first, at most `limit` (≤ 25). */
   suggest(ctx: ActionContext, query: string, limit?: number): Promise<TaskRef[]>;
@@ -191,6 +193,14 @@ export interface TaskService {
   stats(ctx: ActionContext, channelId?: string): Promise<StatsView>;
   /** Tasks in review the actor can see and may approve or send back, oldest submission first (at most 25). */
   reviewQueue(ctx: ActionContext): Promise<ReviewQueueItem[]>;
+}
+
+export interface TaskDetails {
+  task: TaskView;
+  /** Oldest first, as `attempts` returns them. */
+  attempts: AttemptView[];
+  /** The task's live card; null before one is posted (or while it is being posted). */
+  liveCard: { channelId: string; messageId: string } | null;
 }
 
 export interface SettingsService {
@@ -224,6 +234,11 @@ export interface EventService {
    * instance, or an earlier delivery of the same event, has it; the caller then does nothing at all.
    */
   claim(eventId: string): Promise<boolean>;
+  /**
+   * `claim`, taking the actor's rate-limit token in the same cache round trip. `decision` is absent when
+   * the claim was lost or the cache could not take it (ask the limiter then).
+   */
+  claimWithToken(eventId: string, token: TokenRequest): Promise<{ won: boolean; decision?: RateDecision }>;
   /** Deletes expired claims and outbox rows sent more than 7 days ago. */
   prune(): Promise<{ handledEvents: number; sentOutbox: number }>;
 }

@@ -1,4 +1,5 @@
 import { viewKeys } from "../cache/keys.ts";
+import type { FreshView } from "../cache/types.ts";
 import { engineKeys } from "./cache-keys.ts";
 import type { Engine } from "./engine.ts";
 import { rebuildGateCounter } from "./gate/gate-drift.ts";
@@ -12,6 +13,8 @@ export class Effects {
   readonly changed = new Map<number, number>();
   /** Channels whose live-task count changed: their gate counter is recounted after the commit. */
   readonly gateRecount = new Set<string>();
+  /** Views this transaction produced, stored as it deletes their keys (see ViewCache.del). */
+  readonly fresh: FreshView[] = [];
   outbox = false;
 
   constructor(readonly guildId: string) {}
@@ -45,7 +48,8 @@ export async function applyEffects(engine: Engine, effects: Effects): Promise<vo
       log.warn({ err: error, what }, "post-commit cache step failed");
     }
   };
-  if (effects.viewKeys.size > 0) await attempt("views.del", () => cache.views.del([...effects.viewKeys]));
+  if (effects.viewKeys.size > 0 || effects.fresh.length > 0)
+    await attempt("views.del", () => cache.views.del([...effects.viewKeys], effects.fresh));
   // Recount rather than adjust: a relative step applied after a rebuild that already counted this
   // commit would leave the counter one too high, refusing creates Postgres would admit.
   for (const channelId of effects.gateRecount) {

@@ -164,6 +164,28 @@ function toTaskViewFromRow(row: Record<string, unknown>): TaskView {
   });
 }
 
+/** A task's attempts (oldest first) and its card record, by the task's id, in one statement. */
+export async function selectTaskExtras(
+  q: Queryable,
+  taskId: number,
+): Promise<{ attempts: AttemptView[]; card: { channelId: string; messageId: string } | null }> {
+  const [row] = await queryRows<{ attempts: unknown; card: unknown }>(
+    q,
+    sql`SELECT
+      (SELECT json_agg(json_build_object('attempt', a.attempt, 'assigneeId', a.assignee_id,
+          'startedAt', a.started_at, 'endedAt', a.ended_at, 'outcome', a.outcome, 'summary', a.summary,
+          'result', a.result, 'error', a.error, 'questions', a.questions) ORDER BY a.attempt)
+        FROM task_attempts a WHERE a.task_id = ${taskId}) AS attempts,
+      (SELECT json_build_object('channelId', m.channel_id, 'messageId', m.message_id)
+        FROM task_messages m WHERE m.task_id = ${taskId}) AS card`,
+  );
+  const attempts = fromJson<Record<string, unknown>[] | null>(row?.attempts ?? null) ?? [];
+  return {
+    attempts: attempts.map((attempt) => toAttemptView(attempt)!),
+    card: fromJson<{ channelId: string; messageId: string } | null>(row?.card ?? null) ?? null,
+  };
+}
+
 function toQuestion(row: Record<string, unknown> | null): TaskView["question"] {
   if (!row || typeof row.text !== "string") return null;
   return { text: row.text, askedBy: String(row.askedBy), at: String(row.at) };

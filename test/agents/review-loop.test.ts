@@ -108,6 +108,11 @@ describe("the review loop between a reviewer and an agent (stand-in, real Postgr
       [1, "submitted"],
       [2, null],
     ]);
+    // What /task view shows: the same attempts, read with the live card in one statement.
+    const details = await world.app.services.tasks.details(systemReader(guildId), 1);
+    expect(details.attempts).toEqual(attempts);
+    expect(details.task).toEqual(await world.app.services.tasks.get(systemReader(guildId), 1));
+    expect(details.liveCard).toEqual({ channelId: expect.any(String), messageId: expect.any(String) });
   });
 
   it("a summary of 3,000 characters is kept whole; more than 4,000 is refused", async () => {

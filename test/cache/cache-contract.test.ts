@@ -94,6 +94,62 @@ describe.each(implementations)("%s cache", (kind, make) => {
       }
     });
 
+    it("stores a write's fresh value as it deletes the keys, so the next read is a hit", async () => {
+      const cache = await open();
+      await cache.views.set("task:2:1", { status: "open", version: 1 }, 60);
+      await cache.views.set("queue:2:c", ["#1"], 60);
+      const mark = await cache.views.mark();
+      expect(mark).toBeDefined();
+      const fresh = {
+        key: "task:2:1",
+        value: { status: "in_progress", version: 2 },
+        ttlSeconds: 60,
+        mark: mark!,
+      };
+      await cache.views.del(["task:2:1", "queue:2:c"], [fresh]);
+      expect(await cache.views.get("task:2:1")).toEqual({ status: "in_progress", version: 2 });
+      expect(await cache.views.get("queue:2:c")).toBeUndefined();
+    });
+
+    it("never stores a fresh value over a change whose delete came after its mark", async () => {
+      const cache = await open();
+      // Writer A marks, then B commits a later change and deletes, then A's effects arrive late.
+      const markA = await cache.views.mark();
+      await cache.views.del(["task:2:2"]);
+      await cache.views.del(
+        ["task:2:2"],
+        [{ key: "task:2:2", value: { version: 1 }, ttlSeconds: 60, mark: markA! }],
+      );
+      expect(await cache.views.get("task:2:2")).toBeUndefined();
+      // A reader now stores what Postgres says (B's version): nothing of A's late value is left to undo it.
+      await cache.views.set("task:2:2", { version: 2 }, 60);
+      expect(await cache.views.get("task:2:2")).toEqual({ version: 2 });
+      // B's own fresh value (marked before its write, after A's) is stored; A's, later still, is not.
+      const markB = await cache.views.mark();
+      await cache.views.del(
+        ["task:2:3"],
+        [{ key: "task:2:3", value: { version: 2 }, ttlSeconds: 60, mark: markB! }],
+      );
+      await cache.views.del(
+        ["task:2:3"],
+        [{ key: "task:2:3", value: { version: 1 }, ttlSeconds: 60, mark: markA! }],
+      );
+      expect(await cache.views.get("task:2:3")).toBeUndefined();
+    });
+
+    it("a new row's fresh value (markNew) is stored unless its key was deleted at all since", async () => {
+      const cache = await open();
+      await cache.views.del(["task:3:0"]); // other keys' deletes do not matter
+      const created = { key: "task:3:1", value: { version: 1 }, ttlSeconds: 60, mark: cache.views.markNew() };
+      await cache.views.del(["task:3:1", "queue:3:c"], [created]);
+      expect(await cache.views.get("task:3:1")).toEqual({ version: 1 });
+      // Created, then changed by someone else whose delete landed first: the create's value is stale.
+      const late = { key: "task:3:2", value: { version: 1 }, ttlSeconds: 60, mark: cache.views.markNew() };
+      await cache.views.del(["task:3:2"]);
+      await cache.views.del(["task:3:2"], [late]);
+      expect(await cache.views.get("task:3:2")).toBeUndefined();
+    });
+
     it("lets many concurrent readers of one key store it when nothing changed", async () => {
       const cache = await open();
       await Promise.all(

@@ -1,6 +1,13 @@
 import { Writable } from "node:stream";
 import { describe, expect, it } from "vitest";
-import { createGuardedRunner, type EntryEvent, type Failure } from "../../src/discord/guarded-runner.ts";
+import {
+  answerByOf,
+  CLOCK_SKEW_MARGIN_MS,
+  createGuardedRunner,
+  type EntryEvent,
+  type Failure,
+  INTERACTION_WINDOW_MS,
+} from "../../src/discord/guarded-runner.ts";
 import type { InteractionOutcome } from "../../src/discord/interaction-metrics.ts";
 import { NotFoundError } from "../../src/domain/errors.ts";
 import { createLogger } from "../../src/log.ts";
@@ -13,7 +20,7 @@ import type { LogLine } from "./support/boot-bot.ts";
 describe.each(DRIVERS)("the guarded runner (%s)", (driver) => {
   const h = useHarness(driver);
 
-  function runner() {
+  function runner(now?: () => Date) {
     const lines: LogLine[] = [];
     const answered: InteractionOutcome[] = [];
     const sink = new Writable({
@@ -29,6 +36,7 @@ describe.each(DRIVERS)("the guarded runner (%s)", (driver) => {
       cache: h.cache,
       log,
       onAnswered: (e) => answered.push(e),
+      now,
     });
     return { run, lines, answered };
   }
@@ -53,6 +61,57 @@ describe.each(DRIVERS)("the guarded runner (%s)", (driver) => {
     expect(runs).toBe(1);
     expect(answered).toEqual([{ kind: "slash", outcome: "ok", ms: expect.any(Number) }]);
     expect(lines.filter((line) => line.msg === "interaction" && line.interactionId === e.id)).toHaveLength(1);
+  });
+
+  it("drops an interaction whose window has passed unclaimed and untold, counted and logged as expired", async () => {
+    const sent = Date.parse("2030-01-01T12:00:00Z");
+    let clock = sent + INTERACTION_WINDOW_MS + CLOCK_SKEW_MARGIN_MS + 1;
+    const late = runner(() => new Date(clock));
+    const e = { ...event("button"), answerBy: answerByOf(sent) };
+    const told: Failure[] = [];
+    let runs = 0;
+    const handler = {
+      run: async () => {
+        runs += 1;
+        return undefined;
+      },
+      tell: async (failure: Failure) => {
+        told.push(failure);
+      },
+    };
+    await late.run.run(e, handler);
+    await late.run.run({ ...event("button"), answerBy: answerByOf(sent) }, handler);
+    expect(runs).toBe(0);
+    expect(told).toEqual([]);
+    expect(late.answered.map((a) => a.outcome)).toEqual(["expired", "expired"]);
+    expect(late.lines.find((line) => line.interactionId === e.id)?.outcome).toBe("expired");
+    // One warning for the burst, not one per interaction.
+    expect(late.lines.filter((line) => line.level === 40).map((line) => line.msg)).toEqual([
+      "interactions reached us past Discord's window and were dropped",
+    ]);
+    // Not claimed: it is still there for an instance whose clock says it is in time.
+    clock = sent + INTERACTION_WINDOW_MS;
+    await late.run.run(e, handler);
+    expect(runs).toBe(1);
+    expect(late.answered.at(-1)?.outcome).toBe("ok");
+  });
+
+  it("runs an interaction still within its window, even a little past 3 s by a clock running ahead", async () => {
+    const sent = Date.parse("2030-01-01T12:00:00Z");
+    const { run, answered } = runner(() => new Date(sent + INTERACTION_WINDOW_MS + CLOCK_SKEW_MARGIN_MS));
+    let runs = 0;
+    await run.run(
+      { ...event("slash"), answerBy: answerByOf(sent) },
+      {
+        run: async () => {
+          runs += 1;
+          return undefined;
+        },
+        tell: async () => {},
+      },
+    );
+    expect(runs).toBe(1);
+    expect(answered.map((a) => a.outcome)).toEqual(["ok"]);
   });
 
   it("a refusal is told as its sentence and logged refused:<code>; nothing else is logged as an error", async () => {
@@ -117,6 +176,36 @@ describe.each(DRIVERS)("the guarded runner (%s)", (driver) => {
     }
     expect(outcomes.at(-1)).toBe("refused:rate_limited");
     expect(outcomes.slice(0, -1).every((outcome) => outcome === "ok")).toBe(true);
+  });
+
+  it("a token taken with the claim is the one the guard uses: one per event, none for a lost claim, the same bucket", async () => {
+    const s = await newScene(h);
+    const { run } = runner();
+    /** Events until the first refusal, each delivered `deliveries` times. */
+    const untilRefused = async (withToken: boolean, deliveries: number) => {
+      const limited = { ...s.ctx(s.member), guildId: snowflake() };
+      const token = { bucket: "write" as const, key: `${limited.guildId}:${limited.actor.userId}` };
+      for (let allowed = 0; allowed < 1_200; allowed += 1) {
+        const e = { ...event(), ...(withToken ? { token } : {}) };
+        let outcome = "ok";
+        for (let delivery = 0; delivery < deliveries; delivery += 1) {
+          await run.run(e, {
+            run: async (guard) => {
+              await guard.limit(limited, true);
+              return undefined;
+            },
+            tell: async (failure) => {
+              outcome = failure.outcome;
+            },
+          });
+        }
+        if (outcome === "refused:rate_limited") return allowed;
+      }
+      throw new Error("never rate limited");
+    };
+    const plain = await untilRefused(false, 1);
+    expect(plain).toBeGreaterThan(0);
+    expect(await untilRefused(true, 2)).toBe(plain);
   });
 
   it("drain waits for the event in flight; one arriving meanwhile is told Tasklane is restarting", async () => {

@@ -1,8 +1,11 @@
 import { describe, expect, it } from "vitest";
+import { viewKeys } from "../../src/cache/keys.ts";
 import { QueueLimitError } from "../../src/domain/errors.ts";
 import { systemReader } from "../../src/services/actors.ts";
 import { testRedisUrl } from "../support/test-db.ts";
 import { ctxFor, GUILD, newChannel, useWorld, type World } from "./world.ts";
+
+const MEMBER = "300000000000000077";
 
 describe.each([
   ["Redis", () => testRedisUrl()],
@@ -21,6 +24,44 @@ describe.each([
       expect(await tasks.get(systemReader(GUILD), created.number)).toEqual(first);
     expect(database.queryCount()).toBe(before);
     expect(cache.metrics().hits).toBe(hitsBefore + 5);
+  });
+
+  it("a task just created is read from the cache at once, exactly as Postgres would answer", async () => {
+    const [{ tasks, database, cache }] = world.instances as [World["instances"][0]];
+    const channel = newChannel();
+    const created = await tasks.create(ctxFor(channel), { title: "Cached as made", labels: "ui, api" });
+    const before = database.queryCount();
+    const hitsBefore = cache.metrics().hits;
+    const first = await tasks.get(systemReader(GUILD), created.number);
+    expect(database.queryCount()).toBe(before);
+    expect(cache.metrics().hits).toBe(hitsBefore + 1);
+    await cache.views.del([viewKeys.task(GUILD, created.number)]);
+    const fromPostgres = await tasks.get(systemReader(GUILD), created.number);
+    expect(database.queryCount()).toBeGreaterThan(before);
+    expect(first).toEqual(fromPostgres);
+    expect(first).toMatchObject({ title: "Cached as made", labels: ["ui", "api"], status: "open" });
+  });
+
+  it("each change stores the view it committed: the next read is a hit, exactly as Postgres would answer", async () => {
+    const [{ tasks, database, cache }] = world.instances as [World["instances"][0]];
+    const channel = newChannel();
+    const member = ctxFor(channel, MEMBER, false);
+    const created = await tasks.create(ctxFor(channel), { title: "Changed and cached" });
+    for (const action of ["claim", "start", "submit", "approve"] as const) {
+      await tasks.transition(action === "approve" ? ctxFor(channel) : member, {
+        number: created.number,
+        action,
+      });
+      const before = database.queryCount();
+      const cached = await tasks.get(systemReader(GUILD), created.number);
+      expect(database.queryCount()).toBe(before);
+      await cache.views.del([viewKeys.task(GUILD, created.number)]);
+      expect(cached).toEqual(await tasks.get(systemReader(GUILD), created.number));
+    }
+    expect(await tasks.get(systemReader(GUILD), created.number)).toMatchObject({
+      status: "done",
+      assigneeId: MEMBER,
+    });
   });
 
   it("the first page of a queue read twice queries Postgres only the first time", async () => {

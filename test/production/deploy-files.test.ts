@@ -106,8 +106,10 @@ describe("Dockerfile", () => {
     for (const stage of stages) expect(stage.from).toMatch(/^node:20(\.\d+)*-slim$/);
   });
 
-  it("runs the compiled bot (node dist/main.js) as a non-root user, stopping on SIGTERM", () => {
-    expect(all(runtime, "CMD")).toEqual(['["node", "dist/main.js"]']);
+  it("runs the compiled bot (node dist/main.js, with npm start's node flags) as a non-root user, stopping on SIGTERM", () => {
+    const start = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")).scripts.start as string;
+    expect(start).toMatch(/^node (--\S+ )*dist\/main\.js$/);
+    expect(all(runtime, "CMD")).toEqual([JSON.stringify(start.split(" ")).replaceAll(",", ", ")]);
     const users = all(runtime, "USER");
     expect(users).toHaveLength(1);
     expect(users[0]).not.toMatch(/^(root|0)(:|$)/);

@@ -1,3 +1,4 @@
+import type { RateDecision, TokenRequest } from "../../cache/types.ts";
 import {
   deleteHandledEventsBefore,
   deleteOutboxSentBefore,
@@ -20,6 +21,7 @@ export function createEventService(deps: ServiceDeps): EventService {
   const engine = createEngine(deps);
   return withDatabaseFaults({
     claim: (eventId) => claimEvent(engine, eventId),
+    claimWithToken: (eventId, token) => claimEventWithToken(engine, eventId, token),
     async prune() {
       const now = engine.now().getTime();
       const claimsBefore = new Date(now - HANDLED_EVENTS_KEEP_MS);
@@ -54,4 +56,19 @@ async function claimEvent(engine: Engine, eventId: string): Promise<boolean> {
   if (answer === "lost") return false;
   if (engine.database.kind === "pglite" && engine.cache.kind === "memory") return answer === "won";
   return insertHandledEvent(engine.db, eventId);
+}
+
+/** claimEvent, the actor's token taken by the cache in the claim's round trip (only once it is won there). */
+async function claimEventWithToken(
+  engine: Engine,
+  eventId: string,
+  token: TokenRequest,
+): Promise<{ won: boolean; decision?: RateDecision }> {
+  const { claim, decision } = await engine.cache.claims.claimAndTake(eventId, CLAIM_TTL_SECONDS, token);
+  if (claim === "lost") return { won: false };
+  const won =
+    engine.database.kind === "pglite" && engine.cache.kind === "memory"
+      ? claim === "won"
+      : await insertHandledEvent(engine.db, eventId);
+  return won ? { won, decision } : { won };
 }

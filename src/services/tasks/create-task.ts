@@ -1,3 +1,4 @@
+import { viewKeys } from "../../cache/keys.ts";
 import type { GateDecision } from "../../cache/types.ts";
 import { InvalidTransitionError, QueueLimitError } from "../../domain/errors.ts";
 import { isLive, statusWords } from "../../domain/task-states.ts";
@@ -46,13 +47,17 @@ export async function createTask(
   const ctx = parseInput(actionContextSchema, rawCtx);
   const input = parseInput(createTaskSchema(engine.now(), await dueTimeZone(engine, rawCtx, raw?.due)), raw);
   requireSendIn(ctx, ctx.channelId);
-  const replayed = await createdBefore(engine, ctx);
-  if (replayed) return viewFor(ctx, replayed);
+  // A re-delivered interaction is found by its create key: by the unique violation of its insert
+  // (below), or, when the channel is full by now, before the refusal. No query on the way in.
   const { gate } = engine.cache;
   const settings = await readChannelSettings(engine, ctx.guildId, ctx.channelId);
   const limit = settings.queueLimit;
   const gateDecision = limit === null ? null : await reserveSlot(engine, ctx.channelId, limit);
-  if (gateDecision?.kind === "refused") throw new QueueLimitError(gateDecision.count, gateDecision.limit);
+  if (gateDecision?.kind === "refused") {
+    const replayed = await createdBefore(engine, ctx);
+    if (replayed) return viewFor(ctx, replayed);
+    throw new QueueLimitError(gateDecision.count, gateDecision.limit);
+  }
 
   let view: TaskView;
   try {
@@ -85,8 +90,8 @@ export async function createTask(
         ? seedGate(engine, ctx.channelId)
         : gate.release(ctx.channelId).catch(() => undefined));
     }
-    // The same interaction, delivered twice and racing itself: the other delivery made the task.
-    if (pgErrorCode(error) === "23505") {
+    // The same interaction, delivered twice (or racing itself): the other delivery made the task.
+    if (pgErrorCode(error) === "23505" || error instanceof QueueLimitError) {
       const raced = await createdBefore(engine, ctx);
       if (raced) return viewFor(ctx, raced);
     }
@@ -108,6 +113,8 @@ async function insertAlone(
 ): Promise<TaskView | undefined> {
   const now = engine.now();
   const assigneeId = input.assigneeId ?? null;
+  // A change to the new task after it commits (its key deleted) out-ranks the view stored below.
+  const mark = engine.cache.views.markNew();
   const task = await retried(() =>
     insertTaskAlone(
       engine.db,
@@ -141,11 +148,19 @@ async function insertAlone(
     ),
   );
   if (!task) return undefined;
+  const view = newTaskView(task, null, [], ctx.source);
   const effects = new Effects(ctx.guildId);
   effects.task(task);
+  // Its first view (the card it is answered with, a /task view soon after) is a hit.
+  effects.fresh.push({
+    key: viewKeys.task(ctx.guildId, task.number),
+    value: view,
+    ttlSeconds: engine.viewTtlSeconds,
+    mark,
+  });
   effects.outbox = true;
   await applyEffects(engine, effects);
-  return newTaskView(task, null, []);
+  return view;
 }
 
 /** The task this interaction already created (a re-delivered or retried interaction), if any. */
@@ -246,7 +261,7 @@ async function insertNewTask(
   if (parent) effects.numbers([parent.number]);
   for (const dependency of dependencies)
     await refreshBlocker(tx, effects, ctx, dependency, { dependent: task.number, added: true }, now);
-  return newTaskView(task, parent, dependencies);
+  return newTaskView(task, parent, dependencies, ctx.source);
 }
 
 /**

@@ -3,7 +3,9 @@ import type { TaskView } from "../../domain/task-view.ts";
 import { taskNumber } from "../../domain/validation/fields.ts";
 import { parseInput } from "../../domain/validation/parse.ts";
 import { actionContextSchema } from "../../domain/validation/task-inputs.ts";
-import type { ActionContext } from "../contracts.ts";
+import { PENDING_MESSAGE_ID } from "../../store/task-messages.ts";
+import { selectTaskExtras } from "../../store/task-views.ts";
+import type { ActionContext, TaskDetails } from "../contracts.ts";
 import type { Engine } from "../engine.ts";
 import { requireVisible, viewFor } from "../visibility.ts";
 import { requireView } from "./load-task.ts";
@@ -23,4 +25,15 @@ export async function getTask(engine: Engine, rawCtx: ActionContext, number: num
   }
   requireVisible(ctx, view);
   return viewFor(ctx, view);
+}
+
+/**
+ * The task as `getTask` answers it, with its attempts and its live card, read by the task's id in one
+ * statement once the view said the actor may see it.
+ */
+export async function taskDetails(engine: Engine, ctx: ActionContext, number: number): Promise<TaskDetails> {
+  const task = await getTask(engine, ctx, number);
+  const { attempts, card } = await selectTaskExtras(engine.db, task.id);
+  const liveCard = card && card.messageId !== PENDING_MESSAGE_ID ? card : null;
+  return { task, attempts, liveCard };
 }

@@ -7,7 +7,7 @@ import { commentTask, reportProgress } from "./comment-task.ts";
 import { createTask } from "./create-task.ts";
 import { addDependency, removeDependency } from "./dependencies.ts";
 import { editTask } from "./edit-task.ts";
-import { getTask } from "./get-task.ts";
+import { getTask, taskDetails } from "./get-task.ts";
 import { listTasks, searchTaskViews } from "./list-tasks.ts";
 import { nextTask } from "./next-task.ts";
 import { reviewQueue } from "./review-queue.ts";
@@ -38,6 +38,7 @@ export function createTaskService(deps: ServiceDeps): TaskService {
     history: (ctx, number, page) => taskHistory(engine, ctx, number, page),
     reviews: (ctx, number) => reviewsOf(engine, ctx, number),
     attempts: (ctx, number) => attemptsOf(engine, ctx, number),
+    details: (ctx, number) => taskDetails(engine, ctx, number),
     queue: (ctx, channelId, page) => taskQueue(engine, ctx, channelId, page),
     suggest: (ctx, query, limit) => suggestionsFor(engine, ctx, query, limit),
     stats: (ctx, channelId) => taskStats(engine, ctx, channelId),

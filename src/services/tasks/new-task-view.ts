@@ -1,3 +1,4 @@
+import type { EventSource } from "../../domain/task-states.ts";
 import type { TaskView } from "../../domain/task-view.ts";
 import type { TaskRow } from "../../store/schema.ts";
 import { toTaskView } from "../../store/task-views.ts";
@@ -9,8 +10,16 @@ const ref = (task: TaskRow) => ({
   channelId: task.channelId,
 });
 
-/** The view of a task just inserted, from what the transaction already holds (no query). */
-export function newTaskView(task: TaskRow, parent: TaskRow | null, dependencies: TaskRow[]): TaskView {
+/**
+ * The view of a task just inserted, from what the transaction already holds (no query): the same as a
+ * fresh read (selectTaskView) would return, so it may be cached as one.
+ */
+export function newTaskView(
+  task: TaskRow,
+  parent: TaskRow | null,
+  dependencies: TaskRow[],
+  source: EventSource,
+): TaskView {
   return toTaskView(task, {
     parent: parent ? ref(parent) : null,
     dependencies: dependencies.map(ref).sort((a, b) => a.number - b.number),
@@ -18,6 +27,12 @@ export function newTaskView(task: TaskRow, parent: TaskRow | null, dependencies:
     subtasks: [],
     question: null,
     submission: null,
-    lastEvent: { actorId: task.createdBy, kind: "created", at: task.createdAt.toISOString() },
+    lastEvent: {
+      actorId: task.createdBy,
+      kind: "created",
+      at: task.createdAt.toISOString(),
+      source,
+      dependency: null,
+    },
   });
 }

@@ -1,3 +1,5 @@
+import { viewKeys } from "../../cache/keys.ts";
+import type { ViewMark } from "../../cache/types.ts";
 import { isLive } from "../../domain/task-states.ts";
 import { TRANSITIONS } from "../../domain/transitions.ts";
 import type { Evidence } from "../../domain/validation/evidence.ts";
@@ -25,6 +27,7 @@ export async function submitAlone(
   ctx: ActionContext,
   input: Input,
   evidence: Evidence | undefined,
+  mark?: ViewMark,
 ): Promise<TransitionResult | undefined> {
   const now = engine.now();
   const { task, linked, settings, to } = await readAndDecide(engine.db, ctx, input, now, (guildId, number) =>
@@ -80,6 +83,14 @@ export async function submitAlone(
     });
     // In review, the view shows the attempt handed in (as selectTaskViews reads it).
     const submission = to === "in_review" ? toAttemptView(written.submission) : null;
-    return { task: viewFor(ctx, { ...view, submission }) };
+    const fresh = { ...view, submission };
+    if (mark)
+      effects.fresh.push({
+        key: viewKeys.task(ctx.guildId, fresh.number),
+        value: fresh,
+        ttlSeconds: engine.viewTtlSeconds,
+        mark,
+      });
+    return { task: viewFor(ctx, fresh) };
   });
 }

@@ -1,3 +1,5 @@
+import { viewKeys } from "../../cache/keys.ts";
+import type { ViewMark } from "../../cache/types.ts";
 import { type DecisionExtra, type DecisionSettings, decide } from "../../domain/decide.ts";
 import { actorInChannel } from "../../domain/roles.ts";
 import { isLive, type PlacedStatusRef } from "../../domain/task-states.ts";
@@ -43,12 +45,14 @@ export async function transitionTask(
     input.action === "submit" && input.evidence !== undefined ? parseEvidence(input.evidence) : undefined;
   for (let attempt = 1; ; attempt += 1) {
     try {
+      // Before the transaction: the view it commits is stored unless a later change out-ranks it.
+      const mark = await engine.cache.views.mark();
       if (input.action === "submit") {
-        const alone = await submitAlone(engine, ctx, input, evidence);
+        const alone = await submitAlone(engine, ctx, input, evidence, mark);
         if (alone) return alone;
       }
       return await mutate(engine, ctx.guildId, (tx, effects) =>
-        attemptTransition(tx, engine, effects, ctx, input, evidence),
+        attemptTransition(tx, engine, effects, ctx, input, evidence, mark),
       );
     } catch (error) {
       if (!(error instanceof RowChanged)) throw error;
@@ -68,6 +72,7 @@ async function attemptTransition(
   ctx: ActionContext,
   input: Input,
   evidence: Evidence | undefined,
+  mark: ViewMark | undefined,
 ): Promise<TransitionResult> {
   const now = engine.now();
   const { task, settings, to, decideNow } = await readAndDecide(tx, ctx, input, now);
@@ -99,6 +104,10 @@ async function attemptTransition(
           source: ctx.source,
           dependency: null,
         });
+  if (mark) {
+    const key = viewKeys.task(ctx.guildId, view.number);
+    effects.fresh.push({ key, value: view, ttlSeconds: engine.viewTtlSeconds, mark });
+  }
   return { task: viewFor(ctx, view) };
 }
 

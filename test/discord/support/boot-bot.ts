@@ -36,6 +36,8 @@ export interface BootOptions {
   http?: boolean;
   /** The engine's clock (due dates, reminders, leases); default the real one. */
   now?: () => Date;
+  /** The clock interactions' 3 s windows are judged by (the app's interactionClock); default the real one. */
+  interactionClock?: () => Date;
 }
 
 export interface LogLine {
@@ -92,7 +94,8 @@ export async function bootBot(options: BootOptions = {}): Promise<BotUnderTest> 
   });
   const http = options.http ? { port: 0, host: "127.0.0.1" } : false;
   const engine = options.now ? { engine: { now: options.now } } : {};
-  const app = await createApp({ config, log, http, ...engine, ...(cache ? { cache } : {}) });
+  const clock = options.interactionClock ? { interactionClock: options.interactionClock } : {};
+  const app = await createApp({ config, log, http, ...engine, ...clock, ...(cache ? { cache } : {}) });
   await app.start();
   await discord.waitForBot();
 
