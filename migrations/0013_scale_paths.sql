@@ -72,21 +72,26 @@ DROP INDEX IF EXISTS "tasks_guild_labels_idx";
 CREATE INDEX IF NOT EXISTS "tasks_live_due_idx" ON "tasks" USING btree ("guild_id", "due_at") INCLUDE ("channel_id")
   WHERE due_at IS NOT NULL AND status IN ('open', 'in_progress', 'in_review', 'blocked');
 --> statement-breakpoint
--- 3. Search. A search ranks the newest matches; finding them through a GIN index over every guild and
--- every year decoded each word's whole posting list and read every match's row. The search index now
--- also holds one key per (guild, block of 256 numbers), so a search asks for the words AND the newest
--- blocks of its guild first and widens only while it has too few matches. The keys are extra lexemes
--- of the indexed expression; queries still check search_vector itself, so text that happens to look
--- like a key changes nothing.
--- Index maintenance runs with a safe search_path (Postgres 17, so PGlite): the indexed function calls
--- built-ins only, so the block key is spelt out in both functions.
-CREATE OR REPLACE FUNCTION tasklane_search_block(guild_id text, block integer) RETURNS text
-  LANGUAGE sql IMMUTABLE PARALLEL SAFE
-  AS $$ SELECT 'tasklane.' || guild_id || '.' || block $$;
+-- 3. The review queue (/tasks reviews): a guild's tasks in review, oldest submission first, walked in
+-- that order instead of sorting every task in review.
+CREATE INDEX IF NOT EXISTS "tasks_review_queue_idx" ON "tasks" USING btree ("guild_id", "submitted_at" NULLS FIRST, "id")
+  WHERE status = 'in_review';
 --> statement-breakpoint
+-- 4. Search. A search ranks the newest matches; finding them through a GIN index over every guild and
+-- every year decoded each word's whole posting list and read every match's row. The search index now
+-- also holds, per task, a key for its guild's block of numbers at four sizes (256, 2,048, 16,384 and
+-- 131,072 numbers), so a search asks for "the words AND these few blocks", newest first, and widens
+-- only while it has too few matches (src/store/search.ts spells the keys the same way). The keys are
+-- extra lexemes of the indexed expression; queries still check search_vector itself, so text that
+-- happens to look like a key changes nothing. Index maintenance runs with a safe search_path
+-- (Postgres 17, so PGlite): the indexed function calls built-ins only.
 CREATE OR REPLACE FUNCTION tasklane_search_keys(guild_id text, number integer, search_vector tsvector) RETURNS tsvector
   LANGUAGE sql IMMUTABLE PARALLEL SAFE
-  AS $$ SELECT search_vector || array_to_tsvector(ARRAY['tasklane.' || guild_id || '.' || (number / 256)]) $$;
+  AS $$ SELECT search_vector || array_to_tsvector(ARRAY[
+    'tasklane.' || guild_id || '.0.' || (number / 256),
+    'tasklane.' || guild_id || '.1.' || (number / 2048),
+    'tasklane.' || guild_id || '.2.' || (number / 16384),
+    'tasklane.' || guild_id || '.3.' || (number / 131072)]) $$;
 --> statement-breakpoint
 CREATE INDEX IF NOT EXISTS "tasks_search_keys_idx" ON "tasks" USING gin (tasklane_search_keys("guild_id", "number", "search_vector"));
 --> statement-breakpoint

@@ -125,6 +125,9 @@ export const tasks = pgTable(
     index("tasks_lease_idx")
       .on(t.leaseExpiresAt)
       .where(sql`status = 'in_progress' AND lease_expires_at IS NOT NULL`),
+    index("tasks_review_queue_idx")
+      .on(t.guildId, t.submittedAt.asc().nullsFirst(), t.id)
+      .where(sql`status = 'in_review'`),
     index("tasks_guild_due_idx").on(t.guildId, t.dueAt, t.number).where(sql`due_at IS NOT NULL`),
     // The words and each task's (guild, block of 256 numbers) key (migration 0013 defines the function).
     index("tasks_search_keys_idx").using(

@@ -11,14 +11,14 @@ const tsQuery = (text: string) => sql`websearch_to_tsquery('english', ${text})`;
 
 const LIVE = sql.raw(`(${LIVE_STATUSES.map((status) => `'${status}'`).join(", ")})`);
 
-/** The indexed expression of tasks_search_keys_idx: search_vector plus the task's (guild, block) key. */
+/** The indexed expression of tasks_search_keys_idx: search_vector plus the task's block keys. */
 const searchKeys = sql.raw("tasklane_search_keys(t.guild_id, t.number, t.search_vector)");
 
-/** Numbers per search block (tasklane_search_keys, migration 0013). */
-const BLOCK = 256;
-/** The first window: the newest 4 blocks. A window never spans more than MAX_BLOCKS. */
-const FIRST_BLOCKS = 4;
-const MAX_BLOCKS = 256;
+/** Block sizes of the search keys (tasklane_search_keys, migration 0013), each 8 of the one before. */
+const BLOCK_SIZES = [256, 2_048, 16_384, 131_072];
+/** A window is at most this many blocks of one size: its query stays a handful of keys. */
+const BLOCKS_PER_WINDOW = 8;
+const FIRST_WINDOW = 1_024;
 
 /** How many of the newest matches a search ranks: a page never waits for every match to be ranked. */
 export const SEARCH_CANDIDATES = 1_000;
@@ -30,12 +30,33 @@ interface Candidate extends Record<string, unknown> {
 }
 
 /**
+ * The next window below `end` (exclusive), about `wanted` numbers: blocks of the largest size that
+ * `end` is aligned to and that the window needs, down to the next larger block's boundary at most.
+ */
+function nextWindow(guildId: string, end: number, wanted: number): { start: number; keys: string } {
+  let level = 0;
+  while (
+    level + 1 < BLOCK_SIZES.length &&
+    end % BLOCK_SIZES[level + 1]! === 0 &&
+    BLOCK_SIZES[level + 1]! <= wanted
+  )
+    level += 1;
+  const size = BLOCK_SIZES[level]!;
+  const top = Math.floor((end - 1) / size);
+  const toBoundary = (top % BLOCKS_PER_WINDOW) + 1;
+  const count = Math.min(toBoundary, Math.max(1, Math.ceil((wanted - (end - top * size)) / size) + 1));
+  const blocks = Array.from({ length: count }, (_, i) => top - i);
+  const keys = blocks.map((block) => `'tasklane.${guildId}.${level}.${block}'`).join(" | ");
+  return { start: (top - count + 1) * size, keys };
+}
+
+/**
  * Ranked by ts_rank over the generated search_vector, newest first among equals: the best of the
  * newest SEARCH_CANDIDATES matches the reader may see. `matched` counts matches up to `upTo` (≥
- * SEARCH_CANDIDATES). The newest matches are found window by window, newest blocks of numbers first
- * (tasks_search_keys_idx holds the words and each task's guild-and-block key), each window sized from
- * the matches the last one held: neither a rare pair of words (whose matches sit far apart) nor a
- * common word (a match in every task) reads much more than the matches it ranks.
+ * SEARCH_CANDIDATES). The newest matches are found window by window, newest numbers first, each
+ * window a few block keys of tasks_search_keys_idx ANDed with the words and sized from the matches
+ * the last one held: neither a rare pair of words (whose matches sit far apart) nor a common word
+ * (a match in every task) reads much more than the matches it ranks.
  */
 export async function searchTasks(
   q: Queryable,
@@ -52,29 +73,30 @@ export async function searchTasks(
     sql`SELECT numnode(${query})::int AS nodes, (SELECT max(number) FROM tasks WHERE guild_id = ${guildId}) AS top`,
   );
   // Only stop words (or no words): no lexeme to match, as `@@` would say.
-  if (!head || Number(head.nodes) === 0 || head.top === null) return { items: [], matched: 0 };
+  if (!head || Number(head.nodes) === 0 || head.top === null || channelIds?.length === 0)
+    return { items: [], matched: 0 };
+  if (!/^\d+$/.test(guildId)) throw new Error("a guild id is a snowflake");
   const candidates: Candidate[] = [];
-  let high = Math.floor(Number(head.top) / BLOCK);
-  let blocks = FIRST_BLOCKS;
-  while (high >= 0 && candidates.length < upTo) {
-    const low = Math.max(0, high - blocks + 1);
-    const window = sql`(SELECT string_agg(quote_literal(tasklane_search_block(${guildId}, b)), ' | ')
-      FROM generate_series(${low}::int, ${high}::int) AS b)::tsquery`;
+  let end = Number(head.top) + 1;
+  let wanted = FIRST_WINDOW;
+  while (end > 0 && candidates.length < upTo) {
+    const { start, keys } = nextWindow(guildId, end, wanted);
+    // Materialized: the window's GIN lookup alone, never ANDed with a bitmap of the guild's numbers.
     const rows = await queryRows<Candidate>(
       q,
-      sql`SELECT t.id, t.number, ts_rank(t.search_vector, ${query}) AS rank FROM tasks t
-        WHERE ${searchKeys} @@ (${query} && ${window})
-          AND t.guild_id = ${guildId} AND t.number >= ${low * BLOCK} AND t.number < ${(high + 1) * BLOCK}
-          AND ${inChannels(channelIds)} AND t.search_vector @@ ${query}
-        ORDER BY t.number DESC LIMIT ${upTo - candidates.length}`,
+      sql`WITH m AS MATERIALIZED (
+          SELECT t.id, t.number, t.guild_id, t.channel_id, ts_rank(t.search_vector, ${query}) AS rank
+          FROM tasks t WHERE ${searchKeys} @@ (${query} && ${keys}::tsquery) AND t.search_vector @@ ${query})
+        SELECT m.id, m.number, m.rank FROM m
+        WHERE m.guild_id = ${guildId} AND m.number >= ${start} AND m.number < ${end} AND ${inChannels(channelIds, "m")}
+        ORDER BY m.number DESC LIMIT ${upTo - candidates.length}`,
     );
     candidates.push(...rows);
-    const spanned = high - low + 1;
-    const wanted = (upTo - candidates.length) * 1.25;
-    const grown = Math.min(MAX_BLOCKS, spanned * 16);
-    blocks =
-      rows.length === 0 ? grown : Math.max(1, Math.min(grown, Math.ceil((wanted * spanned) / rows.length)));
-    high = low - 1;
+    const spanned = end - start;
+    const missing = (upTo - candidates.length) * 1.25;
+    wanted =
+      rows.length === 0 ? spanned * 16 : Math.min(spanned * 16, Math.ceil((missing * spanned) / rows.length));
+    end = start;
   }
   const ranked = candidates
     .slice(0, SEARCH_CANDIDATES)

@@ -77,6 +77,40 @@ export function scaleQueries(
         }),
     },
     {
+      name: "list: by status (in review)",
+      targeted: true,
+      repetitions,
+      call: () => service.list(systemReader(guildId), { status: "in_review" }),
+    },
+    {
+      name: "list: overdue (due:overdue)",
+      targeted: true,
+      repetitions,
+      call: () => service.list(systemReader(guildId), { due: "overdue" }),
+    },
+    {
+      name: "list: due this week (due:week)",
+      targeted: true,
+      repetitions,
+      call: () => service.list(systemReader(guildId), { due: "week" }),
+    },
+    {
+      name: "list: by due date (sort:due), page 1 → 2",
+      targeted: true,
+      repetitions,
+      prepare: async (i) => {
+        const first = await service.list(systemReader(guildId), { sort: "due" });
+        cursors[i] = first.nextCursor;
+      },
+      call: (i) => service.list(systemReader(guildId), { sort: "due" }, { cursor: cursors[i] ?? null }),
+    },
+    {
+      name: "review queue (/tasks reviews)",
+      targeted: true,
+      repetitions,
+      call: () => service.reviewQueue(systemReader(guildId)),
+    },
+    {
       name: "channel queue (cache key deleted first)",
       targeted: true,
       repetitions,

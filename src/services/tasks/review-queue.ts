@@ -1,6 +1,7 @@
 import { sql } from "drizzle-orm";
 import { decide } from "../../domain/decide.ts";
 import { actorInChannel } from "../../domain/roles.ts";
+import type { TaskView } from "../../domain/task-view.ts";
 import { parseInput } from "../../domain/validation/parse.ts";
 import { actionContextSchema } from "../../domain/validation/task-inputs.ts";
 import { inChannels } from "../../store/channel-filter.ts";
@@ -12,13 +13,15 @@ import type { ChannelSettingsView, ReviewQueueItem } from "../views.ts";
 import { canSee, rightsIn, viewableChannels, viewFor } from "../visibility.ts";
 import { decisionSettings } from "./transition-task.ts";
 
-/** Tasks in review read per call; the answer lists the first `limit` the actor may decide. */
+/** Tasks in review read per call, at most, a batch at a time: the answer lists the first `limit` the actor may decide. */
 const SCAN = 200;
+const BATCH = 50;
 
 /**
  * `/tasks reviews`: the server's tasks in review that the actor may decide (the same rule as the
  * Approve button: View and Send Messages in the task's channel, a reviewer there, not their own work
- * unless self-review is allowed), oldest submission first. Tasks the actor cannot see are left out.
+ * unless self-review is allowed), oldest submission first (tasks_review_queue_idx walks that order).
+ * Tasks the actor cannot see are left out.
  */
 export async function reviewQueue(
   engine: Engine,
@@ -26,33 +29,45 @@ export async function reviewQueue(
   limit = 25,
 ): Promise<ReviewQueueItem[]> {
   const ctx = parseInput(actionContextSchema, rawCtx);
-  const tasks = await selectTaskViews(
-    engine.db,
-    sql`t.guild_id = ${ctx.guildId} AND t.status = 'in_review' AND ${inChannels(viewableChannels(ctx))}`,
-    {
-      order: sql`t.submitted_at NULLS FIRST, t.id`,
-      limit: SCAN,
-    },
-  );
+  const where = sql`t.guild_id = ${ctx.guildId} AND t.status = 'in_review' AND ${inChannels(viewableChannels(ctx))}`;
   const settingsOf = new Map<string, Promise<ChannelSettingsView>>();
   const items: ReviewQueueItem[] = [];
-  for (const task of tasks) {
-    const rights = rightsIn(ctx, task.channelId);
-    if (!canSee(ctx, task) || !rights.send) continue;
-    if (!settingsOf.has(task.channelId))
-      settingsOf.set(task.channelId, readChannelSettings(engine, task.guildId, task.channelId));
-    const settings = await settingsOf.get(task.channelId)!;
-    const actor = actorInChannel(ctx.actor, rights);
-    const decision = decide({ ...task, nextAttemptAt: null }, "approve", actor, decisionSettings(settings), {
-      liveSubtasks: [],
+  for (let offset = 0; offset < SCAN && items.length < limit; offset += BATCH) {
+    const tasks = await selectTaskViews(engine.db, where, {
+      order: sql`t.submitted_at NULLS FIRST, t.id`,
+      limit: BATCH,
+      offset,
     });
-    if (!decision.ok) continue;
-    items.push({
-      task: viewFor(ctx, task),
-      submittedBy: task.submission?.assigneeId ?? task.assigneeId,
-      submittedAt: task.submittedAt,
-    });
-    if (items.length >= limit) break;
+    for (const task of tasks) {
+      if (items.length >= limit) break;
+      const item = await decidable(engine, ctx, settingsOf, task);
+      if (item) items.push(item);
+    }
+    if (tasks.length < BATCH) break;
   }
   return items;
+}
+
+/** The task as an item of the actor's queue, or null when the actor may not decide it. */
+async function decidable(
+  engine: Engine,
+  ctx: ActionContext,
+  settingsOf: Map<string, Promise<ChannelSettingsView>>,
+  task: TaskView,
+): Promise<ReviewQueueItem | null> {
+  const rights = rightsIn(ctx, task.channelId);
+  if (!canSee(ctx, task) || !rights.send) return null;
+  if (!settingsOf.has(task.channelId))
+    settingsOf.set(task.channelId, readChannelSettings(engine, task.guildId, task.channelId));
+  const settings = await settingsOf.get(task.channelId)!;
+  const actor = actorInChannel(ctx.actor, rights);
+  const decision = decide({ ...task, nextAttemptAt: null }, "approve", actor, decisionSettings(settings), {
+    liveSubtasks: [],
+  });
+  if (!decision.ok) return null;
+  return {
+    task: viewFor(ctx, task),
+    submittedBy: task.submission?.assigneeId ?? task.assigneeId,
+    submittedAt: task.submittedAt,
+  };
 }
