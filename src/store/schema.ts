@@ -22,7 +22,6 @@ import {
   type AutoAssignMode,
   EVENT_SOURCES,
   type EventSource,
-  LIVE_STATUSES,
   NOTIFY_MODES,
   type NotifyMode,
   PRIORITIES,
