@@ -1,3 +1,4 @@
+import { viewKeys } from "../../../src/cache/keys.ts";
 import type { CacheMetricsSnapshot } from "../../../src/cache/types.ts";
 import { systemReader } from "../../../src/services/actors.ts";
 import { summarize } from "../../stats.ts";
@@ -16,7 +17,8 @@ const hitRatio = (before: CacheMetricsSnapshot, after: CacheMetricsSnapshot) => 
 
 /**
  * The task view (/task view, a card refresh) one at a time: first read of each task (cold: Redis
- * miss, Postgres, Redis set), then the same tasks again (warm: one Redis GET).
+ * miss, Postgres, Redis set), then the same tasks again (warm: one Redis GET). The writes before
+ * stored each task's view as they committed it, so the cold pass deletes the keys first.
  */
 export async function measureColdWarm(
   harness: ServiceHarness,
@@ -24,6 +26,7 @@ export async function measureColdWarm(
   tasks: CreatedTask[],
 ): Promise<{ rows: ResultRow[]; targets: TargetCheck[] }> {
   const numbers = tasks.map((task) => task.number);
+  await harness.cache.views.del(numbers.map((number) => viewKeys.task(lane.guildId, number)));
   const cold: number[] = [];
   const warm: number[] = [];
   const coldWall = await runPool(
