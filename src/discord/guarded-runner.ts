@@ -5,6 +5,7 @@ import type { Logger } from "../log.ts";
 import type { ActionContext, Services } from "../services/contracts.ts";
 import { databaseFaultOf } from "../services/database-faults.ts";
 import { createBoundedIntake, DEFAULT_INTAKE_LIMITS, type IntakeLimits } from "./bounded-intake.ts";
+import { createClockOffset } from "./clock-offset.ts";
 import { createInFlight } from "./in-flight.ts";
 import { asIncompleteInput } from "./incomplete-input.ts";
 import type { EntryKind, InteractionOutcome } from "./interaction-metrics.ts";
@@ -22,10 +23,10 @@ export interface EntryEvent {
   /** The line every log of this event is written with; the handler may add to it (the command it read). */
   fields: Record<string, unknown>;
   /**
-   * ms since the epoch after which an answer is of no use (an interaction's 3 s window, from its
-   * snowflake): the event is then dropped unclaimed. None for mentions, which have no window.
+   * An interaction's snowflake time (ms since the epoch, Discord's clock): its 3 s window runs from it,
+   * and past that window the event is dropped unclaimed. None for mentions, which have no window.
    */
-  answerBy?: number;
+  createdAt?: number;
   /**
    * The rate-limit token the handler will ask for first, when known before it runs: taken with the
    * claim, in the same cache round trip, and handed to that `limit` call.
@@ -60,7 +61,7 @@ export interface GuardedRunnerOptions {
   log: Logger;
   /** Called once per event after it was answered (metrics). */
   onAnswered?: (event: InteractionOutcome) => void;
-  /** The clock `answerBy` is compared with (the engine's injected one in tests). */
+  /** The clock arrivals and windows are judged by (injected in tests). */
   now?: () => Date;
   /** Events running at once and waiting at most (memory stays bounded under a burst). */
   intake?: IntakeLimits;
@@ -75,13 +76,8 @@ const DRAINING_CLAIM_DELAY_MS = 1_000;
 
 /** Discord's window for the first answer to an interaction. */
 export const INTERACTION_WINDOW_MS = 3_000;
-/** Our clock may run ahead of Discord's: an interaction is only given up this much past its window. */
+/** Slack for the offset's own error: an interaction is only given up this much past its window. */
 export const CLOCK_SKEW_MARGIN_MS = 500;
-
-/** When an answer to the interaction with this snowflake id stops being any use to its user. */
-export function answerByOf(createdTimestamp: number): number {
-  return createdTimestamp + INTERACTION_WINDOW_MS + CLOCK_SKEW_MARGIN_MS;
-}
 
 const EXPIRED_WARN_EVERY_MS = 60_000;
 
@@ -98,9 +94,18 @@ export function createGuardedRunner(options: GuardedRunnerOptions): GuardedRunne
   const { log, services, cache } = options;
   const now = options.now ?? (() => new Date());
   const inFlight = createInFlight();
+  const clockOffset = createClockOffset();
   // Past its window an interaction cannot be answered (Discord already told the user it failed), and
   // working on it only delays the ones still in time: dropped before the claim and any other work.
-  const expired = (event: EntryEvent) => event.answerBy !== undefined && now().getTime() > event.answerBy;
+  // The window is read on Discord's clock: a snowflake's time, moved by how far ours runs ahead.
+  const answerByOf = (event: EntryEvent): number | undefined =>
+    event.createdAt === undefined
+      ? undefined
+      : event.createdAt +
+        clockOffset.observe(now().getTime(), event.createdAt) +
+        INTERACTION_WINDOW_MS +
+        CLOCK_SKEW_MARGIN_MS;
+  const expired = (answerBy: number | undefined) => answerBy !== undefined && now().getTime() > answerBy;
   // One warning a minute at most, with how many were dropped since the last one.
   let droppedSinceWarn = 0;
   let lastWarnAt = Number.NEGATIVE_INFINITY;
@@ -160,12 +165,12 @@ export function createGuardedRunner(options: GuardedRunnerOptions): GuardedRunne
     return { expected: false, ref, outcome: "error" };
   }
 
-  async function run(event: EntryEvent, handler: EntryHandler): Promise<void> {
+  async function run(event: EntryEvent, handler: EntryHandler, answerBy: number | undefined): Promise<void> {
     const started = performance.now();
     let outcome = "ok";
     try {
       if (inFlight.draining) await new Promise((resolve) => setTimeout(resolve, DRAINING_CLAIM_DELAY_MS));
-      if (expired(event)) return finishExpired(event, started);
+      if (expired(answerBy)) return finishExpired(event, started);
       const { token } = event;
       const { won, decision } = token
         ? await services.events.claimWithToken(event.id, token)
@@ -175,7 +180,7 @@ export function createGuardedRunner(options: GuardedRunnerOptions): GuardedRunne
         return;
       }
       if (inFlight.draining) throw new UserError(RESTARTING);
-      if (expired(event)) return finishExpired(event, started);
+      if (expired(answerBy)) return finishExpired(event, started);
       outcome = (await handler.run(guardFor(token && decision ? { token, decision } : undefined))) ?? "ok";
     } catch (thrown) {
       const failure = failureOf(thrown, event);
@@ -203,9 +208,11 @@ export function createGuardedRunner(options: GuardedRunnerOptions): GuardedRunne
 
   return {
     run(event, handler) {
+      // Judged at arrival, before any wait in the intake: the wait counts against the window.
+      const answerBy = answerByOf(event);
       return inFlight.track(
         intake
-          .run(() => run(event, handler), {
+          .run(() => run(event, handler, answerBy), {
             sheddable: event.kind !== "mention",
             onShed: () => noteShed(event),
           })

@@ -12,7 +12,7 @@ import { UserError } from "../domain/errors.ts";
 import type { EventSource } from "../domain/task-states.ts";
 import { actionContextOf } from "./actor.ts";
 import { parseCustomId } from "./custom-id.ts";
-import { answerByOf, type Failure, type Guard, type GuardedRunner } from "./guarded-runner.ts";
+import type { Failure, Guard, GuardedRunner } from "./guarded-runner.ts";
 import type {
   CommandModule,
   ComponentRoute,
@@ -174,7 +174,7 @@ export function createInteractionRouter(options: RouterOptions): InteractionRout
       const event = {
         id: interaction.id,
         kind: kindOf(interaction),
-        answerBy: answerByOf(interaction.createdTimestamp),
+        createdAt: interaction.createdTimestamp,
         token: tokenFor(interaction),
         fields: {
           interactionId: interaction.id,
