@@ -7,7 +7,7 @@ import { parseInput } from "../../domain/validation/parse.ts";
 import {
   actionContextSchema,
   type CreateTaskValues,
-  createTaskSchema,
+  createTaskSchemaFor,
 } from "../../domain/validation/task-inputs.ts";
 import { lockChannelSettings, shareChannelLimit } from "../../store/channel-settings.ts";
 import type { Tx } from "../../store/database.ts";
@@ -45,7 +45,10 @@ export async function createTask(
   raw: CreateTaskInput,
 ): Promise<TaskView> {
   const ctx = parseInput(actionContextSchema, rawCtx);
-  const input = parseInput(createTaskSchema(engine.now(), await dueTimeZone(engine, rawCtx, raw?.due)), raw);
+  const input = parseInput(
+    createTaskSchemaFor(raw, engine.now(), await dueTimeZone(engine, rawCtx, raw?.due)),
+    raw,
+  );
   requireSendIn(ctx, ctx.channelId);
   // A re-delivered interaction is found by its create key: by the unique violation of its insert
   // (below), or, when the channel is full by now, before the refusal. No query on the way in.
