@@ -1,5 +1,6 @@
 import { sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
+import { SHOWN_BY_POST } from "../../src/store/task-messages.ts";
 import { CallbackType } from "../stand-in/index.ts";
 import { createTask, customIds, fieldOf, isEphemeral, slash } from "./support/act.ts";
 import { useBot } from "./support/boot-bot.ts";
@@ -21,6 +22,25 @@ describe("answers in one call (stand-in, real Postgres and Redis)", () => {
     expect(shown.id).toBe(card.id);
     expect(fieldOf(shown, "Assignee")).toBe(`<@${bot.discord.user("alice").id}>`);
     expect(edits(handle.events)).toEqual([]);
+  });
+
+  it("a create's reply is its card, and that reply settles the card's outbox row: no second card, no dispatcher pass", async () => {
+    const card = await createTask(bot, { userId: "alice" }, { title: "Posted by its reply" });
+    const taskId = Number(customIds(card)[0]!.split(":")[2]);
+    // The reply is recorded (and its row settled) once Discord has answered the callback.
+    const cardRows = async () =>
+      (
+        (await bot.app.database.db.execute(
+          sql`SELECT state, last_error, discord_message_id, attempts FROM outbox WHERE task_id = ${taskId} AND kind = 'card'`,
+        )) as unknown as { rows: unknown[] }
+      ).rows;
+    await expect
+      .poll(cardRows)
+      .toEqual([{ state: "sent", last_error: SHOWN_BY_POST, discord_message_id: card.id, attempts: 0 }]);
+    const cards = bot.discord
+      .channelMessages("general", "HQ")
+      .filter((message) => String(message.embeds[0]?.title ?? "").includes("Posted by its reply"));
+    expect(cards.map((message) => message.id)).toEqual([card.id]);
   });
 
   it("a list is the reply itself: ephemeral, in one call", async () => {

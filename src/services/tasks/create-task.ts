@@ -1,7 +1,7 @@
 import { viewKeys } from "../../cache/keys.ts";
 import type { GateDecision } from "../../cache/types.ts";
 import { InvalidTransitionError, QueueLimitError } from "../../domain/errors.ts";
-import { isLive, statusWords } from "../../domain/task-states.ts";
+import { type EventSource, isLive, statusWords } from "../../domain/task-states.ts";
 import type { TaskView } from "../../domain/task-view.ts";
 import { parseInput } from "../../domain/validation/parse.ts";
 import {
@@ -22,6 +22,7 @@ import {
   insertTaskAlone,
 } from "../../store/tasks.ts";
 import { pgErrorCode, retried } from "../../store/transaction.ts";
+import { NEW_CARD_REPLY_GRACE_MS } from "../cards/index.ts";
 import type { ActionContext, CreateTaskInput } from "../contracts.ts";
 import { applyEffects, Effects } from "../effects.ts";
 import type { Engine } from "../engine.ts";
@@ -144,7 +145,7 @@ async function insertAlone(
           source: ctx.source,
           details: eventDetails({ title: input.title, assigneeId }),
         },
-        cardDueAt: cardDueAt(ctx.source, now),
+        cardDueAt: newCardDueAt(ctx.source, now),
         messages: assigneeId && assigneeId !== ctx.actor.userId ? [{ kind: "assignment", assigneeId }] : [],
       },
       now,
@@ -165,6 +166,19 @@ async function insertAlone(
   await applyEffects(engine, effects);
   return view;
 }
+
+/**
+ * A slash command's or a modal's create is answered with the new card, and its reply records and
+ * settles the card row (recordCardMessage): the dispatcher would only find the card being posted
+ * (refresh's "pending") and come back. It comes once the reply's grace is over, when it may post the
+ * card itself (the reply failed, or was deferred and told the card is on its way).
+ */
+function newCardDueAt(source: EventSource, now: Date): Date {
+  return REPLIED_WITH_CARD.has(source)
+    ? new Date(now.getTime() + NEW_CARD_REPLY_GRACE_MS)
+    : cardDueAt(source, now);
+}
+const REPLIED_WITH_CARD: ReadonlySet<EventSource> = new Set(["slash", "modal"]);
 
 /** The task this interaction already created (a re-delivered or retried interaction), if any. */
 async function createdBefore(engine: Engine, ctx: ActionContext): Promise<TaskView | undefined> {
