@@ -11,7 +11,10 @@ const USAGE = `npm run bench [-- options]
   --skip a,b        run all but these
   --out-dir dir     where results.md / results.json go (default bench/)
   --profile         e2e: run the bot under node --cpu-prof (profiles in bench/.tmp/profile-e2e/);
-                    other scenarios: run the bench itself with node --cpu-prof --import tsx bench/run.ts`;
+                    other scenarios: run the bench itself with node --cpu-prof --import tsx bench/run.ts
+  env SCALE_SIZES=1000000       scale: only these task counts (default 100k and 1M; quick: 100k)
+  env SCALE_KEEP_DB=1           scale: keep the seeded database per size across runs (bench_scale_keep_1m),
+                                with BENCH_DATABASE_URL naming a server that outlives the run`;
 
 const { values } = parseArgs({
   options: {

@@ -1,5 +1,6 @@
+import pg from "pg";
 import { summarize } from "../stats.ts";
-import { createBenchDatabase } from "../support/databases.ts";
+import { type BenchDatabase, createBenchDatabase, databaseUrl } from "../support/databases.ts";
 import { seedTasks, tasksInGuild } from "../support/seed-tasks.ts";
 import { openServiceHarness } from "../support/service-harness.ts";
 import type { BenchContext, Scenario, ScenarioResult } from "../types.ts";
@@ -40,22 +41,64 @@ async function timeQuery(
   return { samples, errors, totals };
 }
 
+/**
+ * A fresh database seeded with `shape`; with SCALE_KEEP_DB=1 one database per size is kept across runs
+ * (`bench_scale_keep_<size>`, reused when it holds the seeded task count, never dropped): comparing two
+ * builds of the read paths then costs no reseeding. Point BENCH_DATABASE_URL at a server that outlives
+ * the run. Migrations are applied on reuse too, so a new migration reaches the kept database.
+ */
+async function seededDatabase(
+  context: BenchContext,
+  label: string,
+  shape: { tasks: number; guilds: number; channelsPerGuild: number },
+): Promise<{ database: BenchDatabase; phases: Record<string, number> }> {
+  if (process.env.SCALE_KEEP_DB === "1") {
+    const name = `bench_scale_keep_${label.toLowerCase()}`;
+    const kept = await keptTaskCount(databaseUrl(context.servers.postgresUrl, name));
+    if (kept === shape.tasks) {
+      context.progress(`scale: reusing ${name} (${label} tasks)`);
+      const database = await createBenchDatabase(context.servers.postgresUrl, name, {
+        migrate: true,
+        reuse: true,
+      });
+      return { database: { ...database, drop: async () => undefined }, phases: { reused: 0 } };
+    }
+    context.progress(`scale: seeding ${label} tasks into ${name} (kept)`);
+    const database = await createBenchDatabase(context.servers.postgresUrl, name, { migrate: true });
+    const phases = await seedTasks(database.url, shape);
+    return { database: { ...database, drop: async () => undefined }, phases };
+  }
+  context.progress(`scale: seeding ${label} tasks`);
+  const database = await createBenchDatabase(
+    context.servers.postgresUrl,
+    `bench_${context.runId}_scale_${label}`,
+    { migrate: true },
+  );
+  return { database, phases: await seedTasks(database.url, shape) };
+}
+
+/** The task count of a kept database, or null when it does not exist (or has no tasks table yet). */
+async function keptTaskCount(url: string): Promise<number | null> {
+  const client = new pg.Client({ connectionString: url });
+  try {
+    await client.connect();
+    const result = await client.query<{ count: string }>("SELECT count(*) AS count FROM tasks");
+    return Number(result.rows[0]!.count);
+  } catch {
+    return null;
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
 type Outcome = Omit<ScenarioResult, "id" | "title" | "durationMs">;
 
 /** Seeds `size` tasks, then times each query shape through the real service functions, one at a time. */
 async function measureSize(context: BenchContext, size: number, outcome: Outcome): Promise<void> {
   const label = size >= 1_000_000 ? `${size / 1_000_000}M` : `${size / 1_000}k`;
-  context.progress(`scale: seeding ${label} tasks`);
-  const database = await createBenchDatabase(
-    context.servers.postgresUrl,
-    `bench_${context.runId}_scale_${label}`,
-    {
-      migrate: true,
-    },
-  );
   const shape = { tasks: size, guilds: GUILDS, channelsPerGuild: CHANNELS_PER_GUILD };
   const seedStarted = performance.now();
-  const phases = await seedTasks(database.url, shape);
+  const { database, phases } = await seededDatabase(context, label, shape);
   const seedSeconds = (performance.now() - seedStarted) / 1000;
   const harness = await openServiceHarness(context, `scale_${label}`, { database });
   try {
@@ -119,7 +162,11 @@ export const scale: Scenario = {
   id: "scale",
   title: "Scale: queries on a large database, through the service functions",
   async run(context) {
-    const sizes = context.quick ? [100_000] : [100_000, 1_000_000];
+    const sizes = process.env.SCALE_SIZES
+      ? process.env.SCALE_SIZES.split(",").map(Number)
+      : context.quick
+        ? [100_000]
+        : [100_000, 1_000_000];
     const outcome: Outcome = { rows: [], targets: [], notes: [], tables: [], data: {} };
     for (const size of sizes) await measureSize(context, size, outcome);
     outcome.notes.push(

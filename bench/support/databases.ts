@@ -7,7 +7,7 @@ export interface BenchDatabase {
   drop(): Promise<void>;
 }
 
-function withDatabase(serverUrl: string, name: string): string {
+export function databaseUrl(serverUrl: string, name: string): string {
   const url = new URL(serverUrl);
   url.pathname = `/${name}`;
   return url.toString();
@@ -26,18 +26,20 @@ async function admin<T>(serverUrl: string, work: (client: pg.Client) => Promise<
 /**
  * A fresh database of its own for one scenario, so scenarios never see each other's rows.
  * With `migrate`, Tasklane's committed migrations are applied (the same runner as start-up).
+ * With `reuse`, an existing database of that name is kept as it is (only migrated).
  */
 export async function createBenchDatabase(
   serverUrl: string,
   name: string,
-  options: { migrate: boolean },
+  options: { migrate: boolean; reuse?: boolean },
 ): Promise<BenchDatabase> {
   const safe = name.toLowerCase().replace(/[^a-z0-9_]/g, "_");
-  await admin(serverUrl, async (client) => {
-    await client.query(`DROP DATABASE IF EXISTS ${safe} WITH (FORCE)`);
-    await client.query(`CREATE DATABASE ${safe}`);
-  });
-  const url = withDatabase(serverUrl, safe);
+  if (!options.reuse)
+    await admin(serverUrl, async (client) => {
+      await client.query(`DROP DATABASE IF EXISTS ${safe} WITH (FORCE)`);
+      await client.query(`CREATE DATABASE ${safe}`);
+    });
+  const url = databaseUrl(serverUrl, safe);
   if (options.migrate) await migrateServer(url);
   return {
     name: safe,
