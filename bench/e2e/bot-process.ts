@@ -21,12 +21,18 @@ export function readMemory(pid: number): ProcessMemory | undefined {
 
 /** User + system CPU seconds a process has used so far (/proc/<pid>/stat, clock ticks of 1/100 s). */
 export function cpuSeconds(pid: number): number {
+  const split = cpuSplit(pid);
+  return split.user + split.system;
+}
+
+/** User and system CPU seconds apart: system time is mostly socket writes and reads (syscalls). */
+export function cpuSplit(pid: number): { user: number; system: number } {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
     const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    return (Number(fields[11]) + Number(fields[12])) / 100;
+    return { user: Number(fields[11]) / 100, system: Number(fields[12]) / 100 };
   } catch {
-    return Number.NaN;
+    return { user: Number.NaN, system: Number.NaN };
   }
 }
 

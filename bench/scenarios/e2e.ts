@@ -5,7 +5,7 @@ import { findFreePort } from "../../test/setup/free-port.ts";
 import { DiscordStandIn } from "../../test/stand-in/index.ts";
 import { answerSeenMs, type StepFigures, stepFigures } from "../e2e/answers.ts";
 import { hitRatioBetween, scrapeCacheCounts } from "../e2e/bot-metrics.ts";
-import { cpuSeconds, startBot } from "../e2e/bot-process.ts";
+import { cpuSeconds, cpuSplit, startBot } from "../e2e/bot-process.ts";
 import { CardTracker } from "../e2e/card-tracker.ts";
 import { createMix, type InteractionKind, MIX } from "../e2e/interaction-mix.ts";
 import { MessageEdits } from "../e2e/message-edits.ts";
@@ -137,15 +137,18 @@ export const endToEnd: Scenario = {
       let worstCpuMs = 0;
       for (const kind of kindSeconds > 0 ? kindsMeasured : []) {
         context.progress(`e2e: CPU per ${kind} (${cpuRate}/s for ${kindSeconds} s)`);
-        const before = cpuSeconds(bot.botPid());
+        const before = cpuSplit(bot.botPid());
         const sent = await runOpenLoop(cpuRate, kindSeconds * 1_000, send.only(kind));
         await waitForAnswers(sent, 4_000, seen);
         await waitForOutboxDrain(database.url, 30_000);
-        const msPer = ((cpuSeconds(bot.botPid()) - before) * 1000) / sent.length;
+        const after = cpuSplit(bot.botPid());
+        const userMs = ((after.user - before.user) * 1000) / sent.length;
+        const systemMs = ((after.system - before.system) * 1000) / sent.length;
+        const msPer = userMs + systemMs;
         const kinds = new Set(sent.map((s) => s.kind));
         worstCpuMs = Math.max(worstCpuMs, msPer);
         cpuByKind.push(
-          `${kind} ${msPer.toFixed(2)} ms${kinds.size > 1 ? ` (with fallbacks: ${[...kinds].join("/")})` : ""}`,
+          `${kind} ${msPer.toFixed(2)} ms (user ${userMs.toFixed(2)}, system ${systemMs.toFixed(2)})${kinds.size > 1 ? ` (with fallbacks: ${[...kinds].join("/")})` : ""}`,
         );
       }
       outcome.notes.push(

@@ -29,7 +29,7 @@ export function createLocalSignalHub(log: Logger): LocalSignalHub {
   };
 }
 
-const SIGNAL_TYPES = new Set<string>(["task_changed", "outbox_ready"]);
+const SIGNAL_TYPES = new Set<string>(["task_changed", "outbox_ready", "settings_changed"]);
 
 /** Messages from other instances are input: anything that is not a known signal is dropped. */
 export function parseSignal(value: unknown): Signal | undefined {
@@ -37,7 +37,12 @@ export function parseSignal(value: unknown): Signal | undefined {
   const type = (value as { type?: unknown }).type;
   if (typeof type !== "string" || !SIGNAL_TYPES.has(type)) return undefined;
   if (type === "outbox_ready") return { type: "outbox_ready" };
-  const { guildId, taskId, number } = value as Record<string, unknown>;
+  const { guildId, taskId, number, channelId } = value as Record<string, unknown>;
+  if (type === "settings_changed") {
+    if (typeof guildId !== "string" || (channelId !== undefined && typeof channelId !== "string"))
+      return undefined;
+    return channelId === undefined ? { type, guildId } : { type, guildId, channelId };
+  }
   if (typeof guildId !== "string" || !Number.isInteger(taskId) || !Number.isInteger(number)) return undefined;
   return { type: "task_changed", guildId, taskId: taskId as number, number: number as number };
 }

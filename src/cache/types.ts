@@ -75,7 +75,9 @@ export interface RateLimiter {
 
 export type Signal =
   | { type: "task_changed"; guildId: string; taskId: number; number: number }
-  | { type: "outbox_ready" };
+  | { type: "outbox_ready" }
+  /** A channel's settings (or, without a channel, the server's time zone) changed: copies kept per process go. */
+  | { type: "settings_changed"; guildId: string; channelId?: string };
 
 /** Signals between instances (Redis pub/sub) or within one process (event emitter). */
 export interface Signals {

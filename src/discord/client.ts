@@ -79,6 +79,7 @@ export function createDiscordClient({
   });
   // Before login: the gateway and every handler then use it (interaction webhooks skip the global limit).
   client.rest = new InteractionExemptRest(client.options.rest);
+  buildOnlyMessagesForUs(client);
   client.on("warn", (message) => log.warn({ discord: message }, "discord.js warning"));
   client.on("error", (error) => log.error({ err: error }, "discord client error"));
   client.on("shardDisconnect", (event, shardId) =>
@@ -87,4 +88,34 @@ export function createDiscordClient({
   client.on("shardReconnecting", (shardId) => log.info({ shardId }, "gateway reconnecting"));
   client.on("shardResume", (shardId) => log.info({ shardId }, "gateway resumed"));
   return client;
+}
+
+interface RawMessage {
+  guild_id?: string;
+  content?: string;
+  webhook_id?: string;
+  author?: { id: string };
+}
+
+/**
+ * GuildMessages delivers every message in the bot's channels, its own cards included, and discord.js
+ * builds a Message (author, member, mentions) for each before any listener sees it. Only a message
+ * that may mention the bot (its id or its managed role's in the text, from someone else) becomes a
+ * `messageCreate`; the mention handler makes the exact check on those.
+ */
+function buildOnlyMessagesForUs(client: Client): void {
+  const action = (client as unknown as { actions: { MessageCreate: { handle(data: RawMessage): unknown } } })
+    .actions.MessageCreate;
+  const handle = action.handle.bind(action);
+  action.handle = (data) => (mayMentionBot(client, data) ? handle(data) : {});
+}
+
+function mayMentionBot(client: Client, data: RawMessage): boolean {
+  const botId = client.user?.id;
+  if (!botId || data.author?.id === botId || data.webhook_id || !data.content) return false;
+  if (data.content.includes(botId)) return true;
+  const roleId = data.guild_id
+    ? client.guilds.cache.get(data.guild_id)?.members.me?.roles.botRole?.id
+    : undefined;
+  return roleId !== undefined && data.content.includes(roleId);
 }

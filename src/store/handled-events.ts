@@ -2,13 +2,19 @@ import { sql } from "drizzle-orm";
 import type { Queryable } from "./database.ts";
 import { queryRows } from "./raw.ts";
 
-/** True when this call inserted the id: exactly one caller wins, on any number of instances. */
-export async function insertHandledEvent(q: Queryable, eventId: string): Promise<boolean> {
-  const rows = await queryRows(
+/**
+ * Claims of many events in one statement: the ids this call inserted. Exactly one caller inserts an
+ * id, on any number of instances; the rest find it taken.
+ */
+export async function insertHandledEvents(q: Queryable, eventIds: readonly string[]): Promise<Set<string>> {
+  const rows = await queryRows<{ event_id: string }>(
     q,
-    sql`INSERT INTO handled_events (event_id) VALUES (${eventId}) ON CONFLICT DO NOTHING RETURNING event_id`,
+    sql`INSERT INTO handled_events (event_id) VALUES ${sql.join(
+      eventIds.map((id) => sql`(${id})`),
+      sql`, `,
+    )} ON CONFLICT DO NOTHING RETURNING event_id`,
   );
-  return rows.length > 0;
+  return new Set(rows.map((row) => row.event_id));
 }
 
 /** One batch; the caller repeats while whole batches go. */

@@ -44,6 +44,3 @@ export function columnsAs(table: Table, alias: string, except: readonly string[]
       .join(", "),
   );
 }
-
-/** A task row's columns as `columnsAs` gives them: all but the search vector, which no decision reads. */
-export const TASK_COLUMNS_EXCEPT = ["searchVector"] as const;

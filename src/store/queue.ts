@@ -4,7 +4,7 @@ import type { TaskView } from "../domain/task-view.ts";
 import type { Database, Queryable, Tx } from "./database.ts";
 import { eligibleOpenTask } from "./eligibility.ts";
 import { newNonce } from "./outbox.ts";
-import { columnsAs, prepareStatement, runPrepared, TASK_COLUMNS_EXCEPT } from "./prepared.ts";
+import { columnsAs, prepareStatement, runPrepared } from "./prepared.ts";
 import { queryRows, toIso } from "./raw.ts";
 import { type TaskRow, tasks } from "./schema.ts";
 import { LINKED_TASK_FIELDS, type LinkedTasks, linkedTasksOf, selectTaskViews } from "./task-views.ts";
@@ -108,7 +108,7 @@ interface ClaimValues extends Record<string, unknown> {
 
 const p = (name: keyof ClaimValues & string) => sql.placeholder(name);
 const NOW = sql`${p("now")}::timestamptz`;
-const CLAIMED_COLUMNS = columnsAs(tasks, "t", TASK_COLUMNS_EXCEPT);
+const CLAIMED_COLUMNS = columnsAs(tasks, "t");
 
 /**
  * `next` in one autocommit statement (data-modifying CTEs): the agent's cap, the pick (the rule of

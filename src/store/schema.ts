@@ -104,9 +104,6 @@ export const tasks = pgTable(
     leaseExpiresAt: timestamp("lease_expires_at", { withTimezone: true }),
     reworkCount: integer("rework_count").notNull().default(0),
     version: integer("version").notNull().default(1),
-    searchVector: tsvector("search_vector").generatedAlwaysAs(
-      sql`setweight(to_tsvector('english'::regconfig, title), 'A') || setweight(to_tsvector('english'::regconfig, description), 'B') || setweight(to_tsvector('english'::regconfig, tasklane_labels_text(labels)), 'C')`,
-    ),
     metadata: jsonb("metadata").$type<Record<string, unknown>>().notNull().default({}),
     /** The id of the interaction that created it: a re-delivered or retried interaction finds this task. */
     createKey: text("create_key"),
@@ -128,15 +125,11 @@ export const tasks = pgTable(
       .on(t.guildId, t.submittedAt.asc().nullsFirst(), t.id)
       .where(sql`status = 'in_review'`),
     index("tasks_guild_due_idx").on(t.guildId, t.dueAt, t.number).where(sql`due_at IS NOT NULL`),
-    // The words and each task's (guild, block of 256 numbers) key (migration 0013 defines the function).
-    index("tasks_search_keys_idx").using(
-      "gin",
-      sql`tasklane_search_keys(${t.guildId}, ${t.number}, ${t.searchVector})`,
-    ),
     // Also tasks_stats_idx (guild_id, channel_id) INCLUDE (…): hand-written in migration 0003, and
     // tasks_live_due_idx (guild_id, due_at) INCLUDE (channel_id) WHERE live with a due date: in 0013,
     // as drizzle's index builder has no INCLUDE. They serve the stats as index-only scans.
-    // Triggers (0013) keep task_labels in step with labels, status and channel.
+    // Triggers keep task_labels in step with labels, status and channel (0013), task_search with the
+    // words, number and channel (0016).
     check("tasks_status_check", inList("status", TASK_STATUSES)),
     check("tasks_priority_check", inList("priority", PRIORITIES)),
     check("tasks_title_length_check", sql`char_length(title) BETWEEN 1 AND 200`),
@@ -165,6 +158,29 @@ export const taskLabels = pgTable(
     status: text("status").$type<TaskStatus>().notNull(),
   },
   (t) => [primaryKey({ name: "task_labels_pkey", columns: [t.guildId, t.label, t.number] })],
+);
+
+/**
+ * One row per task: its search vector (title A, description B, labels C, english) with what a search
+ * filters on. Derived from tasks and written only by tasks' triggers (migration 0016), so a change of
+ * status never touches the search index.
+ */
+export const taskSearch = pgTable(
+  "task_search",
+  {
+    taskId: integer("task_id").primaryKey(),
+    guildId: text("guild_id").notNull(),
+    number: integer("number").notNull(),
+    channelId: text("channel_id").notNull(),
+    searchVector: tsvector("search_vector").notNull(),
+  },
+  (t) => [
+    // The words and each task's (guild, block of 256 numbers) key (migration 0013 defines the function).
+    index("task_search_keys_idx").using(
+      "gin",
+      sql`tasklane_search_keys(${t.guildId}, ${t.number}, ${t.searchVector})`,
+    ),
+  ],
 );
 
 export const taskDependencies = pgTable(

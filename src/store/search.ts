@@ -11,8 +11,12 @@ const tsQuery = (text: string) => sql`websearch_to_tsquery('english', ${text})`;
 
 const LIVE = sql.raw(`(${LIVE_STATUSES.map((status) => `'${status}'`).join(", ")})`);
 
-/** The indexed expression of tasks_search_keys_idx: search_vector plus the task's block keys. */
-const searchKeys = sql.raw("tasklane_search_keys(t.guild_id, t.number, t.search_vector)");
+/**
+ * The indexed expression of task_search_keys_idx: search_vector plus the task's block keys. The words
+ * live in task_search (aliased `s`, migration 0016), one row per task, so a change of status never
+ * writes the search index.
+ */
+const searchKeys = sql.raw("tasklane_search_keys(s.guild_id, s.number, s.search_vector)");
 
 /** Block sizes of the search keys (tasklane_search_keys, migration 0013), each 8 of the one before. */
 const BLOCK_SIZES = [256, 2_048, 16_384, 131_072];
@@ -63,7 +67,7 @@ export function nextWindow(end: number, wanted: number): { start: number; blocks
  * Ranked by ts_rank over the generated search_vector, newest first among equals: the best of the
  * newest SEARCH_CANDIDATES matches the reader may see. `matched` counts matches up to `upTo` (≥
  * SEARCH_CANDIDATES). The newest matches are found window by window, newest numbers first, each
- * window a few block keys of tasks_search_keys_idx ANDed with the words and sized from the matches
+ * window a few block keys of task_search_keys_idx ANDed with the words and sized from the matches
  * the last one held: neither a rare pair of words (whose matches sit far apart) nor a common word
  * (a match in every task) reads much more than the matches it ranks.
  */
@@ -97,9 +101,9 @@ export async function searchTasks(
     const rows = await queryRows<Candidate>(
       q,
       sql`WITH m AS MATERIALIZED (
-          SELECT t.id, t.number, t.guild_id, t.channel_id, t.search_vector
-          FROM tasks t
-          WHERE ${searchKeys} @@ ${query} AND ${searchKeys} @@ ${keys}::tsquery AND t.search_vector @@ ${query})
+          SELECT s.task_id AS id, s.number, s.guild_id, s.channel_id, s.search_vector
+          FROM task_search s
+          WHERE ${searchKeys} @@ ${query} AND ${searchKeys} @@ ${keys}::tsquery AND s.search_vector @@ ${query})
         SELECT page.id, page.number, ts_rank(page.search_vector, ${query}) AS rank FROM (
           SELECT m.id, m.number, m.search_vector FROM m
           WHERE m.guild_id = ${guildId} AND m.number >= ${start} AND m.number < ${end} AND ${inChannels(channelIds, "m")}
@@ -150,6 +154,7 @@ export async function suggestTasks(
   const words = text.match(/[\p{L}\p{N}]+/gu)?.slice(0, 5) ?? [];
   let where = sql`t.guild_id = ${guildId} AND ${inChannels(channelIds)}`;
   let order = suggestOrder(sql`t.number DESC`);
+  let join = sql``;
   if (digits !== undefined) {
     const ranges = prefixRanges(Number(digits));
     // Digits past the largest task number (9999999999) match no task.
@@ -163,12 +168,13 @@ export async function suggestTasks(
       return sql`(to_tsquery('simple', ${term}) || to_tsquery('english', ${term}))`;
     });
     const prefix = sql`(${sql.join(perWord, sql` && `)})`;
-    where = sql`${where} AND ${searchKeys} @@ ${prefix} AND t.search_vector @@ ${prefix}`;
-    order = suggestOrder(sql`ts_rank(t.search_vector, ${prefix}) DESC`);
+    join = sql` JOIN task_search s ON s.task_id = t.id AND s.guild_id = t.guild_id`;
+    where = sql`${where} AND ${searchKeys} @@ ${prefix} AND s.search_vector @@ ${prefix}`;
+    order = suggestOrder(sql`ts_rank(s.search_vector, ${prefix}) DESC`);
   }
   return queryRows<SuggestRow>(
     q,
-    sql`SELECT t.number, t.title, t.status FROM tasks t WHERE ${where} ORDER BY ${order} LIMIT ${limit}`,
+    sql`SELECT t.number, t.title, t.status FROM tasks t${join} WHERE ${where} ORDER BY ${order} LIMIT ${limit}`,
   );
 }
 

@@ -1,7 +1,7 @@
 import { sql } from "drizzle-orm";
 import type { Database } from "./database.ts";
 import { newNonce } from "./outbox.ts";
-import { columnsAs, prepareStatement, runPrepared, TASK_COLUMNS_EXCEPT } from "./prepared.ts";
+import { columnsAs, prepareStatement, runPrepared } from "./prepared.ts";
 import { fromJson } from "./raw.ts";
 import { LIVE_STATUSES, type TaskRow, tasks } from "./schema.ts";
 import { LINKED_TASK_FIELDS, type LinkedTasks, linkedTasksOf } from "./task-views.ts";
@@ -50,7 +50,7 @@ const p = (name: keyof SubmitValues & string) => sql.placeholder(name);
 const NOW = sql`${p("now")}::timestamptz`;
 const TO = sql`${p("to")}::text`;
 const LIVE = sql.raw(LIVE_STATUSES.map((status) => `'${status}'`).join(", "));
-const COLUMNS = columnsAs(tasks, "t", TASK_COLUMNS_EXCEPT);
+const COLUMNS = columnsAs(tasks, "t");
 const f = LINKED_TASK_FIELDS;
 
 /**

@@ -1,6 +1,6 @@
 import { sql } from "drizzle-orm";
 import type { Database } from "./database.ts";
-import { columnsAs, prepareStatement, runPrepared, TASK_COLUMNS_EXCEPT } from "./prepared.ts";
+import { columnsAs, prepareStatement, runPrepared } from "./prepared.ts";
 import { type ChannelSettingsRow, channelSettings, type TaskRow, tasks } from "./schema.ts";
 import { LINKED_TASK_FIELDS, type LinkedTasks, linkedTasksOf } from "./task-views.ts";
 
@@ -15,7 +15,7 @@ const SETTINGS = "settings.";
 /** findTaskForChange (store/tasks.ts) as a prepared statement, for the one-statement changes. */
 const READ = prepareStatement<ReadValues>(
   "tasklane_task_for_change",
-  sql`SELECT ${columnsAs(tasks, "t", TASK_COLUMNS_EXCEPT)}, ${columnsAs(channelSettings, "cs", [], SETTINGS)},
+  sql`SELECT ${columnsAs(tasks, "t")}, ${columnsAs(channelSettings, "cs", [], SETTINGS)},
     ${f.parent} AS parent, ${f.dependencies} AS dependencies, ${f.blocks} AS blocks, ${f.subtasks} AS subtasks
   FROM tasks t LEFT JOIN channel_settings cs ON cs.channel_id = t.channel_id
   WHERE t.guild_id = ${sql.placeholder("guildId")}::text AND t.number = ${sql.placeholder("number")}::int`,

@@ -51,22 +51,29 @@ export async function claimCardPosting(db: Queryable, taskId: number, channelId:
   return rows.length > 0;
 }
 
+/** The note on card outbox rows settled by the post that recorded the card (a create's reply). */
+export const SHOWN_BY_POST = "shown by the post that recorded the card";
+
+/**
+ * Records the posted card at `renderedVersion`, and settles the pending card outbox rows up to that
+ * version in the same statement: the card they ask for is the one just posted (a create answered with
+ * its card leaves the dispatcher nothing to look at).
+ */
 export async function recordCardMessage(
   db: Queryable,
   card: { taskId: number; channelId: string; messageId: string; renderedVersion: number },
 ): Promise<void> {
-  await db
-    .insert(taskMessages)
-    .values(card)
-    .onConflictDoUpdate({
-      target: taskMessages.taskId,
-      set: {
-        channelId: card.channelId,
-        messageId: card.messageId,
-        renderedVersion: card.renderedVersion,
-        updatedAt: sql`now()`,
-      },
-    });
+  await db.execute(sql`
+    WITH recorded AS (
+      INSERT INTO task_messages (task_id, channel_id, message_id, rendered_version)
+      VALUES (${card.taskId}, ${card.channelId}, ${card.messageId}, ${card.renderedVersion})
+      ON CONFLICT (task_id) DO UPDATE SET channel_id = excluded.channel_id, message_id = excluded.message_id,
+        rendered_version = excluded.rendered_version, updated_at = now()
+      RETURNING task_id)
+    UPDATE outbox SET state = 'sent', sent_at = now(), discord_message_id = ${card.messageId},
+      last_error = ${SHOWN_BY_POST}
+    WHERE task_id IN (SELECT task_id FROM recorded) AND kind = 'card' AND state = 'pending'
+      AND (payload->>'version')::int <= ${card.renderedVersion}`);
 }
 
 /** The post failed: let the next poster try. */

@@ -16,7 +16,7 @@ import {
 import { LINKED_TASK_FIELDS, type LinkedTasks, linkedTasksOf } from "./task-views.ts";
 
 export type TaskPatch = Partial<
-  Omit<NewTaskRow, "id" | "guildId" | "number" | "version" | "createdAt" | "searchVector" | "priorityRank">
+  Omit<NewTaskRow, "id" | "guildId" | "number" | "version" | "createdAt" | "priorityRank">
 >;
 
 /** The row of #number in a guild, locked for the rest of the transaction. */

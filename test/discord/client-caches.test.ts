@@ -44,7 +44,7 @@ describe("the Discord client's caches", () => {
       }),
     );
     for (const member of MEMBERS)
-      discord.sendMessage({ channelId: lane.id, authorId: member, content: "hello" });
+      discord.sendMessage({ channelId: lane.id, authorId: member, content: `<@${client.user.id}> hello` });
     await all;
 
     const guild = client.guilds.cache.get(discord.guild().id)!;
@@ -58,6 +58,35 @@ describe("the Discord client's caches", () => {
     expect(guild.members.cache.has(last)).toBe(true);
     const channel = guild.channels.cache.get(lane.id);
     expect(channel?.isTextBased() && channel.messages.cache.size).toBe(0);
+  });
+
+  it("turns only messages that may mention the bot into messageCreate events (its own cards and small talk are not built)", async () => {
+    const lane = discord.channel("lane");
+    const seen: string[] = [];
+    const listener = (message: { content: string }) => seen.push(message.content);
+    client.on(Events.MessageCreate, listener);
+    try {
+      discord.sendMessage({ channelId: lane.id, authorId: MEMBERS[0]!, content: "small talk" });
+      discord.sendMessage({
+        channelId: lane.id,
+        authorId: MEMBERS[1]!,
+        content: `<@${client.user.id}> list`,
+      });
+      await expect.poll(() => seen).toEqual([`<@${client.user.id}> list`]);
+      // The bot's own message, posted over REST, comes back on the gateway and is not built either.
+      await client.rest.post(Routes.channelMessages(lane.id), {
+        body: { content: `<@${client.user.id}> card` },
+      });
+      discord.sendMessage({
+        channelId: lane.id,
+        authorId: MEMBERS[2]!,
+        content: `<@!${client.user.id}> queue`,
+      });
+      await expect.poll(() => seen.length).toBe(2);
+      expect(seen).toEqual([`<@${client.user.id}> list`, `<@!${client.user.id}> queue`]);
+    } finally {
+      client.off(Events.MessageCreate, listener);
+    }
   });
 
   it("forgets the per-token REST handler each interaction webhook leaves behind once it is idle", async () => {

@@ -1,8 +1,10 @@
 import { sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
+import { SHOWN_BY_POST } from "../../src/store/task-messages.ts";
 import { CallbackType } from "../stand-in/index.ts";
 import { createTask, customIds, fieldOf, isEphemeral, slash } from "./support/act.ts";
 import { useBot } from "./support/boot-bot.ts";
+import { holdRowsFor } from "./support/hold-row.ts";
 import { TEAM_WORLD } from "./support/world.ts";
 
 const bot = useBot({ world: TEAM_WORLD });
@@ -22,6 +24,25 @@ describe("answers in one call (stand-in, real Postgres and Redis)", () => {
     expect(edits(handle.events)).toEqual([]);
   });
 
+  it("a create's reply is its card, and that reply settles the card's outbox row: no second card, no dispatcher pass", async () => {
+    const card = await createTask(bot, { userId: "alice" }, { title: "Posted by its reply" });
+    const taskId = Number(customIds(card)[0]!.split(":")[2]);
+    // The reply is recorded (and its row settled) once Discord has answered the callback.
+    const cardRows = async () =>
+      (
+        (await bot.app.database.db.execute(
+          sql`SELECT state, last_error, discord_message_id, attempts FROM outbox WHERE task_id = ${taskId} AND kind = 'card'`,
+        )) as unknown as { rows: unknown[] }
+      ).rows;
+    await expect
+      .poll(cardRows)
+      .toEqual([{ state: "sent", last_error: SHOWN_BY_POST, discord_message_id: card.id, attempts: 0 }]);
+    const cards = bot.discord
+      .channelMessages("general", "HQ")
+      .filter((message) => String(message.embeds[0]?.title ?? "").includes("Posted by its reply"));
+    expect(cards.map((message) => message.id)).toEqual([card.id]);
+  });
+
   it("a list is the reply itself: ephemeral, in one call", async () => {
     await createTask(bot, { userId: "alice" }, { title: "Something to list" });
     const handle = slash(bot, { userId: "bob" }, "tasks list");
@@ -34,27 +55,16 @@ describe("answers in one call (stand-in, real Postgres and Redis)", () => {
   it("a click whose change is slow (its row held for 2 s) is deferred as an update, then the card shows it", async () => {
     const card = await createTask(bot, { userId: "alice" }, { title: "Held by someone else" });
     const taskId = Number(customIds(card)[0]!.split(":")[2]);
-    let release: () => void = () => undefined;
-    const held = new Promise<void>((resolve) => {
-      release = resolve;
-    });
-    let locked: () => void = () => undefined;
-    const isLocked = new Promise<void>((resolve) => {
-      locked = resolve;
-    });
-    const holder = bot.app.database.db.transaction(async (tx) => {
-      await tx.execute(sql`SELECT 1 FROM tasks WHERE id = ${taskId} FOR UPDATE`);
-      locked();
-      await held;
-    });
-    await isLocked;
-    const timer = setTimeout(release, 2_000);
+    const holder = await holdRowsFor(
+      bot.app.database,
+      sql`SELECT 1 FROM tasks WHERE id = ${taskId} FOR UPDATE`,
+      2_000,
+    );
     const handle = bot.discord.clickButton({ message: card.id, userId: "bob", label: "Claim" });
     const callback = await handle.callback({ timeoutMs: 3_000 });
     expect(callback.type).toBe(CallbackType.DeferredUpdateMessage);
     const shown = await handle.reply({ timeoutMs: 6_000 });
-    await holder;
-    clearTimeout(timer);
+    await holder.released;
     expect(shown.id).toBe(card.id);
     expect(fieldOf(shown, "Assignee")).toBe(`<@${bot.discord.user("bob").id}>`);
   }, 20_000);

@@ -3,6 +3,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { queryRows } from "../../src/store/raw.ts";
 import { createTask, slash } from "./support/act.ts";
 import { useBot } from "./support/boot-bot.ts";
+import { holdRowsFor } from "./support/hold-row.ts";
 import { TEAM_WORLD } from "./support/world.ts";
 
 const bot = useBot({ world: TEAM_WORLD });
@@ -15,28 +16,17 @@ describe("a create slower than Discord's window (stand-in, real Postgres and Red
     const channelId = bot.discord.channel("general", "HQ").id;
     const guildId = bot.discord.guild("HQ").id;
     // Something holds the server's task numbering (another instance's create stuck before its commit) for 2.6 s.
-    let release: () => void = () => undefined;
-    const held = new Promise<void>((resolve) => {
-      release = resolve;
-    });
-    let locked: () => void = () => undefined;
-    const isLocked = new Promise<void>((resolve) => {
-      locked = resolve;
-    });
-    const holder = bot.app.database.db.transaction(async (tx) => {
-      await tx.execute(sql`SELECT 1 FROM guild_counters WHERE guild_id = ${guildId} FOR UPDATE`);
-      locked();
-      await held;
-    });
-    await isLocked;
-    const timer = setTimeout(release, 2_600);
+    const holder = await holdRowsFor(
+      bot.app.database,
+      sql`SELECT 1 FROM guild_counters WHERE guild_id = ${guildId} FOR UPDATE`,
+      2_600,
+    );
     const handle = slash(bot, { userId: "bob" }, "task create", { title: "Made while the lane was busy" });
     const callback = await handle.callback({ timeoutMs: 3_000 });
     expect(callback.type).toBe(5); // deferred: "thinking…"
     expect((callback.data as { flags?: number }).flags! & 64).toBe(64); // only bob sees it
     const reply = await handle.reply({ timeoutMs: 6_000 });
-    await holder;
-    clearTimeout(timer);
+    await holder.released;
     expect(reply.content).toMatch(/^Created \*\*#2\*\*; its card is on its way to the channel\.$/);
     expect(reply.flags & 64).toBe(64);
     const rows = await queryRows<{ n: number }>(

@@ -19,6 +19,7 @@ const expectedTables = [
   "task_messages",
   "task_reminders",
   "task_reviews",
+  "task_search",
   "task_threads",
   "tasks",
 ];
@@ -110,12 +111,49 @@ describe.each([
       INSERT INTO tasks (guild_id, channel_id, number, title, description, labels, created_by)
       VALUES ('1', '2', 1, 'Fix login redirect', 'Users bounce back to the form', ARRAY['auth', 'frontend'], '3'),
              ('1', '2', 2, 'Write release notes', 'Summarise the sprint', ARRAY['docs'], '3')`);
-    const match = (query: string) =>
-      database.db.execute<{ number: number }>(
-        sql`SELECT number FROM tasks WHERE search_vector @@ websearch_to_tsquery('english', ${query}) ORDER BY number`,
-      );
-    expect((await match("login")).rows).toEqual([{ number: 1 }]);
-    expect((await match("bouncing")).rows).toEqual([{ number: 1 }]);
-    expect((await match("docs")).rows).toEqual([{ number: 2 }]);
+    const match = async (query: string) =>
+      (
+        await database.db.execute<{ number: number }>(
+          sql`SELECT t.number FROM tasks t JOIN task_search s ON s.task_id = t.id
+            WHERE s.search_vector @@ websearch_to_tsquery('english', ${query}) ORDER BY t.number`,
+        )
+      ).rows.map((row) => Number(row.number));
+    expect(await match("login")).toEqual([1]);
+    expect(await match("bouncing")).toEqual([1]);
+    expect(await match("docs")).toEqual([2]);
+
+    // The side table follows every write of the words, and a delete.
+    await database.db.execute(sql`UPDATE tasks SET title = 'Fix logout redirect' WHERE number = 1`);
+    await database.db.execute(sql`UPDATE tasks SET labels = ARRAY['docs', 'auth'] WHERE number = 2`);
+    await database.db.execute(sql`UPDATE tasks SET description = 'Summarise the release' WHERE number = 2`);
+    expect(await match("login")).toEqual([]);
+    expect(await match("logout")).toEqual([1]);
+    expect(await match("auth")).toEqual([1, 2]);
+    expect(await match("release summarise")).toEqual([2]);
+    await database.db.execute(sql`DELETE FROM tasks WHERE number = 1`);
+    expect(await match("redirect")).toEqual([]);
+    const rows = await database.db.execute<{ n: number }>(sql`SELECT count(*)::int AS n FROM task_search`);
+    expect(Number(rows.rows[0]!.n)).toBe(1);
+  });
+
+  it("a change of status leaves the search row as it was; a move of channel carries it along", async () => {
+    const { database, url } = await open();
+    await runMigrations(database, url);
+    await database.db.execute(sql`
+      INSERT INTO tasks (guild_id, channel_id, number, title, created_by)
+      VALUES ('1', '2', 1, 'Rotate the keys', '3')`);
+    const searchRow = async () =>
+      (
+        await database.db.execute<{ xmin: string; channel_id: string; number: number }>(
+          sql`SELECT xmin::text AS xmin, channel_id, number FROM task_search`,
+        )
+      ).rows;
+    const [before] = await searchRow();
+    await database.db.execute(
+      sql`UPDATE tasks SET status = 'in_progress', assignee_id = '4', version = version + 1 WHERE number = 1`,
+    );
+    expect(await searchRow()).toEqual([before]);
+    await database.db.execute(sql`UPDATE tasks SET channel_id = '5' WHERE number = 1`);
+    expect(await searchRow()).toEqual([expect.objectContaining({ channel_id: "5", number: 1 })]);
   });
 });

@@ -55,6 +55,32 @@ describe.each(DRIVERS)("editing, assigning, blocking (%s)", (driver) => {
     });
   });
 
+  it("search and autocomplete find an edited task by its new words only, and a claimed one as before", async () => {
+    const s = await newScene(h, { requireReview: false });
+    const task = await h.tasks.create(s.ctx(s.creator), { title: "Draft changelog", labels: "docs" });
+    const found = async (words: string) =>
+      (await h.tasks.search(systemReader(s.guildId), words)).items.map((item) => item.number);
+    const suggested = async (words: string) =>
+      (await h.tasks.suggest(systemReader(s.guildId), words)).map((item) => item.number);
+    await h.tasks.edit(
+      s.ctx(s.creator),
+      1,
+      { title: "Release notes", description: "For the beta" },
+      task.version,
+    );
+    expect(await found("changelog")).toEqual([]);
+    expect(await suggested("changel")).toEqual([]);
+    expect(await found("release beta")).toEqual([1]);
+    expect(await suggested("relea")).toEqual([1]);
+    await h.tasks.edit(s.ctx(s.creator), 1, { labels: "api" });
+    expect(await found("docs")).toEqual([]);
+    expect(await found("api")).toEqual([1]);
+    await h.tasks.transition(s.ctx(s.creator), { number: 1, action: "claim" });
+    await h.tasks.transition(s.ctx(s.creator), { number: 1, action: "start" });
+    expect(await found("release")).toEqual([1]);
+    expect((await h.tasks.search(systemReader(s.guildId), "release")).items[0]?.status).toBe("in_progress");
+  });
+
   it("notifies a new assignee someone else chose, but not one who took the task themselves", async () => {
     const s = await newScene(h);
     const bot = user();

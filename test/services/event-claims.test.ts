@@ -37,6 +37,28 @@ describe.each(DRIVERS)("each gateway event claimed once (%s)", (driver) => {
     expect(wins.filter(Boolean)).toHaveLength(1);
   });
 
+  it("a burst of claims at once, on two instances, some ids twice: each id is won exactly once and recorded", async () => {
+    const other = createEventService({ database: h.database, cache: h.cache, log: silentLogger });
+    const ids = Array.from({ length: 40 }, () => snowflake());
+    const asked = [...ids, ...ids.slice(0, 10)].flatMap((id) => [
+      { id, claim: events.claim(id) },
+      { id, claim: other.claim(id) },
+    ]);
+    const wins = new Map<string, number>();
+    for (const { id, claim } of asked) if (await claim) wins.set(id, (wins.get(id) ?? 0) + 1);
+    expect([...wins.keys()].sort()).toEqual([...ids].sort());
+    expect([...wins.values()].every((n) => n === 1)).toBe(true);
+    if (driver !== "pglite") {
+      const rows = await h.rows<{ n: number }>(
+        sql`SELECT count(*)::int AS n FROM handled_events WHERE event_id IN (${sql.join(
+          ids.map((id) => sql`${id}`),
+          sql`, `,
+        )})`,
+      );
+      expect(rows[0]!.n).toBe(ids.length);
+    }
+  });
+
   it("an interaction delivered twice (or racing itself) creates one task: its id is the create's key", async () => {
     const s = await newScene(h);
     const eventId = snowflake();

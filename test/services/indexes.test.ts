@@ -20,7 +20,7 @@ interface Statement {
 const PREFIX = "77000000000";
 const GUILD = `${PREFIX}000003`;
 const CHANNEL = `${PREFIX}003002`;
-const TRACKED = ["tasks", "task_events", "task_dependencies", "task_reviews", "task_labels"];
+const TRACKED = ["tasks", "task_events", "task_dependencies", "task_reviews", "task_labels", "task_search"];
 
 /** Real Postgres: every statement a read runs is EXPLAINed over 10 000 tasks in 20 guilds. */
 describe("every list query uses an index (postgres, 10 000 tasks)", () => {

@@ -210,12 +210,13 @@ describe.each(DRIVERS)("lists, search and stats on their scale paths (%s)", (dri
       const q = sql`websearch_to_tsquery('english', ${text})`;
       const ranked = await h.rows<{ number: number }>(sql`
         SELECT ranked.number FROM (
-          SELECT c.number, c.search_vector FROM tasks c
-          WHERE c.guild_id = ${guildId} AND ${visible} AND c.search_vector @@ ${q}
+          SELECT c.number, w.search_vector FROM tasks c JOIN task_search w ON w.task_id = c.id
+          WHERE c.guild_id = ${guildId} AND ${visible} AND w.search_vector @@ ${q}
           ORDER BY c.number DESC LIMIT 1000) ranked
         ORDER BY ts_rank(ranked.search_vector, ${q}) DESC, ranked.number DESC`);
       const [count] = await h.rows<{ n: number }>(sql`SELECT count(*)::int AS n FROM tasks c
-        WHERE c.guild_id = ${guildId} AND ${visible} AND c.search_vector @@ ${q}`);
+        JOIN task_search w ON w.task_id = c.id
+        WHERE c.guild_id = ${guildId} AND ${visible} AND w.search_vector @@ ${q}`);
       return { numbers: ranked.map((row) => Number(row.number)), matches: Number(count!.n) };
     };
 

@@ -1,6 +1,6 @@
 import { type APIMessage, RESTJSONErrorCodes, Routes, SnowflakeUtil } from "discord.js";
 import type { TaskView } from "../../domain/task-view.ts";
-import { PENDING_MESSAGE_ID } from "../../services/cards/index.ts";
+import { NEW_CARD_REPLY_GRACE_MS, PENDING_MESSAGE_ID } from "../../services/cards/index.ts";
 import { parseCustomId } from "../custom-id.ts";
 import { type CardDeps, isDiscordError, renderCardFor, toRestBody } from "./card-deps.ts";
 
@@ -19,9 +19,6 @@ const settled = (outcome: "edited" | "posted" | "current", messageId: string): R
   messageId,
 });
 const unsettled = (outcome: "pending" | "superseded" | "gone"): Refreshed => ({ outcome, messageId: null });
-
-/** How long a new task's card is left to the creating interaction (it must answer within 3 s). */
-export const NEW_CARD_REPLY_GRACE_MS = 10_000;
 
 /**
  * Makes the task's live card show `view`: edits the recorded message, or posts one when there is none

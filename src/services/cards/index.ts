@@ -16,6 +16,13 @@ import type { CardService } from "../contracts.ts";
 
 export { PENDING_MESSAGE_ID } from "../../store/task-messages.ts";
 
+/**
+ * How long a new task's card is left to the creating interaction (it must answer within 3 s): the
+ * outbox posts it only after this (src/discord/cards/refresh.ts), and a create answered with its
+ * card (a slash command's or a modal's reply) makes its card row due then, not at once.
+ */
+export const NEW_CARD_REPLY_GRACE_MS = 10_000;
+
 /** Where each task's live card is, and which version it shows (store/task-messages.ts has the protocol). */
 export function createCardService({ database }: { database: Database }): CardService {
   const { db } = database;

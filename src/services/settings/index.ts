@@ -90,6 +90,10 @@ async function updateSettings(
   } catch (error) {
     engine.log.warn({ err: error }, "settings cache update failed");
   }
+  // After the shared copy is gone: every instance drops its own and reads the new settings.
+  await engine.cache.signals
+    .publish({ type: "settings_changed", guildId: ctx.guildId, channelId: ctx.channelId })
+    .catch((error: unknown) => engine.log.warn({ err: error }, "settings change signal failed"));
   engine.log.info(
     { guildId: ctx.guildId, channelId: ctx.channelId, actorId: ctx.actor.userId, patch },
     "channel settings changed",

@@ -1,3 +1,4 @@
+import type { Cache } from "../../cache/types.ts";
 import { DEFAULT_TIME_ZONE } from "../../domain/time-zone.ts";
 import { findChannelSettings, findGuildSettings } from "../../store/channel-settings.ts";
 import type { ChannelSettingsRow } from "../../store/schema.ts";
@@ -31,13 +32,65 @@ export function toSettingsView(
   };
 }
 
-/** Cache-aside read: the create path asks this before the gate, so a full channel costs no query. */
+/**
+ * How long this process answers a channel's settings from its own copy. A change drops the copies of
+ * every instance at once (a `settings_changed` signal after its commit); this bounds how long one
+ * that missed the signal (its subscriber reconnecting) still reads the old settings.
+ */
+export const LOCAL_SETTINGS_MS = 10_000;
+const LOCAL_SETTINGS_MAX = 10_000;
+
+interface LocalSettings {
+  copies: Map<string, { view: ChannelSettingsView; until: number }>;
+  /** Moves at every change signal: a read that began before one does not keep what it read. */
+  generation: number;
+}
+
+const localByCache = new WeakMap<Cache, LocalSettings>();
+
+/** This process's copies for `cache` (one set per cache, shared by every service built on it). */
+function localSettings(cache: Cache): LocalSettings {
+  const known = localByCache.get(cache);
+  if (known) return known;
+  const local: LocalSettings = { copies: new Map(), generation: 0 };
+  cache.signals.subscribe((signal) => {
+    if (signal.type !== "settings_changed") return;
+    local.generation += 1;
+    if (signal.channelId) local.copies.delete(settingsKey(signal.guildId, signal.channelId));
+  });
+  localByCache.set(cache, local);
+  return local;
+}
+
+/**
+ * Read on every create, card and queue: from this process's copy, else cache-aside (Redis, then
+ * Postgres). The create path asks this before the gate, so a full channel costs no query.
+ */
 export async function readChannelSettings(
   engine: Engine,
   guildId: string,
   channelId: string,
 ): Promise<ChannelSettingsView> {
   const key = settingsKey(guildId, channelId);
+  const local = localSettings(engine.cache);
+  const now = performance.now();
+  const copy = local.copies.get(key);
+  if (copy && copy.until > now) return copy.view;
+  const generation = local.generation;
+  const view = await readSharedSettings(engine, key, guildId, channelId);
+  if (local.generation === generation) {
+    if (local.copies.size >= LOCAL_SETTINGS_MAX) local.copies.clear();
+    local.copies.set(key, { view, until: now + LOCAL_SETTINGS_MS });
+  }
+  return view;
+}
+
+async function readSharedSettings(
+  engine: Engine,
+  key: string,
+  guildId: string,
+  channelId: string,
+): Promise<ChannelSettingsView> {
   const cached = await engine.cache.views.get<ChannelSettingsView>(key);
   if (cached) return cached;
   const view = toSettingsView(await findChannelSettings(engine.db, channelId), guildId, channelId);

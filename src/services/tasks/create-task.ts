@@ -1,13 +1,13 @@
 import { viewKeys } from "../../cache/keys.ts";
 import type { GateDecision } from "../../cache/types.ts";
 import { InvalidTransitionError, QueueLimitError } from "../../domain/errors.ts";
-import { isLive, statusWords } from "../../domain/task-states.ts";
+import { type EventSource, isLive, statusWords } from "../../domain/task-states.ts";
 import type { TaskView } from "../../domain/task-view.ts";
 import { parseInput } from "../../domain/validation/parse.ts";
 import {
   actionContextSchema,
   type CreateTaskValues,
-  createTaskSchema,
+  createTaskSchemaFor,
 } from "../../domain/validation/task-inputs.ts";
 import { lockChannelSettings, shareChannelLimit } from "../../store/channel-settings.ts";
 import type { Tx } from "../../store/database.ts";
@@ -22,6 +22,7 @@ import {
   insertTaskAlone,
 } from "../../store/tasks.ts";
 import { pgErrorCode, retried } from "../../store/transaction.ts";
+import { NEW_CARD_REPLY_GRACE_MS } from "../cards/index.ts";
 import type { ActionContext, CreateTaskInput } from "../contracts.ts";
 import { applyEffects, Effects } from "../effects.ts";
 import type { Engine } from "../engine.ts";
@@ -45,7 +46,10 @@ export async function createTask(
   raw: CreateTaskInput,
 ): Promise<TaskView> {
   const ctx = parseInput(actionContextSchema, rawCtx);
-  const input = parseInput(createTaskSchema(engine.now(), await dueTimeZone(engine, rawCtx, raw?.due)), raw);
+  const input = parseInput(
+    createTaskSchemaFor(raw, engine.now(), await dueTimeZone(engine, rawCtx, raw?.due)),
+    raw,
+  );
   requireSendIn(ctx, ctx.channelId);
   // A re-delivered interaction is found by its create key: by the unique violation of its insert
   // (below), or, when the channel is full by now, before the refusal. No query on the way in.
@@ -141,7 +145,7 @@ async function insertAlone(
           source: ctx.source,
           details: eventDetails({ title: input.title, assigneeId }),
         },
-        cardDueAt: cardDueAt(ctx.source, now),
+        cardDueAt: newCardDueAt(ctx.source, now),
         messages: assigneeId && assigneeId !== ctx.actor.userId ? [{ kind: "assignment", assigneeId }] : [],
       },
       now,
@@ -162,6 +166,19 @@ async function insertAlone(
   await applyEffects(engine, effects);
   return view;
 }
+
+/**
+ * A slash command's or a modal's create is answered with the new card, and its reply records and
+ * settles the card row (recordCardMessage): the dispatcher would only find the card being posted
+ * (refresh's "pending") and come back. It comes once the reply's grace is over, when it may post the
+ * card itself (the reply failed, or was deferred and told the card is on its way).
+ */
+function newCardDueAt(source: EventSource, now: Date): Date {
+  return REPLIED_WITH_CARD.has(source)
+    ? new Date(now.getTime() + NEW_CARD_REPLY_GRACE_MS)
+    : cardDueAt(source, now);
+}
+const REPLIED_WITH_CARD: ReadonlySet<EventSource> = new Set(["slash", "modal"]);
 
 /** The task this interaction already created (a re-delivered or retried interaction), if any. */
 async function createdBefore(engine: Engine, ctx: ActionContext): Promise<TaskView | undefined> {

@@ -5,7 +5,7 @@ import { parseInput } from "../../domain/validation/parse.ts";
 import {
   actionContextSchema,
   type EditTaskValues,
-  editTaskSchema,
+  editTaskSchemaFor,
   expectedVersionSchema,
 } from "../../domain/validation/task-inputs.ts";
 import type { Tx } from "../../store/database.ts";
@@ -33,7 +33,10 @@ export async function editTask(
   expectedVersion?: number,
 ): Promise<TaskView> {
   const ctx = parseInput(actionContextSchema, rawCtx);
-  const values = parseInput(editTaskSchema(engine.now(), await dueTimeZone(engine, rawCtx, raw?.due)), raw);
+  const values = parseInput(
+    editTaskSchemaFor(raw, engine.now(), await dueTimeZone(engine, rawCtx, raw?.due)),
+    raw,
+  );
   const version = parseInput(expectedVersionSchema, expectedVersion, "expectedVersion");
   const view = await mutate(engine, ctx.guildId, async (tx, effects) => {
     const now = engine.now();
