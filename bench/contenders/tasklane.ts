@@ -29,6 +29,7 @@ async function runTasklane(options: ContenderOptions, databaseUrl: string) {
   const service = createTaskService({ database, cache, log: silentLogger });
   try {
     const statementsAtStart = database.queryCount();
+    const cpuAtStart = process.cpuUsage();
     const enqueueMs: number[] = [];
     const enqueueWallMs = await enqueueAll(
       options.items,
@@ -40,6 +41,7 @@ async function runTasklane(options: ContenderOptions, databaseUrl: string) {
       enqueueMs,
     );
     const statementsAfterEnqueue = database.queryCount();
+    const cpuAfterEnqueue = process.cpuUsage();
     const cycleMs: number[] = [];
     const ledger = createClaimLedger();
     const contexts = agentIds.map((id) => actionContext(guildId, channelId, agent(id), "mention"));
@@ -55,8 +57,13 @@ async function runTasklane(options: ContenderOptions, databaseUrl: string) {
       cycleMs,
       ledger,
     );
+    const cpuAtEnd = process.cpuUsage();
     const perItem = (from: number, to: number) => ((to - from) / options.items).toFixed(1);
-    const note = `SQL statements per item: create ${perItem(statementsAtStart, statementsAfterEnqueue)}, next + submit ${perItem(statementsAfterEnqueue, database.queryCount())}`;
+    const cpuPerItem = (from: NodeJS.CpuUsage, to: NodeJS.CpuUsage) =>
+      ((to.user + to.system - from.user - from.system) / 1000 / options.items).toFixed(2);
+    const note =
+      `SQL statements per item: create ${perItem(statementsAtStart, statementsAfterEnqueue)}, next + submit ${perItem(statementsAfterEnqueue, database.queryCount())}; ` +
+      `Node CPU per item (this process, the bench's own loop included): create ${cpuPerItem(cpuAtStart, cpuAfterEnqueue)} ms, next + submit ${cpuPerItem(cpuAfterEnqueue, cpuAtEnd)} ms`;
     // Counted in SQL: a list's total is capped (1,000), which would undercount the run.
     const [done] = await queryRows<{ n: number }>(
       database.db,

@@ -1,15 +1,28 @@
 /** How many events may run at once and how many may wait for a turn. */
 export interface IntakeLimits {
-  /** Events whose work runs at once; the rest wait their turn in arrival order. */
+  /** Events whose work runs at once; the rest wait their turn (in arrival order unless behind). */
   concurrency: number;
   /** Events waiting at most; past it the oldest sheddable one is dropped. */
   maxQueued: number;
+  /**
+   * Once the oldest waiting event has waited this long, the process is behind: the newest waiting
+   * goes first, while it can still be answered inside Discord's 3 s (served in arrival order, every
+   * one of a backlog would be late; this way the oldest, already least likely to make it, are the
+   * ones that wait, and go once their window is over or the queue is full). In arrival order again
+   * as soon as the oldest has not waited that long.
+   */
+  newestFirstAfterMs: number;
 }
 
 /** Enough to keep the database pool (20) and Redis busy; each running event holds its own state. */
-export const DEFAULT_INTAKE_LIMITS: IntakeLimits = { concurrency: 64, maxQueued: 1_000 };
+export const DEFAULT_INTAKE_LIMITS: IntakeLimits = {
+  concurrency: 64,
+  maxQueued: 1_000,
+  newestFirstAfterMs: 1_000,
+};
 
 interface Waiting {
+  queuedAt: number;
   start(): void;
   shed(): void;
   sheddable: boolean;
@@ -38,7 +51,8 @@ export function createBoundedIntake(limits: IntakeLimits = DEFAULT_INTAKE_LIMITS
 
   const next = () => {
     running -= 1;
-    const waiting = queue.shift();
+    const behind = queue.length > 0 && performance.now() - queue[0]!.queuedAt > limits.newestFirstAfterMs;
+    const waiting = behind ? queue.pop() : queue.shift();
     if (waiting) {
       running += 1;
       waiting.start();
@@ -60,6 +74,7 @@ export function createBoundedIntake(limits: IntakeLimits = DEFAULT_INTAKE_LIMITS
       }
       return new Promise<void>((resolve, reject) => {
         queue.push({
+          queuedAt: performance.now(),
           sheddable,
           start: () => work().finally(next).then(resolve, reject),
           shed: () => {

@@ -48,21 +48,27 @@ export async function applyEffects(engine: Engine, effects: Effects): Promise<vo
       log.warn({ err: error, what }, "post-commit cache step failed");
     }
   };
-  if (effects.viewKeys.size > 0 || effects.fresh.length > 0)
-    await attempt("views.del", () => cache.views.del([...effects.viewKeys], effects.fresh));
+  const deleting =
+    effects.viewKeys.size > 0 || effects.fresh.length > 0
+      ? attempt("views.del", () => cache.views.del([...effects.viewKeys], effects.fresh))
+      : Promise.resolve();
   // Recount rather than adjust: a relative step applied after a rebuild that already counted this
   // commit would leave the counter one too high, refusing creates Postgres would admit.
-  for (const channelId of effects.gateRecount) {
-    await attempt("gate.rebuild", async () => {
-      await rebuildGateCounter(engine.database, cache.gate, channelId);
-    });
+  if (effects.gateRecount.size > 0) {
+    await deleting;
+    for (const channelId of effects.gateRecount) {
+      await attempt("gate.rebuild", async () => {
+        await rebuildGateCounter(engine.database, cache.gate, channelId);
+      });
+    }
   }
-  // The signals go out together (one round trip), once the views they announce are gone.
+  // The signals go out once the views they announce are gone: issued after the delete on the same
+  // connection, Redis runs them after it, and with nothing between they share its round trip.
   const signals = [...effects.changed].map(([taskId, number]) =>
     attempt("signal", () =>
       cache.signals.publish({ type: "task_changed", guildId: effects.guildId, taskId, number }),
     ),
   );
   if (effects.outbox) signals.push(attempt("signal", () => cache.signals.publish({ type: "outbox_ready" })));
-  await Promise.all(signals);
+  await Promise.all([deleting, ...signals]);
 }

@@ -10,7 +10,8 @@ import { snowflake } from "../services/support/scene.ts";
 describe.each(DRIVERS)("the guarded runner's bounded intake (%s)", (driver) => {
   const h = useHarness(driver);
 
-  function runnerWith(intake: { concurrency: number; maxQueued: number }) {
+  function runnerWith(limits: { concurrency: number; maxQueued: number; newestFirstAfterMs?: number }) {
+    const intake = { newestFirstAfterMs: 60_000, ...limits };
     const answered: InteractionOutcome[] = [];
     const events = createEventService({ database: h.database, cache: h.cache, log: silentLogger });
     const runner = createGuardedRunner({
@@ -98,5 +99,39 @@ describe.each(DRIVERS)("the guarded runner's bounded intake (%s)", (driver) => {
     await work.releaseAll();
     await Promise.all(done);
     expect(work.started).toEqual([first.id, mention.id]);
+  });
+
+  it("behind (the oldest waiting longer than the bound), the newest waiting go first; in arrival order again once caught up", async () => {
+    const { runner } = runnerWith({ concurrency: 1, maxQueued: 10, newestFirstAfterMs: 150 });
+    const order: string[] = [];
+    const releases = new Map<string, () => void>();
+    const handlerFor = (name: string) => ({
+      run: async () => {
+        order.push(name);
+        await new Promise<void>((resolve) => releases.set(name, resolve));
+        return undefined;
+      },
+      tell: async () => {},
+    });
+    const release = async (name: string) => {
+      await settle(() => releases.has(name));
+      const resolve = releases.get(name);
+      if (!resolve) throw new Error(`${name} never started; started: ${order.join(", ")}`);
+      resolve();
+    };
+    const done = ["first", "a", "b", "c"].map((name) => runner.run(event("slash"), handlerFor(name)));
+    // a, b and c wait behind `first` longer than the bound: the newest of them goes first, then the next newest.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    await release("first");
+    await release("c");
+    await release("b");
+    await settle(() => releases.has("a"));
+    // Caught up: d and e have not waited long, so they go in arrival order after a.
+    done.push(...["d", "e"].map((name) => runner.run(event("slash"), handlerFor(name))));
+    await release("a");
+    await release("d");
+    await release("e");
+    await Promise.all(done);
+    expect(order).toEqual(["first", "c", "b", "a", "d", "e"]);
   });
 });
