@@ -1,6 +1,10 @@
 import { type APIMessage, RESTJSONErrorCodes, Routes, SnowflakeUtil } from "discord.js";
 import type { TaskView } from "../../domain/task-view.ts";
-import { NEW_CARD_REPLY_GRACE_MS, PENDING_MESSAGE_ID } from "../../services/cards/index.ts";
+import {
+  NEW_CARD_REPLY_GRACE_MS,
+  PENDING_MESSAGE_ID,
+  REPLIED_WITH_CARD,
+} from "../../services/cards/index.ts";
 import { parseCustomId } from "../custom-id.ts";
 import { type CardDeps, isDiscordError, renderCardFor, toRestBody } from "./card-deps.ts";
 
@@ -28,9 +32,9 @@ const unsettled = (outcome: "pending" | "superseded" | "gone"): Refreshed => ({ 
 export async function refresh(deps: CardDeps, view: TaskView, now = Date.now()): Promise<Refreshed> {
   const { cards } = deps;
   const card = await cards.find(view.id);
-  // A task created moments ago gets its card as the creating interaction's reply (replyWithNewCard);
+  // A task a slash command or a modal created moments ago gets its card as that interaction's reply;
   // its outbox row must not race that reply into a second card. Past the grace, the reply failed.
-  if (!card && now - Date.parse(view.createdAt) < NEW_CARD_REPLY_GRACE_MS && !createdByTasklane(view))
+  if (!card && now - Date.parse(view.createdAt) < NEW_CARD_REPLY_GRACE_MS && !createdWithoutReplyCard(view))
     return unsettled("pending");
   if (!card) return postCard(deps, view);
   // A placeholder: someone is posting it, or died doing so; postCard takes it over once it is stale.
@@ -56,9 +60,10 @@ export async function refresh(deps: CardDeps, view: TaskView, now = Date.now()):
   }
 }
 
-/** A recurring task's next occurrence: Tasklane made it, no interaction is posting its card. */
-function createdByTasklane(view: TaskView): boolean {
-  return view.lastEvent?.kind === "created" && view.lastEvent.source === "system";
+/** A mention's create, an import, a recurrence: no interaction is posting its card. */
+function createdWithoutReplyCard(view: TaskView): boolean {
+  const source = view.lastEvent?.kind === "created" ? view.lastEvent.source : undefined;
+  return source !== undefined && !REPLIED_WITH_CARD.has(source);
 }
 
 async function postCard(

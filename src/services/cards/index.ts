@@ -1,3 +1,4 @@
+import type { EventSource } from "../../domain/task-states.ts";
 import type { Database } from "../../store/database.ts";
 import { findTaskHeader } from "../../store/task-headers.ts";
 import {
@@ -22,6 +23,9 @@ export { PENDING_MESSAGE_ID } from "../../store/task-messages.ts";
  * card (a slash command's or a modal's reply) makes its card row due then, not at once.
  */
 export const NEW_CARD_REPLY_GRACE_MS = 10_000;
+
+/** The sources whose create is answered with the new card (`replyWithNew`); a mention's, an import's, a recurrence's is not. */
+export const REPLIED_WITH_CARD: ReadonlySet<EventSource> = new Set(["slash", "modal", "context_menu"]);
 
 /** Where each task's live card is, and which version it shows (store/task-messages.ts has the protocol). */
 export function createCardService({ database }: { database: Database }): CardService {

@@ -22,7 +22,7 @@ import {
   insertTaskAlone,
 } from "../../store/tasks.ts";
 import { pgErrorCode, retried } from "../../store/transaction.ts";
-import { NEW_CARD_REPLY_GRACE_MS } from "../cards/index.ts";
+import { NEW_CARD_REPLY_GRACE_MS, REPLIED_WITH_CARD } from "../cards/index.ts";
 import type { ActionContext, CreateTaskInput } from "../contracts.ts";
 import { applyEffects, Effects } from "../effects.ts";
 import type { Engine } from "../engine.ts";
@@ -168,7 +168,7 @@ async function insertAlone(
 }
 
 /**
- * A slash command's or a modal's create is answered with the new card, and its reply records and
+ * A slash command's, a modal's or a context menu's create is answered with the new card, and its reply records and
  * settles the card row (recordCardMessage): the dispatcher would only find the card being posted
  * (refresh's "pending") and come back. It comes once the reply's grace is over, when it may post the
  * card itself (the reply failed, or was deferred and told the card is on its way).
@@ -178,7 +178,6 @@ function newCardDueAt(source: EventSource, now: Date): Date {
     ? new Date(now.getTime() + NEW_CARD_REPLY_GRACE_MS)
     : cardDueAt(source, now);
 }
-const REPLIED_WITH_CARD: ReadonlySet<EventSource> = new Set(["slash", "modal"]);
 
 /** The task this interaction already created (a re-delivered or retried interaction), if any. */
 async function createdBefore(engine: Engine, ctx: ActionContext): Promise<TaskView | undefined> {
