@@ -13,6 +13,7 @@ const USAGE = `npm run bench [-- options]
   --profile         e2e: run the bot under node --cpu-prof (profiles in bench/.tmp/profile-e2e/);
                     other scenarios: run the bench itself with node --cpu-prof --import tsx bench/run.ts
   env SCALE_SIZES=1000000       scale: only these task counts (default 100k and 1M; quick: 100k)
+  env SCALE_QUERIES=search,review  scale: only the query shapes whose name contains one of these
   env SCALE_KEEP_DB=1           scale: keep the seeded database per size across runs (bench_scale_keep_1m),
                                 with BENCH_DATABASE_URL naming a server that outlives the run`;
 

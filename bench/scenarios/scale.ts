@@ -111,8 +111,10 @@ async function measureSize(context: BenchContext, size: number, outcome: Outcome
       { tasksInBusyGuild: busy, channelsPerGuild: CHANNELS_PER_GUILD },
       repetitions,
     );
-    context.progress(`scale ${label}: ${queries.length} queries × ${repetitions}`);
-    for (const query of queries) {
+    const only = process.env.SCALE_QUERIES?.split(",").map((part) => part.trim().toLowerCase());
+    const chosen = only ? queries.filter((query) => only.some((part) => query.name.includes(part))) : queries;
+    context.progress(`scale ${label}: ${chosen.length} queries × ${repetitions}`);
+    for (const query of chosen) {
       const { samples, errors, totals } = await timeQuery(query, budgetMs);
       const notes = [
         ...(totals.length > 0

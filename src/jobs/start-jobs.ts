@@ -13,7 +13,10 @@ export interface JobsOptions {
   leaseClaimMs?: number;
 }
 
-/** Bursts of changes make one pass, not one each. */
+/**
+ * Bursts of changes make one pass, not one each. The first change of a burst sets the pass's time and later ones
+ * never push it back: a bot that sees a change every few milliseconds still runs its jobs.
+ */
 const SIGNAL_DEBOUNCE_MS = 100;
 
 export interface Jobs {
@@ -37,6 +40,7 @@ export function startJobs(options: JobsOptions): Jobs {
   let running: Promise<unknown> = Promise.resolve();
   let inPass = false;
   let again = false;
+  let soonScheduled = false;
 
   async function runOnce() {
     const { jobs, systemUserId } = options;
@@ -54,6 +58,7 @@ export function startJobs(options: JobsOptions): Jobs {
       return;
     }
     inPass = true;
+    soonScheduled = false;
     clearTimeout(timer);
     running = runOnce()
       .catch((error: unknown) => log.warn({ err: error }, "background jobs pass failed"))
@@ -62,9 +67,16 @@ export function startJobs(options: JobsOptions): Jobs {
         if (stopped) return;
         if (again) {
           again = false;
-          timer = setTimeout(pass, SIGNAL_DEBOUNCE_MS);
+          scheduleSoon();
         } else schedule();
       });
+  }
+
+  function scheduleSoon(): void {
+    if (soonScheduled) return;
+    soonScheduled = true;
+    clearTimeout(timer);
+    timer = setTimeout(pass, SIGNAL_DEBOUNCE_MS);
   }
 
   function schedule(): void {
@@ -76,10 +88,7 @@ export function startJobs(options: JobsOptions): Jobs {
   const unsubscribe = options.signals?.subscribe((signal) => {
     if (signal.type !== "task_changed" || stopped) return;
     if (inPass) again = true;
-    else {
-      clearTimeout(timer);
-      timer = setTimeout(pass, SIGNAL_DEBOUNCE_MS);
-    }
+    else scheduleSoon();
   });
 
   schedule();

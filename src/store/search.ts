@@ -20,9 +20,11 @@ const searchKeys = sql.raw("tasklane_search_keys(s.guild_id, s.number, s.search_
 
 /** Block sizes of the search keys (tasklane_search_keys, migration 0013), each 8 of the one before. */
 const BLOCK_SIZES = [256, 2_048, 16_384, 131_072];
-/** A window is at most this many blocks of one size: its query stays a handful of keys. */
-const BLOCKS_PER_WINDOW = 8;
+/** A window is at most this many block keys (of mixed sizes): its query stays a handful of keys. */
+const KEYS_PER_WINDOW = 32;
 const FIRST_WINDOW = 1_024;
+/** How far one window may outgrow the last: an estimate from a few matches is rough. */
+const GROWTH = 128;
 
 /** How many of the newest matches a search ranks: a page never waits for every match to be ranked. */
 export const SEARCH_CANDIDATES = 1_000;
@@ -34,24 +36,31 @@ interface Candidate extends Record<string, unknown> {
 }
 
 /**
- * The next window below `end` (exclusive), about `wanted` numbers: blocks of the largest size that
- * `end` is aligned to and that the window needs, down to the next larger block's boundary at most.
+ * The next window below `end` (exclusive), about `wanted` numbers, as the fewest aligned blocks:
+ * from `end` down, each the largest block that starts on its own boundary and stays inside the
+ * window, whose low end is rounded to a block of about a quarter of the window (so it needs
+ * few small blocks at either end). Any size of window is one query; at most KEYS_PER_WINDOW keys.
  */
-function nextWindow(guildId: string, end: number, wanted: number): { start: number; keys: string } {
-  let level = 0;
-  while (
-    level + 1 < BLOCK_SIZES.length &&
-    end % BLOCK_SIZES[level + 1]! === 0 &&
-    BLOCK_SIZES[level + 1]! <= wanted
-  )
-    level += 1;
-  const size = BLOCK_SIZES[level]!;
-  const top = Math.floor((end - 1) / size);
-  const toBoundary = (top % BLOCKS_PER_WINDOW) + 1;
-  const count = Math.min(toBoundary, Math.max(1, Math.ceil((wanted - (end - top * size)) / size) + 1));
-  const blocks = Array.from({ length: count }, (_, i) => top - i);
-  const keys = blocks.map((block) => `'tasklane.${guildId}.${level}.${block}'`).join(" | ");
-  return { start: (top - count + 1) * size, keys };
+export function nextWindow(end: number, wanted: number): { start: number; blocks: [number, number][] } {
+  const coarse = BLOCK_SIZES.findLast((size) => size <= Math.max(BLOCK_SIZES[0]!, wanted / 4))!;
+  // At least one block below `end`, however small the window wanted: every window moves on.
+  const floorBlock = Math.ceil(end / BLOCK_SIZES[0]!) * BLOCK_SIZES[0]! - BLOCK_SIZES[0]!;
+  const low = Math.max(0, Math.min(floorBlock, Math.round((end - wanted) / coarse) * coarse));
+  const blocks: [number, number][] = [];
+  let at = end;
+  if (at % BLOCK_SIZES[0]! !== 0) {
+    // Only the first window ends inside a block: numbers above the guild's newest do not exist.
+    blocks.push([0, Math.floor(at / BLOCK_SIZES[0]!)]);
+    at = Math.floor(at / BLOCK_SIZES[0]!) * BLOCK_SIZES[0]!;
+  }
+  while (at > low && blocks.length < KEYS_PER_WINDOW) {
+    let level = BLOCK_SIZES.length - 1;
+    while (level > 0 && (at % BLOCK_SIZES[level]! !== 0 || at - BLOCK_SIZES[level]! < low)) level -= 1;
+    const size = BLOCK_SIZES[level]!;
+    blocks.push([level, at / size - 1]);
+    at -= size;
+  }
+  return { start: at, blocks };
 }
 
 /**
@@ -84,22 +93,32 @@ export async function searchTasks(
   let end = Number(head.top) + 1;
   let wanted = FIRST_WINDOW;
   while (end > 0 && candidates.length < upTo) {
-    const { start, keys } = nextWindow(guildId, end, wanted);
+    const { start, blocks } = nextWindow(end, wanted);
+    const keys = blocks.map(([level, block]) => `'tasklane.${guildId}.${level}.${block}'`).join(" | ");
     // Materialized: the window's GIN lookup alone, never ANDed with a bitmap of the guild's numbers.
+    // The words and the window are two conditions on the index, so GIN leapfrogs between them (each
+    // skips to the other's next match) instead of testing every task of the window for the words.
     const rows = await queryRows<Candidate>(
       q,
       sql`WITH m AS MATERIALIZED (
-          SELECT s.task_id AS id, s.number, s.guild_id, s.channel_id, ts_rank(s.search_vector, ${query}) AS rank
-          FROM task_search s WHERE ${searchKeys} @@ (${query} && ${keys}::tsquery) AND s.search_vector @@ ${query})
-        SELECT m.id, m.number, m.rank FROM m
-        WHERE m.guild_id = ${guildId} AND m.number >= ${start} AND m.number < ${end} AND ${inChannels(channelIds, "m")}
-        ORDER BY m.number DESC LIMIT ${upTo - candidates.length}`,
+          SELECT s.task_id AS id, s.number, s.guild_id, s.channel_id, s.search_vector
+          FROM task_search s
+          WHERE ${searchKeys} @@ ${query} AND ${searchKeys} @@ ${keys}::tsquery AND s.search_vector @@ ${query})
+        SELECT page.id, page.number, ts_rank(page.search_vector, ${query}) AS rank FROM (
+          SELECT m.id, m.number, m.search_vector FROM m
+          WHERE m.guild_id = ${guildId} AND m.number >= ${start} AND m.number < ${end} AND ${inChannels(channelIds, "m")}
+          ORDER BY m.number DESC LIMIT ${upTo - candidates.length}) page
+        ORDER BY page.number DESC`,
     );
     candidates.push(...rows);
     const spanned = end - start;
-    const missing = (upTo - candidates.length) * 1.25;
+    // Every match a window holds is read from the heap, the ones past the page too: from a rough
+    // estimate (few matches) aim short and top up once from a good one, rather than overshoot.
+    const missing = (upTo - candidates.length) * (rows.length < 100 ? 0.8 : 1.2);
     wanted =
-      rows.length === 0 ? spanned * 16 : Math.min(spanned * 16, Math.ceil((missing * spanned) / rows.length));
+      rows.length === 0
+        ? spanned * 16
+        : Math.min(spanned * GROWTH, Math.ceil((missing * spanned) / rows.length));
     end = start;
   }
   const ranked = candidates
