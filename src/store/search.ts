@@ -64,7 +64,7 @@ export function nextWindow(end: number, wanted: number): { start: number; blocks
 }
 
 /**
- * Ranked by ts_rank over the generated search_vector, newest first among equals: the best of the
+ * Ranked by ts_rank over task_search.search_vector, newest first among equals: the best of the
  * newest SEARCH_CANDIDATES matches the reader may see. `matched` counts matches up to `upTo` (≥
  * SEARCH_CANDIDATES). The newest matches are found window by window, newest numbers first, each
  * window a few block keys of task_search_keys_idx ANDed with the words and sized from the matches

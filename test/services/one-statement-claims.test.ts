@@ -18,7 +18,8 @@ async function rowsOf(h: Harness, taskId: number) {
   const attempts = await h.rows<Record<string, unknown>>(sql`SELECT attempt, assignee_id, started_at,
     ended_at, outcome, summary, result, error, questions FROM task_attempts WHERE task_id = ${taskId} ORDER BY attempt`);
   const outbox = await h.rows<Record<string, unknown>>(sql`SELECT kind, payload - 'taskId' AS payload,
-    coalesce_key IS NOT NULL AS coalesced, length(nonce) AS nonce_length, state, next_attempt_at, created_at
+    coalesce_key IS NOT NULL AS coalesced, length(nonce) AS nonce_length, state, next_attempt_at, created_at,
+    round(extract(epoch FROM next_attempt_at - created_at) * 1000)::int AS due_after_written_ms
     FROM outbox WHERE task_id = ${taskId} ORDER BY id`);
   const changedAt = new Date(String(events.at(-1)!.created_at)).getTime();
   const shape = (row: Record<string, unknown>) =>
@@ -40,7 +41,11 @@ async function rowsOf(h: Harness, taskId: number) {
     task: shape(task!),
     events: events.map(shape),
     attempts: attempts.map(shape),
-    outbox: outbox.map(shape),
+    // A row written before the change (the create's card) is due relative to its own write, not the change.
+    outbox: outbox.map((raw): Record<string, unknown> => {
+      const { next_attempt_at, due_after_written_ms, ...row } = shape(raw);
+      return row.created_at === "earlier" ? { ...row, due_after_written_ms } : { ...row, next_attempt_at };
+    }),
   };
 }
 
