@@ -99,3 +99,19 @@ export async function upsertGuildTimeZone(
     .returning();
   return row!;
 }
+
+/** The guild's channels whose reviewer role is one of `roleIds` (channel_settings_guild_idx). */
+export async function findChannelsReviewedBy(
+  q: Queryable,
+  guildId: string,
+  roleIds: readonly string[],
+): Promise<string[]> {
+  if (roleIds.length === 0) return [];
+  const rows = await q
+    .select({ channelId: channelSettings.channelId })
+    .from(channelSettings)
+    .where(
+      sql`${channelSettings.guildId} = ${guildId} AND ${channelSettings.reviewerRoleId} = ANY(${sql.param([...roleIds])}::text[])`,
+    );
+  return rows.map((row) => row.channelId);
+}

@@ -1,6 +1,6 @@
 import { viewKeys } from "../../../src/cache/keys.ts";
 import type { Cache } from "../../../src/cache/types.ts";
-import { systemReader } from "../../../src/services/actors.ts";
+import { actorEverywhere, systemReader } from "../../../src/services/actors.ts";
 import { engineKeys } from "../../../src/services/cache-keys.ts";
 import type { TaskService } from "../../../src/services/contracts.ts";
 import { channelIdOf, guildIdOf, userIdOf } from "../../support/ids.ts";
@@ -33,6 +33,13 @@ export function scaleQueries(
   const pickWord = () => WORDS[20 + Math.floor(random() * 120)]!;
   const cursors: (string | null)[] = [];
   const channels: string[] = [];
+  // Manage Server: a reviewer in every channel, so the queue reads tasks (Tasklane's own reader decides none).
+  const serverManager = {
+    guildId,
+    channelId: channelIdOf(0, 0),
+    actor: actorEverywhere({ userId: userIdOf(999_999), permissions: ["manage_guild"] }),
+    source: "slash" as const,
+  };
   return [
     {
       name: "list: live tasks, page 1",
@@ -105,7 +112,13 @@ export function scaleQueries(
       call: (i) => service.list(systemReader(guildId), { sort: "due" }, { cursor: cursors[i] ?? null }),
     },
     {
-      name: "review queue (/tasks reviews)",
+      name: "review queue (/tasks reviews), a server manager",
+      targeted: true,
+      repetitions,
+      call: () => service.reviewQueue(serverManager),
+    },
+    {
+      name: "review queue (/tasks reviews), a reviewer nowhere",
       targeted: true,
       repetitions,
       call: () => service.reviewQueue(systemReader(guildId)),

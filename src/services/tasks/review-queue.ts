@@ -1,10 +1,11 @@
 import { sql } from "drizzle-orm";
 import { decide } from "../../domain/decide.ts";
-import { actorInChannel } from "../../domain/roles.ts";
+import { actorInChannel, isReviewer } from "../../domain/roles.ts";
 import type { TaskView } from "../../domain/task-view.ts";
 import { parseInput } from "../../domain/validation/parse.ts";
 import { actionContextSchema } from "../../domain/validation/task-inputs.ts";
 import { inChannels } from "../../store/channel-filter.ts";
+import { findChannelsReviewedBy } from "../../store/channel-settings.ts";
 import { selectTaskViews } from "../../store/task-views.ts";
 import type { ActionContext } from "../contracts.ts";
 import type { Engine } from "../engine.ts";
@@ -21,7 +22,8 @@ const BATCH = 50;
  * `/tasks reviews`: the server's tasks in review that the actor may decide (the same rule as the
  * Approve button: View and Send Messages in the task's channel, a reviewer there, not their own work
  * unless self-review is allowed), oldest submission first (tasks_review_queue_idx walks that order).
- * Tasks the actor cannot see are left out.
+ * Tasks the actor cannot see are left out. Only the channels where the actor may decide are read (an actor
+ * who reviews nowhere costs one small query), and the same decision then checks each task.
  */
 export async function reviewQueue(
   engine: Engine,
@@ -29,7 +31,9 @@ export async function reviewQueue(
   limit = 25,
 ): Promise<ReviewQueueItem[]> {
   const ctx = parseInput(actionContextSchema, rawCtx);
-  const where = sql`t.guild_id = ${ctx.guildId} AND t.status = 'in_review' AND ${inChannels(viewableChannels(ctx))}`;
+  const channels = await decidingChannels(engine, ctx);
+  if (channels !== null && channels.length === 0) return [];
+  const where = sql`t.guild_id = ${ctx.guildId} AND t.status = 'in_review' AND ${inChannels(channels)}`;
   const settingsOf = new Map<string, Promise<ChannelSettingsView>>();
   const items: ReviewQueueItem[] = [];
   for (let offset = 0; offset < SCAN && items.length < limit; offset += BATCH) {
@@ -46,6 +50,22 @@ export async function reviewQueue(
     if (tasks.length < BATCH) break;
   }
   return items;
+}
+
+/**
+ * The visible channels where the actor may send and is a reviewer (by its rights there, or the channel's
+ * reviewer role); null: every channel (an actor with the same rights everywhere, such as Tasklane's own).
+ */
+async function decidingChannels(engine: Engine, ctx: ActionContext): Promise<readonly string[] | null> {
+  const byRole = new Set(await findChannelsReviewedBy(engine.db, ctx.guildId, ctx.actor.roleIds));
+  const decidesIn = (channelId: string) => {
+    const rights = rightsIn(ctx, channelId);
+    if (!rights.view || !rights.send) return false;
+    return byRole.has(channelId) || isReviewer(actorInChannel(ctx.actor, rights), { reviewerRoleId: null });
+  };
+  const visible = viewableChannels(ctx);
+  if (visible === null) return decidesIn(ctx.channelId) ? null : [...byRole].filter(decidesIn);
+  return visible.filter(decidesIn);
 }
 
 /** The task as an item of the actor's queue, or null when the actor may not decide it. */
