@@ -18,6 +18,8 @@ export interface JobsOptions {
  * never push it back: a bot that sees a change every few milliseconds still runs its jobs.
  */
 const SIGNAL_DEBOUNCE_MS = 100;
+/** Under a steady stream of changes, passes start at most this often (each pass is a few queries). */
+const SIGNAL_PASS_GAP_MS = 1_000;
 
 export interface Jobs {
   /** One pass of every job now (tests, and start-up). */
@@ -41,6 +43,7 @@ export function startJobs(options: JobsOptions): Jobs {
   let inPass = false;
   let again = false;
   let soonScheduled = false;
+  let lastPassAt = Number.NEGATIVE_INFINITY;
 
   async function runOnce() {
     const { jobs, systemUserId } = options;
@@ -59,6 +62,7 @@ export function startJobs(options: JobsOptions): Jobs {
     }
     inPass = true;
     soonScheduled = false;
+    lastPassAt = performance.now();
     clearTimeout(timer);
     running = runOnce()
       .catch((error: unknown) => log.warn({ err: error }, "background jobs pass failed"))
@@ -76,7 +80,8 @@ export function startJobs(options: JobsOptions): Jobs {
     if (soonScheduled) return;
     soonScheduled = true;
     clearTimeout(timer);
-    timer = setTimeout(pass, SIGNAL_DEBOUNCE_MS);
+    const gapLeft = lastPassAt + SIGNAL_PASS_GAP_MS - performance.now();
+    timer = setTimeout(pass, Math.max(SIGNAL_DEBOUNCE_MS, gapLeft));
   }
 
   function schedule(): void {
