@@ -1,6 +1,6 @@
 import { sql } from "drizzle-orm";
 import { decide } from "../../domain/decide.ts";
-import { actorInChannel, isReviewer } from "../../domain/roles.ts";
+import { actorInChannel, isAdmin, isReviewer } from "../../domain/roles.ts";
 import type { TaskView } from "../../domain/task-view.ts";
 import { parseInput } from "../../domain/validation/parse.ts";
 import { actionContextSchema } from "../../domain/validation/task-inputs.ts";
@@ -57,7 +57,10 @@ export async function reviewQueue(
  * reviewer role); null: every channel (an actor with the same rights everywhere, such as Tasklane's own).
  */
 async function decidingChannels(engine: Engine, ctx: ActionContext): Promise<readonly string[] | null> {
-  const byRole = new Set(await findChannelsReviewedBy(engine.db, ctx.guildId, ctx.actor.roleIds));
+  // Manage Server or Administrator reviews in every channel, so no reviewer role needs looking up.
+  const byRole = new Set(
+    isAdmin(ctx.actor) ? [] : await findChannelsReviewedBy(engine.db, ctx.guildId, ctx.actor.roleIds),
+  );
   const decidesIn = (channelId: string) => {
     const rights = rightsIn(ctx, channelId);
     if (!rights.view || !rights.send) return false;
