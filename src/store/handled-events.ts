@@ -1,19 +1,22 @@
 import { sql } from "drizzle-orm";
 import type { Queryable } from "./database.ts";
+import { prepareStatement, runPreparedOn } from "./prepared.ts";
 import { queryRows } from "./raw.ts";
+
+const INSERT = prepareStatement<{ eventIds: string[] }>(
+  "tasklane_handled_events",
+  sql`INSERT INTO handled_events (event_id) SELECT unnest(${sql.placeholder("eventIds")}::text[])
+  ON CONFLICT DO NOTHING RETURNING event_id`,
+);
 
 /**
  * Claims of many events in one statement: the ids this call inserted. Exactly one caller inserts an
  * id, on any number of instances; the rest find it taken.
  */
 export async function insertHandledEvents(q: Queryable, eventIds: readonly string[]): Promise<Set<string>> {
-  const rows = await queryRows<{ event_id: string }>(
-    q,
-    sql`INSERT INTO handled_events (event_id) VALUES ${sql.join(
-      eventIds.map((id) => sql`(${id})`),
-      sql`, `,
-    )} ON CONFLICT DO NOTHING RETURNING event_id`,
-  );
+  const rows = await runPreparedOn<{ event_id: string }, { eventIds: string[] }>(q, INSERT, {
+    eventIds: [...eventIds],
+  });
   return new Set(rows.map((row) => row.event_id));
 }
 

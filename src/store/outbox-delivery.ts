@@ -1,5 +1,6 @@
 import { type SQL, sql } from "drizzle-orm";
 import type { Queryable } from "./database.ts";
+import { type PreparedStatement, prepareStatement, runPreparedOn } from "./prepared.ts";
 
 export interface ClaimedRow {
   id: number;
@@ -46,15 +47,43 @@ export async function claimDueRows(
   claimMs: number,
   now?: Date,
 ): Promise<ClaimedGroup[]> {
-  const at = clock(now);
-  const result = await db.execute(sql`
+  const rows = await runPreparedOn<RawRow, ClaimValues>(db, now ? CLAIM_DUE.at : CLAIM_DUE.now, {
+    now: now?.toISOString() ?? null,
+    batch,
+    claimSeconds: claimMs / 1000,
+  });
+  return groupRows(rows.map(toClaimedRow));
+}
+
+interface ClaimValues extends Record<string, unknown> {
+  now: string | null;
+  batch: number;
+  claimSeconds: number;
+}
+
+const p = (name: string) => sql.placeholder(name);
+
+/** One statement for the injected clock's time (`at`), one for the database's (`now`). */
+function clocked<Values extends Record<string, unknown>>(
+  name: string,
+  build: (at: SQL) => SQL,
+): { at: PreparedStatement<Values>; now: PreparedStatement<Values> } {
+  return {
+    at: prepareStatement(`${name}_at`, build(sql`${p("now")}::timestamptz`)),
+    now: prepareStatement(name, build(sql`now()`)),
+  };
+}
+
+const CLAIM_DUE = clocked<ClaimValues>(
+  "tasklane_claim_due_outbox",
+  (at) => sql`
     WITH leaders AS (
       SELECT o.id FROM outbox o
       WHERE o.state = 'pending' AND o.next_attempt_at <= ${at}
         AND (o.coalesce_key IS NULL OR o.id = (
           SELECT min(b.id) FROM outbox b WHERE b.state = 'pending' AND b.coalesce_key = o.coalesce_key))
       ORDER BY o.next_attempt_at, o.id
-      LIMIT ${batch}
+      LIMIT ${p("batch")}::int
       FOR UPDATE SKIP LOCKED
     ),
     followers AS (
@@ -64,11 +93,10 @@ export async function claimDueRows(
         AND f.id NOT IN (SELECT id FROM leaders)
       FOR UPDATE SKIP LOCKED
     )
-    UPDATE outbox SET next_attempt_at = ${at} + make_interval(secs => ${claimMs / 1000})
+    UPDATE outbox SET next_attempt_at = ${at} + make_interval(secs => ${p("claimSeconds")}::float8)
     WHERE id IN (SELECT id FROM leaders UNION ALL SELECT id FROM followers)
-    RETURNING id, guild_id, channel_id, task_id, kind, payload, coalesce_key, nonce, attempts`);
-  return groupRows(rowsOf<RawRow>(result).map(toClaimedRow));
-}
+    RETURNING id, guild_id, channel_id, task_id, kind, payload, coalesce_key, nonce, attempts`,
+);
 
 function groupRows(rows: ClaimedRow[]): ClaimedGroup[] {
   const groups = new Map<string, ClaimedGroup>();
@@ -130,18 +158,22 @@ export async function markDead(db: Queryable, ids: number[], error: string): Pro
 }
 
 /** Milliseconds until the next pending row comes due (0 if one is due now); null when none is pending. */
-export async function msUntilNextDue(db: Queryable, now?: Date): Promise<number | null> {
-  const result = await db.execute(sql`
-    SELECT (EXTRACT(EPOCH FROM (min(next_attempt_at) - ${clock(now)})) * 1000)::float8 AS ms
-    FROM outbox WHERE state = 'pending'`);
-  // Not GREATEST(0, …) in SQL: GREATEST ignores NULL, so an empty outbox would read as "due now" and spin.
-  const ms = rowsOf<{ ms: number | null }>(result)[0]?.ms;
-  return ms === null || ms === undefined ? null : Math.max(0, Number(ms));
-}
+const UNTIL_NEXT_DUE = clocked<{ now: string | null }>(
+  "tasklane_outbox_next_due",
+  (at) => sql`
+    SELECT (EXTRACT(EPOCH FROM (min(next_attempt_at) - ${at})) * 1000)::float8 AS ms
+    FROM outbox WHERE state = 'pending'`,
+);
 
-/** An injected clock's time, else the database's (no sub-millisecond gap with rows it stamped). */
-function clock(now: Date | undefined): SQL {
-  return now ? sql`${now.toISOString()}::timestamptz` : sql`now()`;
+export async function msUntilNextDue(db: Queryable, now?: Date): Promise<number | null> {
+  const [row] = await runPreparedOn<{ ms: number | null }, { now: string | null }>(
+    db,
+    now ? UNTIL_NEXT_DUE.at : UNTIL_NEXT_DUE.now,
+    { now: now?.toISOString() ?? null },
+  );
+  // Not GREATEST(0, …) in SQL: GREATEST ignores NULL, so an empty outbox would read as "due now" and spin.
+  const ms = row?.ms;
+  return ms === null || ms === undefined ? null : Math.max(0, Number(ms));
 }
 
 /** node-postgres and PGlite both answer raw SQL with `{ rows }`. */

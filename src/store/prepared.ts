@@ -1,6 +1,7 @@
-import { fillPlaceholders, getTableColumns, type SQL, sql, type Table } from "drizzle-orm";
+import { fillPlaceholders, getTableColumns, is, type SQL, sql, type Table } from "drizzle-orm";
+import { NodePgSession } from "drizzle-orm/node-postgres";
 import { PgDialect } from "drizzle-orm/pg-core";
-import type { Database, StatementText } from "./database.ts";
+import type { Database, Queryable, StatementText } from "./database.ts";
 
 /**
  * A hot-path statement whose SQL text is built once, when its module loads (drizzle's `sql` template
@@ -43,4 +44,49 @@ export function columnsAs(table: Table, alias: string, except: readonly string[]
       .map(([key, column]) => `${alias}.${column.name} AS "${prefix}${key}"`)
       .join(", "),
   );
+}
+
+/** What drizzle's pg and PGlite sessions hold: the client (pool, pooled client, PGlite or its transaction). */
+interface DriverSession {
+  client: {
+    query(config: { name: string; text: string; values: unknown[] }): Promise<{ rows: unknown[] }>;
+    query(text: string, values: unknown[]): Promise<{ rows: unknown[] }>;
+  };
+  logger: { logQuery(query: string, params: unknown[]): void };
+}
+
+/**
+ * runPrepared on the database handle or inside a transaction (drizzle's session: its client, and its
+ * logger, which counts the statement). Named on Postgres, the same text on PGlite; rows come back
+ * as from `database.run` (the drivers' own parsers: timestamps as Dates, json parsed).
+ */
+export async function runPreparedOn<
+  Row extends Record<string, unknown>,
+  Values extends Record<string, unknown>,
+>(q: Queryable, statement: PreparedStatement<Values>, values: Values): Promise<Row[]> {
+  const session = q._.session as unknown as DriverSession;
+  const params = fillPlaceholders(statement.params, values);
+  session.logger.logQuery(statement.text, params);
+  const result = is(q._.session, NodePgSession)
+    ? await session.client.query({ name: statement.name, text: statement.text, values: params })
+    : await session.client.query(statement.text, params);
+  return result.rows as Row[];
+}
+
+/**
+ * Statements whose text depends on the call's shape (which filters, how many rows): each shape's text
+ * built once, the first time it is asked for, and kept under `key` (a handful of shapes per statement).
+ */
+export class StatementShapes<Values extends Record<string, unknown>> {
+  readonly #built = new Map<string, PreparedStatement<Values>>();
+  constructor(readonly name: string) {}
+
+  get(key: string, build: () => SQL): PreparedStatement<Values> {
+    let statement = this.#built.get(key);
+    if (!statement) {
+      statement = prepareStatement<Values>(`${this.name}_${this.#built.size}`, build());
+      this.#built.set(key, statement);
+    }
+    return statement;
+  }
 }

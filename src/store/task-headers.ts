@@ -1,6 +1,6 @@
-import { eq } from "drizzle-orm";
+import { sql } from "drizzle-orm";
 import type { Queryable } from "./database.ts";
-import { tasks } from "./schema.ts";
+import { prepareStatement, runPreparedOn } from "./prepared.ts";
 
 export interface TaskHeader {
   id: number;
@@ -14,17 +14,15 @@ export interface TaskHeader {
  * A button names a task by its internal id; this says which guild it belongs to before anything is
  * done with it, so a custom_id copied from another server cannot reach that server's task.
  */
+const HEADER = prepareStatement<{ taskId: number }>(
+  "tasklane_task_header",
+  sql`SELECT id, guild_id AS "guildId", channel_id AS "channelId", number, version
+  FROM tasks WHERE id = ${sql.placeholder("taskId")}::int LIMIT 1`,
+);
+
 export async function findTaskHeader(db: Queryable, taskId: number): Promise<TaskHeader | null> {
-  const [row] = await db
-    .select({
-      id: tasks.id,
-      guildId: tasks.guildId,
-      channelId: tasks.channelId,
-      number: tasks.number,
-      version: tasks.version,
-    })
-    .from(tasks)
-    .where(eq(tasks.id, taskId))
-    .limit(1);
+  const [row] = await runPreparedOn<TaskHeader & Record<string, unknown>, { taskId: number }>(db, HEADER, {
+    taskId,
+  });
   return row ?? null;
 }

@@ -1,6 +1,6 @@
-import { and, eq, gt, lt, ne, sql } from "drizzle-orm";
+import { and, eq, lt, ne, sql } from "drizzle-orm";
 import type { Queryable } from "./database.ts";
-import { queryRows } from "./raw.ts";
+import { prepareStatement, runPreparedOn } from "./prepared.ts";
 import { taskMessages } from "./schema.ts";
 
 /**
@@ -15,6 +15,7 @@ import { taskMessages } from "./schema.ts";
  */
 export const PENDING_MESSAGE_ID = "pending";
 const STALE_CLAIM = sql`now() - interval '60 seconds'`;
+const p = (name: string) => sql.placeholder(name);
 
 export interface CardRecord {
   taskId: number;
@@ -23,31 +24,32 @@ export interface CardRecord {
   renderedVersion: number;
 }
 
+const FIND = prepareStatement<{ taskId: number }>(
+  "tasklane_find_card",
+  sql`SELECT task_id AS "taskId", channel_id AS "channelId", message_id AS "messageId",
+    rendered_version AS "renderedVersion"
+  FROM task_messages WHERE task_id = ${p("taskId")}::int LIMIT 1`,
+);
+
 export async function findCard(db: Queryable, taskId: number): Promise<CardRecord | null> {
-  const [row] = await db
-    .select({
-      taskId: taskMessages.taskId,
-      channelId: taskMessages.channelId,
-      messageId: taskMessages.messageId,
-      renderedVersion: taskMessages.renderedVersion,
-    })
-    .from(taskMessages)
-    .where(eq(taskMessages.taskId, taskId))
-    .limit(1);
+  const [row] = await runPreparedOn<CardRecord & Record<string, unknown>, { taskId: number }>(db, FIND, {
+    taskId,
+  });
   return row ?? null;
 }
 
 /** True when the caller may post the card: no card yet, or a poster died mid-way. */
+const CLAIM_POSTING = prepareStatement<{ taskId: number; channelId: string }>(
+  "tasklane_claim_card_posting",
+  sql`INSERT INTO task_messages (task_id, channel_id, message_id, rendered_version)
+  VALUES (${p("taskId")}::int, ${p("channelId")}::text, ${PENDING_MESSAGE_ID}, 0)
+  ON CONFLICT (task_id) DO UPDATE SET channel_id = excluded.channel_id, updated_at = now()
+  WHERE task_messages.message_id = ${PENDING_MESSAGE_ID} AND task_messages.updated_at < ${STALE_CLAIM}
+  RETURNING task_id`,
+);
+
 export async function claimCardPosting(db: Queryable, taskId: number, channelId: string): Promise<boolean> {
-  const rows = await db
-    .insert(taskMessages)
-    .values({ taskId, channelId, messageId: PENDING_MESSAGE_ID, renderedVersion: 0 })
-    .onConflictDoUpdate({
-      target: taskMessages.taskId,
-      set: { channelId, updatedAt: sql`now()` },
-      setWhere: and(eq(taskMessages.messageId, PENDING_MESSAGE_ID), lt(taskMessages.updatedAt, STALE_CLAIM)),
-    })
-    .returning({ taskId: taskMessages.taskId });
+  const rows = await runPreparedOn(db, CLAIM_POSTING, { taskId, channelId });
   return rows.length > 0;
 }
 
@@ -59,21 +61,37 @@ export const SHOWN_BY_POST = "shown by the post that recorded the card";
  * version in the same statement: the card they ask for is the one just posted (a create answered with
  * its card leaves the dispatcher nothing to look at).
  */
+interface CardValues extends Record<string, unknown> {
+  taskId: number;
+  channelId: string;
+  messageId: string;
+  renderedVersion: number;
+}
+
+const RECORD = prepareStatement<CardValues>(
+  "tasklane_record_card",
+  sql`WITH recorded AS (
+      INSERT INTO task_messages (task_id, channel_id, message_id, rendered_version)
+      VALUES (${p("taskId")}::int, ${p("channelId")}::text, ${p("messageId")}::text, ${p("renderedVersion")}::int)
+      ON CONFLICT (task_id) DO UPDATE SET channel_id = excluded.channel_id, message_id = excluded.message_id,
+        rendered_version = excluded.rendered_version, updated_at = now()
+      RETURNING task_id)
+    UPDATE outbox SET state = 'sent', sent_at = now(), discord_message_id = ${p("messageId")}::text,
+      last_error = ${SHOWN_BY_POST}
+    WHERE task_id IN (SELECT task_id FROM recorded) AND kind = 'card' AND state = 'pending'
+      AND (payload->>'version')::int <= ${p("renderedVersion")}::int`,
+);
+
 export async function recordCardMessage(
   db: Queryable,
   card: { taskId: number; channelId: string; messageId: string; renderedVersion: number },
 ): Promise<void> {
-  await db.execute(sql`
-    WITH recorded AS (
-      INSERT INTO task_messages (task_id, channel_id, message_id, rendered_version)
-      VALUES (${card.taskId}, ${card.channelId}, ${card.messageId}, ${card.renderedVersion})
-      ON CONFLICT (task_id) DO UPDATE SET channel_id = excluded.channel_id, message_id = excluded.message_id,
-        rendered_version = excluded.rendered_version, updated_at = now()
-      RETURNING task_id)
-    UPDATE outbox SET state = 'sent', sent_at = now(), discord_message_id = ${card.messageId},
-      last_error = ${SHOWN_BY_POST}
-    WHERE task_id IN (SELECT task_id FROM recorded) AND kind = 'card' AND state = 'pending'
-      AND (payload->>'version')::int <= ${card.renderedVersion}`);
+  await runPreparedOn(db, RECORD, {
+    taskId: card.taskId,
+    channelId: card.channelId,
+    messageId: card.messageId,
+    renderedVersion: card.renderedVersion,
+  });
 }
 
 /** The post failed: let the next poster try. */
@@ -136,26 +154,29 @@ export const SHOWN_BY_CLICK = "shown by the click that made the change";
  * edit of its own by refreshing again, see discord-senders.ts). newer: a newer version is already recorded
  * (show that one instead). not_live: another message (e.g. a /task view copy); nothing recorded.
  */
+const MARK = prepareStatement<{ taskId: number; messageId: string; version: number }>(
+  "tasklane_mark_card_rendered",
+  sql`WITH marked AS (
+      UPDATE task_messages SET rendered_version = ${p("version")}::int, updated_at = now()
+      WHERE task_id = ${p("taskId")}::int AND message_id = ${p("messageId")}::text
+        AND rendered_version <= ${p("version")}::int
+      RETURNING task_id),
+    settled AS (
+      UPDATE outbox SET state = 'sent', sent_at = now(), discord_message_id = ${p("messageId")}::text,
+        last_error = ${SHOWN_BY_CLICK}
+      WHERE task_id IN (SELECT task_id FROM marked) AND kind = 'card' AND state = 'pending'
+        AND (payload->>'version')::int <= ${p("version")}::int
+      RETURNING id)
+    SELECT task_id, (SELECT count(*) FROM settled) AS settled FROM marked`,
+);
+
 export async function markCardRendered(
   db: Queryable,
   taskId: number,
   messageId: string,
   version: number,
 ): Promise<MarkOutcome> {
-  const rows = await queryRows<{ task_id: number }>(
-    db,
-    sql`WITH marked AS (
-        UPDATE task_messages SET rendered_version = ${version}, updated_at = now()
-        WHERE task_id = ${taskId} AND message_id = ${messageId} AND rendered_version <= ${version}
-        RETURNING task_id),
-      settled AS (
-        UPDATE outbox SET state = 'sent', sent_at = now(), discord_message_id = ${messageId},
-          last_error = ${SHOWN_BY_CLICK}
-        WHERE task_id IN (SELECT task_id FROM marked) AND kind = 'card' AND state = 'pending'
-          AND (payload->>'version')::int <= ${version}
-        RETURNING id)
-      SELECT task_id, (SELECT count(*) FROM settled) AS settled FROM marked`,
-  );
+  const rows = await runPreparedOn(db, MARK, { taskId, messageId, version });
   if (rows.length > 0) return "marked";
   const card = await findCard(db, taskId);
   return card?.messageId === messageId ? "newer" : "not_live";
@@ -166,16 +187,19 @@ export async function markCardRendered(
  * may have landed last. Records `version` again (what the card may now show) and answers true, so the
  * caller renders the newest view once more.
  */
+const SUPERSEDED = prepareStatement<{ taskId: number; version: number }>(
+  "tasklane_card_superseded",
+  sql`UPDATE task_messages SET rendered_version = ${p("version")}::int
+  WHERE task_id = ${p("taskId")}::int AND rendered_version > ${p("version")}::int
+  RETURNING task_id`,
+);
+
 export async function supersededWhileSending(
   db: Queryable,
   taskId: number,
   version: number,
 ): Promise<boolean> {
-  const rows = await db
-    .update(taskMessages)
-    .set({ renderedVersion: version })
-    .where(and(eq(taskMessages.taskId, taskId), gt(taskMessages.renderedVersion, version)))
-    .returning({ taskId: taskMessages.taskId });
+  const rows = await runPreparedOn(db, SUPERSEDED, { taskId, version });
   return rows.length > 0;
 }
 

@@ -8,6 +8,7 @@ import type {
   TaskView,
 } from "../domain/task-view.ts";
 import type { Queryable } from "./database.ts";
+import { prepareStatement, runPreparedOn } from "./prepared.ts";
 import { fromJson, queryRows, toIso } from "./raw.ts";
 import type { TaskRow } from "./schema.ts";
 
@@ -165,20 +166,24 @@ function toTaskViewFromRow(row: Record<string, unknown>): TaskView {
 }
 
 /** A task's attempts (oldest first) and its card record, by the task's id, in one statement. */
+const EXTRAS = prepareStatement<{ taskId: number }>(
+  "tasklane_task_extras",
+  sql`SELECT
+      (SELECT json_agg(json_build_object('attempt', a.attempt, 'assigneeId', a.assignee_id,
+          'startedAt', a.started_at, 'endedAt', a.ended_at, 'outcome', a.outcome, 'summary', a.summary,
+          'result', a.result, 'error', a.error, 'questions', a.questions) ORDER BY a.attempt)
+        FROM task_attempts a WHERE a.task_id = ${sql.placeholder("taskId")}::int) AS attempts,
+      (SELECT json_build_object('channelId', m.channel_id, 'messageId', m.message_id)
+        FROM task_messages m WHERE m.task_id = ${sql.placeholder("taskId")}::int) AS card`,
+);
+
 export async function selectTaskExtras(
   q: Queryable,
   taskId: number,
 ): Promise<{ attempts: AttemptView[]; card: { channelId: string; messageId: string } | null }> {
-  const [row] = await queryRows<{ attempts: unknown; card: unknown }>(
-    q,
-    sql`SELECT
-      (SELECT json_agg(json_build_object('attempt', a.attempt, 'assigneeId', a.assignee_id,
-          'startedAt', a.started_at, 'endedAt', a.ended_at, 'outcome', a.outcome, 'summary', a.summary,
-          'result', a.result, 'error', a.error, 'questions', a.questions) ORDER BY a.attempt)
-        FROM task_attempts a WHERE a.task_id = ${taskId}) AS attempts,
-      (SELECT json_build_object('channelId', m.channel_id, 'messageId', m.message_id)
-        FROM task_messages m WHERE m.task_id = ${taskId}) AS card`,
-  );
+  const [row] = await runPreparedOn<{ attempts: unknown; card: unknown }, { taskId: number }>(q, EXTRAS, {
+    taskId,
+  });
   const attempts = fromJson<Record<string, unknown>[] | null>(row?.attempts ?? null) ?? [];
   return {
     attempts: attempts.map((attempt) => toAttemptView(attempt)!),

@@ -4,6 +4,7 @@ import type { PlacedStatusRef, StatusRef } from "../domain/task-states.ts";
 import type { Queryable, Tx } from "./database.ts";
 import type { NewEvent } from "./events.ts";
 import { newNonce } from "./outbox.ts";
+import { prepareStatement, runPreparedOn } from "./prepared.ts";
 import { queryRows } from "./raw.ts";
 import {
   type ChannelSettingsRow,
@@ -196,11 +197,15 @@ export async function updateTask(
   return row;
 }
 
+const COUNT_LIVE = prepareStatement<{ channelId: string }>(
+  "tasklane_count_live_tasks",
+  sql`SELECT count(*)::int AS live FROM tasks
+  WHERE channel_id = ${sql.placeholder("channelId")}::text
+    AND status IN (${sql.raw(LIVE_STATUSES.map((status) => `'${status}'`).join(", "))})`,
+);
+
 export async function countLiveTasks(q: Queryable, channelId: string): Promise<number> {
-  const [row] = await q
-    .select({ live: sql<number>`count(*)::int` })
-    .from(tasks)
-    .where(and(eq(tasks.channelId, channelId), inArray(tasks.status, [...LIVE_STATUSES])));
+  const [row] = await runPreparedOn<{ live: number }, { channelId: string }>(q, COUNT_LIVE, { channelId });
   return row?.live ?? 0;
 }
 
