@@ -1,10 +1,9 @@
 import { type SQL, sql } from "drizzle-orm";
 import { LIVE_STATUSES, type Priority, type TaskStatus } from "../domain/task-states.ts";
 import type { TaskView } from "../domain/task-view.ts";
-import { inChannels } from "./channel-filter.ts";
 import type { Queryable } from "./database.ts";
-import { queryRows } from "./raw.ts";
-import { selectTaskViews } from "./task-views.ts";
+import { runPreparedOn, StatementShapes } from "./prepared.ts";
+import { selectPreparedTaskViews, taskViewsSql } from "./task-views.ts";
 
 export interface ListQuery {
   guildId: string;
@@ -25,25 +24,85 @@ export type ListPosition = { after: number } | { before: number } | null;
 
 const LIVE = sql.raw(`(${LIVE_STATUSES.map((status) => `'${status}'`).join(", ")})`);
 
+/** Every value a list statement may take; each shape uses some of them. */
+interface ListValues extends Record<string, unknown> {
+  guildId: string;
+  channelIds: string[] | null;
+  channelId: string | null;
+  status: string;
+  assigneeId: string | null;
+  priority: string | null;
+  label: string | null;
+  dueFrom: string | null;
+  dueBefore: string | null;
+  /** The keyset position's number, and its due date (due order). */
+  at: number | null;
+  atDue: string | null;
+  /** LIMIT: the page's limit + 1, or the count's cap. */
+  limit: number;
+}
+
+const p = (name: keyof ListValues & string) => sql.placeholder(name);
+
+function listValues(query: ListQuery, limit: number, at: number | null = null, atDue: string | null = null) {
+  return {
+    guildId: query.guildId,
+    channelIds: query.channelIds === null ? null : [...query.channelIds],
+    channelId: query.channelId ?? null,
+    status: query.status,
+    assigneeId: query.assigneeId ?? null,
+    priority: query.priority ?? null,
+    label: query.label ?? null,
+    dueFrom: query.dueFrom?.toISOString() ?? null,
+    dueBefore: query.dueBefore?.toISOString() ?? null,
+    at,
+    atDue,
+    limit,
+  } satisfies ListValues;
+}
+
+/** Which filters a query has: the statements' text depends on nothing else (the values are parameters). */
+function shapeOf(query: ListQuery): string {
+  const channels = query.channelIds === null ? "all" : query.channelIds.length === 0 ? "none" : "some";
+  const status = query.status === "live" || query.status === "all" ? query.status : "one";
+  const has = (value: unknown) => (value ? "1" : "0");
+  return [
+    channels,
+    status,
+    has(query.channelId),
+    has(query.assigneeId),
+    has(query.priority),
+    has(query.label),
+    has(query.dueFrom),
+    has(query.dueBefore),
+  ].join("");
+}
+
+function inChannelsOf(query: ListQuery, alias: string): SQL {
+  if (query.channelIds === null) return sql`true`;
+  if (query.channelIds.length === 0) return sql`false`;
+  return sql`${sql.raw(alias)}.channel_id = ANY(${p("channelIds")}::text[])`;
+}
+
 /**
  * Each filter maps onto an index: (guild|channel, status, number), (guild, assignee, status), the due
  * indexes, task_labels (guild, label, number). The number-ordered label list walks task_labels itself
  * (labelPage); elsewhere a label is one task_labels probe per candidate row.
  */
 function listWhere(query: ListQuery): SQL {
-  const conditions = [sql`t.guild_id = ${query.guildId}`, inChannels(query.channelIds)];
-  if (query.channelId) conditions.push(sql`t.channel_id = ${query.channelId}`);
+  const conditions = [sql`t.guild_id = ${p("guildId")}::text`, inChannelsOf(query, "t")];
+  if (query.channelId) conditions.push(sql`t.channel_id = ${p("channelId")}::text`);
   if (query.status === "live") conditions.push(sql`t.status IN ${LIVE}`);
-  else if (query.status !== "all") conditions.push(sql`t.status = ${query.status}`);
-  if (query.assigneeId) conditions.push(sql`t.assignee_id = ${query.assigneeId}`);
-  if (query.priority) conditions.push(sql`t.priority = ${query.priority}`);
+  else if (query.status !== "all") conditions.push(sql`t.status = ${p("status")}::text`);
+  if (query.assigneeId) conditions.push(sql`t.assignee_id = ${p("assigneeId")}::text`);
+  if (query.priority) conditions.push(sql`t.priority = ${p("priority")}::text`);
   if (query.label)
     conditions.push(
-      sql`EXISTS (SELECT 1 FROM task_labels l WHERE l.guild_id = t.guild_id AND l.label = ${query.label} AND l.number = t.number)`,
+      sql`EXISTS (SELECT 1 FROM task_labels l WHERE l.guild_id = t.guild_id AND l.label = ${p("label")}::text AND l.number = t.number)`,
     );
   if (query.dueFrom || query.dueBefore) conditions.push(sql`t.status IN ${LIVE}`);
-  if (query.dueFrom) conditions.push(sql`t.due_at >= ${query.dueFrom.toISOString()}::timestamptz`);
-  if (query.dueBefore) conditions.push(sql`t.due_at < ${query.dueBefore.toISOString()}::timestamptz`);
+  if (query.dueFrom) conditions.push(sql`t.due_at >= ${p("dueFrom")}::timestamptz`);
+  if (query.dueBefore) conditions.push(sql`t.due_at < ${p("dueBefore")}::timestamptz`);
   return sql.join(conditions, sql` AND `);
 }
 
@@ -54,13 +113,13 @@ function listWhere(query: ListQuery): SQL {
  */
 function labelMatches(query: ListQuery & { label: string }, position: SQL): SQL {
   const conditions = [
-    sql`l.guild_id = ${query.guildId}`,
-    sql`l.label = ${query.label}`,
-    inChannels(query.channelIds, "l"),
+    sql`l.guild_id = ${p("guildId")}::text`,
+    sql`l.label = ${p("label")}::text`,
+    inChannelsOf(query, "l"),
   ];
-  if (query.channelId) conditions.push(sql`l.channel_id = ${query.channelId}`);
+  if (query.channelId) conditions.push(sql`l.channel_id = ${p("channelId")}::text`);
   if (query.status === "live") conditions.push(sql`l.status IN ${LIVE}`);
-  else if (query.status !== "all") conditions.push(sql`l.status = ${query.status}`);
+  else if (query.status !== "all") conditions.push(sql`l.status = ${p("status")}::text`);
   const where = sql`${sql.join(conditions, sql` AND `)}${position}`;
   const needsTask = query.assigneeId || query.priority || query.dueFrom || query.dueBefore;
   if (!needsTask) return sql`FROM task_labels l WHERE ${where}`;
@@ -70,15 +129,19 @@ function labelMatches(query: ListQuery & { label: string }, position: SQL): SQL 
 
 const hasLabel = (query: ListQuery): query is ListQuery & { label: string } => Boolean(query.label);
 
+const COUNTS = new StatementShapes<ListValues>("tasklane_count_tasks");
+const PAGES = new StatementShapes<ListValues>("tasklane_page_tasks");
+const LIMIT = sql`${p("limit")}::int`;
+
 /** Counts at most `upTo` matches: the index scan stops there instead of visiting every row. */
 export async function countTasks(q: Queryable, query: ListQuery, upTo: number): Promise<number> {
-  const matches = hasLabel(query)
-    ? sql`SELECT 1 ${labelMatches(query, sql``)}`
-    : sql`SELECT 1 FROM tasks t WHERE ${listWhere(query)}`;
-  const rows = await queryRows<{ n: number }>(
-    q,
-    sql`SELECT count(*)::int AS n FROM (${matches} LIMIT ${upTo}) capped`,
-  );
+  const statement = COUNTS.get(shapeOf(query), () => {
+    const matches = hasLabel(query)
+      ? sql`SELECT 1 ${labelMatches(query, sql``)}`
+      : sql`SELECT 1 FROM tasks t WHERE ${listWhere(query)}`;
+    return sql`SELECT count(*)::int AS n FROM (${matches} LIMIT ${LIMIT}) capped`;
+  });
+  const rows = await runPreparedOn<{ n: number }, ListValues>(q, statement, listValues(query, upTo));
   return Number(rows[0]?.n ?? 0);
 }
 
@@ -90,19 +153,22 @@ export async function pageTasks(
   limit: number,
 ): Promise<{ items: TaskView[]; more: boolean }> {
   if (hasLabel(query)) return labelPage(q, query, position, limit);
-  const where = listWhere(query);
+  const at = sql`${p("at")}::int`;
   if (position && "before" in position) {
-    const rows = await selectTaskViews(q, sql`${where} AND t.number > ${position.before}`, {
-      order: sql`t.number ASC`,
-      limit: limit + 1,
-    });
+    const statement = PAGES.get(`${shapeOf(query)}:before`, () =>
+      taskViewsSql(sql`${listWhere(query)} AND t.number > ${at}`, sql`t.number ASC`, LIMIT),
+    );
+    const rows = await selectPreparedTaskViews(q, statement, listValues(query, limit + 1, position.before));
     return { items: rows.slice(0, limit).reverse(), more: rows.length > limit };
   }
-  const after = position ? sql` AND t.number < ${position.after}` : sql``;
-  const rows = await selectTaskViews(q, sql`${where}${after}`, {
-    order: sql`t.number DESC`,
-    limit: limit + 1,
-  });
+  const statement = PAGES.get(`${shapeOf(query)}:${position ? "after" : "first"}`, () =>
+    taskViewsSql(
+      sql`${listWhere(query)}${position ? sql` AND t.number < ${at}` : sql``}`,
+      sql`t.number DESC`,
+      LIMIT,
+    ),
+  );
+  const rows = await selectPreparedTaskViews(q, statement, listValues(query, limit + 1, position?.after));
   return { items: rows.slice(0, limit), more: rows.length > limit };
 }
 
@@ -114,18 +180,20 @@ async function labelPage(
   limit: number,
 ): Promise<{ items: TaskView[]; more: boolean }> {
   const backwards = position !== null && "before" in position;
-  const at =
-    position === null
-      ? sql``
-      : "before" in position
-        ? sql` AND l.number > ${position.before}`
-        : sql` AND l.number < ${position.after}`;
-  const direction = sql.raw(backwards ? "ASC" : "DESC");
-  const ids = sql`SELECT l.task_id ${labelMatches(query, at)} ORDER BY l.number ${direction} LIMIT ${limit + 1}`;
-  const rows = await selectTaskViews(q, sql`t.id IN (${ids})`, {
-    order: sql`t.number ${direction}`,
-    limit: limit + 1,
+  const side = position === null ? "first" : backwards ? "before" : "after";
+  const statement = PAGES.get(`${shapeOf(query)}:label-${side}`, () => {
+    const at =
+      position === null
+        ? sql``
+        : backwards
+          ? sql` AND l.number > ${p("at")}::int`
+          : sql` AND l.number < ${p("at")}::int`;
+    const direction = sql.raw(backwards ? "ASC" : "DESC");
+    const ids = sql`SELECT l.task_id ${labelMatches(query, at)} ORDER BY l.number ${direction} LIMIT ${LIMIT}`;
+    return taskViewsSql(sql`t.id IN (${ids})`, sql`t.number ${direction}`, LIMIT);
   });
+  const number = position === null ? null : "before" in position ? position.before : position.after;
+  const rows = await selectPreparedTaskViews(q, statement, listValues(query, limit + 1, number));
   if (backwards) return { items: rows.slice(0, limit).reverse(), more: rows.length > limit };
   return { items: rows.slice(0, limit), more: rows.length > limit };
 }
@@ -140,30 +208,39 @@ export async function pageTasksByDue(
   position: DuePosition,
   limit: number,
 ): Promise<{ items: TaskView[]; more: boolean }> {
-  const where = sql`${listWhere(query)} AND t.due_at IS NOT NULL`;
+  const where = () => sql`${listWhere(query)} AND t.due_at IS NOT NULL`;
+  const at = sql`(${p("atDue")}::timestamptz, ${p("at")}::int)`;
   if (position && "beforeDue" in position) {
-    const rows = await selectTaskViews(
-      q,
-      sql`${where} AND (t.due_at, t.number) < (${position.beforeDue}::timestamptz, ${position.before})`,
-      { order: sql`t.due_at DESC, t.number DESC`, limit: limit + 1 },
+    const statement = PAGES.get(`${shapeOf(query)}:due-before`, () =>
+      taskViewsSql(
+        sql`${where()} AND (t.due_at, t.number) < ${at}`,
+        sql`t.due_at DESC, t.number DESC`,
+        LIMIT,
+      ),
     );
+    const values = listValues(query, limit + 1, position.before, position.beforeDue);
+    const rows = await selectPreparedTaskViews(q, statement, values);
     return { items: rows.slice(0, limit).reverse(), more: rows.length > limit };
   }
-  const after = position
-    ? sql` AND (t.due_at, t.number) > (${position.afterDue}::timestamptz, ${position.after})`
-    : sql``;
-  const rows = await selectTaskViews(q, sql`${where}${after}`, {
-    order: sql`t.due_at ASC, t.number ASC`,
-    limit: limit + 1,
-  });
+  const statement = PAGES.get(`${shapeOf(query)}:due-${position ? "after" : "first"}`, () =>
+    taskViewsSql(
+      sql`${where()}${position ? sql` AND (t.due_at, t.number) > ${at}` : sql``}`,
+      sql`t.due_at ASC, t.number ASC`,
+      LIMIT,
+    ),
+  );
+  const values = listValues(query, limit + 1, position?.after ?? null, position?.afterDue ?? null);
+  const rows = await selectPreparedTaskViews(q, statement, values);
   return { items: rows.slice(0, limit), more: rows.length > limit };
 }
 
 /** Sorting by due date counts what it lists: the tasks with one. */
 export async function countTasksWithDue(q: Queryable, query: ListQuery, upTo: number): Promise<number> {
-  const rows = await queryRows<{ n: number }>(
-    q,
-    sql`SELECT count(*)::int AS n FROM (SELECT 1 FROM tasks t WHERE ${listWhere(query)} AND t.due_at IS NOT NULL LIMIT ${upTo}) capped`,
+  const statement = COUNTS.get(
+    `${shapeOf(query)}:due`,
+    () =>
+      sql`SELECT count(*)::int AS n FROM (SELECT 1 FROM tasks t WHERE ${listWhere(query)} AND t.due_at IS NOT NULL LIMIT ${LIMIT}) capped`,
   );
+  const rows = await runPreparedOn<{ n: number }, ListValues>(q, statement, listValues(query, upTo));
   return Number(rows[0]?.n ?? 0);
 }

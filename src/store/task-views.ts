@@ -8,7 +8,7 @@ import type {
   TaskView,
 } from "../domain/task-view.ts";
 import type { Queryable } from "./database.ts";
-import { prepareStatement, runPreparedOn } from "./prepared.ts";
+import { type PreparedStatement, prepareStatement, runPreparedOn } from "./prepared.ts";
 import { fromJson, queryRows, toIso } from "./raw.ts";
 import type { TaskRow } from "./schema.ts";
 
@@ -84,8 +84,13 @@ export function linkedTasksOf(row: Record<string, unknown>): LinkedTasks {
 }
 
 /** The task's relatives as they are now (one statement): run it after the row lock for a fresh read. */
+const LINKED = prepareStatement<{ taskId: number }>(
+  "tasklane_linked_tasks",
+  sql`SELECT ${relativesOfT()} FROM tasks t WHERE t.id = ${sql.placeholder("taskId")}::int`,
+);
+
 export async function selectLinkedTasks(q: Queryable, taskId: number): Promise<LinkedTasks> {
-  const [row] = await queryRows(q, sql`SELECT ${relativesOfT()} FROM tasks t WHERE t.id = ${taskId}`);
+  const [row] = await runPreparedOn(q, LINKED, { taskId });
   return row ? linkedTasksOf(row) : { parent: null, dependencies: [], blocks: [], subtasks: [] };
 }
 
@@ -109,15 +114,9 @@ export function changedTaskView(
   });
 }
 
-/** `where`/`order` refer to the task as `t`. Each relative is one indexed lookup per row. */
-export async function selectTaskViews(
-  q: Queryable,
-  where: SQL,
-  { order = sql`t.number`, limit, offset }: { order?: SQL; limit?: number; offset?: number } = {},
-): Promise<TaskView[]> {
-  const rows = await queryRows(
-    q,
-    sql`
+/** The views' statement; `where`/`order` refer to the task as `t`. Each relative is one indexed lookup per row. */
+export function taskViewsSql(where: SQL, order: SQL, limit?: SQL, offset?: SQL): SQL {
+  return sql`
     SELECT ${TASK_COLUMNS},
       ${relativesOfT()},
       t.metadata->'question' AS question,
@@ -136,23 +135,62 @@ export async function selectTaskViews(
     WHERE ${where}
     ORDER BY ${order}
     ${limit === undefined ? sql`` : sql`LIMIT ${limit}`}
-    ${offset === undefined ? sql`` : sql`OFFSET ${offset}`}`,
+    ${offset === undefined ? sql`` : sql`OFFSET ${offset}`}`;
+}
+
+/** `where`/`order` refer to the task as `t` (built per call: the hot shapes are prepared, below). */
+export async function selectTaskViews(
+  q: Queryable,
+  where: SQL,
+  { order = sql`t.number`, limit, offset }: { order?: SQL; limit?: number; offset?: number } = {},
+): Promise<TaskView[]> {
+  const rows = await queryRows(
+    q,
+    taskViewsSql(
+      where,
+      order,
+      limit === undefined ? undefined : sql`${limit}`,
+      offset === undefined ? undefined : sql`${offset}`,
+    ),
   );
   return rows.map(toTaskViewFromRow);
 }
+
+/** The views a prepared statement of taskViewsSql reads. */
+export async function selectPreparedTaskViews<Values extends Record<string, unknown>>(
+  q: Queryable,
+  statement: PreparedStatement<Values>,
+  values: Values,
+): Promise<TaskView[]> {
+  const rows = await runPreparedOn(q, statement, values);
+  return rows.map(toTaskViewFromRow);
+}
+
+const BY_NUMBER = prepareStatement<{ guildId: string; number: number }>(
+  "tasklane_task_view",
+  taskViewsSql(
+    sql`t.guild_id = ${sql.placeholder("guildId")}::text AND t.number = ${sql.placeholder("number")}::int`,
+    sql`t.number`,
+  ),
+);
+
+const BY_IDS = prepareStatement<{ ids: number[] }>(
+  "tasklane_task_views_by_ids",
+  taskViewsSql(sql`t.id = ANY(${sql.placeholder("ids")}::int[])`, sql`t.number`),
+);
 
 export async function selectTaskView(
   q: Queryable,
   guildId: string,
   number: number,
 ): Promise<TaskView | undefined> {
-  const [view] = await selectTaskViews(q, sql`t.guild_id = ${guildId} AND t.number = ${number}`);
+  const [view] = await selectPreparedTaskViews(q, BY_NUMBER, { guildId, number });
   return view;
 }
 
 export async function selectTaskViewsByIds(q: Queryable, ids: readonly number[]): Promise<TaskView[]> {
   if (ids.length === 0) return [];
-  return selectTaskViews(q, sql`t.id = ANY(${sql.param([...ids])}::int[])`);
+  return selectPreparedTaskViews(q, BY_IDS, { ids: [...ids] });
 }
 
 function toTaskViewFromRow(row: Record<string, unknown>): TaskView {
