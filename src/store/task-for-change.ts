@@ -1,6 +1,6 @@
-import { sql } from "drizzle-orm";
-import type { Database } from "./database.ts";
-import { columnsAs, prepareStatement, runPrepared } from "./prepared.ts";
+import { getTableColumns, sql } from "drizzle-orm";
+import type { Database, Queryable } from "./database.ts";
+import { columnsAs, prepareStatement, runPreparedOn } from "./prepared.ts";
 import { type ChannelSettingsRow, channelSettings, type TaskRow, tasks } from "./schema.ts";
 import { LINKED_TASK_FIELDS, type LinkedTasks, linkedTasksOf } from "./task-views.ts";
 
@@ -21,24 +21,38 @@ const READ = prepareStatement<ReadValues>(
   WHERE t.guild_id = ${sql.placeholder("guildId")}::text AND t.number = ${sql.placeholder("number")}::int`,
 );
 
+const TASK_KEYS = Object.keys(getTableColumns(tasks));
+const SETTINGS_KEYS = Object.keys(getTableColumns(channelSettings)).map(
+  (key) => [key, SETTINGS + key] as const,
+);
+
 /** What a change decides on, in one prepared statement: the task, its channel's settings row, its relatives. */
 export async function readTaskForChange(
   database: Database,
   guildId: string,
   number: number,
 ): Promise<{ task: TaskRow; settings: ChannelSettingsRow | null; linked: LinkedTasks } | undefined> {
-  const [row] = await runPrepared<Record<string, unknown>, ReadValues>(database, READ, { guildId, number });
+  return readTaskForChangeOn(database.db, guildId, number);
+}
+
+/** readTaskForChange on the database or inside a transaction. */
+export async function readTaskForChangeOn(
+  q: Queryable,
+  guildId: string,
+  number: number,
+): Promise<{ task: TaskRow; settings: ChannelSettingsRow | null; linked: LinkedTasks } | undefined> {
+  const [row] = await runPreparedOn<Record<string, unknown>, ReadValues>(q, READ, { guildId, number });
   if (!row) return undefined;
   const task: Record<string, unknown> = {};
-  const settings: Record<string, unknown> = {};
-  const { parent, dependencies, blocks, subtasks, ...columns } = row;
-  for (const [key, value] of Object.entries(columns)) {
-    if (key.startsWith(SETTINGS)) settings[key.slice(SETTINGS.length)] = value;
-    else task[key] = value;
+  for (const key of TASK_KEYS) task[key] = row[key];
+  let settings: Record<string, unknown> | null = null;
+  if (row[`${SETTINGS}channelId`] !== null) {
+    settings = {};
+    for (const [key, column] of SETTINGS_KEYS) settings[key] = row[column];
   }
   return {
     task: task as unknown as TaskRow,
-    settings: settings.channelId === null ? null : (settings as unknown as ChannelSettingsRow),
-    linked: linkedTasksOf({ parent, dependencies, blocks, subtasks }),
+    settings: settings as unknown as ChannelSettingsRow | null,
+    linked: linkedTasksOf(row),
   };
 }

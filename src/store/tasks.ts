@@ -1,10 +1,9 @@
-import { and, eq, getTableColumns, inArray, sql } from "drizzle-orm";
-import { alias } from "drizzle-orm/pg-core";
+import { and, eq, getTableColumns, inArray, type SQL, sql } from "drizzle-orm";
 import type { PlacedStatusRef, StatusRef } from "../domain/task-states.ts";
 import type { Queryable, Tx } from "./database.ts";
 import type { NewEvent } from "./events.ts";
 import { newNonce } from "./outbox.ts";
-import { prepareStatement, runPreparedOn } from "./prepared.ts";
+import { columnsAs, prepareStatement, runPreparedOn, StatementShapes } from "./prepared.ts";
 import { queryRows } from "./raw.ts";
 import {
   type ChannelSettingsRow,
@@ -14,7 +13,8 @@ import {
   type TaskRow,
   tasks,
 } from "./schema.ts";
-import { LINKED_TASK_FIELDS, type LinkedTasks, linkedTasksOf } from "./task-views.ts";
+import { readTaskForChangeOn } from "./task-for-change.ts";
+import type { LinkedTasks } from "./task-views.ts";
 
 export type TaskPatch = Partial<
   Omit<NewTaskRow, "id" | "guildId" | "number" | "version" | "createdAt" | "priorityRank">
@@ -79,15 +79,7 @@ export async function findTaskForChange(
   guildId: string,
   number: number,
 ): Promise<{ task: TaskRow; settings: ChannelSettingsRow | null; linked: LinkedTasks } | undefined> {
-  const t = alias(tasks, "t");
-  const [row] = await q
-    .select({ task: t, settings: channelSettings, ...LINKED_TASK_FIELDS })
-    .from(t)
-    .leftJoin(channelSettings, eq(channelSettings.channelId, t.channelId))
-    .where(and(eq(t.guildId, guildId), eq(t.number, number)));
-  if (!row) return undefined;
-  const { task, settings, ...linked } = row;
-  return { task, settings, linked: linkedTasksOf(linked) };
+  return readTaskForChangeOn(q, guildId, number);
 }
 
 /** The number of the task an interaction already created, if any. */
@@ -134,47 +126,87 @@ export async function insertTaskAlone(
   rows: CreatedRows,
   now: Date,
 ): Promise<TaskRow | undefined> {
-  const at = sql`${now.toISOString()}::timestamptz`;
-  const limitSet = q.$with("limit_set", { one: sql<number>`one` }).as(sql`
-    SELECT 1 AS one FROM channel_settings
-    WHERE channel_id = ${values.channelId} AND queue_limit IS NOT NULL FOR SHARE`);
-  const nextNumber = q.$with("next_number", { lastNumber: sql<number>`last_number` }).as(sql`
-    INSERT INTO guild_counters (guild_id, last_number)
-    SELECT ${values.guildId}, 1 WHERE NOT EXISTS (SELECT 1 FROM limit_set)
-    ON CONFLICT (guild_id) DO UPDATE SET last_number = guild_counters.last_number + 1
-    RETURNING last_number`);
-  const created = q.$with("created", getTableColumns(tasks)).as(sql`
-    INSERT INTO tasks (guild_id, channel_id, number, title, description, status, priority, labels, assignee_id,
-      created_by, parent_id, estimate_minutes, due_at, create_key, created_at, updated_at)
-    SELECT ${values.guildId}, ${values.channelId}, last_number, ${values.title}, ${values.description ?? ""},
-      ${values.status ?? "open"}, ${values.priority ?? "medium"}, ${sql.param(values.labels ?? [])}::text[],
-      ${values.assigneeId ?? null}, ${values.createdBy}, ${values.parentId ?? null}, ${values.estimateMinutes ?? null},
-      ${values.dueAt ? values.dueAt.toISOString() : null}::timestamptz, ${values.createKey ?? null}, ${at}, ${at}
-    FROM next_number
-    RETURNING *`);
-  const { event } = rows;
-  const createdEvent = q.$with("created_event", { id: sql<number>`id` }).as(sql`
-    INSERT INTO task_events (task_id, guild_id, actor_id, kind, from_status, to_status, details, source, created_at)
-    SELECT id, guild_id, ${event.actorId}, ${event.kind}, ${event.fromStatus ?? null}, ${event.toStatus ?? null},
-      ${JSON.stringify(event.details ?? {})}::jsonb, ${event.source}, ${at}
-    FROM created RETURNING id`);
+  const { event, messages } = rows;
+  const statement = CREATE_SHAPES.get(String(messages.length), () => createAloneSql(messages.length));
+  const createValues: Record<string, unknown> = {
+    guildId: values.guildId,
+    channelId: values.channelId,
+    title: values.title,
+    description: values.description ?? "",
+    status: values.status ?? "open",
+    priority: values.priority ?? "medium",
+    labels: values.labels ?? [],
+    assigneeId: values.assigneeId ?? null,
+    createdBy: values.createdBy,
+    parentId: values.parentId ?? null,
+    estimateMinutes: values.estimateMinutes ?? null,
+    dueAt: values.dueAt ? values.dueAt.toISOString() : null,
+    createKey: values.createKey ?? null,
+    at: now.toISOString(),
+    actorId: event.actorId,
+    kind: event.kind,
+    fromStatus: event.fromStatus ?? null,
+    toStatus: event.toStatus ?? null,
+    details: JSON.stringify(event.details ?? {}),
+    source: event.source,
+    cardNonce: newNonce(),
+    cardDueAt: rows.cardDueAt.toISOString(),
+  };
+  messages.forEach((message, index) => {
+    createValues[`assignee${index}`] = message.assigneeId;
+    createValues[`nonce${index}`] = newNonce();
+  });
+  const [row] = await runPreparedOn<TaskRow & Record<string, unknown>, Record<string, unknown>>(
+    q,
+    statement,
+    createValues,
+  );
+  return row;
+}
+
+const CREATE_SHAPES = new StatementShapes<Record<string, unknown>>("tasklane_create_alone");
+
+/** insertTaskAlone's statement for `messageCount` assignment rows. */
+function createAloneSql(messageCount: number): SQL {
+  const p = (name: string) => sql.placeholder(name);
+  const at = sql`${p("at")}::timestamptz`;
   const outboxRows = [
     sql`SELECT guild_id, channel_id, id, 'card', jsonb_build_object('taskId', id, 'version', version),
-      'card:' || id, ${newNonce()}, ${rows.cardDueAt.toISOString()}::timestamptz, ${at} FROM created`,
-    ...rows.messages.map(
-      (message) => sql`SELECT guild_id, channel_id, id, 'assignment',
-        jsonb_build_object('taskId', id, 'assigneeId', ${message.assigneeId}::text, 'attempt', 1),
-        NULL, ${newNonce()}, ${at}, ${at} FROM created`,
+      'card:' || id, ${p("cardNonce")}::text, ${p("cardDueAt")}::timestamptz, ${at} FROM created`,
+    ...Array.from(
+      { length: messageCount },
+      (_, index) => sql`SELECT guild_id, channel_id, id, 'assignment',
+        jsonb_build_object('taskId', id, 'assigneeId', ${p(`assignee${index}`)}::text, 'attempt', 1),
+        NULL, ${p(`nonce${index}`)}::text, ${at}, ${at} FROM created`,
     ),
   ];
-  const createdOutbox = q.$with("created_outbox", { id: sql<number>`id` }).as(sql`
+  return sql`WITH limit_set AS (
+    SELECT 1 AS one FROM channel_settings
+    WHERE channel_id = ${p("channelId")}::text AND queue_limit IS NOT NULL FOR SHARE
+  ), next_number AS (
+    INSERT INTO guild_counters (guild_id, last_number)
+    SELECT ${p("guildId")}::text, 1 WHERE NOT EXISTS (SELECT 1 FROM limit_set)
+    ON CONFLICT (guild_id) DO UPDATE SET last_number = guild_counters.last_number + 1
+    RETURNING last_number
+  ), created AS (
+    INSERT INTO tasks (guild_id, channel_id, number, title, description, status, priority, labels, assignee_id,
+      created_by, parent_id, estimate_minutes, due_at, create_key, created_at, updated_at)
+    SELECT ${p("guildId")}::text, ${p("channelId")}::text, last_number, ${p("title")}::text,
+      ${p("description")}::text, ${p("status")}::text, ${p("priority")}::text, ${p("labels")}::text[],
+      ${p("assigneeId")}::text, ${p("createdBy")}::text, ${p("parentId")}::int, ${p("estimateMinutes")}::int,
+      ${p("dueAt")}::timestamptz, ${p("createKey")}::text, ${at}, ${at}
+    FROM next_number
+    RETURNING *
+  ), created_event AS (
+    INSERT INTO task_events (task_id, guild_id, actor_id, kind, from_status, to_status, details, source, created_at)
+    SELECT id, guild_id, ${p("actorId")}::text, ${p("kind")}::text, ${p("fromStatus")}::text, ${p("toStatus")}::text,
+      ${p("details")}::jsonb, ${p("source")}::text, ${at}
+    FROM created RETURNING id
+  ), created_outbox AS (
     INSERT INTO outbox (guild_id, channel_id, task_id, kind, payload, coalesce_key, nonce, next_attempt_at, created_at)
-    ${sql.join(outboxRows, sql` UNION ALL `)} RETURNING id`);
-  const [row] = await q
-    .with(limitSet, nextNumber, created, createdEvent, createdOutbox)
-    .select()
-    .from(created);
-  return row;
+    ${sql.join(outboxRows, sql` UNION ALL `)} RETURNING id
+  )
+  SELECT ${columnsAs(tasks, "created")} FROM created`;
 }
 
 export async function insertTask(tx: Tx, values: NewTaskRow): Promise<TaskRow> {
@@ -189,12 +221,42 @@ export async function updateTask(
   patch: TaskPatch,
   now: Date,
 ): Promise<TaskRow | undefined> {
-  const [row] = await tx
-    .update(tasks)
-    .set({ ...patch, version: task.version + 1, updatedAt: now })
-    .where(and(eq(tasks.id, task.id), eq(tasks.version, task.version)))
-    .returning();
+  const keys = Object.keys(patch).filter(
+    (key) =>
+      key in TASK_COLUMNS &&
+      key !== "version" &&
+      key !== "updatedAt" &&
+      patch[key as keyof TaskPatch] !== undefined,
+  );
+  const statement = UPDATE_SHAPES.get(keys.join(","), () => updateSql(keys));
+  const values: Record<string, unknown> = { id: task.id, version: task.version, now: now.toISOString() };
+  for (const key of keys) {
+    const value = patch[key as keyof TaskPatch];
+    values[key] =
+      value === null ? null : TASK_COLUMNS[key as keyof typeof TASK_COLUMNS].mapToDriverValue(value);
+  }
+  const [row] = await runPreparedOn<TaskRow & Record<string, unknown>, Record<string, unknown>>(
+    tx,
+    statement,
+    values,
+  );
   return row;
+}
+
+const TASK_COLUMNS = getTableColumns(tasks);
+const UPDATE_SHAPES = new StatementShapes<Record<string, unknown>>("tasklane_update_task");
+
+/** updateTask's statement for a patch of these columns (each value encoded as drizzle encodes it). */
+function updateSql(keys: readonly string[]): SQL {
+  const p = (name: string) => sql.placeholder(name);
+  const set = keys.map((key) => {
+    const column = TASK_COLUMNS[key as keyof typeof TASK_COLUMNS];
+    return sql`${sql.raw(column.name)} = ${p(key)}::${sql.raw(column.getSQLType())}`;
+  });
+  return sql`UPDATE tasks SET ${sql.join(set, sql`, `)}${keys.length > 0 ? sql`, ` : sql``}
+      version = ${p("version")}::int + 1, updated_at = ${p("now")}::timestamptz
+    WHERE id = ${p("id")}::int AND version = ${p("version")}::int
+    RETURNING ${columnsAs(tasks, "tasks")}`;
 }
 
 const COUNT_LIVE = prepareStatement<{ channelId: string }>(
