@@ -157,7 +157,6 @@ export async function markDead(db: Queryable, ids: number[], error: string): Pro
     WHERE id IN (${sql.join(ids, sql`, `)}) AND state = 'pending'`);
 }
 
-/** Milliseconds until the next pending row comes due (0 if one is due now); null when none is pending. */
 const UNTIL_NEXT_DUE = clocked<{ now: string | null }>(
   "tasklane_outbox_next_due",
   (at) => sql`
@@ -165,6 +164,7 @@ const UNTIL_NEXT_DUE = clocked<{ now: string | null }>(
     FROM outbox WHERE state = 'pending'`,
 );
 
+/** Milliseconds until the next pending row comes due (0 if one is due now); null when none is pending. */
 export async function msUntilNextDue(db: Queryable, now?: Date): Promise<number | null> {
   const [row] = await runPreparedOn<{ ms: number | null }, { now: string | null }>(
     db,

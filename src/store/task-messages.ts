@@ -38,7 +38,6 @@ export async function findCard(db: Queryable, taskId: number): Promise<CardRecor
   return row ?? null;
 }
 
-/** True when the caller may post the card: no card yet, or a poster died mid-way. */
 const CLAIM_POSTING = prepareStatement<{ taskId: number; channelId: string }>(
   "tasklane_claim_card_posting",
   sql`INSERT INTO task_messages (task_id, channel_id, message_id, rendered_version)
@@ -48,6 +47,7 @@ const CLAIM_POSTING = prepareStatement<{ taskId: number; channelId: string }>(
   RETURNING task_id`,
 );
 
+/** True when the caller may post the card: no card yet, or a poster died mid-way. */
 export async function claimCardPosting(db: Queryable, taskId: number, channelId: string): Promise<boolean> {
   const rows = await runPreparedOn(db, CLAIM_POSTING, { taskId, channelId });
   return rows.length > 0;
@@ -56,11 +56,6 @@ export async function claimCardPosting(db: Queryable, taskId: number, channelId:
 /** The note on card outbox rows settled by the post that recorded the card (a create's reply). */
 export const SHOWN_BY_POST = "shown by the post that recorded the card";
 
-/**
- * Records the posted card at `renderedVersion`, and settles the pending card outbox rows up to that
- * version in the same statement: the card they ask for is the one just posted (a create answered with
- * its card leaves the dispatcher nothing to look at).
- */
 interface CardValues extends Record<string, unknown> {
   taskId: number;
   channelId: string;
@@ -82,6 +77,11 @@ const RECORD = prepareStatement<CardValues>(
       AND (payload->>'version')::int <= ${p("renderedVersion")}::int`,
 );
 
+/**
+ * Records the posted card at `renderedVersion`, and settles the pending card outbox rows up to that
+ * version in the same statement: the card they ask for is the one just posted (a create answered with
+ * its card leaves the dispatcher nothing to look at).
+ */
 export async function recordCardMessage(
   db: Queryable,
   card: { taskId: number; channelId: string; messageId: string; renderedVersion: number },
@@ -147,13 +147,6 @@ export type MarkOutcome = "marked" | "newer" | "not_live";
 /** The note on card outbox rows a click settled: the dispatcher never re-reads them to learn the card is current. */
 export const SHOWN_BY_CLICK = "shown by the click that made the change";
 
-/**
- * A click is about to update `messageId` in place to `version`. marked: it is the live card, now
- * recorded at that version, and the pending card outbox rows up to that version are settled in the
- * same statement (the edit they ask for is this one; a dispatcher holding one of them heals a late
- * edit of its own by refreshing again, see discord-senders.ts). newer: a newer version is already recorded
- * (show that one instead). not_live: another message (e.g. a /task view copy); nothing recorded.
- */
 const MARK = prepareStatement<{ taskId: number; messageId: string; version: number }>(
   "tasklane_mark_card_rendered",
   sql`WITH marked AS (
@@ -170,6 +163,13 @@ const MARK = prepareStatement<{ taskId: number; messageId: string; version: numb
     SELECT task_id, (SELECT count(*) FROM settled) AS settled FROM marked`,
 );
 
+/**
+ * A click is about to update `messageId` in place to `version`. marked: it is the live card, now
+ * recorded at that version, and the pending card outbox rows up to that version are settled in the
+ * same statement (the edit they ask for is this one; a dispatcher holding one of them heals a late
+ * edit of its own by refreshing again, see discord-senders.ts). newer: a newer version is already recorded
+ * (show that one instead). not_live: another message (e.g. a /task view copy); nothing recorded.
+ */
 export async function markCardRendered(
   db: Queryable,
   taskId: number,
@@ -182,11 +182,6 @@ export async function markCardRendered(
   return card?.messageId === messageId ? "newer" : "not_live";
 }
 
-/**
- * After an edit to `version` landed: if someone recorded a newer version while it was in flight, ours
- * may have landed last. Records `version` again (what the card may now show) and answers true, so the
- * caller renders the newest view once more.
- */
 const SUPERSEDED = prepareStatement<{ taskId: number; version: number }>(
   "tasklane_card_superseded",
   sql`UPDATE task_messages SET rendered_version = ${p("version")}::int
@@ -194,6 +189,11 @@ const SUPERSEDED = prepareStatement<{ taskId: number; version: number }>(
   RETURNING task_id`,
 );
 
+/**
+ * After an edit to `version` landed: if someone recorded a newer version while it was in flight, ours
+ * may have landed last. Records `version` again (what the card may now show) and answers true, so the
+ * caller renders the newest view once more.
+ */
 export async function supersededWhileSending(
   db: Queryable,
   taskId: number,

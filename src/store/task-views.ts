@@ -83,12 +83,12 @@ export function linkedTasksOf(row: Record<string, unknown>): LinkedTasks {
   };
 }
 
-/** The task's relatives as they are now (one statement): run it after the row lock for a fresh read. */
 const LINKED = prepareStatement<{ taskId: number }>(
   "tasklane_linked_tasks",
   sql`SELECT ${relativesOfT()} FROM tasks t WHERE t.id = ${sql.placeholder("taskId")}::int`,
 );
 
+/** The task's relatives as they are now (one statement): run it after the row lock for a fresh read. */
 export async function selectLinkedTasks(q: Queryable, taskId: number): Promise<LinkedTasks> {
   const [row] = await runPreparedOn(q, LINKED, { taskId });
   return row ? linkedTasksOf(row) : { parent: null, dependencies: [], blocks: [], subtasks: [] };
@@ -203,7 +203,6 @@ function toTaskViewFromRow(row: Record<string, unknown>): TaskView {
   });
 }
 
-/** A task's attempts (oldest first) and its card record, by the task's id, in one statement. */
 const EXTRAS = prepareStatement<{ taskId: number }>(
   "tasklane_task_extras",
   sql`SELECT
@@ -215,6 +214,7 @@ const EXTRAS = prepareStatement<{ taskId: number }>(
         FROM task_messages m WHERE m.task_id = ${sql.placeholder("taskId")}::int) AS card`,
 );
 
+/** A task's attempts (oldest first) and its card record, by the task's id, in one statement. */
 export async function selectTaskExtras(
   q: Queryable,
   taskId: number,
