@@ -28,8 +28,9 @@ export interface EligibleQuery {
  * `wait`: waits for each locked candidate in turn and takes the first that is still eligible once
  * its holder is done, so a task that is ready is never missed because someone held it a moment.
  *
- * NO KEY UPDATE, not UPDATE: every audit, outbox and card row written for a task takes a KEY SHARE
- * lock on it (the foreign key check), and FOR UPDATE would count those tasks as locked.
+ * NO KEY UPDATE, not UPDATE: a row written into a table with a foreign key to tasks (messages,
+ * reviews, reminders, threads, dependencies) takes a KEY SHARE lock on its task, and FOR UPDATE would
+ * count those tasks as locked.
  */
 export async function claimNextEligible(
   tx: Tx,

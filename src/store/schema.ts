@@ -205,9 +205,8 @@ export const taskEvents = pgTable(
   "task_events",
   {
     id: integer("id").primaryKey().generatedAlwaysAsIdentity(),
-    taskId: integer("task_id")
-      .notNull()
-      .references(() => tasks.id, { onDelete: "cascade" }),
+    /** A task's row; no foreign key (migration 0017): deleting the task deletes it (tasks_children_delete). */
+    taskId: integer("task_id").notNull(),
     guildId: text("guild_id").notNull(),
     actorId: text("actor_id").notNull(),
     kind: text("kind").notNull(),
@@ -338,7 +337,8 @@ export const outbox = pgTable(
     id: integer("id").primaryKey().generatedAlwaysAsIdentity(),
     guildId: text("guild_id").notNull(),
     channelId: text("channel_id").notNull(),
-    taskId: integer("task_id").references(() => tasks.id, { onDelete: "cascade" }),
+    /** A task's row; no foreign key (migration 0017): deleting the task deletes it (tasks_children_delete). */
+    taskId: integer("task_id"),
     /** e.g. card_post, card_edit, assignment, announcement. */
     kind: text("kind").notNull(),
     payload: jsonb("payload").$type<Record<string, unknown>>().notNull().default({}),
@@ -373,9 +373,8 @@ export const taskAttempts = pgTable(
   "task_attempts",
   {
     id: integer("id").primaryKey().generatedAlwaysAsIdentity(),
-    taskId: integer("task_id")
-      .notNull()
-      .references(() => tasks.id, { onDelete: "cascade" }),
+    /** A task's row; no foreign key (migration 0017): deleting the task deletes it (tasks_children_delete). */
+    taskId: integer("task_id").notNull(),
     attempt: integer("attempt").notNull(),
     assigneeId: text("assignee_id").notNull(),
     startedAt: timestamp("started_at", { withTimezone: true }).notNull(),
