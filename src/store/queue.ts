@@ -4,10 +4,10 @@ import type { TaskView } from "../domain/task-view.ts";
 import type { Database, Queryable, Tx } from "./database.ts";
 import { eligibleOpenTask } from "./eligibility.ts";
 import { newNonce } from "./outbox.ts";
-import { columnsAs, prepareStatement, runPrepared } from "./prepared.ts";
-import { queryRows, toIso } from "./raw.ts";
+import { columnsAs, prepareStatement, runPrepared, runPreparedOn } from "./prepared.ts";
+import { toIso } from "./raw.ts";
 import { type TaskRow, tasks } from "./schema.ts";
-import { LINKED_TASK_FIELDS, type LinkedTasks, linkedTasksOf, selectTaskViews } from "./task-views.ts";
+import { LINKED_TASK_FIELDS, type LinkedTasks, linkedTasksOf, selectTaskViewsByIds } from "./task-views.ts";
 
 export interface EligibleQuery {
   guildId: string;
@@ -252,6 +252,29 @@ export interface QueuePosition {
 }
 
 /** The channel's open tasks in queue order (index tasks_queue_idx), after `position` when given. */
+interface QueuePageValues extends Record<string, unknown> {
+  guildId: string;
+  channelId: string;
+  limit: number;
+  rank?: number;
+  createdAt?: string;
+  id?: number;
+}
+
+const q$ = (name: keyof QueuePageValues & string) => sql.placeholder(name);
+
+function queuePageSql(after: boolean): SQL {
+  const past = after
+    ? sql` AND (t.priority_rank, t.created_at, t.id) > (${q$("rank")}::int, ${q$("createdAt")}::timestamptz, ${q$("id")}::int)`
+    : sql``;
+  return sql`SELECT t.id, t.priority_rank, t.created_at FROM tasks t
+    WHERE t.channel_id = ${q$("channelId")}::text AND t.guild_id = ${q$("guildId")}::text AND t.status = 'open'${past}
+    ORDER BY t.priority_rank, t.created_at, t.id LIMIT ${q$("limit")}::int`;
+}
+
+const FIRST_QUEUE_PAGE = prepareStatement<QueuePageValues>("tasklane_queue_first_page", queuePageSql(false));
+const NEXT_QUEUE_PAGE = prepareStatement<QueuePageValues>("tasklane_queue_next_page", queuePageSql(true));
+
 export async function pageQueue(
   q: Queryable,
   guildId: string,
@@ -259,19 +282,27 @@ export async function pageQueue(
   position: QueuePosition | null,
   limit: number,
 ): Promise<{ items: TaskView[]; last: QueuePosition | null; more: boolean }> {
-  const after = position
-    ? sql` AND (t.priority_rank, t.created_at, t.id) > (${position.rank}, ${position.createdAt}::timestamptz, ${position.id})`
-    : sql``;
-  const rows = await queryRows<{ id: number; priority_rank: number; created_at: string }>(
+  const rows = await runPreparedOn<
+    { id: number; priority_rank: number; created_at: string },
+    QueuePageValues
+  >(
     q,
-    sql`SELECT t.id, t.priority_rank, t.created_at FROM tasks t
-      WHERE t.channel_id = ${channelId} AND t.guild_id = ${guildId} AND t.status = 'open'${after}
-      ORDER BY t.priority_rank, t.created_at, t.id LIMIT ${limit + 1}`,
+    position ? NEXT_QUEUE_PAGE : FIRST_QUEUE_PAGE,
+    position
+      ? {
+          guildId,
+          channelId,
+          limit: limit + 1,
+          rank: position.rank,
+          createdAt: position.createdAt,
+          id: position.id,
+        }
+      : { guildId, channelId, limit: limit + 1 },
   );
   const page = rows.slice(0, limit);
-  const views = await selectTaskViews(
+  const views = await selectTaskViewsByIds(
     q,
-    sql`t.id = ANY(${sql.param(page.map((row) => Number(row.id)))}::int[])`,
+    page.map((row) => Number(row.id)),
   );
   const byId = new Map(views.map((view) => [view.id, view]));
   const lastRow = page.at(-1);
