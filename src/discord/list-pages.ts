@@ -29,6 +29,11 @@ const key = (token: string) => `discord:list-page:${token}`;
 export interface PageStore {
   /** Stores one reachable page and returns the token its button carries. */
   save(page: ListPage): Promise<string>;
+  /**
+   * Stores a page and the next one, which links back to it (its `previousToken`), in one cache round
+   * trip; returns the next page's token.
+   */
+  saveWithNext(page: ListPage, next: Omit<ListPage, "previousToken">): Promise<string>;
   /** undefined when expired or evicted everywhere. */
   load(token: string): Promise<ListPage | undefined>;
 }
@@ -40,12 +45,25 @@ export interface PageStore {
  */
 export function createPageStore(cache: Cache, now: () => number = Date.now): PageStore {
   const local = new LruTtlMap<ListPage>(10_000, now);
+  const tokenOf = (page: ListPage) =>
+    createHash("sha256").update(JSON.stringify(page)).digest("base64url").slice(0, 22);
+  /** Kept here at once; the shared copy is the returned promise. */
+  const store = (page: ListPage): { token: string; stored: Promise<void> } => {
+    const token = tokenOf(page);
+    local.set(token, page, PAGE_TTL_SECONDS * 1000);
+    return { token, stored: cache.views.set(key(token), page, PAGE_TTL_SECONDS) };
+  };
   return {
     async save(page) {
-      const token = createHash("sha256").update(JSON.stringify(page)).digest("base64url").slice(0, 22);
-      local.set(token, page, PAGE_TTL_SECONDS * 1000);
-      await cache.views.set(key(token), page, PAGE_TTL_SECONDS);
+      const { token, stored } = store(page);
+      await stored;
       return token;
+    },
+    async saveWithNext(page, next) {
+      const own = store(page);
+      const following = store({ ...next, previousToken: own.token });
+      await Promise.all([own.stored, following.stored]);
+      return following.token;
     },
     async load(token) {
       return local.get(token) ?? (await cache.views.get<ListPage>(key(token)));

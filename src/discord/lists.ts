@@ -30,13 +30,10 @@ export async function renderListPage(
   const fetched = await fetchPage(ctx, page);
   let next: string | null = null;
   if (fetched.nextCursor) {
-    const own = token ?? (await ctx.pages.save(page));
-    next = await ctx.pages.save({
-      ...page,
-      cursor: fetched.nextCursor,
-      pageNumber: page.pageNumber + 1,
-      previousToken: own,
-    });
+    const following = { ...page, cursor: fetched.nextCursor, pageNumber: page.pageNumber + 1 };
+    next = token
+      ? await ctx.pages.save({ ...following, previousToken: token })
+      : await ctx.pages.saveWithNext(page, following);
   }
   return { embeds: [fetched.embed], components: fitButtonRows(pagingButtons(page.previousToken, next)) };
 }

@@ -9,6 +9,7 @@ import {
   type ModalMessageModalSubmitInteraction,
   type RepliableInteraction,
 } from "discord.js";
+import { interactionHttpOf } from "./interaction-http.ts";
 import { fitComponents, fitContent, fitEmbeds } from "./render/limits.ts";
 
 /** User text can never ping: every message the bot sends carries this unless it pings an assignee on purpose. */
@@ -33,6 +34,55 @@ export function messageBody(body: ReplyBody) {
   };
 }
 
+/**
+ * The JSON Discord reads for `body` (what discord.js's MessagePayload sends for it, with nothing to
+ * convert: embeds and components are already Discord's shapes).
+ */
+function apiMessage(body: ReplyBody, flags?: number) {
+  const { content, embeds, components } = messageBody(body);
+  return { content, embeds, components, allowed_mentions: NO_PINGS, ...(flags ? { flags } : {}) };
+}
+
+/** Discord's interaction callback types this module sends. */
+const Callback = { Reply: 4, DeferredReply: 5, DeferredUpdate: 6, Update: 7 } as const;
+
+/**
+ * The interaction's callback over plain HTTP; then the state discord.js would have set, which later
+ * code reads (`replied`, `deferred`, `ephemeral`) and discord.js's own methods check.
+ */
+async function sendCallback(
+  interaction: RepliableInteraction,
+  type: (typeof Callback)[keyof typeof Callback],
+  data?: object & { flags?: number },
+  withResponse = false,
+): Promise<unknown> {
+  if (interaction.deferred || interaction.replied) throw new Error("The interaction was already answered.");
+  const answer = await interactionHttpOf(interaction.client).callback(
+    interaction.id,
+    interaction.token,
+    data === undefined ? { type } : { type, data },
+    withResponse,
+  );
+  if (type === Callback.Reply || type === Callback.Update) interaction.replied = true;
+  else interaction.deferred = true;
+  if (type === Callback.Reply || type === Callback.DeferredReply)
+    interaction.ephemeral = ((data?.flags ?? 0) & MessageFlags.Ephemeral) !== 0;
+  return answer;
+}
+
+/** Edits the interaction's original message, or adds a follow-up, over the interaction's webhook. */
+async function sendWebhook(
+  interaction: RepliableInteraction,
+  kind: "edit" | "followUp",
+  data: object,
+): Promise<void> {
+  const http = interactionHttpOf(interaction.client);
+  const { applicationId, token } = interaction;
+  if (kind === "edit") await http.webhook("PATCH", applicationId, token, "/messages/@original", data);
+  else await http.webhook("POST", applicationId, token, "?wait=true", data);
+  interaction.replied = true;
+}
+
 type DeferMode = "reply" | "update";
 const deferred = new WeakMap<RepliableInteraction, DeferMode>();
 
@@ -51,13 +101,13 @@ const pendingDeferrals = new WeakMap<RepliableInteraction, Deferral>();
 
 /** Ephemeral "thinking…": the answer then replaces it with editReply. */
 export async function deferEphemeral(interaction: RepliableInteraction): Promise<void> {
-  await interaction.deferReply({ flags: MessageFlags.Ephemeral });
+  await sendCallback(interaction, Callback.DeferredReply, { flags: MessageFlags.Ephemeral });
   deferred.set(interaction, "reply");
 }
 
 /** A component's message will be edited later; refusals go to a separate ephemeral follow-up. */
 export async function deferComponentUpdate(interaction: ComponentInteraction): Promise<void> {
-  await interaction.deferUpdate();
+  await sendCallback(interaction, Callback.DeferredUpdate);
   deferred.set(interaction, "update");
 }
 
@@ -133,9 +183,33 @@ export type UpdatableInteraction = ButtonInteraction | ModalMessageModalSubmitIn
  */
 export async function updateClicked(interaction: UpdatableInteraction, body: ReplyBody): Promise<void> {
   await settleDeferral(interaction);
-  const payload = messageBody(body);
-  if (interaction.deferred || interaction.replied) await interaction.editReply(payload);
-  else await interaction.update(payload);
+  if (body.files) {
+    const payload = messageBody(body);
+    if (interaction.deferred || interaction.replied) await interaction.editReply(payload);
+    else await interaction.update(payload);
+    return;
+  }
+  const data = apiMessage(body);
+  if (interaction.deferred || interaction.replied) await sendWebhook(interaction, "edit", data);
+  else await sendCallback(interaction, Callback.Update, data);
+}
+
+/**
+ * A public reply (type 4) showing `body`; answers the id of the message it became (Discord's answer
+ * to `with_response`), or undefined if Discord did not say.
+ */
+export async function replyPublicly(
+  interaction: RepliableInteraction,
+  body: ReplyBody,
+): Promise<string | undefined> {
+  if (body.files) {
+    const response = await interaction.reply({ ...messageBody(body), withResponse: true });
+    return response.resource?.message?.id;
+  }
+  const answer = (await sendCallback(interaction, Callback.Reply, apiMessage(body), true)) as
+    | { resource?: { message?: { id?: string } } }
+    | undefined;
+  return answer?.resource?.message?.id;
 }
 
 /** Answers only the actor, whatever has happened to the interaction so far. */
@@ -144,13 +218,21 @@ export async function answerEphemeral(
   body: ReplyBody | string,
 ): Promise<void> {
   await settleDeferral(interaction);
-  const payload = messageBody(typeof body === "string" ? { content: body } : body);
+  const reply = typeof body === "string" ? { content: body } : body;
   const mode = deferred.get(interaction);
+  if (reply.files) {
+    const payload = messageBody(reply);
+    if (mode === "reply" && !interaction.replied) await interaction.editReply(payload);
+    else if (interaction.replied || interaction.deferred)
+      await interaction.followUp({ ...payload, flags: MessageFlags.Ephemeral });
+    else await interaction.reply({ ...payload, flags: MessageFlags.Ephemeral });
+    return;
+  }
   if (mode === "reply" && !interaction.replied) {
-    await interaction.editReply(payload);
+    await sendWebhook(interaction, "edit", apiMessage(reply));
   } else if (interaction.replied || interaction.deferred) {
-    await interaction.followUp({ ...payload, flags: MessageFlags.Ephemeral });
+    await sendWebhook(interaction, "followUp", apiMessage(reply, MessageFlags.Ephemeral));
   } else {
-    await interaction.reply({ ...payload, flags: MessageFlags.Ephemeral });
+    await sendCallback(interaction, Callback.Reply, apiMessage(reply, MessageFlags.Ephemeral));
   }
 }

@@ -1,6 +1,6 @@
 import type { RepliableInteraction } from "discord.js";
 import type { TaskView } from "../../domain/task-view.ts";
-import { answerEphemeral, messageBody } from "../respond.ts";
+import { answerEphemeral, replyPublicly } from "../respond.ts";
 import { type CardDeps, renderCardFor } from "./card-deps.ts";
 
 /**
@@ -17,16 +17,16 @@ export async function replyWithNew(
     await answerEphemeral(interaction, `Created **#${view.number}**; its card is on its way to the channel.`);
     return;
   }
-  let response: Awaited<ReturnType<typeof replyWithCard>>;
+  let repliedId: string | undefined;
   try {
-    response = await replyWithCard(interaction, view, deps);
+    repliedId = await replyPublicly(interaction, await renderCardFor(deps, view));
   } catch (error) {
     // No card was posted: the next poster (the outbox) may post it.
     await cards.releaseClaim(view.id);
     throw error;
   }
   try {
-    const messageId = response.resource?.message?.id ?? (await interaction.fetchReply()).id;
+    const messageId = repliedId ?? (await interaction.fetchReply()).id;
     await cards.recordMessage({
       taskId: view.id,
       channelId: view.channelId,
@@ -38,9 +38,4 @@ export async function replyWithNew(
     // and whoever takes it over once stale finds this message instead of posting a second card.
     deps.log.warn({ err: error, taskId: view.id }, "new card posted but not recorded; the outbox adopts it");
   }
-}
-
-async function replyWithCard(interaction: RepliableInteraction, view: TaskView, deps: CardDeps) {
-  const rendered = await renderCardFor(deps, view);
-  return interaction.reply({ ...messageBody(rendered), withResponse: true });
 }
