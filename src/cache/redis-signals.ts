@@ -18,6 +18,8 @@ export function createRedisSignals(
   log: Logger,
 ): Signals {
   const origin = randomUUID();
+  // Every envelope is JSON.stringify({ origin, signal }), so this process's own echo is known unparsed.
+  const ownPrefix = `{"origin":"${origin}"`;
   const hub = createLocalSignalHub(log);
 
   const subscribe = () => {
@@ -30,7 +32,7 @@ export function createRedisSignals(
   subscriber.on("ready", subscribe);
   subscriber.on("error", (error: unknown) => log.debug({ err: error }, "signal connection error"));
   subscriber.on("message", (from: string, message: string) => {
-    if (from !== channel) return;
+    if (from !== channel || message.startsWith(ownPrefix)) return;
     let envelope: { origin?: unknown; signal?: unknown };
     try {
       envelope = JSON.parse(message) as typeof envelope;
