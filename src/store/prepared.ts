@@ -79,12 +79,21 @@ export async function runPreparedOn<
  */
 export class StatementShapes<Values extends Record<string, unknown>> {
   readonly #built = new Map<string, PreparedStatement<Values>>();
-  constructor(readonly name: string) {}
+  /**
+   * `planEachCall`: the texts run unnamed, so Postgres plans each call with its values. For statements
+   * whose best plan depends on the values (a list's channel may hold 10 tasks of a million or most of
+   * them): after five runs a named statement may keep a generic plan that walks the wrong index.
+   */
+  constructor(
+    readonly name: string,
+    readonly options: { planEachCall?: boolean } = {},
+  ) {}
 
   get(key: string, build: () => SQL): PreparedStatement<Values> {
     let statement = this.#built.get(key);
     if (!statement) {
-      statement = prepareStatement<Values>(`${this.name}_${this.#built.size}`, build());
+      const name = this.options.planEachCall ? "" : `${this.name}_${this.#built.size}`;
+      statement = prepareStatement<Values>(name, build());
       this.#built.set(key, statement);
     }
     return statement;

@@ -129,8 +129,8 @@ function labelMatches(query: ListQuery & { label: string }, position: SQL): SQL 
 
 const hasLabel = (query: ListQuery): query is ListQuery & { label: string } => Boolean(query.label);
 
-const COUNTS = new StatementShapes<ListValues>("tasklane_count_tasks");
-const PAGES = new StatementShapes<ListValues>("tasklane_page_tasks");
+const COUNTS = new StatementShapes<ListValues>("tasklane_count_tasks", { planEachCall: true });
+const PAGES = new StatementShapes<ListValues>("tasklane_page_tasks", { planEachCall: true });
 const LIMIT = sql`${p("limit")}::int`;
 
 /** Counts at most `upTo` matches: the index scan stops there instead of visiting every row. */

@@ -2,6 +2,8 @@ import { sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { columnsAs, prepareStatement, runPreparedOn, StatementShapes } from "../../src/store/prepared.ts";
 import { type TaskRow, tasks } from "../../src/store/schema.ts";
+import { pageTasks } from "../../src/store/task-lists.ts";
+import { selectTaskView } from "../../src/store/task-views.ts";
 import { findTaskByNumber, updateTask } from "../../src/store/tasks.ts";
 import { inTransaction } from "../../src/store/transaction.ts";
 import { DRIVERS, useHarness } from "./support/harness.ts";
@@ -102,5 +104,30 @@ describe("statement shapes", () => {
     const two = shapes.get("2", build(2));
     expect(built).toBe(2);
     expect(two.name).not.toBe(one.name);
+  });
+});
+
+/**
+ * A list's best plan depends on its values (a small channel among a million tasks, or a big one), so
+ * its statements run unnamed and are planned per call; a lookup by number stays a named statement.
+ */
+describe("list statements are planned with each call's values (postgres)", () => {
+  const h = useHarness("postgres");
+
+  it("leave no named statement behind after many pages, where a view by number does", async () => {
+    const s = await newScene(h);
+    const created = await h.tasks.create(s.ctx(s.creator), { title: "Listed" });
+    const names = await inTransaction(h.database.db, async (tx) => {
+      const query = { guildId: s.guildId, status: "all", channelId: s.channelId, channelIds: null } as const;
+      for (let page = 0; page < 7; page += 1) {
+        const { items } = await pageTasks(tx, query, page === 0 ? null : { after: created.number + 1 }, 5);
+        expect(items.map((task) => task.number)).toEqual([created.number]);
+      }
+      await selectTaskView(tx, s.guildId, created.number);
+      const rows = await tx.execute<{ name: string }>(sql`SELECT name FROM pg_prepared_statements`);
+      return rows.rows.map((row) => row.name);
+    });
+    expect(names.filter((name) => name.startsWith("tasklane_page_tasks"))).toEqual([]);
+    expect(names).toContain("tasklane_task_view");
   });
 });
