@@ -1,5 +1,5 @@
 import { getTableColumns, sql } from "drizzle-orm";
-import type { Database, Queryable } from "./database.ts";
+import type { Queryable } from "./database.ts";
 import { columnsAs, prepareStatement, runPreparedOn } from "./prepared.ts";
 import { type ChannelSettingsRow, channelSettings, type TaskRow, tasks } from "./schema.ts";
 import { LINKED_TASK_FIELDS, type LinkedTasks, linkedTasksOf } from "./task-views.ts";
@@ -12,7 +12,7 @@ interface ReadValues extends Record<string, unknown> {
 const f = LINKED_TASK_FIELDS;
 const SETTINGS = "settings.";
 
-/** findTaskForChange (store/tasks.ts) as a prepared statement, for the one-statement changes. */
+/** The read every change starts from (readTaskForChange), on the database or inside a transaction. */
 const READ = prepareStatement<ReadValues>(
   "tasklane_task_for_change",
   sql`SELECT ${columnsAs(tasks, "t")}, ${columnsAs(channelSettings, "cs", [], SETTINGS)},
@@ -28,15 +28,6 @@ const SETTINGS_KEYS = Object.keys(getTableColumns(channelSettings)).map(
 
 /** What a change decides on, in one prepared statement: the task, its channel's settings row, its relatives. */
 export async function readTaskForChange(
-  database: Database,
-  guildId: string,
-  number: number,
-): Promise<{ task: TaskRow; settings: ChannelSettingsRow | null; linked: LinkedTasks } | undefined> {
-  return readTaskForChangeOn(database.db, guildId, number);
-}
-
-/** readTaskForChange on the database or inside a transaction. */
-export async function readTaskForChangeOn(
   q: Queryable,
   guildId: string,
   number: number,

@@ -13,8 +13,6 @@ import {
   type TaskRow,
   tasks,
 } from "./schema.ts";
-import { readTaskForChangeOn } from "./task-for-change.ts";
-import type { LinkedTasks } from "./task-views.ts";
 
 export type TaskPatch = Partial<
   Omit<NewTaskRow, "id" | "guildId" | "number" | "version" | "createdAt" | "priorityRank">
@@ -68,18 +66,6 @@ export async function findTaskWithSettings(
     .leftJoin(channelSettings, eq(channelSettings.channelId, tasks.channelId))
     .where(and(eq(tasks.guildId, guildId), eq(tasks.number, number)));
   return row;
-}
-
-/**
- * What a change decides on, in one query: the task, its channel's settings row (absent: the defaults
- * apply) and its relatives as its view shows them (the rules' live subtasks and open dependencies).
- */
-export async function findTaskForChange(
-  q: Queryable,
-  guildId: string,
-  number: number,
-): Promise<{ task: TaskRow; settings: ChannelSettingsRow | null; linked: LinkedTasks } | undefined> {
-  return readTaskForChangeOn(q, guildId, number);
 }
 
 /** The number of the task an interaction already created, if any. */

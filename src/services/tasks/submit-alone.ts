@@ -31,7 +31,7 @@ export async function submitAlone(
 ): Promise<TransitionResult | undefined> {
   const now = engine.now();
   const { task, linked, settings, to } = await readAndDecide(engine.db, ctx, input, now, (guildId, number) =>
-    readTaskForChange(engine.database, guildId, number),
+    readTaskForChange(engine.database.db, guildId, number),
   );
   if (to !== "done" && to !== "in_review") return undefined;
   if (to === "done" && (task.recurrence !== null || linked.blocks.some((b) => b.status === "blocked")))

@@ -10,8 +10,9 @@ import { parseInput } from "../../domain/validation/parse.ts";
 import { actionContextSchema, transitionSchema } from "../../domain/validation/task-inputs.ts";
 import type { Queryable, Tx } from "../../store/database.ts";
 import type { TaskRow } from "../../store/schema.ts";
+import { readTaskForChange } from "../../store/task-for-change.ts";
 import { changedTaskView, type LinkedTasks, selectTaskViewsByIds } from "../../store/task-views.ts";
-import { findTaskByNumber, findTaskForChange, lockTaskById } from "../../store/tasks.ts";
+import { findTaskByNumber, lockTaskById } from "../../store/tasks.ts";
 import type { ActionContext, TransitionInput } from "../contracts.ts";
 import type { Effects } from "../effects.ts";
 import type { Engine } from "../engine.ts";
@@ -112,7 +113,7 @@ async function attemptTransition(
 }
 
 /**
- * Reads the task (with `read`, by default findTaskForChange on `q`), checks the actor's rights and the
+ * Reads the task (with `read`, by default readTaskForChange on `q`), checks the actor's rights and the
  * version, and decides the action on the row as read.
  */
 export async function readAndDecide(
@@ -120,8 +121,8 @@ export async function readAndDecide(
   ctx: ActionContext,
   input: Input,
   now: Date,
-  read: (guildId: string, number: number) => ReturnType<typeof findTaskForChange> = (guildId, number) =>
-    findTaskForChange(q, guildId, number),
+  read: (guildId: string, number: number) => ReturnType<typeof readTaskForChange> = (guildId, number) =>
+    readTaskForChange(q, guildId, number),
 ) {
   const found = await read(ctx.guildId, input.number);
   if (!found) throw noSuchTask(input.number);
