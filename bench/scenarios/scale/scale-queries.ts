@@ -3,6 +3,7 @@ import type { Cache } from "../../../src/cache/types.ts";
 import { actorEverywhere, systemReader } from "../../../src/services/actors.ts";
 import { engineKeys } from "../../../src/services/cache-keys.ts";
 import type { TaskService } from "../../../src/services/contracts.ts";
+import { statsBlockOf } from "../../../src/store/stats.ts";
 import { channelIdOf, guildIdOf, userIdOf } from "../../support/ids.ts";
 import { LABELS, WORDS } from "../../support/vocabulary.ts";
 import { seededRandom } from "../../support/zipf.ts";
@@ -40,6 +41,11 @@ export function scaleQueries(
     actor: actorEverywhere({ userId: userIdOf(999_999), permissions: ["manage_guild"] }),
     source: "slash" as const,
   };
+  /** The stats keys a change of a random task in `channelId` deletes (Effects.task). */
+  const changedStats = (channelId: string) => [
+    engineKeys.statsPart(guildId, channelId),
+    engineKeys.statsBlock(guildId, channelId, statsBlockOf(pickNumber())),
+  ];
   return [
     {
       name: "list: live tasks, page 1",
@@ -152,13 +158,14 @@ export function scaleQueries(
       call: () => service.history(systemReader(guildId), pickNumber()),
     },
     {
+      // What a change of one task deletes (Effects.task): its channel's part and its block's.
       name: "stats, one channel (its cached part deleted first)",
       targeted: true,
       targetMs: 50,
       repetitions: Math.max(5, Math.floor(repetitions / 10)),
       prepare: async (i) => {
         channels[i] = pickChannel();
-        await cache.views.del([engineKeys.statsPart(guildId, channels[i])]);
+        await cache.views.del(changedStats(channels[i]!));
       },
       call: (i) => service.stats(systemReader(guildId), channels[i]),
     },
@@ -167,8 +174,7 @@ export function scaleQueries(
       targeted: true,
       targetMs: 50,
       repetitions: Math.max(5, Math.floor(repetitions / 10)),
-      prepare: () =>
-        cache.views.del([engineKeys.stats(guildId), engineKeys.statsPart(guildId, pickChannel())]),
+      prepare: () => cache.views.del([engineKeys.stats(guildId), ...changedStats(pickChannel())]),
       call: () => service.stats(systemReader(guildId)),
     },
   ];
