@@ -1,4 +1,4 @@
-import { sql } from "drizzle-orm";
+import { type SQL, sql } from "drizzle-orm";
 import type { Priority, TaskStatus } from "../domain/task-states.ts";
 import { inChannels } from "./channel-filter.ts";
 import type { Queryable } from "./database.ts";
@@ -31,7 +31,12 @@ export interface StatsPart {
 }
 
 const LIVE = sql.raw(`('open', 'in_progress', 'in_review', 'blocked')`);
-const MINUTES = sql.raw(`extract(epoch FROM (t.completed_at - t.started_at)) / 60`);
+/**
+ * Start-to-done minutes of a group's tasks matching `filter`: the intervals summed, then converted once
+ * (extract() per row is numeric arithmetic, about half of the figures' time).
+ */
+const minutes = (filter: SQL) =>
+  sql`coalesce(extract(epoch FROM sum(t.completed_at - t.started_at) FILTER (WHERE ${filter})) / 60, 0)::float8`;
 
 interface FigureRow extends Record<string, unknown> {
   /** 0: a (status, priority) group; 1: an assignee group. */
@@ -105,11 +110,11 @@ export async function statsBlocks(
           count(*) FILTER (WHERE t.status IN ${LIVE})::int AS live,
           count(*) FILTER (WHERE t.status = 'in_progress')::int AS in_progress,
           count(*) FILTER (WHERE t.status = 'done')::int AS done,
-          coalesce(sum(${MINUTES}) FILTER (WHERE ${timedDone}), 0)::float8 AS done_minutes,
+          ${minutes(timedDone)} AS done_minutes,
           count(*) FILTER (WHERE ${timedDone})::int AS timed_done,
           count(*) FILTER (WHERE ${estimatedDone})::int AS estimated_tasks,
           coalesce(sum(t.estimate_minutes) FILTER (WHERE ${estimatedDone}), 0)::int AS estimated,
-          coalesce(sum(${MINUTES}) FILTER (WHERE ${estimatedDone}), 0)::float8 AS actual
+          ${minutes(estimatedDone)} AS actual
         FROM tasks t WHERE ${scoped}
         GROUP BY GROUPING SETS ((${block}, t.status, t.priority), (${block}, t.assignee_id))`,
     ),
