@@ -242,7 +242,10 @@ export async function channelsWithTasks(q: Queryable, guildId: string): Promise<
   return rows.map((row) => String(row.id));
 }
 
-/** Live tasks past their due time in these channels (null: all of the guild's), by tasks_guild_due_idx. */
+/**
+ * Live tasks past their due time in these channels (null: all of the guild's): index-only, over the
+ * channels' entries of tasks_stats_number_idx or the guild's of tasks_live_due_idx (the planner's pick).
+ */
 export async function countOverdue(
   q: Queryable,
   guildId: string,

@@ -36,7 +36,8 @@ export async function taskStats(
 ): Promise<StatsView> {
   const ctx = parseInput(actionContextSchema, rawCtx);
   const { guildId } = ctx;
-  // Overdue moves with the clock, not with changes: counted fresh (tasks_guild_due_idx), never cached.
+  // Overdue moves with the clock, not with changes: counted fresh, never cached (index-only:
+  // tasks_stats_number_idx for a channel, tasks_live_due_idx for a whole guild).
   const overdueIn = (channelIds: readonly string[] | null) =>
     countOverdue(engine.db, guildId, channelIds, engine.now());
   if (channelId !== undefined) {
