@@ -6,4 +6,7 @@ export const engineKeys = {
   stats: (guildId: string) => `stats:${guildId}:*`,
   /** One channel's part of the stats (store/stats.ts StatsPart), merged into any channel set's figures. */
   statsPart: (guildId: string, channelId: string) => `stats-part:${guildId}:${channelId}`,
+  /** One block of a channel's task numbers (store/stats.ts STATS_BLOCK): the channel's part is their merge. */
+  statsBlock: (guildId: string, channelId: string, block: number) =>
+    `stats-block:${guildId}:${channelId}:${block}`,
 };

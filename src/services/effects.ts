@@ -1,5 +1,6 @@
 import { viewKeys } from "../cache/keys.ts";
 import type { FreshView } from "../cache/types.ts";
+import { statsBlockOf } from "../store/stats.ts";
 import { engineKeys } from "./cache-keys.ts";
 import type { Engine } from "./engine.ts";
 import { rebuildGateCounter } from "./gate/gate-drift.ts";
@@ -25,6 +26,7 @@ export class Effects {
     this.viewKeys.add(viewKeys.task(this.guildId, task.number));
     this.viewKeys.add(viewKeys.queue(this.guildId, task.channelId));
     this.viewKeys.add(engineKeys.statsPart(this.guildId, task.channelId));
+    this.viewKeys.add(engineKeys.statsBlock(this.guildId, task.channelId, statsBlockOf(task.number)));
     this.viewKeys.add(engineKeys.stats(this.guildId));
   }
 

@@ -125,7 +125,7 @@ export const tasks = pgTable(
       .on(t.guildId, t.submittedAt.asc().nullsFirst(), t.id)
       .where(sql`status = 'in_review'`),
     index("tasks_guild_due_idx").on(t.guildId, t.dueAt, t.number).where(sql`due_at IS NOT NULL`),
-    // Also tasks_stats_idx (guild_id, channel_id) INCLUDE (…): hand-written in migration 0003, and
+    // Also tasks_stats_number_idx (guild_id, channel_id, number) INCLUDE (…): hand-written in 0018, and
     // tasks_live_due_idx (guild_id, due_at) INCLUDE (channel_id) WHERE live with a due date: in 0013,
     // as drizzle's index builder has no INCLUDE. They serve the stats as index-only scans.
     // Triggers keep task_labels in step with labels, status and channel (0013), task_search with the

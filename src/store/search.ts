@@ -98,17 +98,17 @@ export async function searchTasks(
     // Materialized: the window's GIN lookup alone, never ANDed with a bitmap of the guild's numbers.
     // The words and the window are two conditions on the index, so GIN leapfrogs between them (each
     // skips to the other's next match) instead of testing every task of the window for the words.
+    // Each match is ranked as it is read, so the CTE holds (id, number, rank), never the vectors: a
+    // materialized row with its vector, sorted, then ranked, took 2-3x the statement's time.
     const rows = await queryRows<Candidate>(
       q,
       sql`WITH m AS MATERIALIZED (
-          SELECT s.task_id AS id, s.number, s.guild_id, s.channel_id, s.search_vector
+          SELECT s.task_id AS id, s.number, s.guild_id, s.channel_id, ts_rank(s.search_vector, ${query}) AS rank
           FROM task_search s
           WHERE ${searchKeys} @@ ${query} AND ${searchKeys} @@ ${keys}::tsquery AND s.search_vector @@ ${query})
-        SELECT page.id, page.number, ts_rank(page.search_vector, ${query}) AS rank FROM (
-          SELECT m.id, m.number, m.search_vector FROM m
-          WHERE m.guild_id = ${guildId} AND m.number >= ${start} AND m.number < ${end} AND ${inChannels(channelIds, "m")}
-          ORDER BY m.number DESC LIMIT ${upTo - candidates.length}) page
-        ORDER BY page.number DESC`,
+        SELECT m.id, m.number, m.rank FROM m
+        WHERE m.guild_id = ${guildId} AND m.number >= ${start} AND m.number < ${end} AND ${inChannels(channelIds, "m")}
+        ORDER BY m.number DESC LIMIT ${upTo - candidates.length}`,
     );
     candidates.push(...rows);
     const spanned = end - start;

@@ -29,12 +29,12 @@ describe("every list query uses an index (postgres, 10 000 tasks)", () => {
   let tasks: TaskService;
   const cache = createMemoryCache({ log: silentLogger });
   const statements: Statement[] = [];
-  /** Stats are cached per channel part: each read starts cold, so its queries run and are checked. */
+  /** Stats are cached per channel part and block: each read starts cold, so its queries run and are checked. */
   const coldStats = () =>
     cache.views.del([
       engineKeys.stats(GUILD),
-      ...Array.from({ length: 5 }, (_, i) =>
-        engineKeys.statsPart(GUILD, `${PREFIX}003${String(i).padStart(3, "0")}`),
+      ...Array.from({ length: 5 }, (_, i) => `${PREFIX}003${String(i).padStart(3, "0")}`).flatMap(
+        (channel) => [engineKeys.statsPart(GUILD, channel), engineKeys.statsBlock(GUILD, channel, 0)],
       ),
     ]);
 

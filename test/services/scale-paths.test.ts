@@ -272,6 +272,85 @@ describe.each(DRIVERS)("lists, search and stats on their scale paths (%s)", (dri
   });
 
   describe("stats", () => {
+    it("of a channel whose tasks span several blocks of numbers equal a fresh count after changes in some blocks", async () => {
+      const s = await newScene(h, { requireReview: false, queueLimit: 500 });
+      const other = snowflake();
+      const dev = user();
+      // 160 tasks numbered 1,000 + 1,700n (four blocks of 65,536 numbers); every 5th in another channel.
+      // Block 0 holds no open task: the channel's oldest open tasks come from a later block.
+      await h.rows(sql`
+        INSERT INTO tasks (guild_id, channel_id, number, title, description, labels, created_by, status,
+          priority, assignee_id, estimate_minutes, started_at, completed_at)
+        SELECT ${s.guildId}, CASE WHEN n % 5 = 4 THEN ${other} ELSE ${s.channelId} END, 1000 + n * 1700,
+          'Task ' || n, '',
+          CASE n % 3 WHEN 0 THEN ARRAY['api'] WHEN 1 THEN ARRAY['ui', 'docs'] ELSE '{}'::text[] END,
+          '910000000000000001',
+          CASE WHEN n < 39 THEN (ARRAY['done', 'cancelled', 'in_progress'])[1 + n % 3]
+            ELSE (ARRAY['open', 'done', 'in_review', 'open', 'blocked', 'failed'])[1 + n % 6] END,
+          (ARRAY['low', 'medium', 'high', 'critical'])[1 + n % 4],
+          CASE WHEN n % 7 = 0 THEN NULL ELSE '92000000000000000' || (n % 3) END,
+          CASE WHEN n % 2 = 0 THEN 30 + n END,
+          CASE WHEN n % 6 <> 0 THEN now() - interval '2 days' + n * interval '1 minute' END,
+          CASE WHEN n % 6 <> 0 THEN now() - interval '1 day' + n * interval '7 minutes' END
+        FROM generate_series(0, 159) AS n`);
+      const fresh = (channelId?: string) =>
+        h
+          .instances(1, createMemoryCache({ log: silentLogger }))[0]!
+          .stats(systemReader(s.guildId), channelId);
+      /** The channel's figures counted in one query each, without blocks. */
+      const counted = async () => {
+        const byStatus = await h.rows<{ status: string; n: number }>(sql`SELECT status, count(*)::int AS n
+          FROM tasks WHERE guild_id = ${s.guildId} AND channel_id = ${s.channelId} GROUP BY status`);
+        const labels = await h.rows<{ label: string; n: number }>(sql`SELECT label, count(*)::int AS n
+          FROM tasks, unnest(labels) AS label WHERE guild_id = ${s.guildId} AND channel_id = ${s.channelId}
+            AND status <> 'cancelled' GROUP BY label`);
+        const oldest = await h.rows<{ number: number }>(sql`SELECT number FROM tasks
+          WHERE guild_id = ${s.guildId} AND channel_id = ${s.channelId} AND status = 'open' ORDER BY number LIMIT 5`);
+        return {
+          byStatus: Object.fromEntries(byStatus.map((row) => [row.status, Number(row.n)])),
+          labels: Object.fromEntries(labels.map((row) => [row.label, Number(row.n)])),
+          oldest: oldest.map((row) => Number(row.number)),
+        };
+      };
+      const expectCounted = async (stats: Awaited<ReturnType<typeof fresh>>) => {
+        const want = await counted();
+        expect(Object.fromEntries(Object.entries(stats.byStatus).filter(([, n]) => n > 0))).toEqual(
+          want.byStatus,
+        );
+        expect(Object.fromEntries(stats.labels.map((row) => [row.label, row.total]))).toEqual(want.labels);
+        expect(stats.oldestOpen.map((task) => task.number)).toEqual(want.oldest);
+      };
+      const before = await h.tasks.stats(systemReader(s.guildId), s.channelId);
+      expect(before).toEqual(await fresh(s.channelId));
+      await expectCounted(before);
+      expect(before.oldestOpen[0]!.number).toBeGreaterThan(65_536);
+      const guildBefore = await h.tasks.stats(systemReader(s.guildId));
+      expect(guildBefore).toEqual(await fresh());
+      // Changes in blocks 1 and 3 (the oldest open task among them); blocks 0 and 2 stay cached.
+      const ctx = s.ctx(dev, "slash", s.channelId);
+      const oldestOpen = before.oldestOpen[0]!.number;
+      await h.tasks.transition(ctx, { number: oldestOpen, action: "claim" });
+      await h.tasks.transition(ctx, { number: oldestOpen, action: "start" });
+      const late = 1000 + 150 * 1700; // block 3, open
+      await h.tasks.transition(s.ctx(s.reviewer, "slash", s.channelId), {
+        number: late,
+        action: "cancel",
+        text: "no",
+      });
+      await h.tasks.edit(s.ctx(s.admin, "slash", s.channelId), 1000 + 61 * 1700, {
+        labels: "ui, api, new",
+      });
+      const after = await h.tasks.stats(systemReader(s.guildId), s.channelId);
+      expect(after).toEqual(await fresh(s.channelId));
+      await expectCounted(after);
+      expect(after).not.toEqual(before);
+      expect(after.oldestOpen[0]!.number).not.toBe(oldestOpen);
+      expect(await h.tasks.stats(systemReader(s.guildId))).toEqual(await fresh());
+      expect(await h.tasks.stats(systemReader(s.guildId), other)).toEqual(await fresh(other));
+      // A channel without tasks has no blocks.
+      expect((await h.tasks.stats(systemReader(s.guildId), snowflake())).byStatus.open).toBe(0);
+    });
+
     it("equal a fresh count after changes in several channels, and leave out channels the reader cannot see", async () => {
       const s = await newScene(h, { requireReview: false, queueLimit: 100 });
       const [second, third] = [snowflake(), snowflake()];

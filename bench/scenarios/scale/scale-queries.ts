@@ -3,6 +3,7 @@ import type { Cache } from "../../../src/cache/types.ts";
 import { actorEverywhere, systemReader } from "../../../src/services/actors.ts";
 import { engineKeys } from "../../../src/services/cache-keys.ts";
 import type { TaskService } from "../../../src/services/contracts.ts";
+import { STATS_BLOCK, statsBlockOf } from "../../../src/store/stats.ts";
 import { channelIdOf, guildIdOf, userIdOf } from "../../support/ids.ts";
 import { LABELS, WORDS } from "../../support/vocabulary.ts";
 import { seededRandom } from "../../support/zipf.ts";
@@ -40,6 +41,11 @@ export function scaleQueries(
     actor: actorEverywhere({ userId: userIdOf(999_999), permissions: ["manage_guild"] }),
     source: "slash" as const,
   };
+  /** The stats keys a change of a random task in `channelId` deletes (Effects.task). */
+  const changedStats = (channelId: string) => [
+    engineKeys.statsPart(guildId, channelId),
+    engineKeys.statsBlock(guildId, channelId, statsBlockOf(pickNumber())),
+  ];
   return [
     {
       name: "list: live tasks, page 1",
@@ -152,13 +158,33 @@ export function scaleQueries(
       call: () => service.history(systemReader(guildId), pickNumber()),
     },
     {
+      // What a change of one task deletes (Effects.task): its channel's part and its block's. The
+      // warm-up reads the whole guild once, so every channel's blocks are cached, as in a running bot.
       name: "stats, one channel (its cached part deleted first)",
       targeted: true,
       targetMs: 50,
       repetitions: Math.max(5, Math.floor(repetitions / 10)),
       prepare: async (i) => {
+        if (i < 0) await service.stats(systemReader(guildId));
         channels[i] = pickChannel();
-        await cache.views.del([engineKeys.statsPart(guildId, channels[i])]);
+        await cache.views.del(changedStats(channels[i]!));
+      },
+      call: (i) => service.stats(systemReader(guildId), channels[i]),
+    },
+    {
+      // Nothing of the channel cached (its first read, or its blocks' TTL passed): every block is counted.
+      name: "stats, one channel, cold (its part and every block deleted first)",
+      targeted: false,
+      repetitions: Math.max(5, Math.floor(repetitions / 10)),
+      prepare: async (i) => {
+        channels[i] = pickChannel();
+        const blocks = Math.floor(shape.tasksInBusyGuild / STATS_BLOCK) + 1;
+        await cache.views.del([
+          engineKeys.statsPart(guildId, channels[i]!),
+          ...Array.from({ length: blocks }, (_, block) =>
+            engineKeys.statsBlock(guildId, channels[i]!, block),
+          ),
+        ]);
       },
       call: (i) => service.stats(systemReader(guildId), channels[i]),
     },
@@ -167,8 +193,7 @@ export function scaleQueries(
       targeted: true,
       targetMs: 50,
       repetitions: Math.max(5, Math.floor(repetitions / 10)),
-      prepare: () =>
-        cache.views.del([engineKeys.stats(guildId), engineKeys.statsPart(guildId, pickChannel())]),
+      prepare: () => cache.views.del([engineKeys.stats(guildId), ...changedStats(pickChannel())]),
       call: () => service.stats(systemReader(guildId)),
     },
   ];

@@ -10,7 +10,14 @@ import { snowflake } from "../../domain/validation/fields.ts";
 import { parseInput } from "../../domain/validation/parse.ts";
 import { actionContextSchema, suggestLimit, suggestQuery } from "../../domain/validation/task-inputs.ts";
 import { suggestTasks } from "../../store/search.ts";
-import { channelsWithTasks, countOverdue, type StatsPart, statsPart } from "../../store/stats.ts";
+import {
+  channelsWithTasks,
+  countOverdue,
+  mergeParts,
+  type StatsPart,
+  statsBlocks,
+  statsBlocksOf,
+} from "../../store/stats.ts";
 import { engineKeys } from "../cache-keys.ts";
 import type { ActionContext } from "../contracts.ts";
 import type { Engine } from "../engine.ts";
@@ -29,7 +36,8 @@ export async function taskStats(
 ): Promise<StatsView> {
   const ctx = parseInput(actionContextSchema, rawCtx);
   const { guildId } = ctx;
-  // Overdue moves with the clock, not with changes: counted fresh (tasks_guild_due_idx), never cached.
+  // Overdue moves with the clock, not with changes: counted fresh, never cached (index-only:
+  // tasks_stats_number_idx for a channel, tasks_live_due_idx for a whole guild).
   const overdueIn = (channelIds: readonly string[] | null) =>
     countOverdue(engine.db, guildId, channelIds, engine.now());
   if (channelId !== undefined) {
@@ -65,11 +73,25 @@ export async function taskStats(
 
 const PARTS_AT_ONCE = 4;
 
+/**
+ * A channel's part: cached as it is, and as the parts of its blocks of numbers (STATS_BLOCK). A change
+ * deletes its channel's part and its own block's (Effects.task), so the part is merged again from the
+ * blocks still cached and the few read again (in one set of queries, however many).
+ */
 async function cachedPart(engine: Engine, guildId: string, channelId: string): Promise<StatsPart> {
   const key = engineKeys.statsPart(guildId, channelId);
   const cached = await engine.cache.views.get<StatsPart>(key);
   if (cached) return cached;
-  const part = await statsPart(engine.db, guildId, channelId);
+  const blocks = await statsBlocksOf(engine.db, guildId, channelId);
+  const blockKey = (block: number) => engineKeys.statsBlock(guildId, channelId, block);
+  const found = await Promise.all(blocks.map((block) => engine.cache.views.get<StatsPart>(blockKey(block))));
+  const missing = blocks.filter((_, i) => found[i] === undefined);
+  const read = await statsBlocks(engine.db, guildId, channelId, missing);
+  await Promise.all(
+    [...read].map(([block, part]) => engine.cache.views.set(blockKey(block), part, engine.viewTtlSeconds)),
+  );
+  // In block order whatever was cached: the sums (floats among them) add up the same way every time.
+  const part = mergeParts(blocks.map((block, i) => found[i] ?? read.get(block)!));
   await engine.cache.views.set(key, part, engine.viewTtlSeconds);
   return part;
 }
