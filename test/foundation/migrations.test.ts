@@ -1,9 +1,8 @@
 import { sql } from "drizzle-orm";
 import { afterAll, describe, expect, it } from "vitest";
-import { silentLogger } from "../../src/log.ts";
-import { type Database, openDatabase } from "../../src/store/database.ts";
+import type { Database } from "../../src/store/database.ts";
 import { runMigrations } from "../../src/store/migrate.ts";
-import { createTestDatabase } from "../support/test-db.ts";
+import { blankDatabaseDrivers } from "../support/blank-databases.ts";
 
 const expectedTables = [
   "agents",
@@ -47,25 +46,7 @@ afterAll(async () => {
   for (const cleanup of cleanups.reverse()) await cleanup();
 });
 
-describe.each([
-  {
-    driver: "postgres server",
-    open: async () => {
-      const blank = await createTestDatabase({ empty: true });
-      const database = await openDatabase({ url: blank.url, log: silentLogger });
-      cleanups.push(blank.drop, () => database.close());
-      return { database, url: blank.url };
-    },
-  },
-  {
-    driver: "pglite",
-    open: async () => {
-      const database = await openDatabase({ dataDir: "memory://", log: silentLogger });
-      cleanups.push(() => database.close());
-      return { database, url: undefined };
-    },
-  },
-])("migrations on $driver", ({ open }) => {
+describe.each(blankDatabaseDrivers(cleanups))("migrations on $driver", ({ open }) => {
   it("create every table of the data model, and applying them twice is a no-op", async () => {
     const { database, url } = await open();
     await runMigrations(database, url);

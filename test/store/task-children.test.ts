@@ -4,6 +4,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { silentLogger } from "../../src/log.ts";
 import { type Database, openDatabase } from "../../src/store/database.ts";
 import { runMigrations } from "../../src/store/migrate.ts";
+import { blankDatabaseDrivers } from "../support/blank-databases.ts";
 import { createTestDatabase } from "../support/test-db.ts";
 
 // task_events, task_attempts and outbox have no foreign key to tasks (migration 0017): a deleted task
@@ -46,72 +47,60 @@ async function childCounts(database: Database): Promise<Record<string, number>> 
   return Object.fromEntries(Object.entries(row).map(([key, value]) => [key, Number(value)]));
 }
 
-describe.each([
-  {
-    driver: "postgres server",
-    open: async () => {
-      const blank = await createTestDatabase({ empty: true });
-      const database = await openDatabase({ url: blank.url, log: silentLogger });
-      cleanups.push(blank.drop, () => database.close());
-      await runMigrations(database, blank.url);
+describe.each(blankDatabaseDrivers(cleanups))(
+  "a task's events, attempts and outbox rows on $driver",
+  ({ open }) => {
+    const openMigrated = async () => {
+      const { database, url } = await open();
+      await runMigrations(database, url);
       return database;
-    },
-  },
-  {
-    driver: "pglite",
-    open: async () => {
-      const database = await openDatabase({ dataDir: "memory://", log: silentLogger });
-      cleanups.push(() => database.close());
-      await runMigrations(database);
-      return database;
-    },
-  },
-])("a task's events, attempts and outbox rows on $driver", ({ open }) => {
-  it("are deleted with it, and only its own", async () => {
-    const database = await open();
-    const [first, second, third] = [
-      await addTask(database, 1),
-      await addTask(database, 2),
-      await addTask(database, 3),
-    ];
-    for (const id of [first, second, third]) await addChildren(database, id);
-    await database.db.execute(
-      sql`INSERT INTO outbox (guild_id, channel_id, kind, nonce) VALUES ('1', '2', 'announcement', 'a1')`,
-    );
-    await database.db.execute(sql`DELETE FROM tasks WHERE id = ${first}`);
-    expect(await childCounts(database)).toEqual({
-      events: 2,
-      attempts: 2,
-      outbox: 2,
-      outboxWithoutTask: 1,
-      orphans: 0,
+    };
+    it("are deleted with it, and only its own", async () => {
+      const database = await openMigrated();
+      const [first, second, third] = [
+        await addTask(database, 1),
+        await addTask(database, 2),
+        await addTask(database, 3),
+      ];
+      for (const id of [first, second, third]) await addChildren(database, id);
+      await database.db.execute(
+        sql`INSERT INTO outbox (guild_id, channel_id, kind, nonce) VALUES ('1', '2', 'announcement', 'a1')`,
+      );
+      await database.db.execute(sql`DELETE FROM tasks WHERE id = ${first}`);
+      expect(await childCounts(database)).toEqual({
+        events: 2,
+        attempts: 2,
+        outbox: 2,
+        outboxWithoutTask: 1,
+        orphans: 0,
+      });
+      await database.db.execute(sql`DELETE FROM tasks WHERE id IN (${second}, ${third})`);
+      expect(await childCounts(database)).toEqual({
+        events: 0,
+        attempts: 0,
+        outbox: 0,
+        outboxWithoutTask: 1,
+        orphans: 0,
+      });
     });
-    await database.db.execute(sql`DELETE FROM tasks WHERE id IN (${second}, ${third})`);
-    expect(await childCounts(database)).toEqual({
-      events: 0,
-      attempts: 0,
-      outbox: 0,
-      outboxWithoutTask: 1,
-      orphans: 0,
-    });
-  });
 
-  it("are emptied by a TRUNCATE of tasks (the rows of no task stay)", async () => {
-    const database = await open();
-    await addChildren(database, await addTask(database, 1));
-    await database.db.execute(
-      sql`INSERT INTO outbox (guild_id, channel_id, kind, nonce) VALUES ('1', '2', 'announcement', 'a1')`,
-    );
-    await database.db.execute(sql`TRUNCATE tasks CASCADE`);
-    expect(await childCounts(database)).toEqual({
-      events: 0,
-      attempts: 0,
-      outbox: 0,
-      outboxWithoutTask: 1,
-      orphans: 0,
+    it("are emptied by a TRUNCATE of tasks (the rows of no task stay)", async () => {
+      const database = await openMigrated();
+      await addChildren(database, await addTask(database, 1));
+      await database.db.execute(
+        sql`INSERT INTO outbox (guild_id, channel_id, kind, nonce) VALUES ('1', '2', 'announcement', 'a1')`,
+      );
+      await database.db.execute(sql`TRUNCATE tasks CASCADE`);
+      expect(await childCounts(database)).toEqual({
+        events: 0,
+        attempts: 0,
+        outbox: 0,
+        outboxWithoutTask: 1,
+        orphans: 0,
+      });
     });
-  });
-});
+  },
+);
 
 describe("a task deleted while a row for it is being written (postgres server)", () => {
   it("waits for the writer and deletes its row too: none outlives the task", async () => {
