@@ -1,10 +1,9 @@
-import { MessageFlags } from "discord.js";
 import { cardDepsOf } from "../../src/discord/cards/card-deps.ts";
 import { type ClickedCard, showOnClick } from "../../src/discord/cards/show-on-click.ts";
 import type { HandlerContext } from "../../src/discord/handler-types.ts";
 import { discordTime, userMention } from "../../src/discord/render/format.ts";
 import { STATUS_LABELS } from "../../src/discord/render/status-style.ts";
-import { deferIfSlow, messageBody } from "../../src/discord/respond.ts";
+import { answerEphemeral, deferIfSlow } from "../../src/discord/respond.ts";
 import { ConflictError, ForbiddenError, NotFoundError, UserError } from "../../src/domain/errors.ts";
 import type { TaskView } from "../../src/domain/task-view.ts";
 import type { TaskHeader } from "../../src/services/contracts.ts";
@@ -57,10 +56,8 @@ export async function refreshStaleCard(
 ): Promise<void> {
   const task = await ctx.services.tasks.get(ctx.action, header.number);
   await showOnClick(interaction, cardDepsOf(ctx), task, reload(ctx));
-  await interaction.followUp({
-    ...messageBody({ content: staleNotice(task, reason) }),
-    flags: MessageFlags.Ephemeral,
-  });
+  // The card was just updated: this is an ephemeral follow-up, over the interaction's webhook.
+  await answerEphemeral(interaction, staleNotice(task, reason));
 }
 
 function staleNotice(task: TaskView, reason?: string): string {

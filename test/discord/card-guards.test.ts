@@ -136,6 +136,8 @@ describe("clicks are checked like commands", () => {
     expect(isEphemeral(notice)).toBe(true);
     expect(notice.content).toContain("changed since this card was shown");
     expect(notice.content).toContain(`<@${bot.discord.user("bob").id}>`);
+    // It names bob without pinging him (sent as plain HTTP on the interaction's webhook).
+    expect(bot.discord.storedMessage(notice.id)?.allowedMentions).toEqual({ parse: [] });
     const task = await bot.app.services.tasks.get(systemReader(hq), numberOf(card));
     expect(task.assigneeId).toBe(bot.discord.user("bob").id);
   });
