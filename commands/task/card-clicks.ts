@@ -39,6 +39,9 @@ export async function applyCardChange(
     const result = await change();
     await showOnClick(interaction, cardDepsOf(ctx), result.task, reload(ctx));
   } catch (error) {
+    // Refused as already done (e.g. a second Claim), decided on the very version the card shows: the
+    // card is up to date, so the refusal is the whole answer (one ephemeral reply, the card untouched).
+    if (error instanceof ConflictError && error.currentVersion === shownVersion) throw error;
     if (error instanceof ConflictError) return refreshStaleCard(interaction, ctx, header, error.message);
     // Refused because someone else got there first (e.g. already approved): the card is stale too.
     if (error instanceof UserError && (await ctx.services.cards.header(header.id))?.version !== shownVersion)

@@ -4,7 +4,6 @@ import { isLive } from "../../domain/task-states.ts";
 import { TRANSITIONS } from "../../domain/transitions.ts";
 import type { Evidence } from "../../domain/validation/evidence.ts";
 import { submitTaskAlone } from "../../store/submit-alone.ts";
-import { readTaskForChange } from "../../store/task-for-change.ts";
 import { changedTaskView, toAttemptView } from "../../store/task-views.ts";
 import { retried } from "../../store/transaction.ts";
 import type { ActionContext } from "../contracts.ts";
@@ -13,7 +12,7 @@ import { mutateAlone } from "../mutate.ts";
 import type { TransitionResult } from "../views.ts";
 import { viewFor } from "../visibility.ts";
 import { cardDueAt, eventDetails } from "./record-change.ts";
-import { type Input, readAndDecide } from "./transition-task.ts";
+import type { Input, ReadAndDecided } from "./transition-task.ts";
 
 /**
  * A submit without a transaction: the row read and decided as the transaction path does (every
@@ -27,12 +26,11 @@ export async function submitAlone(
   ctx: ActionContext,
   input: Input,
   evidence: Evidence | undefined,
+  read: ReadAndDecided,
+  now: Date,
   mark?: ViewMark,
 ): Promise<TransitionResult | undefined> {
-  const now = engine.now();
-  const { task, linked, settings, to } = await readAndDecide(engine.db, ctx, input, now, (guildId, number) =>
-    readTaskForChange(engine.database.db, guildId, number),
-  );
+  const { task, linked, settings, to } = read;
   if (to !== "done" && to !== "in_review") return undefined;
   if (to === "done" && (task.recurrence !== null || linked.blocks.some((b) => b.status === "blocked")))
     return undefined;
