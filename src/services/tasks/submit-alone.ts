@@ -11,7 +11,7 @@ import type { Engine } from "../engine.ts";
 import { mutateAlone } from "../mutate.ts";
 import type { TransitionResult } from "../views.ts";
 import { viewFor } from "../visibility.ts";
-import { cardDueAt, eventDetails } from "./record-change.ts";
+import { cardDueAt, eventDetails, isDue } from "./record-change.ts";
 import type { Input, ReadAndDecided } from "./transition-task.ts";
 
 /**
@@ -37,6 +37,9 @@ export async function submitAlone(
   const actorId = ctx.actor.userId;
   const summary = input.text || evidence?.summary || null;
   const kind = TRANSITIONS.submit.eventKind;
+  const cardDue = cardDueAt(ctx.source, now);
+  const reviewRequest = to === "in_review" && settings.notifyReviewers !== "off";
+  const creatorNotice = to === "done" && settings.notifyCreator !== "off" && task.createdBy !== actorId;
   return mutateAlone(engine, ctx.guildId, async (effects) => {
     const written = await retried(() =>
       submitTaskAlone(engine.database, {
@@ -55,14 +58,15 @@ export async function submitAlone(
         }),
         summary,
         result: (evidence as Record<string, unknown> | undefined) ?? null,
-        cardDueAt: cardDueAt(ctx.source, now),
-        reviewRequest: to === "in_review" && settings.notifyReviewers !== "off",
-        creatorNotice: to === "done" && settings.notifyCreator !== "off" && task.createdBy !== actorId,
+        cardDueAt: cardDue,
+        reviewRequest,
+        creatorNotice,
       }),
     );
     if (!written) return undefined;
     const { task: updated, linked: related } = written;
-    effects.outbox = true;
+    // A clicked submit's card row waits for the click to show it: wake the dispatchers for notices only.
+    effects.outbox = reviewRequest || creatorNotice || isDue(cardDue, now);
     effects.task(updated);
     effects.numbers([
       ...(related.parent ? [related.parent.number] : []),

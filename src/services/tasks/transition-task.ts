@@ -47,13 +47,15 @@ export async function transitionTask(
     input.action === "submit" && input.evidence !== undefined ? parseEvidence(input.evidence) : undefined;
   for (let attempt = 1; ; attempt += 1) {
     try {
-      // Before the transaction: the view it commits is stored unless a later change out-ranks it.
-      const mark = await engine.cache.views.mark();
       const now = engine.now();
       // Read and decided before any transaction opens (the read takes no lock: the version-checked
       // update and the recheck under its lock guard the write), so a refusal costs the read and what
-      // explains it, with no BEGIN or ROLLBACK; an allowed change writes in a transaction of its own.
+      // explains it, with no BEGIN or ROLLBACK and no cache call; an allowed change writes in a
+      // transaction of its own.
       const read = await readAndDecide(engine.db, ctx, input, now);
+      // Before the write: the view it commits (built under its row lock) is stored unless a later
+      // change out-ranks it.
+      const mark = await engine.cache.views.mark();
       if (input.action === "submit") {
         const alone = await submitAlone(engine, ctx, input, evidence, read, now, mark);
         if (alone) return alone;
