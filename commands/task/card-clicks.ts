@@ -1,10 +1,9 @@
-import { MessageFlags } from "discord.js";
 import { cardDepsOf } from "../../src/discord/cards/card-deps.ts";
 import { type ClickedCard, showOnClick } from "../../src/discord/cards/show-on-click.ts";
 import type { HandlerContext } from "../../src/discord/handler-types.ts";
 import { discordTime, userMention } from "../../src/discord/render/format.ts";
 import { STATUS_LABELS } from "../../src/discord/render/status-style.ts";
-import { deferIfSlow, messageBody } from "../../src/discord/respond.ts";
+import { answerEphemeral, deferIfSlow } from "../../src/discord/respond.ts";
 import { ConflictError, ForbiddenError, NotFoundError, UserError } from "../../src/domain/errors.ts";
 import type { TaskView } from "../../src/domain/task-view.ts";
 import type { TaskHeader } from "../../src/services/contracts.ts";
@@ -40,6 +39,9 @@ export async function applyCardChange(
     const result = await change();
     await showOnClick(interaction, cardDepsOf(ctx), result.task, reload(ctx));
   } catch (error) {
+    // Refused as already done (e.g. a second Claim), decided on the very version the card shows: the
+    // card is up to date, so the refusal is the whole answer (one ephemeral reply, the card untouched).
+    if (error instanceof ConflictError && error.currentVersion === shownVersion) throw error;
     if (error instanceof ConflictError) return refreshStaleCard(interaction, ctx, header, error.message);
     // Refused because someone else got there first (e.g. already approved): the card is stale too.
     if (error instanceof UserError && (await ctx.services.cards.header(header.id))?.version !== shownVersion)
@@ -57,10 +59,8 @@ export async function refreshStaleCard(
 ): Promise<void> {
   const task = await ctx.services.tasks.get(ctx.action, header.number);
   await showOnClick(interaction, cardDepsOf(ctx), task, reload(ctx));
-  await interaction.followUp({
-    ...messageBody({ content: staleNotice(task, reason) }),
-    flags: MessageFlags.Ephemeral,
-  });
+  // The card was just updated: this is an ephemeral follow-up, over the interaction's webhook.
+  await answerEphemeral(interaction, staleNotice(task, reason));
 }
 
 function staleNotice(task: TaskView, reason?: string): string {

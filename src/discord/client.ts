@@ -80,6 +80,7 @@ export function createDiscordClient({
   // Before login: the gateway and every handler then use it (interaction webhooks skip the global limit).
   client.rest = new InteractionExemptRest(client.options.rest);
   buildOnlyMessagesForUs(client);
+  slimClickedMessages(client);
   client.on("warn", (message) => log.warn({ discord: message }, "discord.js warning"));
   client.on("error", (error) => log.error({ err: error }, "discord client error"));
   client.on("shardDisconnect", (event, shardId) =>
@@ -118,4 +119,52 @@ function mayMentionBot(client: Client, data: RawMessage): boolean {
     ? client.guilds.cache.get(data.guild_id)?.members.me?.roles.botRole?.id
     : undefined;
   return roleId !== undefined && data.content.includes(roleId);
+}
+
+interface RawInteraction {
+  type: number;
+  message?: RawClickedMessage;
+}
+
+interface RawClickedMessage {
+  id: string;
+  channel_id: string;
+  guild_id?: string;
+  type?: number;
+  flags?: number;
+  timestamp?: string;
+}
+
+/** Discord's interaction types whose payload carries the message they came from. */
+const FROM_A_MESSAGE = new Set([3 /* MESSAGE_COMPONENT */, 5 /* MODAL_SUBMIT */]);
+
+/**
+ * A click (or a form opened from a card) carries the whole clicked message, and discord.js builds a
+ * Message of it (author, member, mentions, embeds, components) for each one. Tasklane reads only the
+ * clicked message's id (the custom_id names the task and version; the card is rendered from the
+ * database), so discord.js gets the message's identity alone: the interaction's `message` is still a
+ * Message, with its id, channel and guild, without the card's content.
+ */
+function slimClickedMessages(client: Client): void {
+  const action = (
+    client as unknown as { actions: { InteractionCreate: { handle(data: RawInteraction): unknown } } }
+  ).actions.InteractionCreate;
+  const handle = action.handle.bind(action);
+  action.handle = (data) => {
+    const message = data.message;
+    if (message && FROM_A_MESSAGE.has(data.type)) data.message = slimMessage(message);
+    return handle(data);
+  };
+}
+
+function slimMessage(message: RawClickedMessage): RawClickedMessage {
+  const { id, channel_id, guild_id, type, flags, timestamp } = message;
+  return {
+    id,
+    channel_id,
+    ...(guild_id !== undefined ? { guild_id } : {}),
+    ...(type !== undefined ? { type } : {}),
+    ...(flags !== undefined ? { flags } : {}),
+    ...(timestamp !== undefined ? { timestamp } : {}),
+  };
 }

@@ -5,6 +5,16 @@
 export class UserError extends Error {
   override name = "UserError";
   readonly code: string = "user_error";
+  /**
+   * Without a stack trace: a refusal is an answer, not a fault, and nothing reads where it was thrown
+   * (capturing the frames showed in the click profiles). Unexpected errors keep theirs.
+   */
+  constructor(message?: string, options?: ErrorOptions) {
+    const limit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
+    super(message, options);
+    Error.stackTraceLimit = limit;
+  }
 }
 
 /** Bad input: names the field and the rule. Nothing was changed. */

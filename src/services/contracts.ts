@@ -8,7 +8,7 @@ import type { Logger } from "../log.ts";
 import type { Database } from "../store/database.ts";
 import type { ClaimedGroup } from "../store/outbox-delivery.ts";
 import type { TaskHeader } from "../store/task-headers.ts";
-import type { CardRecord, MarkOutcome } from "../store/task-messages.ts";
+import type { CardRecord, Marked } from "../store/task-messages.ts";
 import type { ThreadOfTask, ThreadRecord } from "../store/task-threads.ts";
 import type { GateDrift, GateDriftOptions } from "./gate/gate-drift.ts";
 import type {
@@ -37,7 +37,7 @@ import type {
 export type { OutboxMessage } from "../store/outbox.ts";
 export type { ClaimedGroup, ClaimedRow } from "../store/outbox-delivery.ts";
 export type { TaskHeader } from "../store/task-headers.ts";
-export type { CardRecord, MarkOutcome } from "../store/task-messages.ts";
+export type { CardRecord, Marked, MarkOutcome } from "../store/task-messages.ts";
 export type { ThreadOfTask, ThreadRecord } from "../store/task-threads.ts";
 export type { GateDrift, GateDriftOptions } from "./gate/gate-drift.ts";
 
@@ -307,8 +307,8 @@ export interface CardService {
   claimVersion(taskId: number, version: number): Promise<CardRecord | null>;
   /** The edit that claimed `claimed` failed: give the version back so a retry renders it. */
   restoreVersion(taskId: number, claimed: number, previous: number): Promise<void>;
-  /** A click is about to update `messageId` in place to `version` (see MarkOutcome). */
-  markRendered(taskId: number, messageId: string, version: number): Promise<MarkOutcome>;
+  /** A click is about to update `messageId` in place to `version` (see MarkOutcome), with the version it replaced. */
+  markRendered(taskId: number, messageId: string, version: number): Promise<Marked>;
   /** After an edit to `version` landed: true when a newer version was recorded meanwhile (render again). */
   supersededWhileSending(taskId: number, version: number): Promise<boolean>;
   /** The card message is gone: forget it so the next refresh posts a new one. */

@@ -149,7 +149,9 @@ export const SHOWN_BY_CLICK = "shown by the click that made the change";
 
 const MARK = prepareStatement<{ taskId: number; messageId: string; version: number }>(
   "tasklane_mark_card_rendered",
-  sql`WITH marked AS (
+  sql`WITH card AS (
+      SELECT message_id, rendered_version FROM task_messages WHERE task_id = ${p("taskId")}::int),
+    marked AS (
       UPDATE task_messages SET rendered_version = ${p("version")}::int, updated_at = now()
       WHERE task_id = ${p("taskId")}::int AND message_id = ${p("messageId")}::text
         AND rendered_version <= ${p("version")}::int
@@ -160,26 +162,40 @@ const MARK = prepareStatement<{ taskId: number; messageId: string; version: numb
       WHERE task_id IN (SELECT task_id FROM marked) AND kind = 'card' AND state = 'pending'
         AND (payload->>'version')::int <= ${p("version")}::int
       RETURNING id)
-    SELECT task_id, (SELECT count(*) FROM settled) AS settled FROM marked`,
+    SELECT card.message_id AS "messageId", card.rendered_version AS "before",
+      EXISTS (SELECT 1 FROM marked) AS marked, (SELECT count(*) FROM settled) AS settled
+    FROM card`,
 );
 
+/** What a click's mark found: its outcome, and the version the card was recorded at before it. */
+export interface Marked {
+  outcome: MarkOutcome;
+  /** The recorded version the mark replaced (to give back if the edit fails); null without a card row. */
+  previousVersion: number | null;
+}
+
 /**
- * A click is about to update `messageId` in place to `version`. marked: it is the live card, now
- * recorded at that version, and the pending card outbox rows up to that version are settled in the
- * same statement (the edit they ask for is this one; a dispatcher holding one of them heals a late
- * edit of its own by refreshing again, see discord-senders.ts). newer: a newer version is already recorded
- * (show that one instead). not_live: another message (e.g. a /task view copy); nothing recorded.
+ * A click is about to update `messageId` in place to `version`, in one statement. marked: it is the
+ * live card, now recorded at that version, and the pending card outbox rows up to that version are
+ * settled in the same statement (the edit they ask for is this one; a dispatcher holding one of them
+ * heals a late edit of its own by refreshing again, see discord-senders.ts). newer: a newer version is
+ * already recorded (show that one instead). not_live: another message (e.g. a /task view copy);
+ * nothing recorded. The version it replaced comes back with it (read in the statement's snapshot).
  */
 export async function markCardRendered(
   db: Queryable,
   taskId: number,
   messageId: string,
   version: number,
-): Promise<MarkOutcome> {
-  const rows = await runPreparedOn(db, MARK, { taskId, messageId, version });
-  if (rows.length > 0) return "marked";
-  const card = await findCard(db, taskId);
-  return card?.messageId === messageId ? "newer" : "not_live";
+): Promise<Marked> {
+  const [row] = await runPreparedOn<
+    { messageId: string; before: number; marked: boolean } & Record<string, unknown>,
+    { taskId: number; messageId: string; version: number }
+  >(db, MARK, { taskId, messageId, version });
+  if (!row) return { outcome: "not_live", previousVersion: null };
+  const previousVersion = Number(row.before);
+  if (row.marked) return { outcome: "marked", previousVersion };
+  return { outcome: row.messageId === messageId ? "newer" : "not_live", previousVersion };
 }
 
 const SUPERSEDED = prepareStatement<{ taskId: number; version: number }>(

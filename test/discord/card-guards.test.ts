@@ -119,6 +119,28 @@ describe("clicks are checked like commands", () => {
     expect(fieldOf(bot.discord.message(card.id)!, "Status")).toBe("Done");
   });
 
+  it("a second Claim on a card that shows the claim is refused in one ephemeral reply: the card is left as it is", async () => {
+    const card = await createTask(bot, { userId: "alice" }, { title: "Claimed once" });
+    await click(card, "alice", "Claim").reply();
+    const claimed = await waitForCard(
+      bot,
+      card.id,
+      (message) => fieldOf(message, "Assignee") !== "Unassigned",
+    );
+    expect(buttonLabels(claimed)).toContain("Claim");
+    const before = await snapshot(hq, numberOf(card));
+    const versionsBefore = bot.discord.storedMessage(card.id)!.versions.length;
+    const second = click(claimed, "bob", "Claim");
+    const answer = await second.reply();
+    expect((await second.callback()).type).toBe(4); // CHANNEL_MESSAGE_WITH_SOURCE: no update of the card
+    expect(isEphemeral(answer)).toBe(true);
+    expect(answer.content).toContain(`was already claimed by <@${bot.discord.user("alice").id}>`);
+    expect(second.record.followUpIds).toEqual([]);
+    expect(await snapshot(hq, numberOf(card))).toEqual(before);
+    expect(bot.discord.storedMessage(card.id)!.versions.length).toBe(versionsBefore);
+    expect(customIds(bot.discord.message(card.id)!)).toEqual(customIds(claimed));
+  });
+
   it("a stale card is refreshed and the user told what changed", async () => {
     const card = await createTask(bot, { userId: "alice" }, { title: "Tidy the README" });
     const shown = customIds(card);
@@ -136,6 +158,8 @@ describe("clicks are checked like commands", () => {
     expect(isEphemeral(notice)).toBe(true);
     expect(notice.content).toContain("changed since this card was shown");
     expect(notice.content).toContain(`<@${bot.discord.user("bob").id}>`);
+    // It names bob without pinging him (sent as plain HTTP on the interaction's webhook).
+    expect(bot.discord.storedMessage(notice.id)?.allowedMentions).toEqual({ parse: [] });
     const task = await bot.app.services.tasks.get(systemReader(hq), numberOf(card));
     expect(task.assigneeId).toBe(bot.discord.user("bob").id);
   });

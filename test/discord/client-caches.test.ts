@@ -1,5 +1,5 @@
 import { once } from "node:events";
-import { type Client, Events, Routes } from "discord.js";
+import { type ButtonInteraction, type Client, Events, Routes } from "discord.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createDiscordClient } from "../../src/discord/client.ts";
 import type { InteractionExemptRest } from "../../src/discord/interaction-rest.ts";
@@ -87,6 +87,34 @@ describe("the Discord client's caches", () => {
     } finally {
       client.off(Events.MessageCreate, listener);
     }
+  });
+
+  it("builds a clicked message from its identity alone: a click's message keeps its id, channel and guild, not the card", async () => {
+    const lane = discord.channel("lane");
+    const posted = (await client.rest.post(Routes.channelMessages(lane.id), {
+      body: {
+        content: "A card",
+        embeds: [{ title: "#1 A card", fields: [{ name: "Status", value: "Open" }] }],
+        components: [
+          { type: 1, components: [{ type: 2, style: 1, label: "Claim", custom_id: "t1:claim:1:1" }] },
+        ],
+      },
+    })) as { id: string };
+    const clicked = new Promise<ButtonInteraction>((resolve) =>
+      client.once(Events.InteractionCreate, (interaction) => {
+        if (interaction.isButton()) resolve(interaction);
+      }),
+    );
+    discord.clickButton({ message: posted.id, userId: MEMBERS[3]!, customId: "t1:claim:1:1" });
+    const interaction = await clicked;
+    expect(interaction.customId).toBe("t1:claim:1:1");
+    expect(interaction.message.id).toBe(posted.id);
+    expect(interaction.message.channelId).toBe(lane.id);
+    expect(interaction.message.guildId).toBe(discord.guild().id);
+    expect(interaction.message.embeds).toEqual([]);
+    expect(interaction.message.components).toEqual([]);
+    expect(interaction.message.author).toBeNull();
+    await interaction.deferUpdate();
   });
 
   it("forgets the per-token REST handler each interaction webhook leaves behind once it is idle", async () => {

@@ -102,7 +102,8 @@ describe.each(DRIVERS)("the hot path: gate, cached views, signals (%s)", (driver
     const signals: Signal[] = [];
     const stop = h.cache.signals.subscribe((signal) => signals.push(signal));
     try {
-      const task = await h.tasks.create(s.ctx(s.creator), { title: "Signalled" });
+      // A mention's create: its card row is due at once (the outbox posts its card).
+      const task = await h.tasks.create(s.ctx(s.creator, "mention"), { title: "Signalled" });
       await expect.poll(() => signals.length).toBeGreaterThanOrEqual(2);
       expect(signals).toContainEqual({
         type: "task_changed",
@@ -111,6 +112,43 @@ describe.each(DRIVERS)("the hot path: gate, cached views, signals (%s)", (driver
         number: 1,
       });
       expect(signals).toContainEqual({ type: "outbox_ready" });
+    } finally {
+      stop();
+    }
+  });
+
+  it("wakes the outbox only for rows due now: not for a card left to the reply or the click that shows it", async () => {
+    const s = await newScene(h, { requireReview: false, notifyCreator: "off" });
+    const signals: Signal[] = [];
+    const stop = h.cache.signals.subscribe((signal) => signals.push(signal));
+    const settled = async (count: number) => {
+      await expect.poll(() => signals.filter((signal) => signal.type === "task_changed").length).toBe(count);
+      return signals.filter((signal) => signal.type === "outbox_ready").length;
+    };
+    try {
+      // A slash create is answered with its card: its card row waits out the reply's grace.
+      const task = await h.tasks.create(s.ctx(s.creator), { title: "Answered with its card" });
+      expect(await settled(1)).toBe(0);
+      // Clicks show their own change: their card rows wait too.
+      const click = s.ctx(s.member, "button");
+      const claimed = await h.tasks.transition(click, { number: task.number, action: "claim" });
+      const started = await h.tasks.transition(click, {
+        number: task.number,
+        action: "start",
+        expectedVersion: claimed.task.version,
+      });
+      await h.tasks.transition(click, {
+        number: task.number,
+        action: "submit",
+        expectedVersion: started.task.version,
+      });
+      expect(await settled(4)).toBe(0);
+      // A mention's create has no reply to show its card: the row is due at once.
+      await h.tasks.create(s.ctx(s.creator, "mention"), { title: "Posted by the outbox" });
+      expect(await settled(5)).toBe(1);
+      // A create assigning someone else sends them a message at once.
+      await h.tasks.create(s.ctx(s.creator), { title: "For the member", assigneeId: s.member.userId });
+      expect(await settled(6)).toBe(2);
     } finally {
       stop();
     }

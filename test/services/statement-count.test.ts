@@ -75,6 +75,22 @@ describe.each(DRIVERS)("statements per hot path (%s)", (driver) => {
     expect(
       await counted(() => h.tasks.transition(s.ctx(s.member), { number: other, action: "start" }), true),
     ).toBeLessThanOrEqual(5);
+    // A refused click opens no transaction: the read it is decided on and the event that explains it
+    // (no BEGIN, no ROLLBACK), and nothing is written.
+    const shown = (await h.tasks.get(s.ctx(s.member), other)).version;
+    const refused = await counted(
+      () =>
+        expect(
+          h.tasks.transition(s.ctx(s.creator, "button"), {
+            number: other,
+            action: "claim",
+            expectedVersion: shown,
+          }),
+        ).rejects.toThrow(/in progress/),
+      false,
+    );
+    expect(refused).toBe(2);
+    expect((await h.tasks.get(s.ctx(s.member), other)).version).toBe(shown);
     expect(await counted(() => h.tasks.comment(s.ctx(s.member), other, "On it"), true)).toBeLessThanOrEqual(
       5, // today's count: threads added the comment's message for the task's thread
     );

@@ -21,8 +21,11 @@ export async function showOnClick(
   const messageId = interaction.message.id;
   let shown = task;
   for (let attempt = 0; attempt < 3; attempt += 1) {
-    const before = await cards.find(shown.id);
-    const recorded = await cards.markRendered(shown.id, messageId, shown.version);
+    const { outcome: recorded, previousVersion } = await cards.markRendered(
+      shown.id,
+      messageId,
+      shown.version,
+    );
     if (recorded === "newer") {
       shown = await reload(shown);
       continue;
@@ -32,8 +35,8 @@ export async function showOnClick(
     } catch (error) {
       // The card still shows what it showed: give the version back (the dispatcher may already have
       // skipped its edit, finding it recorded) and edit the card the dispatcher's way, over the channel.
-      if (recorded === "marked" && before) {
-        await cards.restoreVersion(shown.id, shown.version, before.renderedVersion).catch(() => undefined);
+      if (recorded === "marked" && previousVersion !== null) {
+        await cards.restoreVersion(shown.id, shown.version, previousVersion).catch(() => undefined);
         await refresh(deps, shown).catch(() => undefined);
       }
       throw error;

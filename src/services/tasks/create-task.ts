@@ -33,7 +33,7 @@ import { requireReferable, requireSendIn, viewFor } from "../visibility.ts";
 import { refreshBlocker } from "./dependencies.ts";
 import { requireTask, requireView } from "./load-task.ts";
 import { newTaskView } from "./new-task-view.ts";
-import { cardDueAt, eventDetails, recordChange, target } from "./record-change.ts";
+import { cardDueAt, eventDetails, isDue, recordChange, target } from "./record-change.ts";
 
 /**
  * Creates a task in ctx.channelId. The cache's limit gate answers the obvious "full" first (no query);
@@ -117,6 +117,9 @@ async function insertAlone(
 ): Promise<TaskView | undefined> {
   const now = engine.now();
   const assigneeId = input.assigneeId ?? null;
+  const cardDue = newCardDueAt(ctx.source, now);
+  const messages: { kind: "assignment"; assigneeId: string }[] =
+    assigneeId && assigneeId !== ctx.actor.userId ? [{ kind: "assignment", assigneeId }] : [];
   // A change to the new task after it commits (its key deleted) out-ranks the view stored below.
   const mark = engine.cache.views.markNew();
   const task = await retried(() =>
@@ -145,8 +148,8 @@ async function insertAlone(
           source: ctx.source,
           details: eventDetails({ title: input.title, assigneeId }),
         },
-        cardDueAt: newCardDueAt(ctx.source, now),
-        messages: assigneeId && assigneeId !== ctx.actor.userId ? [{ kind: "assignment", assigneeId }] : [],
+        cardDueAt: cardDue,
+        messages,
       },
       now,
     ),
@@ -162,7 +165,8 @@ async function insertAlone(
     ttlSeconds: engine.viewTtlSeconds,
     mark,
   });
-  effects.outbox = true;
+  // A card left to the create's reply is not due yet: nothing to wake the dispatchers for.
+  effects.outbox = messages.length > 0 || isDue(cardDue, now);
   await applyEffects(engine, effects);
   return view;
 }

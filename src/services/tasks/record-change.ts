@@ -48,13 +48,23 @@ export async function recordChange(tx: Tx, effects: Effects, change: Change, now
     rows.card = { target: target(task), version: task.version, dueAt: cardDueAt(change.source, now) };
   }
   await insertChange(tx, event, rows, now);
-  if (rows.card || rows.messages?.length) effects.outbox = true;
+  if ((rows.card && isDue(rows.card.dueAt, now)) || rows.messages?.length) effects.outbox = true;
   effects.task(task);
   if (change.relatives) effects.numbers([...(change.relativeNumbers ?? (await relativeNumbers(tx, task)))]);
 }
 
 export function target(task: TaskRow) {
   return { guildId: task.guildId, channelId: task.channelId, taskId: task.id };
+}
+
+/**
+ * Whether a row due at `dueAt` is worth waking the dispatchers for (`outbox_ready`): a card row left to
+ * the click or the reply that shows it is not, and a dispatcher woken for it would only find nothing
+ * due (two statements on every instance); the dispatchers' polling (at most a second apart) sends it
+ * once its grace is over.
+ */
+export function isDue(dueAt: Date, now: Date): boolean {
+  return dueAt.getTime() <= now.getTime();
 }
 
 /** When a change's card row is due: at once, or after the grace a click has to show it itself. */

@@ -4,7 +4,6 @@ import { isLive } from "../../domain/task-states.ts";
 import { TRANSITIONS } from "../../domain/transitions.ts";
 import type { Evidence } from "../../domain/validation/evidence.ts";
 import { submitTaskAlone } from "../../store/submit-alone.ts";
-import { readTaskForChange } from "../../store/task-for-change.ts";
 import { changedTaskView, toAttemptView } from "../../store/task-views.ts";
 import { retried } from "../../store/transaction.ts";
 import type { ActionContext } from "../contracts.ts";
@@ -12,8 +11,8 @@ import type { Engine } from "../engine.ts";
 import { mutateAlone } from "../mutate.ts";
 import type { TransitionResult } from "../views.ts";
 import { viewFor } from "../visibility.ts";
-import { cardDueAt, eventDetails } from "./record-change.ts";
-import { type Input, readAndDecide } from "./transition-task.ts";
+import { cardDueAt, eventDetails, isDue } from "./record-change.ts";
+import type { Input, ReadAndDecided } from "./transition-task.ts";
 
 /**
  * A submit without a transaction: the row read and decided as the transaction path does (every
@@ -27,18 +26,20 @@ export async function submitAlone(
   ctx: ActionContext,
   input: Input,
   evidence: Evidence | undefined,
+  read: ReadAndDecided,
+  now: Date,
   mark?: ViewMark,
 ): Promise<TransitionResult | undefined> {
-  const now = engine.now();
-  const { task, linked, settings, to } = await readAndDecide(engine.db, ctx, input, now, (guildId, number) =>
-    readTaskForChange(engine.database.db, guildId, number),
-  );
+  const { task, linked, settings, to } = read;
   if (to !== "done" && to !== "in_review") return undefined;
   if (to === "done" && (task.recurrence !== null || linked.blocks.some((b) => b.status === "blocked")))
     return undefined;
   const actorId = ctx.actor.userId;
   const summary = input.text || evidence?.summary || null;
   const kind = TRANSITIONS.submit.eventKind;
+  const cardDue = cardDueAt(ctx.source, now);
+  const reviewRequest = to === "in_review" && settings.notifyReviewers !== "off";
+  const creatorNotice = to === "done" && settings.notifyCreator !== "off" && task.createdBy !== actorId;
   return mutateAlone(engine, ctx.guildId, async (effects) => {
     const written = await retried(() =>
       submitTaskAlone(engine.database, {
@@ -57,14 +58,15 @@ export async function submitAlone(
         }),
         summary,
         result: (evidence as Record<string, unknown> | undefined) ?? null,
-        cardDueAt: cardDueAt(ctx.source, now),
-        reviewRequest: to === "in_review" && settings.notifyReviewers !== "off",
-        creatorNotice: to === "done" && settings.notifyCreator !== "off" && task.createdBy !== actorId,
+        cardDueAt: cardDue,
+        reviewRequest,
+        creatorNotice,
       }),
     );
     if (!written) return undefined;
     const { task: updated, linked: related } = written;
-    effects.outbox = true;
+    // A clicked submit's card row waits for the click to show it: wake the dispatchers for notices only.
+    effects.outbox = reviewRequest || creatorNotice || isDue(cardDue, now);
     effects.task(updated);
     effects.numbers([
       ...(related.parent ? [related.parent.number] : []),

@@ -32,7 +32,8 @@ const MAX_ATTEMPTS = 5;
  * Decides on the row as read, then writes it with `UPDATE … WHERE version = seen`: concurrent clicks
  * all wait on the first writer and then find the version moved. A caller who saw a version (a card's
  * button) is told what happened; a command simply runs again on the new state (and is then refused
- * with what happened, if it no longer applies). One transaction per attempt.
+ * with what happened, if it no longer applies). The read and the decision come before any transaction
+ * (a refusal opens none); one transaction per allowed attempt.
  */
 export async function transitionTask(
   engine: Engine,
@@ -46,14 +47,21 @@ export async function transitionTask(
     input.action === "submit" && input.evidence !== undefined ? parseEvidence(input.evidence) : undefined;
   for (let attempt = 1; ; attempt += 1) {
     try {
-      // Before the transaction: the view it commits is stored unless a later change out-ranks it.
+      const now = engine.now();
+      // Read and decided before any transaction opens (the read takes no lock: the version-checked
+      // update and the recheck under its lock guard the write), so a refusal costs the read and what
+      // explains it, with no BEGIN or ROLLBACK and no cache call; an allowed change writes in a
+      // transaction of its own.
+      const read = await readAndDecide(engine.db, ctx, input, now);
+      // Before the write: the view it commits (built under its row lock) is stored unless a later
+      // change out-ranks it.
       const mark = await engine.cache.views.mark();
       if (input.action === "submit") {
-        const alone = await submitAlone(engine, ctx, input, evidence, mark);
+        const alone = await submitAlone(engine, ctx, input, evidence, read, now, mark);
         if (alone) return alone;
       }
       return await mutate(engine, ctx.guildId, (tx, effects) =>
-        attemptTransition(tx, engine, effects, ctx, input, evidence, mark),
+        attemptTransition(tx, engine, effects, ctx, input, evidence, read, now, mark),
       );
     } catch (error) {
       if (!(error instanceof RowChanged)) throw error;
@@ -73,10 +81,11 @@ async function attemptTransition(
   ctx: ActionContext,
   input: Input,
   evidence: Evidence | undefined,
+  read: ReadAndDecided,
+  now: Date,
   mark: ViewMark | undefined,
 ): Promise<TransitionResult> {
-  const now = engine.now();
-  const { task, settings, to, decideNow } = await readAndDecide(tx, ctx, input, now);
+  const { task, settings, to, decideNow } = read;
   // What decide() read beyond the row may have changed before the row lock: decide again under it.
   const needsRecheck = (ruleOf(input.action).loads ?? []).length > 0;
   const decided: Decided = {
@@ -111,6 +120,9 @@ async function attemptTransition(
   }
   return { task: viewFor(ctx, view) };
 }
+
+/** What readAndDecide read and decided: the row, its relatives and settings, and the status it goes to. */
+export type ReadAndDecided = Awaited<ReturnType<typeof readAndDecide>>;
 
 /**
  * Reads the task (with `read`, by default readTaskForChange on `q`), checks the actor's rights and the
