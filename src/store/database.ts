@@ -72,6 +72,7 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
     const pool = createPool(options);
     const generic = createPool(options, GENERIC_PLANS);
     const db = drizzlePg({ client: pool, schema, logger }) as unknown as Db;
+    NAMED_STATEMENT_POOLS.set(db, generic);
     return {
       db,
       kind: "postgres",
@@ -152,10 +153,19 @@ async function withSessionLock<T>(
  * estimates do, as the table gets analyzed), every later call on that session is planned anew:
  * measured on the claim, the submit and the read a change starts from, more than half of their calls,
  * about 1.1 ms of planning each. The hot statements are written for one plan (no OR of parameters,
- * CASE instead); unnamed statements (list pages planned with their values) and transactions stay on
- * the other pool, under auto. test/store/generic-plans.test.ts.
+ * CASE instead); unnamed statements (list pages planned with their values), drizzle's own statements
+ * and transactions stay on the other pool, under auto (runPreparedOn sends a named statement on the
+ * handle here too). test/store/generic-plans.test.ts.
  */
 const GENERIC_PLANS = "-c plan_cache_mode=force_generic_plan";
+
+/** A Postgres database handle's pool for named statements run on the handle (not in a transaction). */
+const NAMED_STATEMENT_POOLS = new WeakMap<object, pg.Pool>();
+
+/** Where runPreparedOn runs a named statement given the database handle `q` (undefined: on `q` itself). */
+export function namedStatementPool(q: Queryable): pg.Pool | undefined {
+  return NAMED_STATEMENT_POOLS.get(q);
+}
 
 /** Every wait is bounded: Discord gives an interaction 3 s, and pg's defaults wait forever. */
 function createPool(options: OpenDatabaseOptions, sessionOptions?: string): pg.Pool {
