@@ -7,7 +7,7 @@ import { newNonce } from "./outbox.ts";
 import { columnsAs, prepareStatement, runPrepared, runPreparedOn } from "./prepared.ts";
 import { toIso } from "./raw.ts";
 import { type TaskRow, tasks } from "./schema.ts";
-import { type LinkedTasks, selectLinkedTasks, selectTaskViewsByIds } from "./task-views.ts";
+import { LINKED_TASK_FIELDS, type LinkedTasks, linkedTasksOf, selectTaskViewsByIds } from "./task-views.ts";
 
 export interface EligibleQuery {
   guildId: string;
@@ -122,15 +122,11 @@ const CLAIMED_COLUMNS = columnsAs(tasks, "t");
  * `claim_seq` on (here when it claims, and lockAgentWithLoad), and this one only counts when
  * `claim_seq` is still the value of its snapshot once it holds the agent's row (Postgres rechecks the
  * condition on the newest row after waiting for it); otherwise it answers "contended", writing nothing.
- *
- * The view's relatives are not read here: only whether the task has any (three index probes; the
- * parent is a column). Most claimed tasks have none, and the executor sets up every subplan of a
- * statement on each call, run or not (the relatives' three JSON lists were about a tenth of a claim's
- * backend time); claimNextAlone reads them in a second statement when there are some.
  */
 function claimStatement(mode: "skip" | "wait"): SQL {
   const lease = sql`${NOW} + make_interval(mins => coalesce(
     (SELECT lease_minutes FROM channel_settings WHERE channel_id = ${p("channelId")}), ${p("defaultLeaseMinutes")}::int))`;
+  const f = LINKED_TASK_FIELDS;
   return sql`WITH registered AS (
     SELECT claim_seq FROM agents WHERE guild_id = ${p("guildId")} AND user_id = ${p("userId")}
   ), agent AS (
@@ -197,10 +193,8 @@ function claimStatement(mode: "skip" | "wait"): SQL {
     FROM claimed
   )
   SELECT g.outcome, g.busy, g.max_concurrent AS "maxConcurrent", t.previous_assignee_id AS "previousAssigneeId",
-    ${CLAIMED_COLUMNS},
-    EXISTS (SELECT 1 FROM task_dependencies td WHERE td.task_id = t.id)
-      OR EXISTS (SELECT 1 FROM task_dependencies tb WHERE tb.depends_on_id = t.id)
-      OR EXISTS (SELECT 1 FROM tasks s WHERE s.parent_id = t.id) AS "hasRelatives"
+    ${CLAIMED_COLUMNS}, ${f.parent} AS parent, ${f.dependencies} AS dependencies, ${f.blocks} AS blocks,
+    ${f.subtasks} AS subtasks
   FROM gate g LEFT JOIN claimed t ON true`;
 }
 
@@ -240,18 +234,13 @@ export async function claimNextAlone(
   if (outcome === "full")
     return { outcome, busy: Number(row!.busy), maxConcurrent: Number(row!.maxConcurrent) };
   if (row?.id === null || row?.id === undefined) return { outcome: "none" };
-  const { outcome: _, busy: _b, maxConcurrent: _m, previousAssigneeId, hasRelatives, ...rest } = row;
-  const task = rest as unknown as TaskRow;
-  // Read after the claim committed: as fresh as the claim's own read would have been, or fresher.
-  const linked =
-    hasRelatives || task.parentId !== null
-      ? await selectLinkedTasks(database.db, task.id)
-      : { parent: null, dependencies: [], blocks: [], subtasks: [] };
+  const { outcome: _, busy: _b, maxConcurrent: _m, previousAssigneeId, ...rest } = row;
+  const { parent, dependencies, blocks, subtasks, ...task } = rest;
   return {
     outcome: "claimed",
-    task,
+    task: task as unknown as TaskRow,
     previousAssigneeId: (previousAssigneeId as string | null) ?? null,
-    linked,
+    linked: linkedTasksOf({ parent, dependencies, blocks, subtasks }),
     agent: outcome === "agent",
   };
 }

@@ -119,46 +119,6 @@ describe.each(DRIVERS)("next and submit in one statement (%s)", (driver) => {
     });
   });
 
-  it("next on a task with relatives: their read is a second statement, only then; its view reads as a fresh get", async () => {
-    const s = await newScene(h, { requireReview: false });
-    const bot = { ...user(), isBot: true };
-    const ctx = s.ctx(bot, "mention");
-    const parent = await h.tasks.create(s.ctx(s.creator), { title: "Parent", priority: "high" });
-    const sub = await h.tasks.create(s.ctx(s.creator), {
-      title: "Subtask",
-      priority: "critical",
-      parentNumber: parent.number,
-    });
-    const dependency = await h.tasks.create(s.ctx(s.creator), { title: "Dependency", priority: "low" });
-    await h.tasks.transition(s.ctx(s.member), { number: dependency.number, action: "claim" });
-    await h.tasks.transition(s.ctx(s.member), { number: dependency.number, action: "start" });
-    await h.tasks.transition(s.ctx(s.member), { number: dependency.number, action: "submit" });
-    const dependent = await h.tasks.create(s.ctx(s.creator), {
-      title: "Dependent",
-      priority: "medium",
-      dependsOn: [dependency.number],
-    });
-    const plain = await h.tasks.create(s.ctx(s.creator), { title: "Plain", priority: "low" });
-    const claims: { number: number; statements: number }[] = [];
-    for (let i = 0; i < 4; i++) {
-      const before = h.database.queryCount();
-      const claimed = (await h.tasks.next(ctx))!;
-      claims.push({ number: claimed.number, statements: h.database.queryCount() - before });
-      expect(claimed).toEqual(await h.tasks.get(ctx, claimed.number));
-      if (claimed.number === sub.number) expect(claimed.parent?.number).toBe(parent.number);
-      if (claimed.number === parent.number)
-        expect(claimed.subtasks.map((t) => t.number)).toEqual([sub.number]);
-      if (claimed.number === dependent.number)
-        expect(claimed.dependencies.map((t) => t.number)).toEqual([dependency.number]);
-    }
-    expect(claims).toEqual([
-      { number: sub.number, statements: 2 },
-      { number: parent.number, statements: 2 },
-      { number: dependent.number, statements: 2 },
-      { number: plain.number, statements: 1 },
-    ]);
-  });
-
   it("submit (review not required): read + one statement; done, attempt closed, event, card and creator rows; its view reads as a fresh get", async () => {
     const s = await newScene(h, { requireReview: false });
     const bot = user();
