@@ -70,18 +70,24 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
   };
   if (options.url) {
     const pool = createPool(options);
+    const generic = createPool(options, GENERIC_PLANS);
     const db = drizzlePg({ client: pool, schema, logger }) as unknown as Db;
+    NAMED_STATEMENT_POOLS.set(db, generic);
     return {
       db,
       kind: "postgres",
       queryCount: () => queries,
       run: async <Row extends Record<string, unknown>>(statement: StatementText, values: unknown[]) => {
         queries += 1;
-        const result = await pool.query<Row>({ name: statement.name, text: statement.text, values });
+        // A named statement is written to be planned once for any values: its sessions never re-plan it.
+        const on = statement.name === "" ? pool : generic;
+        const result = await on.query<Row>({ name: statement.name, text: statement.text, values });
         return result.rows;
       },
       withSessionLock: (namespace, key, work) => withSessionLock(pool, namespace, key, work),
-      close: () => pool.end(),
+      close: async () => {
+        await Promise.all([pool.end(), generic.end()]);
+      },
     };
   }
   const dataDir = options.dataDir ?? "./data/pglite";
@@ -136,11 +142,37 @@ async function withSessionLock<T>(
   }
 }
 
+/**
+ * The sessions that run named statements on their own (Database.run): `plan_cache_mode` is
+ * force_generic_plan there, so each statement is planned once per session, for any values.
+ *
+ * Under the default (auto), Postgres plans a named statement with its values five times, then
+ * compares a generic plan's cost with their average; once a cached plan is invalidated (an
+ * autoanalyze of `tasks` does it) it keeps comparing new custom plans with the generic plan's old
+ * cost without rebuilding it. When the statistics moved the costs down (the view's relatives' row
+ * estimates do, as the table gets analyzed), every later call on that session is planned anew:
+ * measured on the claim, the submit and the read a change starts from, more than half of their calls,
+ * about 1.1 ms of planning each. The hot statements are written for one plan (no OR of parameters,
+ * CASE instead); unnamed statements (list pages planned with their values), drizzle's own statements
+ * and transactions stay on the other pool, under auto (runPreparedOn sends a named statement on the
+ * handle here too). test/store/generic-plans.test.ts.
+ */
+const GENERIC_PLANS = "-c plan_cache_mode=force_generic_plan";
+
+/** A Postgres database handle's pool for named statements run on the handle (not in a transaction). */
+const NAMED_STATEMENT_POOLS = new WeakMap<object, pg.Pool>();
+
+/** Where runPreparedOn runs a named statement given the database handle `q` (undefined: on `q` itself). */
+export function namedStatementPool(q: Queryable): pg.Pool | undefined {
+  return NAMED_STATEMENT_POOLS.get(q);
+}
+
 /** Every wait is bounded: Discord gives an interaction 3 s, and pg's defaults wait forever. */
-function createPool(options: OpenDatabaseOptions): pg.Pool {
+function createPool(options: OpenDatabaseOptions, sessionOptions?: string): pg.Pool {
   const statementTimeout = options.statementTimeoutMs ?? 5_000;
   const pool = new pg.Pool({
     connectionString: options.url,
+    ...(sessionOptions ? { options: sessionOptions } : {}),
     max: options.poolMax ?? 20,
     connectionTimeoutMillis: 2_000,
     idleTimeoutMillis: 30_000,

@@ -1,7 +1,7 @@
 import { fillPlaceholders, getTableColumns, is, type SQL, sql, type Table } from "drizzle-orm";
 import { NodePgSession } from "drizzle-orm/node-postgres";
 import { PgDialect } from "drizzle-orm/pg-core";
-import type { Database, Queryable, StatementText } from "./database.ts";
+import { type Database, namedStatementPool, type Queryable, type StatementText } from "./database.ts";
 
 /**
  * A hot-path statement whose SQL text is built once, when its module loads (drizzle's `sql` template
@@ -67,6 +67,10 @@ export async function runPreparedOn<
   const session = q._.session as unknown as DriverSession;
   const params = fillPlaceholders(statement.params, values);
   session.logger.logQuery(statement.text, params);
+  // On the handle (not in a transaction), a named statement runs where Database.run runs it.
+  const pool = statement.name === "" ? undefined : namedStatementPool(q);
+  if (pool)
+    return (await pool.query<Row>({ name: statement.name, text: statement.text, values: params })).rows;
   const result = is(q._.session, NodePgSession)
     ? await session.client.query({ name: statement.name, text: statement.text, values: params })
     : await session.client.query(statement.text, params);
