@@ -52,6 +52,7 @@ export interface OpenDatabaseOptions {
   /** PGlite directory, or "memory://" for a throwaway in-memory database. */
   dataDir?: string;
   log: Logger;
+  /** Connections this process may hold in all (default 20), shared by its two pools. */
   poolMax?: number;
   statementTimeoutMs?: number;
 }
@@ -69,8 +70,11 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
     },
   };
   if (options.url) {
-    const pool = createPool(options);
-    const generic = createPool(options, GENERIC_PLANS);
+    // The connections are shared out, not doubled: poolMax is what one process may hold in all.
+    const total = options.poolMax ?? 20;
+    const namedShare = Math.max(1, Math.floor(total / 2));
+    const pool = createPool(options, Math.max(1, total - namedShare));
+    const generic = createPool(options, namedShare, GENERIC_PLANS);
     const db = drizzlePg({ client: pool, schema, logger }) as unknown as Db;
     NAMED_STATEMENT_POOLS.set(db, generic);
     return {
@@ -167,13 +171,21 @@ export function namedStatementPool(q: Queryable): pg.Pool | undefined {
   return NAMED_STATEMENT_POOLS.get(q);
 }
 
+/** A URL's own `options` would replace the session's (pg reads the URL last): both are kept, in one. */
+function withSessionOptions(url: string | undefined, sessionOptions: string | undefined) {
+  if (!url || !sessionOptions) return { connectionString: url };
+  const parsed = new URL(url);
+  const own = parsed.searchParams.get("options");
+  parsed.searchParams.delete("options");
+  return { connectionString: parsed.toString(), options: own ? `${own} ${sessionOptions}` : sessionOptions };
+}
+
 /** Every wait is bounded: Discord gives an interaction 3 s, and pg's defaults wait forever. */
-function createPool(options: OpenDatabaseOptions, sessionOptions?: string): pg.Pool {
+function createPool(options: OpenDatabaseOptions, max: number, sessionOptions?: string): pg.Pool {
   const statementTimeout = options.statementTimeoutMs ?? 5_000;
   const pool = new pg.Pool({
-    connectionString: options.url,
-    ...(sessionOptions ? { options: sessionOptions } : {}),
-    max: options.poolMax ?? 20,
+    ...withSessionOptions(options.url, sessionOptions),
+    max,
     connectionTimeoutMillis: 2_000,
     idleTimeoutMillis: 30_000,
     statement_timeout: statementTimeout,

@@ -97,6 +97,38 @@ describe("named statements on a Postgres server", () => {
   });
 });
 
+describe("the two pools of a Postgres server's handle", () => {
+  it("hold no more connections than poolMax in all, and keep the URL's own session options", async () => {
+    const blank = await createTestDatabase();
+    const url = new URL(blank.url);
+    url.searchParams.set("options", "-c work_mem=7MB");
+    const database = await openDatabase({ url: url.toString(), log: silentLogger, poolMax: 4 });
+    cleanups.push(blank.drop, () => database.close());
+    const WORK_MEM = prepareStatement<Record<string, never>>(
+      "test_generic_work_mem",
+      sql`SELECT current_setting('work_mem') AS work_mem, current_setting('plan_cache_mode') AS mode`,
+    );
+    const [named] = await runPrepared<{ work_mem: string; mode: string }, Record<string, never>>(
+      database,
+      WORK_MEM,
+      {},
+    );
+    expect(named).toEqual({ work_mem: "7MB", mode: "force_generic_plan" });
+    // Both pools busy at once, each asked for more than it may open.
+    const SLEEP = prepareStatement<Record<string, never>>("test_generic_sleep", sql`SELECT pg_sleep(0.2)`);
+    await Promise.all([
+      ...Array.from({ length: 6 }, () => runPrepared(database, SLEEP, {})),
+      ...Array.from({ length: 6 }, () => database.db.execute(sql`SELECT pg_sleep(0.2)`)),
+      (async () => {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        const seen = await database.db.execute<{ sessions: number }>(sql`
+          SELECT count(*)::int AS sessions FROM pg_stat_activity WHERE datname = current_database()`);
+        expect(seen.rows[0]!.sessions).toBe(4);
+      })(),
+    ]);
+  });
+});
+
 describe("named statements on PGlite", () => {
   it("run as before (one session, no plan cache settings)", async () => {
     const database = await openDatabase({ dataDir: "memory://", log: silentLogger });
