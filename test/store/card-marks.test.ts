@@ -1,15 +1,13 @@
 import { sql } from "drizzle-orm";
 import { afterAll, describe, expect, it } from "vitest";
-import { silentLogger } from "../../src/log.ts";
-import { type Database, openDatabase } from "../../src/store/database.ts";
-import { runMigrations } from "../../src/store/migrate.ts";
+import type { Database } from "../../src/store/database.ts";
 import {
   findCard,
   markCardRendered,
   recordCardMessage,
   SHOWN_BY_CLICK,
 } from "../../src/store/task-messages.ts";
-import { createTestDatabase } from "../support/test-db.ts";
+import { insertBareTask, migratedDatabaseDrivers } from "../support/blank-databases.ts";
 
 // A click's mark (markCardRendered) is one statement: it records the version on the live card, settles
 // that card's pending outbox rows up to it, and hands back the version it replaced (given back if the
@@ -20,13 +18,6 @@ afterAll(async () => {
   for (const cleanup of cleanups.reverse()) await cleanup();
 });
 
-async function addTask(database: Database, number: number): Promise<number> {
-  const rows = await database.db.execute<{ id: number }>(sql`
-    INSERT INTO tasks (guild_id, channel_id, number, title, created_by)
-    VALUES ('1', '2', ${number}, ${`Task ${number}`}, '3') RETURNING id`);
-  return Number(rows.rows[0]!.id);
-}
-
 async function pendingCardRows(database: Database, taskId: number) {
   const rows = await database.db.execute<{ version: number; state: string; note: string | null }>(sql`
     SELECT (payload->>'version')::int AS version, state, last_error AS note FROM outbox
@@ -34,32 +25,12 @@ async function pendingCardRows(database: Database, taskId: number) {
   return rows.rows.map((row) => ({ ...row, version: Number(row.version) }));
 }
 
-describe.each([
-  {
-    driver: "postgres server",
-    open: async () => {
-      const blank = await createTestDatabase({ empty: true });
-      const database = await openDatabase({ url: blank.url, log: silentLogger });
-      cleanups.push(blank.drop, () => database.close());
-      await runMigrations(database, blank.url);
-      return database;
-    },
-  },
-  {
-    driver: "pglite",
-    open: async () => {
-      const database = await openDatabase({ dataDir: "memory://", log: silentLogger });
-      cleanups.push(() => database.close());
-      await runMigrations(database);
-      return database;
-    },
-  },
-])("a click's card mark on $driver", ({ open }) => {
+describe.each(migratedDatabaseDrivers(cleanups))("a click's card mark on $driver", ({ open }) => {
   it("answers marked with the version it replaced, newer, or not_live, and settles only what it shows", async () => {
     const database = await open();
     const { db } = database;
-    const taskId = await addTask(database, 1);
-    const other = await addTask(database, 2);
+    const taskId = await insertBareTask(database, 1);
+    const other = await insertBareTask(database, 2);
     expect(await markCardRendered(db, other, "m-2", 1)).toEqual({
       outcome: "not_live",
       previousVersion: null,

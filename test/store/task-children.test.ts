@@ -3,8 +3,7 @@ import pg from "pg";
 import { afterAll, describe, expect, it } from "vitest";
 import { silentLogger } from "../../src/log.ts";
 import { type Database, openDatabase } from "../../src/store/database.ts";
-import { runMigrations } from "../../src/store/migrate.ts";
-import { blankDatabaseDrivers } from "../support/blank-databases.ts";
+import { insertBareTask, migratedDatabaseDrivers } from "../support/blank-databases.ts";
 import { createTestDatabase } from "../support/test-db.ts";
 
 // task_events, task_attempts and outbox have no foreign key to tasks (migration 0017): a deleted task
@@ -14,13 +13,6 @@ const cleanups: (() => Promise<void>)[] = [];
 afterAll(async () => {
   for (const cleanup of cleanups.reverse()) await cleanup();
 });
-
-async function addTask(database: Database, number: number): Promise<number> {
-  const rows = await database.db.execute<{ id: number }>(sql`
-    INSERT INTO tasks (guild_id, channel_id, number, title, created_by)
-    VALUES ('1', '2', ${number}, ${`Task ${number}`}, '3') RETURNING id`);
-  return Number(rows.rows[0]!.id);
-}
 
 const eventRow = (taskId: number) =>
   sql`INSERT INTO task_events (task_id, guild_id, actor_id, kind, source) VALUES (${taskId}, '1', '3', 'commented', 'slash')`;
@@ -47,20 +39,15 @@ async function childCounts(database: Database): Promise<Record<string, number>> 
   return Object.fromEntries(Object.entries(row).map(([key, value]) => [key, Number(value)]));
 }
 
-describe.each(blankDatabaseDrivers(cleanups))(
+describe.each(migratedDatabaseDrivers(cleanups))(
   "a task's events, attempts and outbox rows on $driver",
   ({ open }) => {
-    const openMigrated = async () => {
-      const { database, url } = await open();
-      await runMigrations(database, url);
-      return database;
-    };
     it("are deleted with it, and only its own", async () => {
-      const database = await openMigrated();
+      const database = await open();
       const [first, second, third] = [
-        await addTask(database, 1),
-        await addTask(database, 2),
-        await addTask(database, 3),
+        await insertBareTask(database, 1),
+        await insertBareTask(database, 2),
+        await insertBareTask(database, 3),
       ];
       for (const id of [first, second, third]) await addChildren(database, id);
       await database.db.execute(
@@ -85,8 +72,8 @@ describe.each(blankDatabaseDrivers(cleanups))(
     });
 
     it("are emptied by a TRUNCATE of tasks (the rows of no task stay)", async () => {
-      const database = await openMigrated();
-      await addChildren(database, await addTask(database, 1));
+      const database = await open();
+      await addChildren(database, await insertBareTask(database, 1));
       await database.db.execute(
         sql`INSERT INTO outbox (guild_id, channel_id, kind, nonce) VALUES ('1', '2', 'announcement', 'a1')`,
       );
@@ -107,7 +94,7 @@ describe("a task deleted while a row for it is being written (postgres server)",
     const test = await createTestDatabase();
     const database = await openDatabase({ url: test.url, log: silentLogger });
     cleanups.push(test.drop, () => database.close());
-    const taskId = await addTask(database, 1);
+    const taskId = await insertBareTask(database, 1);
     const writer = new pg.Client({ connectionString: test.url });
     const deleter = new pg.Client({ connectionString: test.url });
     await Promise.all([writer.connect(), deleter.connect()]);

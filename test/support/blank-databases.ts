@@ -1,5 +1,7 @@
+import { sql } from "drizzle-orm";
 import { silentLogger } from "../../src/log.ts";
 import { type Database, openDatabase } from "../../src/store/database.ts";
+import { runMigrations } from "../../src/store/migrate.ts";
 import { createTestDatabase } from "./test-db.ts";
 
 export interface BlankDatabase {
@@ -32,4 +34,24 @@ export function blankDatabaseDrivers(cleanups: (() => Promise<void>)[]) {
       },
     },
   ];
+}
+
+/** The same pair, each database migrated before it is handed out. */
+export function migratedDatabaseDrivers(cleanups: (() => Promise<void>)[]) {
+  return blankDatabaseDrivers(cleanups).map(({ driver, open }) => ({
+    driver,
+    open: async (): Promise<Database> => {
+      const { database, url } = await open();
+      await runMigrations(database, url);
+      return database;
+    },
+  }));
+}
+
+/** A task row with only what the table requires (guild '1', channel '2', creator '3'); its id. */
+export async function insertBareTask(database: Database, number: number): Promise<number> {
+  const rows = await database.db.execute<{ id: number }>(sql`
+    INSERT INTO tasks (guild_id, channel_id, number, title, created_by)
+    VALUES ('1', '2', ${number}, ${`Task ${number}`}, '3') RETURNING id`);
+  return Number(rows.rows[0]!.id);
 }

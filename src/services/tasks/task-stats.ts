@@ -96,8 +96,9 @@ async function cachedPart(engine: Engine, guildId: string, channelId: string): P
   return part;
 }
 
-/** The figures of several channels from theirs: sums, then the orders and cuts the view shows. */
+/** The figures of several channels from theirs: their merged part, then the orders and cuts the view shows. */
 function mergeStats(parts: readonly StatsPart[]): Omit<StatsView, "overdue"> {
+  const merged = mergeParts(parts);
   const byStatus = Object.fromEntries(TASK_STATUSES.map((status) => [status, 0])) as Record<
     TaskStatus,
     number
@@ -106,49 +107,20 @@ function mergeStats(parts: readonly StatsPart[]): Omit<StatsView, "overdue"> {
     Priority,
     number
   >;
-  const labels = new Map<string, { done: number; total: number }>();
-  const assignees = new Map<string, StatsPart["assignees"][number]>();
-  const estimates = { tasks: 0, estimatedMinutes: 0, actualMinutes: 0 };
-  const oldest: StatsPart["oldestOpen"] = [];
-  for (const part of parts) {
-    for (const { status, priority, n } of part.counts) {
-      byStatus[status] += n;
-      if (isLive(status)) byPriority[priority] += n;
-    }
-    for (const { label, done, total } of part.labels) {
-      const sum = labels.get(label) ?? { done: 0, total: 0 };
-      labels.set(label, { done: sum.done + done, total: sum.total + total });
-    }
-    for (const row of part.assignees) {
-      const sum = assignees.get(row.userId);
-      assignees.set(
-        row.userId,
-        sum
-          ? {
-              userId: row.userId,
-              live: sum.live + row.live,
-              inProgress: sum.inProgress + row.inProgress,
-              done: sum.done + row.done,
-              doneMinutes: sum.doneMinutes + row.doneMinutes,
-              timedDone: sum.timedDone + row.timedDone,
-            }
-          : row,
-      );
-    }
-    estimates.tasks += part.estimates.tasks;
-    estimates.estimatedMinutes += part.estimates.estimatedMinutes;
-    estimates.actualMinutes += part.estimates.actualMinutes;
-    oldest.push(...part.oldestOpen);
+  for (const { status, priority, n } of merged.counts) {
+    byStatus[status] += n;
+    if (isLive(status)) byPriority[priority] += n;
   }
+  const { estimates } = merged;
   const actualMinutes = Math.round(estimates.actualMinutes);
   return {
     byStatus,
     byPriority,
-    labels: [...labels.entries()]
-      .sort(([a, x], [b, y]) => y.total - x.total || (a < b ? -1 : a > b ? 1 : 0))
+    labels: [...merged.labels]
+      .sort((x, y) => y.total - x.total || (x.label < y.label ? -1 : x.label > y.label ? 1 : 0))
       .slice(0, 25)
-      .map(([label, { done, total }]) => ({ label, done, total, percent: Math.round((done * 100) / total) })),
-    assignees: [...assignees.values()]
+      .map(({ label, done, total }) => ({ label, done, total, percent: Math.round((done * 100) / total) })),
+    assignees: [...merged.assignees]
       .sort(
         (a, b) =>
           b.live - a.live || b.done - a.done || (a.userId < b.userId ? -1 : a.userId > b.userId ? 1 : 0),
@@ -170,7 +142,7 @@ function mergeStats(parts: readonly StatsPart[]): Omit<StatsView, "overdue"> {
           ? Math.round((actualMinutes / estimates.estimatedMinutes) * 100) / 100
           : null,
     },
-    oldestOpen: oldest.sort((a, b) => a.number - b.number).slice(0, 5),
+    oldestOpen: merged.oldestOpen,
     reviewsPending: byStatus.in_review,
   };
 }
