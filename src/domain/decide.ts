@@ -115,6 +115,9 @@ function assigneeChecks(
     case "submit":
     case "progress":
       return current === null ? refuse("state", `${ref} has no assignee; claim it first.`) : null;
+    // Only a task someone holds can be handed back (an imported task may be in progress with nobody).
+    case "release":
+      return current === null ? refuse("state", `${ref} has no assignee to release it.`) : null;
     default:
       return null;
   }

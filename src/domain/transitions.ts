@@ -33,6 +33,11 @@ export interface CardButton {
   on: readonly TaskStatus[];
   /** Shown only while the assignee's question waits for an answer. */
   whileQuestion?: boolean;
+  /**
+   * Shown only while the task has an assignee (true) or has none (false): the buttons decide() would
+   * always refuse otherwise (Claim of an assigned task, Start of an unassigned one) are left off.
+   */
+  whileAssigned?: boolean;
   /** Opens this form instead of acting at once; the action runs when the form is sent. */
   form?: CardForm;
 }
@@ -78,7 +83,7 @@ export const TRANSITIONS = {
     eventKind: "claimed",
     past: "claimed",
     transition: true,
-    buttons: [{ id: "claim", label: "Claim", style: "primary", on: ["open"] }],
+    buttons: [{ id: "claim", label: "Claim", style: "primary", on: ["open"], whileAssigned: false }],
   },
   // Assigning yourself is a claim (anyone); assigning someone else needs the creator or a reviewer.
   assign: {
@@ -107,7 +112,7 @@ export const TRANSITIONS = {
     eventKind: "started",
     past: "started",
     transition: true,
-    buttons: [{ id: "start", label: "Start", style: "success", on: ["open"] }],
+    buttons: [{ id: "start", label: "Start", style: "success", on: ["open"], whileAssigned: true }],
   },
   submit: {
     from: ["in_progress"],
@@ -126,6 +131,7 @@ export const TRANSITIONS = {
         labelWithoutReview: "Mark done",
         style: "success",
         on: ["in_progress"],
+        whileAssigned: true,
       },
       {
         id: "submit-note",
@@ -133,6 +139,7 @@ export const TRANSITIONS = {
         labelWithoutReview: "Mark done with a note",
         style: "secondary",
         on: ["in_progress"],
+        whileAssigned: true,
         form: {
           id: "submit-note-text",
           title: "Hand in",
@@ -153,7 +160,9 @@ export const TRANSITIONS = {
     eventKind: "released",
     past: "released",
     transition: true,
-    buttons: [{ id: "release", label: "Release", style: "secondary", on: ["in_progress"] }],
+    buttons: [
+      { id: "release", label: "Release", style: "secondary", on: ["in_progress"], whileAssigned: true },
+    ],
   },
   approve: {
     from: ["in_review"],
@@ -402,10 +411,20 @@ const CARD_FORMS: readonly CardFormOf[] = CARD_BUTTONS.flatMap((entry) =>
 
 export const CARD_FORM_IDS = CARD_FORMS.map((entry) => entry.form.id) as [CardFormId, ...CardFormId[]];
 
-/** The buttons a card in `status` shows; Answer only while a question waits. */
-export function cardButtonsFor(status: TaskStatus, waitingForAnswer = false): readonly CardButtonOf[] {
+/** What a card's buttons depend on. */
+export interface CardState {
+  status: TaskStatus;
+  assigned: boolean;
+  waitingForAnswer: boolean;
+}
+
+/** The buttons a card in this state shows; Answer only while a question waits. */
+export function cardButtonsFor({ status, assigned, waitingForAnswer }: CardState): readonly CardButtonOf[] {
   return CARD_BUTTONS.filter(
-    (entry) => entry.button.on.includes(status) && (!entry.button.whileQuestion || waitingForAnswer),
+    ({ button }) =>
+      button.on.includes(status) &&
+      (!button.whileQuestion || waitingForAnswer) &&
+      (button.whileAssigned === undefined || button.whileAssigned === assigned),
   );
 }
 

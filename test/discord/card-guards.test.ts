@@ -1,5 +1,6 @@
 import { sql } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
+import { encodeCustomId, parseCustomId } from "../../src/discord/custom-id.ts";
 import { systemReader } from "../../src/services/actors.ts";
 import { queryRows } from "../../src/store/raw.ts";
 import { SHOWN_BY_CLICK } from "../../src/store/task-messages.ts";
@@ -119,18 +120,26 @@ describe("clicks are checked like commands", () => {
     expect(fieldOf(bot.discord.message(card.id)!, "Status")).toBe("Done");
   });
 
-  it("a second Claim on a card that shows the claim is refused in one ephemeral reply: the card is left as it is", async () => {
+  it("a claimed card shows no Claim; a Claim at its current version (a raced or forged click) is refused in one ephemeral reply: the card is left as it is", async () => {
     const card = await createTask(bot, { userId: "alice" }, { title: "Claimed once" });
+    expect(buttonLabels(card)).toEqual(["Claim"]);
     await click(card, "alice", "Claim").reply();
     const claimed = await waitForCard(
       bot,
       card.id,
       (message) => fieldOf(message, "Assignee") !== "Unassigned",
     );
-    expect(buttonLabels(claimed)).toContain("Claim");
+    expect(buttonLabels(claimed)).toEqual(["Start"]);
+    const current = parseCustomId(customIds(claimed)[0]!);
+    if (current?.kind !== "card") throw new Error(`the card's button is not a card button: ${current?.kind}`);
     const before = await snapshot(hq, numberOf(card));
     const versionsBefore = bot.discord.storedMessage(card.id)!.versions.length;
-    const second = click(claimed, "bob", "Claim");
+    const second = bot.discord.clickButton({
+      message: card.id,
+      userId: "bob",
+      customId: encodeCustomId({ ...current, action: "claim" }),
+      unchecked: true,
+    });
     const answer = await second.reply();
     expect((await second.callback()).type).toBe(4); // CHANNEL_MESSAGE_WITH_SOURCE: no update of the card
     expect(isEphemeral(answer)).toBe(true);

@@ -20,7 +20,7 @@ describe("the embedded default (PGlite, in-process cache)", () => {
       .clickButton({ message: card.id, userId: "ann", label: "Claim" })
       .reply();
     expect(fieldOf(claimed, "Assignee")).toBe(`<@${bot.discord.user("ann").id}>`);
-    expect(buttonLabels(claimed)).toEqual(["Claim", "Start"]);
+    expect(buttonLabels(claimed)).toEqual(["Start"]);
   });
 
   it("rate limits writes per user and server, with a clear sentence, and never reads", async () => {

@@ -172,7 +172,7 @@ describe("Create task from message", () => {
     expect(isEphemeral(card)).toBe(false);
     expect(embedOf(card).title).toMatch(/^#\d+ · Login times out on Safari$/);
     expect(embedOf(card).description).toContain("Steps: open /login, wait 30 s.");
-    expect(buttonLabels(card)).toEqual(["Claim", "Start"]);
+    expect(buttonLabels(card)).toEqual(["Claim"]);
     const number = Number(embedOf(card).title!.match(/^#(\d+)/)![1]);
     const history = await bot.app.services.tasks.history(systemReader(bot.discord.guild("HQ").id), number);
     expect(history.items.map((event) => event.source)).toEqual(["context_menu"]);

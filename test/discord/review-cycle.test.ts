@@ -32,7 +32,7 @@ describe("a task's review cycle, through the card's buttons", () => {
     expect(isEphemeral(card)).toBe(false);
     expect(embedOf(card).title).toBe("#1 · Fix login redirect");
     expect(fieldOf(card, "Status")).toBe("Open");
-    expect(buttonLabels(card)).toEqual(["Claim", "Start"]);
+    expect(buttonLabels(card)).toEqual(["Claim"]);
 
     /** Clicks and answers the card once it shows `status` (the click's own update, healed by the outbox if raced). */
     const click = async (userId: string, label: string, status: string) => {
@@ -44,7 +44,7 @@ describe("a task's review cycle, through the card's buttons", () => {
     await bot.discord.clickButton({ message: card.id, userId: "alice", label: "Claim" }).reply();
     const alice = `<@${bot.discord.user("alice").id}>`;
     const claimed = await waitForCard(bot, card.id, (message) => fieldOf(message, "Assignee") === alice);
-    expect(buttonLabels(claimed)).toEqual(["Claim", "Start"]);
+    expect(buttonLabels(claimed)).toEqual(["Start"]);
 
     const started = await click("alice", "Start", "In progress");
     expect(buttonLabels(started)).toEqual(["Submit for review", "Submit with a note", "Release"]);

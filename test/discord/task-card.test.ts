@@ -6,14 +6,15 @@ import { renderTaskCard } from "../../src/discord/render/task-card.ts";
 import type { TaskStatus } from "../../src/store/schema.ts";
 import { taskView } from "./task-view-fixture.ts";
 
-const labelsOf = (status: TaskStatus, requireReview = true) =>
-  renderTaskCard(taskView({ status }), { requireReview }).components.flatMap((row) =>
+const ASSIGNEE = "100000000000000020";
+const labelsOf = (status: TaskStatus, requireReview = true, assigneeId: string | null = ASSIGNEE) =>
+  renderTaskCard(taskView({ status, assigneeId }), { requireReview }).components.flatMap((row) =>
     row.components.map((button) => ("label" in button ? button.label : undefined)),
   );
 
 describe("task card", () => {
   it.each([
-    ["open", ["Claim", "Start"]],
+    ["open", ["Start"]],
     ["in_progress", ["Submit for review", "Submit with a note", "Release"]],
     ["in_review", ["Approve", "Request rework"]],
     ["blocked", ["Unblock"]],
@@ -49,13 +50,21 @@ describe("task card", () => {
     );
   });
 
+  it("an open task with nobody on it shows Claim alone; once someone holds it, Start alone", () => {
+    expect(labelsOf("open", true, null)).toEqual(["Claim"]);
+    expect(labelsOf("open", true, ASSIGNEE)).toEqual(["Start"]);
+    expect(labelsOf("blocked", true, null)).toEqual(["Unblock"]);
+  });
+
   it("shows Mark done instead of Submit for review where review is not required", () => {
     expect(labelsOf("in_progress", false)).toEqual(["Mark done", "Mark done with a note", "Release"]);
   });
 
   it("shows Answer only while the assignee's question waits for one", () => {
     const question = { text: "Which branch?", askedBy: "111", at: "2026-01-01T00:00:00.000Z" };
-    const waiting = renderTaskCard(taskView({ status: "in_progress", question }), { requireReview: true });
+    const waiting = renderTaskCard(taskView({ status: "in_progress", assigneeId: ASSIGNEE, question }), {
+      requireReview: true,
+    });
     const labels = waiting.components.flatMap((row) =>
       row.components.map((button) => ("label" in button ? button.label : undefined)),
     );

@@ -48,6 +48,16 @@ describe("decide(): the reasons a user reads", () => {
     });
   });
 
+  it("says a task in progress with nobody holding it has no assignee to release, not that nobody may", () => {
+    const decision = decide(
+      task({ status: "in_progress", assigneeId: null }),
+      "release",
+      reviewer(OTHER),
+      settings,
+    );
+    expect(decision).toEqual({ ok: false, kind: "state", reason: "#12 has no assignee to release it." });
+  });
+
   it("says which states allow the action", () => {
     expect(decide(task({ status: "open" }), "approve", reviewer(OTHER), settings)).toMatchObject({
       ok: false,

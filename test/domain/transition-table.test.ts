@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { TASK_STATUSES } from "../../src/domain/task-states.ts";
+import { decide } from "../../src/domain/decide.ts";
+import { TASK_STATUSES, type TaskStatus } from "../../src/domain/task-states.ts";
 import {
   actionOfCardButton,
   CARD_ACTIONS,
@@ -7,6 +8,7 @@ import {
   type CardFormId,
   cardButtonsFor,
   cardFormOf,
+  isTransitionAction,
   PAST_TENSE,
   TRANSITION_ACTIONS,
   TRANSITIONS,
@@ -34,11 +36,10 @@ describe("the transition table's derived lists", () => {
   });
 
   it("each status shows the buttons users know, in that order", () => {
-    const labels = Object.fromEntries(
-      TASK_STATUSES.map((status) => [status, cardButtonsFor(status).map(({ button }) => button.label)]),
-    );
-    expect(labels).toEqual({
-      open: ["Claim", "Start"],
+    const labelsOf = (status: TaskStatus, assigned: boolean, waitingForAnswer = false) =>
+      cardButtonsFor({ status, assigned, waitingForAnswer }).map(({ button }) => button.label);
+    expect(Object.fromEntries(TASK_STATUSES.map((status) => [status, labelsOf(status, true)]))).toEqual({
+      open: ["Start"],
       in_progress: ["Submit for review", "Submit with a note", "Release"],
       in_review: ["Approve", "Request rework"],
       blocked: ["Unblock"],
@@ -46,13 +47,47 @@ describe("the transition table's derived lists", () => {
       cancelled: ["Reopen"],
       failed: ["Reopen"],
     });
-    expect(cardButtonsFor("in_progress")[0]?.button.labelWithoutReview).toBe("Mark done");
-    expect(cardButtonsFor("in_progress", true).map(({ button }) => button.label)).toEqual([
+    expect(labelsOf("open", false)).toEqual(["Claim"]);
+    expect(labelsOf("blocked", false)).toEqual(["Unblock"]);
+    expect(
+      cardButtonsFor({ status: "in_progress", assigned: true, waitingForAnswer: false })[0]?.button
+        .labelWithoutReview,
+    ).toBe("Mark done");
+    expect(labelsOf("in_progress", true, true)).toEqual([
       "Submit for review",
       "Submit with a note",
       "Release",
       "Answer",
     ]);
+  });
+
+  it("a card never shows a button that the state alone refuses, assigned or not", () => {
+    const settings = { reviewerRoleId: null, requireReview: true, allowSelfReview: true, maxAttempts: 3 };
+    // A server manager acting as the assignee holds every role a button asks for: what is left is the state.
+    const manager = { userId: "1", roleIds: [], permissions: ["administrator" as const] };
+    for (const status of TASK_STATUSES) {
+      for (const assigned of [true, false]) {
+        const task = {
+          number: 7,
+          status,
+          assigneeId: assigned ? manager.userId : null,
+          createdBy: "2",
+          attempts: 0,
+          nextAttemptAt: null,
+        };
+        for (const { action } of cardButtonsFor({ status, assigned, waitingForAnswer: true })) {
+          if (!isTransitionAction(action)) continue;
+          const decision = decide(task, action, manager, settings, {
+            text: "a note",
+            assigneeId: manager.userId,
+          });
+          expect(
+            decision.ok || decision.kind !== "state",
+            `${action} on ${status}, assigned ${assigned}`,
+          ).toBe(true);
+        }
+      }
+    }
   });
 
   it("the buttons that take text open a form whose custom_id maps back to the action", () => {
@@ -71,7 +106,8 @@ describe("the transition table's derived lists", () => {
 
   it("a button is only shown where its action is allowed, and its custom_id word maps back to it", () => {
     for (const status of TASK_STATUSES) {
-      for (const { action, button } of cardButtonsFor(status)) {
+      const states = [true, false].map((assigned) => ({ status, assigned, waitingForAnswer: true }));
+      for (const { action, button } of states.flatMap(cardButtonsFor)) {
         expect((TRANSITIONS[action].from as readonly string[]).includes(status)).toBe(true);
         expect(actionOfCardButton(button.id)).toBe(action);
       }

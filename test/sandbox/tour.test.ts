@@ -54,7 +54,8 @@ describe("the sandbox tour", () => {
     expect(card).toContain("#1 · Fix the login redirect");
     expect(card).toMatch(/│ Status\s+Priority\s+Assignee\s+│/);
     expect(card).toMatch(/│ Open\s+High\s+Unassigned\s+│/);
-    expect(card).toContain("[Claim] [Start]");
+    expect(card).toContain("[Claim]");
+    expect(card).not.toContain("[Start]");
     expect(card).not.toContain("(only you)");
   });
 

@@ -15,7 +15,12 @@ const STYLES: Record<
 
 /** The card's buttons, from the transition table (src/domain/transitions.ts); Answer while a question waits. */
 export function taskButtons(task: TaskView, requireReview: boolean): APIButtonComponent[] {
-  return cardButtonsFor(task.status, task.question !== null).map(({ button }) => ({
+  const state = {
+    status: task.status,
+    assigned: task.assigneeId !== null,
+    waitingForAnswer: task.question !== null,
+  };
+  return cardButtonsFor(state).map(({ button }) => ({
     type: ComponentType.Button,
     style: STYLES[button.style],
     label: requireReview ? button.label : (button.labelWithoutReview ?? button.label),
