@@ -99,7 +99,7 @@ describe.each(implementations)("%s cache", (kind, make) => {
       await cache.views.set("task:2:1", { status: "open", version: 1 }, 60);
       await cache.views.set("queue:2:c", ["#1"], 60);
       const mark = await cache.views.mark();
-      expect(mark).toBeDefined();
+      expect(mark).toMatchObject({ stamp: expect.any(Number), generation: expect.any(Number) });
       const fresh = {
         key: "task:2:1",
         value: { status: "in_progress", version: 2 },

@@ -155,7 +155,8 @@ describe("Redis killed in the middle of a run of mixed operations on two instanc
 
     // Counters: Redis lost them all; the creates after the restart rebuilt them without anyone asking.
     const [a, b] = world.instances as [World["instances"][0], World["instances"][0]];
-    for (const channel of channels) expect(await b.cache.gate.peek(channel)).toBeDefined();
+    for (const channel of channels)
+      expect(await b.cache.gate.peek(channel), channel).toEqual(expect.any(Number));
     // A rebuild racing a cancel's or reopen's post-commit release/add can leave a counter one off
     // (the engine's relative adjustments; see the hot-path report). The drift check repairs it.
     const drifts = await checkGateDrift(a.database, a.cache.gate, { channelIds: channels });
