@@ -111,7 +111,7 @@ export const endToEnd: Scenario = {
         figures.rows[0]!.note += `; bot cache hit ratio ${(hitRatio * 100).toFixed(1)}%`;
         outcome.notes.push(
           `${step.rate}/s: bot process CPU ${(botCpu * 100).toFixed(0)}% of one core ` +
-            `while sending; ${mixMs.toFixed(2)} ms per interaction until its answers were seen), ` +
+            `while sending (${mixMs.toFixed(2)} ms per interaction sent, until its answers were seen), ` +
             `RSS ${bot.memory().bot?.rssMb.toFixed(0) ?? "?"} MB at the end of the step (peak so far ${bot.memory().bot?.peakRssMb.toFixed(0) ?? "?"} MB); ` +
             `busy Postgres backends on average (sampled every 20 ms): ${describeWaits(waits)}.`,
         );
