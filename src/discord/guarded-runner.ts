@@ -202,7 +202,8 @@ export function createGuardedRunner(options: GuardedRunnerOptions): GuardedRunne
 
   function finish(event: EntryEvent, outcome: string, started: number): void {
     const ms = Math.round(performance.now() - started);
-    log.info({ ...event.fields, outcome, ms }, logName(event));
+    // One line per event: its fields are only copied when info lines are written at all.
+    if (log.isLevelEnabled("info")) log.info({ ...event.fields, outcome, ms }, logName(event));
     options.onAnswered?.({ kind: event.kind, outcome, ms });
   }
 

@@ -11,7 +11,7 @@ import type { TokenRequest } from "../cache/types.ts";
 import { UserError } from "../domain/errors.ts";
 import type { EventSource } from "../domain/task-states.ts";
 import { actionContextOf } from "./actor.ts";
-import { parseCustomId } from "./custom-id.ts";
+import { type CustomId, parseCustomId } from "./custom-id.ts";
 import type { Failure, Guard, GuardedRunner } from "./guarded-runner.ts";
 import type {
   CommandModule,
@@ -67,13 +67,13 @@ export function createInteractionRouter(options: RouterOptions): InteractionRout
     return { services, cache, log, client, pages, action: actionContextOf(interaction, source) };
   }
 
-  async function dispatch(interaction: Interaction, guard: Guard): Promise<void> {
+  async function dispatch(interaction: Interaction, read: Read, guard: Guard): Promise<void> {
     if (!interaction.inGuild())
       throw new UserError("Tasklane works inside a server, not in direct messages.");
     if (interaction.isAutocomplete()) return autocomplete(interaction, guard);
-    if (interaction.isChatInputCommand()) return chatInput(interaction, guard);
+    if (interaction.isChatInputCommand()) return chatInput(interaction, read, guard);
     if (interaction.isMessageContextMenuCommand()) return contextMenu(interaction, guard);
-    if (interaction.isButton() || interaction.isModalSubmit()) return component(interaction, guard);
+    if (interaction.isButton() || interaction.isModalSubmit()) return component(interaction, read, guard);
     throw new UserError(GARBLED);
   }
 
@@ -91,10 +91,11 @@ export function createInteractionRouter(options: RouterOptions): InteractionRout
 
   async function chatInput(
     interaction: ChatInputCommandInteraction & { guildId: string },
+    read: Read,
     guard: Guard,
   ): Promise<void> {
     const module = slash.get(interaction.commandName);
-    const handler = module?.subcommands[subcommandKey(interaction)];
+    const handler = module?.subcommands[read.subcommand ?? subcommandKey(interaction)];
     if (!handler)
       throw new UserError("That command is not one Tasklane knows. Its commands may need redeploying.");
     const ctx = contextFor(interaction, "slash");
@@ -118,9 +119,10 @@ export function createInteractionRouter(options: RouterOptions): InteractionRout
   /** One dispatch for every custom_id: parsed, checked against the interaction that carried it, routed by kind. */
   async function component(
     interaction: (ButtonInteraction | ModalSubmitInteraction) & { guildId: string },
+    read: Read,
     guard: Guard,
   ): Promise<void> {
-    const id = parseCustomId(interaction.customId);
+    const id = read.customId;
     const carrier = id && CARRIERS[id.kind];
     if (!id || !carrier || carrier.surface !== (interaction.isButton() ? "button" : "modal"))
       throw new UserError(GARBLED);
@@ -135,7 +137,7 @@ export function createInteractionRouter(options: RouterOptions): InteractionRout
    * The bucket the handler's `limit` call will take from (as dispatch() routes it), so the claim can
    * take the token in its round trip; undefined when the route is unknown (dispatch() refuses it).
    */
-  function tokenFor(interaction: Interaction): TokenRequest | undefined {
+  function tokenFor(interaction: Interaction, read: Read): TokenRequest | undefined {
     if (!interaction.inGuild()) return undefined;
     const key = `${interaction.guildId}:${interaction.user.id}`;
     const token = (write: boolean | undefined): TokenRequest | undefined =>
@@ -143,10 +145,10 @@ export function createInteractionRouter(options: RouterOptions): InteractionRout
     if (interaction.isAutocomplete())
       return slash.get(interaction.commandName)?.autocomplete ? token(false) : undefined;
     if (interaction.isChatInputCommand())
-      return token(slash.get(interaction.commandName)?.subcommands[subcommandKey(interaction)]?.write);
+      return token(slash.get(interaction.commandName)?.subcommands[read.subcommand ?? ""]?.write);
     if (interaction.isMessageContextMenuCommand()) return token(message.get(interaction.commandName)?.write);
     if (interaction.isButton() || interaction.isModalSubmit()) {
-      const id = parseCustomId(interaction.customId);
+      const id = read.customId;
       const carrier = id && CARRIERS[id.kind];
       if (!id || !carrier || carrier.surface !== (interaction.isButton() ? "button" : "modal"))
         return undefined;
@@ -171,27 +173,47 @@ export function createInteractionRouter(options: RouterOptions): InteractionRout
 
   return {
     handle(interaction) {
+      const read = readOnce(interaction);
       const event = {
         id: interaction.id,
         kind: kindOf(interaction),
         createdAt: interaction.createdTimestamp,
-        token: tokenFor(interaction),
+        token: tokenFor(interaction, read),
         fields: {
           interactionId: interaction.id,
           guildId: interaction.guildId,
           userId: interaction.user.id,
-          command: labelOf(interaction),
+          command: labelOf(interaction, read),
         },
       };
       return runner.run(event, {
         run: async (guard) => {
-          await dispatch(interaction, guard);
+          await dispatch(interaction, read, guard);
           return undefined;
         },
         tell: (failure) => tell(interaction, failure),
       });
     },
   };
+}
+
+/**
+ * What the routing, the rate-limit token and the log label all read from an interaction, read once:
+ * the slash command's subcommand key, a component's parsed custom_id (null when garbled).
+ */
+interface Read {
+  subcommand: string | undefined;
+  customId: CustomId | null;
+}
+
+function readOnce(interaction: Interaction): Read {
+  const subcommand =
+    interaction.isChatInputCommand() || interaction.isAutocomplete() ? subcommandKey(interaction) : undefined;
+  const customId =
+    interaction.isMessageComponent() || interaction.isModalSubmit()
+      ? parseCustomId(interaction.customId)
+      : null;
+  return { subcommand, customId };
 }
 
 function kindOf(interaction: Interaction): EntryKind {
@@ -210,15 +232,15 @@ function subcommandKey(interaction: ChatInputCommandInteraction | AutocompleteIn
 }
 
 /** The command label in logs: "task create", "button approve", "modal rework-reason". */
-function labelOf(interaction: Interaction): string {
+function labelOf(interaction: Interaction, read: Read): string {
   const type: number = interaction.type;
   if (interaction.isChatInputCommand() || interaction.isAutocomplete()) {
-    const label = `${interaction.commandName} ${subcommandKey(interaction)}`.trim();
+    const label = `${interaction.commandName} ${read.subcommand ?? ""}`.trim();
     return interaction.isAutocomplete() ? `autocomplete ${label}` : label;
   }
   if (interaction.isCommand()) return interaction.commandName;
   if (interaction.isMessageComponent() || interaction.isModalSubmit()) {
-    const id = parseCustomId(interaction.customId);
+    const id = read.customId;
     const kind = interaction.isModalSubmit() ? "modal" : "button";
     if (!id) return `${kind} (unrecognised)`;
     return `${kind} ${id.kind === "card" ? id.action : id.kind === "card_form" ? id.form : id.kind}`;
