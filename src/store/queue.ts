@@ -6,6 +6,7 @@ import { eligibleOpenTask } from "./eligibility.ts";
 import { newNonce } from "./outbox.ts";
 import { columnsAs, prepareStatement, runPrepared, runPreparedOn } from "./prepared.ts";
 import { toIso } from "./raw.ts";
+import { retried } from "./transaction.ts";
 import { type TaskRow, tasks } from "./schema.ts";
 import { LINKED_TASK_FIELDS, type LinkedTasks, linkedTasksOf, selectTaskViewsByIds } from "./task-views.ts";
 
@@ -243,6 +244,245 @@ export async function claimNextAlone(
     linked: linkedTasksOf({ parent, dependencies, blocks, subtasks }),
     agent: outcome === "agent",
   };
+}
+
+interface BatchValues extends Record<string, unknown> {
+  guildId: string;
+  channelId: string;
+  userIds: string[];
+  sources: string[];
+  nows: string[];
+  cardDueAts: string[];
+  nonces: string[];
+  defaultLeaseMinutes: number;
+}
+
+const b = (name: keyof BatchValues & string) => sql.placeholder(name);
+
+/**
+ * claimStatement for several callers at once (distinct users, no label filter of their own): one
+ * statement, one commit, for what would be N. Each caller is gated as there (registered or not, its
+ * cap with the claim_seq check, the agents' rows locked in one order), then the first free eligible
+ * tasks, as many as callers may take, are locked (SKIP LOCKED) and the k-th in queue order goes to the
+ * k-th caller, with its own claimed and started events, attempt and card row. Exact only when each
+ * caller would have taken that task on its own, in turn: so a caller whose agent has labels is answered
+ * "alone", and so are all callers when a picked task was already assigned to one of them (nothing
+ * written for them); they run claimStatement by themselves.
+ */
+function claimBatchStatement(): SQL {
+  const lease = sql`make_interval(mins => coalesce(
+    (SELECT lease_minutes FROM channel_settings WHERE channel_id = ${b("channelId")}), ${b("defaultLeaseMinutes")}::int))`;
+  const f = LINKED_TASK_FIELDS;
+  return sql`WITH callers AS (
+    SELECT u.user_id, u.source, u.now, u.due, u.nonce, u.ord
+    FROM unnest(${b("userIds")}::text[], ${b("sources")}::text[], ${b("nows")}::timestamptz[],
+      ${b("cardDueAts")}::timestamptz[], ${b("nonces")}::text[]) WITH ORDINALITY AS u(user_id, source, now, due, nonce, ord)
+  ), registered AS (
+    SELECT user_id, claim_seq FROM agents WHERE guild_id = ${b("guildId")} AND user_id = ANY(${b("userIds")}::text[])
+  ), agent AS (
+    SELECT a.user_id, a.labels, a.max_concurrent,
+      (SELECT count(*)::int FROM tasks held WHERE held.guild_id = ${b("guildId")}
+        AND held.assignee_id = a.user_id AND held.status = 'in_progress') AS busy
+    FROM agents a
+    WHERE a.guild_id = ${b("guildId")} AND a.user_id = ANY(${b("userIds")}::text[])
+      AND a.claim_seq = (SELECT r.claim_seq FROM registered r WHERE r.user_id = a.user_id)
+    ORDER BY a.user_id
+    FOR UPDATE OF a
+  ), gate AS (
+    SELECT c.user_id, c.source, c.now, c.due, c.nonce, c.ord,
+      CASE WHEN r.user_id IS NULL THEN 'member'
+        WHEN a.max_concurrent IS NULL THEN 'contended'
+        WHEN a.busy >= a.max_concurrent THEN 'full'
+        WHEN coalesce(cardinality(a.labels), 0) > 0 THEN 'alone'
+        ELSE 'agent' END AS outcome,
+      a.busy, a.max_concurrent
+    FROM callers c LEFT JOIN registered r ON r.user_id = c.user_id LEFT JOIN agent a ON a.user_id = c.user_id
+  ), takers AS (
+    SELECT g.*, row_number() OVER (ORDER BY g.ord) AS n FROM gate g WHERE g.outcome IN ('member', 'agent')
+  ), candidate AS (
+    SELECT c.id, c.assignee_id, c.priority_rank, c.created_at FROM tasks c
+    WHERE EXISTS (SELECT 1 FROM takers)
+      AND c.channel_id = ${b("channelId")} AND c.guild_id = ${b("guildId")}
+      AND ${eligibleOpenTask('"c"', sql`(SELECT max(now) FROM callers)`)}
+      AND (c.assignee_id IS NULL OR c.assignee_id IN (SELECT user_id FROM takers))
+    ORDER BY c.priority_rank, c.created_at, c.id
+    LIMIT (SELECT count(*) FROM takers)
+    FOR NO KEY UPDATE OF c SKIP LOCKED
+  ), picked AS (
+    SELECT id, assignee_id, row_number() OVER (ORDER BY priority_rank, created_at, id) AS n FROM candidate
+  ), mixed AS (
+    SELECT EXISTS (SELECT 1 FROM picked WHERE assignee_id IS NOT NULL) AS yes
+  ), assignment AS (
+    SELECT p.id, p.assignee_id AS previous_assignee_id, k.user_id, k.outcome, k.now, k.source, k.nonce, k.due
+    FROM picked p JOIN takers k ON k.n = p.n
+    WHERE NOT (SELECT yes FROM mixed)
+  ), claimed AS (
+    UPDATE tasks t SET status = 'in_progress', assignee_id = a.user_id,
+      started_at = coalesce(t.started_at, a.now), next_attempt_at = NULL,
+      lease_expires_at = CASE WHEN a.outcome = 'agent' THEN a.now + ${lease} END,
+      version = t.version + 1, updated_at = a.now
+    FROM assignment a WHERE t.id = a.id
+    RETURNING t.*, a.previous_assignee_id, a.user_id AS claimer, a.source AS claim_source, a.now AS claim_now,
+      a.nonce AS claim_nonce, a.due AS claim_due
+  ), claim_counted AS (
+    UPDATE agents SET claim_seq = claim_seq + 1
+    WHERE guild_id = ${b("guildId")} AND user_id IN (SELECT claimer FROM claimed)
+  ), events AS (
+    INSERT INTO task_events (task_id, guild_id, actor_id, kind, from_status, to_status, details, source, created_at)
+    SELECT id, guild_id, claimer, 'claimed', 'open', 'open',
+        jsonb_build_object('assigneeId', claimer, 'via', 'next'), claim_source, claim_now
+      FROM claimed WHERE previous_assignee_id IS DISTINCT FROM claimer
+    UNION ALL
+    SELECT id, guild_id, claimer, 'started', 'open', 'in_progress',
+        jsonb_build_object('attempt', attempts + 1, 'via', 'next'), claim_source, claim_now
+      FROM claimed
+  ), superseded AS (
+    UPDATE task_attempts x SET ended_at = c.claim_now, outcome = 'released', summary = NULL, result = NULL,
+      error = 'superseded by a new attempt'
+    FROM claimed c WHERE x.task_id = c.id AND x.ended_at IS NULL
+  ), attempt AS (
+    INSERT INTO task_attempts (task_id, assignee_id, started_at, attempt)
+    SELECT id, claimer, claim_now,
+      (SELECT coalesce(max(attempt), 0) + 1 FROM task_attempts WHERE task_id = claimed.id)
+    FROM claimed
+  ), card AS (
+    INSERT INTO outbox (guild_id, channel_id, task_id, kind, payload, coalesce_key, nonce, next_attempt_at, created_at)
+    SELECT guild_id, channel_id, id, 'card', jsonb_build_object('taskId', id, 'version', version), 'card:' || id,
+      claim_nonce, claim_due, claim_now
+    FROM claimed
+  )
+  SELECT CASE WHEN g.outcome IN ('member', 'agent') AND (SELECT yes FROM mixed) THEN 'alone' ELSE g.outcome END
+      AS outcome,
+    g.busy, g.max_concurrent AS "maxConcurrent", t.previous_assignee_id AS "previousAssigneeId",
+    ${CLAIMED_COLUMNS}, ${f.parent} AS parent, ${f.dependencies} AS dependencies, ${f.blocks} AS blocks,
+    ${f.subtasks} AS subtasks
+  FROM gate g LEFT JOIN claimed t ON t.claimer = g.user_id
+  ORDER BY g.ord`;
+}
+
+const CLAIM_BATCH = prepareStatement<BatchValues>("tasklane_claim_next_batch", claimBatchStatement());
+
+/** One caller's `next` as the combiner takes it (see claimNextCombined). */
+export type CombinedClaimQuery = Omit<EligibleQuery, "agentLabels" | "wantLabels"> & {
+  source: string;
+  cardDueAt: Date;
+  defaultLeaseMinutes: number;
+};
+
+function claimOf(row: Record<string, unknown> | undefined): ClaimAlone | { outcome: "alone" } {
+  const outcome = row?.outcome as "member" | "agent" | "contended" | "full" | "alone";
+  if (outcome === "contended" || outcome === "alone") return { outcome };
+  if (outcome === "full")
+    return { outcome, busy: Number(row!.busy), maxConcurrent: Number(row!.maxConcurrent) };
+  if (row?.id === null || row?.id === undefined) return { outcome: "none" };
+  const { outcome: _, busy: _b, maxConcurrent: _m, previousAssigneeId, ...rest } = row;
+  const { parent, dependencies, blocks, subtasks, ...task } = rest;
+  return {
+    outcome: "claimed",
+    task: task as unknown as TaskRow,
+    previousAssigneeId: (previousAssigneeId as string | null) ?? null,
+    linked: linkedTasksOf({ parent, dependencies, blocks, subtasks }),
+    agent: outcome === "agent",
+  };
+}
+
+interface Waiting {
+  query: CombinedClaimQuery;
+  resolve: (claim: ClaimAlone) => void;
+  reject: (error: unknown) => void;
+}
+
+interface Lane {
+  running: number;
+  waiting: Waiting[];
+}
+
+/** Statements of one lane (guild + channel) running at once; the callers arriving meanwhile wait and go together. */
+const LANE_STATEMENTS = Number(process.env.TASKLANE_CLAIM_LANES ?? 2);
+/** The most callers one combined statement claims for. */
+const BATCH_MAX = 16;
+const lanesOf = new WeakMap<Database, Map<string, Lane>>();
+
+/**
+ * `next` (skip mode, no label filter of the caller's own) through a combiner: while a claim for the
+ * same guild and channel is running in this process, the callers arriving meanwhile are combined
+ * into one statement (claimBatchStatement: group commit). A caller alone, and any caller the
+ * combined statement answers "alone", runs claimStatement by itself. Each caller gets what
+ * claimNextAlone(…, "skip") would have given it.
+ */
+export function claimNextCombined(database: Database, query: CombinedClaimQuery): Promise<ClaimAlone> {
+  let lanes = lanesOf.get(database);
+  if (!lanes) {
+    lanes = new Map();
+    lanesOf.set(database, lanes);
+  }
+  const key = `${query.guildId}:${query.channelId}:${query.defaultLeaseMinutes}`;
+  let lane = lanes.get(key);
+  if (!lane) {
+    lane = { running: 0, waiting: [] };
+    lanes.set(key, lane);
+  }
+  const laneOf = lane;
+  return new Promise<ClaimAlone>((resolve, reject) => {
+    laneOf.waiting.push({ query, resolve, reject });
+    drainLane(database, lanes, key, laneOf);
+  });
+}
+
+function drainLane(database: Database, lanes: Map<string, Lane>, key: string, lane: Lane): void {
+  while (lane.running < LANE_STATEMENTS && lane.waiting.length > 0) {
+    const batch: Waiting[] = [];
+    const users = new Set<string>();
+    const rest: Waiting[] = [];
+    for (const waiting of lane.waiting) {
+      if (batch.length < BATCH_MAX && !users.has(waiting.query.userId)) {
+        users.add(waiting.query.userId);
+        batch.push(waiting);
+      } else rest.push(waiting);
+    }
+    lane.waiting = rest;
+    lane.running += 1;
+    void runBatch(database, batch).finally(() => {
+      lane.running -= 1;
+      if (lane.running === 0 && lane.waiting.length === 0) lanes.delete(key);
+      else drainLane(database, lanes, key, lane);
+    });
+  }
+}
+
+async function runBatch(database: Database, batch: Waiting[]): Promise<void> {
+  const alone = (waiting: Waiting) =>
+    retried(() => claimNextAlone(database, { ...waiting.query, wantLabels: [] }, "skip")).then(
+      waiting.resolve,
+      waiting.reject,
+    );
+  if (batch.length === 1) return alone(batch[0]!);
+  let rows: Record<string, unknown>[];
+  try {
+    const first = batch[0]!.query;
+    rows = await retried(() =>
+      runPrepared<Record<string, unknown>, BatchValues>(database, CLAIM_BATCH, {
+        guildId: first.guildId,
+        channelId: first.channelId,
+        userIds: batch.map((waiting) => waiting.query.userId),
+        sources: batch.map((waiting) => waiting.query.source),
+        nows: batch.map((waiting) => waiting.query.now.toISOString()),
+        cardDueAts: batch.map((waiting) => waiting.query.cardDueAt.toISOString()),
+        nonces: batch.map(() => newNonce()),
+        defaultLeaseMinutes: first.defaultLeaseMinutes,
+      }),
+    );
+  } catch (error) {
+    for (const waiting of batch) waiting.reject(error);
+    return;
+  }
+  const again: Promise<void>[] = [];
+  batch.forEach((waiting, index) => {
+    const claim = claimOf(rows[index]);
+    if (claim.outcome === "alone") again.push(alone(waiting));
+    else waiting.resolve(claim);
+  });
+  await Promise.all(again);
 }
 
 export interface QueuePosition {
