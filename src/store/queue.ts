@@ -6,9 +6,9 @@ import { eligibleOpenTask } from "./eligibility.ts";
 import { newNonce } from "./outbox.ts";
 import { columnsAs, prepareStatement, runPrepared, runPreparedOn } from "./prepared.ts";
 import { toIso } from "./raw.ts";
-import { retried } from "./transaction.ts";
 import { type TaskRow, tasks } from "./schema.ts";
 import { LINKED_TASK_FIELDS, type LinkedTasks, linkedTasksOf, selectTaskViewsByIds } from "./task-views.ts";
+import { retried } from "./transaction.ts";
 
 export interface EligibleQuery {
   guildId: string;
