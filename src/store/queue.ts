@@ -1,6 +1,7 @@
 import { and, asc, eq, getTableColumns, type SQL, sql } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
 import type { TaskView } from "../domain/task-view.ts";
+import { Combiner } from "./combiner.ts";
 import type { Database, Queryable, Tx } from "./database.ts";
 import { eligibleOpenTask } from "./eligibility.ts";
 import { newNonce } from "./outbox.ts";
@@ -386,103 +387,50 @@ function claimOf(row: Record<string, unknown> | undefined): ClaimAlone | { outco
   };
 }
 
-interface Waiting {
-  query: CombinedClaimQuery;
-  resolve: (claim: ClaimAlone) => void;
-  reject: (error: unknown) => void;
-}
+/** Claims of one lane (guild + channel) running at once; the callers arriving meanwhile wait and go together. */
+const CLAIM_LANES = Number(process.env.TASKLANE_CLAIM_LANES ?? 2);
 
-interface Lane {
-  running: number;
-  waiting: Waiting[];
-}
+const claimAlone = (database: Database, query: CombinedClaimQuery) =>
+  retried(() => claimNextAlone(database, { ...query, wantLabels: [] }, "skip"));
 
-/** Statements of one lane (guild + channel) running at once; the callers arriving meanwhile wait and go together. */
-const LANE_STATEMENTS = Number(process.env.TASKLANE_CLAIM_LANES ?? 2);
-/** The most callers one combined statement claims for. */
-const BATCH_MAX = 16;
-const lanesOf = new WeakMap<Database, Map<string, Lane>>();
-
-/**
- * `next` (skip mode, no label filter of the caller's own) through a combiner: while a claim for the
- * same guild and channel is running in this process, the callers arriving meanwhile are combined
- * into one statement (claimBatchStatement: group commit). A caller alone, and any caller the
- * combined statement answers "alone", runs claimStatement by itself. Each caller gets what
- * claimNextAlone(…, "skip") would have given it.
- */
-export function claimNextCombined(database: Database, query: CombinedClaimQuery): Promise<ClaimAlone> {
-  let lanes = lanesOf.get(database);
-  if (!lanes) {
-    lanes = new Map();
-    lanesOf.set(database, lanes);
-  }
-  const key = `${query.guildId}:${query.channelId}:${query.defaultLeaseMinutes}`;
-  let lane = lanes.get(key);
-  if (!lane) {
-    lane = { running: 0, waiting: [] };
-    lanes.set(key, lane);
-  }
-  const laneOf = lane;
-  return new Promise<ClaimAlone>((resolve, reject) => {
-    laneOf.waiting.push({ query, resolve, reject });
-    drainLane(database, lanes, key, laneOf);
-  });
-}
-
-function drainLane(database: Database, lanes: Map<string, Lane>, key: string, lane: Lane): void {
-  while (lane.running < LANE_STATEMENTS && lane.waiting.length > 0) {
-    const batch: Waiting[] = [];
-    const users = new Set<string>();
-    const rest: Waiting[] = [];
-    for (const waiting of lane.waiting) {
-      if (batch.length < BATCH_MAX && !users.has(waiting.query.userId)) {
-        users.add(waiting.query.userId);
-        batch.push(waiting);
-      } else rest.push(waiting);
-    }
-    lane.waiting = rest;
-    lane.running += 1;
-    void runBatch(database, batch).finally(() => {
-      lane.running -= 1;
-      if (lane.running === 0 && lane.waiting.length === 0) lanes.delete(key);
-      else drainLane(database, lanes, key, lane);
-    });
-  }
-}
-
-async function runBatch(database: Database, batch: Waiting[]): Promise<void> {
-  const alone = (waiting: Waiting) =>
-    retried(() => claimNextAlone(database, { ...waiting.query, wantLabels: [] }, "skip")).then(
-      waiting.resolve,
-      waiting.reject,
-    );
-  if (batch.length === 1) return alone(batch[0]!);
-  let rows: Record<string, unknown>[];
-  try {
-    const first = batch[0]!.query;
-    rows = await retried(() =>
+const claims = new Combiner<CombinedClaimQuery, ClaimAlone>({
+  lane: (query) => `${query.guildId}:${query.channelId}:${query.defaultLeaseMinutes}`,
+  conflict: (query) => query.userId,
+  lanes: CLAIM_LANES,
+  batchMax: 16,
+  one: claimAlone,
+  many: async (database, queries) => {
+    const first = queries[0]!;
+    const rows = await retried(() =>
       runPrepared<Record<string, unknown>, BatchValues>(database, CLAIM_BATCH, {
         guildId: first.guildId,
         channelId: first.channelId,
-        userIds: batch.map((waiting) => waiting.query.userId),
-        sources: batch.map((waiting) => waiting.query.source),
-        nows: batch.map((waiting) => waiting.query.now.toISOString()),
-        cardDueAts: batch.map((waiting) => waiting.query.cardDueAt.toISOString()),
-        nonces: batch.map(() => newNonce()),
+        userIds: queries.map((query) => query.userId),
+        sources: queries.map((query) => query.source),
+        nows: queries.map((query) => query.now.toISOString()),
+        cardDueAts: queries.map((query) => query.cardDueAt.toISOString()),
+        nonces: queries.map(() => newNonce()),
         defaultLeaseMinutes: first.defaultLeaseMinutes,
       }),
     );
-  } catch (error) {
-    for (const waiting of batch) waiting.reject(error);
-    return;
-  }
-  const again: Promise<void>[] = [];
-  batch.forEach((waiting, index) => {
-    const claim = claimOf(rows[index]);
-    if (claim.outcome === "alone") again.push(alone(waiting));
-    else waiting.resolve(claim);
-  });
-  await Promise.all(again);
+    return Promise.all(
+      queries.map(async (query, index) => {
+        const claim = claimOf(rows[index]);
+        return claim.outcome === "alone" ? claimAlone(database, query) : claim;
+      }),
+    );
+  },
+});
+
+/**
+ * `next` (skip mode, no label filter of the caller's own) through a combiner (store/combiner.ts):
+ * while claims for the same guild and channel are running in this process, the callers arriving
+ * meanwhile share one statement (claimBatchStatement). A caller alone, and any caller the combined
+ * statement answers "alone", runs claimStatement by itself. Each caller gets what
+ * claimNextAlone(…, "skip") would have given it.
+ */
+export function claimNextCombined(database: Database, query: CombinedClaimQuery): Promise<ClaimAlone> {
+  return claims.run(database, query);
 }
 
 export interface QueuePosition {
