@@ -137,4 +137,60 @@ describe.each(DRIVERS)("next combined for concurrent callers (%s)", (driver) => 
     );
     expect(Number(left!.n)).toBe(0);
   });
+
+  it("10 submits at once, done and into review: each task written once with its own event, attempt and rows, in fewer statements than submits; each view as a fresh get", async () => {
+    for (const requireReview of [false, true]) {
+      const s = await newScene(h, { requireReview });
+      const bots = Array.from({ length: 10 }, () => user());
+      for (const bot of bots) await h.agents.add(s.ctx(s.admin), { userId: bot.userId });
+      for (let i = 0; i < 10; i += 1) await h.tasks.create(s.ctx(s.creator), { title: `Task ${i}` });
+      const claimed: TaskView[] = [];
+      for (const bot of bots) claimed.push((await h.tasks.next(s.ctx(bot, "mention")))!);
+      const before = h.database.queryCount();
+      const results = await Promise.all(
+        bots.map((bot, index) =>
+          h.tasks.transition(s.ctx(bot, "mention"), {
+            number: claimed[index]!.number,
+            action: "submit",
+            text: `Result ${index}`,
+          }),
+        ),
+      );
+      // One read each, and fewer writes than submits.
+      expect(h.database.queryCount() - before).toBeLessThan(20);
+      for (const [index, { task }] of results.entries()) {
+        expect(task).toMatchObject({
+          number: claimed[index]!.number,
+          status: requireReview ? "in_review" : "done",
+          version: 3,
+        });
+        if (requireReview) expect(task.submission).toMatchObject({ attempt: 1, summary: `Result ${index}` });
+        expect(task).toEqual(await h.tasks.get(s.ctx(bots[index]!), task.number));
+      }
+      const rows = await h.rows<{
+        actor: string;
+        events: number;
+        summaries: string[];
+        kinds: string[];
+      }>(sql`SELECT t.assignee_id AS actor,
+          (SELECT count(*)::int FROM task_events e WHERE e.task_id = t.id AND e.kind = 'submitted'
+            AND e.actor_id = t.assignee_id AND e.details->>'note' = (SELECT a.summary FROM task_attempts a
+              WHERE a.task_id = t.id)) AS events,
+          (SELECT array_agg(a.summary) FROM task_attempts a WHERE a.task_id = t.id AND a.outcome = 'submitted'
+            AND a.ended_at IS NOT NULL) AS summaries,
+          (SELECT array_agg(o.kind ORDER BY o.id) FROM outbox o WHERE o.task_id = t.id) AS kinds
+        FROM tasks t WHERE t.guild_id = ${s.guildId} ORDER BY t.number`);
+      expect(rows).toHaveLength(10);
+      for (const row of rows) {
+        const index = bots.findIndex((bot) => bot.userId === row.actor);
+        expect(row.events).toBe(1);
+        expect(row.summaries).toEqual([`Result ${index}`]);
+        expect(row.kinds).toEqual(
+          requireReview
+            ? ["card", "card", "card", "review_request"]
+            : ["card", "card", "card", "creator_notice"],
+        );
+      }
+    }
+  });
 });
