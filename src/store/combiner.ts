@@ -1,5 +1,3 @@
-import type { Database } from "./database.ts";
-
 /**
  * Group commit for one kind of autocommit statement: while `lanes` statements of a lane (e.g. one
  * channel's claims) are running in this process, the calls arriving meanwhile wait and then go
@@ -7,12 +5,12 @@ import type { Database } from "./database.ts";
  * goes alone, runs `one`. Two calls with the same `conflict` never share a statement (the later one
  * waits for the next). Each caller gets its own answer; a failed combined statement fails its callers.
  */
-export interface CombinerSpec<Query, Answer> {
+export interface CombinerSpec<Handle extends object, Query, Answer> {
   lane(query: Query): string;
   conflict(query: Query): string;
-  one(database: Database, query: Query): Promise<Answer>;
+  one(database: Handle, query: Query): Promise<Answer>;
   /** One answer per query, in their order. */
-  many(database: Database, queries: Query[]): Promise<Answer[]>;
+  many(database: Handle, queries: Query[]): Promise<Answer[]>;
   lanes: number;
   batchMax: number;
 }
@@ -28,12 +26,12 @@ interface Lane<Query, Answer> {
   waiting: Waiting<Query, Answer>[];
 }
 
-export class Combiner<Query, Answer> {
-  readonly #lanes = new WeakMap<Database, Map<string, Lane<Query, Answer>>>();
+export class Combiner<Handle extends object, Query, Answer> {
+  readonly #lanes = new WeakMap<Handle, Map<string, Lane<Query, Answer>>>();
 
-  constructor(readonly spec: CombinerSpec<Query, Answer>) {}
+  constructor(readonly spec: CombinerSpec<Handle, Query, Answer>) {}
 
-  run(database: Database, query: Query): Promise<Answer> {
+  run(database: Handle, query: Query): Promise<Answer> {
     let lanes = this.#lanes.get(database);
     if (!lanes) {
       lanes = new Map();
@@ -53,12 +51,7 @@ export class Combiner<Query, Answer> {
     });
   }
 
-  #drain(
-    database: Database,
-    lanes: Map<string, Lane<Query, Answer>>,
-    key: string,
-    lane: Lane<Query, Answer>,
-  ) {
+  #drain(database: Handle, lanes: Map<string, Lane<Query, Answer>>, key: string, lane: Lane<Query, Answer>) {
     while (lane.running < this.spec.lanes && lane.waiting.length > 0) {
       const batch: Waiting<Query, Answer>[] = [];
       const taken = new Set<string>();
@@ -80,7 +73,7 @@ export class Combiner<Query, Answer> {
     }
   }
 
-  async #run(database: Database, batch: Waiting<Query, Answer>[]): Promise<void> {
+  async #run(database: Handle, batch: Waiting<Query, Answer>[]): Promise<void> {
     try {
       if (batch.length === 1) {
         batch[0]!.resolve(await this.spec.one(database, batch[0]!.query));

@@ -393,7 +393,7 @@ const CLAIM_LANES = Number(process.env.TASKLANE_CLAIM_LANES ?? 2);
 const claimAlone = (database: Database, query: CombinedClaimQuery) =>
   retried(() => claimNextAlone(database, { ...query, wantLabels: [] }, "skip"));
 
-const claims = new Combiner<CombinedClaimQuery, ClaimAlone>({
+const claims = new Combiner<Database, CombinedClaimQuery, ClaimAlone>({
   lane: (query) => `${query.guildId}:${query.channelId}:${query.defaultLeaseMinutes}`,
   conflict: (query) => query.userId,
   lanes: CLAIM_LANES,

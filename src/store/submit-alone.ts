@@ -208,7 +208,7 @@ function writtenOf(row: Record<string, unknown>): Written {
   };
 }
 
-const submits = new Combiner<SubmitAlone, Written | undefined>({
+const submits = new Combiner<Database, SubmitAlone, Written | undefined>({
   lane: () => "",
   conflict: (submit) => String(submit.taskId),
   lanes: Number(process.env.TASKLANE_SUBMIT_LANES ?? 2),

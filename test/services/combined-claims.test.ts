@@ -195,4 +195,31 @@ describe.each(DRIVERS)("next combined for concurrent callers (%s)", (driver) => 
       }
     }
   });
+
+  it("reads of concurrent changes share a statement: each decides on its own task, a missing number is refused alone", async () => {
+    const s = await newScene(h, { requireReview: false });
+    const bots = Array.from({ length: 6 }, () => user());
+    for (const bot of bots) await h.agents.add(s.ctx(s.admin), { userId: bot.userId });
+    for (let i = 0; i < 6; i += 1) await h.tasks.create(s.ctx(s.creator), { title: `Task ${i}` });
+    const claimed: TaskView[] = [];
+    for (const bot of bots) claimed.push((await h.tasks.next(s.ctx(bot, "mention")))!);
+    const outcomes = await Promise.allSettled([
+      ...bots.map((bot, index) =>
+        h.tasks.transition(s.ctx(bot, "mention"), { number: claimed[index]!.number, action: "submit" }),
+      ),
+      h.tasks.transition(s.ctx(bots[0]!, "mention"), { number: 999, action: "submit" }),
+      // Not the assignee's: refused on the task as read.
+      h.tasks.transition(s.ctx(bots[1]!, "mention"), { number: claimed[2]!.number, action: "submit" }),
+    ]);
+    for (const [index, outcome] of outcomes.slice(0, 6).entries()) {
+      expect(outcome.status).toBe("fulfilled");
+      if (outcome.status === "fulfilled")
+        expect(outcome.value.task).toMatchObject({ number: claimed[index]!.number, status: "done" });
+    }
+    expect(outcomes[6]).toMatchObject({
+      status: "rejected",
+      reason: { message: expect.stringMatching(/999/) },
+    });
+    expect(outcomes[7]!.status).toBe("rejected");
+  });
 });
