@@ -1,6 +1,6 @@
 import { createRunCoalescer } from "../cache/coalesce-runs.ts";
 import { viewKeys } from "../cache/keys.ts";
-import type { FreshView } from "../cache/types.ts";
+import type { FreshView, ViewMark } from "../cache/types.ts";
 import { statsBlockOf } from "../store/stats.ts";
 import { engineKeys } from "./cache-keys.ts";
 import type { Engine } from "./engine.ts";
@@ -105,6 +105,23 @@ class ViewDeletes {
 }
 
 const viewDeletes = new WeakMap<Engine, ViewDeletes>();
+const marks = new WeakMap<
+  Engine,
+  (key: string, run: () => Promise<ViewMark | undefined>) => Promise<ViewMark | undefined>
+>();
+
+/**
+ * cache.views.mark() for a write about to start, shared by the writes asking at the same moment: each
+ * gets a mark taken after it asked and before it writes, which is all a mark must be.
+ */
+export function markViews(engine: Engine): Promise<ViewMark | undefined> {
+  let coalesced = marks.get(engine);
+  if (!coalesced) {
+    coalesced = createRunCoalescer<ViewMark | undefined>();
+    marks.set(engine, coalesced);
+  }
+  return coalesced("mark", () => engine.cache.views.mark());
+}
 const outboxSignals = new WeakMap<Engine, (key: string, run: () => Promise<void>) => Promise<void>>();
 
 /** Best effort: the cache is never the only copy, so a failure here is logged, not thrown. */
