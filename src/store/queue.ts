@@ -340,7 +340,8 @@ function claimBatchStatement(): SQL {
   ), superseded AS (
     UPDATE task_attempts x SET ended_at = c.claim_now, outcome = 'released', summary = NULL, result = NULL,
       error = 'superseded by a new attempt'
-    FROM claimed c WHERE x.task_id = c.id AND x.ended_at IS NULL
+    FROM claimed c WHERE x.task_id = ANY(ARRAY(SELECT id FROM claimed)) AND x.task_id = c.id
+      AND x.ended_at IS NULL
   ), attempt AS (
     INSERT INTO task_attempts (task_id, assignee_id, started_at, attempt)
     SELECT id, claimer, claim_now,

@@ -136,7 +136,10 @@ const SUBMIT_BATCH = prepareStatement<{ batch: string }>(
       details jsonb, summary text, result jsonb, card_nonce text, card_due timestamptz, message_nonce text,
       review_request boolean, creator_notice boolean, ord bigint)
   ), locked AS (
-    SELECT t.id FROM tasks t JOIN input i ON t.id = i.task_id AND t.version = i.version
+    -- ANY(ARRAY(…)): an index probe per task, whatever the plan guesses the input's size to be.
+    SELECT t.id FROM tasks t
+    WHERE t.id = ANY(ARRAY(SELECT task_id FROM input))
+      AND t.version = (SELECT i.version FROM input i WHERE i.task_id = t.id)
     ORDER BY t.id
     FOR NO KEY UPDATE OF t SKIP LOCKED
   ), updated AS (
@@ -156,7 +159,8 @@ const SUBMIT_BATCH = prepareStatement<{ batch: string }>(
   ), closed AS (
     UPDATE task_attempts x SET ended_at = u.s_now, outcome = 'submitted', summary = u.s_summary,
       result = u.s_result, error = NULL
-    FROM updated u WHERE x.task_id = u.id AND x.ended_at IS NULL
+    FROM updated u WHERE x.task_id = ANY(ARRAY(SELECT id FROM updated)) AND x.task_id = u.id
+      AND x.ended_at IS NULL
     RETURNING x.*
   ), filled AS (
     INSERT INTO task_attempts (task_id, assignee_id, started_at, attempt, ended_at, outcome, summary, result)
