@@ -215,7 +215,7 @@ function writtenOf(row: Record<string, unknown>): Written {
 const submits = new Combiner<Database, SubmitAlone, Written | undefined>({
   lane: () => "",
   conflict: (submit) => String(submit.taskId),
-  lanes: Number(process.env.TASKLANE_SUBMIT_LANES ?? 2),
+  lanes: 1,
   batchMax: 16,
   one: (database, submit) => retried(() => submitTaskAlone(database, submit)),
   many: async (database, batch) => {

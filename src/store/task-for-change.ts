@@ -45,7 +45,7 @@ type ForChange = { task: TaskRow; settings: ChannelSettingsRow | null; linked: L
 const reads = new Combiner<Queryable, { guildId: string; number: number }, ForChange | undefined>({
   lane: (read) => read.guildId,
   conflict: (read) => String(read.number),
-  lanes: Number(process.env.TASKLANE_READ_LANES ?? 2),
+  lanes: 1,
   batchMax: 32,
   one: async (q, { guildId, number }) => {
     const [row] = await runPreparedOn<Record<string, unknown>, ReadValues>(q, READ, { guildId, number });
