@@ -1,5 +1,6 @@
+import { createRunCoalescer } from "../cache/coalesce-runs.ts";
 import { viewKeys } from "../cache/keys.ts";
-import type { FreshView } from "../cache/types.ts";
+import type { FreshView, ViewMark } from "../cache/types.ts";
 import { statsBlockOf } from "../store/stats.ts";
 import { engineKeys } from "./cache-keys.ts";
 import type { Engine } from "./engine.ts";
@@ -40,6 +41,89 @@ export class Effects {
   }
 }
 
+interface Deleting {
+  keys: Set<string>;
+  fresh: readonly FreshView[];
+  /** Issues what must follow the delete on the same connection (the signals), once it is issued. */
+  issued: () => void;
+  done: () => void;
+}
+
+/**
+ * The view deletes of commits that end at the same moment, merged (group commit for the cache): while
+ * one delete is on its way, the ones arriving meanwhile wait and go as one call, each commit's
+ * signals issued right after it. A commit whose keys meet another's fresh views waits for the next
+ * call, so a fresh view and a delete of its key are never in one call. Never fails (best effort).
+ */
+class ViewDeletes {
+  #waiting: Deleting[] = [];
+  #running = false;
+
+  constructor(
+    readonly engine: Engine,
+    readonly attempt: (what: string, run: () => Promise<void>) => Promise<void>,
+  ) {}
+
+  del(job: Deleting): void {
+    this.#waiting.push(job);
+    if (!this.#running) this.#next();
+  }
+
+  #next(): void {
+    const batch: Deleting[] = [];
+    const rest: Deleting[] = [];
+    const keys = new Set<string>();
+    const freshKeys = new Set<string>();
+    for (const job of this.#waiting) {
+      const own = job.fresh.map((entry) => entry.key);
+      const clashes =
+        batch.length > 0 &&
+        ([...job.keys].some((key) => freshKeys.has(key)) ||
+          own.some((key) => keys.has(key) || freshKeys.has(key)));
+      if (clashes) {
+        rest.push(job);
+        continue;
+      }
+      batch.push(job);
+      for (const key of job.keys) keys.add(key);
+      for (const key of own) freshKeys.add(key);
+    }
+    this.#waiting = rest;
+    if (batch.length === 0) {
+      this.#running = false;
+      return;
+    }
+    this.#running = true;
+    const fresh = batch.flatMap((job) => job.fresh);
+    const deleting = this.attempt("views.del", () => this.engine.cache.views.del([...keys], fresh));
+    for (const job of batch) job.issued();
+    void deleting.then(() => {
+      for (const job of batch) job.done();
+      this.#next();
+    });
+  }
+}
+
+const viewDeletes = new WeakMap<Engine, ViewDeletes>();
+const marks = new WeakMap<
+  Engine,
+  (key: string, run: () => Promise<ViewMark | undefined>) => Promise<ViewMark | undefined>
+>();
+
+/**
+ * cache.views.mark() for a write about to start, shared by the writes asking at the same moment: each
+ * gets a mark taken after it asked and before it writes, which is all a mark must be.
+ */
+export function markViews(engine: Engine): Promise<ViewMark | undefined> {
+  let coalesced = marks.get(engine);
+  if (!coalesced) {
+    coalesced = createRunCoalescer<ViewMark | undefined>();
+    marks.set(engine, coalesced);
+  }
+  return coalesced("mark", () => engine.cache.views.mark());
+}
+const outboxSignals = new WeakMap<Engine, (key: string, run: () => Promise<void>) => Promise<void>>();
+
 /** Best effort: the cache is never the only copy, so a failure here is logged, not thrown. */
 export async function applyEffects(engine: Engine, effects: Effects): Promise<void> {
   const { cache, log } = engine;
@@ -50,10 +134,42 @@ export async function applyEffects(engine: Engine, effects: Effects): Promise<vo
       log.warn({ err: error, what }, "post-commit cache step failed");
     }
   };
-  const deleting =
-    effects.viewKeys.size > 0 || effects.fresh.length > 0
-      ? attempt("views.del", () => cache.views.del([...effects.viewKeys], effects.fresh))
-      : Promise.resolve();
+  const signals: Promise<void>[] = [];
+  // The signals go out once the views they announce are gone: issued after the delete on the same
+  // connection, Redis runs them after it, and with nothing between they share its round trip.
+  const signal = () => {
+    for (const [taskId, number] of effects.changed)
+      signals.push(
+        attempt("signal", () =>
+          cache.signals.publish({ type: "task_changed", guildId: effects.guildId, taskId, number }),
+        ),
+      );
+    if (effects.outbox) {
+      // One wake-up that starts after this commit serves every commit waiting for one.
+      let coalesced = outboxSignals.get(engine);
+      if (!coalesced) {
+        coalesced = createRunCoalescer<void>();
+        outboxSignals.set(engine, coalesced);
+      }
+      signals.push(
+        coalesced("outbox_ready", () =>
+          attempt("signal", () => cache.signals.publish({ type: "outbox_ready" })),
+        ),
+      );
+    }
+  };
+  let deleting: Promise<void> = Promise.resolve();
+  if (effects.viewKeys.size > 0 || effects.fresh.length > 0) {
+    let deletes = viewDeletes.get(engine);
+    if (!deletes) {
+      deletes = new ViewDeletes(engine, attempt);
+      viewDeletes.set(engine, deletes);
+    }
+    const queue = deletes;
+    deleting = new Promise<void>((resolve) => {
+      queue.del({ keys: effects.viewKeys, fresh: effects.fresh, issued: signal, done: resolve });
+    });
+  } else signal();
   // Recount rather than adjust: a relative step applied after a rebuild that already counted this
   // commit would leave the counter one too high, refusing creates Postgres would admit.
   if (effects.gateRecount.size > 0) {
@@ -64,13 +180,6 @@ export async function applyEffects(engine: Engine, effects: Effects): Promise<vo
       });
     }
   }
-  // The signals go out once the views they announce are gone: issued after the delete on the same
-  // connection, Redis runs them after it, and with nothing between they share its round trip.
-  const signals = [...effects.changed].map(([taskId, number]) =>
-    attempt("signal", () =>
-      cache.signals.publish({ type: "task_changed", guildId: effects.guildId, taskId, number }),
-    ),
-  );
-  if (effects.outbox) signals.push(attempt("signal", () => cache.signals.publish({ type: "outbox_ready" })));
-  await Promise.all([deleting, ...signals]);
+  await deleting;
+  await Promise.all(signals);
 }

@@ -1,10 +1,12 @@
 import { sql } from "drizzle-orm";
+import { Combiner } from "./combiner.ts";
 import type { Database } from "./database.ts";
 import { newNonce } from "./outbox.ts";
 import { columnsAs, prepareStatement, runPrepared } from "./prepared.ts";
 import { fromJson } from "./raw.ts";
 import { LIVE_STATUSES, type TaskRow, tasks } from "./schema.ts";
 import { LINKED_TASK_FIELDS, type LinkedTasks, linkedTasksOf } from "./task-views.ts";
+import { retried } from "./transaction.ts";
 
 /** A submit decided on the row as read (version `version`), to write in one statement. */
 export interface SubmitAlone {
@@ -121,6 +123,140 @@ const SUBMIT = prepareStatement<SubmitValues>(
       FROM submitted a ORDER BY a.attempt DESC LIMIT 1) AS submission
   FROM updated t`,
 );
+
+/**
+ * SUBMIT for several tasks at once (distinct tasks; each row's values in one JSON array, `batch`):
+ * the same checks and rows per task, one statement and one commit for all. `ord` says whose row it is.
+ */
+const SUBMIT_BATCH = prepareStatement<{ batch: string }>(
+  "tasklane_submit_batch",
+  sql`WITH input AS (
+    SELECT * FROM jsonb_to_recordset(${sql.placeholder("batch")}::jsonb) AS i(task_id int,
+      version int, from_status text, to_status text, actor_id text, kind text, source text, now timestamptz,
+      details jsonb, summary text, result jsonb, card_nonce text, card_due timestamptz, message_nonce text,
+      review_request boolean, creator_notice boolean, ord bigint)
+  ), locked AS (
+    -- ANY(ARRAY(…)): an index probe per task, whatever the plan guesses the input's size to be.
+    SELECT t.id FROM tasks t
+    WHERE t.id = ANY(ARRAY(SELECT task_id FROM input))
+      AND t.version = (SELECT i.version FROM input i WHERE i.task_id = t.id)
+    ORDER BY t.id
+    FOR NO KEY UPDATE OF t SKIP LOCKED
+  ), updated AS (
+    UPDATE tasks t SET status = i.to_status, submitted_at = i.now, lease_expires_at = NULL,
+      completed_at = CASE WHEN i.to_status = 'done' THEN i.now END,
+      metadata = t.metadata - 'question', version = t.version + 1, updated_at = i.now
+    FROM locked l JOIN input i ON i.task_id = l.id
+    WHERE t.id = l.id AND t.version = i.version AND t.status = i.from_status
+      AND NOT EXISTS (SELECT 1 FROM tasks s WHERE s.parent_id = t.id AND s.status IN (${LIVE}))
+      AND (i.to_status <> 'done' OR (t.recurrence IS NULL AND NOT EXISTS (
+        SELECT 1 FROM task_dependencies d JOIN tasks b ON b.id = d.task_id
+        WHERE d.depends_on_id = t.id AND b.status = 'blocked')))
+    RETURNING t.*, i.ord AS s_ord, i.actor_id AS s_actor, i.kind AS s_kind, i.from_status AS s_from,
+      i.source AS s_source, i.now AS s_now, i.details AS s_details, i.summary AS s_summary,
+      i.result AS s_result, i.card_nonce AS s_card_nonce, i.card_due AS s_card_due,
+      i.message_nonce AS s_message_nonce, i.review_request AS s_review, i.creator_notice AS s_notice
+  ), closed AS (
+    UPDATE task_attempts x SET ended_at = u.s_now, outcome = 'submitted', summary = u.s_summary,
+      result = u.s_result, error = NULL
+    FROM updated u WHERE x.task_id = ANY(ARRAY(SELECT id FROM updated)) AND x.task_id = u.id
+      AND x.ended_at IS NULL
+    RETURNING x.*
+  ), filled AS (
+    INSERT INTO task_attempts (task_id, assignee_id, started_at, attempt, ended_at, outcome, summary, result)
+    SELECT u.id, u.assignee_id, coalesce(u.started_at, u.s_now),
+      (SELECT coalesce(max(attempt), 0) + 1 FROM task_attempts WHERE task_id = u.id),
+      u.s_now, 'submitted', u.s_summary, u.s_result
+    FROM updated u WHERE u.assignee_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM closed c WHERE c.task_id = u.id)
+    RETURNING *
+  ), submitted AS (
+    SELECT * FROM closed UNION ALL SELECT * FROM filled
+  ), event AS (
+    INSERT INTO task_events (task_id, guild_id, actor_id, kind, from_status, to_status, details, source, created_at)
+    SELECT id, guild_id, s_actor, s_kind, s_from, status, s_details, s_source, s_now
+    FROM updated
+  ), messages AS (
+    INSERT INTO outbox (guild_id, channel_id, task_id, kind, payload, coalesce_key, nonce, next_attempt_at, created_at)
+    SELECT guild_id, channel_id, id, 'card', jsonb_build_object('taskId', id, 'version', version), 'card:' || id,
+      s_card_nonce, s_card_due, s_now
+    FROM updated
+    UNION ALL
+    SELECT guild_id, channel_id, id, 'review_request', jsonb_build_object('taskId', id, 'attempt',
+        coalesce((SELECT max(attempt) FROM submitted WHERE task_id = updated.id),
+          (SELECT max(attempt) FROM task_attempts WHERE task_id = updated.id))),
+      NULL, s_message_nonce, s_now, s_now
+    FROM updated WHERE s_review
+    UNION ALL
+    SELECT guild_id, channel_id, id, 'creator_notice',
+      jsonb_build_object('taskId', id, 'outcome', status, 'actorId', s_actor),
+      NULL, s_message_nonce, s_now, s_now
+    FROM updated WHERE s_notice
+  )
+  SELECT t.s_ord AS "ord", ${COLUMNS}, ${f.parent} AS parent, ${f.dependencies} AS dependencies,
+    ${f.blocks} AS blocks, ${f.subtasks} AS subtasks,
+    (SELECT json_build_object('attempt', a.attempt, 'assigneeId', a.assignee_id, 'startedAt', a.started_at,
+        'endedAt', a.ended_at, 'outcome', a.outcome, 'summary', a.summary, 'result', a.result, 'error', a.error,
+        'questions', a.questions)
+      FROM submitted a WHERE a.task_id = t.id ORDER BY a.attempt DESC LIMIT 1) AS submission
+  FROM updated t`,
+);
+
+type Written = { task: TaskRow; linked: LinkedTasks; submission: Record<string, unknown> | null };
+
+function writtenOf(row: Record<string, unknown>): Written {
+  const { parent, dependencies, blocks, subtasks, submission, ord: _, ...task } = row;
+  return {
+    task: task as unknown as TaskRow,
+    linked: linkedTasksOf({ parent, dependencies, blocks, subtasks }),
+    submission: fromJson<Record<string, unknown> | null>(submission) ?? null,
+  };
+}
+
+const submits = new Combiner<Database, SubmitAlone, Written | undefined>({
+  lane: () => "",
+  conflict: (submit) => String(submit.taskId),
+  lanes: 1,
+  batchMax: 16,
+  one: (database, submit) => retried(() => submitTaskAlone(database, submit)),
+  many: async (database, batch) => {
+    const rows = await retried(() =>
+      runPrepared<Record<string, unknown>, { batch: string }>(database, SUBMIT_BATCH, {
+        batch: JSON.stringify(
+          batch.map((submit, index) => ({
+            ord: index + 1,
+            task_id: submit.taskId,
+            version: submit.version,
+            from_status: submit.from,
+            to_status: submit.to,
+            actor_id: submit.actorId,
+            kind: submit.kind,
+            source: submit.source,
+            now: submit.now.toISOString(),
+            details: submit.details,
+            summary: submit.summary,
+            result: submit.result,
+            card_nonce: newNonce(),
+            card_due: submit.cardDueAt.toISOString(),
+            message_nonce: newNonce(),
+            review_request: submit.reviewRequest,
+            creator_notice: submit.creatorNotice,
+          })),
+        ),
+      }),
+    );
+    const answers: (Written | undefined)[] = batch.map(() => undefined);
+    for (const row of rows) answers[Number(row.ord) - 1] = writtenOf(row);
+    return answers;
+  },
+});
+
+/**
+ * submitTaskAlone through a combiner (store/combiner.ts): submits arriving while others run share
+ * one statement (SUBMIT_BATCH); each caller gets what submitTaskAlone would have given it.
+ */
+export function submitTaskCombined(database: Database, submit: SubmitAlone): Promise<Written | undefined> {
+  return submits.run(database, submit);
+}
 
 /**
  * Writes the submit; undefined when it wrote nothing (see SUBMIT). `submission`: the attempt as it

@@ -4,7 +4,7 @@ import { silentLogger } from "../../src/log.ts";
 import { type Database, openDatabase } from "../../src/store/database.ts";
 import { runMigrations } from "../../src/store/migrate.ts";
 import { prepareStatement, runPrepared, runPreparedOn } from "../../src/store/prepared.ts";
-import { claimNextAlone } from "../../src/store/queue.ts";
+import { claimNextAlone, claimNextCombined } from "../../src/store/queue.ts";
 import { inTransaction } from "../../src/store/transaction.ts";
 import { createTestDatabase } from "../support/test-db.ts";
 
@@ -94,6 +94,25 @@ describe("named statements on a Postgres server", () => {
       },
     );
     expect(plans).toEqual({ generic: 9, custom: 0 });
+  });
+
+  it("plan the combined claim once for any values too: concurrent callers share it, each task claimed once, in queue order", async () => {
+    const blank = await createTestDatabase();
+    const database = await openDatabase({ url: blank.url, log: silentLogger, poolMax: 1 });
+    cleanups.push(blank.drop, () => database.close());
+    await seedQueue(database, 30);
+    const claims = await Promise.all(
+      Array.from({ length: 30 }, (_, i) => claimNextCombined(database, claimQuery(`user${i}`))),
+    );
+    const numbers = claims.map((claim) => (claim.outcome === "claimed" ? claim.task.number : null));
+    expect([...numbers].sort((a, b) => a! - b!)).toEqual(Array.from({ length: 30 }, (_, i) => i + 1));
+    const [plans] = await runPrepared<{ generic: number; custom: number }, { name: string }>(
+      database,
+      PLANS,
+      { name: "tasklane_claim_next_batch" },
+    );
+    expect(plans!.generic).toBeGreaterThan(0);
+    expect(plans!.custom).toBe(0);
   });
 });
 

@@ -4,7 +4,7 @@ import { labels as labelsSchema } from "../../domain/validation/fields.ts";
 import { parseInput } from "../../domain/validation/parse.ts";
 import { actionContextSchema } from "../../domain/validation/task-inputs.ts";
 import { lockAgentWithLoad } from "../../store/agents.ts";
-import { type ClaimAlone, claimNextAlone, claimNextEligible } from "../../store/queue.ts";
+import { type ClaimAlone, claimNextAlone, claimNextCombined, claimNextEligible } from "../../store/queue.ts";
 import { changedTaskView } from "../../store/task-views.ts";
 import { retried } from "../../store/transaction.ts";
 import type { ActionContext } from "../contracts.ts";
@@ -44,7 +44,11 @@ export async function nextTask(
     defaultLeaseMinutes: toSettingsView(undefined, ctx.guildId, ctx.channelId).leaseMinutes,
   };
   const view = await mutateAlone(engine, ctx.guildId, async (effects) => {
-    const claim = (mode: "skip" | "wait") => retried(() => claimNextAlone(engine.database, query, mode));
+    const claim = (mode: "skip" | "wait") =>
+      // Concurrent callers of the same channel share one statement (store/queue.ts claimNextCombined).
+      mode === "skip" && wantLabels.length === 0
+        ? claimNextCombined(engine.database, query)
+        : retried(() => claimNextAlone(engine.database, query, mode));
     // Skipping found nothing free: the ready tasks may only be held for a moment (a comment, a card
     // write, another caller's claim), so wait for them rather than answer "queue empty".
     let claimed: ClaimAlone = await claim("skip");

@@ -3,9 +3,8 @@ import type { ViewMark } from "../../cache/types.ts";
 import { isLive } from "../../domain/task-states.ts";
 import { TRANSITIONS } from "../../domain/transitions.ts";
 import type { Evidence } from "../../domain/validation/evidence.ts";
-import { submitTaskAlone } from "../../store/submit-alone.ts";
+import { submitTaskCombined } from "../../store/submit-alone.ts";
 import { changedTaskView, toAttemptView } from "../../store/task-views.ts";
-import { retried } from "../../store/transaction.ts";
 import type { ActionContext } from "../contracts.ts";
 import type { Engine } from "../engine.ts";
 import { mutateAlone } from "../mutate.ts";
@@ -41,28 +40,27 @@ export async function submitAlone(
   const reviewRequest = to === "in_review" && settings.notifyReviewers !== "off";
   const creatorNotice = to === "done" && settings.notifyCreator !== "off" && task.createdBy !== actorId;
   return mutateAlone(engine, ctx.guildId, async (effects) => {
-    const written = await retried(() =>
-      submitTaskAlone(engine.database, {
-        taskId: task.id,
-        version: task.version,
-        from: task.status,
-        to,
-        kind,
-        actorId,
-        source: ctx.source,
-        now,
-        details: eventDetails({
-          note: summary,
-          evidence: evidence ? true : undefined,
-          reviewSkipped: to === "done" ? true : undefined,
-        }),
-        summary,
-        result: (evidence as Record<string, unknown> | undefined) ?? null,
-        cardDueAt: cardDue,
-        reviewRequest,
-        creatorNotice,
+    // Submits arriving together share one statement (store/submit-alone.ts submitTaskCombined).
+    const written = await submitTaskCombined(engine.database, {
+      taskId: task.id,
+      version: task.version,
+      from: task.status,
+      to,
+      kind,
+      actorId,
+      source: ctx.source,
+      now,
+      details: eventDetails({
+        note: summary,
+        evidence: evidence ? true : undefined,
+        reviewSkipped: to === "done" ? true : undefined,
       }),
-    );
+      summary,
+      result: (evidence as Record<string, unknown> | undefined) ?? null,
+      cardDueAt: cardDue,
+      reviewRequest,
+      creatorNotice,
+    });
     if (!written) return undefined;
     const { task: updated, linked: related } = written;
     // A clicked submit's card row waits for the click to show it: wake the dispatchers for notices only.

@@ -14,7 +14,7 @@ import { readTaskForChange } from "../../store/task-for-change.ts";
 import { changedTaskView, type LinkedTasks, selectTaskViewsByIds } from "../../store/task-views.ts";
 import { findTaskByNumber, lockTaskById } from "../../store/tasks.ts";
 import type { ActionContext, TransitionInput } from "../contracts.ts";
-import type { Effects } from "../effects.ts";
+import { type Effects, markViews } from "../effects.ts";
 import type { Engine } from "../engine.ts";
 import { mutate } from "../mutate.ts";
 import { toSettingsView } from "../settings/settings-view.ts";
@@ -55,7 +55,7 @@ export async function transitionTask(
       const read = await readAndDecide(engine.db, ctx, input, now);
       // Before the write: the view it commits (built under its row lock) is stored unless a later
       // change out-ranks it.
-      const mark = await engine.cache.views.mark();
+      const mark = await markViews(engine);
       if (input.action === "submit") {
         const alone = await submitAlone(engine, ctx, input, evidence, read, now, mark);
         if (alone) return alone;
