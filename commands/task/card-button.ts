@@ -1,7 +1,8 @@
 import type { ButtonInteraction } from "discord.js";
 import type { CustomId } from "../../src/discord/custom-id.ts";
 import type { HandlerContext } from "../../src/discord/handler-types.ts";
-import { cardButtonOf, isTransitionAction } from "../../src/domain/transitions.ts";
+import { cardButtonOf } from "../../src/domain/card-buttons.ts";
+import { isTransitionAction } from "../../src/domain/transitions.ts";
 import { applyCardChange, refreshStaleCard, resolveClickedTask } from "./card-clicks.ts";
 import { checkCardAction, openCardForm } from "./card-form.ts";
 

@@ -8,14 +8,10 @@ import { type CustomId, encodeCustomId } from "../../src/discord/custom-id.ts";
 import type { HandlerContext } from "../../src/discord/handler-types.ts";
 import { modalText } from "../../src/discord/modal-fields.ts";
 import { fitModalTitle, truncate } from "../../src/discord/render/limits.ts";
+import { type CardButtonAction, type CardFormOf, cardFormOf } from "../../src/domain/card-buttons.ts";
 import { UserError } from "../../src/domain/errors.ts";
 import type { TaskView } from "../../src/domain/task-view.ts";
-import {
-  type CardButtonAction,
-  type CardFormOf,
-  cardFormOf,
-  isTransitionAction,
-} from "../../src/domain/transitions.ts";
+import { isTransitionAction } from "../../src/domain/transitions.ts";
 import type { TaskHeader } from "../../src/services/contracts.ts";
 import { applyCardChange, refreshStaleCard, resolveClickedTask } from "./card-clicks.ts";
 

@@ -1,4 +1,4 @@
-import { CARD_ACTIONS, CARD_FORM_IDS, type CardAction, type CardFormId } from "../domain/transitions.ts";
+import { CARD_ACTIONS, CARD_FORM_IDS, type CardAction, type CardFormId } from "../domain/card-buttons.ts";
 
 /**
  * The one codec for every custom_id Tasklane puts on a button or modal. A custom_id comes back from
@@ -11,7 +11,7 @@ import { CARD_ACTIONS, CARD_FORM_IDS, type CardAction, type CardFormId } from ".
  *   t1:page:<token>                  a list's Previous/Next button (token names stored list state)
  */
 
-export { CARD_ACTIONS, CARD_FORM_IDS, type CardAction, type CardFormId } from "../domain/transitions.ts";
+export { CARD_ACTIONS, CARD_FORM_IDS, type CardAction, type CardFormId } from "../domain/card-buttons.ts";
 
 export const CUSTOM_ID_MAX_LENGTH = 100;
 const PREFIX = "t1";

@@ -1,6 +1,4 @@
 import { describe, expect, it } from "vitest";
-import { decide } from "../../src/domain/decide.ts";
-import { TASK_STATUSES, type TaskStatus } from "../../src/domain/task-states.ts";
 import {
   actionOfCardButton,
   CARD_ACTIONS,
@@ -8,6 +6,10 @@ import {
   type CardFormId,
   cardButtonsFor,
   cardFormOf,
+} from "../../src/domain/card-buttons.ts";
+import { decide } from "../../src/domain/decide.ts";
+import { TASK_STATUSES, type TaskStatus } from "../../src/domain/task-states.ts";
+import {
   isTransitionAction,
   PAST_TENSE,
   TRANSITION_ACTIONS,

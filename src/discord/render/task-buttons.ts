@@ -1,6 +1,7 @@
 import { type APIButtonComponent, ButtonStyle, ComponentType } from "discord.js";
+import { cardButtonsFor } from "../../domain/card-buttons.ts";
 import type { TaskView } from "../../domain/task-view.ts";
-import { type CardButton, cardButtonsFor } from "../../domain/transitions.ts";
+import type { CardButton } from "../../domain/transitions.ts";
 import { encodeCustomId } from "../custom-id.ts";
 
 const STYLES: Record<
