@@ -1,10 +1,11 @@
 import { sql } from "drizzle-orm";
 import { afterAll, describe, expect, it } from "vitest";
 import { silentLogger } from "../../src/log.ts";
+import { claimNextCombined } from "../../src/store/claim-batch.ts";
 import { type Database, openDatabase } from "../../src/store/database.ts";
 import { runMigrations } from "../../src/store/migrate.ts";
 import { prepareStatement, runPrepared, runPreparedOn } from "../../src/store/prepared.ts";
-import { claimNextAlone, claimNextCombined } from "../../src/store/queue.ts";
+import { claimNextAlone } from "../../src/store/queue.ts";
 import { inTransaction } from "../../src/store/transaction.ts";
 import { createTestDatabase } from "../support/test-db.ts";
 
