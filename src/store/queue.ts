@@ -229,8 +229,16 @@ export async function claimNextAlone(
       cardDueAt: query.cardDueAt.toISOString(),
     },
   );
-  const outcome = row?.outcome as "member" | "agent" | "contended" | "full";
-  if (outcome === "contended") return { outcome };
+  return claimOfRow(row) as ClaimAlone;
+}
+
+/**
+ * A claim statement's row for one caller as its outcome (the combined statement may also answer
+ * "alone": that caller runs the single statement; see store/claim-batch.ts).
+ */
+export function claimOfRow(row: Record<string, unknown> | undefined): ClaimAlone | { outcome: "alone" } {
+  const outcome = row?.outcome as "member" | "agent" | "contended" | "full" | "alone";
+  if (outcome === "contended" || outcome === "alone") return { outcome };
   if (outcome === "full")
     return { outcome, busy: Number(row!.busy), maxConcurrent: Number(row!.maxConcurrent) };
   if (row?.id === null || row?.id === undefined) return { outcome: "none" };
