@@ -8,8 +8,6 @@ import { sendComment, sendCreatorNotice, sendQuestion, sendReviewRequest } from 
 import { type DiscordSenderDeps, loadTask, readyClient, senderCardDeps } from "./sender-kit.ts";
 import { openThread, renameThread } from "./task-thread.ts";
 
-export type { DiscordSenderDeps } from "./sender-kit.ts";
-
 /** One sender for each kind the task engine writes (OutboxMessage, src/store/outbox.ts): a new kind needs one. */
 export function createDiscordSenders(deps: DiscordSenderDeps): Record<OutboxMessage["kind"], OutboxSender> {
   return {
