@@ -102,7 +102,7 @@ it("a title of '@everyone hi <@&role>' creates a task, and nothing the bot sends
     const allowed = body.allowed_mentions as
       | { parse?: string[]; users?: string[]; roles?: string[] }
       | undefined;
-    expect(allowed, `${where} sets allowed_mentions`).toBeDefined();
+    expect(typeof allowed, `${where} sets allowed_mentions`).toBe("object");
     expect(allowed!.parse ?? [], where).toEqual([]);
     expect(allowed!.roles ?? [], where).toEqual([]);
     expect(allowed!.users ?? [], where).toEqual(

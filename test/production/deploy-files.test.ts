@@ -131,7 +131,8 @@ describe("Dockerfile", () => {
     const modules = copies.find((copy) => copy.includes("node_modules"));
     const from = /--from=(\S+)/.exec(modules ?? "")?.[1];
     const source = stages.find((stage) => stage.name === from);
-    expect(source, "node_modules are copied from a named stage").toBeDefined();
+    expect(from, "node_modules are copied from a named stage").toMatch(/\S/);
+    expect(source?.name, "node_modules are copied from a named stage").toBe(from);
     expect(all(source!, "RUN").join(" ")).toMatch(/npm ci\b.*--omit=dev/);
     expect(all(runtime, "RUN").join(" ")).not.toMatch(/npm (ci|install)/);
   });
