@@ -58,6 +58,27 @@ describe.each(DRIVERS)("the hot path: gate, cached views, signals (%s)", (driver
     expect((await h.tasks.get(systemReader(s.guildId), 1)).lastEvent).toMatchObject({ kind: "commented" });
   });
 
+  it("stores the view each change commits: the first read after a claim, a submit and an approve is a hit", async () => {
+    const s = await newScene(h);
+    await h.tasks.create(s.ctx(s.creator), { title: "Read me after each click" });
+    const changes = [
+      { actor: s.member, action: "claim", status: "open" },
+      { actor: s.member, action: "start", status: "in_progress" },
+      { actor: s.member, action: "submit", status: "in_review" },
+      { actor: s.reviewer, action: "approve", status: "done" },
+    ] as const;
+    for (const change of changes) {
+      const { task } = await h.tasks.transition(s.ctx(change.actor, "button"), {
+        number: 1,
+        action: change.action,
+      });
+      const queries = h.database.queryCount();
+      const read = await h.tasks.get(systemReader(s.guildId), 1);
+      expect(h.database.queryCount(), `the read after ${change.action}`).toBe(queries);
+      expect(read).toMatchObject({ status: change.status, version: task.version });
+    }
+  });
+
   it("drops the cached views of relatives: parent, subtasks and dependents", async () => {
     const s = await newScene(h, { requireReview: false });
     await h.tasks.create(s.ctx(s.creator), { title: "Parent" });
