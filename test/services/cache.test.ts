@@ -58,7 +58,7 @@ describe.each(DRIVERS)("the hot path: gate, cached views, signals (%s)", (driver
     expect((await h.tasks.get(systemReader(s.guildId), 1)).lastEvent).toMatchObject({ kind: "commented" });
   });
 
-  it("stores the view each change commits: the first read after a claim, a submit and an approve is a hit", async () => {
+  it("stores the view each change commits: the first read after a claim, a start, a submit and an approve is a hit", async () => {
     const s = await newScene(h);
     await h.tasks.create(s.ctx(s.creator), { title: "Read me after each click" });
     const changes = [

@@ -51,9 +51,8 @@ export async function transitionTask(
       // Read and decided before any transaction opens (the read takes no lock: the version-checked
       // update and the recheck under its lock guard the write), so a refusal costs the read and what
       // explains it, with no BEGIN or ROLLBACK; an allowed change writes in a transaction of its own.
-      // The mark is taken beside the read, not after it: all it must be is before the write (the view
-      // the write commits, built under its row lock, is stored unless a later change out-ranks it), and
-      // an earlier mark only lets more deletes out-rank it. One Redis call leaves every change's chain.
+      // The mark goes beside the read: it must only precede the write (whose view, built under its row
+      // lock, is stored unless a later change out-ranks it), and an earlier mark is only more cautious.
       const [read, mark] = await Promise.all([readAndDecide(engine.db, ctx, input, now), markViews(engine)]);
       if (input.action === "submit") {
         const alone = await submitAlone(engine, ctx, input, evidence, read, now, mark);
