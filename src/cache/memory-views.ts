@@ -36,6 +36,7 @@ export function createMemoryViews(maxEntries: number, counters: CacheCounters, n
     },
     markNew: () => ({ stamp: 0, generation }),
     async del(keys, fresh = []) {
+      if (keys.length === 0 && fresh.length === 0) return undefined;
       // Judged before this delete stamps the keys: only a delete after the mark out-ranks the value.
       const storable = fresh.filter(
         (entry) => entry.mark.generation === generation && (stamps.get(entry.key) ?? 0) <= entry.mark.stamp,
@@ -49,6 +50,7 @@ export function createMemoryViews(maxEntries: number, counters: CacheCounters, n
         const json = JSON.stringify(entry.value);
         if (json !== undefined) values.set(entry.key, json, Math.max(1, Math.ceil(entry.ttlSeconds)) * 1000);
       }
+      return { stamp: lastStamp, generation };
     },
   };
 }

@@ -133,13 +133,16 @@ export interface Scripts {
     ttlSeconds: number,
     seen: number,
   ): Promise<boolean>;
-  /** Deletes the pairs' views and stamps them; then stores each `fresh` value its mark still allows. */
+  /**
+   * Deletes the pairs' views and stamps them; then stores each `fresh` value its mark still allows.
+   * Returns the stamp counter as it left it.
+   */
   viewDel(
     counterKey: string,
     pairs: readonly [string, string][],
     stampTtlMs: number,
     fresh?: readonly { pair: number; json: string; ttlSeconds: number; seen: number }[],
-  ): Promise<void>;
+  ): Promise<number>;
   /** The stamp counter now (0 before the first delete). */
   viewStampNow(counterKey: string): Promise<number>;
   gateReserve(key: string, limit: number): Promise<[number, number]>;
@@ -187,7 +190,7 @@ export function defineScripts(redis: Redis): Scripts {
     async viewDel(counterKey, pairs, stampTtlMs, fresh = []) {
       const keys = [counterKey, ...pairs.flat()];
       const values = fresh.flatMap((entry) => [entry.pair, entry.json, entry.ttlSeconds, entry.seen]);
-      await viewDel(keys.length, ...keys, stampTtlMs, fresh.length, ...values);
+      return Number(await viewDel(keys.length, ...keys, stampTtlMs, fresh.length, ...values));
     },
     viewStampNow: async (counterKey) => Number((await redis.get(counterKey)) ?? 0),
     gateReserve: async (key, limit) => (await reserve(key, limit)) as [number, number],

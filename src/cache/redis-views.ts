@@ -60,20 +60,22 @@ export function createRedisViews(
     markNew: () => ({ stamp: 0, generation: link.generation() }),
     async del(logicalKeys, fresh = []) {
       const all = [...new Set([...logicalKeys, ...fresh.map((entry) => entry.key)])];
-      if (all.length === 0) return;
+      const generation = link.generation();
+      if (all.length === 0) return undefined;
       const pairs = all.map((key): [string, string] => [keys.view(key), keys.viewStamp(key)]);
       // A mark from before an outage or flush means nothing now: only delete.
       const storable = fresh.flatMap((entry) => {
         const json = JSON.stringify(entry.value);
-        if (json === undefined || entry.mark.generation !== link.generation()) return [];
+        if (json === undefined || entry.mark.generation !== generation) return [];
         const ttl = Math.max(1, Math.ceil(entry.ttlSeconds));
         return [{ pair: all.indexOf(entry.key), json, ttlSeconds: ttl, seen: entry.mark.stamp }];
       });
-      await link.run(
+      const stamp = await link.run(
         () => scripts.viewDel(keys.viewStampCounter, pairs, STAMP_TTL_MS, storable),
         unavailable,
         pairs.map(([view]) => view),
       );
+      return stamp === undefined ? undefined : { stamp, generation };
     },
   };
 }

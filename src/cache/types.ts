@@ -23,8 +23,10 @@ export interface ViewCache {
    * Called AFTER the writing transaction commits, never before. `fresh`: values that commit produced,
    * each stored under its key (which is deleted too) unless a delete since its mark says they may
    * already be out of date (a later change committed, or the cache was flushed or unreachable).
+   * Returns the mark this delete leaves (the stamps as it left them), as `mark()` would return it
+   * just after: good for any write that starts later. Undefined when the cache cannot say.
    */
-  del(keys: readonly string[], fresh?: readonly FreshView[]): Promise<void>;
+  del(keys: readonly string[], fresh?: readonly FreshView[]): Promise<ViewMark | undefined>;
 }
 
 /** Opaque: where the cache's delete stamps stood when `mark()` was called. */

@@ -95,7 +95,9 @@ class ViewDeletes {
     }
     this.#running = true;
     const fresh = batch.flatMap((job) => job.fresh);
-    const deleting = this.attempt("views.del", () => this.engine.cache.views.del([...keys], fresh));
+    const deleting = this.attempt("views.del", async () => {
+      learnMark(this.engine, await this.engine.cache.views.del([...keys], fresh));
+    });
     for (const job of batch) job.issued();
     void deleting.then(() => {
       for (const job of batch) job.done();
@@ -111,16 +113,43 @@ const marks = new WeakMap<
 >();
 
 /**
- * cache.views.mark() for a write about to start, shared by the writes asking at the same moment: each
- * gets a mark taken after it asked and before it writes, which is all a mark must be.
+ * How long a mark learned from a delete's reply is handed out instead of asking for a new one. Any
+ * mark taken before a write is correct (an older one only lets more deletes out-rank the view the
+ * write stores); this bounds how much older, far inside the stamps' TTL (60 s) the check relies on.
+ */
+const LEARNED_MARK_MS = 1_000;
+const learned = new WeakMap<Engine, { mark: ViewMark; at: number }>();
+
+function learnMark(engine: Engine, mark: ViewMark | undefined): void {
+  if (!mark) return;
+  const known = learned.get(engine);
+  if (
+    !known ||
+    mark.generation > known.mark.generation ||
+    (mark.generation === known.mark.generation && mark.stamp >= known.mark.stamp)
+  )
+    learned.set(engine, { mark, at: performance.now() });
+}
+
+/**
+ * A view mark for a write about to start. The mark this process's latest view delete left (or the
+ * latest asked for), if under LEARNED_MARK_MS old: no round trip, and it comes after the deletes of
+ * every change this process has finished, the previous change of the same task included, so that
+ * change's successor still stores its view. Otherwise cache.views.mark(), shared by the writes asking at the same moment.
  */
 export function markViews(engine: Engine): Promise<ViewMark | undefined> {
+  const known = learned.get(engine);
+  if (known && performance.now() - known.at < LEARNED_MARK_MS) return Promise.resolve(known.mark);
   let coalesced = marks.get(engine);
   if (!coalesced) {
     coalesced = createRunCoalescer<ViewMark | undefined>();
     marks.set(engine, coalesced);
   }
-  return coalesced("mark", () => engine.cache.views.mark());
+  return coalesced("mark", async () => {
+    const mark = await engine.cache.views.mark();
+    learnMark(engine, mark);
+    return mark;
+  });
 }
 const outboxSignals = new WeakMap<Engine, (key: string, run: () => Promise<void>) => Promise<void>>();
 

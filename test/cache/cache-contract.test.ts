@@ -137,6 +137,26 @@ describe.each(implementations)("%s cache", (kind, make) => {
       expect(await cache.views.get("task:2:3")).toBeUndefined();
     });
 
+    it("a delete returns the mark it leaves: a later write's value is stored unless its key is deleted after it", async () => {
+      const cache = await open();
+      expect(await cache.views.del([])).toBeUndefined();
+      const left = await cache.views.del(["task:4:1", "task:4:2"]);
+      expect(left).toEqual(await cache.views.mark());
+      // Taken after its own delete: the next write of that same key stores its value.
+      await cache.views.del(
+        ["task:4:1"],
+        [{ key: "task:4:1", value: { version: 2 }, ttlSeconds: 60, mark: left! }],
+      );
+      expect(await cache.views.get("task:4:1")).toEqual({ version: 2 });
+      // Any delete of the key after it out-ranks it, as it would a mark() taken at that moment.
+      await cache.views.del(["task:4:2"]);
+      await cache.views.del(
+        ["task:4:2"],
+        [{ key: "task:4:2", value: { version: 1 }, ttlSeconds: 60, mark: left! }],
+      );
+      expect(await cache.views.get("task:4:2")).toBeUndefined();
+    });
+
     it("a new row's fresh value (markNew) is stored unless its key was deleted at all since", async () => {
       const cache = await open();
       await cache.views.del(["task:3:0"]); // other keys' deletes do not matter

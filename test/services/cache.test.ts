@@ -79,6 +79,36 @@ describe.each(DRIVERS)("the hot path: gate, cached views, signals (%s)", (driver
     }
   });
 
+  it("takes a change's view mark from the delete just before it, and asks the cache again once that mark is a second old", async () => {
+    const s = await newScene(h);
+    let asked = 0;
+    const views = h.cache.views;
+    const counted = {
+      ...h.cache,
+      views: {
+        ...views,
+        mark: () => {
+          asked += 1;
+          return views.mark();
+        },
+      },
+    };
+    const [service] = h.instances(1, counted);
+    await service!.create(s.ctx(s.creator), { title: "Marked by its deletes" });
+    for (const action of ["claim", "start"] as const)
+      await service!.transition(s.ctx(s.member, "button"), { number: 1, action });
+    expect(asked).toBe(0);
+    await new Promise((resolve) => setTimeout(resolve, 1_100));
+    const { task } = await service!.transition(s.ctx(s.member, "button"), { number: 1, action: "submit" });
+    expect(asked).toBe(1);
+    const queries = h.database.queryCount();
+    expect(await service!.get(systemReader(s.guildId), 1)).toMatchObject({
+      status: "in_review",
+      version: task.version,
+    });
+    expect(h.database.queryCount()).toBe(queries);
+  });
+
   it("drops the cached views of relatives: parent, subtasks and dependents", async () => {
     const s = await newScene(h, { requireReview: false });
     await h.tasks.create(s.ctx(s.creator), { title: "Parent" });

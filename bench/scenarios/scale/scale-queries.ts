@@ -193,7 +193,9 @@ export function scaleQueries(
       targeted: true,
       targetMs: 50,
       repetitions: Math.max(5, Math.floor(repetitions / 10)),
-      prepare: () => cache.views.del([engineKeys.stats(guildId), ...changedStats(pickChannel())]),
+      prepare: async () => {
+        await cache.views.del([engineKeys.stats(guildId), ...changedStats(pickChannel())]);
+      },
       call: () => service.stats(systemReader(guildId)),
     },
   ];
