@@ -67,9 +67,21 @@ export interface OutboxTarget {
   taskId: number;
 }
 
+const NONCE_BYTES = 12;
+/** Random bytes for 256 nonces at a time: one getrandom call instead of one per outbox row. */
+const NONCE_POOL_BYTES = NONCE_BYTES * 256;
+let noncePool = Buffer.alloc(0);
+let nonceOffset = 0;
+
 /** Discord accepts nonces of at most 25 characters; 16 base64url characters carry 96 random bits. */
 export function newNonce(): string {
-  return randomBytes(12).toString("base64url");
+  if (nonceOffset + NONCE_BYTES > noncePool.length) {
+    noncePool = randomBytes(NONCE_POOL_BYTES);
+    nonceOffset = 0;
+  }
+  const nonce = noncePool.toString("base64url", nonceOffset, nonceOffset + NONCE_BYTES);
+  nonceOffset += NONCE_BYTES;
+  return nonce;
 }
 
 /** `notBefore`: hold the message until then (a retry's assignment waits out the backoff). */
