@@ -58,6 +58,13 @@ interface Deleting {
 class ViewDeletes {
   #waiting: Deleting[] = [];
   #running = false;
+  /** The batch on its way: settles once its answer (and the mark it left) is in. */
+  #current: Promise<void> = Promise.resolve();
+
+  /** Settles once every delete issued so far has been answered. */
+  answered(): Promise<void> {
+    return this.#current;
+  }
 
   constructor(
     readonly engine: Engine,
@@ -98,6 +105,7 @@ class ViewDeletes {
     const deleting = this.attempt("views.del", async () => {
       learnMark(this.engine, await this.engine.cache.views.del([...keys], fresh));
     });
+    this.#current = deleting;
     for (const job of batch) job.issued();
     void deleting.then(() => {
       for (const job of batch) job.done();
@@ -137,9 +145,11 @@ function learnMark(engine: Engine, mark: ViewMark | undefined): void {
  * every change this process has finished, the previous change of the same task included, so that
  * change's successor still stores its view. Otherwise cache.views.mark(), shared by the writes asking at the same moment.
  */
-export function markViews(engine: Engine): Promise<ViewMark | undefined> {
+export async function markViews(engine: Engine): Promise<ViewMark | undefined> {
+  // A change returns once its deletes are issued: the mark they leave is in once they are answered.
+  await viewDeletes.get(engine)?.answered();
   const known = learned.get(engine);
-  if (known && performance.now() - known.at < LEARNED_MARK_MS) return Promise.resolve(known.mark);
+  if (known && performance.now() - known.at < LEARNED_MARK_MS) return known.mark;
   let coalesced = marks.get(engine);
   if (!coalesced) {
     coalesced = createRunCoalescer<ViewMark | undefined>();
@@ -153,7 +163,10 @@ export function markViews(engine: Engine): Promise<ViewMark | undefined> {
 }
 const outboxSignals = new WeakMap<Engine, (key: string, run: () => Promise<void>) => Promise<void>>();
 
-/** Best effort: the cache is never the only copy, so a failure here is logged, not thrown. */
+/**
+ * Best effort: the cache is never the only copy, so a failure here is logged, not thrown. Resolves
+ * once the view deletes and signals are issued (the gate recounted, if any), not answered.
+ */
 export async function applyEffects(engine: Engine, effects: Effects): Promise<void> {
   const { cache, log } = engine;
   const attempt = async (what: string, run: () => Promise<void>) => {
@@ -163,15 +176,12 @@ export async function applyEffects(engine: Engine, effects: Effects): Promise<vo
       log.warn({ err: error, what }, "post-commit cache step failed");
     }
   };
-  const signals: Promise<void>[] = [];
   // The signals go out once the views they announce are gone: issued after the delete on the same
   // connection, Redis runs them after it, and with nothing between they share its round trip.
   const signal = () => {
     for (const [taskId, number] of effects.changed)
-      signals.push(
-        attempt("signal", () =>
-          cache.signals.publish({ type: "task_changed", guildId: effects.guildId, taskId, number }),
-        ),
+      void attempt("signal", () =>
+        cache.signals.publish({ type: "task_changed", guildId: effects.guildId, taskId, number }),
       );
     if (effects.outbox) {
       // One wake-up that starts after this commit serves every commit waiting for one.
@@ -180,14 +190,17 @@ export async function applyEffects(engine: Engine, effects: Effects): Promise<vo
         coalesced = createRunCoalescer<void>();
         outboxSignals.set(engine, coalesced);
       }
-      signals.push(
-        coalesced("outbox_ready", () =>
-          attempt("signal", () => cache.signals.publish({ type: "outbox_ready" })),
-        ),
+      void coalesced("outbox_ready", () =>
+        attempt("signal", () => cache.signals.publish({ type: "outbox_ready" })),
       );
     }
   };
-  let deleting: Promise<void> = Promise.resolve();
+  // The deletes (and the signals after them) are issued on the connection every later view read of
+  // this process uses, so those reads run after them: waiting for Redis's answer adds a round trip
+  // and no ordering. Another instance learns of the change after the deletes too (by the signal,
+  // or through Discord from the answer, which goes out after they are sent).
+  let issued: Promise<void> = Promise.resolve();
+  let deleted: Promise<void> = Promise.resolve();
   if (effects.viewKeys.size > 0 || effects.fresh.length > 0) {
     let deletes = viewDeletes.get(engine);
     if (!deletes) {
@@ -195,20 +208,31 @@ export async function applyEffects(engine: Engine, effects: Effects): Promise<vo
       viewDeletes.set(engine, deletes);
     }
     const queue = deletes;
-    deleting = new Promise<void>((resolve) => {
-      queue.del({ keys: effects.viewKeys, fresh: effects.fresh, issued: signal, done: resolve });
+    let onIssued!: () => void;
+    issued = new Promise<void>((resolve) => {
+      onIssued = resolve;
+    });
+    deleted = new Promise<void>((resolve) => {
+      queue.del({
+        keys: effects.viewKeys,
+        fresh: effects.fresh,
+        issued: () => {
+          signal();
+          onIssued();
+        },
+        done: resolve,
+      });
     });
   } else signal();
   // Recount rather than adjust: a relative step applied after a rebuild that already counted this
   // commit would leave the counter one too high, refusing creates Postgres would admit.
   if (effects.gateRecount.size > 0) {
-    await deleting;
+    await deleted;
     for (const channelId of effects.gateRecount) {
       await attempt("gate.rebuild", async () => {
         await rebuildGateCounter(engine.database, cache.gate, channelId);
       });
     }
   }
-  await deleting;
-  await Promise.all(signals);
+  await issued;
 }

@@ -109,6 +109,47 @@ describe.each(DRIVERS)("the hot path: gate, cached views, signals (%s)", (driver
     expect(h.database.queryCount()).toBe(queries);
   });
 
+  it("answers a change once its view deletes are sent, not answered, and never shows it undone after", async () => {
+    const s = await newScene(h);
+    const views = h.cache.views;
+    // The real delete runs at once; only its answer is held until the test lets it through.
+    const held: (() => void)[] = [];
+    const holding = {
+      ...h.cache,
+      views: {
+        ...views,
+        del: (keys: readonly string[], fresh?: Parameters<typeof views.del>[1]) => {
+          const released = new Promise<void>((resolve) => held.push(resolve));
+          return Promise.all([views.del(keys, fresh), released]).then(([mark]) => mark);
+        },
+      },
+    };
+    const [service] = h.instances(1, holding);
+    const outcome = (change: Promise<unknown>) =>
+      Promise.race([
+        change.then(() => "answered"),
+        new Promise((resolve) => setTimeout(() => resolve("waiting"), 2_000)),
+      ]);
+    expect(await outcome(service!.create(s.ctx(s.creator), { title: "Answered before Redis" }))).toBe(
+      "answered",
+    );
+    expect(held).toHaveLength(1);
+    // The claim's mark waits for the create's delete to be answered (the mark it leaves).
+    const claim = service!.transition(s.ctx(s.member, "button"), { number: 1, action: "claim" });
+    expect(await outcome(claim)).toBe("waiting");
+    held.shift()!();
+    expect(await outcome(claim)).toBe("answered");
+    expect(held).toHaveLength(1);
+    const queries = h.database.queryCount();
+    expect(await service!.get(systemReader(s.guildId), 1)).toMatchObject({
+      status: "open",
+      assigneeId: s.member.userId,
+      version: (await claim).task.version,
+    });
+    expect(h.database.queryCount()).toBe(queries);
+    held.shift()!();
+  });
+
   it("drops the cached views of relatives: parent, subtasks and dependents", async () => {
     const s = await newScene(h, { requireReview: false });
     await h.tasks.create(s.ctx(s.creator), { title: "Parent" });
