@@ -143,7 +143,8 @@ function learnMark(engine: Engine, mark: ViewMark | undefined): void {
  * A view mark for a write about to start. The mark this process's latest view delete left (or the
  * latest asked for), if under LEARNED_MARK_MS old: no round trip, and it comes after the deletes of
  * every change this process has finished, the previous change of the same task included, so that
- * change's successor still stores its view. Otherwise cache.views.mark(), shared by the writes asking at the same moment.
+ * change's successor still stores its view. Otherwise cache.views.mark(), shared by the writes
+ * asking at the same moment.
  */
 export async function markViews(engine: Engine): Promise<ViewMark | undefined> {
   // A change returns once its deletes are issued: the mark they leave is in once they are answered.
