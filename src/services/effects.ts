@@ -46,7 +46,6 @@ interface Deleting {
   fresh: readonly FreshView[];
   /** Issues what must follow the delete on the same connection (the signals), once it is issued. */
   issued: () => void;
-  done: () => void;
 }
 
 /**
@@ -107,10 +106,7 @@ class ViewDeletes {
     });
     this.#current = deleting;
     for (const job of batch) job.issued();
-    void deleting.then(() => {
-      for (const job of batch) job.done();
-      this.#next();
-    });
+    void deleting.then(() => this.#next());
   }
 }
 
@@ -200,40 +196,33 @@ export async function applyEffects(engine: Engine, effects: Effects): Promise<vo
   // this process uses, so those reads run after them: waiting for Redis's answer adds a round trip
   // and no ordering. Another instance learns of the change after the deletes too (by the signal,
   // or through Discord from the answer, which goes out after they are sent).
-  let issued: Promise<void> = Promise.resolve();
-  let deleted: Promise<void> = Promise.resolve();
+  let deletes: ViewDeletes | undefined;
   if (effects.viewKeys.size > 0 || effects.fresh.length > 0) {
-    let deletes = viewDeletes.get(engine);
+    deletes = viewDeletes.get(engine);
     if (!deletes) {
       deletes = new ViewDeletes(engine, attempt);
       viewDeletes.set(engine, deletes);
     }
     const queue = deletes;
-    let onIssued!: () => void;
-    issued = new Promise<void>((resolve) => {
-      onIssued = resolve;
-    });
-    deleted = new Promise<void>((resolve) => {
+    await new Promise<void>((resolve) => {
       queue.del({
         keys: effects.viewKeys,
         fresh: effects.fresh,
         issued: () => {
           signal();
-          onIssued();
+          resolve();
         },
-        done: resolve,
       });
     });
   } else signal();
   // Recount rather than adjust: a relative step applied after a rebuild that already counted this
   // commit would leave the counter one too high, refusing creates Postgres would admit.
   if (effects.gateRecount.size > 0) {
-    await deleted;
+    await deletes?.answered();
     for (const channelId of effects.gateRecount) {
       await attempt("gate.rebuild", async () => {
         await rebuildGateCounter(engine.database, cache.gate, channelId);
       });
     }
   }
-  await issued;
 }

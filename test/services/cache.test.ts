@@ -1,8 +1,13 @@
 import { describe, expect, it } from "vitest";
-import type { Signal } from "../../src/cache/types.ts";
+import type { Cache, Signal, ViewCache } from "../../src/cache/types.ts";
 import { systemReader } from "../../src/services/actors.ts";
 import { DRIVERS, useHarness } from "./support/harness.ts";
 import { newScene } from "./support/scene.ts";
+
+/** The cache with some of its view calls wrapped; the wrappers call the real ones. */
+function withViews(cache: Cache, views: Partial<ViewCache>): Cache {
+  return { ...cache, views: { ...cache.views, ...views } };
+}
 
 describe.each(DRIVERS)("the hot path: gate, cached views, signals (%s)", (driver) => {
   const h = useHarness(driver);
@@ -83,16 +88,12 @@ describe.each(DRIVERS)("the hot path: gate, cached views, signals (%s)", (driver
     const s = await newScene(h);
     let asked = 0;
     const views = h.cache.views;
-    const counted = {
-      ...h.cache,
-      views: {
-        ...views,
-        mark: () => {
-          asked += 1;
-          return views.mark();
-        },
+    const counted = withViews(h.cache, {
+      mark: () => {
+        asked += 1;
+        return views.mark();
       },
-    };
+    });
     const [service] = h.instances(1, counted);
     await service!.create(s.ctx(s.creator), { title: "Marked by its deletes" });
     for (const action of ["claim", "start"] as const)
@@ -114,16 +115,12 @@ describe.each(DRIVERS)("the hot path: gate, cached views, signals (%s)", (driver
     const views = h.cache.views;
     // The real delete runs at once; only its answer is held until the test lets it through.
     const held: (() => void)[] = [];
-    const holding = {
-      ...h.cache,
-      views: {
-        ...views,
-        del: (keys: readonly string[], fresh?: Parameters<typeof views.del>[1]) => {
-          const released = new Promise<void>((resolve) => held.push(resolve));
-          return Promise.all([views.del(keys, fresh), released]).then(([mark]) => mark);
-        },
+    const holding = withViews(h.cache, {
+      del: (keys, fresh) => {
+        const released = new Promise<void>((resolve) => held.push(resolve));
+        return Promise.all([views.del(keys, fresh), released]).then(([mark]) => mark);
       },
-    };
+    });
     const [service] = h.instances(1, holding);
     const outcome = (change: Promise<unknown>) =>
       Promise.race([
