@@ -1,12 +1,14 @@
 import { sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import type { ActionContext } from "../../src/services/contracts.ts";
+import { transitionTaskAlone } from "../../src/store/transition-alone.ts";
 import { DRIVERS, type Harness, useHarness } from "./support/harness.ts";
 import { newScene, user } from "./support/scene.ts";
 
 /**
- * `next` and a simple submit are one statement each, on their own (store/queue.ts claimNextAlone,
- * store/submit-alone.ts); the locking transactions they fall back to write the same rows. Timestamps are
+ * `next`, a simple submit and a person's claim or start are one statement each, on their own (store/queue.ts
+ * claimNextAlone, store/submit-alone.ts, store/claim-start-alone.ts); the locking transactions they fall
+ * back to write the same rows. Timestamps are
  * compared by what they are: the change's own time, that time plus whole minutes (a lease), or earlier.
  */
 async function rowsOf(h: Harness, taskId: number) {
@@ -21,6 +23,8 @@ async function rowsOf(h: Harness, taskId: number) {
     coalesce_key IS NOT NULL AS coalesced, length(nonce) AS nonce_length, state, next_attempt_at, created_at,
     round(extract(epoch FROM next_attempt_at - created_at) * 1000)::int AS due_after_written_ms
     FROM outbox WHERE task_id = ${taskId} ORDER BY id`);
+  const reviews = await h.rows<Record<string, unknown>>(sql`SELECT reviewer_id, verdict, comment, created_at
+    FROM task_reviews WHERE task_id = ${taskId} ORDER BY id`);
   const changedAt = new Date(String(events.at(-1)!.created_at)).getTime();
   const shape = (row: Record<string, unknown>) =>
     Object.fromEntries(
@@ -41,6 +45,7 @@ async function rowsOf(h: Harness, taskId: number) {
     task: shape(task!),
     events: events.map(shape),
     attempts: attempts.map(shape),
+    reviews: reviews.map(shape),
     // A row written before the change (the create's card) is due relative to its own write, not the change.
     outbox: outbox.map((raw): Record<string, unknown> => {
       const { next_attempt_at, due_after_written_ms, ...row } = shape(raw);
@@ -182,6 +187,187 @@ describe.each(DRIVERS)("next and submit in one statement (%s)", (driver) => {
     ]);
   });
 
+  it("claim and start by a person, clicked: the read + one statement each; the rows they write; each view reads as a fresh get", async () => {
+    const s = await newScene(h);
+    await h.tasks.create(s.ctx(s.creator), { title: "Pick me" });
+    const ctx = s.ctx(s.member, "button");
+    let before = h.database.queryCount();
+    const { task: claimed } = await h.tasks.transition(ctx, {
+      number: 1,
+      action: "claim",
+      expectedVersion: 1,
+    });
+    expect(h.database.queryCount() - before).toBe(2);
+    expect(claimed).toMatchObject({ status: "open", assigneeId: s.member.userId, version: 2 });
+    expect(claimed).toEqual(await h.tasks.get(ctx, 1));
+    const claimRows = await rowsOf(h, claimed.id);
+    expect(claimRows.events.at(-1)).toEqual({
+      actor_id: s.member.userId,
+      kind: "claimed",
+      from_status: "open",
+      to_status: "open",
+      details: { assigneeId: s.member.userId },
+      source: "button",
+      created_at: "now",
+    });
+    // The click shows its own card: the card's row waits out the click's grace.
+    expect(claimRows.outbox.at(-1)).toEqual({
+      kind: "card",
+      payload: { version: 2 },
+      coalesced: true,
+      nonce_length: 16,
+      state: "pending",
+      next_attempt_at: "now + 5000 ms",
+      created_at: "now",
+    });
+    expect(claimRows.attempts).toEqual([]);
+    await sleep(5);
+    before = h.database.queryCount();
+    const { task: started } = await h.tasks.transition(ctx, {
+      number: 1,
+      action: "start",
+      expectedVersion: 2,
+    });
+    expect(h.database.queryCount() - before).toBe(2);
+    expect(started).toMatchObject({ status: "in_progress", assigneeId: s.member.userId, version: 3 });
+    expect(started).toEqual(await h.tasks.get(ctx, 1));
+    const rows = await rowsOf(h, claimed.id);
+    expect(rows.task).toMatchObject({
+      status: "in_progress",
+      assignee_id: s.member.userId,
+      started_at: "now",
+      lease_expires_at: null,
+      next_attempt_at: null,
+      updated_at: "now",
+    });
+    expect(rows.events.at(-1)).toEqual({
+      actor_id: s.member.userId,
+      kind: "started",
+      from_status: "open",
+      to_status: "in_progress",
+      details: { attempt: 1 },
+      source: "button",
+      created_at: "now",
+    });
+    expect(rows.attempts).toEqual([
+      {
+        attempt: 1,
+        assignee_id: s.member.userId,
+        started_at: "now",
+        ended_at: null,
+        outcome: null,
+        summary: null,
+        result: null,
+        error: null,
+        questions: [],
+      },
+    ]);
+    expect(rows.outbox.at(-1)).toMatchObject({ kind: "card", payload: { version: 3 }, created_at: "now" });
+  });
+
+  it("approve, clicked: the read + one statement; done, the event, the review, the card and creator rows; its view reads as a fresh get", async () => {
+    const s = await newScene(h);
+    await h.tasks.create(s.ctx(s.creator), { title: "Approve me" });
+    const worker = s.ctx(s.member);
+    await h.tasks.transition(worker, { number: 1, action: "claim" });
+    await h.tasks.transition(worker, { number: 1, action: "start" });
+    const { task: submitted } = await h.tasks.transition(worker, { number: 1, action: "submit" });
+    const ctx = s.ctx(s.reviewer, "button");
+    const before = h.database.queryCount();
+    const { task: approved } = await h.tasks.transition(ctx, {
+      number: 1,
+      action: "approve",
+      expectedVersion: submitted.version,
+      text: "Looks good",
+    });
+    expect(h.database.queryCount() - before).toBe(2);
+    expect(approved).toMatchObject({ status: "done", version: submitted.version + 1 });
+    expect(approved).toEqual(await h.tasks.get(ctx, 1));
+    const rows = await rowsOf(h, approved.id);
+    expect(rows.task).toMatchObject({ status: "done", completed_at: "now", updated_at: "now" });
+    expect(rows.events.at(-1)).toEqual({
+      actor_id: s.reviewer.userId,
+      kind: "approved",
+      from_status: "in_review",
+      to_status: "done",
+      details: { comment: "Looks good" },
+      source: "button",
+      created_at: "now",
+    });
+    expect(rows.reviews).toEqual([
+      { reviewer_id: s.reviewer.userId, verdict: "approved", comment: "Looks good", created_at: "now" },
+    ]);
+    expect(rows.outbox.slice(-2).map((row) => [row.kind, row.payload, row.next_attempt_at])).toEqual([
+      ["card", { version: approved.version }, "now + 5000 ms"],
+      ["creator_notice", { outcome: "done", actorId: s.reviewer.userId }, "now"],
+    ]);
+  });
+
+  it("approve of a task with a blocked dependent is the locking path: the dependent is unblocked", async () => {
+    const s = await newScene(h, { requireReview: true });
+    await h.tasks.create(s.ctx(s.creator), { title: "First" });
+    await h.tasks.create(s.ctx(s.creator), { title: "After", dependsOn: "1" });
+    const worker = s.ctx(s.member);
+    await h.tasks.transition(worker, { number: 1, action: "claim" });
+    await h.tasks.transition(worker, { number: 1, action: "start" });
+    await h.tasks.transition(worker, { number: 1, action: "submit" });
+    expect((await h.tasks.get(worker, 2)).status).toBe("blocked");
+    const before = h.database.queryCount();
+    await h.tasks.transition(s.ctx(s.reviewer), { number: 1, action: "approve" });
+    expect(h.database.queryCount() - before).toBeGreaterThan(2);
+    expect((await h.tasks.get(worker, 2)).status).toBe("open");
+  });
+
+  it("the approve statement writes nothing while the task has a live subtask (a subtask made live after the read)", async () => {
+    const s = await newScene(h);
+    await h.tasks.create(s.ctx(s.creator), { title: "Parent" });
+    const worker = s.ctx(s.member);
+    for (const action of ["claim", "start", "submit"] as const)
+      await h.tasks.transition(worker, { number: 1, action });
+    await h.tasks.create(s.ctx(s.creator), { title: "Late subtask", parentNumber: 1 });
+    const parent = await h.tasks.get(worker, 1);
+    const approve = (): Promise<unknown> =>
+      transitionTaskAlone(h.database, {
+        action: "approve",
+        taskId: parent.id,
+        version: parent.version,
+        from: "in_review",
+        kind: "approved",
+        actorId: s.reviewer.userId,
+        source: "button",
+        now: new Date(),
+        details: {},
+        cardDueAt: new Date(),
+        comment: null,
+        creatorNotice: false,
+      });
+    expect(await approve()).toBeUndefined();
+    expect((await h.tasks.get(worker, 1)).status).toBe("in_review");
+    await h.tasks.transition(s.ctx(s.creator), { number: 2, action: "cancel" });
+    expect(await approve()).toMatchObject({ task: { status: "done" } });
+  });
+
+  it("an agent's start is the locking path: its lease is set and its capacity holds", async () => {
+    const s = await newScene(h, { leaseMinutes: 4 });
+    const bot = user();
+    await h.agents.add(s.ctx(s.admin), { userId: bot.userId, maxConcurrent: 1 });
+    await h.tasks.create(s.ctx(s.creator), { title: "First" });
+    await h.tasks.create(s.ctx(s.creator), { title: "Second" });
+    const ctx = s.ctx(bot, "mention");
+    for (const number of [1, 2]) await h.tasks.transition(ctx, { number, action: "claim" });
+    const before = h.database.queryCount();
+    const { task: started } = await h.tasks.transition(ctx, { number: 1, action: "start" });
+    expect(h.database.queryCount() - before).toBeGreaterThan(2);
+    expect((await rowsOf(h, started.id)).task).toMatchObject({
+      status: "in_progress",
+      lease_expires_at: "now + 4 min",
+    });
+    await expect(h.tasks.transition(ctx, { number: 2, action: "start" })).rejects.toMatchObject({
+      name: "AgentAtCapacityError",
+    });
+    expect((await h.tasks.get(ctx, 2)).status).toBe("open");
+  });
+
   it("8 distinct agents (cap 2) each sending next 3 times at once over 30 tasks: every agent holds exactly 2, no task twice", async () => {
     const s = await newScene(h);
     const bots = Array.from({ length: 8 }, () => user());
@@ -248,5 +434,32 @@ describe("the locking paths they fall back to (postgres)", () => {
     await submitting;
     expect(h.database.queryCount() - before).toBeGreaterThan(7);
     expect(await rowsOf(h, locking.id)).toEqual(await rowsOf(h, fast.id));
+  });
+
+  it("a held row: a person's claim, start and submit and an approve take the locking path and write the same rows as on their own", async () => {
+    const s = await newScene(h);
+    await h.tasks.create(s.ctx(s.creator), { title: "Same work" });
+    await h.tasks.create(s.ctx(s.creator), { title: "Same work" });
+    const ctx = s.ctx(s.member, "button");
+    const reviewer = s.ctx(s.reviewer, "button");
+    const alone = (await h.tasks.transition(ctx, { number: 1, action: "claim" })).task;
+    for (const action of ["start", "submit", "approve"] as const) {
+      await sleep(5);
+      await h.tasks.transition(action === "approve" ? reviewer : ctx, { number: 1, action });
+    }
+    const other = await h.tasks.get(ctx, 2);
+    for (const action of ["claim", "start", "submit", "approve"] as const) {
+      // A holder of the row (what adding a subtask does): the change waits for it in a transaction.
+      let changing!: Promise<unknown>;
+      const before = h.database.queryCount();
+      await h.database.db.transaction(async (tx) => {
+        await tx.execute(sql`SELECT id FROM tasks WHERE id = ${other.id} FOR SHARE`);
+        changing = h.tasks.transition(action === "approve" ? reviewer : ctx, { number: 2, action });
+        await sleep(200);
+      });
+      await changing;
+      expect(h.database.queryCount() - before).toBeGreaterThan(5);
+    }
+    expect(await rowsOf(h, other.id)).toEqual(await rowsOf(h, alone.id));
   });
 });

@@ -1,17 +1,16 @@
-import { viewKeys } from "../../cache/keys.ts";
 import type { ViewMark } from "../../cache/types.ts";
 import { isLive } from "../../domain/task-states.ts";
 import { TRANSITIONS } from "../../domain/transitions.ts";
 import type { Evidence } from "../../domain/validation/evidence.ts";
 import { submitTaskCombined } from "../../store/submit-alone.ts";
-import { changedTaskView, toAttemptView } from "../../store/task-views.ts";
+import { toAttemptView } from "../../store/task-views.ts";
 import type { ActionContext } from "../contracts.ts";
 import type { Engine } from "../engine.ts";
 import { mutateAlone } from "../mutate.ts";
 import type { TransitionResult } from "../views.ts";
-import { viewFor } from "../visibility.ts";
 import { cardDueAt, eventDetails, isDue } from "./record-change.ts";
 import type { Input, ReadAndDecided } from "./transition-task.ts";
+import { writtenAlone } from "./written-alone.ts";
 
 /**
  * A submit without a transaction: the row read and decided as the transaction path does (every
@@ -62,35 +61,13 @@ export async function submitAlone(
       creatorNotice,
     });
     if (!written) return undefined;
-    const { task: updated, linked: related } = written;
     // A clicked submit's card row waits for the click to show it: wake the dispatchers for notices only.
     effects.outbox = reviewRequest || creatorNotice || isDue(cardDue, now);
-    effects.task(updated);
-    effects.numbers([
-      ...(related.parent ? [related.parent.number] : []),
-      ...related.subtasks.map((subtask) => subtask.number),
-      ...related.blocks.map((dependent) => dependent.number),
-    ]);
     // Only a channel with a limit keeps a counter of its live tasks.
     if (settings.queueLimit !== null && isLive(task.status) !== isLive(to))
       effects.gateRecount.add(task.channelId);
-    const view = changedTaskView(updated, related, {
-      actorId,
-      kind,
-      at: now.toISOString(),
-      source: ctx.source,
-      dependency: null,
-    });
     // In review, the view shows the attempt handed in (as selectTaskViews reads it).
     const submission = to === "in_review" ? toAttemptView(written.submission) : null;
-    const fresh = { ...view, submission };
-    if (mark)
-      effects.fresh.push({
-        key: viewKeys.task(ctx.guildId, fresh.number),
-        value: fresh,
-        ttlSeconds: engine.viewTtlSeconds,
-        mark,
-      });
-    return { task: viewFor(ctx, fresh) };
+    return writtenAlone(engine, ctx, effects, { ...written, from: task.status, kind, now }, mark, submission);
   });
 }

@@ -24,6 +24,7 @@ import { applyTransition, type Decided, RowChanged } from "./apply-transition.ts
 import { refusalError, staleVersion } from "./explain-refusal.ts";
 import { noSuchTask } from "./load-task.ts";
 import { submitAlone } from "./submit-alone.ts";
+import { transitionAlone } from "./transition-alone.ts";
 
 export type Input = ReturnType<typeof transitionSchema.parse>;
 const MAX_ATTEMPTS = 5;
@@ -54,10 +55,11 @@ export async function transitionTask(
       // The mark goes beside the read: it must only precede the write (whose view, built under its row
       // lock, is stored unless a later change out-ranks it), and an earlier mark is only more cautious.
       const [read, mark] = await Promise.all([readAndDecide(engine.db, ctx, input, now), markViews(engine)]);
-      if (input.action === "submit") {
-        const alone = await submitAlone(engine, ctx, input, evidence, read, now, mark);
-        if (alone) return alone;
-      }
+      const alone =
+        input.action === "submit"
+          ? await submitAlone(engine, ctx, input, evidence, read, now, mark)
+          : await transitionAlone(engine, ctx, input, read, now, mark);
+      if (alone) return alone;
       return await mutate(engine, ctx.guildId, (tx, effects) =>
         attemptTransition(tx, engine, effects, ctx, input, evidence, read, now, mark),
       );
