@@ -28,7 +28,7 @@ export interface TransitionAlone {
   creatorNotice: boolean;
 }
 
-interface StepValues extends Record<string, unknown> {
+interface TransitionValues extends Record<string, unknown> {
   taskId: number;
   version: number;
   from: string;
@@ -44,7 +44,7 @@ interface StepValues extends Record<string, unknown> {
   messageNonce: string;
 }
 
-const p = (name: keyof StepValues & string) => sql.placeholder(name);
+const p = (name: keyof TransitionValues & string) => sql.placeholder(name);
 const NOW = sql`${p("now")}::timestamptz`;
 const ACTOR = sql`${p("actorId")}::text`;
 const LIVE = sql.raw(LIVE_STATUSES.map((status) => `'${status}'`).join(", "));
@@ -96,7 +96,7 @@ function transitionSql({
  * Claim: the actor becomes the assignee, the status stays (a question is dropped, as on any way out
  * of in progress).
  */
-const CLAIM = prepareStatement<StepValues>(
+const CLAIM = prepareStatement<TransitionValues>(
   "tasklane_claim_alone",
   transitionSql({
     set: sql`assignee_id = ${ACTOR}, metadata = t.metadata - 'question'`,
@@ -111,7 +111,7 @@ const CLAIM = prepareStatement<StepValues>(
  * capacity and lease: the transaction path): in progress, no lease, and a new attempt (an attempt
  * left open is closed as superseded, as insertChange's openAttempt does).
  */
-const START = prepareStatement<StepValues>(
+const START = prepareStatement<TransitionValues>(
   "tasklane_start_alone",
   transitionSql({
     set: sql`status = 'in_progress', started_at = coalesce(t.started_at, ${NOW}), next_attempt_at = NULL,
@@ -135,7 +135,7 @@ const START = prepareStatement<StepValues>(
  * task has live subtasks (the rule's recheck), a recurrence or blocked dependents (the next occurrence
  * and the unblocking are the transaction path's).
  */
-const APPROVE = prepareStatement<StepValues>(
+const APPROVE = prepareStatement<TransitionValues>(
   "tasklane_approve_alone",
   transitionSql({
     set: sql`status = 'done', completed_at = ${NOW}, metadata = t.metadata - 'question'`,
@@ -164,7 +164,7 @@ export async function transitionTaskAlone(
   step: TransitionAlone,
 ): Promise<{ task: TaskRow; linked: LinkedTasks } | undefined> {
   const [row] = await retried(() =>
-    runPrepared<Record<string, unknown>, StepValues>(database, STATEMENTS[step.action], {
+    runPrepared<Record<string, unknown>, TransitionValues>(database, STATEMENTS[step.action], {
       taskId: step.taskId,
       version: step.version,
       from: step.from,
