@@ -6,10 +6,10 @@ import { DRIVERS, type Harness, useHarness } from "./support/harness.ts";
 import { newScene, user } from "./support/scene.ts";
 
 /**
- * `next`, a simple submit and a person's claim or start are one statement each, on their own (store/queue.ts
- * claimNextAlone, store/submit-alone.ts, store/claim-start-alone.ts); the locking transactions they fall
- * back to write the same rows. Timestamps are
- * compared by what they are: the change's own time, that time plus whole minutes (a lease), or earlier.
+ * `next`, a simple submit, a person's claim or start and an approve are one statement each, on their own
+ * (store/queue.ts claimNextAlone, store/submit-alone.ts, store/transition-alone.ts); the locking
+ * transactions they fall back to write the same rows. Timestamps are compared by what they are: the
+ * change's own time, that time plus whole minutes (a lease), or earlier.
  */
 async function rowsOf(h: Harness, taskId: number) {
   const [task] = await h.rows<Record<string, unknown>>(sql`SELECT status, assignee_id, version, attempts,

@@ -10,7 +10,7 @@ import type { TransitionResult } from "../views.ts";
 import { viewFor } from "../visibility.ts";
 
 /**
- * What a transition written in one statement (submit-alone.ts, claim-start-alone.ts) hands on, as
+ * What a transition written in one statement (submit-alone.ts, transition-alone.ts) hands on, as
  * attemptTransition does for the transaction path: the keys to drop (the relatives' too when the
  * status moved), the view built from the row it returned (stored under `mark`), and the answer.
  */
