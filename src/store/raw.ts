@@ -1,5 +1,6 @@
 import { type SQL, sql } from "drizzle-orm";
 import type { Queryable } from "./database.ts";
+import { LIVE_STATUSES } from "./schema.ts";
 
 /**
  * Raw query results (db.execute) come back with Postgres's text for timestamps ("2030-01-01 12:00:00+00")
@@ -28,3 +29,6 @@ export async function queryRows<T extends Record<string, unknown>>(q: Queryable,
 export function sqlNow(now?: () => Date): SQL {
   return now ? sql`${now().toISOString()}::timestamptz` : sql`now()`;
 }
+
+/** The live statuses as an SQL list, for `status IN ${LIVE_LIST}`. */
+export const LIVE_LIST = sql.raw(`(${LIVE_STATUSES.map((status) => `'${status}'`).join(", ")})`);

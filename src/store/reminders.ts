@@ -1,10 +1,7 @@
 import { and, eq, isNull, sql } from "drizzle-orm";
-import { LIVE_STATUSES } from "../domain/task-states.ts";
 import type { Queryable, Tx } from "./database.ts";
-import { queryRows } from "./raw.ts";
+import { LIVE_LIST, queryRows } from "./raw.ts";
 import { type TaskRow, taskReminders, tasks } from "./schema.ts";
-
-const LIVE = sql.raw(`(${LIVE_STATUSES.map((status) => `'${status}'`).join(", ")})`);
 
 /** Overdue reminders after the one at the due time: a day, two and three days late. */
 export const OVERDUE_OFFSETS = [-1440, -2880, -4320] as const;
@@ -31,7 +28,7 @@ async function insertReminders(tx: Tx, taskIds: readonly number[], now: Date): P
       UNION ALL SELECT unnest(${sql.param([...OVERDUE_OFFSETS])}::int[]), true
         WHERE coalesce(cs.remind_overdue, true)
     ) o
-    WHERE t.id = ANY(${sql.param([...taskIds])}::int[]) AND t.due_at IS NOT NULL AND t.status IN ${LIVE}
+    WHERE t.id = ANY(${sql.param([...taskIds])}::int[]) AND t.due_at IS NOT NULL AND t.status IN ${LIVE_LIST}
       AND (o.offset_minutes = 0 OR t.due_at - make_interval(mins => o.offset_minutes) > ${at}::timestamptz)
     ON CONFLICT (task_id, offset_minutes) DO NOTHING`);
 }
@@ -55,7 +52,7 @@ export async function armTaskReminders(
 export async function rearmChannelReminders(tx: Tx, channelId: string, now: Date): Promise<void> {
   const rows = await queryRows<{ id: number }>(
     tx,
-    sql`SELECT id FROM tasks WHERE channel_id = ${channelId} AND due_at IS NOT NULL AND status IN ${LIVE}`,
+    sql`SELECT id FROM tasks WHERE channel_id = ${channelId} AND due_at IS NOT NULL AND status IN ${LIVE_LIST}`,
   );
   const ids = rows.map((row) => Number(row.id));
   if (ids.length === 0) return;

@@ -1,15 +1,12 @@
 import { type SQL, sql } from "drizzle-orm";
-import { LIVE_STATUSES } from "../domain/task-states.ts";
 import type { TaskView } from "../domain/task-view.ts";
 import { inChannels } from "./channel-filter.ts";
 import type { Queryable } from "./database.ts";
-import { queryRows } from "./raw.ts";
+import { LIVE_LIST, queryRows } from "./raw.ts";
 import { selectTaskViewsByIds } from "./task-views.ts";
 
 /** Title, description and labels are all indexed with the english config (migration 0002). */
 const tsQuery = (text: string) => sql`websearch_to_tsquery('english', ${text})`;
-
-const LIVE = sql.raw(`(${LIVE_STATUSES.map((status) => `'${status}'`).join(", ")})`);
 
 /**
  * The indexed expression of task_search_keys_idx: search_vector plus the task's block keys. The words
@@ -140,7 +137,7 @@ export interface SuggestRow extends Record<string, unknown> {
   status: string;
 }
 
-const suggestOrder = (rank: SQL) => sql`(t.status IN ${LIVE}) DESC, ${rank}, t.number DESC`;
+const suggestOrder = (rank: SQL) => sql`(t.status IN ${LIVE_LIST}) DESC, ${rank}, t.number DESC`;
 
 /** Autocomplete: "#12"/"12" matches numbers starting 12 (as index ranges), words match title prefixes. */
 export async function suggestTasks(

@@ -3,8 +3,8 @@ import { Combiner } from "./combiner.ts";
 import type { Database } from "./database.ts";
 import { newNonce } from "./outbox.ts";
 import { columnsAs, prepareStatement, runPrepared } from "./prepared.ts";
-import { fromJson } from "./raw.ts";
-import { LIVE_STATUSES, type TaskRow, tasks } from "./schema.ts";
+import { fromJson, LIVE_LIST } from "./raw.ts";
+import { type TaskRow, tasks } from "./schema.ts";
 import { LINKED_TASK_FIELDS, type LinkedTasks, linkedTasksOf } from "./task-views.ts";
 import { retried } from "./transaction.ts";
 
@@ -51,7 +51,6 @@ interface SubmitValues extends Record<string, unknown> {
 const p = (name: keyof SubmitValues & string) => sql.placeholder(name);
 const NOW = sql`${p("now")}::timestamptz`;
 const TO = sql`${p("to")}::text`;
-const LIVE = sql.raw(LIVE_STATUSES.map((status) => `'${status}'`).join(", "));
 const COLUMNS = columnsAs(tasks, "t");
 const f = LINKED_TASK_FIELDS;
 
@@ -74,7 +73,7 @@ const SUBMIT = prepareStatement<SubmitValues>(
       metadata = t.metadata - 'question', version = t.version + 1, updated_at = ${NOW}
     FROM locked
     WHERE t.id = locked.id AND t.version = ${p("version")}::int AND t.status = ${p("from")}::text
-      AND NOT EXISTS (SELECT 1 FROM tasks s WHERE s.parent_id = t.id AND s.status IN (${LIVE}))
+      AND NOT EXISTS (SELECT 1 FROM tasks s WHERE s.parent_id = t.id AND s.status IN ${LIVE_LIST})
       AND (${TO} <> 'done' OR (t.recurrence IS NULL AND NOT EXISTS (
         SELECT 1 FROM task_dependencies d JOIN tasks b ON b.id = d.task_id
         WHERE d.depends_on_id = t.id AND b.status = 'blocked')))
@@ -148,7 +147,7 @@ const SUBMIT_BATCH = prepareStatement<{ batch: string }>(
       metadata = t.metadata - 'question', version = t.version + 1, updated_at = i.now
     FROM locked l JOIN input i ON i.task_id = l.id
     WHERE t.id = l.id AND t.version = i.version AND t.status = i.from_status
-      AND NOT EXISTS (SELECT 1 FROM tasks s WHERE s.parent_id = t.id AND s.status IN (${LIVE}))
+      AND NOT EXISTS (SELECT 1 FROM tasks s WHERE s.parent_id = t.id AND s.status IN ${LIVE_LIST})
       AND (i.to_status <> 'done' OR (t.recurrence IS NULL AND NOT EXISTS (
         SELECT 1 FROM task_dependencies d JOIN tasks b ON b.id = d.task_id
         WHERE d.depends_on_id = t.id AND b.status = 'blocked')))

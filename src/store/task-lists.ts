@@ -1,8 +1,9 @@
 import { type SQL, sql } from "drizzle-orm";
-import { LIVE_STATUSES, type Priority, type TaskStatus } from "../domain/task-states.ts";
+import type { Priority, TaskStatus } from "../domain/task-states.ts";
 import type { TaskView } from "../domain/task-view.ts";
 import type { Queryable } from "./database.ts";
 import { runPreparedOn, StatementShapes } from "./prepared.ts";
+import { LIVE_LIST } from "./raw.ts";
 import { selectPreparedTaskViews, taskViewsSql } from "./task-views.ts";
 
 export interface ListQuery {
@@ -21,8 +22,6 @@ export interface ListQuery {
 
 /** Keyset position: `after` = older than this number (next page), `before` = newer (previous page). */
 export type ListPosition = { after: number } | { before: number } | null;
-
-const LIVE = sql.raw(`(${LIVE_STATUSES.map((status) => `'${status}'`).join(", ")})`);
 
 /** Every value a list statement may take; each shape uses some of them. */
 interface ListValues extends Record<string, unknown> {
@@ -92,7 +91,7 @@ function inChannelsOf(query: ListQuery, alias: string): SQL {
 function listWhere(query: ListQuery): SQL {
   const conditions = [sql`t.guild_id = ${p("guildId")}::text`, inChannelsOf(query, "t")];
   if (query.channelId) conditions.push(sql`t.channel_id = ${p("channelId")}::text`);
-  if (query.status === "live") conditions.push(sql`t.status IN ${LIVE}`);
+  if (query.status === "live") conditions.push(sql`t.status IN ${LIVE_LIST}`);
   else if (query.status !== "all") conditions.push(sql`t.status = ${p("status")}::text`);
   if (query.assigneeId) conditions.push(sql`t.assignee_id = ${p("assigneeId")}::text`);
   if (query.priority) conditions.push(sql`t.priority = ${p("priority")}::text`);
@@ -100,7 +99,7 @@ function listWhere(query: ListQuery): SQL {
     conditions.push(
       sql`EXISTS (SELECT 1 FROM task_labels l WHERE l.guild_id = t.guild_id AND l.label = ${p("label")}::text AND l.number = t.number)`,
     );
-  if (query.dueFrom || query.dueBefore) conditions.push(sql`t.status IN ${LIVE}`);
+  if (query.dueFrom || query.dueBefore) conditions.push(sql`t.status IN ${LIVE_LIST}`);
   if (query.dueFrom) conditions.push(sql`t.due_at >= ${p("dueFrom")}::timestamptz`);
   if (query.dueBefore) conditions.push(sql`t.due_at < ${p("dueBefore")}::timestamptz`);
   return sql.join(conditions, sql` AND `);
@@ -118,7 +117,7 @@ function labelMatches(query: ListQuery & { label: string }, position: SQL): SQL 
     inChannelsOf(query, "l"),
   ];
   if (query.channelId) conditions.push(sql`l.channel_id = ${p("channelId")}::text`);
-  if (query.status === "live") conditions.push(sql`l.status IN ${LIVE}`);
+  if (query.status === "live") conditions.push(sql`l.status IN ${LIVE_LIST}`);
   else if (query.status !== "all") conditions.push(sql`l.status = ${p("status")}::text`);
   const where = sql`${sql.join(conditions, sql` AND `)}${position}`;
   const needsTask = query.assigneeId || query.priority || query.dueFrom || query.dueBefore;

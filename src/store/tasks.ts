@@ -4,7 +4,7 @@ import type { Queryable, Tx } from "./database.ts";
 import type { NewEvent } from "./events.ts";
 import { newNonce } from "./outbox.ts";
 import { columnsAs, prepareStatement, runPreparedOn, StatementShapes } from "./prepared.ts";
-import { queryRows } from "./raw.ts";
+import { LIVE_LIST, queryRows } from "./raw.ts";
 import {
   type ChannelSettingsRow,
   channelSettings,
@@ -249,7 +249,7 @@ const COUNT_LIVE = prepareStatement<{ channelId: string }>(
   "tasklane_count_live_tasks",
   sql`SELECT count(*)::int AS live FROM tasks
   WHERE channel_id = ${sql.placeholder("channelId")}::text
-    AND status IN (${sql.raw(LIVE_STATUSES.map((status) => `'${status}'`).join(", "))})`,
+    AND status IN ${LIVE_LIST}`,
 );
 
 export async function countLiveTasks(q: Queryable, channelId: string): Promise<number> {

@@ -2,7 +2,8 @@ import { type SQL, sql } from "drizzle-orm";
 import type { Database } from "./database.ts";
 import { newNonce } from "./outbox.ts";
 import { columnsAs, prepareStatement, runPrepared } from "./prepared.ts";
-import { LIVE_STATUSES, type TaskRow, tasks } from "./schema.ts";
+import { LIVE_LIST } from "./raw.ts";
+import { type TaskRow, tasks } from "./schema.ts";
 import { LINKED_TASK_FIELDS, type LinkedTasks, linkedTasksOf } from "./task-views.ts";
 import { retried } from "./transaction.ts";
 
@@ -47,7 +48,6 @@ interface TransitionValues extends Record<string, unknown> {
 const p = (name: keyof TransitionValues & string) => sql.placeholder(name);
 const NOW = sql`${p("now")}::timestamptz`;
 const ACTOR = sql`${p("actorId")}::text`;
-const LIVE = sql.raw(LIVE_STATUSES.map((status) => `'${status}'`).join(", "));
 const COLUMNS = columnsAs(tasks, "t");
 const f = LINKED_TASK_FIELDS;
 
@@ -140,7 +140,7 @@ const APPROVE = prepareStatement<TransitionValues>(
   transitionSql({
     set: sql`status = 'done', completed_at = ${NOW}, metadata = t.metadata - 'question'`,
     guard: sql`t.recurrence IS NULL
-      AND NOT EXISTS (SELECT 1 FROM tasks s WHERE s.parent_id = t.id AND s.status IN (${LIVE}))
+      AND NOT EXISTS (SELECT 1 FROM tasks s WHERE s.parent_id = t.id AND s.status IN ${LIVE_LIST})
       AND NOT EXISTS (SELECT 1 FROM task_dependencies d JOIN tasks b ON b.id = d.task_id
         WHERE d.depends_on_id = t.id AND b.status = 'blocked')`,
     extra: sql`, review AS (
