@@ -12,7 +12,7 @@ export interface TrackedCard {
   buttons: CardButton[];
 }
 
-const CARD_ID = /^t1:([a-z]+):(\d+):(\d+)$/;
+const CARD_ID = /^t2:([a-z]+):(\d+):(\d+):(\d+)$/;
 const NUMBER_IN_TITLE = /^#(\d+)/;
 
 function buttonsOf(components: JsonObject[]): CardButton[] {

@@ -8,16 +8,30 @@ import { checkCardAction, openCardForm } from "./card-form.ts";
 
 /**
  * Claim, Start, Submit for review / Mark done, Release, Approve, Unblock, Reopen act at once; Request
- * rework, Submit with a note and Answer open their form (card-form.ts) — the table says which.
+ * rework, Submit with a note and Answer open their form (card-form.ts) — the table says which. A
+ * form's button, and any button of a card posted before custom_ids carried the number (t1), first
+ * looks its task up by id (resolveClickedTask).
  */
 export async function run(
   interaction: ButtonInteraction,
   id: Extract<CustomId, { kind: "card" }>,
   ctx: HandlerContext,
 ): Promise<void> {
+  const { action, button } = cardButtonOf(id.action);
+  if (id.number !== null && !button.form && isTransitionAction(action)) {
+    // A t2 card names #number: the change reads it in this server and refuses it unless it is taskId.
+    const clicked = { id: id.taskId, number: id.number };
+    return applyCardChange(interaction, ctx, clicked, id.version, () =>
+      ctx.services.tasks.transition(ctx.action, {
+        number: clicked.number,
+        taskId: clicked.id,
+        action,
+        expectedVersion: id.version,
+      }),
+    );
+  }
   const header = await resolveClickedTask(ctx, id.taskId);
   if (header.version !== id.version) return refreshStaleCard(interaction, ctx, header);
-  const { action, button } = cardButtonOf(id.action);
   if (button.form) {
     // Refuse someone who may not before asking for text, not after they typed it.
     await checkCardAction(ctx, action, header.number, id.version);

@@ -8,7 +8,10 @@ import { ConflictError, ForbiddenError, NotFoundError, UserError } from "../../s
 import type { TaskView } from "../../src/domain/task-view.ts";
 import type { TaskHeader } from "../../src/services/contracts.ts";
 
-/** The task a custom_id names, refused unless it belongs to the server the click came from. */
+/** The task a click acts on: the internal id its custom_id names, and its #number in the click's server. */
+export type ClickedTask = Pick<TaskHeader, "id" | "number">;
+
+/** The task a t1 custom_id names, refused unless it belongs to the server the click came from. */
 export async function resolveClickedTask(ctx: HandlerContext, taskId: number): Promise<TaskHeader> {
   const header = await ctx.services.cards.header(taskId);
   if (!header) throw new NotFoundError("That task no longer exists.");
@@ -30,7 +33,7 @@ export async function resolveClickedTask(ctx: HandlerContext, taskId: number): P
 export async function applyCardChange(
   interaction: ClickedCard,
   ctx: HandlerContext,
-  header: TaskHeader,
+  clicked: ClickedTask,
   shownVersion: number,
   change: () => Promise<{ task: TaskView }>,
 ): Promise<void> {
@@ -42,22 +45,32 @@ export async function applyCardChange(
     // Refused as already done (e.g. a second Claim), decided on the very version the card shows: the
     // card is up to date, so the refusal is the whole answer (one ephemeral reply, the card untouched).
     if (error instanceof ConflictError && error.currentVersion === shownVersion) throw error;
-    if (error instanceof ConflictError) return refreshStaleCard(interaction, ctx, header, error.message);
+    if (error instanceof ConflictError) return refreshStaleCard(interaction, ctx, clicked, error.message);
     // Refused because someone else got there first (e.g. already approved): the card is stale too.
-    if (error instanceof UserError && (await ctx.services.cards.header(header.id))?.version !== shownVersion)
-      return refreshStaleCard(interaction, ctx, header, error.message);
+    if (error instanceof UserError && (await movedSince(ctx, clicked, shownVersion)))
+      return refreshStaleCard(interaction, ctx, clicked, error.message);
     throw error;
   }
+}
+
+/**
+ * Has the clicked task changed since the card showed `shownVersion`? Only for a task of this server
+ * with the click's number: a refused custom_id naming someone else's task learns nothing from it.
+ */
+async function movedSince(ctx: HandlerContext, clicked: ClickedTask, shownVersion: number): Promise<boolean> {
+  const now = await ctx.services.cards.header(clicked.id);
+  if (!now || now.guildId !== ctx.action.guildId || now.number !== clicked.number) return false;
+  return now.version !== shownVersion;
 }
 
 /** The card was out of date: show the current state and say what changed since. */
 export async function refreshStaleCard(
   interaction: ClickedCard,
   ctx: HandlerContext,
-  header: TaskHeader,
+  clicked: ClickedTask,
   reason?: string,
 ): Promise<void> {
-  const task = await ctx.services.tasks.get(ctx.action, header.number);
+  const task = await ctx.services.tasks.get(ctx.action, clicked.number);
   await showOnClick(interaction, cardDepsOf(ctx), task, reload(ctx));
   // The card was just updated: this is an ephemeral follow-up, over the interaction's webhook.
   await answerEphemeral(interaction, staleNotice(task, reason));

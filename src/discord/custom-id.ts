@@ -5,19 +5,25 @@ import { CARD_ACTIONS, CARD_FORM_IDS, type CardAction, type CardFormId } from ".
  * the client, so it is input like any other: parseCustomId accepts only what encodeCustomId can
  * produce and returns null for anything forged, garbled or oversized.
  *
- *   t1:<action>:<taskId>:<version>   a card button (taskId is the internal id, never the #number)
- *   t1:<form>:<taskId>:<version>     the form a card button opens (rework-reason, submit-note-text, answer-text)
+ *   t2:<action>:<taskId>:<number>:<version>   a card button: the task's internal id and its #number
+ *   t1:<action>:<taskId>:<version>            a card button posted before the number was carried (number null)
+ *   t1:<form>:<taskId>:<version>              the form a card button opens (rework-reason, submit-note-text, answer-text)
  *   t1:create-task                   the Create task from message modal
  *   t1:page:<token>                  a list's Previous/Next button (token names stored list state)
+ *
+ * A card button carries the number so a click can act on "#number in the server it came from" at once;
+ * the service then refuses it unless that task's id is the taskId beside it (a copied or edited
+ * custom_id never reaches another task). Cards posted as t1 still work: their task is looked up by id.
  */
 
 export { CARD_ACTIONS, CARD_FORM_IDS, type CardAction, type CardFormId } from "../domain/card-buttons.ts";
 
 export const CUSTOM_ID_MAX_LENGTH = 100;
 const PREFIX = "t1";
+const CARD_PREFIX = "t2";
 
 export type CustomId =
-  | { kind: "card"; action: CardAction; taskId: number; version: number }
+  | { kind: "card"; action: CardAction; taskId: number; number: number | null; version: number }
   | { kind: "card_form"; form: CardFormId; taskId: number; version: number }
   | { kind: "create_modal" }
   | { kind: "page"; token: string };
@@ -37,7 +43,9 @@ export function encodeCustomId(id: CustomId): string {
 function encode(id: CustomId): string {
   switch (id.kind) {
     case "card":
-      return `${PREFIX}:${id.action}:${id.taskId}:${id.version}`;
+      return id.number === null
+        ? `${PREFIX}:${id.action}:${id.taskId}:${id.version}`
+        : `${CARD_PREFIX}:${id.action}:${id.taskId}:${id.number}:${id.version}`;
     case "card_form":
       return `${PREFIX}:${id.form}:${id.taskId}:${id.version}`;
     case "create_modal":
@@ -51,6 +59,7 @@ function encode(id: CustomId): string {
 export function parseCustomId(raw: unknown): CustomId | null {
   if (typeof raw !== "string" || raw.length === 0 || raw.length > CUSTOM_ID_MAX_LENGTH) return null;
   const parts = raw.split(":");
+  if (parts[0] === CARD_PREFIX) return parseCard(parts);
   if (parts[0] !== PREFIX) return null;
   const [, action, first, second] = parts;
   if (parts.length === 2 && action === "create-task") return { kind: "create_modal" };
@@ -61,8 +70,16 @@ export function parseCustomId(raw: unknown): CustomId | null {
   const version = positiveInt(second!);
   if (taskId === null || version === null) return null;
   if (isCardFormId(action!)) return { kind: "card_form", form: action, taskId, version };
-  if (isCardAction(action!)) return { kind: "card", action, taskId, version };
+  if (isCardAction(action!)) return { kind: "card", action, taskId, number: null, version };
   return null;
+}
+
+function parseCard(parts: string[]): CustomId | null {
+  if (parts.length !== 5) return null;
+  const [, action, ...numbers] = parts;
+  const [taskId, number, version] = numbers.map(positiveInt);
+  if (taskId == null || number == null || version == null || !isCardAction(action!)) return null;
+  return { kind: "card", action, taskId, number, version };
 }
 
 function isCardAction(value: string): value is CardAction {

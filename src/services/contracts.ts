@@ -111,6 +111,8 @@ export type EditTaskInput = Partial<Omit<CreateTaskInput, "assigneeId" | "depend
 
 export interface TransitionInput {
   number: number;
+  /** From a card button's custom_id: the internal id it names; refused unless #number is that task. */
+  taskId?: number;
   action: TransitionAction;
   /** From a button's custom_id: the version the user saw. Absent for commands (acts on the current one). */
   expectedVersion?: number;

@@ -27,6 +27,11 @@ beforeAll(async () => {
   await slash(bot, { userId: "olivia" }, "tasklane config", { "reviewer-role": "Reviewer" }).reply();
 });
 
+const cardIdOf = (customId: string) => {
+  const id = parseCustomId(customId);
+  if (id?.kind !== "card") throw new Error(`not a card button: ${customId}`);
+  return id;
+};
 const numberOf = (card: ApiMessage) => Number(embedOf(card).title!.match(/^#(\d+)/)![1]);
 const click = (card: ApiMessage, userId: string, label: string) =>
   bot.discord.clickButton({ message: card.id, userId, label });
@@ -150,14 +155,21 @@ describe("clicks are checked like commands", () => {
     expect(customIds(bot.discord.message(card.id)!)).toEqual(customIds(claimed));
   });
 
-  it("a stale card is refreshed and the user told what changed", async () => {
+  it.each([
+    ["current card", (customId: string) => customId, (n: number) => `#${n} was already claimed by <@`],
+    [
+      "card posted before buttons carried the number (t1)",
+      (customId: string) => encodeCustomId({ ...cardIdOf(customId), number: null }),
+      (n: number) => `**#${n}** changed since this card was shown (claimed by <@`,
+    ],
+  ])("a stale %s is refreshed and the user told what changed", async (_card, asShown, told) => {
     const card = await createTask(bot, { userId: "alice" }, { title: "Tidy the README" });
     const shown = customIds(card);
     await slash(bot, { userId: "bob" }, "task claim", { task: numberOf(card) }).reply();
     const stale = bot.discord.clickButton({
       message: card.id,
       userId: "alice",
-      customId: shown[0]!,
+      customId: asShown(shown[0]!),
       unchecked: true,
     });
     const refreshed = await stale.reply();
@@ -165,8 +177,9 @@ describe("clicks are checked like commands", () => {
     expect(fieldOf(refreshed, "Assignee")).toBe(`<@${bot.discord.user("bob").id}>`);
     const notice = await stale.followUp(0);
     expect(isEphemeral(notice)).toBe(true);
-    expect(notice.content).toContain("changed since this card was shown");
+    expect(notice.content).toContain(told(numberOf(card)));
     expect(notice.content).toContain(`<@${bot.discord.user("bob").id}>`);
+    expect(notice.content).toContain("the card is up to date");
     // It names bob without pinging him (sent as plain HTTP on the interaction's webhook).
     expect(bot.discord.storedMessage(notice.id)?.allowedMentions).toEqual({ parse: [] });
     const task = await bot.app.services.tasks.get(systemReader(hq), numberOf(card));
@@ -175,7 +188,7 @@ describe("clicks are checked like commands", () => {
 });
 
 describe("custom_ids are input", () => {
-  it("a button naming a task of another server is refused without touching that task", async () => {
+  it("a button naming a task of another server is refused without touching either server's task or the clicked card", async () => {
     const elsewhere = bot.discord.guild("Elsewhere").id;
     const foreign = await createTask(
       bot,
@@ -184,18 +197,40 @@ describe("custom_ids are input", () => {
     );
     const before = await snapshot(elsewhere, numberOf(foreign));
     const local = await createTask(bot, { userId: "mallory" }, { title: "Decoy" });
+    const localBefore = await snapshot(hq, numberOf(local));
     const [claimTheirs] = customIds(foreign);
-    const answer = await bot.discord
-      .clickButton({ message: local.id, userId: "mallory", customId: claimTheirs!, unchecked: true })
-      .reply();
-    expect(isEphemeral(answer)).toBe(true);
-    expect(answer.content).toBe(
-      "That button or form belongs to a task of another server; nothing was changed.",
-    );
-    expect(await snapshot(elsewhere, numberOf(foreign))).toEqual(before);
-    expect(bot.discord.message(local.id)!.components).toEqual(local.components);
+    const theirs = cardIdOf(claimTheirs!);
+    const refusals: [string, string | RegExp][] = [
+      // As their card shows it: HQ's task of that number (if any) is not the one it names.
+      [
+        claimTheirs!,
+        /^(That button does not name a task of this server|There is no task #\d+ in this server)/,
+      ],
+      // Their task's id with the number of the card clicked, and a version theirs is not at: the
+      // refusal must not refresh the clicked card (nor tell whether their task moved).
+      [
+        encodeCustomId({ ...theirs, number: numberOf(local), version: theirs.version + 2 }),
+        "That button does not name a task of this server; nothing was changed.",
+      ],
+      // As a card posted before buttons carried the number: looked up by id, found in another server.
+      [
+        encodeCustomId({ ...theirs, number: null }),
+        "That button or form belongs to a task of another server; nothing was changed.",
+      ],
+    ];
+    for (const [customId, refusal] of refusals) {
+      const answer = await bot.discord
+        .clickButton({ message: local.id, userId: "mallory", customId, unchecked: true })
+        .reply();
+      expect(isEphemeral(answer)).toBe(true);
+      if (typeof refusal === "string") expect(answer.content).toBe(refusal);
+      else expect(answer.content).toMatch(refusal);
+      expect(await snapshot(elsewhere, numberOf(foreign))).toEqual(before);
+      expect(await snapshot(hq, numberOf(local))).toEqual(localBefore);
+      expect(bot.discord.message(local.id)!.components).toEqual(local.components);
+    }
 
-    const reworkTheirs = claimTheirs!.replace("t1:claim:", "t1:rework-reason:");
+    const reworkTheirs = `t1:rework-reason:${theirs.taskId}:${theirs.version}`;
     const form = await bot.discord
       .submitModal({
         userId: "mallory",
@@ -212,12 +247,57 @@ describe("custom_ids are input", () => {
     expect(await snapshot(elsewhere, numberOf(foreign))).toEqual(before);
   });
 
+  it("a button whose number names another task of this server is refused, and neither task changes", async () => {
+    const named = await createTask(bot, { userId: "alice" }, { title: "Named by id" });
+    const other = await createTask(bot, { userId: "alice" }, { title: "Named by number" });
+    const [before, otherBefore] = [await snapshot(hq, numberOf(named)), await snapshot(hq, numberOf(other))];
+    const customId = encodeCustomId({ ...cardIdOf(customIds(named)[0]!), number: numberOf(other) });
+    const answer = await bot.discord
+      .clickButton({ message: named.id, userId: "bob", customId, unchecked: true })
+      .reply();
+    expect(isEphemeral(answer)).toBe(true);
+    expect(answer.content).toBe("That button does not name a task of this server; nothing was changed.");
+    expect(await snapshot(hq, numberOf(named))).toEqual(before);
+    expect(await snapshot(hq, numberOf(other))).toEqual(otherBefore);
+    expect(bot.discord.message(named.id)!.components).toEqual(named.components);
+  });
+
+  it("a card's buttons carry its number, so a click reads no card header; a card posted before that (t1) still acts", async () => {
+    const cards = bot.app.services.cards;
+    const header = cards.header;
+    let headerReads = 0;
+    cards.header = (taskId) => {
+      headerReads += 1;
+      return header(taskId);
+    };
+    try {
+      const current = await createTask(bot, { userId: "alice" }, { title: "Carries its number" });
+      expect(cardIdOf(customIds(current)[0]!).number).toBe(numberOf(current));
+      const claimed = await click(current, "bob", "Claim").reply();
+      expect(fieldOf(claimed, "Assignee")).toBe(`<@${bot.discord.user("bob").id}>`);
+      expect(headerReads).toBe(0);
+
+      const old = await createTask(bot, { userId: "alice" }, { title: "Posted before t2" });
+      const t1 = encodeCustomId({ ...cardIdOf(customIds(old)[0]!), number: null });
+      expect(t1.startsWith("t1:claim:")).toBe(true);
+      const shown = await bot.discord
+        .clickButton({ message: old.id, userId: "bob", customId: t1, unchecked: true })
+        .reply();
+      expect(shown.id).toBe(old.id);
+      expect(fieldOf(shown, "Assignee")).toBe(`<@${bot.discord.user("bob").id}>`);
+      expect(headerReads).toBe(1);
+    } finally {
+      cards.header = header;
+    }
+  });
+
   it.each([
     ["garbled", "not-a-tasklane-id"],
     ["forged action", "t1:delete:1:1"],
     ["non-numeric id", "t1:approve:one:1"],
     ["oversized number", "t1:approve:99999999999:1"],
     ["unknown task", "t1:approve:999999:1"],
+    ["unknown task (t2)", "t2:approve:999999:999999:1"],
   ])("a %s custom_id is refused with a clear sentence", async (_what, customId) => {
     const card = await createTask(bot, { userId: "alice" }, { title: `Target of ${customId}` });
     const before = await snapshot(hq, numberOf(card));
@@ -225,7 +305,9 @@ describe("custom_ids are input", () => {
       .clickButton({ message: card.id, userId: "alice", customId, unchecked: true })
       .reply();
     expect(isEphemeral(answer)).toBe(true);
-    expect(answer.content).toMatch(/not one Tasklane recognises|no longer exists/);
+    expect(answer.content).toMatch(
+      /not one Tasklane recognises|no longer exists|^There is no task #999999 in this server\.$/,
+    );
     expect(await snapshot(hq, numberOf(card))).toEqual(before);
   });
 });

@@ -9,8 +9,16 @@ import {
 
 describe("custom_id codec", () => {
   const samples: CustomId[] = [
-    ...CARD_ACTIONS.map((action) => ({ kind: "card" as const, action, taskId: 41, version: 3 })),
-    { kind: "card", action: "approve", taskId: 2_147_483_647, version: 2_147_483_647 },
+    ...CARD_ACTIONS.map((action) => ({ kind: "card" as const, action, taskId: 41, number: 7, version: 3 })),
+    {
+      kind: "card",
+      action: "approve",
+      taskId: 2_147_483_647,
+      number: 2_147_483_647,
+      version: 2_147_483_647,
+    },
+    // A card posted before buttons carried the number.
+    ...CARD_ACTIONS.map((action) => ({ kind: "card" as const, action, taskId: 41, number: null, version: 3 })),
     ...CARD_FORM_IDS.map((form) => ({ kind: "card_form" as const, form, taskId: 41, version: 7 })),
     { kind: "create_modal" },
     { kind: "page", token: "AbC_-09xyz" },
@@ -19,14 +27,22 @@ describe("custom_id codec", () => {
   it.each(samples)("round-trips %o", (id) => {
     const raw = encodeCustomId(id);
     expect(raw.length).toBeLessThanOrEqual(100);
-    expect(raw.startsWith("t1:")).toBe(true);
+    expect(raw.startsWith(id.kind === "card" && id.number !== null ? "t2:" : "t1:")).toBe(true);
     expect(parseCustomId(raw)).toEqual(id);
   });
 
   it("uses the documented layout for card buttons and their forms", () => {
-    expect(encodeCustomId({ kind: "card", action: "approve", taskId: 41, version: 3 })).toBe(
-      "t1:approve:41:3",
+    expect(encodeCustomId({ kind: "card", action: "approve", taskId: 41, number: 7, version: 3 })).toBe(
+      "t2:approve:41:7:3",
     );
+    // Cards posted before the number was carried keep working.
+    expect(parseCustomId("t1:approve:41:3")).toEqual({
+      kind: "card",
+      action: "approve",
+      taskId: 41,
+      number: null,
+      version: 3,
+    });
     // Forms already open when a new version deploys keep their custom_id.
     expect(encodeCustomId({ kind: "card_form", form: "rework-reason", taskId: 41, version: 3 })).toBe(
       "t1:rework-reason:41:3",
@@ -55,6 +71,14 @@ describe("custom_id codec", () => {
     ["rework modal without version", "t1:rework-reason:41"],
     ["answer form without version", "t1:answer-text:41"],
     ["unknown form", "t1:delete-reason:41:3"],
+    ["t2 without the number", "t2:approve:41:3"],
+    ["t2 with an extra part", "t2:approve:41:7:3:1"],
+    ["t2 unknown action", "t2:delete:41:7:3"],
+    ["t2 form", "t2:rework-reason:41:7:3"],
+    ["t2 zero number", "t2:approve:41:0:3"],
+    ["t2 leading zero", "t2:approve:41:07:3"],
+    ["t2 number beyond a Postgres integer", "t2:approve:41:2147483648:3"],
+    ["t2 page", "t2:page:abc"],
     ["oversized", `t1:page:${"a".repeat(100)}`],
   ])("refuses %s", (_why, raw) => {
     expect(parseCustomId(raw)).toBeNull();

@@ -209,7 +209,13 @@ const click = (actor: ActorName, task: Placed, action: CardAction) =>
     bot.discord.clickButton({
       message: task.cardId,
       userId: actor,
-      customId: encodeCustomId({ kind: "card", action, taskId: task.id, version: task.version }),
+      customId: encodeCustomId({
+        kind: "card",
+        action,
+        taskId: task.id,
+        number: task.number,
+        version: task.version,
+      }),
       unchecked: true,
     }),
   );

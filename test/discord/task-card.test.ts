@@ -72,16 +72,16 @@ describe("task card", () => {
     expect(labelsOf("in_progress")).not.toContain("Answer");
   });
 
-  it("each button names the task's internal id and the version shown", () => {
-    const card = renderTaskCard(taskView({ id: 41, version: 9, status: "in_review" }), {
+  it("each button names the task's internal id, its number and the version shown", () => {
+    const card = renderTaskCard(taskView({ id: 41, number: 17, version: 9, status: "in_review" }), {
       requireReview: true,
     });
     const ids = card.components[0]!.components.map((button) =>
       parseCustomId("custom_id" in button ? button.custom_id : ""),
     );
     expect(ids).toEqual([
-      { kind: "card", action: "approve", taskId: 41, version: 9 },
-      { kind: "card", action: "rework", taskId: 41, version: 9 },
+      { kind: "card", action: "approve", taskId: 41, number: 17, version: 9 },
+      { kind: "card", action: "rework", taskId: 41, number: 17, version: 9 },
     ]);
   });
 

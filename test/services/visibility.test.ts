@@ -58,7 +58,11 @@ describe.each(DRIVERS)("a task in a channel you cannot view does not exist for y
       () => h.tasks.transition(ctx, { number: 2, action: "block", text: "why" }),
       () => h.tasks.transition(ctx, { number: 2, action: "cancel" }),
       () => h.tasks.transition(ctx, { number: 2, action: "claim", expectedVersion: 99 }),
+      // A button naming some other task's id: still no such task, not "that button names another".
+      () =>
+        h.tasks.transition(ctx, { number: 2, taskId: 2_147_483_000, action: "claim", expectedVersion: 1 }),
       () => h.tasks.checkTransition(ctx, { number: 2, action: "request_rework" }),
+      () => h.tasks.checkTransition(ctx, { number: 2, taskId: 2_147_483_000, action: "claim" }),
       () => h.tasks.edit(ctx, 2, { title: "Mine now" }),
       () => h.tasks.edit(ctx, 2, { title: "Mine now" }, 99),
       () => h.tasks.comment(ctx, 2, "peek"),
@@ -68,6 +72,30 @@ describe.each(DRIVERS)("a task in a channel you cannot view does not exist for y
     ];
     for (const attempt of attempts) await expect(attempt()).rejects.toMatchObject(NO_SUCH(2));
     expect(await h.snapshot()).toEqual(before);
+  });
+
+  it("a card button's task id must be the #number's: the other task's id is refused and changes nothing", async () => {
+    const { lead, at } = await privateScene();
+    const [first, second] = [await h.tasks.get(at(lead), 1), await h.tasks.get(at(lead), 2)];
+    const before = await h.snapshot();
+    const refused = {
+      name: "ForbiddenError",
+      message: "That button does not name a task of this server; nothing was changed.",
+    };
+    const named = { number: 2, taskId: first.id, action: "start" as const };
+    await expect(h.tasks.checkTransition(at(lead, undefined, "button"), named)).rejects.toMatchObject(
+      refused,
+    );
+    await expect(
+      h.tasks.transition(at(lead, undefined, "button"), { ...named, expectedVersion: second.version }),
+    ).rejects.toMatchObject(refused);
+    expect(await h.snapshot()).toEqual(before);
+    const started = await h.tasks.transition(at(lead, undefined, "button"), {
+      ...named,
+      taskId: second.id,
+      expectedVersion: second.version,
+    });
+    expect(started.task).toMatchObject({ number: 2, status: "in_progress" });
   });
 
   it("referencing a private task as parent or dependency is refused like an unknown one", async () => {

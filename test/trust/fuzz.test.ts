@@ -323,7 +323,13 @@ function forbiddenAction(rng: Rng): Sent | null {
       "unblock",
       "reopen",
     ]);
-    const customId = rng.chance(0.8) ? `t1:${action}:${rng.pick(hqTaskIds)}:${rng.int(1, 5)}` : forgedId(rng);
+    // As a current card (t2, with a number of her own server's or HQ's) or one posted before (t1).
+    const named = `${rng.pick(hqTaskIds)}`;
+    const customId = rng.chance(0.8)
+      ? rng.chance(0.5)
+        ? `t1:${action}:${named}:${rng.int(1, 5)}`
+        : `t2:${action}:${named}:${rng.int(1, 3)}:${rng.int(1, 5)}`
+      : forgedId(rng);
     return guarded(() => ({
       kind: "interaction",
       handle: bot.discord.clickButton({ message: elsewhereCardId, userId: "eve", customId, unchecked: true }),
@@ -385,6 +391,8 @@ function forgedId(rng: Rng): string {
     () => `t1:approve:-1:1`,
     () => `t1:approve:01:1`,
     () => `t2:approve:1:1`,
+    () => `t2:approve:1:${bigNumber(rng)}:1`,
+    () => `t2:claim:${rng.int(1, maxTaskId + 3)}:${rng.int(1, maxTaskId + 3)}:${rng.int(1, 9)}`,
     () => `t1:page:${"A".repeat(rng.int(1, 60))}`,
     () => `t1:page:../../etc`,
     () => `t1:rework-reason:${rng.int(1, maxTaskId + 3)}:${rng.int(1, 9)}`,

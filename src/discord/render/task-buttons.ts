@@ -25,6 +25,12 @@ export function taskButtons(task: TaskView, requireReview: boolean): APIButtonCo
     type: ComponentType.Button,
     style: STYLES[button.style],
     label: requireReview ? button.label : (button.labelWithoutReview ?? button.label),
-    custom_id: encodeCustomId({ kind: "card", action: button.id, taskId: task.id, version: task.version }),
+    custom_id: encodeCustomId({
+      kind: "card",
+      action: button.id,
+      taskId: task.id,
+      number: task.number,
+      version: task.version,
+    }),
   }));
 }

@@ -92,6 +92,7 @@ export const expectedVersionSchema = z
 export const transitionSchema = z
   .object({
     number: field.taskNumber,
+    taskId: field.taskNumber.optional(),
     action: z.enum(TRANSITION_ACTIONS),
     expectedVersion: expectedVersionSchema,
     text: field.plainText

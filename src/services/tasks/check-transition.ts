@@ -8,7 +8,7 @@ import type { Engine } from "../engine.ts";
 import { toSettingsView } from "../settings/settings-view.ts";
 import { requireWritable } from "../visibility.ts";
 import { refusalError, staleVersion } from "./explain-refusal.ts";
-import { noSuchTask } from "./load-task.ts";
+import { noSuchTask, notTheButtonsTask } from "./load-task.ts";
 import { decisionSettings } from "./transition-task.ts";
 
 /**
@@ -26,7 +26,9 @@ export async function checkTransition(
   const found = await findTaskWithSettings(engine.db, ctx.guildId, input.number);
   if (!found) throw noSuchTask(input.number);
   const { task } = found;
+  // After the visibility check: a task the actor cannot see reads as no task, whatever the button says.
   const rights = requireWritable(ctx, task);
+  if (input.taskId !== undefined && input.taskId !== task.id) throw notTheButtonsTask();
   if (input.expectedVersion !== undefined && input.expectedVersion !== task.version) {
     throw await staleVersion(engine.db, task, input.action);
   }

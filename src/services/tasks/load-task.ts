@@ -1,4 +1,4 @@
-import { NotFoundError } from "../../domain/errors.ts";
+import { ForbiddenError, NotFoundError } from "../../domain/errors.ts";
 import type { TaskView } from "../../domain/task-view.ts";
 import { taskNumber } from "../../domain/validation/fields.ts";
 import { parseInput } from "../../domain/validation/parse.ts";
@@ -9,6 +9,11 @@ import { lockTaskByNumber } from "../../store/tasks.ts";
 
 export function noSuchTask(number: number): NotFoundError {
   return new NotFoundError(`There is no task #${number} in this server.`);
+}
+
+/** A card button's taskId and #number name two different tasks: copied from another server, or edited. */
+export function notTheButtonsTask(): ForbiddenError {
+  return new ForbiddenError("That button does not name a task of this server; nothing was changed.");
 }
 
 /** The task's row, locked until the transaction ends; NotFoundError when the guild has no such number. */

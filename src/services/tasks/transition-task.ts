@@ -22,7 +22,7 @@ import type { ChannelSettingsView, TransitionResult } from "../views.ts";
 import { canSee, requireWritable, viewFor } from "../visibility.ts";
 import { applyTransition, type Decided, RowChanged } from "./apply-transition.ts";
 import { refusalError, staleVersion } from "./explain-refusal.ts";
-import { noSuchTask } from "./load-task.ts";
+import { noSuchTask, notTheButtonsTask } from "./load-task.ts";
 import { submitAlone } from "./submit-alone.ts";
 import { transitionAlone } from "./transition-alone.ts";
 
@@ -139,7 +139,9 @@ export async function readAndDecide(
   const found = await read(ctx.guildId, input.number);
   if (!found) throw noSuchTask(input.number);
   const { task, linked } = found;
+  // After the visibility check: a task the actor cannot see reads as no task, whatever the button says.
   const rights = requireWritable(ctx, task);
+  if (input.taskId !== undefined && input.taskId !== task.id) throw notTheButtonsTask();
   if (input.expectedVersion !== undefined && input.expectedVersion !== task.version) {
     throw await staleVersion(q, task, input.action);
   }
