@@ -18,7 +18,13 @@ describe("custom_id codec", () => {
       version: 2_147_483_647,
     },
     // A card posted before buttons carried the number.
-    ...CARD_ACTIONS.map((action) => ({ kind: "card" as const, action, taskId: 41, number: null, version: 3 })),
+    ...CARD_ACTIONS.map((action) => ({
+      kind: "card" as const,
+      action,
+      taskId: 41,
+      number: null,
+      version: 3,
+    })),
     ...CARD_FORM_IDS.map((form) => ({ kind: "card_form" as const, form, taskId: 41, version: 7 })),
     { kind: "create_modal" },
     { kind: "page", token: "AbC_-09xyz" },
