@@ -27,6 +27,7 @@ export async function run(
         taskId: clicked.id,
         action,
         expectedVersion: id.version,
+        shownOn: interaction.message.id,
       }),
     );
   }
@@ -40,6 +41,11 @@ export async function run(
   if (!isTransitionAction(action))
     throw new Error(`the ${button.id} button has neither a form nor a transition`);
   await applyCardChange(interaction, ctx, header, id.version, () =>
-    ctx.services.tasks.transition(ctx.action, { number: header.number, action, expectedVersion: id.version }),
+    ctx.services.tasks.transition(ctx.action, {
+      number: header.number,
+      action,
+      expectedVersion: id.version,
+      shownOn: interaction.message.id,
+    }),
   );
 }

@@ -6,7 +6,7 @@ import { STATUS_LABELS } from "../../src/discord/render/status-style.ts";
 import { answerEphemeral, deferIfSlow } from "../../src/discord/respond.ts";
 import { ConflictError, ForbiddenError, NotFoundError, UserError } from "../../src/domain/errors.ts";
 import type { TaskView } from "../../src/domain/task-view.ts";
-import type { TaskHeader } from "../../src/services/contracts.ts";
+import type { Marked, TaskHeader } from "../../src/services/contracts.ts";
 
 /** The task a click acts on: the internal id its custom_id names, and its #number in the click's server. */
 export type ClickedTask = Pick<TaskHeader, "id" | "number">;
@@ -35,12 +35,12 @@ export async function applyCardChange(
   ctx: HandlerContext,
   clicked: ClickedTask,
   shownVersion: number,
-  change: () => Promise<{ task: TaskView }>,
+  change: () => Promise<{ task: TaskView; clickMark?: Marked }>,
 ): Promise<void> {
   deferIfSlow(interaction, "update");
   try {
     const result = await change();
-    await showOnClick(interaction, cardDepsOf(ctx), result.task, reload(ctx));
+    await showOnClick(interaction, cardDepsOf(ctx), result.task, reload(ctx), result.clickMark);
   } catch (error) {
     // Refused as already done (e.g. a second Claim), decided on the very version the card shows: the
     // card is up to date, so the refusal is the whole answer (one ephemeral reply, the card untouched).

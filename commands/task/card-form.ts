@@ -97,6 +97,7 @@ export async function run(
       action,
       expectedVersion: id.version,
       text,
+      shownOn: interaction.message.id,
     });
   });
 }

@@ -122,6 +122,11 @@ export interface TransitionInput {
   assigneeId?: string;
   /** For submit: the evidence block (files, tests, links, notes), validated against the published schema. */
   evidence?: unknown;
+  /**
+   * A click: the card message clicked. When it is the task's live card and the change is written in
+   * one statement, that statement records the new version on it (`TransitionResult.clickMark`).
+   */
+  shownOn?: string;
 }
 
 export interface ListFilters {

@@ -6,12 +6,15 @@ import type {
   TaskStatus,
 } from "../domain/task-states.ts";
 import type { TaskRef, TaskView } from "../domain/task-view.ts";
+import type { Marked } from "../store/task-messages.ts";
 
 /** What services return: plain values (ids as snowflake strings, dates as ISO strings), nothing of discord.js. */
 
 /** Tasks changed as a consequence (unblocked dependents) get their cards through the outbox like any change. */
 export interface TransitionResult {
   task: TaskView;
+  /** A click's card already marked at the new version by the change's own statement (see `shownOn`). */
+  clickMark?: Marked;
 }
 
 export interface Page<T> {

@@ -1,10 +1,19 @@
 import { sql } from "drizzle-orm";
+import {
+  CARD_ROW_SHOWN,
+  CLICK_MARK_RESULT,
+  clickMarkSql,
+  NOT_SHOWN,
+  SHOWN_COLUMNS,
+  takeClickMark,
+} from "./click-mark.ts";
 import { Combiner } from "./combiner.ts";
 import type { Database } from "./database.ts";
 import { newNonce } from "./outbox.ts";
 import { columnsAs, prepareStatement, runPrepared } from "./prepared.ts";
 import { fromJson, LIVE_LIST } from "./raw.ts";
 import { type TaskRow, tasks } from "./schema.ts";
+import type { Marked } from "./task-messages.ts";
 import { LINKED_TASK_FIELDS, type LinkedTasks, linkedTasksOf } from "./task-views.ts";
 import { retried } from "./transaction.ts";
 
@@ -27,6 +36,8 @@ export interface SubmitAlone {
   /** The channel's reviewers are told (review_request), or the creator (creator_notice). */
   reviewRequest: boolean;
   creatorNotice: boolean;
+  /** The card message clicked (marked at the new version in the same statement), null for no click. */
+  shownOn: string | null;
 }
 
 interface SubmitValues extends Record<string, unknown> {
@@ -46,6 +57,7 @@ interface SubmitValues extends Record<string, unknown> {
   messageNonce: string;
   reviewRequest: boolean;
   creatorNotice: boolean;
+  shownOn: string | null;
 }
 
 const p = (name: keyof SubmitValues & string) => sql.placeholder(name);
@@ -92,26 +104,27 @@ const SUBMIT = prepareStatement<SubmitValues>(
     RETURNING *
   ), submitted AS (
     SELECT * FROM closed UNION ALL SELECT * FROM filled
-  ), event AS (
+  )${clickMarkSql(sql`${p("shownOn")}::text`)}, event AS (
     INSERT INTO task_events (task_id, guild_id, actor_id, kind, from_status, to_status, details, source, created_at)
     SELECT id, guild_id, ${p("actorId")}::text, ${p("kind")}::text, ${p("from")}::text, ${TO},
       ${p("details")}::jsonb, ${p("source")}::text, ${NOW}
     FROM updated
   ), messages AS (
-    INSERT INTO outbox (guild_id, channel_id, task_id, kind, payload, coalesce_key, nonce, next_attempt_at, created_at)
+    INSERT INTO outbox (guild_id, channel_id, task_id, kind, payload, coalesce_key, nonce, next_attempt_at, created_at,
+      ${SHOWN_COLUMNS})
     SELECT guild_id, channel_id, id, 'card', jsonb_build_object('taskId', id, 'version', version), 'card:' || id,
-      ${p("cardNonce")}::text, ${p("cardDueAt")}::timestamptz, ${NOW}
+      ${p("cardNonce")}::text, ${p("cardDueAt")}::timestamptz, ${NOW}, ${CARD_ROW_SHOWN}
     FROM updated
     UNION ALL
     SELECT guild_id, channel_id, id, 'review_request', jsonb_build_object('taskId', id, 'attempt',
         coalesce((SELECT max(attempt) FROM submitted),
           (SELECT max(attempt) FROM task_attempts WHERE task_id = updated.id))),
-      NULL, ${p("messageNonce")}::text, ${NOW}, ${NOW}
+      NULL, ${p("messageNonce")}::text, ${NOW}, ${NOW}, ${NOT_SHOWN}
     FROM updated WHERE ${p("reviewRequest")}::boolean
     UNION ALL
     SELECT guild_id, channel_id, id, 'creator_notice',
       jsonb_build_object('taskId', id, 'outcome', status, 'actorId', ${p("actorId")}::text),
-      NULL, ${p("messageNonce")}::text, ${NOW}, ${NOW}
+      NULL, ${p("messageNonce")}::text, ${NOW}, ${NOW}, ${NOT_SHOWN}
     FROM updated WHERE ${p("creatorNotice")}::boolean
   )
   SELECT ${COLUMNS}, ${f.parent} AS parent, ${f.dependencies} AS dependencies, ${f.blocks} AS blocks,
@@ -119,7 +132,7 @@ const SUBMIT = prepareStatement<SubmitValues>(
     (SELECT json_build_object('attempt', a.attempt, 'assigneeId', a.assignee_id, 'startedAt', a.started_at,
         'endedAt', a.ended_at, 'outcome', a.outcome, 'summary', a.summary, 'result', a.result, 'error', a.error,
         'questions', a.questions)
-      FROM submitted a ORDER BY a.attempt DESC LIMIT 1) AS submission
+      FROM submitted a ORDER BY a.attempt DESC LIMIT 1) AS submission, ${CLICK_MARK_RESULT}
   FROM updated t`,
 );
 
@@ -133,7 +146,7 @@ const SUBMIT_BATCH = prepareStatement<{ batch: string }>(
     SELECT * FROM jsonb_to_recordset(${sql.placeholder("batch")}::jsonb) AS i(task_id int,
       version int, from_status text, to_status text, actor_id text, kind text, source text, now timestamptz,
       details jsonb, summary text, result jsonb, card_nonce text, card_due timestamptz, message_nonce text,
-      review_request boolean, creator_notice boolean, ord bigint)
+      review_request boolean, creator_notice boolean, shown_on text, ord bigint)
   ), locked AS (
     -- ANY(ARRAY(…)): an index probe per task, whatever the plan guesses the input's size to be.
     SELECT t.id FROM tasks t
@@ -154,7 +167,8 @@ const SUBMIT_BATCH = prepareStatement<{ batch: string }>(
     RETURNING t.*, i.ord AS s_ord, i.actor_id AS s_actor, i.kind AS s_kind, i.from_status AS s_from,
       i.source AS s_source, i.now AS s_now, i.details AS s_details, i.summary AS s_summary,
       i.result AS s_result, i.card_nonce AS s_card_nonce, i.card_due AS s_card_due,
-      i.message_nonce AS s_message_nonce, i.review_request AS s_review, i.creator_notice AS s_notice
+      i.message_nonce AS s_message_nonce, i.review_request AS s_review, i.creator_notice AS s_notice,
+      i.shown_on AS s_shown_on
   ), closed AS (
     UPDATE task_attempts x SET ended_at = u.s_now, outcome = 'submitted', summary = u.s_summary,
       result = u.s_result, error = NULL
@@ -170,25 +184,26 @@ const SUBMIT_BATCH = prepareStatement<{ batch: string }>(
     RETURNING *
   ), submitted AS (
     SELECT * FROM closed UNION ALL SELECT * FROM filled
-  ), event AS (
+  )${clickMarkSql(sql`u.s_shown_on`)}, event AS (
     INSERT INTO task_events (task_id, guild_id, actor_id, kind, from_status, to_status, details, source, created_at)
     SELECT id, guild_id, s_actor, s_kind, s_from, status, s_details, s_source, s_now
     FROM updated
   ), messages AS (
-    INSERT INTO outbox (guild_id, channel_id, task_id, kind, payload, coalesce_key, nonce, next_attempt_at, created_at)
+    INSERT INTO outbox (guild_id, channel_id, task_id, kind, payload, coalesce_key, nonce, next_attempt_at, created_at,
+      ${SHOWN_COLUMNS})
     SELECT guild_id, channel_id, id, 'card', jsonb_build_object('taskId', id, 'version', version), 'card:' || id,
-      s_card_nonce, s_card_due, s_now
+      s_card_nonce, s_card_due, s_now, ${CARD_ROW_SHOWN}
     FROM updated
     UNION ALL
     SELECT guild_id, channel_id, id, 'review_request', jsonb_build_object('taskId', id, 'attempt',
         coalesce((SELECT max(attempt) FROM submitted WHERE task_id = updated.id),
           (SELECT max(attempt) FROM task_attempts WHERE task_id = updated.id))),
-      NULL, s_message_nonce, s_now, s_now
+      NULL, s_message_nonce, s_now, s_now, ${NOT_SHOWN}
     FROM updated WHERE s_review
     UNION ALL
     SELECT guild_id, channel_id, id, 'creator_notice',
       jsonb_build_object('taskId', id, 'outcome', status, 'actorId', s_actor),
-      NULL, s_message_nonce, s_now, s_now
+      NULL, s_message_nonce, s_now, s_now, ${NOT_SHOWN}
     FROM updated WHERE s_notice
   )
   SELECT t.s_ord AS "ord", ${COLUMNS}, ${f.parent} AS parent, ${f.dependencies} AS dependencies,
@@ -196,18 +211,26 @@ const SUBMIT_BATCH = prepareStatement<{ batch: string }>(
     (SELECT json_build_object('attempt', a.attempt, 'assigneeId', a.assignee_id, 'startedAt', a.started_at,
         'endedAt', a.ended_at, 'outcome', a.outcome, 'summary', a.summary, 'result', a.result, 'error', a.error,
         'questions', a.questions)
-      FROM submitted a WHERE a.task_id = t.id ORDER BY a.attempt DESC LIMIT 1) AS submission
+      FROM submitted a WHERE a.task_id = t.id ORDER BY a.attempt DESC LIMIT 1) AS submission,
+    ${CLICK_MARK_RESULT}
   FROM updated t`,
 );
 
-type Written = { task: TaskRow; linked: LinkedTasks; submission: Record<string, unknown> | null };
+type Written = {
+  task: TaskRow;
+  linked: LinkedTasks;
+  submission: Record<string, unknown> | null;
+  clickMark: Marked | undefined;
+};
 
-function writtenOf(row: Record<string, unknown>): Written {
+function writtenOf(row: Record<string, unknown>, shownOn: string | null): Written {
+  const clickMark = takeClickMark(row, shownOn);
   const { parent, dependencies, blocks, subtasks, submission, ord: _, ...task } = row;
   return {
     task: task as unknown as TaskRow,
     linked: linkedTasksOf({ parent, dependencies, blocks, subtasks }),
     submission: fromJson<Record<string, unknown> | null>(submission) ?? null,
+    clickMark,
   };
 }
 
@@ -239,12 +262,16 @@ const submits = new Combiner<Database, SubmitAlone, Written | undefined>({
             message_nonce: newNonce(),
             review_request: submit.reviewRequest,
             creator_notice: submit.creatorNotice,
+            shown_on: submit.shownOn,
           })),
         ),
       }),
     );
     const answers: (Written | undefined)[] = batch.map(() => undefined);
-    for (const row of rows) answers[Number(row.ord) - 1] = writtenOf(row);
+    for (const row of rows) {
+      const index = Number(row.ord) - 1;
+      answers[index] = writtenOf(row, batch[index]!.shownOn);
+    }
     return answers;
   },
 });
@@ -261,10 +288,7 @@ export function submitTaskCombined(database: Database, submit: SubmitAlone): Pro
  * Writes the submit; undefined when it wrote nothing (see SUBMIT). `submission`: the attempt as it
  * was handed in, in the shape the view's submission is read (task-views.ts).
  */
-export async function submitTaskAlone(
-  database: Database,
-  submit: SubmitAlone,
-): Promise<{ task: TaskRow; linked: LinkedTasks; submission: Record<string, unknown> | null } | undefined> {
+export async function submitTaskAlone(database: Database, submit: SubmitAlone): Promise<Written | undefined> {
   const [row] = await runPrepared<Record<string, unknown>, SubmitValues>(database, SUBMIT, {
     taskId: submit.taskId,
     version: submit.version,
@@ -282,12 +306,7 @@ export async function submitTaskAlone(
     messageNonce: newNonce(),
     reviewRequest: submit.reviewRequest,
     creatorNotice: submit.creatorNotice,
+    shownOn: submit.shownOn,
   });
-  if (!row) return undefined;
-  const { parent, dependencies, blocks, subtasks, submission, ...task } = row;
-  return {
-    task: task as unknown as TaskRow,
-    linked: linkedTasksOf({ parent, dependencies, blocks, subtasks }),
-    submission: fromJson<Record<string, unknown> | null>(submission) ?? null,
-  };
+  return row ? writtenOf(row, submit.shownOn) : undefined;
 }

@@ -192,10 +192,19 @@ export async function markCardRendered(
     { messageId: string; before: number; marked: boolean } & Record<string, unknown>,
     { taskId: number; messageId: string; version: number }
   >(db, MARK, { taskId, messageId, version });
-  if (!row) return { outcome: "not_live", previousVersion: null };
-  const previousVersion = Number(row.before);
-  if (row.marked) return { outcome: "marked", previousVersion };
-  return { outcome: row.messageId === messageId ? "newer" : "not_live", previousVersion };
+  return markedFrom(row, messageId);
+}
+
+/** A mark's outcome from what it found: the card row's message and version before it, and whether it recorded. */
+export function markedFrom(
+  found: { messageId: string | null; before: number | string | null; marked: boolean } | undefined,
+  clickedMessageId: string,
+): Marked {
+  if (!found || found.messageId === null || found.before === null)
+    return { outcome: "not_live", previousVersion: null };
+  const previousVersion = Number(found.before);
+  if (found.marked) return { outcome: "marked", previousVersion };
+  return { outcome: found.messageId === clickedMessageId ? "newer" : "not_live", previousVersion };
 }
 
 const SUPERSEDED = prepareStatement<{ taskId: number; version: number }>(

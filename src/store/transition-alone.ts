@@ -1,9 +1,18 @@
 import { type SQL, sql } from "drizzle-orm";
+import {
+  CARD_ROW_SHOWN,
+  CLICK_MARK_RESULT,
+  clickMarkSql,
+  NOT_SHOWN,
+  SHOWN_COLUMNS,
+  takeClickMark,
+} from "./click-mark.ts";
 import type { Database } from "./database.ts";
 import { newNonce } from "./outbox.ts";
 import { columnsAs, prepareStatement, runPrepared } from "./prepared.ts";
 import { LIVE_LIST } from "./raw.ts";
 import { type TaskRow, tasks } from "./schema.ts";
+import type { Marked } from "./task-messages.ts";
 import { LINKED_TASK_FIELDS, type LinkedTasks, linkedTasksOf } from "./task-views.ts";
 import { retried } from "./transaction.ts";
 
@@ -27,6 +36,8 @@ export interface TransitionAlone {
   /** approve: the review's comment, and whether the creator is told (creator_notice). */
   comment: string | null;
   creatorNotice: boolean;
+  /** The card message clicked (marked at the new version in the same statement), null for no click. */
+  shownOn: string | null;
 }
 
 interface TransitionValues extends Record<string, unknown> {
@@ -43,11 +54,13 @@ interface TransitionValues extends Record<string, unknown> {
   comment: string | null;
   creatorNotice: boolean;
   messageNonce: string;
+  shownOn: string | null;
 }
 
 const p = (name: keyof TransitionValues & string) => sql.placeholder(name);
 const NOW = sql`${p("now")}::timestamptz`;
 const ACTOR = sql`${p("actorId")}::text`;
+const SHOWN_ON = sql`${p("shownOn")}::text`;
 const COLUMNS = columnsAs(tasks, "t");
 const f = LINKED_TASK_FIELDS;
 
@@ -55,7 +68,7 @@ const f = LINKED_TASK_FIELDS;
  * One autocommit statement for a transition: the version-checked update (only while nobody holds the
  * row, as SUBMIT in submit-alone.ts) where `guard` holds, `extra` (a start's attempt, an approve's
  * review), the event, the card's outbox row and then `messages`, and the view's relatives: the rows
- * apply-transition.ts writes for it.
+ * apply-transition.ts writes for it; and a click's card mark (click-mark.ts).
  */
 function transitionSql({
   set,
@@ -76,19 +89,20 @@ function transitionSql({
     FROM locked
     WHERE t.id = locked.id AND t.version = ${p("version")}::int AND t.status = ${p("from")}::text AND ${guard}
     RETURNING t.*
-  )${extra}, event AS (
+  )${extra}${clickMarkSql(SHOWN_ON)}, event AS (
     INSERT INTO task_events (task_id, guild_id, actor_id, kind, from_status, to_status, details, source, created_at)
     SELECT id, guild_id, ${ACTOR}, ${p("kind")}::text, ${p("from")}::text, status,
       ${p("details")}::jsonb, ${p("source")}::text, ${NOW}
     FROM updated
   ), messages AS (
-    INSERT INTO outbox (guild_id, channel_id, task_id, kind, payload, coalesce_key, nonce, next_attempt_at, created_at)
+    INSERT INTO outbox (guild_id, channel_id, task_id, kind, payload, coalesce_key, nonce, next_attempt_at, created_at,
+      ${SHOWN_COLUMNS})
     SELECT guild_id, channel_id, id, 'card', jsonb_build_object('taskId', id, 'version', version), 'card:' || id,
-      ${p("cardNonce")}::text, ${p("cardDueAt")}::timestamptz, ${NOW}
+      ${p("cardNonce")}::text, ${p("cardDueAt")}::timestamptz, ${NOW}, ${CARD_ROW_SHOWN}
     FROM updated${messages}
   )
   SELECT ${COLUMNS}, ${f.parent} AS parent, ${f.dependencies} AS dependencies, ${f.blocks} AS blocks,
-    ${f.subtasks} AS subtasks
+    ${f.subtasks} AS subtasks, ${CLICK_MARK_RESULT}
   FROM updated t`;
 }
 
@@ -151,7 +165,7 @@ const APPROVE = prepareStatement<TransitionValues>(
     UNION ALL
     SELECT guild_id, channel_id, id, 'creator_notice',
       jsonb_build_object('taskId', id, 'outcome', status, 'actorId', ${ACTOR}),
-      NULL, ${p("messageNonce")}::text, ${NOW}, ${NOW}
+      NULL, ${p("messageNonce")}::text, ${NOW}, ${NOW}, ${NOT_SHOWN}
     FROM updated WHERE ${p("creatorNotice")}::boolean`,
   }),
 );
@@ -162,7 +176,7 @@ const STATEMENTS = { claim: CLAIM, start: START, approve: APPROVE };
 export async function transitionTaskAlone(
   database: Database,
   step: TransitionAlone,
-): Promise<{ task: TaskRow; linked: LinkedTasks } | undefined> {
+): Promise<{ task: TaskRow; linked: LinkedTasks; clickMark: Marked | undefined } | undefined> {
   const [row] = await retried(() =>
     runPrepared<Record<string, unknown>, TransitionValues>(database, STATEMENTS[step.action], {
       taskId: step.taskId,
@@ -178,12 +192,15 @@ export async function transitionTaskAlone(
       comment: step.comment,
       creatorNotice: step.creatorNotice,
       messageNonce: newNonce(),
+      shownOn: step.shownOn,
     }),
   );
   if (!row) return undefined;
+  const clickMark = takeClickMark(row, step.shownOn);
   const { parent, dependencies, blocks, subtasks, ...task } = row;
   return {
     task: task as unknown as TaskRow,
     linked: linkedTasksOf({ parent, dependencies, blocks, subtasks }),
+    clickMark,
   };
 }

@@ -24,6 +24,43 @@ describe("answers in one call (stand-in, real Postgres and Redis)", () => {
     expect(edits(handle.events)).toEqual([]);
   });
 
+  it("a click's change records the card's new version itself: no mark before the update; a change that waited on a held row marks it after", async () => {
+    const cards = bot.app.services.cards;
+    const markRendered = cards.markRendered;
+    let marks = 0;
+    cards.markRendered = (...args) => {
+      marks += 1;
+      return markRendered(...args);
+    };
+    try {
+      const card = await createTask(bot, { userId: "alice" }, { title: "Marked by its change" });
+      const taskId = Number(customIds(card)[0]!.split(":")[2]);
+      const shown = await bot.discord
+        .clickButton({ message: card.id, userId: "alice", label: "Claim" })
+        .reply();
+      expect(fieldOf(shown, "Assignee")).toBe(`<@${bot.discord.user("alice").id}>`);
+      expect(marks).toBe(0);
+      expect(await cards.find(taskId)).toMatchObject({ messageId: card.id, renderedVersion: 2 });
+
+      const held = await createTask(bot, { userId: "alice" }, { title: "Marked after its change" });
+      const heldId = Number(customIds(held)[0]!.split(":")[2]);
+      const holder = await holdRowsFor(
+        bot.app.database,
+        sql`SELECT 1 FROM tasks WHERE id = ${heldId} FOR UPDATE`,
+        300,
+      );
+      const after = await bot.discord
+        .clickButton({ message: held.id, userId: "bob", label: "Claim" })
+        .reply();
+      await holder.released;
+      expect(fieldOf(after, "Assignee")).toBe(`<@${bot.discord.user("bob").id}>`);
+      expect(marks).toBe(1);
+      expect(await cards.find(heldId)).toMatchObject({ messageId: held.id, renderedVersion: 2 });
+    } finally {
+      cards.markRendered = markRendered;
+    }
+  });
+
   it("a create's reply is its card, and that reply settles the card's outbox row: no second card, no dispatcher pass", async () => {
     const card = await createTask(bot, { userId: "alice" }, { title: "Posted by its reply" });
     const taskId = Number(customIds(card)[0]!.split(":")[2]);

@@ -336,6 +336,7 @@ describe.each(DRIVERS)("next and submit in one statement (%s)", (driver) => {
         cardDueAt: new Date(),
         comment: null,
         creatorNotice: false,
+        shownOn: null,
       });
     expect(await approve()).toBeUndefined();
     expect((await h.tasks.get(worker, 1)).status).toBe("in_review");

@@ -100,6 +100,7 @@ export const transitionSchema = z
       .optional(),
     assigneeId: field.snowflake.optional(),
     evidence: z.unknown().optional(),
+    shownOn: field.snowflake.optional(),
   })
   .superRefine((input, ctx) => {
     if (input.action !== "submit" && input.text !== undefined && input.text.length > field.MAX_TEXT)

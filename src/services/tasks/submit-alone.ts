@@ -59,6 +59,7 @@ export async function submitAlone(
       cardDueAt: cardDue,
       reviewRequest,
       creatorNotice,
+      shownOn: input.shownOn ?? null,
     });
     if (!written) return undefined;
     // A clicked submit's card row waits for the click to show it: wake the dispatchers for notices only.

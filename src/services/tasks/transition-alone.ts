@@ -61,6 +61,7 @@ export async function transitionAlone(
       cardDueAt: cardDue,
       comment: input.text || null,
       creatorNotice,
+      shownOn: input.shownOn ?? null,
     });
     if (!written) return undefined;
     // A clicked card's row waits for the click to show it: wake the dispatchers for the notice only.

@@ -2,6 +2,7 @@ import { viewKeys } from "../../cache/keys.ts";
 import type { ViewMark } from "../../cache/types.ts";
 import type { TaskView } from "../../domain/task-view.ts";
 import type { TaskRow } from "../../store/schema.ts";
+import type { Marked } from "../../store/task-messages.ts";
 import { changedTaskView, type LinkedTasks } from "../../store/task-views.ts";
 import type { ActionContext } from "../contracts.ts";
 import type { Effects } from "../effects.ts";
@@ -18,7 +19,14 @@ export function writtenAlone(
   engine: Engine,
   ctx: ActionContext,
   effects: Effects,
-  written: { task: TaskRow; linked: LinkedTasks; from: string; kind: string; now: Date },
+  written: {
+    task: TaskRow;
+    linked: LinkedTasks;
+    from: string;
+    kind: string;
+    now: Date;
+    clickMark: Marked | undefined;
+  },
   mark: ViewMark | undefined,
   submission: TaskView["submission"] = null,
 ): TransitionResult {
@@ -45,5 +53,5 @@ export function writtenAlone(
       ttlSeconds: engine.viewTtlSeconds,
       mark,
     });
-  return { task: viewFor(ctx, fresh) };
+  return { task: viewFor(ctx, fresh), ...(written.clickMark ? { clickMark: written.clickMark } : {}) };
 }
