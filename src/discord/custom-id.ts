@@ -8,8 +8,8 @@ import { CARD_ACTIONS, CARD_FORM_IDS, type CardAction, type CardFormId } from ".
  *   t2:<action>:<taskId>:<number>:<version>   a card button: the task's internal id and its #number
  *   t1:<action>:<taskId>:<version>            a card button posted before the number was carried (number null)
  *   t1:<form>:<taskId>:<version>              the form a card button opens (rework-reason, submit-note-text, answer-text)
- *   t1:create-task                   the Create task from message modal
- *   t1:page:<token>                  a list's Previous/Next button (token names stored list state)
+ *   t1:create-task                            the Create task from message modal
+ *   t1:page:<token>                           a list's Previous/Next button (token names stored list state)
  *
  * A card button carries the number so a click can act on "#number in the server it came from" at once;
  * the service then refuses it unless that task's id is the taskId beside it (a copied or edited
