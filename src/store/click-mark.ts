@@ -7,7 +7,8 @@ import { type Marked, markedFrom, SHOWN_BY_CLICK } from "./task-messages.ts";
  * row at its new version); `shownOn` the clicked message as an expression over its row `u`, NULL for a
  * change that is no click. click_mark records the new version on the live card when it is the clicked
  * message; click_settled settles the card's older pending rows, and the change's own card row is
- * written settled (cardRowShown): the rows MARK would leave after the change.
+ * written settled (CARD_ROW_SHOWN): the rows MARK would leave after the change. (MARK settles only
+ * rows up to its version; here every pending card row is older than the version this statement writes.)
  */
 export function clickMarkSql(shownOn: SQL): SQL {
   return sql`, click_mark AS (
