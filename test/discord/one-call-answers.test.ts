@@ -1,13 +1,19 @@
 import { sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { SHOWN_BY_POST } from "../../src/store/task-messages.ts";
-import { CallbackType } from "../stand-in/index.ts";
+import { type ApiMessage, CallbackType } from "../stand-in/index.ts";
 import { createTask, customIds, fieldOf, isEphemeral, slash } from "./support/act.ts";
 import { useBot } from "./support/boot-bot.ts";
 import { holdRowsFor } from "./support/hold-row.ts";
 import { TEAM_WORLD } from "./support/world.ts";
 
 const bot = useBot({ world: TEAM_WORLD });
+
+const taskIdOf = (card: ApiMessage) => Number(customIds(card)[0]!.split(":")[2]);
+
+/** Holds the card's task row for `ms`, as another writer would. */
+const holdTask = (card: ApiMessage, ms: number) =>
+  holdRowsFor(bot.app.database, sql`SELECT 1 FROM tasks WHERE id = ${taskIdOf(card)} FOR UPDATE`, ms);
 
 const edits = (events: readonly { kind: string }[]) =>
   events.filter((e) => e.kind === "original-edited" || e.kind === "message-edited");
@@ -34,7 +40,7 @@ describe("answers in one call (stand-in, real Postgres and Redis)", () => {
     };
     try {
       const card = await createTask(bot, { userId: "alice" }, { title: "Marked by its change" });
-      const taskId = Number(customIds(card)[0]!.split(":")[2]);
+      const taskId = taskIdOf(card);
       const shown = await bot.discord
         .clickButton({ message: card.id, userId: "alice", label: "Claim" })
         .reply();
@@ -43,19 +49,14 @@ describe("answers in one call (stand-in, real Postgres and Redis)", () => {
       expect(await cards.find(taskId)).toMatchObject({ messageId: card.id, renderedVersion: 2 });
 
       const held = await createTask(bot, { userId: "alice" }, { title: "Marked after its change" });
-      const heldId = Number(customIds(held)[0]!.split(":")[2]);
-      const holder = await holdRowsFor(
-        bot.app.database,
-        sql`SELECT 1 FROM tasks WHERE id = ${heldId} FOR UPDATE`,
-        300,
-      );
+      const holder = await holdTask(held, 300);
       const after = await bot.discord
         .clickButton({ message: held.id, userId: "bob", label: "Claim" })
         .reply();
       await holder.released;
       expect(fieldOf(after, "Assignee")).toBe(`<@${bot.discord.user("bob").id}>`);
       expect(marks).toBe(1);
-      expect(await cards.find(heldId)).toMatchObject({ messageId: held.id, renderedVersion: 2 });
+      expect(await cards.find(taskIdOf(held))).toMatchObject({ messageId: held.id, renderedVersion: 2 });
     } finally {
       cards.markRendered = markRendered;
     }
@@ -63,7 +64,7 @@ describe("answers in one call (stand-in, real Postgres and Redis)", () => {
 
   it("a create's reply is its card, and that reply settles the card's outbox row: no second card, no dispatcher pass", async () => {
     const card = await createTask(bot, { userId: "alice" }, { title: "Posted by its reply" });
-    const taskId = Number(customIds(card)[0]!.split(":")[2]);
+    const taskId = taskIdOf(card);
     // The reply is recorded (and its row settled) once Discord has answered the callback.
     const cardRows = async () =>
       (
@@ -91,12 +92,7 @@ describe("answers in one call (stand-in, real Postgres and Redis)", () => {
 
   it("a click whose change is slow (its row held for 2 s) is deferred as an update, then the card shows it", async () => {
     const card = await createTask(bot, { userId: "alice" }, { title: "Held by someone else" });
-    const taskId = Number(customIds(card)[0]!.split(":")[2]);
-    const holder = await holdRowsFor(
-      bot.app.database,
-      sql`SELECT 1 FROM tasks WHERE id = ${taskId} FOR UPDATE`,
-      2_000,
-    );
+    const holder = await holdTask(card, 2_000);
     const handle = bot.discord.clickButton({ message: card.id, userId: "bob", label: "Claim" });
     const callback = await handle.callback({ timeoutMs: 3_000 });
     expect(callback.type).toBe(CallbackType.DeferredUpdateMessage);
