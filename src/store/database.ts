@@ -73,8 +73,8 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
     // The connections are shared out, not doubled: poolMax is what one process may hold in all.
     const total = options.poolMax ?? 20;
     const namedShare = Math.max(1, Math.floor(total / 2));
-    const pool = createPool(options, Math.max(1, total - namedShare));
-    const generic = createPool(options, namedShare, GENERIC_PLANS);
+    const pool = createPool(options, Math.max(1, total - namedShare), SERIAL);
+    const generic = createPool(options, namedShare, `${SERIAL} ${GENERIC_PLANS}`);
     const db = drizzlePg({ client: pool, schema, logger }) as unknown as Db;
     NAMED_STATEMENT_POOLS.set(db, generic);
     return {
@@ -162,6 +162,13 @@ async function withSessionLock<T>(
  * handle here too). test/store/generic-plans.test.ts.
  */
 const GENERIC_PLANS = "-c plan_cache_mode=force_generic_plan";
+
+/**
+ * No statement of the bot starts parallel workers: each reads an index's few pages, and starting the
+ * workers cost more than it saves (a search window planned parallel took 14 ms more, in the workers'
+ * start-up). A search window's parts are read in turn (store/search.ts) and must stay in turn.
+ */
+const SERIAL = "-c max_parallel_workers_per_gather=0";
 
 /** A Postgres database handle's pool for named statements run on the handle (not in a transaction). */
 const NAMED_STATEMENT_POOLS = new WeakMap<object, pg.Pool>();

@@ -15,8 +15,20 @@ const tsQuery = (text: string) => sql`websearch_to_tsquery('english', ${text})`;
  */
 const searchKeys = sql.raw("tasklane_search_keys(s.guild_id, s.number, s.search_vector)");
 
+/**
+ * Each of a task's words once more, qualified by (guild, block of WORD_BLOCK numbers) (migration 0019):
+ * a whole block's matches of a few words decode only those words' entries of that block.
+ */
+const wordKeys = sql.raw("tasklane_search_word_keys(s.guild_id, s.number, s.search_vector)");
+
 /** Block sizes of the search keys (tasklane_search_keys, migration 0013), each 8 of the one before. */
 const BLOCK_SIZES = [256, 2_048, 16_384, 131_072];
+/** The word keys' block: BLOCK_SIZES[2], so every block of a window at level 2 or 3 is whole word blocks. */
+const WORD_BLOCK = 16_384;
+/** A window asks for at most this many word blocks (each a bitmap scan of its own). */
+const WORD_BLOCKS_PER_WINDOW = 64;
+/** tasklane_search_word_keys leaves out longer words (a key must fit a tsvector lexeme). */
+const WORD_KEY_MAX_BYTES = 2_000;
 /** A window is at most this many block keys (of mixed sizes): its query stays a handful of keys. */
 const KEYS_PER_WINDOW = 32;
 const FIRST_WINDOW = 1_024;
@@ -60,13 +72,75 @@ export function nextWindow(end: number, wanted: number): { start: number; blocks
   return { start: at, blocks };
 }
 
+const OPERAND = String.raw`'(?:[^'\\]|''|\\.)*'`;
+const ONLY_AND = new RegExp(`^${OPERAND}(?: & ${OPERAND})*$`);
+
+/**
+ * The words of a query that is words joined by AND only (websearch's `two words`), as Postgres
+ * prints a tsquery's operands (quoted, `'` and `\` doubled), so a word key is the operand with a
+ * prefix; null for anything else (or, not, a phrase) or a word with no key, which take the block keys.
+ */
+export function conjunctWords(printed: string): string[] | null {
+  if (!ONLY_AND.test(printed)) return null;
+  const operands = [...printed.matchAll(new RegExp(OPERAND, "g"))].map(([quoted]) => quoted.slice(1, -1));
+  const unescaped = (operand: string) => operand.replace(/''/g, "'").replace(/\\(.)/g, "$1");
+  if (operands.some((operand) => Buffer.byteLength(unescaped(operand)) > WORD_KEY_MAX_BYTES)) return null;
+  return operands;
+}
+
+/** One part of a window, newest first: a run of block keys (ANDed with the words) or of word blocks. */
+export type WindowPart = { blockKeys: [number, number][] } | { wordBlocks: number[] };
+
+/**
+ * A window as the parts its statement reads in turn, newest first: the blocks below level 2 as runs
+ * of block keys, and, for a query of words joined by AND, the blocks at level 2 or 3 as runs of the
+ * word blocks they hold; without such words every block is a block key. A window holding more than
+ * WORD_BLOCKS_PER_WINDOW word blocks ends (and `start` rises) before the block that would pass it.
+ */
+export function windowParts(
+  window: { start: number; blocks: [number, number][] },
+  words: boolean,
+): { start: number; parts: WindowPart[] } {
+  const parts: WindowPart[] = [];
+  let wordBlocks = 0;
+  let start = window.start;
+  for (const [level, block] of window.blocks) {
+    const size = BLOCK_SIZES[level]!;
+    const last = parts.at(-1);
+    if (!words || size < WORD_BLOCK) {
+      if (last && "blockKeys" in last) last.blockKeys.push([level, block]);
+      else parts.push({ blockKeys: [[level, block]] });
+      continue;
+    }
+    const per = size / WORD_BLOCK;
+    if (wordBlocks + per > WORD_BLOCKS_PER_WINDOW) {
+      start = (block + 1) * size;
+      break;
+    }
+    const run = last && "wordBlocks" in last ? last.wordBlocks : [];
+    if (run.length === 0) parts.push({ wordBlocks: run });
+    for (let i = per - 1; i >= 0; i -= 1) run.push(block * per + i);
+    wordBlocks += per;
+  }
+  return { start, parts };
+}
+
+interface WindowRow extends Record<string, unknown> {
+  kept: number;
+  id: number | null;
+  number: number | null;
+  rank: number | null;
+}
+
 /**
  * Ranked by ts_rank over task_search.search_vector, newest first among equals: the best of the
  * newest SEARCH_CANDIDATES matches the reader may see. `matched` counts matches up to `upTo` (≥
  * SEARCH_CANDIDATES). The newest matches are found window by window, newest numbers first, each
- * window a few block keys of task_search_keys_idx ANDed with the words and sized from the matches
- * the last one held: neither a rare pair of words (whose matches sit far apart) nor a common word
- * (a match in every task) reads much more than the matches it ranks.
+ * window a few block keys of task_search_keys_idx ANDed with the words, or word blocks of
+ * task_search_word_keys_idx, and sized from the matches the last one held: neither a rare pair of
+ * words (whose matches sit far apart) nor a common word (a match in every task) reads much more
+ * than the matches it ranks. A window answers only how many matches it kept and its best
+ * `offset + limit`: the page is the best of the windows' best.
  */
 export async function searchTasks(
   q: Queryable,
@@ -78,56 +152,78 @@ export async function searchTasks(
   upTo: number,
 ): Promise<{ items: TaskView[]; matched: number }> {
   const query = tsQuery(text);
-  const [head] = await queryRows<{ nodes: number; top: number | null }>(
+  const [head] = await queryRows<{ nodes: number; printed: string; top: number | null }>(
     q,
-    sql`SELECT numnode(${query})::int AS nodes, (SELECT max(number) FROM tasks WHERE guild_id = ${guildId}) AS top`,
+    sql`SELECT numnode(${query})::int AS nodes, ${query}::text AS printed,
+      (SELECT max(number) FROM tasks WHERE guild_id = ${guildId}) AS top`,
   );
   // Only stop words (or no words): no lexeme to match, as `@@` would say.
   if (!head || Number(head.nodes) === 0 || head.top === null || channelIds?.length === 0)
     return { items: [], matched: 0 };
   if (!/^\d+$/.test(guildId)) throw new Error("a guild id is a snowflake");
-  const candidates: Candidate[] = [];
+  const words = conjunctWords(head.printed);
+  // The query as Postgres printed it, read back: the same tsquery, without websearch's parse per use.
+  const parsed = sql`${head.printed}::tsquery`;
+  const best: Candidate[] = [];
+  let matched = 0;
   let end = Number(head.top) + 1;
   let wanted = FIRST_WINDOW;
-  while (end > 0 && candidates.length < upTo) {
-    const { start, blocks } = nextWindow(end, wanted);
-    const keys = blocks.map(([level, block]) => `'tasklane.${guildId}.${level}.${block}'`).join(" | ");
-    // Materialized: the window's GIN lookup alone, never ANDed with a bitmap of the guild's numbers.
-    // The words and the window are two conditions on the index, so GIN leapfrogs between them (each
-    // skips to the other's next match) instead of testing every task of the window for the words.
-    // Each match is ranked as it is read, so the CTE holds (id, number, rank), never the vectors: a
-    // materialized row with its vector, sorted, then ranked, took 2-3x the statement's time.
-    const rows = await queryRows<Candidate>(
+  while (end > 0 && matched < upTo) {
+    const { start, parts } = windowParts(nextWindow(end, wanted), words !== null);
+    const matches = (found: SQL) =>
+      sql`(SELECT s.task_id AS id, s.number, ts_rank(s.search_vector, ${parsed}) AS rank FROM task_search s
+        WHERE ${found} AND s.search_vector @@ ${parsed} AND s.guild_id = ${guildId}
+          AND s.number >= ${start} AND s.number < ${end} AND ${inChannels(channelIds, "s")}
+        ORDER BY s.number DESC)`;
+    const reads = parts.map((part) => {
+      if ("blockKeys" in part) {
+        const keys = part.blockKeys.map(([level, block]) => `'tasklane.${guildId}.${level}.${block}'`);
+        return matches(sql`${searchKeys} @@ ${parsed} AND ${searchKeys} @@ ${keys.join(" | ")}::tsquery`);
+      }
+      const perBlock = part.wordBlocks.map((block) =>
+        words!.map((word) => `'tasklane.${guildId}.w${block}.${word}'`).join(" & "),
+      );
+      const inBlock = sql`s.number >= b.block * ${WORD_BLOCK} AND s.number < (b.block + 1) * ${WORD_BLOCK}`;
+      return sql`(SELECT m.* FROM unnest(${sql.param(perBlock)}::text[], ${sql.param(part.wordBlocks)}::int[]) AS b(words, block)
+        CROSS JOIN LATERAL ${matches(sql`${wordKeys} @@ b.words::tsquery AND ${inBlock}`)} m)`;
+    });
+    // The parts cover descending ranges of numbers and are read in turn (the Append's parts, a run's
+    // word blocks as the nested loop takes them from the array), so `kept` is the window's newest
+    // matches and a part past the LIMIT is never read; a run of word blocks is planned once however
+    // long. The words and the block keys are two conditions on the index, so GIN leapfrogs between
+    // them (each skips to the other's next match) instead of testing every task of the window for the
+    // words; a word block needs no block key, so it decodes only its words' entries. Each match is
+    // ranked as it is read (the rows hold (id, number, rank), never the vectors).
+    const rows = await queryRows<WindowRow>(
       q,
-      sql`WITH m AS MATERIALIZED (
-          SELECT s.task_id AS id, s.number, s.guild_id, s.channel_id, ts_rank(s.search_vector, ${query}) AS rank
-          FROM task_search s
-          WHERE ${searchKeys} @@ ${query} AND ${searchKeys} @@ ${keys}::tsquery AND s.search_vector @@ ${query})
-        SELECT m.id, m.number, m.rank FROM m
-        WHERE m.guild_id = ${guildId} AND m.number >= ${start} AND m.number < ${end} AND ${inChannels(channelIds, "m")}
-        ORDER BY m.number DESC LIMIT ${upTo - candidates.length}`,
+      sql`WITH kept AS MATERIALIZED (SELECT * FROM (${sql.join(reads, sql` UNION ALL `)}) parts LIMIT ${upTo - matched}),
+          rankable AS (SELECT * FROM kept ORDER BY number DESC LIMIT ${Math.max(0, SEARCH_CANDIDATES - matched)})
+        SELECT k.kept, b.id, b.number, b.rank FROM (SELECT count(*)::int AS kept FROM kept) k
+        LEFT JOIN LATERAL (SELECT * FROM rankable ORDER BY rank DESC, number DESC LIMIT ${offset + limit}) b ON true`,
     );
-    candidates.push(...rows);
+    const kept = Number(rows[0]?.kept ?? 0);
+    matched += kept;
+    for (const row of rows) {
+      if (row.id !== null)
+        best.push({ id: Number(row.id), number: Number(row.number), rank: Number(row.rank) });
+    }
     const spanned = end - start;
-    // Every match a window holds is read from the heap, the ones past the page too: from a rough
-    // estimate (few matches) aim short and top up once from a good one, rather than overshoot.
-    const missing = (upTo - candidates.length) * (rows.length < 100 ? 0.8 : 1.2);
-    wanted =
-      rows.length === 0
-        ? spanned * 16
-        : Math.min(spanned * GROWTH, Math.ceil((missing * spanned) / rows.length));
+    // Every match a run of block keys holds is read from the heap, the ones past the page too: from a
+    // rough estimate (few matches) aim short and top up once from a good one, rather than overshoot.
+    // Word blocks past the LIMIT are never read, so for words joined by AND aim long.
+    const missing = (upTo - matched) * (words !== null ? 2 : kept < 100 ? 0.8 : 1.2);
+    wanted = kept === 0 ? spanned * 16 : Math.min(spanned * GROWTH, Math.ceil((missing * spanned) / kept));
     end = start;
   }
-  const ranked = candidates
-    .slice(0, SEARCH_CANDIDATES)
-    .map((row) => ({ id: Number(row.id), number: Number(row.number), rank: Number(row.rank) }))
-    .sort((a, b) => b.rank - a.rank || b.number - a.number);
-  const ids = ranked.slice(offset, offset + limit).map((row) => row.id);
+  const ids = best
+    .sort((a, b) => b.rank - a.rank || b.number - a.number)
+    .slice(offset, offset + limit)
+    .map((row) => row.id);
   const views = await selectTaskViewsByIds(q, ids);
   const byId = new Map(views.map((view) => [view.id, view]));
   return {
     items: ids.map((id) => byId.get(id)).filter((view): view is TaskView => view !== undefined),
-    matched: candidates.length,
+    matched,
   };
 }
 

@@ -4,7 +4,7 @@ import type { TaskView } from "../../src/domain/task-view.ts";
 import { createCardService } from "../../src/services/cards/index.ts";
 import type { ActionContext, TransitionInput } from "../../src/services/contracts.ts";
 import { SHOWN_BY_CLICK } from "../../src/store/task-messages.ts";
-import { DRIVERS, type Harness, useHarness } from "./support/harness.ts";
+import { DRIVERS, useHarness } from "./support/harness.ts";
 import { newScene, snowflake, user } from "./support/scene.ts";
 
 /**

@@ -264,9 +264,26 @@ describe.each(DRIVERS)("lists, search and stats on their scale paths (%s)", (dri
       expect(await h.tasks.search(systemReader(guildId), "the and")).toMatchObject({ items: [], total: 0 });
     });
 
+    it("a task with a word too long for a word key is written and found by its other words", async () => {
+      const far = snowflake();
+      const long = `x${"y".repeat(2_030)}`;
+      // The older task is far below the first window: only a window of word blocks reaches it.
+      await h.rows(sql`
+        INSERT INTO tasks (guild_id, channel_id, number, title, description, created_by, status)
+        SELECT ${far}, ${open}, n, 'zebra quagga ' || n, 'words ' || ${long}, '910000000000000001', 'open'
+        FROM unnest(ARRAY[100000, 300000]) AS n`);
+      // A search's text is at most 200 characters: the long word itself is never asked for.
+      for (const text of ["zebra quagga", "quagga words"]) {
+        const page = await h.tasks.search(systemReader(far), text);
+        expect(page.items.map((item) => item.number)).toEqual([300000, 100000]);
+        expect(page.total).toBe(2);
+      }
+    });
+
     it("text that looks like a search key finds only the tasks that contain it", async () => {
       const key = `tasklane.${guildId}.1.10`;
       expect((await h.tasks.search(systemReader(guildId), key)).items).toEqual([]);
+      expect((await h.tasks.search(systemReader(guildId), `tasklane.${guildId}.w1.alpha`)).items).toEqual([]);
       expect(await h.tasks.suggest(systemReader(guildId), key)).toEqual([]);
     });
   });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { nextWindow } from "../../src/store/search.ts";
+import { conjunctWords, nextWindow, windowParts } from "../../src/store/search.ts";
 
 const SIZES = [256, 2_048, 16_384, 131_072];
 
@@ -32,5 +32,70 @@ describe("search windows (src/store/search.ts)", () => {
       expect(end - start).toBeGreaterThanOrEqual(Math.min(end, wanted * 0.75));
       expect(end - start).toBeLessThanOrEqual(Math.min(end, wanted * 1.25 + 256));
     }
+  });
+
+  it("a window for words joined by AND reads its blocks of 16,384 numbers or more as word blocks, in order", () => {
+    for (let end = 1; end < 3_000_000; end += 9_973) {
+      for (const wanted of [1_024, 90_000, 1_000_000, 4_000_000]) {
+        const window = nextWindow(end, wanted);
+        const { start, parts } = windowParts(window, true);
+        // Newest first, contiguous: each part ends where the one before it starts.
+        let at = Math.ceil(end / 256) * 256;
+        let wordBlocks = 0;
+        for (const part of parts) {
+          if ("blockKeys" in part) {
+            for (const [level, block] of part.blockKeys) {
+              expect(level).toBeLessThan(2);
+              expect((block + 1) * SIZES[level]!).toBe(at);
+              at = block * SIZES[level]!;
+            }
+          } else {
+            for (const block of part.wordBlocks) {
+              expect((block + 1) * 16_384).toBe(at);
+              at = block * 16_384;
+            }
+            wordBlocks += part.wordBlocks.length;
+          }
+        }
+        expect(at).toBe(start);
+        expect(wordBlocks).toBeLessThanOrEqual(64);
+        // Only a window cut at 64 word blocks ends before nextWindow's; never a block key left behind.
+        if (start !== window.start) expect(wordBlocks).toBeGreaterThan(56);
+        // Two runs of one kind never touch: the parts alternate.
+        for (let i = 1; i < parts.length; i += 1) {
+          expect("blockKeys" in parts[i]!).not.toBe("blockKeys" in parts[i - 1]!);
+        }
+      }
+    }
+  });
+
+  it("any other query reads every block as a block key, as nextWindow gave them", () => {
+    const window = nextWindow(500_001, 400_000);
+    expect(window.blocks.some(([level]) => level >= 2)).toBe(true);
+    expect(windowParts(window, false)).toEqual({
+      start: window.start,
+      parts: [{ blockKeys: window.blocks }],
+    });
+  });
+
+  it("finds the words of a query joined by AND only, as Postgres prints them", () => {
+    expect(conjunctWords("'docker' & 'imag'")).toEqual(["docker", "imag"]);
+    expect(conjunctWords("'omega'")).toEqual(["omega"]);
+    // A quote or backslash in a word is printed doubled and kept so: the key reads back the same.
+    expect(conjunctWords(String.raw`'it''s' & 'back\\slash'`)).toEqual(["it''s", String.raw`back\\slash`]);
+    expect(conjunctWords("'x & y' & 'z'")).toEqual(["x & y", "z"]);
+    for (const other of [
+      "'alpha' | 'beta'",
+      "'alpha' & !'beta'",
+      "'common' <-> 'task'",
+      "!'beta'",
+      "'a':*",
+      "",
+    ]) {
+      expect(conjunctWords(other)).toBeNull();
+    }
+    // A word too long for a key (tasklane_search_word_keys leaves it out) takes the block keys.
+    expect(conjunctWords(`'${"a".repeat(2_000)}'`)).toEqual(["a".repeat(2_000)]);
+    expect(conjunctWords(`'ok' & '${"é".repeat(1_001)}'`)).toBeNull();
   });
 });
