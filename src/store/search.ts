@@ -31,7 +31,8 @@ const WORD_BLOCKS_PER_WINDOW = 64;
 const WORD_KEY_MAX_BYTES = 2_000;
 /** A window is at most this many block keys (of mixed sizes): its query stays a handful of keys. */
 const KEYS_PER_WINDOW = 32;
-const FIRST_WINDOW = 1_024;
+/** The first window: this many blocks of 256 numbers, from the guild's newest number down. */
+const FIRST_BLOCKS = 4;
 /** How far one window may outgrow the last: an estimate from a few matches is rough. */
 const GROWTH = 128;
 
@@ -152,23 +153,59 @@ export async function searchTasks(
   upTo: number,
 ): Promise<{ items: TaskView[]; matched: number }> {
   const query = tsQuery(text);
-  const [head] = await queryRows<{ nodes: number; printed: string; top: number | null }>(
-    q,
-    sql`SELECT numnode(${query})::int AS nodes, ${query}::text AS printed,
-      (SELECT max(number) FROM tasks WHERE guild_id = ${guildId}) AS top`,
-  );
-  // Only stop words (or no words): no lexeme to match, as `@@` would say.
-  if (!head || Number(head.nodes) === 0 || head.top === null || channelIds?.length === 0)
-    return { items: [], matched: 0 };
+  if (channelIds?.length === 0) return { items: [], matched: 0 };
   if (!/^\d+$/.test(guildId)) throw new Error("a guild id is a snowflake");
+  const best: Candidate[] = [];
+  let matched = 0;
+  const take = (rows: WindowRow[]) => {
+    const kept = Number(rows[0]?.kept ?? 0);
+    matched += kept;
+    for (const row of rows) {
+      if (row.id !== null)
+        best.push({ id: Number(row.id), number: Number(row.number), rank: Number(row.rank) });
+    }
+    return kept;
+  };
+  /** What a window answers: how many matches it kept, and the best `offset + limit` it may rank. */
+  const answer = (columns: SQL, from: SQL) =>
+    sql`rankable AS (SELECT * FROM kept ORDER BY number DESC LIMIT ${Math.max(0, SEARCH_CANDIDATES - matched)})
+      SELECT ${columns} k.kept, b.id, b.number, b.rank FROM ${from} (SELECT count(*)::int AS kept FROM kept) k
+      LEFT JOIN LATERAL (SELECT * FROM rankable ORDER BY rank DESC, number DESC LIMIT ${offset + limit}) b ON true`;
+  // The first window, with what the others need: the guild's newest number, and the query as
+  // Postgres prints it. A query of stop words only (no lexeme, as `@@` would say) or a guild with no
+  // tasks reads nothing.
+  const firstKeys = sql`(SELECT string_agg(quote_literal('tasklane.' || ${guildId} || '.0.' || b), ' | ')
+      FROM generate_series(greatest(0, head.top / 256 - ${FIRST_BLOCKS - 1}), head.top / 256) AS b)::tsquery`;
+  const first = await queryRows<WindowRow & { printed: string; top: number | null; start: number | null }>(
+    q,
+    sql`WITH head AS MATERIALIZED (
+        SELECT ${query} AS query, (SELECT max(number) FROM tasks WHERE guild_id = ${guildId}) AS top),
+      first AS MATERIALIZED (
+        SELECT head.query, head.top, greatest(0, head.top / 256 - ${FIRST_BLOCKS - 1}) * 256 AS start, ${firstKeys} AS keys
+        FROM head WHERE numnode(head.query) > 0 AND head.top IS NOT NULL),
+      kept AS MATERIALIZED (SELECT m.* FROM first f CROSS JOIN LATERAL (
+        SELECT s.task_id AS id, s.number, ts_rank(s.search_vector, f.query) AS rank FROM task_search s
+        WHERE ${searchKeys} @@ f.query AND ${searchKeys} @@ f.keys AND s.search_vector @@ f.query
+          AND s.guild_id = ${guildId} AND s.number >= f.start AND ${inChannels(channelIds, "s")}
+        ORDER BY s.number DESC LIMIT ${upTo}) m),
+      ${answer(sql`h.query::text AS printed, f.top, f.start,`, sql`head h LEFT JOIN first f ON true CROSS JOIN`)}`,
+  );
+  const head = first[0];
+  if (!head || head.start === null || head.top === null) return { items: [], matched: 0 };
   const words = conjunctWords(head.printed);
   // The query as Postgres printed it, read back: the same tsquery, without websearch's parse per use.
   const parsed = sql`${head.printed}::tsquery`;
-  const best: Candidate[] = [];
-  let matched = 0;
-  let end = Number(head.top) + 1;
-  let wanted = FIRST_WINDOW;
+  let end = Number(head.start);
+  let spanned = Number(head.top) + 1 - end;
+  let kept = take(first);
   while (end > 0 && matched < upTo) {
+    // Every match a run of block keys holds is read from the heap, the ones past the page too: from a
+    // rough estimate (few matches) aim short and top up once from a good one, rather than overshoot.
+    const missing = (upTo - matched) * (kept < 100 ? 0.8 : 1.2);
+    let wanted =
+      kept === 0 ? spanned * 16 : Math.min(spanned * GROWTH, Math.ceil((missing * spanned) / kept));
+    // Word blocks past the LIMIT are never read: a window that will be mostly word blocks aims long.
+    if (words !== null && wanted >= WORD_BLOCK) wanted = Math.min(spanned * GROWTH, wanted * 3);
     const { start, parts } = windowParts(nextWindow(end, wanted), words !== null);
     const matches = (found: SQL) =>
       sql`(SELECT s.task_id AS id, s.number, ts_rank(s.search_vector, ${parsed}) AS rank FROM task_search s
@@ -194,25 +231,14 @@ export async function searchTasks(
     // them (each skips to the other's next match) instead of testing every task of the window for the
     // words; a word block needs no block key, so it decodes only its words' entries. Each match is
     // ranked as it is read (the rows hold (id, number, rank), never the vectors).
-    const rows = await queryRows<WindowRow>(
-      q,
-      sql`WITH kept AS MATERIALIZED (SELECT * FROM (${sql.join(reads, sql` UNION ALL `)}) parts LIMIT ${upTo - matched}),
-          rankable AS (SELECT * FROM kept ORDER BY number DESC LIMIT ${Math.max(0, SEARCH_CANDIDATES - matched)})
-        SELECT k.kept, b.id, b.number, b.rank FROM (SELECT count(*)::int AS kept FROM kept) k
-        LEFT JOIN LATERAL (SELECT * FROM rankable ORDER BY rank DESC, number DESC LIMIT ${offset + limit}) b ON true`,
+    kept = take(
+      await queryRows<WindowRow>(
+        q,
+        sql`WITH kept AS MATERIALIZED (SELECT * FROM (${sql.join(reads, sql` UNION ALL `)}) parts LIMIT ${upTo - matched}),
+          ${answer(sql``, sql``)}`,
+      ),
     );
-    const kept = Number(rows[0]?.kept ?? 0);
-    matched += kept;
-    for (const row of rows) {
-      if (row.id !== null)
-        best.push({ id: Number(row.id), number: Number(row.number), rank: Number(row.rank) });
-    }
-    const spanned = end - start;
-    // Every match a run of block keys holds is read from the heap, the ones past the page too: from a
-    // rough estimate (few matches) aim short and top up once from a good one, rather than overshoot.
-    // Word blocks past the LIMIT are never read, so for words joined by AND aim long.
-    const missing = (upTo - matched) * (words !== null ? 2 : kept < 100 ? 0.8 : 1.2);
-    wanted = kept === 0 ? spanned * 16 : Math.min(spanned * GROWTH, Math.ceil((missing * spanned) / kept));
+    spanned = end - start;
     end = start;
   }
   const ids = best
