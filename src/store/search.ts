@@ -204,8 +204,9 @@ export async function searchTasks(
     const missing = (upTo - matched) * (kept < 100 ? 0.8 : 1.2);
     let wanted =
       kept === 0 ? spanned * 16 : Math.min(spanned * GROWTH, Math.ceil((missing * spanned) / kept));
-    // Word blocks past the LIMIT are never read: a window that will be mostly word blocks aims long.
-    if (words !== null && wanted >= WORD_BLOCK) wanted = Math.min(spanned * GROWTH, wanted * 3);
+    // Word blocks past the LIMIT are never read: a window that will be mostly word blocks reaches
+    // for every number left (up to WORD_BLOCKS_PER_WINDOW blocks), so a rough estimate costs no top-up.
+    if (words !== null && wanted >= WORD_BLOCK) wanted = end;
     const { start, parts } = windowParts(nextWindow(end, wanted), words !== null);
     const matches = (found: SQL) =>
       sql`(SELECT s.task_id AS id, s.number, ts_rank(s.search_vector, ${parsed}) AS rank FROM task_search s
