@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { conjunctWords, nextWindow, windowParts } from "../../src/store/search.ts";
+import { conjunctWords, nextWindow, windowParts } from "../../src/store/search-windows.ts";
 
 const SIZES = [256, 2_048, 16_384, 131_072];
 
