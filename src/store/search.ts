@@ -2,12 +2,13 @@ import { type SQL, sql } from "drizzle-orm";
 import type { TaskView } from "../domain/task-view.ts";
 import { inChannels } from "./channel-filter.ts";
 import type { Queryable } from "./database.ts";
+import { type PreparedStatement, prepareStatement, runPreparedOn } from "./prepared.ts";
 import { LIVE_LIST, queryRows } from "./raw.ts";
 import { conjunctWords, nextWindow, WORD_BLOCK, windowParts } from "./search-windows.ts";
 import { selectTaskViewsByIds } from "./task-views.ts";
 
 /** Title, description and labels are all indexed with the english config (migration 0002). */
-const tsQuery = (text: string) => sql`websearch_to_tsquery('english', ${text})`;
+const tsQuery = (text: string | SQL) => sql`websearch_to_tsquery('english', ${text})`;
 
 /**
  * The indexed expression of task_search_keys_idx: search_vector plus the task's block keys. The words
@@ -43,6 +44,61 @@ interface WindowRow extends Record<string, unknown> {
   rank: number | null;
 }
 
+/** What a window answers: how many matches it kept, and the best `best` it may rank (of `rankable`). */
+function windowAnswer(columns: SQL, from: SQL, rankable: SQL, best: SQL): SQL {
+  return sql`rankable AS (SELECT * FROM kept ORDER BY number DESC LIMIT ${rankable})
+    SELECT ${columns} k.kept, b.id, b.number, b.rank FROM ${from} (SELECT count(*)::int AS kept FROM kept) k
+    LEFT JOIN LATERAL (SELECT * FROM rankable ORDER BY rank DESC, number DESC LIMIT ${best}) b ON true`;
+}
+
+interface FirstWindowValues extends Record<string, unknown> {
+  text: string;
+  guildId: string;
+  upTo: number;
+  best: number;
+  channelIds: string[];
+}
+
+type FirstWindowRow = WindowRow & { printed: string; top: number | null; start: number | null };
+
+/**
+ * The first window, with what the others need: the guild's newest number, and the query as Postgres
+ * prints it; prepared (its shape never changes). A query of stop words only (no lexeme, as `@@` would
+ * say) or a guild with no tasks reads nothing.
+ */
+function firstWindow(name: string, inChannels: SQL): PreparedStatement<FirstWindowValues> {
+  const guildId = sql`${sql.placeholder("guildId")}::text`;
+  const keys = sql`(SELECT string_agg(quote_literal('tasklane.' || ${guildId} || '.0.' || b), ' | ')
+      FROM generate_series(greatest(0, head.top / 256 - ${sql.raw(String(FIRST_BLOCKS - 1))}), head.top / 256) AS b)::tsquery`;
+  return prepareStatement(
+    name,
+    sql`WITH head AS MATERIALIZED (
+        SELECT ${tsQuery(sql`${sql.placeholder("text")}::text`)} AS query,
+          (SELECT max(number) FROM tasks WHERE guild_id = ${guildId}) AS top),
+      first AS MATERIALIZED (
+        SELECT head.query, head.top, greatest(0, head.top / 256 - ${sql.raw(String(FIRST_BLOCKS - 1))}) * 256 AS start,
+          ${keys} AS keys
+        FROM head WHERE numnode(head.query) > 0 AND head.top IS NOT NULL),
+      kept AS MATERIALIZED (SELECT m.* FROM first f CROSS JOIN LATERAL (
+        SELECT s.task_id AS id, s.number, ts_rank(s.search_vector, f.query) AS rank FROM task_search s
+        WHERE ${searchKeys} @@ f.query AND ${searchKeys} @@ f.keys AND s.search_vector @@ f.query
+          AND s.guild_id = ${guildId} AND s.number >= f.start AND ${inChannels}
+        ORDER BY s.number DESC LIMIT ${sql.placeholder("upTo")}::int) m),
+      ${windowAnswer(
+        sql`h.query::text AS printed, f.top, f.start,`,
+        sql`head h LEFT JOIN first f ON true CROSS JOIN`,
+        sql.raw(String(SEARCH_CANDIDATES)),
+        sql`${sql.placeholder("best")}::int`,
+      )}`,
+  );
+}
+
+const FIRST_WINDOW = firstWindow("tasklane_search_first_window", sql`true`);
+const FIRST_WINDOW_IN_CHANNELS = firstWindow(
+  "tasklane_search_first_window_in_channels",
+  sql`s.channel_id = ANY(${sql.placeholder("channelIds")}::text[])`,
+);
+
 /**
  * Ranked by ts_rank over task_search.search_vector, newest first among equals: the best of the
  * newest SEARCH_CANDIDATES matches the reader may see. `matched` counts matches up to `upTo` (≥
@@ -62,7 +118,6 @@ export async function searchTasks(
   limit: number,
   upTo: number,
 ): Promise<{ items: TaskView[]; matched: number }> {
-  const query = tsQuery(text);
   if (channelIds?.length === 0) return { items: [], matched: 0 };
   if (!/^\d+$/.test(guildId)) throw new Error("a guild id is a snowflake");
   const best: Candidate[] = [];
@@ -76,29 +131,10 @@ export async function searchTasks(
     }
     return kept;
   };
-  /** What a window answers: how many matches it kept, and the best `offset + limit` it may rank. */
-  const answer = (columns: SQL, from: SQL) =>
-    sql`rankable AS (SELECT * FROM kept ORDER BY number DESC LIMIT ${Math.max(0, SEARCH_CANDIDATES - matched)})
-      SELECT ${columns} k.kept, b.id, b.number, b.rank FROM ${from} (SELECT count(*)::int AS kept FROM kept) k
-      LEFT JOIN LATERAL (SELECT * FROM rankable ORDER BY rank DESC, number DESC LIMIT ${offset + limit}) b ON true`;
-  // The first window, with what the others need: the guild's newest number, and the query as
-  // Postgres prints it. A query of stop words only (no lexeme, as `@@` would say) or a guild with no
-  // tasks reads nothing.
-  const firstKeys = sql`(SELECT string_agg(quote_literal('tasklane.' || ${guildId} || '.0.' || b), ' | ')
-      FROM generate_series(greatest(0, head.top / 256 - ${FIRST_BLOCKS - 1}), head.top / 256) AS b)::tsquery`;
-  const first = await queryRows<WindowRow & { printed: string; top: number | null; start: number | null }>(
+  const first = await runPreparedOn<FirstWindowRow, FirstWindowValues>(
     q,
-    sql`WITH head AS MATERIALIZED (
-        SELECT ${query} AS query, (SELECT max(number) FROM tasks WHERE guild_id = ${guildId}) AS top),
-      first AS MATERIALIZED (
-        SELECT head.query, head.top, greatest(0, head.top / 256 - ${FIRST_BLOCKS - 1}) * 256 AS start, ${firstKeys} AS keys
-        FROM head WHERE numnode(head.query) > 0 AND head.top IS NOT NULL),
-      kept AS MATERIALIZED (SELECT m.* FROM first f CROSS JOIN LATERAL (
-        SELECT s.task_id AS id, s.number, ts_rank(s.search_vector, f.query) AS rank FROM task_search s
-        WHERE ${searchKeys} @@ f.query AND ${searchKeys} @@ f.keys AND s.search_vector @@ f.query
-          AND s.guild_id = ${guildId} AND s.number >= f.start AND ${inChannels(channelIds, "s")}
-        ORDER BY s.number DESC LIMIT ${upTo}) m),
-      ${answer(sql`h.query::text AS printed, f.top, f.start,`, sql`head h LEFT JOIN first f ON true CROSS JOIN`)}`,
+    channelIds === null ? FIRST_WINDOW : FIRST_WINDOW_IN_CHANNELS,
+    { text, guildId, upTo, best: offset + limit, channelIds: channelIds === null ? [] : [...channelIds] },
   );
   const head = first[0];
   if (!head || head.start === null || head.top === null) return { items: [], matched: 0 };
@@ -146,7 +182,7 @@ export async function searchTasks(
       await queryRows<WindowRow>(
         q,
         sql`WITH kept AS MATERIALIZED (SELECT * FROM (${sql.join(reads, sql` UNION ALL `)}) parts LIMIT ${upTo - matched}),
-          ${answer(sql``, sql``)}`,
+          ${windowAnswer(sql``, sql``, sql`${Math.max(0, SEARCH_CANDIDATES - matched)}`, sql`${offset + limit}`)}`,
       ),
     );
     spanned = end - start;
