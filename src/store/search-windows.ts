@@ -94,3 +94,21 @@ export function windowParts(
   }
   return { start, parts };
 }
+
+/**
+ * A window's parts as its statement reads them: the block keys above its word blocks, the word
+ * blocks, the block keys below them (any of them empty). windowParts never gives more: blocks grow,
+ * then shrink, from a window's end down, so its blocks of level 2 or 3 are one run.
+ */
+export function aroundWordBlocks(parts: WindowPart[]): [[number, number][], number[], [number, number][]] {
+  const above: [number, number][] = [];
+  const run: number[] = [];
+  const below: [number, number][] = [];
+  for (const part of parts) {
+    if ("wordBlocks" in part) {
+      if (run.length > 0 || below.length > 0) throw new Error("a window has one run of word blocks");
+      run.push(...part.wordBlocks);
+    } else (run.length === 0 ? above : below).push(...part.blockKeys);
+  }
+  return [above, run, below];
+}

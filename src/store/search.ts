@@ -4,7 +4,7 @@ import { inChannels } from "./channel-filter.ts";
 import type { Queryable } from "./database.ts";
 import { type PreparedStatement, prepareStatement, runPreparedOn } from "./prepared.ts";
 import { LIVE_LIST, queryRows } from "./raw.ts";
-import { conjunctWords, nextWindow, WORD_BLOCK, windowParts } from "./search-windows.ts";
+import { aroundWordBlocks, conjunctWords, nextWindow, WORD_BLOCK, windowParts } from "./search-windows.ts";
 import { selectTaskViewsByIds } from "./task-views.ts";
 
 /** Title, description and labels are all indexed with the english config (migration 0002). */
@@ -99,6 +99,63 @@ const FIRST_WINDOW_IN_CHANNELS = firstWindow(
   sql`s.channel_id = ANY(${sql.placeholder("channelIds")}::text[])`,
 );
 
+interface WindowValues extends Record<string, unknown> {
+  /** The query as Postgres printed it. */
+  query: string;
+  guildId: string;
+  channelIds: string[];
+  start: number;
+  end: number;
+  /** The block keys above the word blocks and below them (a tsquery ORing them), or null for none. */
+  above: string | null;
+  below: string | null;
+  /** Per word block, its words' keys ANDed (a tsquery), and the block, newest first. */
+  wordKeys: string[];
+  wordBlocks: number[];
+  remaining: number;
+  rankable: number;
+  best: number;
+}
+
+/**
+ * A later window: its block keys above its word blocks, the word blocks, its block keys below them
+ * (any of them empty), read in turn; prepared, as the parts are values. The parts cover descending
+ * ranges of numbers and are read in turn (the Append's parts, the word blocks as the nested loop takes
+ * them from the array), so `kept` is the window's newest matches and a part past the LIMIT is never
+ * read. The words and the block keys are two conditions on the index, so GIN leapfrogs between them
+ * (each skips to the other's next match) instead of testing every task of the window for the words;
+ * a word block needs no block key, so it decodes only its words' entries. Each match is ranked as it
+ * is read (the rows hold (id, number, rank), never the vectors).
+ */
+function laterWindow(name: string, inChannels: SQL): PreparedStatement<WindowValues> {
+  const query = sql`${sql.placeholder("query")}::tsquery`;
+  const matches = (found: SQL) =>
+    sql`SELECT s.task_id AS id, s.number, ts_rank(s.search_vector, ${query}) AS rank FROM task_search s
+      WHERE ${found} AND s.search_vector @@ ${query} AND s.guild_id = ${sql.placeholder("guildId")}::text
+        AND s.number >= ${sql.placeholder("start")}::int AND s.number < ${sql.placeholder("end")}::int AND ${inChannels}
+      ORDER BY s.number DESC`;
+  const byKeys = (keys: SQL) =>
+    sql`(${matches(sql`${keys} IS NOT NULL AND ${searchKeys} @@ ${query} AND ${searchKeys} @@ ${keys}`)})`;
+  const inBlock = sql`s.number >= b.block * ${sql.raw(String(WORD_BLOCK))} AND s.number < (b.block + 1) * ${sql.raw(String(WORD_BLOCK))}`;
+  return prepareStatement(
+    name,
+    sql`WITH kept AS MATERIALIZED (SELECT * FROM (
+        ${byKeys(sql`${sql.placeholder("above")}::tsquery`)}
+        UNION ALL (SELECT m.* FROM unnest(${sql.placeholder("wordKeys")}::text[], ${sql.placeholder("wordBlocks")}::int[])
+            AS b(words, block)
+          CROSS JOIN LATERAL (${matches(sql`${wordKeys} @@ b.words::tsquery AND ${inBlock}`)}) m)
+        UNION ALL ${byKeys(sql`${sql.placeholder("below")}::tsquery`)}) parts
+        LIMIT ${sql.placeholder("remaining")}::int),
+      ${windowAnswer(sql``, sql``, sql`${sql.placeholder("rankable")}::int`, sql`${sql.placeholder("best")}::int`)}`,
+  );
+}
+
+const LATER_WINDOW = laterWindow("tasklane_search_window", sql`true`);
+const LATER_WINDOW_IN_CHANNELS = laterWindow(
+  "tasklane_search_window_in_channels",
+  sql`s.channel_id = ANY(${sql.placeholder("channelIds")}::text[])`,
+);
+
 /**
  * Ranked by ts_rank over task_search.search_vector, newest first among equals: the best of the
  * newest SEARCH_CANDIDATES matches the reader may see. `matched` counts matches up to `upTo` (≥
@@ -139,8 +196,6 @@ export async function searchTasks(
   const head = first[0];
   if (!head || head.start === null || head.top === null) return { items: [], matched: 0 };
   const words = conjunctWords(head.printed);
-  // The query as Postgres printed it, read back: the same tsquery, without websearch's parse per use.
-  const parsed = sql`${head.printed}::tsquery`;
   let end = Number(head.start);
   let spanned = Number(head.top) + 1 - end;
   let kept = take(first);
@@ -154,35 +209,31 @@ export async function searchTasks(
     // for every number left (up to WORD_BLOCKS_PER_WINDOW blocks), so a rough estimate costs no top-up.
     if (words !== null && wanted >= WORD_BLOCK) wanted = end;
     const { start, parts } = windowParts(nextWindow(end, wanted), words !== null);
-    const matches = (found: SQL) =>
-      sql`(SELECT s.task_id AS id, s.number, ts_rank(s.search_vector, ${parsed}) AS rank FROM task_search s
-        WHERE ${found} AND s.search_vector @@ ${parsed} AND s.guild_id = ${guildId}
-          AND s.number >= ${start} AND s.number < ${end} AND ${inChannels(channelIds, "s")}
-        ORDER BY s.number DESC)`;
-    const reads = parts.map((part) => {
-      if ("blockKeys" in part) {
-        const keys = part.blockKeys.map(([level, block]) => `'tasklane.${guildId}.${level}.${block}'`);
-        return matches(sql`${searchKeys} @@ ${parsed} AND ${searchKeys} @@ ${keys.join(" | ")}::tsquery`);
-      }
-      const perBlock = part.wordBlocks.map((block) =>
-        words!.map((word) => `'tasklane.${guildId}.w${block}.${word}'`).join(" & "),
-      );
-      const inBlock = sql`s.number >= b.block * ${WORD_BLOCK} AND s.number < (b.block + 1) * ${WORD_BLOCK}`;
-      return sql`(SELECT m.* FROM unnest(${sql.param(perBlock)}::text[], ${sql.param(part.wordBlocks)}::int[]) AS b(words, block)
-        CROSS JOIN LATERAL ${matches(sql`${wordKeys} @@ b.words::tsquery AND ${inBlock}`)} m)`;
-    });
-    // The parts cover descending ranges of numbers and are read in turn (the Append's parts, a run's
-    // word blocks as the nested loop takes them from the array), so `kept` is the window's newest
-    // matches and a part past the LIMIT is never read; a run of word blocks is planned once however
-    // long. The words and the block keys are two conditions on the index, so GIN leapfrogs between
-    // them (each skips to the other's next match) instead of testing every task of the window for the
-    // words; a word block needs no block key, so it decodes only its words' entries. Each match is
-    // ranked as it is read (the rows hold (id, number, rank), never the vectors).
+    const [above, run, below] = aroundWordBlocks(parts);
+    const keysOf = (blocks: [number, number][]) =>
+      blocks.length === 0
+        ? null
+        : blocks.map(([level, block]) => `'tasklane.${guildId}.${level}.${block}'`).join(" | ");
     kept = take(
-      await queryRows<WindowRow>(
+      await runPreparedOn<WindowRow, WindowValues>(
         q,
-        sql`WITH kept AS MATERIALIZED (SELECT * FROM (${sql.join(reads, sql` UNION ALL `)}) parts LIMIT ${upTo - matched}),
-          ${windowAnswer(sql``, sql``, sql`${Math.max(0, SEARCH_CANDIDATES - matched)}`, sql`${offset + limit}`)}`,
+        channelIds === null ? LATER_WINDOW : LATER_WINDOW_IN_CHANNELS,
+        {
+          query: head.printed,
+          guildId,
+          channelIds: channelIds === null ? [] : [...channelIds],
+          start,
+          end,
+          above: keysOf(above),
+          below: keysOf(below),
+          wordKeys: run.map((block) =>
+            words!.map((word) => `'tasklane.${guildId}.w${block}.${word}'`).join(" & "),
+          ),
+          wordBlocks: run,
+          remaining: upTo - matched,
+          rankable: Math.max(0, SEARCH_CANDIDATES - matched),
+          best: offset + limit,
+        },
       ),
     );
     spanned = end - start;

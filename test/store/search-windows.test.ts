@@ -1,5 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { conjunctWords, nextWindow, windowParts } from "../../src/store/search-windows.ts";
+import {
+  aroundWordBlocks,
+  conjunctWords,
+  nextWindow,
+  type WindowPart,
+  windowParts,
+} from "../../src/store/search-windows.ts";
 
 const SIZES = [256, 2_048, 16_384, 131_072];
 
@@ -61,12 +67,30 @@ describe("search windows (src/store/search.ts)", () => {
         expect(wordBlocks).toBeLessThanOrEqual(64);
         // Only a window cut at 64 word blocks ends before nextWindow's; never a block key left behind.
         if (start !== window.start) expect(wordBlocks).toBeGreaterThan(56);
-        // Two runs of one kind never touch: the parts alternate.
+        // Two runs of one kind never touch: the parts alternate, and the word blocks are one run, so
+        // the statement's three parts (block keys above, word blocks, block keys below) hold them all.
         for (let i = 1; i < parts.length; i += 1) {
           expect("blockKeys" in parts[i]!).not.toBe("blockKeys" in parts[i - 1]!);
         }
+        const [above, run, below] = aroundWordBlocks(parts);
+        const statementParts: WindowPart[] = [
+          { blockKeys: above },
+          { wordBlocks: run },
+          { blockKeys: below },
+        ];
+        expect(
+          statementParts.filter((part) =>
+            "blockKeys" in part ? part.blockKeys.length > 0 : part.wordBlocks.length > 0,
+          ),
+        ).toEqual(parts);
       }
     }
+  });
+
+  it("a window of two runs of word blocks has no statement", () => {
+    expect(() =>
+      aroundWordBlocks([{ wordBlocks: [3] }, { blockKeys: [[1, 11]] }, { wordBlocks: [1] }]),
+    ).toThrow();
   });
 
   it("any other query reads every block as a block key, as nextWindow gave them", () => {
