@@ -66,7 +66,7 @@ type FirstWindowRow = WindowRow & { printed: string; top: number | null; start: 
  * prints it; prepared (its shape never changes). A query of stop words only (no lexeme, as `@@` would
  * say) or a guild with no tasks reads nothing.
  */
-function firstWindow(name: string, inChannels: SQL): PreparedStatement<FirstWindowValues> {
+function firstWindow(name: string, channelFilter: SQL): PreparedStatement<FirstWindowValues> {
   const guildId = sql`${sql.placeholder("guildId")}::text`;
   const keys = sql`(SELECT string_agg(quote_literal('tasklane.' || ${guildId} || '.0.' || b), ' | ')
       FROM generate_series(greatest(0, head.top / 256 - ${sql.raw(String(FIRST_BLOCKS - 1))}), head.top / 256) AS b)::tsquery`;
@@ -82,7 +82,7 @@ function firstWindow(name: string, inChannels: SQL): PreparedStatement<FirstWind
       kept AS MATERIALIZED (SELECT m.* FROM first f CROSS JOIN LATERAL (
         SELECT s.task_id AS id, s.number, ts_rank(s.search_vector, f.query) AS rank FROM task_search s
         WHERE ${searchKeys} @@ f.query AND ${searchKeys} @@ f.keys AND s.search_vector @@ f.query
-          AND s.guild_id = ${guildId} AND s.number >= f.start AND ${inChannels}
+          AND s.guild_id = ${guildId} AND s.number >= f.start AND ${channelFilter}
         ORDER BY s.number DESC LIMIT ${sql.placeholder("upTo")}::int) m),
       ${windowAnswer(
         sql`h.query::text AS printed, f.top, f.start,`,
@@ -127,12 +127,12 @@ interface WindowValues extends Record<string, unknown> {
  * a word block needs no block key, so it decodes only its words' entries. Each match is ranked as it
  * is read (the rows hold (id, number, rank), never the vectors).
  */
-function laterWindow(name: string, inChannels: SQL): PreparedStatement<WindowValues> {
+function laterWindow(name: string, channelFilter: SQL): PreparedStatement<WindowValues> {
   const query = sql`${sql.placeholder("query")}::tsquery`;
   const matches = (found: SQL) =>
     sql`SELECT s.task_id AS id, s.number, ts_rank(s.search_vector, ${query}) AS rank FROM task_search s
       WHERE ${found} AND s.search_vector @@ ${query} AND s.guild_id = ${sql.placeholder("guildId")}::text
-        AND s.number >= ${sql.placeholder("start")}::int AND s.number < ${sql.placeholder("end")}::int AND ${inChannels}
+        AND s.number >= ${sql.placeholder("start")}::int AND s.number < ${sql.placeholder("end")}::int AND ${channelFilter}
       ORDER BY s.number DESC`;
   const byKeys = (keys: SQL) =>
     sql`(${matches(sql`${keys} IS NOT NULL AND ${searchKeys} @@ ${query} AND ${searchKeys} @@ ${keys}`)})`;
