@@ -74,6 +74,26 @@ describe("named statements on a Postgres server", () => {
     expect(inTx[0]!.mode).toBe("auto");
   });
 
+  it("start no parallel workers on either pool (a search window's parts are read in turn)", async () => {
+    const blank = await createTestDatabase();
+    const database = await openDatabase({ url: blank.url, log: silentLogger, poolMax: 2 });
+    cleanups.push(blank.drop, () => database.close());
+    const workers = prepareStatement<Record<string, never>>(
+      "test_parallel_workers",
+      sql`SELECT current_setting('max_parallel_workers_per_gather') AS workers`,
+    );
+    const [named] = await runPrepared<{ workers: string }, Record<string, never>>(database, workers, {});
+    const [unnamed] = await runPrepared<{ workers: string }, Record<string, never>>(
+      database,
+      { ...workers, name: "" },
+      {},
+    );
+    const drizzle = await database.db.execute<{ workers: string }>(
+      sql`SELECT current_setting('max_parallel_workers_per_gather') AS workers`,
+    );
+    expect([named!.workers, unnamed!.workers, drizzle.rows[0]!.workers]).toEqual(["0", "0", "0"]);
+  });
+
   it("plan the claim once for any values: no custom plan in its session, claims still exact", async () => {
     const blank = await createTestDatabase();
     const database = await openDatabase({ url: blank.url, log: silentLogger, poolMax: 1 });
