@@ -5,8 +5,8 @@
 
 /** Block sizes of the search keys (tasklane_search_keys, migration 0013), each 8 of the one before. */
 const BLOCK_SIZES = [256, 2_048, 16_384, 131_072];
-/** The word keys' block: BLOCK_SIZES[2], so every block of a window at level 2 or 3 is whole word blocks. */
-export const WORD_BLOCK = 16_384;
+/** The word keys' block: a level-2 block, so every block of a window at level 2 or 3 is whole word blocks. */
+export const WORD_BLOCK = BLOCK_SIZES[2]!;
 /** A window asks for at most this many word blocks (each a bitmap scan of its own). */
 const WORD_BLOCKS_PER_WINDOW = 64;
 /** tasklane_search_word_keys leaves out longer words (a key must fit a tsvector lexeme). */
@@ -41,6 +41,14 @@ export function nextWindow(end: number, wanted: number): { start: number; blocks
   }
   return { start: at, blocks };
 }
+
+/** A block key as a tsquery operand, spelt as tasklane_search_keys spells it (migration 0013). */
+export const blockKey = (guildId: string, [level, block]: [number, number]) =>
+  `'tasklane.${guildId}.${level}.${block}'`;
+
+/** A word's key in a word block as a tsquery operand (tasklane_search_word_keys, migration 0019). */
+export const wordKey = (guildId: string, block: number, word: string) =>
+  `'tasklane.${guildId}.w${block}.${word}'`;
 
 const OPERAND = String.raw`'(?:[^'\\]|''|\\.)*'`;
 const ONLY_AND = new RegExp(`^${OPERAND}(?: & ${OPERAND})*$`);

@@ -4,7 +4,15 @@ import { inChannels } from "./channel-filter.ts";
 import type { Queryable } from "./database.ts";
 import { type PreparedStatement, prepareStatement, runPreparedOn } from "./prepared.ts";
 import { LIVE_LIST, queryRows } from "./raw.ts";
-import { aroundWordBlocks, conjunctWords, nextWindow, WORD_BLOCK, windowParts } from "./search-windows.ts";
+import {
+  aroundWordBlocks,
+  blockKey,
+  conjunctWords,
+  nextWindow,
+  WORD_BLOCK,
+  windowParts,
+  wordKey,
+} from "./search-windows.ts";
 import { selectTaskViewsByIds } from "./task-views.ts";
 
 /** Title, description and labels are all indexed with the english config (migration 0002). */
@@ -188,10 +196,12 @@ export async function searchTasks(
     }
     return kept;
   };
+  const everyChannel = channelIds === null;
+  const channels = channelIds === null ? [] : [...channelIds];
   const first = await runPreparedOn<FirstWindowRow, FirstWindowValues>(
     q,
-    channelIds === null ? FIRST_WINDOW : FIRST_WINDOW_IN_CHANNELS,
-    { text, guildId, upTo, best: offset + limit, channelIds: channelIds === null ? [] : [...channelIds] },
+    everyChannel ? FIRST_WINDOW : FIRST_WINDOW_IN_CHANNELS,
+    { text, guildId, upTo, best: offset + limit, channelIds: channels },
   );
   const head = first[0];
   if (!head || head.start === null || head.top === null) return { items: [], matched: 0 };
@@ -211,24 +221,20 @@ export async function searchTasks(
     const { start, parts } = windowParts(nextWindow(end, wanted), words !== null);
     const [above, run, below] = aroundWordBlocks(parts);
     const keysOf = (blocks: [number, number][]) =>
-      blocks.length === 0
-        ? null
-        : blocks.map(([level, block]) => `'tasklane.${guildId}.${level}.${block}'`).join(" | ");
+      blocks.length === 0 ? null : blocks.map((block) => blockKey(guildId, block)).join(" | ");
     kept = take(
       await runPreparedOn<WindowRow, WindowValues>(
         q,
-        channelIds === null ? LATER_WINDOW : LATER_WINDOW_IN_CHANNELS,
+        everyChannel ? LATER_WINDOW : LATER_WINDOW_IN_CHANNELS,
         {
           query: head.printed,
           guildId,
-          channelIds: channelIds === null ? [] : [...channelIds],
+          channelIds: channels,
           start,
           end,
           above: keysOf(above),
           below: keysOf(below),
-          wordKeys: run.map((block) =>
-            words!.map((word) => `'tasklane.${guildId}.w${block}.${word}'`).join(" & "),
-          ),
+          wordKeys: run.map((block) => words!.map((word) => wordKey(guildId, block, word)).join(" & ")),
           wordBlocks: run,
           remaining: upTo - matched,
           rankable: Math.max(0, SEARCH_CANDIDATES - matched),
